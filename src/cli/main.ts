@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load-config.ts';
+import { registerCommands } from './register-commands.ts';
+
+/** Thrown by commands for a clean non-zero exit with a message (never process.exit deep inside). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('abusedesk')
+    .description('abuse-mailbox processor: SMTP intake, report understanding, attribution and actions')
+    .option('-c, --config <file>', 'config file (JSON); default $ABUSEDESK_CONFIG')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. Only this function decides the process's fate. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof ConfigError || e instanceof CliError) {
+      process.stderr.write(`abusedesk: ${e.message}\n`);
+      return e instanceof CliError ? e.exitCode : 78; // EX_CONFIG
+    }
+    process.stderr.write(`abusedesk: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Every key has a default and a description; `abusedesk config show`
+ * and the README's configuration table are generated from it. Environment overrides are derived
+ * from the key path: `smtp.maxMessageBytes` ⇄ `ABUSEDESK_SMTP_MAX_MESSAGE_BYTES`.
+ */
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+
+export const tokenKeySchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9]{1,8}$/, 'a key id is 1–8 letters or digits').describe('Key id, carried in every token so keys can rotate.'),
+  secret: z.string().min(32, 'a token key secret needs at least 32 characters').describe('Secret (≥ 32 characters); the AES-256 key is derived from it.'),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('data').describe('Where the database, outbox and backups live (relative to the working directory).'),
+  database: z.strictObject({
+    file: z.string().min(1).default('abusedesk.db').describe('SQLite database file, relative to dataDir.'),
+    busyTimeoutMs: positiveInt.default(5000).describe('How long a writer waits for the database lock before giving up.'),
+  }).prefault({}),
+  smtp: z.strictObject({
+    host: z.string().default('127.0.0.1').describe('Address the SMTP intake listens on.'),
+    port: port.default(2525).describe('SMTP intake port (0 picks a free port).'),
+    hostname: z.string().default('abusedesk.esp.example').describe('Name announced in the greeting and EHLO reply.'),
+    domains: z.array(z.string().min(1)).min(1).default(['esp.example', 'localhost']).describe('Domains whose mailboxes are accepted (case-insensitive).'),
+    mailboxes: z.array(z.string().regex(/^[a-z0-9._-]+$/i, 'a mailbox is a local part such as abuse')).min(1).default(['abuse', 'postmaster', 'fbl', 'unsubscribe']).describe('Accepted local parts; each also takes +tag sub-addresses.'),
+    unsubscribeMailboxes: z.array(z.string()).default(['unsubscribe']).describe('Local parts whose mail is an unsubscribe request.'),
+    maxMessageBytes: positiveInt.default(25 * 1024 * 1024).describe('Largest accepted message (advertised as SIZE); larger gets 552 5.3.4.'),
+    maxRecipients: positiveInt.default(50).describe('Most RCPT TO per message; more get 452 4.5.3.'),
+    maxConnections: positiveInt.default(200).describe('Most concurrent SMTP sessions; more get 421.'),
+    maxConnectionsPerIp: positiveInt.default(20).describe('Most concurrent SMTP sessions from one client IP; more get 421.'),
+    idleTimeoutMs: positiveInt.default(60_000).describe('Close a session idle this long.'),
+    sessionTimeoutMs: positiveInt.default(10 * 60_000).describe('Close any session open this long.'),
+    storeTimeoutMs: positiveInt.default(30_000).describe('Deadline for storing a message; past it the client gets 451 and retries.'),
+    tlsKeyFile: z.string().default('').describe('PEM private key for STARTTLS (empty: STARTTLS off).'),
+    tlsCertFile: z.string().default('').describe('PEM certificate chain for STARTTLS.'),
+  }).prefault({}),
+  http: z.strictObject({
+    host: z.string().default('127.0.0.1').describe('Address the HTTP API and web UI listen on.'),
+    port: port.default(8025).describe('HTTP port (0 picks a free port).'),
+    publicUrl: z.string().default('').describe('Base URL users reach the web UI at (for links in mail); default http://host:port.'),
+  }).prefault({}),
+  worker: z.strictObject({
+    maxAttempts: positiveInt.default(5).describe('Attempts before a failing message is quarantined.'),
+    retryBaseMs: positiveInt.default(2000).describe('First retry delay; doubles each attempt.'),
+    pollMs: positiveInt.default(1000).describe('How often the worker looks for due work when not woken.'),
+    batchSize: positiveInt.default(64).describe('Messages taken per worker round.'),
+  }).prefault({}),
+  log: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level (pino).'),
+  }).prefault({}),
+  demo: z.strictObject({
+    load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),
+  }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+

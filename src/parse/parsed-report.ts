@@ -1,0 +1,58 @@
+/**
+ * What `parseMessage` makes of one inbound message: the `abusedesk parse` output contract
+ * (../shared/PRODUCT.md, "`abusedesk parse` output"). Fields may be null; more fields are welcome.
+ */
+export type ReportKind = 'fbl' | 'complaint' | 'bounce' | 'auth-failure' | 'autoreply' | 'unsubscribe' | 'reply' | 'other';
+
+export interface BounceDetail {
+  recipient: string;
+  status: string | null;
+  action: string | null;
+  hard: boolean;
+  diagnostic: string | null;
+}
+
+export interface OriginalMessage {
+  messageId: string | null;
+  from: string | null;
+  to: string[];
+  subject: string | null;
+  date: string | null;
+  returnPath: string | null;
+  headersOnly: boolean;
+}
+
+export interface Identifiers {
+  traceToken: string | null;
+  feedbackId: string | null;
+  cfblFeedbackId: string | null;
+  verp: Record<string, string> | null;
+  listUnsubscribe: string[];
+  headers: Record<string, string>;
+}
+
+export interface AuthSummary {
+  dkim: string;
+  dkimDomains: string[];
+  spf: string;
+  dmarc: string;
+  trusted: boolean;
+}
+
+export interface ParsedReport {
+  file?: string;
+  kind: ReportKind;
+  reason: string;
+  feedbackType: string | null;
+  provider: string | null;
+  userAgent: string | null;
+  reporter: string | null;
+  complainants: string[];
+  redacted: boolean;
+  bounces: BounceDetail[];
+  original: OriginalMessage | null;
+  identifiers: Identifiers;
+  sourceIp: string | null;
+  arrivalDate: string | null;
+  auth: AuthSummary | null;
+}
