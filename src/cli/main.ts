@@ -1,14 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load-config.ts';
+import { CliError } from './cli-error.ts';
 import { registerCommands } from './register-commands.ts';
 
-/** Thrown by commands for a clean non-zero exit with a message (never process.exit deep inside). */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { CliError };
 
 export function buildProgram(): Command {
   const program = new Command('abusedesk')

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { registerConfigCommand } from './commands/config-command.ts';
+import { registerDbCommand } from './commands/db-command.ts';
+import { registerMessagesCommand } from './commands/messages-command.ts';
+import { registerServeCommand } from './commands/serve-command.ts';
 
 /** Every CLI command, one module each under ./commands. */
 export function registerCommands(program: Command): void {
+  registerServeCommand(program);
+  registerMessagesCommand(program);
+  registerDbCommand(program);
   registerConfigCommand(program);
 }

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { backupDatabase } from '../../db/backup-database.ts';
+import { migrate, schemaVersion } from '../../db/migrate.ts';
+import { databasePath, openDatabase } from '../../db/open-database.ts';
+import { commandConfig } from '../cli-context.ts';
+
+export function registerDbCommand(program: Command): void {
+  const db = program.command('db').description('database maintenance');
+  db.command('migrate')
+    .description('apply pending schema migrations (serve also does this at start)')
+    .action((_opts: unknown, cmd: Command) => {
+      const { config } = commandConfig(cmd);
+      const handle = openDatabase(config, { migrate: false });
+      try {
+        const applied = migrate(handle);
+        for (const m of applied) process.stdout.write(`applied ${String(m.version).padStart(3, '0')}-${m.name}\n`);
+        process.stdout.write(`${databasePath(config)} is at schema version ${schemaVersion(handle)}${applied.length ? '' : ' (up to date)'}\n`);
+      } finally {
+        handle.close();
+      }
+    });
+  db.command('backup <file>')
+    .description('consistent online copy of the database (SQLite backup API), safe while serve runs')
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const { config } = commandConfig(cmd);
+      const handle = openDatabase(config);
+      try {
+        const tty = process.stderr.isTTY;
+        const out = await backupDatabase(handle, file, (p) => {
+          if (tty) process.stderr.write(`\rbackup ${Math.round(((p.totalPages - p.remainingPages) / Math.max(1, p.totalPages)) * 100)}%`);
+        });
+        if (tty) process.stderr.write('\n');
+        process.stdout.write(`backed up ${databasePath(config)} to ${out}\n`);
+      } finally {
+        handle.close();
+      }
+    });
+}

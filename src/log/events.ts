@@ -1,0 +1,25 @@
+/**
+ * Stable log event codes. Every structured log line carries `event`; the README's table is this list.
+ * Codes are promises to operators (alerts and dashboards match on them): add, never rename.
+ */
+export const logEvents = {
+  'service.started': 'serve is up: SMTP and HTTP addresses, data dir, schema version',
+  'service.stopping': 'a signal arrived; intake refuses new sessions (421) and finishes messages in DATA',
+  'service.stopped': 'every listener is closed and the worker has finished its current message',
+  'demo.loaded': 'the demo clients and campaigns were loaded into an empty database',
+  'smtp.accepted': 'a message was stored durably and answered 250 (queue id, client IP, MAIL FROM, RCPTs, size)',
+  'smtp.duplicate': 'a retry of an already stored message (same bytes): answered 250 with the original queue id',
+  'smtp.rejected': 'a transaction was refused (reason: oversize, store-failed, store-timeout, shutting-down)',
+  'smtp.rcpt_rejected': 'RCPT TO refused: unknown mailbox (550 5.1.1), foreign domain (550 5.7.1) or too many recipients',
+  'smtp.connection_refused': 'a connection was refused with 421 (too many connections overall or from one IP, shutting down)',
+  'smtp.error': 'a socket or protocol error in an SMTP session',
+  'worker.processed': 'a message went through the pipeline: state done, with each stage and its time',
+  'worker.retry': 'a stage failed; the message is retried later with backoff (attempt, error)',
+  'worker.quarantined': 'a message failed its last attempt and is kept as quarantined with the error',
+  'worker.requeued': 'staff asked to retry a quarantined message',
+  'worker.crashed': 'the processing loop stopped on an unexpected error and will restart',
+  'http.request': 'an HTTP request (method, url, status, ms)',
+  'http.error': 'an HTTP handler failed (5xx)',
+} as const;
+
+export type LogEvent = keyof typeof logEvents;

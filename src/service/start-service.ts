@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+import type { Database } from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config-schema.ts';
+import { openDatabase } from '../db/open-database.ts';
+import { loadDemoIfEmpty } from '../clients/load-demo.ts';
+import { SmtpIntake } from '../intake/smtp-intake.ts';
+import { SqliteMessageStore, type MessageStore } from '../intake/message-store.ts';
+import { logEvent, type Logger } from '../log/logger.ts';
+import { Processor } from '../worker/processor.ts';
+import { buildHttpServer } from '../web/http-server.ts';
+import { pipelineStages } from '../worker/pipeline-stages.ts';
+import type { Stage } from '../worker/stage.ts';
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => Date;
+  /** Replace the durable store (tests simulate a failing disk). */
+  wrapStore?: (store: SqliteMessageStore) => MessageStore;
+  /** Replace the pipeline (tests). */
+  stages?: Stage[];
+  /** Run the processing worker (default true; the intake benchmark turns it off). */
+  worker?: boolean;
+}
+
+export interface RunningService {
+  db: Database;
+  intake: SmtpIntake;
+  processor: Processor;
+  http: FastifyInstance;
+  smtpAddress: AddressInfo;
+  httpAddress: AddressInfo;
+  demo: { clients: number; campaigns: number } | null;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** `abusedesk serve`: SMTP intake, processing worker and HTTP in one process. */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const db = openDatabase(config);
+  const demo = config.demo.load ? loadDemoIfEmpty(db, now()) : null;
+  if (demo) logEvent(logger, 'info', 'demo.loaded', demo);
+
+  const sqliteStore = new SqliteMessageStore(db);
+  const store = options.wrapStore ? options.wrapStore(sqliteStore) : sqliteStore;
+  const processor = new Processor({ db, stages: options.stages ?? pipelineStages(config), logger, now, ...config.worker });
+  sqliteStore.onStored(() => processor.notify());
+  const intake = new SmtpIntake({ smtp: config.smtp, store, logger, now });
+  const http = buildHttpServer({
+    db,
+    config,
+    health: () => ({ smtp: { listening: true, messagesInData: intake.messagesInData }, worker: { running: options.worker !== false } }),
+  });
+
+  const smtpAddress = await intake.listen();
+  await http.listen({ host: config.http.host, port: config.http.port });
+  const httpAddress = http.server.address() as AddressInfo;
+  if (options.worker !== false) processor.start();
+
+  let stopped: Promise<void> | null = null;
+  const stop = (graceMs = 10_000): Promise<void> =>
+    (stopped ??= (async () => {
+      logEvent(logger, 'info', 'service.stopping', { messagesInData: intake.messagesInData });
+      await intake.stop(graceMs);
+      await processor.stop();
+      await http.close();
+      db.close();
+      logEvent(logger, 'info', 'service.stopped');
+    })());
+  return { db, intake, processor, http, smtpAddress, httpAddress, demo, stop };
+}

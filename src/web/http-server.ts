@@ -1,0 +1,33 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Database } from 'better-sqlite3';
+import type { Config } from '../config/config-schema.ts';
+import { schemaVersion } from '../db/migrate.ts';
+import { countByState } from '../worker/stored-message.ts';
+
+export interface HttpServerOptions {
+  db: Database;
+  config: Config;
+  /** Live facts from the running service (intake and worker) for /healthz. */
+  health?: () => Record<string, unknown>;
+}
+
+/** The HTTP side of `serve`. This issue: GET /healthz; the API and UI mount here later. */
+export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
+  const app = Fastify({ logger: false });
+  app.get('/healthz', () => {
+    let database: Record<string, unknown>;
+    let queue: Record<string, unknown> = {};
+    let ok = true;
+    try {
+      database = { ok: true, schemaVersion: schemaVersion(options.db) };
+      const counts = countByState(options.db);
+      const oldest = options.db.prepare(`SELECT min(received_at) AS t FROM messages WHERE state = 'queued'`).get() as { t: string | null };
+      queue = { ...counts, oldestQueuedAt: oldest.t };
+    } catch (e) {
+      ok = false;
+      database = { ok: false, error: (e as Error).message };
+    }
+    return { status: ok ? 'ok' : 'degraded', database, queue, ...(options.health?.() ?? {}) };
+  });
+  return app;
+}

@@ -1,0 +1,166 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { logEvent, type Logger } from '../log/logger.ts';
+import type { Stage, StageRecord } from './stage.ts';
+import { toStoredMessage, type MessageRow, type StoredMessage } from './stored-message.ts';
+
+export interface ProcessorOptions {
+  db: Database;
+  stages: Stage[];
+  logger: Logger;
+  maxAttempts: number;
+  retryBaseMs: number;
+  pollMs: number;
+  batchSize: number;
+  now?: () => Date;
+  /** Called after each message with its final state and processing time (metrics). */
+  onProcessed?: (message: StoredMessage, ms: number) => void;
+}
+
+export interface ProcessResult {
+  state: 'done' | 'queued' | 'quarantined';
+  stages: StageRecord[];
+  error: string | null;
+}
+
+/**
+ * The worker: takes stored messages in arrival order and runs the pipeline stages over each.
+ * A failing stage is retried with exponential backoff; after maxAttempts the message is
+ * `quarantined` with its error — kept, visible to staff, retryable — never dropped.
+ * State lives in the database, so a restart resumes exactly where it stopped.
+ */
+export class Processor {
+  private readonly due: Statement;
+  private readonly rawOf: Statement;
+  private readonly markDone: Statement;
+  private readonly markRetry: Statement;
+  private readonly now: () => Date;
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private kicked = false;
+
+  constructor(private readonly options: ProcessorOptions) {
+    const { db } = options;
+    this.now = options.now ?? (() => new Date());
+    this.due = db.prepare(`SELECT * FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`);
+    this.rawOf = db.prepare('SELECT raw FROM message_raw WHERE message_id = ?');
+    this.markDone = db.prepare(`UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = @at, headers = @headers,
+      stages = @stages, last_error = NULL, next_attempt_at = NULL WHERE id = @id`);
+    this.markRetry = db.prepare(`UPDATE messages SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
+      stages = @stages WHERE id = @id`);
+  }
+
+  /** Starts the background loop. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Wakes the loop now (intake calls this after each commit). */
+  notify(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** Stops after the message in hand; resolves when the loop has exited. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let worked = 0;
+      try {
+        worked = await this.drainOnce();
+      } catch (e) {
+        logEvent(this.options.logger, 'error', 'worker.crashed', { err: (e as Error).stack ?? String(e) });
+      }
+      if (!this.running) break;
+      if (worked > 0 || this.kicked) {
+        this.kicked = false;
+        // Yield to the event loop (SMTP sessions) between rounds.
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.options.pollMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Processes every message due now, up to one batch; returns how many it handled. */
+  async drainOnce(): Promise<number> {
+    const rows = this.due.all(this.now().toISOString(), this.options.batchSize) as MessageRow[];
+    for (const row of rows) {
+      if (!this.running && this.loop) break;
+      await this.processMessage(toStoredMessage(row));
+      await new Promise((r) => setImmediate(r));
+    }
+    return rows.length;
+  }
+
+  /** Drains until nothing is due (tests, ingest). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.drainOnce();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  async processMessage(message: StoredMessage): Promise<ProcessResult> {
+    const started = process.hrtime.bigint();
+    const raw = (this.rawOf.get(message.id) as { raw: Buffer } | undefined)?.raw;
+    const stages: StageRecord[] = [];
+    const results: Record<string, unknown> = {};
+    let error: string | null = raw ? null : 'raw message is missing from message_raw';
+    if (raw) {
+      for (const stage of this.options.stages) {
+        const t0 = process.hrtime.bigint();
+        try {
+          const outcome = await stage.run({ message, raw, db: this.options.db, now: this.now, results });
+          results[stage.name] = outcome.data;
+          stages.push({ stage: stage.name, outcome: outcome.outcome, reason: outcome.reason, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+        } catch (e) {
+          error = `${stage.name}: ${(e as Error).message}`;
+          stages.push({ stage: stage.name, outcome: 'failed', reason: (e as Error).message, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+          break;
+        }
+      }
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const attempts = message.attempts + 1;
+    let state: ProcessResult['state'];
+    if (error === null) {
+      state = 'done';
+      this.markDone.run({ id: message.id, at: this.now().toISOString(), headers: JSON.stringify(results.headers ?? null), stages: JSON.stringify(stages) });
+      logEvent(this.options.logger, 'info', 'worker.processed', { queueId: message.queueId, ms, stages: stages.map((s) => `${s.stage}:${s.outcome}`) });
+    } else if (attempts >= this.options.maxAttempts) {
+      state = 'quarantined';
+      this.markRetry.run({ id: message.id, state, attempts, next: null, error, stages: JSON.stringify(stages) });
+      logEvent(this.options.logger, 'error', 'worker.quarantined', { queueId: message.queueId, attempts, err: error });
+    } else {
+      state = 'queued';
+      const delay = this.options.retryBaseMs * 2 ** (attempts - 1);
+      const next = new Date(this.now().getTime() + delay).toISOString();
+      this.markRetry.run({ id: message.id, state, attempts, next, error, stages: JSON.stringify(stages) });
+      logEvent(this.options.logger, 'warn', 'worker.retry', { queueId: message.queueId, attempts, next, err: error });
+    }
+    this.options.onProcessed?.({ ...message, state, attempts }, ms);
+    return { state, stages, error };
+  }
+}
+
+/** Staff retry of a quarantined (or stuck) message: due now, attempts reset. Returns false if unknown. */
+export function requeueMessage(db: Database, id: number): boolean {
+  return db.prepare(`UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?`).run(id).changes > 0;
+}

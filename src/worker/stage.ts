@@ -1,0 +1,30 @@
+import type { Database } from 'better-sqlite3';
+import type { StoredMessage } from './stored-message.ts';
+
+/** What every stage gets: the stored message, its raw bytes, the database and a clock (no globals). */
+export interface StageContext {
+  message: StoredMessage;
+  raw: Buffer;
+  db: Database;
+  now: () => Date;
+  /** Results of earlier stages, by stage name. */
+  results: Record<string, unknown>;
+}
+
+/** A stage's decision, kept in the message's stage trail and shown to staff. */
+export interface StageOutcome {
+  outcome: string;
+  reason: string;
+  data?: unknown;
+}
+
+/** One pipeline stage; its `name` is the same in code, database, logs and UI. */
+export interface Stage {
+  name: string;
+  run(ctx: StageContext): Promise<StageOutcome> | StageOutcome;
+}
+
+export interface StageRecord extends StageOutcome {
+  stage: string;
+  ms: number;
+}

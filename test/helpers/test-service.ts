@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config/load-config.ts';
+import type { Config } from '../../src/config/config-schema.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
+
+/** A fresh data dir under the OS temp dir; removed by `cleanup`. */
+export function tempDataDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'abusedesk-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Config for tests: free ports, temp data dir, quick retries. */
+export function testConfig(dataDir: string, overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({
+    env: {},
+    overrides: { dataDir, smtp: { port: 0 }, http: { port: 0 }, worker: { retryBaseMs: 10, pollMs: 50 }, ...overrides },
+  }).config;
+}
+
+/** Captures log lines as parsed JSON objects. */
+export function memoryLogger(): { logger: ReturnType<typeof createLogger>; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return { logger: createLogger('debug', sink), lines };
+}
+
+export async function startTestService(dataDir: string, options: Partial<ServiceOptions> & { overrides?: Record<string, unknown> } = {}): Promise<RunningService & { lines: Array<Record<string, unknown>> }> {
+  const { logger, lines } = memoryLogger();
+  const service = await startService({ config: testConfig(dataDir, options.overrides), logger, ...options });
+  return Object.assign(service, { lines });
+}
+
+/** Polls until `check` returns a truthy value (or throws after `ms`). */
+export async function waitFor<T>(check: () => T | undefined | null | false, ms = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const simpleMessage = (subject: string, extra = ''): string =>
+  `From: Jane <jane@example.net>\r\nTo: abuse@esp.example\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.net>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n${extra}\r\nThis is spam I got.\r\n`;
