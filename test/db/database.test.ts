@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backupDatabase } from '../../src/db/backup-database.ts';
+import { listMigrations, migrate, schemaVersion } from '../../src/db/migrate.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
+import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+
+describe('database', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  beforeEach(() => {
+    tmp = tempDataDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('opens in WAL mode with full sync and applies every migration once', () => {
+    const db = openDatabase(testConfig(tmp.dir));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    const latest = listMigrations().at(-1)!.version;
+    expect(schemaVersion(db)).toBe(latest);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('backs up online to a consistent copy', async () => {
+    const db = openDatabase(testConfig(tmp.dir));
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('k', 'v')`).run();
+    const target = join(tmp.dir, 'backups', 'copy.db');
+    await backupDatabase(db, target);
+    const copy = new BetterSqlite3(target, { readonly: true });
+    expect(copy.prepare('SELECT value FROM meta WHERE key = ?').get('k')).toEqual({ value: 'v' });
+    copy.close();
+    db.close();
+  });
+});

@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open-database.ts';
+import { SqliteMessageStore, type IncomingMessage } from '../../src/intake/message-store.ts';
+import { simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
+
+const incoming = (subject: string): IncomingMessage => ({
+  raw: Buffer.from(simpleMessage(subject)),
+  mailFrom: 'a@b.example',
+  rcptTo: ['abuse@esp.example'],
+  clientIp: '192.0.2.1',
+  clientHostname: null,
+  helo: 'b.example',
+  tls: null,
+  receivedAt: new Date('2026-11-23T10:00:00Z'),
+  source: 'smtp',
+});
+
+describe('SqliteMessageStore (group commit)', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  beforeEach(() => {
+    tmp = tempDataDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('commits concurrent stores in one transaction and resolves each with its own queue id', async () => {
+    const db = openDatabase(testConfig(tmp.dir));
+    const store = new SqliteMessageStore(db);
+    const commits: number[] = [];
+    store.onStored((n) => commits.push(n));
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.store(incoming(`m${i}`))));
+    expect(new Set(results.map((r) => r.queueId)).size).toBe(20);
+    expect(commits).toEqual([20]);
+    const row = db.prepare('SELECT message_id AS mid, client_ip AS ip FROM messages WHERE queue_id = ?').get(results[3]!.queueId);
+    expect(row).toEqual({ mid: '<m3@example.net>', ip: '192.0.2.1' });
+    db.close();
+  });
+
+  it('treats identical bytes in the same batch as one message', async () => {
+    const db = openDatabase(testConfig(tmp.dir));
+    const store = new SqliteMessageStore(db);
+    const [a, b] = await Promise.all([store.store(incoming('same')), store.store(incoming('same'))]);
+    expect(b!.queueId).toBe(a!.queueId);
+    expect(b!.duplicate).toBe(true);
+    db.close();
+  });
+});
