@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerBenchCommand } from './commands/bench-command.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
+import { registerParseCommand } from './commands/parse-command.ts';
 import { registerDbCommand } from './commands/db-command.ts';
 import { registerMessagesCommand } from './commands/messages-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
@@ -10,4 +12,6 @@ export function registerCommands(program: Command): void {
   registerMessagesCommand(program);
   registerDbCommand(program);
   registerConfigCommand(program);
+  registerParseCommand(program);
+  registerBenchCommand(program);
 }

@@ -18,6 +18,8 @@ export const configSchema = z.strictObject({
   database: z.strictObject({
     file: z.string().min(1).default('abusedesk.db').describe('SQLite database file, relative to dataDir.'),
     busyTimeoutMs: positiveInt.default(5000).describe('How long a writer waits for the database lock before giving up.'),
+    groupCommitMs: z.number().min(0).max(50).default(1).describe('Intake group commit: how long the first message of a batch waits for others before one shared fsync.'),
+    walAutocheckpointPages: positiveInt.default(10000).describe('WAL pages between automatic checkpoints (SQLite default 1000 stalls intake under load).'),
   }).prefault({}),
   smtp: z.strictObject({
     host: z.string().default('127.0.0.1').describe('Address the SMTP intake listens on.'),
@@ -49,6 +51,15 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level (pino).'),
+  }).prefault({}),
+  parse: z.strictObject({
+    ticketIdPattern: z.string().default('\\bAD-[0-9A-Z]{6}\\b').describe('Regex source of our ticket ids, found in Subject/In-Reply-To/References of replies.'),
+    campaignHeaders: z.array(z.string().min(1)).default(['X-Campaign-ID', 'X-Client-ID', 'X-Mailer-Campaign']).describe('Header names of the original that carry campaign identifiers.'),
+    verpPattern: z.string().default('').describe('Regex source with named groups applied to the original Return-Path (empty: no VERP).'),
+    maxDepth: positiveInt.default(12).describe('Deepest MIME nesting parsed; deeper mail becomes kind other.'),
+    maxParts: positiveInt.default(500).describe('Most MIME parts parsed per message.'),
+    maxHeaderBytes: positiveInt.default(256 * 1024).describe('Largest header block parsed per MIME entity.'),
+    timeoutMs: positiveInt.default(2000).describe('Parse time budget per message.'),
   }).prefault({}),
   demo: z.strictObject({
     load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),

@@ -2,10 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.ts';
-import { openDatabase } from '../db/open-database.ts';
+import { databasePath, openDatabase } from '../db/open-database.ts';
 import { loadDemoIfEmpty } from '../clients/load-demo.ts';
 import { SmtpIntake } from '../intake/smtp-intake.ts';
-import { SqliteMessageStore, type MessageStore } from '../intake/message-store.ts';
+import type { MessageStore } from '../intake/message-store.ts';
+import { ThreadedMessageStore } from '../intake/threaded-message-store.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
 import { buildHttpServer } from '../web/http-server.ts';
@@ -17,7 +18,7 @@ export interface ServiceOptions {
   logger: Logger;
   now?: () => Date;
   /** Replace the durable store (tests simulate a failing disk). */
-  wrapStore?: (store: SqliteMessageStore) => MessageStore;
+  wrapStore?: (store: MessageStore) => MessageStore;
   /** Replace the pipeline (tests). */
   stages?: Stage[];
   /** Run the processing worker (default true; the intake benchmark turns it off). */
@@ -43,10 +44,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const demo = config.demo.load ? loadDemoIfEmpty(db, now()) : null;
   if (demo) logEvent(logger, 'info', 'demo.loaded', demo);
 
-  const sqliteStore = new SqliteMessageStore(db);
-  const store = options.wrapStore ? options.wrapStore(sqliteStore) : sqliteStore;
+  // Intake commits on its own writer thread (group commit off the SMTP thread).
+  const durableStore = new ThreadedMessageStore({ ...config.database, file: databasePath(config) });
+  await durableStore.started();
+  const store = options.wrapStore ? options.wrapStore(durableStore) : durableStore;
   const processor = new Processor({ db, stages: options.stages ?? pipelineStages(config), logger, now, ...config.worker });
-  sqliteStore.onStored(() => processor.notify());
+  durableStore.onStored(() => processor.notify());
   const intake = new SmtpIntake({ smtp: config.smtp, store, logger, now });
   const http = buildHttpServer({
     db,
@@ -65,6 +68,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logEvent(logger, 'info', 'service.stopping', { messagesInData: intake.messagesInData });
       await intake.stop(graceMs);
       await processor.stop();
+      await durableStore.close();
       await http.close();
       db.close();
       logEvent(logger, 'info', 'service.stopped');

@@ -15,9 +15,9 @@ function serve(dataDir: string, env: Record<string, string> = {}): Promise<{ chi
   });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /SMTP intake\s+127\.0\.0\.1:(\d+)/.exec(out);
       if (m) resolve({ child, smtpPort: Number(m[1]), stdout: () => out });
@@ -76,5 +76,5 @@ describe('durability across SIGKILL', () => {
       await new Promise((r) => second.child.once('exit', r));
     }
     expect(second.stdout()).toMatch(/SIGTERM: finishing messages in DATA/);
-  });
+  }, 60_000);
 });

@@ -39,8 +39,8 @@ describe('SqliteMessageStore (group commit)', () => {
     const db = openDatabase(testConfig(tmp.dir));
     const store = new SqliteMessageStore(db);
     const [a, b] = await Promise.all([store.store(incoming('same')), store.store(incoming('same'))]);
-    expect(b!.queueId).toBe(a!.queueId);
-    expect(b!.duplicate).toBe(true);
+    expect(b.queueId).toBe(a.queueId);
+    expect(b.duplicate).toBe(true);
     db.close();
   });
 });

@@ -3,6 +3,7 @@ import { configSchema } from '../../config/config-schema.ts';
 import { loadConfig, maskSecrets } from '../../config/load-config.ts';
 import { schemaKeys } from '../../config/schema-keys.ts';
 import { globalOptions } from '../global-options.ts';
+import { configTable, logEventTable } from '../../docs/reference-tables.ts';
 
 export function registerConfigCommand(program: Command): void {
   const config = program.command('config').description('inspect configuration');
@@ -24,5 +25,11 @@ export function registerConfigCommand(program: Command): void {
         for (const k of key.path) v = (v as Record<string, unknown>)[k];
         process.stdout.write(`${name} = ${JSON.stringify(v)}  # ${loaded.sources.get(name) ?? 'default'}; env ${key.env}\n`);
       }
+    });
+  config
+    .command('docs')
+    .description('print the configuration and log-event reference tables (Markdown, as in the README)')
+    .action(() => {
+      process.stdout.write(`${configTable()}\n\n${logEventTable()}\n`);
     });
 }

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/config-schema.ts';
+import { schemaKeys } from '../../src/config/schema-keys.ts';
+import { logEvents } from '../../src/log/events.ts';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('documents every configuration key with its environment variable (regenerate: abusedesk config docs)', () => {
+    const missing = schemaKeys(configSchema).filter((k) => !readme.includes(`| \`${k.path.join('.')}\` | \`${k.env}\``));
+    expect(missing.map((k) => k.path.join('.'))).toEqual([]);
+  });
+  it('lists every log event code', () => {
+    expect(Object.keys(logEvents).filter((e) => !readme.includes(`\`${e}\``))).toEqual([]);
+  });
+  it('shows the two quick-start commands', () => {
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toContain('npm install && npm test');
+  });
+});
