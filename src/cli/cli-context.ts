@@ -27,7 +27,10 @@ export function printJson(value: unknown): void {
 
 /** A plain left-aligned table for terminals. */
 export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
-  const cell = (v: unknown): string => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown): string => {
+    if (v === null || v === undefined) return '-';
+    return typeof v === 'object' ? JSON.stringify(v) : `${v as string | number | boolean}`;
+  };
   const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
   const line = (vals: string[]): string => vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!)).join('  ').trimEnd();
   process.stdout.write(`${line(columns)}\n`);
