@@ -49,10 +49,14 @@ export interface ParsedReport {
   reporter: string | null;
   complainants: string[];
   redacted: boolean;
+  /** Complainant placeholders a provider redacted or hashed: evidence only, never an address to suppress. */
+  redactedComplainants?: string[];
   bounces: BounceDetail[];
   original: OriginalMessage | null;
   identifiers: Identifiers;
   sourceIp: string | null;
   arrivalDate: string | null;
   auth: AuthSummary | null;
+  /** What authentication could not establish (e.g. no envelope or resolver for offline `parse`). */
+  authNote?: string | null;
 }

@@ -1,0 +1,86 @@
+import type { AutoreplySource, BounceExtraction, BounceSource } from '../extract/bounce/bounce-source.ts';
+import { firstAddress } from '../extract/parse-addresses.ts';
+import { originalFromPart } from '../extract/reported-original.ts';
+import type { MessageFacts } from '../parse/message-facts.ts';
+import { firstHeader } from '../parse/mime/header-map.ts';
+import type { MimePart } from '../parse/mime/mime-part.ts';
+import { detectArf } from './detect-arf.ts';
+import { detectAttachedComplaint } from './detect-attached-complaint.ts';
+import { detectAuthFailureText } from './detect-auth-failure-text.ts';
+import { detectInlineForward } from './detect-inline-forward.ts';
+import { detectJmrp } from './detect-jmrp.ts';
+import { detectReply } from './detect-reply.ts';
+import { detectSesNotification } from './detect-ses-notification.ts';
+import { detectSpamcop } from './detect-spamcop.ts';
+import { detectUnsubscribe } from './detect-unsubscribe.ts';
+import { detectXarf } from './detect-xarf.ts';
+import type { Finding } from './finding.ts';
+
+export interface ClassifyContext {
+  rcptTo: string[];
+  unsubscribeMailboxes: string[];
+  ticketIdPattern: RegExp;
+  /** Parses text found inside a body (SpamCop inline spam, copied headers) as a message. */
+  parseEmbedded: (text: string) => MimePart;
+  extractBounces: (source: BounceSource) => BounceExtraction | null;
+  detectAutoreply: (source: AutoreplySource) => { reason: string } | null;
+}
+
+/**
+ * Exactly one kind per message, first match wins. The order is the policy:
+ * machine reports (ARF, SES, JMRP) before bounces (an FBL quotes failures too); bounces before
+ * autoreplies (Exim bounces carry Auto-Submitted); X-ARF, SpamCop and DMARC reports before
+ * autoreplies (they carry Precedence/Auto-Submitted yet are reports); an unreadable DSN or challenge before
+ * complaints (it encloses our message but nobody complained); autoreplies before replies
+ * (an out-of-office answering our acknowledgement quotes the ticket id) and never a complaint.
+ */
+export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Finding {
+  const bounceSource = (): BounceSource => ({
+    headers: facts.headers,
+    subject: facts.subject,
+    from: facts.from,
+    returnPathEmpty: /^\s*<\s*>\s*$/.test(firstHeader(facts.headers, 'return-path') ?? 'x'),
+    reportType: facts.reportType,
+    deliveryStatus: facts.deliveryStatus,
+    bodyText: facts.bodyText,
+    originalHeaders: facts.enclosed[facts.enclosed.length - 1]?.rawHeaders ?? null,
+  });
+  const bounce = (): Finding | null => {
+    const x = ctx.extractBounces(bounceSource());
+    if (!x) return null;
+    const enclosed = facts.enclosed[facts.enclosed.length - 1];
+    const original = enclosed ? originalFromPart(enclosed) : null;
+    const reporter = firstAddress(facts.from);
+    if (x.notBounce) return { kind: 'other', reason: `not a bounce: ${x.reason}`, reporter, original };
+    // A delay is never a hard bounce, whatever the status says.
+    const bounces = x.delayed ? x.bounces.map((b) => ({ ...b, hard: false })) : x.bounces;
+    return { kind: 'bounce', reason: x.delayed ? `delayed delivery (warning only): ${x.reason}` : x.reason, reporter, original, bounces };
+  };
+  const autoreply = (): Finding | null => {
+    const a = ctx.detectAutoreply({ headers: facts.headers, subject: facts.subject, from: facts.from, bodyText: facts.bodyText });
+    return a ? { kind: 'autoreply', reason: a.reason, reporter: firstAddress(facts.from) } : null;
+  };
+  const steps: (() => Finding | null)[] = [
+    () => detectArf(facts),
+    () => detectSesNotification(facts),
+    () => detectJmrp(facts),
+    bounce,
+    () => detectXarf(facts),
+    () => detectSpamcop(facts, ctx.parseEmbedded),
+    () => detectAuthFailureText(facts, ctx.parseEmbedded),
+    autoreply,
+    // A DSN the bounce rules could not read is still no complaint, though it encloses a message.
+    () => (facts.reportType === 'delivery-status' || facts.deliveryStatus !== null
+      ? { kind: 'other', reason: 'delivery-status report with no recipient the bounce rules could read', reporter: firstAddress(facts.from) }
+      : null),
+    () => detectReply(facts, ctx.ticketIdPattern),
+    () => detectUnsubscribe(facts, ctx.rcptTo, ctx.unsubscribeMailboxes),
+    () => detectAttachedComplaint(facts),
+    () => detectInlineForward(facts),
+  ];
+  for (const step of steps) {
+    const finding = step();
+    if (finding) return finding;
+  }
+  return { kind: 'other', reason: 'no report, bounce, complaint, autoreply, unsubscribe or reply recognised', reporter: firstAddress(facts.from) };
+}

@@ -1,0 +1,16 @@
+import type { MessageFacts } from '../parse/message-facts.ts';
+import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
+import { firstHeader } from '../parse/mime/header-map.ts';
+import { firstAddress } from '../extract/parse-addresses.ts';
+import type { Finding } from './finding.ts';
+
+/** A person answering one of our tickets: the ticket id in the subject, In-Reply-To or References. */
+export function detectReply(facts: MessageFacts, ticketIdPattern: RegExp): Finding | null {
+  // A fresh, non-global copy: a caller's global regex would carry lastIndex between calls.
+  const re = new RegExp(ticketIdPattern.source, ticketIdPattern.flags.replace(/[gy]/g, ''));
+  const subject = re.exec(facts.subject);
+  const where = subject ? 'subject' : ['in-reply-to', 'references'].find((h) => re.test(decodeHeaderValue(firstHeader(facts.headers, h) ?? '')));
+  if (!where) return null;
+  const id = subject?.[0] ?? re.exec(decodeHeaderValue(firstHeader(facts.headers, where) ?? ''))?.[0] ?? '';
+  return { kind: 'reply', reason: `ticket id ${id} in ${where === 'subject' ? 'Subject' : where === 'in-reply-to' ? 'In-Reply-To' : 'References'}`, reporter: firstAddress(facts.from) };
+}

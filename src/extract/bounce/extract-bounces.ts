@@ -1,0 +1,162 @@
+import type { BounceDetail } from '../../parse/parsed-report.ts';
+import type { BounceExtraction, BounceSource } from './bounce-source.ts';
+import { classifyDiagnostic, type DiagnosticClass } from './classify-diagnostic.ts';
+import { findEnhancedStatus, findReplyCode, parseStatusField } from './enhanced-status.ts';
+import { parseDeliveryStatus, type DeliveryStatusRecipient } from './parse-delivery-status.ts';
+import { parseTextBounce, type TextBounce } from './parse-text-bounce.ts';
+import { failedRecipientsHeader, textBounceEvidence } from './text-bounce-evidence.ts';
+
+/** One recipient's outcome before it becomes a BounceDetail; `statusNote` tells where the status came from. */
+interface Outcome {
+  detail: BounceDetail;
+  category: DiagnosticClass['category'];
+  basis: string;
+  statusNote: string;
+}
+
+/** Report types that are reports but never bounces: ARF (RFC 5965), MDN (RFC 8098), auth failures… */
+const DSN_REPORT_TYPES = new Set(['delivery-status', 'global-delivery-status']);
+
+/** Delay warnings: Sendmail, Exim, Exchange, Gmail and Postfix wordings (subject or text). */
+const DELAY_MARKERS =
+  /Delivery Status Notification \(Delay\)|still undelivered|message (?:\S+ )?delayed|delayed mail|Mail Delivery Delayed|delivery (?:has been |is )?delayed|notification about a delay|Delivery to the following recipients? has been delayed|will (?:continue|keep) trying|There is no need to resend|could not send message for past|This is a warning message only/i;
+
+/** Challenge-response notices dressed as DSNs (Boxbe sends multipart/report): autoreplies, not bounces. */
+const CHALLENGE = /X-Boxbe-Notice|\bBoxbe\b|not pre-approved|Guest List|verify (?:that )?you are (?:a )?human|challenge[- ]response|Spam ?Arrest|protected by Bluebottle/i;
+
+/** Actions that report success (RFC 3464 §2.3.3): such a DSN is not a bounce. */
+const SUCCESS_ACTIONS = new Set(['delivered', 'relayed', 'expanded']);
+
+const MAX_LISTED = 5;
+
+function domainOf(address: string): string | null {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return null;
+  return address.slice(at + 1).replace(/[>\s)].*$/, '').toLowerCase() || null;
+}
+
+function looksLikeAddress(value: string | null): value is string {
+  return value !== null && /^[^\s@]+@[^\s@]+$/.test(value);
+}
+
+/** Infers a status from the class, the SMTP reply code and whether the failure is temporary. */
+function inferStatus(klass: DiagnosticClass, text: string, temporary: boolean): string {
+  const reply = findReplyCode(text);
+  const first = temporary || reply?.startsWith('4') === true ? '4' : '5';
+  if (klass.impliedStatus !== null) return `${first}${klass.impliedStatus.slice(1)}`;
+  return `${first}.0.0`;
+}
+
+function outcome(recipient: string, action: string, explicitStatus: string | null, statusSource: string, diagnostic: string | null): Outcome {
+  const text = diagnostic ?? '';
+  const delayed = action === 'delayed';
+  const klass = classifyDiagnostic(text, explicitStatus);
+  let status = explicitStatus;
+  let statusNote = statusSource;
+  if (status === null) {
+    status = inferStatus(klass, text, delayed);
+    statusNote = `inferred from ${klass.category} text`;
+  }
+  // PRODUCT.md: only a permanent failure of the address itself is hard; delays and 4.x.x never are.
+  const hard = klass.hard && !delayed && status.startsWith('5');
+  return { detail: { recipient, status, action, hard, diagnostic }, category: klass.category, basis: klass.basis, statusNote };
+}
+
+function describe(outcomes: readonly Outcome[]): string {
+  const listed = outcomes.slice(0, MAX_LISTED).map((item) => {
+    const { recipient, action, status, hard } = item.detail;
+    const source = item.statusNote === 'Status field' ? '' : `, status ${item.statusNote}`;
+    return `${recipient} ${action ?? 'failed'} ${status ?? '?'} (${item.category}, ${item.basis}${source}) → ${hard ? 'hard' : 'soft'}`;
+  });
+  if (outcomes.length > MAX_LISTED) listed.push(`… and ${outcomes.length - MAX_LISTED} more`);
+  return listed.join('; ');
+}
+
+function summarize(prefix: string, failing: readonly Outcome[], informational: readonly string[], delayed: boolean): BounceExtraction {
+  const count = `${failing.length} recipient${failing.length === 1 ? '' : 's'} ${delayed ? 'delayed' : 'failed'}`;
+  const extra = informational.length > 0 ? `; not bounces: ${informational.slice(0, MAX_LISTED).join(', ')}` : '';
+  return { reason: `${prefix}; ${count}: ${describe(failing)}${extra}`, bounces: failing.map((item) => item.detail), delayed, notBounce: false };
+}
+
+/** The status of one DSN recipient: its Status field, refined by the diagnostic when the field is only X.0.0. */
+function dsnStatus(record: DeliveryStatusRecipient): { status: string | null; note: string } {
+  const field = record.status === null ? null : parseStatusField(record.status);
+  const fromText = record.diagnostic === null ? null : findEnhancedStatus(record.diagnostic);
+  if (field !== null) {
+    // RFC 3463 X.0.0 means "undefined"; the remote server's own code in Diagnostic-Code says more.
+    if (field.endsWith('.0.0') && fromText !== null && fromText[0] === field[0] && fromText !== field) {
+      return { status: fromText, note: `from Diagnostic-Code (Status field ${field})` };
+    }
+    return { status: field, note: 'Status field' };
+  }
+  return fromText === null ? { status: null, note: '' } : { status: fromText, note: 'from Diagnostic-Code' };
+}
+
+function fromDeliveryStatus(source: BounceSource, records: readonly DeliveryStatusRecipient[], messageDelayed: boolean): BounceExtraction | null {
+  let text: TextBounce | null = null;
+  const failing: Outcome[] = [];
+  const informational: string[] = [];
+  for (const record of records) {
+    // The Original-Recipient is the address the ESP sent to (RCPT TO ORCPT, RFC 3461); Final-Recipient may be an alias target.
+    const recipient = looksLikeAddress(record.originalRecipient) ? record.originalRecipient : (record.finalRecipient ?? record.originalRecipient ?? '');
+    const { status, note } = dsnStatus(record);
+    const action = record.action ?? (status?.startsWith('2') === true ? 'delivered' : status?.startsWith('4') === true || messageDelayed ? 'delayed' : 'failed');
+    if (SUCCESS_ACTIONS.has(action)) {
+      informational.push(`${recipient} ${action}`);
+      continue;
+    }
+    let diagnostic = record.diagnostic;
+    if (diagnostic === null) {
+      // No Diagnostic-Code: the human-readable part often has the remote server's reply for this address.
+      text ??= parseTextBounce(source.bodyText, [], null);
+      const wanted = [record.finalRecipient, record.originalRecipient].map((value) => value?.toLowerCase());
+      diagnostic = text.recipients.find((entry) => wanted.includes(entry.recipient.toLowerCase()))?.diagnostic ?? null;
+    }
+    failing.push(outcome(recipient, action, status, note, diagnostic));
+  }
+  if (failing.length === 0) {
+    return {
+      reason: `RFC 3464 DSN reports success (${informational.slice(0, MAX_LISTED).join(', ')}): not a bounce`,
+      bounces: [],
+      delayed: false,
+      notBounce: true,
+    };
+  }
+  if (failing.every((item) => CHALLENGE.test(item.detail.diagnostic ?? ''))) return null;
+  const delayed = failing.every((item) => item.detail.action === 'delayed');
+  return summarize('RFC 3464 DSN', failing, informational, delayed);
+}
+
+function fromText(source: BounceSource, evidence: string, failedHeader: readonly string[], messageDelayed: boolean): BounceExtraction {
+  const fromDomain = domainOf(source.from);
+  const parsed = parseTextBounce(source.bodyText, failedHeader, fromDomain);
+  const action = messageDelayed ? 'delayed' : 'failed';
+  const failing = parsed.recipients.map((entry) => {
+    const explicit = entry.diagnostic === null ? null : findEnhancedStatus(entry.diagnostic, true);
+    return outcome(entry.recipient, action, explicit, 'from the text', entry.diagnostic);
+  });
+  const prefix = `${parsed.format} bounce (${evidence})`;
+  if (failing.length === 0) {
+    return { reason: `${prefix}; no failed recipient could be read`, bounces: [], delayed: messageDelayed, notBounce: false };
+  }
+  return summarize(prefix, failing, [], messageDelayed);
+}
+
+/**
+ * Reads a delivery status notification: RFC 3464 per-recipient fields when present, else the text layouts
+ * of common MTAs and providers. Returns null when the message is not a DSN at all (including ARF reports,
+ * read receipts and challenge-response notices that borrow the DSN format).
+ */
+export function extractBounces(source: BounceSource): BounceExtraction | null {
+  const reportType = source.reportType?.toLowerCase() ?? null;
+  if (reportType !== null && !DSN_REPORT_TYPES.has(reportType) && source.deliveryStatus === null) return null;
+  const head = source.bodyText.length > 4096 ? source.bodyText.slice(0, 4096) : source.bodyText;
+  const messageDelayed = DELAY_MARKERS.test(source.subject) || DELAY_MARKERS.test(head);
+  const records = source.deliveryStatus === null ? [] : parseDeliveryStatus(source.deliveryStatus);
+  if (records.length > 0) return fromDeliveryStatus(source, records, messageDelayed);
+  const failedHeader = failedRecipientsHeader(source.headers);
+  const evidence = textBounceEvidence(source, failedHeader);
+  if (evidence === null) return null;
+  if (!/mailer[-_]?daemon|postmaster/i.test(source.from) && CHALLENGE.test(head)) return null;
+  return fromText(source, evidence, failedHeader, messageDelayed);
+}

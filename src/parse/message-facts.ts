@@ -1,0 +1,79 @@
+import { htmlToText } from './mime/html-to-text.ts';
+import type { HeaderMap } from './mime/header-map.ts';
+import { HEADERS_ONLY_TYPES, MESSAGE_TYPES, type MimePart } from './mime/mime-part.ts';
+import { parseHeaderBlock } from './mime/parse-header-block.ts';
+import { partHeader, partText } from './mime/part-text.ts';
+
+/** Most text kept per message for classification and identifier search (issue 3 §5: never balloon). */
+export const MAX_TEXT = 64 * 1024;
+
+/** What classify and extract read of one message (a whole report, or an enclosed original). */
+export interface MessageFacts {
+  part: MimePart;
+  headers: HeaderMap;
+  subject: string;
+  from: string;
+  /** Media type of the top entity and, for multipart/report, its report-type. */
+  type: string;
+  reportType: string | null;
+  /** message/feedback-report fields (RFC 5965 §3.1) by lower-cased name; null when absent. */
+  feedbackReport: HeaderMap | null;
+  /** Text of the message/delivery-status part (RFC 3464), if any. */
+  deliveryStatus: string | null;
+  /** Human-readable text: text/plain parts, else text from HTML; enclosed messages excluded. */
+  bodyText: string;
+  /** HTML of the message's own parts (enclosed messages excluded), for link search. */
+  html: string;
+  /** Enclosed messages (message/rfc822 and header-only kin), in document order, not nested ones. */
+  enclosed: MimePart[];
+  /** Non-text attachments' text worth searching (e.g. SNS JSON sent as application/json). */
+  otherText: string;
+}
+
+/** Collects the facts of the message rooted at `part` without descending into enclosed messages. */
+export function messageFacts(part: MimePart): MessageFacts {
+  const facts: MessageFacts = {
+    part,
+    headers: part.headers,
+    subject: partHeader(part, 'subject') ?? '',
+    from: partHeader(part, 'from') ?? '',
+    type: part.type,
+    reportType: part.type === 'multipart/report' ? (part.params['report-type'] ?? '').toLowerCase() : null,
+    feedbackReport: null,
+    deliveryStatus: null,
+    bodyText: '',
+    html: '',
+    enclosed: [],
+    otherText: '',
+  };
+  const plain: string[] = [];
+  const html: string[] = [];
+  const visit = (p: MimePart, isRoot: boolean): void => {
+    if (!isRoot && (MESSAGE_TYPES.has(p.type) || HEADERS_ONLY_TYPES.has(p.type))) {
+      if (p.children[0]) facts.enclosed.push(p.children[0]);
+      return;
+    }
+    if (p.type.startsWith('multipart/')) {
+      for (const c of p.children) visit(c, false);
+      return;
+    }
+    if (p.type === 'message/feedback-report') {
+      // Fields are header-shaped; some generators base64-encode the part, partText undoes that.
+      facts.feedbackReport ??= parseHeaderBlock(`${partText(p).replace(/\r\n?/g, '\n').trim()}\n\n`, MAX_TEXT).headers;
+      return;
+    }
+    if (p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status') {
+      facts.deliveryStatus ??= partText(p).slice(0, MAX_TEXT);
+      return;
+    }
+    const disposition = (partHeader(p, 'content-disposition') ?? '').toLowerCase();
+    if (p.type === 'text/plain' && !disposition.startsWith('attachment')) plain.push(partText(p));
+    else if (p.type === 'text/html') html.push(partText(p));
+    else if (p.type === 'application/json' || p.type === 'text/plain') facts.otherText += partText(p).slice(0, MAX_TEXT);
+  };
+  visit(part, true);
+  facts.html = html.join('\n').slice(0, MAX_TEXT * 4);
+  const text = plain.length > 0 ? plain.join('\n') : htmlToText(facts.html);
+  facts.bodyText = text.slice(0, MAX_TEXT);
+  return facts;
+}

@@ -1,0 +1,15 @@
+/** Bounds on one MIME walk (issue 3 §5): past any of them the walk stops and says which. */
+export interface WalkLimits {
+  maxDepth: number;
+  maxParts: number;
+  maxHeaderBytes: number;
+  /** Absolute deadline, ms since epoch (performance.now() clock). */
+  deadline: number;
+}
+
+export interface WalkState {
+  limits: WalkLimits;
+  parts: number;
+  /** The first bound that was exceeded, as a reason string; null while within bounds. */
+  exceeded: string | null;
+}
