@@ -61,6 +61,10 @@ export const configSchema = z.strictObject({
     maxHeaderBytes: positiveInt.default(256 * 1024).describe('Largest header block parsed per MIME entity.'),
     timeoutMs: positiveInt.default(2000).describe('Parse time budget per message.'),
   }).prefault({}),
+  authenticate: z.strictObject({
+    dns: z.enum(['system', 'off']).default('system').describe('DNS for DKIM/SPF/DMARC/ARC of incoming reports: the system resolver, or off (nothing verified, nothing trusted).'),
+    timeoutMs: positiveInt.default(5000).describe('Time budget for authenticating one report; past it results are temperror.'),
+  }).prefault({}),
   demo: z.strictObject({
     load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),
   }).prefault({}),

@@ -20,6 +20,7 @@ export async function authenticateParsed(raw: Buffer, options: ParseOptions): Pr
     resolver: options.resolver ?? null,
     providers: options.providers ?? loadProviderRegistry(),
     now: options.now?.(),
+    ...(options.authTimeoutMs ? { timeoutMs: options.authTimeoutMs } : {}),
   });
   const { dkim, dkimDomains, spf, dmarc, trusted } = result;
   return { summary: { dkim, dkimDomains, spf, dmarc, trusted }, provider: result.provider, note: result.note };

@@ -33,6 +33,8 @@ export interface ParseOptions {
   /** Injected DNS (never the network in tests); without one, auth results are `unchecked`. */
   resolver?: DnsResolver;
   providers?: ProviderRegistry;
+  /** Time budget for authentication (DNS included); default 5000 ms. */
+  authTimeoutMs?: number;
   now?: () => Date;
 }
 

@@ -129,7 +129,9 @@ export class Processor {
         try {
           const outcome = await stage.run({ message, raw, db: this.options.db, now: this.now, results });
           results[stage.name] = outcome.data;
-          stages.push({ stage: stage.name, outcome: outcome.outcome, reason: outcome.reason, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          if (outcome.trail) stages.push(...outcome.trail.map((t) => ({ ...t, ms: ms / outcome.trail!.length })));
+          else stages.push({ stage: stage.name, outcome: outcome.outcome, reason: outcome.reason, ms });
         } catch (e) {
           error = `${stage.name}: ${(e as Error).message}`;
           stages.push({ stage: stage.name, outcome: 'failed', reason: (e as Error).message, ms: Number(process.hrtime.bigint() - t0) / 1e6 });

@@ -16,6 +16,11 @@ export interface StageOutcome {
   outcome: string;
   reason: string;
   data?: unknown;
+  /**
+   * A step that runs several named stages at once (parse = authenticate + classify + extract)
+   * reports each of them here; they replace the step's own entry in the trail.
+   */
+  trail?: Array<{ stage: string; outcome: string; reason: string }>;
 }
 
 /** One pipeline stage; its `name` is the same in code, database, logs and UI. */

@@ -130,6 +130,19 @@ describe('extractBounces on built sources', () => {
     expect(mixed?.bounces.map((bounce) => bounce.hard)).toEqual([false, true]);
   });
 
+  it('reads RFC 3464 fields left in the body text by a broken MIME boundary (sisimai-rfc3464-35 shape)', () => {
+    const result = extractBounces(
+      source({
+        reportType: 'delivery-status',
+        from: 'Mail Delivery Subsystem <MAILER-DAEMON@example.org>',
+        subject: 'Returned mail: User unknown',
+        bodyText: 'Reporting-MTA: dns; example.org\n\nFinal-Recipient: rfc822;a@example.net\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 user unknown\n',
+      }),
+    );
+    expect(result?.bounces).toEqual([{ recipient: 'a@example.net', status: '5.0.0', action: 'failed', hard: true, diagnostic: '550 user unknown' }]);
+    expect(result?.reason).toMatch(/^RFC 3464 fields in the body text/);
+  });
+
   it('infers the status from the text when a text bounce carries none, and says so', () => {
     const result = extractBounces(
       source({

@@ -17,7 +17,7 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
 export function testConfig(dataDir: string, overrides: Record<string, unknown> = {}): Config {
   return loadConfig({
     env: {},
-    overrides: { dataDir, smtp: { port: 0 }, http: { port: 0 }, worker: { retryBaseMs: 10, pollMs: 50 }, ...overrides },
+    overrides: { dataDir, smtp: { port: 0 }, http: { port: 0 }, worker: { retryBaseMs: 10, pollMs: 50 }, authenticate: { dns: 'off' }, ...overrides },
   }).config;
 }
 

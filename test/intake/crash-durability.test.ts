@@ -10,7 +10,7 @@ const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
 /** Starts `abusedesk serve` as a real process on free ports; resolves with its SMTP port. */
 function serve(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; smtpPort: number; stdout: () => string }> {
   const child = spawn(process.execPath, [cli, 'serve'], {
-    env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: dataDir, ABUSEDESK_SMTP_PORT: '0', ABUSEDESK_HTTP_PORT: '0', ABUSEDESK_LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: dataDir, ABUSEDESK_SMTP_PORT: '0', ABUSEDESK_HTTP_PORT: '0', ABUSEDESK_LOG_LEVEL: 'warn', ABUSEDESK_AUTHENTICATE_DNS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

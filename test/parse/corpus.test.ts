@@ -35,6 +35,15 @@ const DISAGREEMENTS: Record<string, { kind: ReportKind; why: string }> = {
   'forward/phpbh-unsubscribe.eml': { kind: 'other', why: 'no top-level headers: reporter unknown' },
 };
 
+/**
+ * DSN statuses we state differently from the source project's tests. sisimai reports its own private
+ * code 5.0.918 for Google Workspace's "Send mail as" misconfiguration; it is not an RFC 3463 code. The
+ * rejection is about the sender's setup (policy), so we infer 5.7.1 — soft, never a hard bounce of the address.
+ */
+const STATUS_DISAGREEMENTS: Record<string, string[]> = {
+  'dsn/sisimai-lhost-googleworkspace-01.eml': ['5.7.1'],
+};
+
 interface Row { file: string; category: string; expected: Record<string, unknown> | null; notes: string }
 const rows: Row[] = present
   ? readFileSync(join(corpus, 'INDEX.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => {
@@ -74,7 +83,7 @@ describe.skipIf(!present)('shared corpus', () => {
       if (r.kind === 'fbl' && typeof e.count === 'number') expect(Math.max(1, complainantCount(r))).toBe(e.count);
       if (r.kind === 'bounce') {
         if (typeof e.count === 'number') expect(r.bounces.length).toBe(e.count);
-        const statuses = Array.isArray(e.status) ? e.status : typeof e.status === 'string' ? [e.status] : null;
+        const statuses = STATUS_DISAGREEMENTS[row.file] ?? (Array.isArray(e.status) ? e.status : typeof e.status === 'string' ? [e.status] : null);
         if (statuses) expect(r.bounces.map((b) => b.status)).toEqual(statuses);
         if (e.hardBounce === true) expect(r.bounces.some((b) => b.hard)).toBe(true);
         if (Array.isArray(e.addresses)) expect(r.bounces.map((b) => b.recipient)).toEqual(e.addresses);

@@ -3,7 +3,7 @@ import type { BounceExtraction, BounceSource } from './bounce-source.ts';
 import { classifyDiagnostic, type DiagnosticClass } from './classify-diagnostic.ts';
 import { findEnhancedStatus, findReplyCode, parseStatusField } from './enhanced-status.ts';
 import { parseDeliveryStatus, type DeliveryStatusRecipient } from './parse-delivery-status.ts';
-import { parseTextBounce, type TextBounce } from './parse-text-bounce.ts';
+import { failureText, parseTextBounce, type TextBounce } from './parse-text-bounce.ts';
 import { failedRecipientsHeader, textBounceEvidence } from './text-bounce-evidence.ts';
 
 /** One recipient's outcome before it becomes a BounceDetail; `statusNote` tells where the status came from. */
@@ -23,6 +23,9 @@ const DELAY_MARKERS =
 
 /** Challenge-response notices dressed as DSNs (Boxbe sends multipart/report): autoreplies, not bounces. */
 const CHALLENGE = /X-Boxbe-Notice|\bBoxbe\b|not pre-approved|Guest List|verify (?:that )?you are (?:a )?human|challenge[- ]response|Spam ?Arrest|protected by Bluebottle/i;
+
+/** Where per-recipient DSN fields start when they sit in the body text. */
+const EMBEDDED_FIELDS = /^(?:Original|Final)-Recipient:/im;
 
 /** Actions that report success (RFC 3464 §2.3.3): such a DSN is not a bounce. */
 const SUCCESS_ACTIONS = new Set(['delivered', 'relayed', 'expanded']);
@@ -92,7 +95,12 @@ function dsnStatus(record: DeliveryStatusRecipient): { status: string | null; no
   return fromText === null ? { status: null, note: '' } : { status: fromText, note: 'from Diagnostic-Code' };
 }
 
-function fromDeliveryStatus(source: BounceSource, records: readonly DeliveryStatusRecipient[], messageDelayed: boolean): BounceExtraction | null {
+function fromDeliveryStatus(
+  source: BounceSource,
+  records: readonly DeliveryStatusRecipient[],
+  messageDelayed: boolean,
+  prefix: string,
+): BounceExtraction | null {
   let text: TextBounce | null = null;
   const failing: Outcome[] = [];
   const informational: string[] = [];
@@ -116,7 +124,7 @@ function fromDeliveryStatus(source: BounceSource, records: readonly DeliveryStat
   }
   if (failing.length === 0) {
     return {
-      reason: `RFC 3464 DSN reports success (${informational.slice(0, MAX_LISTED).join(', ')}): not a bounce`,
+      reason: `${prefix} reports success (${informational.slice(0, MAX_LISTED).join(', ')}): not a bounce`,
       bounces: [],
       delayed: false,
       notBounce: true,
@@ -124,7 +132,7 @@ function fromDeliveryStatus(source: BounceSource, records: readonly DeliveryStat
   }
   if (failing.every((item) => CHALLENGE.test(item.detail.diagnostic ?? ''))) return null;
   const delayed = failing.every((item) => item.detail.action === 'delayed');
-  return summarize('RFC 3464 DSN', failing, informational, delayed);
+  return summarize(prefix, failing, informational, delayed);
 }
 
 function fromText(source: BounceSource, evidence: string, failedHeader: readonly string[], messageDelayed: boolean): BounceExtraction {
@@ -153,10 +161,19 @@ export function extractBounces(source: BounceSource): BounceExtraction | null {
   const head = source.bodyText.length > 4096 ? source.bodyText.slice(0, 4096) : source.bodyText;
   const messageDelayed = DELAY_MARKERS.test(source.subject) || DELAY_MARKERS.test(head);
   const records = source.deliveryStatus === null ? [] : parseDeliveryStatus(source.deliveryStatus);
-  if (records.length > 0) return fromDeliveryStatus(source, records, messageDelayed);
+  if (records.length > 0) return fromDeliveryStatus(source, records, messageDelayed, 'RFC 3464 DSN');
   const failedHeader = failedRecipientsHeader(source.headers);
   const evidence = textBounceEvidence(source, failedHeader);
   if (evidence === null) return null;
+  // A broken MIME boundary (or a plain-text DSN) leaves the delivery-status fields in the body text.
+  const text = failureText(source.bodyText);
+  const embedded = EMBEDDED_FIELDS.exec(text);
+  if (embedded !== null) {
+    const inText = parseDeliveryStatus(text.slice(embedded.index));
+    if (inText.some((record) => record.action !== null || record.status !== null)) {
+      return fromDeliveryStatus(source, inText, messageDelayed, `RFC 3464 fields in the body text (${evidence})`);
+    }
+  }
   if (!/mailer[-_]?daemon|postmaster/i.test(source.from) && CHALLENGE.test(head)) return null;
   return fromText(source, evidence, failedHeader, messageDelayed);
 }
