@@ -1,27 +1,67 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { arfSample } from '../../bench/arf-sample.ts';
 import { loadTest, type LoadResult } from '../../bench/bench-intake.ts';
 import { runBenchServer } from '../../bench/bench-server.ts';
+import { benchParse, benchParseMessages } from '../../parse/bench-parse.ts';
 import { CliError } from '../cli-error.ts';
 
 const row = (r: LoadResult): string =>
   `  ${r.mode.padEnd(7)} ${String(r.connections).padStart(3)} conns  ${r.perSecond.toFixed(0).padStart(6)} msg/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms  peak RSS ${String(r.peakRssMb).padStart(4)} MB  (${r.accepted} accepted, ${r.failed} failed)`;
 
+const sections = ['intake', 'parse'] as const;
+type Section = (typeof sections)[number];
+
+async function benchIntake(seconds: number): Promise<void> {
+  process.stdout.write(`\n== SMTP intake: ~6 KB ARF reports, ${seconds} s per run, load from a separate process\n`);
+  for (const connections of [16, 32]) {
+    const bare = await loadTest('bare', connections, seconds);
+    process.stdout.write(`${row(bare)}\n`);
+    const intake = await loadTest('intake', connections, seconds);
+    process.stdout.write(`${row(intake)}\n`);
+    const ratio = intake.perSecond / bare.perSecond;
+    process.stdout.write(`  ratio intake/bare at ${connections} connections: ${ratio.toFixed(2)}${connections === 16 ? ` (target ≥ 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})` : ''}\n`);
+  }
+}
+
+function corpusFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(eml|txt|msg)$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+async function benchParsing(): Promise<void> {
+  process.stdout.write('\n== parse (authenticate offline, classify, extract): one core, in-process\n');
+  const typical = Array.from({ length: 50 }, (_, i) => Buffer.from(arfSample(i), 'latin1'));
+  const t = await benchParseMessages(typical);
+  process.stdout.write(`  typical ~6 KB ARF     ${String(t.messagesPerSecond).padStart(6)} msg/s  p99 ${t.p99Ms.toFixed(2)} ms  (${t.count} parses; target ≥ 2,000 msg/s: ${t.messagesPerSecond >= 2000 ? 'met' : 'NOT met'})\n`);
+  const corpus = resolve('../shared/corpus');
+  const files = corpusFiles(corpus);
+  if (files.length === 0) {
+    process.stdout.write(`  shared corpus         skipped: ${corpus} not found\n`);
+    return;
+  }
+  const arf = files.filter((f) => f.includes('/arf/'));
+  const a = await benchParse(arf);
+  process.stdout.write(`  corpus arf/ (${arf.length} files) ${String(a.messagesPerSecond).padStart(6)} msg/s  p99 ${a.p99Ms.toFixed(2)} ms\n`);
+  const all = await benchParse(files);
+  process.stdout.write(`  whole corpus (${files.length}) ${String(all.messagesPerSecond).padStart(6)} msg/s  p99 ${all.p99Ms.toFixed(2)} ms\n`);
+}
+
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .description('benchmarks (npm run bench): durable SMTP intake against a bare smtp-server, same client, same machine')
-    .option('--seconds <n>', 'duration of each load run', '5')
-    .action(async (opts: { seconds: string }) => {
+    .description('benchmarks (npm run bench): durable SMTP intake vs a bare smtp-server; parse throughput')
+    .option('--seconds <n>', 'duration of each SMTP load run', '5')
+    .option('--only <sections>', `comma-separated: ${sections.join(', ')}`)
+    .action(async (opts: { seconds: string; only?: string }) => {
+      const wanted = (opts.only ? opts.only.split(',') : [...sections]) as Section[];
+      for (const w of wanted) if (!sections.includes(w)) throw new CliError(`--only takes ${sections.join(', ')}`, 2);
       const seconds = Number(opts.seconds) || 5;
-      process.stdout.write(`SMTP intake: ~6 KB ARF reports, ${seconds} s per run, load from a separate process\n`);
-      for (const connections of [16, 32]) {
-        const bare = await loadTest('bare', connections, seconds);
-        process.stdout.write(`${row(bare)}\n`);
-        const intake = await loadTest('intake', connections, seconds);
-        process.stdout.write(`${row(intake)}\n`);
-        const ratio = intake.perSecond / bare.perSecond;
-        process.stdout.write(`  ratio intake/bare at ${connections} connections: ${ratio.toFixed(2)}${connections === 16 ? ` (target ≥ 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})` : ''}\n`);
-      }
+      if (wanted.includes('parse')) await benchParsing();
+      if (wanted.includes('intake')) await benchIntake(seconds);
     });
   program
     .command('bench-server <mode>', { hidden: true })

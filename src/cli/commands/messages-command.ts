@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { reportForMessage } from '../../parse/report-store.ts';
 import { requeueMessage } from '../../worker/processor.ts';
 import { getMessage, getRaw, listMessages, type MessageState } from '../../worker/stored-message.ts';
 import { CliError } from '../cli-error.ts';
@@ -38,7 +39,8 @@ export function registerMessagesCommand(program: Command): void {
           process.stdout.write(getRaw(db, m.id) ?? Buffer.alloc(0));
           return;
         }
-        if (opts.json) return printJson(m);
+        const report = reportForMessage(db, m.id);
+        if (opts.json) return printJson({ ...m, report: report?.parsed ?? null });
         const out = [
           `queue id     ${m.queueId}`,
           `received     ${m.receivedAt} via ${m.source} from ${m.clientIp ?? '-'} (HELO ${m.helo ?? '-'})${m.tls ? ` TLS ${m.tls.protocol}` : ''}`,
@@ -47,6 +49,7 @@ export function registerMessagesCommand(program: Command): void {
           `state        ${m.state}   attempts ${m.attempts}${m.nextAttemptAt ? `   next attempt ${m.nextAttemptAt}` : ''}`,
           ...(m.lastError ? [`error        ${m.lastError}`] : []),
           ...(m.headers ? [`headers      ${JSON.stringify(m.headers)}`] : []),
+          ...(report ? [`report       #${report.id} ${report.kind}${report.trusted ? ' (trusted)' : ''}: ${report.reason}`] : []),
           'stages',
           ...m.stages.map((s) => `  ${s.stage.padEnd(14)} ${s.outcome.padEnd(12)} ${s.reason}  (${s.ms.toFixed(1)} ms)`),
         ];
