@@ -13,6 +13,12 @@ export const tokenKeySchema = z.strictObject({
   secret: z.string().min(32, 'a token key secret needs at least 32 characters').describe('Secret (≥ 32 characters); the AES-256 key is derived from it.'),
 });
 
+/**
+ * The demo trace-token key shipped as the default so `npm start` works out of the box. Anyone holding this
+ * source can mint tokens with it: operators must replace it (tokens.keys) before real use.
+ */
+export const DEMO_TOKEN_KEY = { id: 'demo1', secret: 'abusedesk-DEMO-ONLY-trace-token-secret-replace-me' } as const;
+
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('data').describe('Where the database, outbox and backups live (relative to the working directory).'),
   database: z.strictObject({
@@ -64,6 +70,19 @@ export const configSchema = z.strictObject({
   authenticate: z.strictObject({
     dns: z.enum(['system', 'off']).default('system').describe('DNS for DKIM/SPF/DMARC/ARC of incoming reports: the system resolver, or off (nothing verified, nothing trusted).'),
     timeoutMs: positiveInt.default(5000).describe('Time budget for authenticating one report; past it results are temperror.'),
+  }).prefault({}),
+  tokens: z.strictObject({
+    keys: z.array(tokenKeySchema).min(1, 'configure at least one trace-token key').default([{ ...DEMO_TOKEN_KEY }]).describe('Trace-token keys as [{"id","secret"}]. The default is a public DEMO key: replace it with your own secret before real use, and keep retired keys listed so their tokens still open.'),
+    activeKeyId: z.string().default(DEMO_TOKEN_KEY.id).describe('Id of the key that mints new trace tokens; every key in tokens.keys opens them (rotation).'),
+  }).superRefine((t, ctx) => {
+    const ids = t.keys.map((k) => k.id);
+    if (!ids.includes(t.activeKeyId)) ctx.addIssue({ code: 'custom', path: ['activeKeyId'], message: `no key in tokens.keys has id "${t.activeKeyId}"` });
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['keys'], message: `key id "${dup}" is listed twice` });
+  }).prefault({}),
+  actions: z.strictObject({
+    globalSuppressionReasons: z.array(z.enum(['complaint', 'opt-out', 'bounce', 'unsubscribe', 'manual', 'trap'])).default(['trap']).describe('Suppression reasons applied in every client\'s scope, not just the attributed client\'s.'),
+    untrustedMaxSuppressions: z.number().int().min(0).default(1).describe('Most addresses one unverified report may suppress (a forged report must not suppress at scale).'),
   }).prefault({}),
   demo: z.strictObject({
     load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),

@@ -2,12 +2,17 @@ import { traceTokenRegex } from '../attribute/trace-token-pattern.ts';
 import type { Identifiers } from '../parse/parsed-report.ts';
 import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
 import { lastHeader, type HeaderMap } from '../parse/mime/header-map.ts';
+import { unsubscribePolicy } from './unsubscribe-policy.ts';
 
 export interface IdentifierSources {
   /** Header fields of the reported original (null when unknown, e.g. inline forwards lose them). */
   originalHeaders: HeaderMap | null;
   /** Every text worth searching for a trace token, most specific first: raw headers, bodies, HTML with links. */
   texts: string[];
+  /** Body texts (original first) for the unsubscribe-link policy check. */
+  bodies: string[];
+  /** False when the original's header fields were reconstructed from quoted text (inline forwards drop most). */
+  headersKnown: boolean;
   /** The original's Return-Path (or the report's Original-Mail-From) for the VERP pattern. */
   returnPath: string | null;
   campaignHeaders: string[];
@@ -44,5 +49,6 @@ export function extractIdentifiers(src: IdentifierSources): Identifiers {
     const m = src.verp.exec(src.returnPath.replace(/^<|>$/g, ''));
     if (m?.groups) verp = Object.fromEntries(Object.entries(m.groups).filter((e): e is [string, string] => e[1] !== undefined));
   }
-  return { traceToken, feedbackId: get('feedback-id'), cfblFeedbackId: get('cfbl-feedback-id'), verp, listUnsubscribe, headers };
+  const unsubscribe = unsubscribePolicy(get('list-unsubscribe'), get('list-unsubscribe-post'), h !== null && src.headersKnown, src.bodies);
+  return { traceToken, feedbackId: get('feedback-id'), cfblFeedbackId: get('cfbl-feedback-id'), verp, listUnsubscribe, headers, unsubscribe };
 }

@@ -71,6 +71,8 @@ function parseSync(raw: Buffer, options: ParseOptions, detectors: ReportDetector
   report.identifiers = extractIdentifiers({
     originalHeaders: o?.headers ?? null,
     texts: [o?.rawHeaders ?? '', o?.bodyText ?? '', o?.html ?? '', facts.bodyText, facts.html, decodeHeaderValue(root.rawHeaders), facts.otherText],
+    bodies: [o?.bodyText ?? '', o?.html ?? '', facts.bodyText, facts.html],
+    headersKnown: Boolean(o?.rawHeaders),
     returnPath: report.original?.returnPath ?? null,
     campaignHeaders: options.campaignHeaders ?? DEFAULT_CAMPAIGN_HEADERS,
     verp: compileVerp(options.verpPattern),

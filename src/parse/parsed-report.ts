@@ -29,6 +29,8 @@ export interface Identifiers {
   verp: Record<string, string> | null;
   listUnsubscribe: string[];
   headers: Record<string, string>;
+  /** What the original offered to unsubscribe (policy flags on tickets). */
+  unsubscribe?: import('../extract/unsubscribe-policy.ts').UnsubscribePolicy;
 }
 
 export interface AuthSummary {

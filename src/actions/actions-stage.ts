@@ -1,0 +1,152 @@
+import type { Database } from 'better-sqlite3';
+import { attributeReport } from '../attribute/attribute-report.ts';
+import type { OpenedToken } from '../attribute/attribution-lookups.ts';
+import type { Attribution } from '../attribute/attribution.ts';
+import { databaseLookups } from '../attribute/database-lookups.ts';
+import { headerValue } from '../intake/header-value.ts';
+import type { ParsedReport } from '../parse/parsed-report.ts';
+import { suppress } from '../suppressions/suppression-store.ts';
+import { addTicketEvent, createTicket, getTicket, recordReportOnTicket, setTicketStatus, ticketByIncidentKey } from '../tickets/ticket-store.ts';
+import type { Stage, StageContext } from '../worker/stage.ts';
+import type { Acknowledger } from './acknowledger.ts';
+import { planActions, type ActionPlan, type ActionPolicy } from './plan-actions.ts';
+
+export interface ActionsStageOptions {
+  policy: ActionPolicy;
+  ticketIdPattern: RegExp;
+  openToken: (token: string) => OpenedToken | null;
+  acknowledge?: Acknowledger | undefined;
+}
+
+export interface ActionsResult {
+  attribution: Attribution;
+  plan: ActionPlan;
+  ticketId: string | null;
+  decisions: string[];
+  duplicateOf: number | null;
+}
+
+/** The ticket id a reply names: Subject first, then In-Reply-To and References (our acknowledgement's Message-ID carries it). */
+function replyTicketId(raw: Buffer, pattern: RegExp): string | null {
+  for (const name of ['subject', 'in-reply-to', 'references']) {
+    const m = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(headerValue(raw, name) ?? '');
+    if (m) return m[0].toUpperCase();
+  }
+  return null;
+}
+
+/** A report already acted on for the same top-level Message-ID (a provider re-sending the same report). */
+function earlierTwin(db: Database, messageId: string | null, selfMessageRow: number): number | null {
+  if (!messageId) return null;
+  const r = db
+    .prepare(`SELECT r.id FROM reports r JOIN messages m ON m.id = r.message_id WHERE m.message_id = ? AND m.id <> ? AND r.decisions IS NOT NULL ORDER BY r.id LIMIT 1`)
+    .get(messageId, selfMessageRow) as { id: number } | undefined;
+  return r?.id ?? null;
+}
+
+/**
+ * attribute + actions: find the client and campaign, then — in one transaction — suppress, open or
+ * update tickets, queue the acknowledgement, and store every decision with its reason on the report.
+ * Idempotent: a report whose decisions are stored is never acted on again, nor is a second copy of
+ * the same report (same Message-ID).
+ */
+export function actionsStage(options: ActionsStageOptions): Stage {
+  let lookups: ReturnType<typeof databaseLookups> | null = null;
+  return {
+    name: 'actions',
+    run(ctx: StageContext) {
+      const { db } = ctx;
+      lookups ??= databaseLookups(db, options.openToken);
+      const parsed = ctx.results.parse as { reportId: number; report: ParsedReport };
+      const { reportId, report } = parsed;
+      const done = db.prepare('SELECT decisions, ticket_id AS ticketId FROM reports WHERE id = ?').get(reportId) as { decisions: string | null; ticketId: string | null };
+      if (done.decisions) {
+        return { outcome: 'already-done', reason: 'actions were taken when this message was first processed; nothing repeated', trail: [{ stage: 'actions', outcome: 'already-done', reason: 'processed before: no second effect' }] };
+      }
+      const twin = earlierTwin(db, ctx.message.messageId, ctx.message.id);
+      const attribution = attributeReport(report, lookups);
+      const now = ctx.now();
+      const plan = planActions(report, attribution, options.policy, report.kind === 'reply' ? replyTicketId(ctx.raw, options.ticketIdPattern) : null);
+      const decisions: string[] = [];
+      let ticketId: string | null = null;
+
+      db.transaction(() => {
+        db.prepare('UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ? WHERE id = ?').run(attribution.clientId, attribution.campaignId, JSON.stringify(attribution), reportId);
+        if (twin !== null) {
+          decisions.push(`duplicate of report #${twin} (same Message-ID ${ctx.message.messageId}): no second effect`);
+          db.prepare('UPDATE reports SET decisions = ? WHERE id = ?').run(JSON.stringify(decisions), reportId);
+          return;
+        }
+        const suppressed: string[] = [];
+        for (const s of plan.suppressions) {
+          const r = suppress(db, { address: s.address, clientId: s.global ? null : attribution.clientId, reason: s.reason, reportId, now });
+          suppressed.push(s.address);
+          decisions.push(`suppress ${s.address} (${s.reason}, ${s.global ? 'global' : `client ${attribution.client}`})${r.created ? '' : ' — already suppressed, refreshed'}: ${s.why}`);
+        }
+        for (const s of plan.skippedSuppressions) decisions.push(`not suppressed: ${s}`);
+        decisions.push(...plan.notes);
+        const summary = `${report.kind}${report.feedbackType && report.kind === 'fbl' ? ` (${report.feedbackType})` : ''}${report.provider ? ` from ${report.provider}` : ''}${report.reporter ? ` reported by ${report.reporter}` : ''}: ${report.reason}`;
+        const eventData = { attribution: { method: attribution.method, confidence: attribution.confidence, reason: attribution.reason }, decisions };
+        const flags = plan.flags;
+
+        // Incident (client, campaign) ticket: aggregates FBL complaints and bounces; a human complaint also lands here.
+        let incidentId: string | null = null;
+        if (plan.ticket && (plan.ticket.incidentKey || plan.ticket.alsoIncident)) {
+          const key = plan.ticket.incidentKey ?? `${attribution.clientId}:${attribution.campaignId ?? 0}`;
+          incidentId = ticketByIncidentKey(db, key)?.id ?? null;
+          if (!incidentId) {
+            incidentId = createTicket(db, { type: 'incident', subject: plan.ticket.incidentKey ? plan.ticket.subject : `Complaints and bounces: ${attribution.client}${attribution.campaign ? ` / ${attribution.campaign}` : ''}`, clientId: attribution.clientId, campaignId: attribution.campaignId, incidentKey: key, trusted: report.auth?.trusted ?? false, now });
+            decisions.push(`opened incident ticket ${incidentId}`);
+          }
+          const { reopened } = recordReportOnTicket(db, incidentId, { reportId, text: summary, flags, now, data: eventData });
+          if (reopened) decisions.push(`reopened incident ticket ${incidentId}: new report after it was resolved`);
+        }
+        if (plan.ticket && !plan.ticket.incidentKey) {
+          ticketId = createTicket(db, { type: plan.ticket.type, subject: plan.ticket.subject, clientId: attribution.clientId, campaignId: attribution.campaignId, parentId: incidentId, reporter: report.reporter, trusted: report.auth?.trusted ?? false, now });
+          recordReportOnTicket(db, ticketId, { reportId, text: summary, flags, now, data: eventData });
+          decisions.push(`opened ${plan.ticket.type} ticket ${ticketId}${incidentId ? ` (linked to incident ${incidentId})` : ''}: ${plan.ticket.why}`);
+        } else ticketId = incidentId;
+        if (plan.replyTo) {
+          const t = getTicket(db, plan.replyTo);
+          if (t) {
+            addTicketEvent(db, t.id, { type: 'reply', text: `reply from ${report.reporter ?? ctx.message.mailFrom}: ${String(ctx.results.headers && (ctx.results.headers as { subject?: string }).subject)}`, reportId, now });
+            if (t.status !== 'open') setTicketStatus(db, t.id, 'open', { actor: 'system', note: 'the reporter replied', now });
+            ticketId = t.id;
+            decisions.push(`appended reply to ticket ${t.id}`);
+          } else {
+            ticketId = createTicket(db, { type: 'other', subject: `Reply naming unknown ticket ${plan.replyTo}`, reporter: report.reporter, now });
+            recordReportOnTicket(db, ticketId, { reportId, text: summary, flags: [], now });
+            decisions.push(`ticket ${plan.replyTo} does not exist: opened ${ticketId} for triage`);
+          }
+        }
+        // Acknowledge human reporters only; when not sent, the ticket says which rule stopped it.
+        if (ticketId && plan.ticket?.type !== 'incident') {
+          if (plan.acknowledge && options.acknowledge) {
+            const ack = options.acknowledge({ db, ticketId, report, reportId, message: ctx.message, raw: ctx.raw, suppressed: suppressed.length > 0, now });
+            addTicketEvent(db, ticketId, { type: ack.sent ? 'mail' : 'action', text: ack.text, data: ack.data, reportId, now });
+            decisions.push(ack.text);
+          } else if (report.kind !== 'reply') {
+            const why = report.kind === 'complaint' ? 'no acknowledgement: acknowledgements are not configured' : `no acknowledgement: kind ${report.kind} is never acknowledged`;
+            addTicketEvent(db, ticketId, { type: 'action', text: why, reportId, now });
+            decisions.push(why);
+          }
+        }
+        if (ticketId && ticketId !== incidentId) {
+          for (const d of decisions.filter((x) => x.startsWith('suppress ') || x.startsWith('not suppressed'))) addTicketEvent(db, ticketId, { type: 'action', text: d, reportId, now });
+        }
+        db.prepare('UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(JSON.stringify(decisions), ticketId, reportId);
+      })();
+
+      const result: ActionsResult = { attribution, plan, ticketId, decisions, duplicateOf: twin };
+      return {
+        outcome: twin !== null ? 'duplicate' : 'acted',
+        reason: decisions.join('; ') || 'nothing to do',
+        data: result,
+        trail: [
+          { stage: 'attribute', outcome: attribution.method, reason: `${attribution.reason} (confidence ${attribution.confidence})` },
+          { stage: 'actions', outcome: twin !== null ? 'duplicate' : plan.suppressions.length ? 'suppressed' : ticketId ? 'ticketed' : 'recorded', reason: decisions.join('; ') || 'nothing to do' },
+        ],
+      };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Whether the reported original offered a way out, for the policy flags on tickets (issue 4 §4):
+ * a `List-Unsubscribe` header (RFC 2369), one-click unsubscribe (RFC 8058: `List-Unsubscribe-Post:
+ * List-Unsubscribe=One-Click` plus an https URI), and an unsubscribe link in the body.
+ * `header`/`oneClick` are null when the original's headers did not survive (inline forwards).
+ */
+export interface UnsubscribePolicy {
+  header: boolean | null;
+  oneClick: boolean | null;
+  bodyLink: boolean;
+}
+
+// Link text or URL words for "unsubscribe" in the languages our reporters write in.
+const UNSUBSCRIBE_WORDS =
+  /unsubscribe|unsub\b|opt[-_ ]?out|d[ée]sinscri|d[ée]sabonn|abmelden|abbestellen|austragen|disiscri|cancella(?:zione|re) iscrizione|darse de baja|\bbaja\b|cancelar suscripci|dezabon|dezabonare|afmelden|uitschrijven/i;
+
+const LINK = /(?:https?:\/\/|mailto:)[^\s"'<>]+/gi;
+
+export function unsubscribePolicy(listUnsubscribe: string | null, listUnsubscribePost: string | null, headersKnown: boolean, bodies: string[]): UnsubscribePolicy {
+  const uris = [...(listUnsubscribe ?? '').matchAll(/<([^>]+)>/g)].map((m) => m[1]!.trim());
+  const header = headersKnown ? uris.length > 0 : null;
+  const oneClick = headersKnown ? /List-Unsubscribe=One-Click/i.test(listUnsubscribePost ?? '') && uris.some((u) => /^https:/i.test(u)) : null;
+  const bodyLink = bodies.some((text) => {
+    for (const m of text.matchAll(LINK)) {
+      // the link itself, or the words just before it (anchor text survives html-to-text as "text <url>" or "text (url)")
+      const before = text.slice(Math.max(0, m.index - 80), m.index);
+      if (UNSUBSCRIBE_WORDS.test(m[0]) || UNSUBSCRIBE_WORDS.test(before)) return true;
+    }
+    return false;
+  });
+  return { header, oneClick, bodyLink };
+}

@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
+import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
+import { mintTraceToken } from '../../src/attribute/trace-token.ts';
+import { listSuppressions } from '../../src/suppressions/suppression-store.ts';
+import { getTicket, listTickets, ticketEvents } from '../../src/tickets/ticket-store.ts';
+import { getMessage } from '../../src/worker/stored-message.ts';
+import { fblReport, outOfOffice, postfixBounce } from '../helpers/report-builders.ts';
+import { startTestService, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
+
+type Service = Awaited<ReturnType<typeof startTestService>>;
+
+async function deliver(svc: Service, rcpt: string, body: string, mailFrom = 'sender@provider.example'): Promise<string> {
+  const { client } = await openSession(svc.smtpAddress.port);
+  const reply = await client.send(mailFrom, [rcpt], body);
+  await client.quit();
+  expect(reply.code).toBe(250);
+  const queueId = queueIdOf(reply)!;
+  await waitFor(() => getMessage(svc.db, queueId)?.state === 'done', 10_000, `processing of ${queueId}`);
+  return queueId;
+}
+
+const reportOf = (svc: Service, queueId: string) =>
+  svc.db.prepare('SELECT r.* FROM reports r JOIN messages m ON m.id = r.message_id WHERE m.queue_id = ?').get(queueId) as { kind: string; ticket_id: string | null; decisions: string; attribution: string };
+
+describe('attribution and actions, end to end over SMTP', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  let svc: Service;
+  beforeEach(async () => {
+    tmp = tempDataDir();
+    svc = await startTestService(tmp.dir);
+  });
+  afterEach(async () => {
+    await svc.stop();
+    tmp.cleanup();
+  });
+
+  const token = (recipient: string) =>
+    mintTraceToken({ client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') }, keyringFromConfig(testConfig(tmp.dir)));
+
+  it('an FBL with a trace token and a redacted To suppresses the right address for the right client, updates the incident ticket, and sends nothing', async () => {
+    const q = await deliver(svc, 'fbl@esp.example', fblReport({ reportMessageId: '<fbl-1@aol.example>', originalTo: 'redacted@aol.com', originalMessageId: '<send-1@news.acme.example>', traceToken: token('jane@example.net') }));
+    const report = reportOf(svc, q);
+    expect(report.kind).toBe('fbl');
+    expect(JSON.parse(report.attribution)).toMatchObject({ method: 'trace-token', client: 'acme', campaign: 'acme-spring-sale', recipient: 'jane@example.net', confidence: 1 });
+    expect(listSuppressions(svc.db)).toEqual([expect.objectContaining({ address: 'jane@example.net', client: 'acme', reason: 'complaint' })]);
+    const ticket = getTicket(svc.db, report.ticket_id!)!;
+    expect(ticket).toMatchObject({ type: 'incident', client: 'acme', campaign: 'acme-spring-sale', reportCount: 1, status: 'open' });
+    expect(JSON.parse(report.decisions)).toContain('FBL report: no reply (provider agreements forbid contacting the complainant)');
+    expect(ticketEvents(svc.db, ticket.id).some((e) => e.type === 'mail')).toBe(false);
+    // A second, different FBL for the same campaign lands on the same incident ticket.
+    await deliver(svc, 'fbl@esp.example', fblReport({ reportMessageId: '<fbl-2@aol.example>', originalTo: 'redacted@aol.com', originalMessageId: '<send-2@news.acme.example>', traceToken: token('joe@example.net') }));
+    expect(getTicket(svc.db, ticket.id)!.reportCount).toBe(2);
+    expect(listSuppressions(svc.db).map((s) => s.address).sort()).toEqual(['jane@example.net', 'joe@example.net']);
+  });
+
+  it('the same FBL delivered twice changes nothing the second time', async () => {
+    const body = fblReport({ reportMessageId: '<fbl-dup@aol.example>', originalTo: 'redacted@aol.com', originalMessageId: '<send-9@news.acme.example>', traceToken: token('dup@example.net') });
+    const first = await deliver(svc, 'fbl@esp.example', body);
+    const snapshot = () => ({ suppressions: listSuppressions(svc.db), tickets: listTickets(svc.db), events: svc.db.prepare('SELECT count(*) AS n FROM ticket_events').get() });
+    const before = snapshot();
+    // the same report again, through another hop (so not byte-identical)
+    const second = await deliver(svc, 'fbl@esp.example', `X-Resent-Via: relay2.aol.example\r\n${body}`);
+    expect(second).not.toBe(first);
+    expect(snapshot()).toEqual(before);
+    expect(JSON.parse(reportOf(svc, second).decisions)[0]).toMatch(/^duplicate of report #\d+/);
+  });
+
+  it('a not-spam FBL never suppresses', async () => {
+    await deliver(svc, 'fbl@esp.example', fblReport({ reportMessageId: '<fbl-ns@aol.example>', feedbackType: 'not-spam', originalRcptTo: 'ok@example.net', originalTo: 'ok@example.net', originalMessageId: '<send-3@news.acme.example>' }));
+    expect(listSuppressions(svc.db)).toEqual([]);
+  });
+
+  it('an auto-reply is recorded only; a hard bounce suppresses the address and is never acknowledged', async () => {
+    const auto = await deliver(svc, 'abuse@esp.example', outOfOffice('<ooo-1@example.org>'), 'bob@example.org');
+    expect(reportOf(svc, auto)).toMatchObject({ kind: 'autoreply', ticket_id: null });
+    const bounce = await deliver(svc, 'postmaster@esp.example', postfixBounce('<dsn-1@mx.example.org>', 'gone@example.org'), '');
+    const r = reportOf(svc, bounce);
+    expect(r.kind).toBe('bounce');
+    expect(listSuppressions(svc.db)).toEqual([expect.objectContaining({ address: 'gone@example.org', reason: 'bounce', client: 'acme' })]);
+    expect(ticketEvents(svc.db, r.ticket_id!).some((e) => e.type === 'mail')).toBe(false);
+  });
+});
