@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import type { Database } from 'better-sqlite3';
+import { listSuppressions, removeSuppression, suppress, suppressionReasons, type SuppressionReason } from '../../suppressions/suppression-store.ts';
+import { CliError } from '../cli-error.ts';
+import { printJson, printTable, withDatabase } from '../cli-context.ts';
+
+const clientId = (db: Database, slug: string | undefined): number | null => {
+  if (!slug || slug === '*') return null;
+  const r = db.prepare('SELECT id FROM clients WHERE slug = ?').get(slug) as { id: number } | undefined;
+  if (!r) throw new CliError(`unknown client "${slug}"`);
+  return r.id;
+};
+
+/** RFC 4180 field quoting. */
+const csv = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : String(v as string | number);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function registerSuppressionsCommand(program: Command): void {
+  const s = program.command('suppressions').description('addresses the ESP must not mail, per client (or global)');
+  s.command('list')
+    .description('suppressions, most recent first')
+    .option('--address <pattern>', 'address, * as wildcard')
+    .option('--client <slug>', 'only this client (* for global ones)')
+    .option('--reason <reason>', suppressionReasons.join(', '))
+    .option('--limit <n>', 'how many', '100')
+    .option('--json', 'print one JSON array')
+    .action((o: { address?: string; client?: string; reason?: string; limit: string; json?: boolean }, cmd: Command) =>
+      withDatabase(cmd, (db) => {
+        const rows = listSuppressions(db, { address: o.address, client: o.client, reason: o.reason, limit: Number(o.limit) || 100 });
+        if (o.json) return printJson(rows);
+        printTable(rows.map((r) => ({ ...r, client: r.client ?? '(global)' })), ['address', 'client', 'reason', 'count', 'firstSeen', 'lastSeen', 'evidenceReportId', 'createdBy']);
+      }),
+    );
+  s.command('add <address>')
+    .description('suppress an address by hand')
+    .option('--client <slug>', 'for this client (default: global)')
+    .option('--reason <reason>', suppressionReasons.join(', '), 'manual')
+    .option('--note <text>', 'why')
+    .action((address: string, o: { client?: string; reason: string; note?: string }, cmd: Command) =>
+      withDatabase(cmd, (db) => {
+        if (!suppressionReasons.includes(o.reason as SuppressionReason)) throw new CliError(`--reason must be one of ${suppressionReasons.join(', ')}`, 2);
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) throw new CliError(`"${address}" is not an email address`, 2);
+        const r = suppress(db, { address, clientId: clientId(db, o.client), reason: o.reason as SuppressionReason, note: o.note ?? null, createdBy: `cli:${process.env.USER ?? 'staff'}`, now: new Date() });
+        process.stdout.write(`${address.toLowerCase()} ${r.created ? 'suppressed' : 'was already suppressed'} (${o.reason}, ${o.client ?? 'global'})\n`);
+      }),
+    );
+  s.command('remove <address>')
+    .description('un-suppress an address (for one client, or every scope with --all)')
+    .option('--client <slug>', 'only this client')
+    .option('--all', 'every client and global')
+    .option('--reason <reason>', 'only this reason')
+    .action((address: string, o: { client?: string; all?: boolean; reason?: string }, cmd: Command) =>
+      withDatabase(cmd, (db) => {
+        if (!o.client && !o.all) throw new CliError('say --client SLUG, or --all for every scope', 2);
+        const n = removeSuppression(db, address, o.all ? undefined : clientId(db, o.client), o.reason);
+        process.stdout.write(`removed ${n} suppression(s) of ${address.toLowerCase()}\n`);
+        if (n === 0) process.exitCode = 1;
+      }),
+    );
+  s.command('export')
+    .description('every suppression as CSV on stdout')
+    .option('--client <slug>', 'only this client')
+    .action((o: { client?: string }, cmd: Command) =>
+      withDatabase(cmd, (db) => {
+        const cols = ['address', 'client', 'reason', 'firstSeen', 'lastSeen', 'count', 'evidenceReportId', 'createdBy', 'note'] as const;
+        process.stdout.write(`${cols.join(',')}\n`);
+        for (const r of listSuppressions(db, { client: o.client, limit: Number.MAX_SAFE_INTEGER })) process.stdout.write(`${cols.map((c) => csv(r[c])).join(',')}\n`);
+      }),
+    );
+}
