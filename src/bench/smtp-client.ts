@@ -73,7 +73,7 @@ export class SmtpClient {
   async data(body: string | Buffer): Promise<SmtpReply> {
     const go = await this.command('DATA');
     if (go.code !== 354) return go;
-    const text = (typeof body === 'string' ? body : body.toString('latin1')).replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
+    const text = (typeof body === 'string' ? Buffer.from(body, 'utf8') : body).toString('latin1').replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
     this.socket.write(Buffer.from(text.endsWith('\r\n') ? `${text}.\r\n` : `${text}\r\n.\r\n`, 'latin1'));
     return this.reply();
   }

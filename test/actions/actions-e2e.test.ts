@@ -5,7 +5,7 @@ import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 import { listSuppressions } from '../../src/suppressions/suppression-store.ts';
 import { getTicket, listTickets, ticketEvents } from '../../src/tickets/ticket-store.ts';
 import { getMessage } from '../../src/worker/stored-message.ts';
-import { fblReport, outOfOffice, postfixBounce } from '../helpers/report-builders.ts';
+import { fblReport, outOfOffice, postfixBounce } from '../../src/demo/report-builders.ts';
 import { startTestService, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;

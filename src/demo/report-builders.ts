@@ -130,3 +130,115 @@ export const postfixBounce = (messageId: string, recipient: string): string =>
     '--bb--',
     '',
   ].join('\r\n');
+
+/** A Yahoo FBL (ARF) naming the complainant, with a Feedback-ID and optionally a trace token in the original. */
+export function yahooFbl(o: { n: number; recipient: string; token?: string | null; campaign: string; client: string; domain: string }): string {
+  return [
+    'From: Yahoo! Mail AntiSpam Feedback <feedback@arf.mail.yahoo.com>',
+    'To: fbl@esp.example',
+    `Subject: FW: offer ${o.n}`,
+    `Message-ID: <yahoo-fbl-${o.n}-${Date.now()}@arf.mail.yahoo.com>`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=feedback-report; boundary="yfb"',
+    '',
+    '--yfb',
+    'Content-Type: text/plain',
+    '',
+    'This is an email abuse report for an email message from your network.',
+    '--yfb',
+    'Content-Type: message/feedback-report',
+    '',
+    'Feedback-Type: abuse',
+    'User-Agent: Yahoo!-Mail-Feedback/2.0',
+    'Version: 1',
+    `Original-Rcpt-To: ${o.recipient}`,
+    'Source-IP: 192.0.2.25',
+    '',
+    '--yfb',
+    'Content-Type: message/rfc822',
+    '',
+    `From: ${o.client} <news@${o.domain}>`,
+    `To: ${o.recipient}`,
+    `Subject: ${o.campaign} offer`,
+    `Date: ${new Date(Date.now() - 3600_000).toUTCString()}`,
+    `Message-ID: <${o.campaign}-${o.n}@${o.domain}>`,
+    `Feedback-ID: ${o.campaign}:${o.client}:newsletter:esp`,
+    ...(o.token ? [`X-Abusedesk-Trace: ${o.token}`] : []),
+    'Content-Type: text/plain',
+    '',
+    'Our best offers this week.',
+    '',
+    '--yfb--',
+    '',
+  ].join('\r\n');
+}
+
+/** Microsoft JMRP: no feedback-report part; the complainant is in X-HmXmrOriginalRecipient. */
+export function jmrpReport(o: { n: number; recipient: string; client: string; domain: string; campaign: string }): string {
+  return [
+    'From: staff@hotmail.com',
+    'To: fbl@esp.example',
+    'Subject: complaint about message from 192.0.2.45',
+    `Message-ID: <jmrp-${o.n}-${Date.now()}@BAY0-XMR-018.phx.gbl>`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="JMRP"',
+    '',
+    '--JMRP',
+    'Content-Type: message/rfc822',
+    'Content-Disposition: inline',
+    '',
+    `X-HmXmrOriginalRecipient: ${o.recipient}`,
+    `From: ${o.client} <news@${o.domain}>`,
+    'To: list-members@example.com',
+    `Subject: ${o.campaign}`,
+    `Message-ID: <${o.campaign}-jmrp-${o.n}@${o.domain}>`,
+    `X-Campaign-ID: ${o.campaign}`,
+    'Content-Type: text/plain',
+    '',
+    'Sale!',
+    '--JMRP--',
+    '',
+  ].join('\r\n');
+}
+
+/** A German Thunderbird-style inline forward. */
+export function germanInlineForward(o: { reporter: string; messageId: string; token: string; to: string }): string {
+  return [
+    `From: Klaus Berger <${o.reporter}>`,
+    'To: abuse@esp.example',
+    'Subject: WG: Ihr Winterangebot',
+    `Message-ID: ${o.messageId}`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Bitte unterlassen Sie diese Werbung. Ich habe mich nie angemeldet.',
+    '',
+    '-------- Weitergeleitete Nachricht --------',
+    'Betreff: \tIhr Winterangebot',
+    `Datum: \t${new Date(Date.now() - 7200_000).toUTCString()}`,
+    'Von: \tInitech <offers@initech.example>',
+    `An: \t${o.to}`,
+    '',
+    'Sehr geehrte Kundin, sehr geehrter Kunde, unser Winterangebot ist da.',
+    `Abmelden: https://initech.example/abmelden?t=${o.token}`,
+    '',
+  ].join('\r\n');
+}
+
+/** An English reply to one of our acknowledgements: lands in the same ticket. */
+export const ticketReply = (o: { ticketId: string; reporter: string; messageId: string; inReplyTo?: string }): string =>
+  [
+    `From: <${o.reporter}>`,
+    'To: abuse@esp.example',
+    `Subject: Re: [${o.ticketId}] Your report has been received`,
+    `Message-ID: ${o.messageId}`,
+    ...(o.inReplyTo ? [`In-Reply-To: ${o.inReplyTo}`, `References: ${o.inReplyTo}`] : []),
+    `Date: ${new Date().toUTCString()}`,
+    '',
+    'Thanks. They are still writing to me though, please check again.',
+    '',
+  ].join('\r\n');
