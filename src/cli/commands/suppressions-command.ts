@@ -13,7 +13,7 @@ const clientId = (db: Database, slug: string | undefined): number | null => {
 
 /** RFC 4180 field quoting. */
 const csv = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v as string | number);
+  const s = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
