@@ -13,7 +13,7 @@ const clientId = (db: Database, slug: string | undefined): number | null => {
 
 /** RFC 4180 field quoting. */
 const csv = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
+  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : `${v as string | number}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
