@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
 import { attributeReport } from '../attribute/attribute-report.ts';
 import type { OpenedToken } from '../attribute/attribution-lookups.ts';
@@ -38,8 +39,7 @@ function replyTicketId(raw: Buffer, pattern: RegExp): string | null {
 /** A report already acted on for the same top-level Message-ID (a provider re-sending the same report). */
 function earlierTwin(db: Database, messageId: string | null, selfMessageRow: number): number | null {
   if (!messageId) return null;
-  const r = db
-    .prepare(`SELECT r.id FROM reports r JOIN messages m ON m.id = r.message_id WHERE m.message_id = ? AND m.id <> ? AND r.decisions IS NOT NULL ORDER BY r.id LIMIT 1`)
+  const r = prepared(db, `SELECT r.id FROM reports r JOIN messages m ON m.id = r.message_id WHERE m.message_id = ? AND m.id <> ? AND r.decisions IS NOT NULL ORDER BY r.id LIMIT 1`)
     .get(messageId, selfMessageRow) as { id: number } | undefined;
   return r?.id ?? null;
 }
@@ -54,12 +54,12 @@ export function actionsStage(options: ActionsStageOptions): Stage {
   let lookups: ReturnType<typeof databaseLookups> | null = null;
   return {
     name: 'actions',
-    run(ctx: StageContext) {
+    commit(ctx: StageContext) {
       const { db } = ctx;
       lookups ??= databaseLookups(db, options.openToken);
       const parsed = ctx.results.parse as { reportId: number; report: ParsedReport };
       const { reportId, report } = parsed;
-      const done = db.prepare('SELECT decisions, ticket_id AS ticketId FROM reports WHERE id = ?').get(reportId) as { decisions: string | null; ticketId: string | null };
+      const done = prepared(db, 'SELECT decisions, ticket_id AS ticketId FROM reports WHERE id = ?').get(reportId) as { decisions: string | null; ticketId: string | null };
       if (done.decisions) {
         return { outcome: 'already-done', reason: 'actions were taken when this message was first processed; nothing repeated', trail: [{ stage: 'actions', outcome: 'already-done', reason: 'processed before: no second effect' }] };
       }
@@ -70,11 +70,12 @@ export function actionsStage(options: ActionsStageOptions): Stage {
       const decisions: string[] = [];
       let ticketId: string | null = null;
 
-      db.transaction(() => {
-        db.prepare('UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ? WHERE id = ?').run(attribution.clientId, attribution.campaignId, JSON.stringify(attribution), reportId);
+      // Runs inside the worker's per-message savepoint: all of it or none of it.
+      const apply = (): void => {
+        prepared(db, 'UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ? WHERE id = ?').run(attribution.clientId, attribution.campaignId, JSON.stringify(attribution), reportId);
         if (twin !== null) {
           decisions.push(`duplicate of report #${twin} (same Message-ID ${ctx.message.messageId}): no second effect`);
-          db.prepare('UPDATE reports SET decisions = ? WHERE id = ?').run(JSON.stringify(decisions), reportId);
+          prepared(db, 'UPDATE reports SET decisions = ? WHERE id = ?').run(JSON.stringify(decisions), reportId);
           return;
         }
         const suppressed: string[] = [];
@@ -134,8 +135,9 @@ export function actionsStage(options: ActionsStageOptions): Stage {
         if (ticketId && ticketId !== incidentId) {
           for (const d of decisions.filter((x) => x.startsWith('suppress ') || x.startsWith('not suppressed'))) addTicketEvent(db, ticketId, { type: 'action', text: d, reportId, now });
         }
-        db.prepare('UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(JSON.stringify(decisions), ticketId, reportId);
-      })();
+        prepared(db, 'UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(JSON.stringify(decisions), ticketId, reportId);
+      };
+      apply();
 
       const result: ActionsResult = { attribution, plan, ticketId, decisions, duplicateOf: twin };
       return {

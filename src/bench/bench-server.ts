@@ -5,15 +5,17 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../log/logger.ts';
 import { startService } from '../service/start-service.ts';
+import { insertSends } from '../sends/send-store.ts';
 
 /**
  * The server side of `npm run bench`, run in its own process so that the load generator does not
  * share its CPU: `intake` is the real durable intake (worker off), `bare` an smtp-server that discards data.
  * Prints `port=N` once listening; exits on SIGTERM.
  */
-export async function runBenchServer(mode: 'intake' | 'bare'): Promise<void> {
+export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e', sends = 0): Promise<void> {
   let stop: () => Promise<void>;
   let port: number;
+  let dir: string | null = null;
   if (mode === 'bare') {
     const server = new SMTPServer({
       authOptional: true,
@@ -30,15 +32,24 @@ export async function runBenchServer(mode: 'intake' | 'bare'): Promise<void> {
     port = (server.server.address() as { port: number }).port;
     stop = () => new Promise((r) => server.close(() => r()));
   } else {
-    const dir = mkdtempSync(join(tmpdir(), 'abusedesk-bench-'));
-    const { config } = loadConfig({ env: {}, overrides: { dataDir: dir, smtp: { port: 0, maxConnectionsPerIp: 1000 }, http: { port: 0 }, demo: { load: false } } });
-    const service = await startService({ config, logger: createLogger('silent'), worker: false });
+    dir = mkdtempSync(join(tmpdir(), 'abusedesk-bench-'));
+    const dataDir = dir;
+    const { config } = loadConfig({ env: {}, overrides: { dataDir, smtp: { port: 0, maxConnectionsPerIp: 1000 }, http: { port: 0 }, demo: { load: true } } });
+    const service = await startService({ config: { ...config, demo: { load: true }, authenticate: { ...config.authenticate, dns: 'off' } }, logger: createLogger('silent'), worker: mode === 'e2e' });
     port = service.smtpAddress.port;
+    if (mode === 'e2e') {
+      // The send log the ESP would have fed: `sends` messages of acme's spring sale.
+      const sentAt = new Date(Date.now() - 86_400_000).toISOString();
+      for (let i = 0; i < sends; i += 10_000) {
+        const rows = Array.from({ length: Math.min(10_000, sends - i) }, (_, k) => ({ messageId: `send-${i + k}@news.acme.example`, recipient: `user${i + k}@example.net`, client: 'acme', campaign: 'acme-spring-sale', sentAt }));
+        insertSends(service.db, rows, new Date());
+      }
+    }
     stop = async () => {
       await service.stop();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
     };
   }
-  process.stdout.write(`port=${port}\n`);
+  process.stdout.write(`port=${port} dir=${dir ?? ''}\n`);
   await new Promise<void>((resolve) => process.once('SIGTERM', () => void stop().then(resolve)));
 }

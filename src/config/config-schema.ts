@@ -84,6 +84,23 @@ export const configSchema = z.strictObject({
     globalSuppressionReasons: z.array(z.enum(['complaint', 'opt-out', 'bounce', 'unsubscribe', 'manual', 'trap'])).default(['trap']).describe('Suppression reasons applied in every client\'s scope, not just the attributed client\'s.'),
     untrustedMaxSuppressions: z.number().int().min(0).default(1).describe('Most addresses one unverified report may suppress (a forged report must not suppress at scale).'),
   }).prefault({}),
+  outbox: z.strictObject({
+    transport: z.enum(['file', 'smtp']).default('file').describe('How queued mail leaves: file writes each message as <dataDir>/outbox/<timestamp>-<id>.eml (nothing leaves the machine); smtp hands it to the relay below.'),
+    smtpHost: z.string().default('').describe('SMTP relay host (required when transport is smtp).'),
+    smtpPort: port.default(587).describe('SMTP relay port.'),
+    smtpSecure: z.boolean().default(false).describe('Implicit TLS from the first byte (port 465); false uses STARTTLS when the relay offers it.'),
+    smtpUser: z.string().default('').describe('SMTP AUTH user (empty: no AUTH).'),
+    smtpPassword: z.string().default('').describe('SMTP AUTH password.'),
+    from: z.email().default('abuse@esp.example').describe('From address of acknowledgements; replies to it thread into the ticket, so it should be one of the accepted mailboxes.'),
+    fromName: z.string().regex(/^[^\r\n]*$/, 'a display name is one line').default('ESP Abuse Desk').describe('Display name of the From address.'),
+    maxAttempts: positiveInt.default(8).describe('Delivery attempts before an outbox row is marked failed.'),
+    retryBaseMs: positiveInt.default(30_000).describe('First retry delay; doubles each attempt up to retryMaxMs.'),
+    retryMaxMs: positiveInt.default(60 * 60_000).describe('Longest delay between two delivery attempts.'),
+    pollMs: positiveInt.default(5000).describe('How often the outbox sender looks for due rows when not woken.'),
+  }).superRefine((o, ctx) => {
+    if (o.transport === 'smtp' && o.smtpHost === '') ctx.addIssue({ code: 'custom', path: ['smtpHost'], message: 'transport smtp needs a relay host' });
+    if (o.retryMaxMs < o.retryBaseMs) ctx.addIssue({ code: 'custom', path: ['retryMaxMs'], message: 'retryMaxMs must be at least retryBaseMs' });
+  }).prefault({}),
   demo: z.strictObject({
     load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),
   }).prefault({}),

@@ -20,6 +20,10 @@ export const logEvents = {
   'worker.crashed': 'the processing loop stopped on an unexpected error and will restart',
   'http.request': 'an HTTP request (method, url, status, ms)',
   'http.error': 'an HTTP handler failed (5xx)',
+  'outbox.sent': 'an outbox row was delivered (id, kind, transport, attempts, detail such as the .eml file or the relay response)',
+  'outbox.retry': 'an outbox delivery failed and is retried later with capped exponential backoff (id, attempts, next, error)',
+  'outbox.failed': 'an outbox row was given up on after its last attempt or a permanent (5xx) rejection; kept as failed with the error',
+  'outbox.crashed': 'the outbox loop stopped on an unexpected error and will restart',
 } as const;
 
 export type LogEvent = keyof typeof logEvents;

@@ -49,7 +49,11 @@ export function parseStage(config: Config): Stage {
         now: ctx.now,
         envelope: m.clientIp ? { mailFrom: m.mailFrom, rcptTo: m.rcptTo, clientIp: m.clientIp, helo: m.helo ?? '' } : { mailFrom: m.mailFrom, rcptTo: m.rcptTo, clientIp: '', helo: m.helo ?? '' },
       });
-      const reportId = saveReport(ctx.db, m.id, report, ctx.now());
+      return { outcome: report.kind, reason: report.reason, data: report };
+    },
+    commit(ctx) {
+      const report = ctx.results.parse as ParsedReport;
+      const reportId = saveReport(ctx.db, ctx.message.id, report, ctx.now());
       return {
         outcome: report.kind,
         reason: report.reason,

@@ -1,3 +1,5 @@
+import type { UnsubscribePolicy } from '../extract/unsubscribe-policy.ts';
+
 /**
  * What `parseMessage` makes of one inbound message: the `abusedesk parse` output contract
  * (../shared/PRODUCT.md, "`abusedesk parse` output"). Fields may be null; more fields are welcome.
@@ -30,7 +32,7 @@ export interface Identifiers {
   listUnsubscribe: string[];
   headers: Record<string, string>;
   /** What the original offered to unsubscribe (policy flags on tickets). */
-  unsubscribe?: import('../extract/unsubscribe-policy.ts').UnsubscribePolicy;
+  unsubscribe?: UnsubscribePolicy;
 }
 
 export interface AuthSummary {

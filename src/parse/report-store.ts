@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
 import type { ParsedReport } from './parsed-report.ts';
 
@@ -13,8 +14,7 @@ export interface StoredReport {
 
 /** Records (or, when a message is processed again, replaces) the report of a message. */
 export function saveReport(db: Database, messageId: number, report: ParsedReport, now: Date): number {
-  const row = db
-    .prepare(
+  const row = prepared(db, 
       `INSERT INTO reports (message_id, kind, reason, feedback_type, provider, trusted, reporter, complainants, redacted, original_message_id, parsed, created_at)
        VALUES (@messageId, @kind, @reason, @feedbackType, @provider, @trusted, @reporter, @complainants, @redacted, @originalMessageId, @parsed, @createdAt)
        ON CONFLICT (message_id) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, feedback_type = excluded.feedback_type,
@@ -40,7 +40,7 @@ export function saveReport(db: Database, messageId: number, report: ParsedReport
 }
 
 export function reportForMessage(db: Database, messageId: number): StoredReport | null {
-  const r = db.prepare('SELECT id, message_id, kind, reason, trusted, created_at, parsed FROM reports WHERE message_id = ?').get(messageId) as
+  const r = prepared(db, 'SELECT id, message_id, kind, reason, trusted, created_at, parsed FROM reports WHERE message_id = ?').get(messageId) as
     | { id: number; message_id: number; kind: ParsedReport['kind']; reason: string; trusted: number; created_at: string; parsed: string }
     | undefined;
   return r ? { id: r.id, messageId: r.message_id, kind: r.kind, reason: r.reason, trusted: r.trusted === 1, createdAt: r.created_at, parsed: JSON.parse(r.parsed) as ParsedReport } : null;

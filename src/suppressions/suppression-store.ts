@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
 
 export const suppressionReasons = ['complaint', 'opt-out', 'bounce', 'unsubscribe', 'manual', 'trap'] as const;
@@ -30,15 +31,13 @@ export interface SuppressInput {
 export function suppress(db: Database, s: SuppressInput): { id: number; created: boolean } {
   const address = s.address.trim().toLowerCase();
   const at = s.now.toISOString();
-  const existing = db
-    .prepare('SELECT id FROM suppressions WHERE address = ? AND coalesce(client_id, 0) = coalesce(?, 0) AND reason = ?')
+  const existing = prepared(db, 'SELECT id FROM suppressions WHERE address = ? AND coalesce(client_id, 0) = coalesce(?, 0) AND reason = ?')
     .get(address, s.clientId, s.reason) as { id: number } | undefined;
   if (existing) {
-    db.prepare('UPDATE suppressions SET last_seen = ?, count = count + 1 WHERE id = ?').run(at, existing.id);
+    prepared(db, 'UPDATE suppressions SET last_seen = ?, count = count + 1 WHERE id = ?').run(at, existing.id);
     return { id: existing.id, created: false };
   }
-  const r = db
-    .prepare(
+  const r = prepared(db, 
       `INSERT INTO suppressions (address, client_id, reason, evidence_report_id, first_seen, last_seen, note, created_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -57,8 +56,7 @@ export interface ListSuppressionsOptions {
 }
 
 export function listSuppressions(db: Database, o: ListSuppressionsOptions = {}): Suppression[] {
-  return db
-    .prepare(
+  return prepared(db, 
       `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
        WHERE (@address IS NULL OR s.address LIKE @address) AND (@client IS NULL OR c.slug = @client OR (@client = '*' AND s.client_id IS NULL))
          AND (@reason IS NULL OR s.reason = @reason)
@@ -69,15 +67,13 @@ export function listSuppressions(db: Database, o: ListSuppressionsOptions = {}):
 
 /** Is this address suppressed for this client (client scope or global)? The fast path the ESP checks before sending. */
 export function isSuppressed(db: Database, address: string, clientId: number | null): Suppression[] {
-  return db
-    .prepare(`SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.address = ? AND (s.client_id IS NULL OR s.client_id = ?)`)
+  return prepared(db, `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.address = ? AND (s.client_id IS NULL OR s.client_id = ?)`)
     .all(address.trim().toLowerCase(), clientId) as Suppression[];
 }
 
 /** Removes suppressions of an address (one client, or every scope with `clientId` undefined); returns how many. */
 export function removeSuppression(db: Database, address: string, clientId: number | null | undefined, reason?: string): number {
-  return db
-    .prepare(
+  return prepared(db, 
       `DELETE FROM suppressions WHERE address = @address AND (@all = 1 OR coalesce(client_id, 0) = coalesce(@clientId, 0)) AND (@reason IS NULL OR reason = @reason)`,
     )
     .run({ address: address.trim().toLowerCase(), all: clientId === undefined ? 1 : 0, clientId: clientId ?? null, reason: reason ?? null }).changes;

@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
 import { newTicketId } from './ticket-id.ts';
 
@@ -85,8 +86,7 @@ export function createTicket(db: Database, t: NewTicket): string {
   // A collision among 729 million ids is rare; retry rather than fail.
   for (;;) {
     const id = newTicketId();
-    const r = db
-      .prepare(
+    const r = prepared(db, 
         `INSERT INTO tickets (id, type, subject, client_id, campaign_id, parent_id, incident_key, reporter, trusted, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       )
@@ -96,17 +96,17 @@ export function createTicket(db: Database, t: NewTicket): string {
 }
 
 export function getTicket(db: Database, id: string): Ticket | null {
-  const r = db.prepare(`${select} WHERE t.id = ?`).get(id.toUpperCase()) as TicketRow | undefined;
+  const r = prepared(db, `${select} WHERE t.id = ?`).get(id.toUpperCase()) as TicketRow | undefined;
   return r ? toTicket(r) : null;
 }
 
 export function ticketByIncidentKey(db: Database, key: string): Ticket | null {
-  const r = db.prepare(`${select} WHERE t.incident_key = ?`).get(key) as TicketRow | undefined;
+  const r = prepared(db, `${select} WHERE t.incident_key = ?`).get(key) as TicketRow | undefined;
   return r ? toTicket(r) : null;
 }
 
 export function addTicketEvent(db: Database, ticketId: string, e: { type: TicketEventType; text: string; data?: unknown; reportId?: number | null; actor?: string; now: Date }): void {
-  db.prepare('INSERT INTO ticket_events (ticket_id, at, type, actor, text, data, report_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO ticket_events (ticket_id, at, type, actor, text, data, report_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     ticketId,
     e.now.toISOString(),
     e.type,
@@ -115,11 +115,11 @@ export function addTicketEvent(db: Database, ticketId: string, e: { type: Ticket
     e.data === undefined ? null : JSON.stringify(e.data),
     e.reportId ?? null,
   );
-  db.prepare('UPDATE tickets SET updated_at = ? WHERE id = ?').run(e.now.toISOString(), ticketId);
+  prepared(db, 'UPDATE tickets SET updated_at = ? WHERE id = ?').run(e.now.toISOString(), ticketId);
 }
 
 export function ticketEvents(db: Database, ticketId: string): TicketEvent[] {
-  const rows = db.prepare('SELECT id, at, type, actor, text, data, report_id AS reportId FROM ticket_events WHERE ticket_id = ? ORDER BY id').all(ticketId) as Array<Omit<TicketEvent, 'data'> & { data: string | null }>;
+  const rows = prepared(db, 'SELECT id, at, type, actor, text, data, report_id AS reportId FROM ticket_events WHERE ticket_id = ? ORDER BY id').all(ticketId) as Array<Omit<TicketEvent, 'data'> & { data: string | null }>;
   return rows.map((r) => ({ ...r, data: r.data ? (JSON.parse(r.data) as unknown) : null }));
 }
 
@@ -128,7 +128,7 @@ export function setTicketStatus(db: Database, id: string, status: TicketStatus, 
   const t = getTicket(db, id);
   if (!t) return false;
   if (t.status === status) return true;
-  db.prepare('UPDATE tickets SET status = ?, resolved_at = ? WHERE id = ?').run(status, status === 'resolved' ? by.now.toISOString() : null, t.id);
+  prepared(db, 'UPDATE tickets SET status = ?, resolved_at = ? WHERE id = ?').run(status, status === 'resolved' ? by.now.toISOString() : null, t.id);
   addTicketEvent(db, t.id, { type: 'status', actor: by.actor, text: `${t.status} → ${status}${by.note ? `: ${by.note}` : ''}`, now: by.now });
   return true;
 }
@@ -137,7 +137,7 @@ export function setTicketStatus(db: Database, id: string, status: TicketStatus, 
 export function recordReportOnTicket(db: Database, id: string, r: { reportId: number; text: string; flags: string[]; now: Date; data?: unknown }): { reopened: boolean } {
   const t = getTicket(db, id)!;
   const flags = [...new Set([...t.flags, ...r.flags])];
-  db.prepare('UPDATE tickets SET report_count = report_count + 1, flags = ? WHERE id = ?').run(JSON.stringify(flags), id);
+  prepared(db, 'UPDATE tickets SET report_count = report_count + 1, flags = ? WHERE id = ?').run(JSON.stringify(flags), id);
   addTicketEvent(db, id, { type: 'report', text: r.text, reportId: r.reportId, data: r.data, now: r.now });
   if (t.status === 'resolved') {
     setTicketStatus(db, id, 'open', { actor: 'system', note: 'reopened: a new report arrived after it was resolved', now: r.now });
@@ -155,8 +155,7 @@ export interface ListTicketsOptions {
 }
 
 export function listTickets(db: Database, o: ListTicketsOptions = {}): Ticket[] {
-  const rows = db
-    .prepare(
+  const rows = prepared(db, 
       `${select} WHERE (@status IS NULL OR t.status = @status) AND (@type IS NULL OR t.type = @type) AND (@client IS NULL OR c.slug = @client)
        AND (@before IS NULL OR t.updated_at < @before) ORDER BY t.updated_at DESC, t.id LIMIT @limit`,
     )

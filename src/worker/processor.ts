@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { logEvent, type Logger } from '../log/logger.ts';
-import type { Stage, StageRecord } from './stage.ts';
+import type { Stage, StageOutcome, StageRecord } from './stage.ts';
 import { toStoredMessage, type MessageRow, type StoredMessage } from './stored-message.ts';
 
 export interface ProcessorOptions {
@@ -99,11 +99,7 @@ export class Processor {
   /** Processes every message due now, up to one batch; returns how many it handled. */
   async drainOnce(): Promise<number> {
     const rows = this.due.all(this.now().toISOString(), this.options.batchSize) as MessageRow[];
-    for (const row of rows) {
-      if (!this.running && this.loop) break;
-      await this.processMessage(toStoredMessage(row));
-      await new Promise((r) => setImmediate(r));
-    }
+    if (rows.length) await this.processBatch(rows.map(toStoredMessage));
     return rows.length;
   }
 
@@ -118,33 +114,91 @@ export class Processor {
   }
 
   async processMessage(message: StoredMessage): Promise<ProcessResult> {
-    const started = process.hrtime.bigint();
-    const raw = (this.rawOf.get(message.id) as { raw: Buffer } | undefined)?.raw;
-    const stages: StageRecord[] = [];
-    const results: Record<string, unknown> = {};
-    let error: string | null = raw ? null : 'raw message is missing from message_raw';
-    if (raw) {
-      for (const stage of this.options.stages) {
+    const [result] = await this.processBatch([message]);
+    return result!;
+  }
+
+  private record(p: Prepared, stage: string, outcome: StageOutcome, t0: bigint): void {
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    p.results[stage] = outcome.data;
+    if (outcome.trail) p.stages.push(...outcome.trail.map((t) => ({ ...t, ms: ms / outcome.trail!.length })));
+    else p.stages.push({ stage, outcome: outcome.outcome, reason: outcome.reason, ms });
+  }
+
+  private fail(p: Prepared, stage: string, e: unknown, t0: bigint): void {
+    p.error = `${stage}: ${(e as Error).message}`;
+    p.stages.push({ stage, outcome: 'failed', reason: (e as Error).message, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+  }
+
+  /**
+   * Thinks about each message of the batch (async `run` steps, no writes), then writes every
+   * outcome in one transaction (sync `commit` steps and the state change), each message inside its
+   * own savepoint so one failure does not undo the others.
+   */
+  async processBatch(messages: StoredMessage[]): Promise<ProcessResult[]> {
+    const { db, stages } = this.options;
+    const prepared: Prepared[] = [];
+    for (const message of messages) {
+      const started = process.hrtime.bigint();
+      const raw = (this.rawOf.get(message.id) as { raw: Buffer } | undefined)?.raw ?? null;
+      const p: Prepared = { message, raw, started, stages: [], results: {}, error: raw ? null : 'raw message is missing from message_raw' };
+      prepared.push(p);
+      if (!raw) continue;
+      for (const stage of stages) {
+        if (!stage.run) continue;
         const t0 = process.hrtime.bigint();
         try {
-          const outcome = await stage.run({ message, raw, db: this.options.db, now: this.now, results });
-          results[stage.name] = outcome.data;
-          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-          if (outcome.trail) stages.push(...outcome.trail.map((t) => ({ ...t, ms: ms / outcome.trail!.length })));
-          else stages.push({ stage: stage.name, outcome: outcome.outcome, reason: outcome.reason, ms });
+          const outcome = await stage.run({ message, raw, db, now: this.now, results: p.results });
+          if (stage.commit) p.results[stage.name] = outcome.data;
+          else this.record(p, stage.name, outcome, t0);
         } catch (e) {
-          error = `${stage.name}: ${(e as Error).message}`;
-          stages.push({ stage: stage.name, outcome: 'failed', reason: (e as Error).message, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+          this.fail(p, stage.name, e, t0);
           break;
         }
       }
+      // Let SMTP sessions in between messages.
+      await new Promise((r) => setImmediate(r));
     }
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const results: ProcessResult[] = [];
+    db.transaction(() => {
+      for (const p of prepared) {
+        if (p.error === null && p.raw) {
+          const raw = p.raw;
+          let current = '';
+          let t0 = process.hrtime.bigint();
+          try {
+            db.transaction(() => {
+              for (const stage of stages) {
+                if (!stage.commit) continue;
+                current = stage.name;
+                t0 = process.hrtime.bigint();
+                this.record(p, stage.name, stage.commit({ message: p.message, raw, db, now: this.now, results: p.results }), t0);
+              }
+            })();
+          } catch (e) {
+            this.fail(p, current, e, t0);
+          }
+        }
+        results.push(this.finish(p));
+      }
+    })();
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[i]!;
+      const r = results[i]!;
+      this.options.onProcessed?.({ ...p.message, state: r.state, attempts: p.message.attempts + 1 }, Number(process.hrtime.bigint() - p.started) / 1e6);
+    }
+    return results;
+  }
+
+  /** Records the message's new state (inside the batch transaction). */
+  private finish(p: Prepared): ProcessResult {
+    const { message, stages, error } = p;
+    const ms = Number(process.hrtime.bigint() - p.started) / 1e6;
     const attempts = message.attempts + 1;
     let state: ProcessResult['state'];
     if (error === null) {
       state = 'done';
-      this.markDone.run({ id: message.id, at: this.now().toISOString(), headers: JSON.stringify(results.headers ?? null), stages: JSON.stringify(stages) });
+      this.markDone.run({ id: message.id, at: this.now().toISOString(), headers: JSON.stringify(p.results.headers ?? null), stages: JSON.stringify(stages) });
       logEvent(this.options.logger, 'info', 'worker.processed', { queueId: message.queueId, ms, stages: stages.map((s) => `${s.stage}:${s.outcome}`) });
     } else if (attempts >= this.options.maxAttempts) {
       state = 'quarantined';
@@ -157,9 +211,17 @@ export class Processor {
       this.markRetry.run({ id: message.id, state, attempts, next, error, stages: JSON.stringify(stages) });
       logEvent(this.options.logger, 'warn', 'worker.retry', { queueId: message.queueId, attempts, next, err: error });
     }
-    this.options.onProcessed?.({ ...message, state, attempts }, ms);
     return { state, stages, error };
   }
+}
+
+interface Prepared {
+  message: StoredMessage;
+  raw: Buffer | null;
+  started: bigint;
+  stages: StageRecord[];
+  results: Record<string, unknown>;
+  error: string | null;
 }
 
 /** Staff retry of a quarantined (or stuck) message: due now, attempts reset. Returns false if unknown. */

@@ -23,10 +23,17 @@ export interface StageOutcome {
   trail?: Array<{ stage: string; outcome: string; reason: string }>;
 }
 
-/** One pipeline stage; its `name` is the same in code, database, logs and UI. */
+/**
+ * One pipeline stage; its `name` is the same in code, database, logs and UI.
+ * `run` does the thinking (may be async: DNS) and must not write; `commit` does the writing,
+ * synchronously, inside the transaction the worker opens for a whole batch of messages — so a batch
+ * costs one fsync, and a message's effects are all-or-nothing. A stage has either or both;
+ * when it has both, `commit`'s outcome is the one recorded.
+ */
 export interface Stage {
   name: string;
-  run(ctx: StageContext): Promise<StageOutcome> | StageOutcome;
+  run?(ctx: StageContext): Promise<StageOutcome> | StageOutcome;
+  commit?(ctx: StageContext): StageOutcome;
 }
 
 export interface StageRecord extends StageOutcome {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { arfSample } from '../../bench/arf-sample.ts';
+import { benchEndToEnd } from '../../bench/bench-e2e.ts';
 import { loadTest, type LoadResult } from '../../bench/bench-intake.ts';
 import { runBenchServer } from '../../bench/bench-server.ts';
 import { benchParse, benchParseMessages } from '../../parse/bench-parse.ts';
@@ -10,7 +11,7 @@ import { CliError } from '../cli-error.ts';
 const row = (r: LoadResult): string =>
   `  ${r.mode.padEnd(7)} ${String(r.connections).padStart(3)} conns  ${r.perSecond.toFixed(0).padStart(6)} msg/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms  peak RSS ${String(r.peakRssMb).padStart(4)} MB  (${r.accepted} accepted, ${r.failed} failed)`;
 
-const sections = ['intake', 'parse'] as const;
+const sections = ['parse', 'intake', 'e2e'] as const;
 type Section = (typeof sections)[number];
 
 async function benchIntake(seconds: number): Promise<void> {
@@ -55,19 +56,25 @@ export function registerBenchCommand(program: Command): void {
     .command('bench')
     .description('benchmarks (npm run bench): durable SMTP intake vs a bare smtp-server; parse throughput')
     .option('--seconds <n>', 'duration of each SMTP load run', '5')
+    .option('--reports <n>', 'reports sent in the end-to-end run', '4000')
     .option('--only <sections>', `comma-separated: ${sections.join(', ')}`)
-    .action(async (opts: { seconds: string; only?: string }) => {
+    .action(async (opts: { seconds: string; only?: string; reports: string }) => {
       const wanted = (opts.only ? opts.only.split(',') : [...sections]) as Section[];
       for (const w of wanted) if (!sections.includes(w)) throw new CliError(`--only takes ${sections.join(', ')}`, 2);
       const seconds = Number(opts.seconds) || 5;
       if (wanted.includes('parse')) await benchParsing();
       if (wanted.includes('intake')) await benchIntake(seconds);
+      if (wanted.includes('e2e')) {
+        process.stdout.write('\n== end to end: FBL reports over SMTP → committed actions (intake + worker in one process, 100k sends loaded)\n');
+        const r = await benchEndToEnd(Number(opts.reports) || 4000, 16);
+        process.stdout.write(`  ${r.reports} reports, 16 conns: ${r.perSecond.toFixed(0)} reports/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (attribution: ${Object.entries(r.byMethod).map(([k, v]) => `${k} ${v}`).join(', ')}; target ≥ 1,000/s: ${r.perSecond >= 1000 ? 'met' : 'NOT met'})\n`);
+      }
     });
   program
-    .command('bench-server <mode>', { hidden: true })
-    .description('server side of the benchmark (intake | bare)')
-    .action(async (mode: string) => {
-      if (mode !== 'intake' && mode !== 'bare') throw new CliError('mode is intake or bare', 2);
-      await runBenchServer(mode);
+    .command('bench-server <mode> [sends]', { hidden: true })
+    .description('server side of the benchmark (intake | bare | e2e)')
+    .action(async (mode: string, sends?: string) => {
+      if (mode !== 'intake' && mode !== 'bare' && mode !== 'e2e') throw new CliError('mode is intake, bare or e2e', 2);
+      await runBenchServer(mode, Number(sends) || 0);
     });
 }

@@ -7,6 +7,8 @@ ALTER TABLE reports ADD COLUMN decisions TEXT;        -- JSON: every action deci
 ALTER TABLE reports ADD COLUMN ticket_id TEXT;
 CREATE INDEX reports_client ON reports (client_id, kind, created_at);
 CREATE INDEX reports_campaign ON reports (campaign_id, kind, created_at);
+-- duplicate-report check: the same report (Message-ID) delivered again has no second effect
+CREATE INDEX messages_message_id ON messages (message_id);
 
 CREATE TABLE suppressions (
   id                 INTEGER PRIMARY KEY,

@@ -1,0 +1,170 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { logEvent, type Logger } from '../log/logger.ts';
+import type { MailTransport } from './mail-transport.ts';
+import { outgoingMailSchema } from './outgoing-mail.ts';
+import { retryDelay } from './retry-delay.ts';
+
+export interface OutboxSenderOptions {
+  db: Database;
+  transport: MailTransport;
+  logger: Logger;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  pollMs: number;
+  /** Rows taken per round (default 32). */
+  batchSize?: number;
+  /**
+   * How long a claimed row stays invisible to other rounds while it is being sent (default 5 min). A
+   * process that dies mid-send leaves the row pending; it becomes due again when the lease runs out.
+   */
+  leaseMs?: number;
+  now?: () => Date;
+}
+
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
+
+interface OutboxRow {
+  id: number;
+  kind: string;
+  payload: string;
+  attempts: number;
+  createdAt: string;
+  ticketId: string | null;
+}
+
+/** SMTP 5xx (RFC 5321 §4.2.1) is a permanent rejection: retrying cannot help. */
+const permanent = (e: unknown): boolean => {
+  const code = (e as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+};
+
+/**
+ * Delivers outbox mail: takes due `pending` rows, sends each through the transport, marks it `sent`, or
+ * schedules a retry with capped exponential backoff; after maxAttempts (or a permanent 5xx) the row is
+ * `failed` with its last error — kept for staff, never deleted. State lives in the database: a restart
+ * resumes where it stopped, and a row marked sent is never sent again. Delivery is at-least-once only
+ * across a crash between the transport accepting a mail and the row being marked (the file transport
+ * then rewrites the same file).
+ */
+export class OutboxSender {
+  private readonly due: Statement;
+  private readonly claim: Statement;
+  private readonly markSent: Statement;
+  private readonly markRetry: Statement;
+  private readonly now: () => Date;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private running = false;
+  private kicked = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly options: OutboxSenderOptions) {
+    const { db } = options;
+    this.now = options.now ?? (() => new Date());
+    this.batchSize = options.batchSize ?? 32;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.due = db.prepare(`SELECT id, kind, payload, attempts, created_at AS createdAt, ticket_id AS ticketId FROM outbox
+      WHERE state = 'pending' AND kind = 'mail' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`);
+    // Claim = push next_attempt_at past the lease, only if nobody else did since we read the row.
+    this.claim = db.prepare(`UPDATE outbox SET next_attempt_at = @lease WHERE id = @id AND state = 'pending' AND next_attempt_at <= @now`);
+    this.markSent = db.prepare(`UPDATE outbox SET state = 'sent', attempts = @attempts, sent_at = @at, last_error = NULL WHERE id = @id`);
+    this.markRetry = db.prepare(`UPDATE outbox SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error WHERE id = @id`);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Wakes the loop now (the actions stage calls this after committing a report that queued mail). */
+  notify(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** Stops after the row in hand; resolves when the loop has exited. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let worked = 0;
+      try {
+        worked = await this.drainOnce();
+      } catch (e) {
+        logEvent(this.options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) });
+      }
+      if (!this.running) break;
+      if (worked > 0 || this.kicked) {
+        this.kicked = false;
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.options.pollMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Delivers every row due now, up to one batch; returns how many it took. */
+  async drainOnce(): Promise<number> {
+    const rows = this.due.all(this.now().toISOString(), this.batchSize) as OutboxRow[];
+    for (const row of rows) {
+      if (!this.running && this.loop) break;
+      await this.deliver(row);
+    }
+    return rows.length;
+  }
+
+  /** Delivers until nothing is due (tests, one-shot commands). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.drainOnce();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  private async deliver(row: OutboxRow): Promise<DeliveryOutcome> {
+    const { logger, transport } = this.options;
+    const now = this.now();
+    const claimed = this.claim.run({ id: row.id, now: now.toISOString(), lease: new Date(now.getTime() + this.leaseMs).toISOString() });
+    if (claimed.changes !== 1) return 'skipped'; // another round or process has it
+    const attempts = row.attempts + 1;
+    let error: string;
+    let giveUp = false;
+    try {
+      const mail = outgoingMailSchema.parse(JSON.parse(row.payload));
+      const detail = await transport.send(mail, { id: row.id, createdAt: new Date(row.createdAt), now });
+      this.markSent.run({ id: row.id, attempts, at: this.now().toISOString() });
+      logEvent(logger, 'info', 'outbox.sent', { id: row.id, kind: row.kind, transport: transport.name, attempts, ticketId: row.ticketId, to: mail.to.address, messageId: mail.messageId, detail });
+      return 'sent';
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      // A payload that does not parse will not parse next time either.
+      giveUp = permanent(e) || e instanceof SyntaxError || (e as Error).name === 'ZodError';
+    }
+    if (giveUp || attempts >= this.options.maxAttempts) {
+      this.markRetry.run({ id: row.id, state: 'failed', attempts, next: now.toISOString(), error });
+      logEvent(logger, 'error', 'outbox.failed', { id: row.id, kind: row.kind, transport: transport.name, attempts, ticketId: row.ticketId, permanent: giveUp, err: error });
+      return 'failed';
+    }
+    const next = new Date(this.now().getTime() + retryDelay(attempts, this.options.retryBaseMs, this.options.retryMaxMs)).toISOString();
+    this.markRetry.run({ id: row.id, state: 'pending', attempts, next, error });
+    logEvent(logger, 'warn', 'outbox.retry', { id: row.id, kind: row.kind, transport: transport.name, attempts, next, ticketId: row.ticketId, err: error });
+    return 'retry';
+  }
+}
