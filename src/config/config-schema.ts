@@ -97,6 +97,7 @@ export const configSchema = z.strictObject({
     retryBaseMs: positiveInt.default(30_000).describe('First retry delay; doubles each attempt up to retryMaxMs.'),
     retryMaxMs: positiveInt.default(60 * 60_000).describe('Longest delay between two delivery attempts.'),
     pollMs: positiveInt.default(5000).describe('How often the outbox sender looks for due rows when not woken.'),
+    ackDailyCap: positiveInt.default(3).describe('Most acknowledgements one address gets per day (across tickets).'),
   }).superRefine((o, ctx) => {
     if (o.transport === 'smtp' && o.smtpHost === '') ctx.addIssue({ code: 'custom', path: ['smtpHost'], message: 'transport smtp needs a relay host' });
     if (o.retryMaxMs < o.retryBaseMs) ctx.addIssue({ code: 'custom', path: ['retryMaxMs'], message: 'retryMaxMs must be at least retryBaseMs' });

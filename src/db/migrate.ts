@@ -17,14 +17,21 @@ export function listMigrations(): Migration[] {
     .map((f) => ({ version: Number(f.slice(0, 3)), name: f.slice(4, -4), sql: readFileSync(new URL(f, migrationsDir), 'utf8') }));
 }
 
-/** Applies pending migrations; returns the ones applied. PRAGMA user_version records the schema version. */
+/**
+ * Applies every migration not yet recorded in `schema_migrations` (not merely those above the highest
+ * applied: migrations written on parallel branches may land out of order). PRAGMA user_version mirrors
+ * the highest applied version for tools that read it.
+ */
 export function migrate(db: Database): Migration[] {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const pending = listMigrations().filter((m) => m.version > current);
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  const pending = listMigrations().filter((m) => !applied.has(m.version));
   for (const m of pending) {
     db.transaction(() => {
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      const top = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number };
+      db.pragma(`user_version = ${top.v}`);
     })();
   }
   return pending;

@@ -1,4 +1,5 @@
 import { loadProviderRegistry, providerFromPatterns, type ProviderRegistry } from '../authenticate/provider-registry.ts';
+import { reporterWords } from '../extract/reporter-words.ts';
 import { classifyReport } from '../classify/classify-report.ts';
 import type { Finding } from '../classify/finding.ts';
 import { extractIdentifiers } from '../extract/extract-identifiers.ts';
@@ -66,6 +67,7 @@ function parseSync(raw: Buffer, options: ParseOptions, detectors: ReportDetector
   report.arrivalDate = finding.arrivalDate ?? null;
   report.bounces = finding.bounces ?? [];
   splitComplainants(report, finding);
+  if (report.kind === 'complaint' || report.kind === 'reply' || report.kind === 'unsubscribe') report.reporterText = reporterWords(facts.bodyText);
   const o = finding.original ?? null;
   report.original = o ? extractOriginal(o) : null;
   report.identifiers = extractIdentifiers({

@@ -61,6 +61,8 @@ export interface ParsedReport {
   sourceIp: string | null;
   arrivalDate: string | null;
   auth: AuthSummary | null;
+  /** A human reporter's own words, before the forwarded original (complaints, replies, unsubscribes). */
+  reporterText?: string;
   /** What authentication could not establish (e.g. no envelope or resolver for offline `parse`). */
   authNote?: string | null;
 }

@@ -11,6 +11,10 @@ import { logEvent, type Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
 import { buildHttpServer } from '../web/http-server.ts';
 import { pipelineStages } from '../worker/pipeline-stages.ts';
+import { createAcknowledger } from '../actions/create-acknowledger.ts';
+import { createMailTransport } from '../outbox/create-mail-transport.ts';
+import { OutboxSender } from '../outbox/outbox-sender.ts';
+import { outboxDepth } from '../outbox/outbox-depth.ts';
 import type { Stage } from '../worker/stage.ts';
 
 export interface ServiceOptions {
@@ -29,6 +33,7 @@ export interface RunningService {
   db: Database;
   intake: SmtpIntake;
   processor: Processor;
+  outbox: OutboxSender;
   http: FastifyInstance;
   smtpAddress: AddressInfo;
   httpAddress: AddressInfo;
@@ -48,19 +53,24 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const durableStore = new ThreadedMessageStore({ ...config.database, file: databasePath(config) });
   await durableStore.started();
   const store = options.wrapStore ? options.wrapStore(durableStore) : durableStore;
-  const processor = new Processor({ db, stages: options.stages ?? pipelineStages(config), logger, now, ...config.worker });
+  const { maxAttempts, retryBaseMs, retryMaxMs, pollMs } = config.outbox;
+  const outbox = new OutboxSender({ db, transport: createMailTransport(config), logger, now, maxAttempts, retryBaseMs, retryMaxMs, pollMs });
+  const processor = new Processor({ db, stages: options.stages ?? pipelineStages(config, createAcknowledger(config)), logger, now, ...config.worker, onBatch: () => outbox.notify() });
   durableStore.onStored(() => processor.notify());
   const intake = new SmtpIntake({ smtp: config.smtp, store, logger, now });
   const http = buildHttpServer({
     db,
     config,
-    health: () => ({ smtp: { listening: true, messagesInData: intake.messagesInData }, worker: { running: options.worker !== false } }),
+    health: () => ({ smtp: { listening: true, messagesInData: intake.messagesInData }, worker: { running: options.worker !== false }, outbox: outboxDepth(db) }),
   });
 
   const smtpAddress = await intake.listen();
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpAddress = http.server.address() as AddressInfo;
-  if (options.worker !== false) processor.start();
+  if (options.worker !== false) {
+    processor.start();
+    outbox.start();
+  }
 
   let stopped: Promise<void> | null = null;
   const stop = (graceMs = 10_000): Promise<void> =>
@@ -68,10 +78,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logEvent(logger, 'info', 'service.stopping', { messagesInData: intake.messagesInData });
       await intake.stop(graceMs);
       await processor.stop();
+      await outbox.stop();
       await durableStore.close();
       await http.close();
       db.close();
       logEvent(logger, 'info', 'service.stopped');
     })());
-  return { db, intake, processor, http, smtpAddress, httpAddress, demo, stop };
+  return { db, intake, processor, outbox, http, smtpAddress, httpAddress, demo, stop };
 }

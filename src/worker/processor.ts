@@ -14,6 +14,8 @@ export interface ProcessorOptions {
   now?: () => Date;
   /** Called after each message with its final state and processing time (metrics). */
   onProcessed?: (message: StoredMessage, ms: number) => void;
+  /** Called after each committed batch (wakes the outbox sender). */
+  onBatch?: () => void;
 }
 
 export interface ProcessResult {
@@ -182,6 +184,7 @@ export class Processor {
         results.push(this.finish(p));
       }
     })();
+    this.options.onBatch?.();
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       const r = results[i]!;

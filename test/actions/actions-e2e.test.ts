@@ -1,3 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
 import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
@@ -5,7 +8,7 @@ import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 import { listSuppressions } from '../../src/suppressions/suppression-store.ts';
 import { getTicket, listTickets, ticketEvents } from '../../src/tickets/ticket-store.ts';
 import { getMessage } from '../../src/worker/stored-message.ts';
-import { fblReport, outOfOffice, postfixBounce } from '../../src/demo/report-builders.ts';
+import { fblReport, frenchInlineForward, outOfOffice, postfixBounce, ticketReply } from '../../src/demo/report-builders.ts';
 import { startTestService, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
@@ -79,5 +82,48 @@ describe('attribution and actions, end to end over SMTP', () => {
     expect(r.kind).toBe('bounce');
     expect(listSuppressions(svc.db)).toEqual([expect.objectContaining({ address: 'gone@example.org', reason: 'bounce', client: 'acme' })]);
     expect(ticketEvents(svc.db, r.ticket_id!).some((e) => e.type === 'mail')).toBe(false);
+  });
+
+  const outboxFiles = () => (existsSync(join(tmp.dir, 'outbox')) ? readdirSync(join(tmp.dir, 'outbox')).filter((f) => f.endsWith('.eml')) : []);
+
+  it('a French inline forward with the token in an unsubscribe link: ticket, suppression, French acknowledgement with the ticket id; the reply lands in the same ticket', async () => {
+    const q = await deliver(
+      svc,
+      'abuse@esp.example',
+      frenchInlineForward({ reporter: 'marie.dupont@example.fr', messageId: '<fwd-fr-1@example.fr>', token: token('marie.d@example.fr'), to: 'marie.d@example.fr' }),
+      'marie.dupont@example.fr',
+    );
+    const report = reportOf(svc, q);
+    expect(report.kind).toBe('complaint');
+    const ticket = getTicket(svc.db, report.ticket_id!)!;
+    expect(ticket).toMatchObject({ type: 'complaint', client: 'acme', campaign: 'acme-spring-sale', reporter: 'marie.dupont@example.fr' });
+    expect(ticket.parentId).toMatch(/^AD-/); // linked to the (acme, spring sale) incident
+    expect(listSuppressions(svc.db)).toEqual([expect.objectContaining({ address: 'marie.d@example.fr', client: 'acme', reason: 'complaint' })]);
+    const [file] = await waitFor(() => (outboxFiles().length ? outboxFiles() : null), 10_000, 'the acknowledgement in the outbox');
+    const ack = await simpleParser(readFileSync(join(tmp.dir, 'outbox', file!)));
+    expect(ack.subject).toContain(`[${ticket.id}]`);
+    expect(ack.to && !Array.isArray(ack.to) ? ack.to.value[0]!.address : null).toBe('marie.dupont@example.fr');
+    expect(ack.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(ack.inReplyTo).toBe('<fwd-fr-1@example.fr>');
+    expect(ack.text).toMatch(/merci|signalement/i); // written in French
+    expect(ticketEvents(svc.db, ticket.id).filter((e) => e.type === 'mail')).toHaveLength(1);
+
+    // The reporter answers the acknowledgement: same ticket, no new ticket, no second acknowledgement.
+    const before = listTickets(svc.db).length;
+    const reply = await deliver(svc, 'abuse@esp.example', ticketReply({ ticketId: ticket.id, reporter: 'marie.dupont@example.fr', messageId: '<reply-1@example.fr>', inReplyTo: ack.messageId! }), 'marie.dupont@example.fr');
+    expect(reportOf(svc, reply)).toMatchObject({ kind: 'reply', ticket_id: ticket.id });
+    expect(listTickets(svc.db)).toHaveLength(before);
+    expect(ticketEvents(svc.db, ticket.id).map((e) => e.type)).toContain('reply');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(outboxFiles()).toHaveLength(1);
+  });
+
+  it('never acknowledges an auto-reply, a bounce or an FBL', async () => {
+    await deliver(svc, 'abuse@esp.example', outOfOffice('<ooo-2@example.org>'), 'bob@example.org');
+    await deliver(svc, 'postmaster@esp.example', postfixBounce('<dsn-2@mx.example.org>', 'gone2@example.org'), '');
+    await deliver(svc, 'fbl@esp.example', fblReport({ reportMessageId: '<fbl-na@aol.example>', originalRcptTo: 'x@example.net', originalTo: 'x@example.net', originalMessageId: '<send-4@news.acme.example>' }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(svc.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    expect(outboxFiles()).toEqual([]);
   });
 });
