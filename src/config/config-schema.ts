@@ -24,7 +24,7 @@ export const configSchema = z.strictObject({
   database: z.strictObject({
     file: z.string().min(1).default('abusedesk.db').describe('SQLite database file, relative to dataDir.'),
     busyTimeoutMs: positiveInt.default(5000).describe('How long a writer waits for the database lock before giving up.'),
-    groupCommitMs: z.number().min(0).max(50).default(1).describe('Intake group commit: how long the first message of a batch waits for others before one shared fsync.'),
+    groupCommitMs: z.number().min(0).max(50).default(0).describe('Intake group commit: how long the first message of a batch waits for others before one shared fsync (0: none; messages arriving during a commit share the next one).'),
     walAutocheckpointPages: positiveInt.default(10000).describe('WAL pages between automatic checkpoints (SQLite default 1000 stalls intake under load).'),
   }).prefault({}),
   smtp: z.strictObject({
