@@ -3,6 +3,7 @@ import { registerBenchCommand } from './commands/bench-command.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
 import { registerParseCommand } from './commands/parse-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
+import { registerIngestCommand } from './commands/ingest-command.ts';
 import { registerDbCommand } from './commands/db-command.ts';
 import { registerMessagesCommand } from './commands/messages-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
@@ -14,6 +15,7 @@ import { registerTokenCommand } from './commands/token-command.ts';
 /** Every CLI command, one module each under ./commands. */
 export function registerCommands(program: Command): void {
   registerServeCommand(program);
+  registerIngestCommand(program);
   registerMessagesCommand(program);
   registerTicketsCommand(program);
   registerSuppressionsCommand(program);
