@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { PollingLoop } from '../worker/polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { outgoingMailSchema } from './outgoing-mail.ts';
@@ -55,12 +56,11 @@ export class OutboxSender {
   private readonly now: () => Date;
   private readonly batchSize: number;
   private readonly leaseMs: number;
-  private running = false;
-  private kicked = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
+
+  private readonly poller: PollingLoop;
 
   constructor(private readonly options: OutboxSenderOptions) {
+    this.poller = new PollingLoop(() => this.drainOnce(), options.pollMs, (e) => logEvent(options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) }));
     const { db } = options;
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? 32;
@@ -73,56 +73,26 @@ export class OutboxSender {
     this.markRetry = db.prepare(`UPDATE outbox SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error WHERE id = @id`);
   }
 
+  /** Starts the background loop. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.poller.start();
   }
 
-  /** Wakes the loop now (the actions stage calls this after committing a report that queued mail). */
+  /** Wakes the loop now (new work was committed). */
   notify(): void {
-    this.kicked = true;
-    this.wake?.();
+    this.poller.notify();
   }
 
   /** Stops after the row in hand; resolves when the loop has exited. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    this.loop = null;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = 0;
-      try {
-        worked = await this.drainOnce();
-      } catch (e) {
-        logEvent(this.options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) });
-      }
-      if (!this.running) break;
-      if (worked > 0 || this.kicked) {
-        this.kicked = false;
-        await new Promise((r) => setImmediate(r));
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.options.pollMs);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wake = null;
-    }
+    await this.poller.stop();
   }
 
   /** Delivers every row due now, up to one batch; returns how many it took. */
   async drainOnce(): Promise<number> {
     const rows = this.due.all(this.now().toISOString(), this.batchSize) as OutboxRow[];
     for (const row of rows) {
-      if (!this.running && this.loop) break;
+      if (this.poller.stopRequested) break;
       await this.deliver(row);
     }
     return rows.length;

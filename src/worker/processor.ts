@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { PollingLoop } from './polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageOutcome, StageRecord } from './stage.ts';
 import { toStoredMessage, type MessageRow, type StoredMessage } from './stored-message.ts';
@@ -36,12 +37,11 @@ export class Processor {
   private readonly markDone: Statement;
   private readonly markRetry: Statement;
   private readonly now: () => Date;
-  private running = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
-  private kicked = false;
+
+  private readonly poller: PollingLoop;
 
   constructor(private readonly options: ProcessorOptions) {
+    this.poller = new PollingLoop(() => this.drainOnce(), options.pollMs, (e) => logEvent(options.logger, 'error', 'worker.crashed', { err: (e as Error).stack ?? String(e) }));
     const { db } = options;
     this.now = options.now ?? (() => new Date());
     this.due = db.prepare(`SELECT * FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`);
@@ -54,48 +54,17 @@ export class Processor {
 
   /** Starts the background loop. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.poller.start();
   }
 
-  /** Wakes the loop now (intake calls this after each commit). */
+  /** Wakes the loop now (new work was committed). */
   notify(): void {
-    this.kicked = true;
-    this.wake?.();
+    this.poller.notify();
   }
 
   /** Stops after the message in hand; resolves when the loop has exited. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = 0;
-      try {
-        worked = await this.drainOnce();
-      } catch (e) {
-        logEvent(this.options.logger, 'error', 'worker.crashed', { err: (e as Error).stack ?? String(e) });
-      }
-      if (!this.running) break;
-      if (worked > 0 || this.kicked) {
-        this.kicked = false;
-        // Yield to the event loop (SMTP sessions) between rounds.
-        await new Promise((r) => setImmediate(r));
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.options.pollMs);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wake = null;
-    }
+    await this.poller.stop();
   }
 
   /** Processes every message due now, up to one batch; returns how many it handled. */

@@ -1,0 +1,68 @@
+/**
+ * A background loop that drains work from the database: runs `drainOnce` again at once while it finds
+ * work (or was notified meanwhile), otherwise sleeps `pollMs` unless `notify` wakes it. A throw is
+ * reported and the loop goes on: state lives in the database, so nothing is lost.
+ */
+export class PollingLoop {
+  private active = false;
+  private kicked = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly drainOnce: () => Promise<number>,
+    private readonly pollMs: number,
+    private readonly onCrash: (e: unknown) => void,
+  ) {}
+
+  /** stop() was called on a started loop: a drain in progress should finish the item in hand and return. */
+  get stopRequested(): boolean {
+    return this.loop !== null && !this.active;
+  }
+
+  start(): void {
+    if (this.active) return;
+    this.active = true;
+    this.loop = this.run();
+  }
+
+  /** Wakes the loop now (new work was committed). */
+  notify(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** Stops after the work in hand; resolves when the loop has exited. */
+  async stop(): Promise<void> {
+    this.active = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async run(): Promise<void> {
+    while (this.active) {
+      let worked = 0;
+      try {
+        worked = await this.drainOnce();
+      } catch (e) {
+        this.onCrash(e);
+      }
+      if (!this.active) break;
+      if (worked > 0 || this.kicked) {
+        this.kicked = false;
+        // Yield to the event loop (SMTP sessions, HTTP) between rounds.
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.pollMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+}
