@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.ts';
 import { parseMessage } from '../../parse/parse-message.ts';
 import { parseOptionsFromConfig } from '../../parse/parse-options-from-config.ts';
+import { systemResolver } from '../../parse/system-resolver.ts';
 import { globalOptions } from '../global-options.ts';
 
 /** `abusedesk parse FILE…`: one JSON object per file (NDJSON), `file` first; no side effects. */
@@ -11,8 +12,10 @@ export function registerParseCommand(program: Command): void {
     .command('parse')
     .description('understand messages without side effects; prints one JSON object per file (NDJSON)')
     .argument('<files...>', 'message files (.eml)')
-    .action(async (files: string[], _opts: unknown, cmd: Command) => {
-      const options = parseOptionsFromConfig(loadConfig({ file: globalOptions(cmd).config }).config);
+    .option('--dns', 'verify DKIM/DMARC/ARC with the system resolver (default: offline, and `auth` says what was not checked)')
+    .action(async (files: string[], opts: { dns?: boolean }, cmd: Command) => {
+      // A file has no SMTP envelope, so SPF is never checked here; authenticate says so in authNote.
+      const options = { ...parseOptionsFromConfig(loadConfig({ file: globalOptions(cmd).config }).config), authenticate: true, ...(opts.dns ? { resolver: systemResolver } : {}) };
       let failed = 0;
       for (const file of files) {
         let raw: Buffer;
