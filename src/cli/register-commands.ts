@@ -11,6 +11,8 @@ import { registerSuppressionsCommand } from './commands/suppressions-command.ts'
 import { registerTicketsCommand } from './commands/tickets-command.ts';
 import { registerImportCommand } from './commands/import-command.ts';
 import { registerTokenCommand } from './commands/token-command.ts';
+import { registerUsersCommand } from './commands/users-command.ts';
+import { registerTokensCommand } from './commands/tokens-command.ts';
 
 /** Every CLI command, one module each under ./commands. */
 export function registerCommands(program: Command): void {
@@ -25,5 +27,7 @@ export function registerCommands(program: Command): void {
   registerBenchCommand(program);
   registerImportCommand(program);
   registerTokenCommand(program);
+  registerTokensCommand(program);
+  registerUsersCommand(program);
   registerDemoCommand(program);
 }

@@ -12,3 +12,10 @@ export function configTable(): string {
 export function logEventTable(): string {
   return ['| event | meaning |', '|---|---|', ...Object.entries(logEvents).map(([e, d]) => `| \`${e}\` | ${d} |`)].join('\n');
 }
+
+/** The README's API table, from the same route table the server and the OpenAPI document use. */
+export async function apiRouteTable(): Promise<string> {
+  const { apiRoutes } = await import('../web/api/api-routes.ts');
+  const rows = apiRoutes().map((r) => `| \`${r.method} /api/v1${r.path}\` | ${r.role} | ${r.summary} |`);
+  return ['| route | role | what it does |', '|---|---|---|', ...rows].join('\n');
+}

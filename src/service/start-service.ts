@@ -15,7 +15,9 @@ import { createAcknowledger } from '../actions/create-acknowledger.ts';
 import { createMailTransport } from '../outbox/create-mail-transport.ts';
 import { OutboxSender } from '../outbox/outbox-sender.ts';
 import { outboxDepth } from '../outbox/outbox-depth.ts';
+import { createMetrics } from '../metrics/create-metrics.ts';
 import type { Stage } from '../worker/stage.ts';
+import { ensureDemoStaff } from '../auth/staff-demo.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -38,6 +40,8 @@ export interface RunningService {
   smtpAddress: AddressInfo;
   httpAddress: AddressInfo;
   demo: { clients: number; campaigns: number } | null;
+  /** The demo staff login, created (and shown) only on a database without staff accounts. */
+  demoStaff: { email: string; password: string } | null;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -48,6 +52,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const db = openDatabase(config);
   const demo = config.demo.load ? loadDemoIfEmpty(db, now()) : null;
   if (demo) logEvent(logger, 'info', 'demo.loaded', demo);
+  const demoStaff = config.demo.load ? ensureDemoStaff(db, now()) : null;
 
   // Intake commits on its own writer thread (group commit off the SMTP thread).
   const durableStore = new ThreadedMessageStore({ ...config.database, file: databasePath(config) });
@@ -55,13 +60,24 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const store = options.wrapStore ? options.wrapStore(durableStore) : durableStore;
   const { maxAttempts, retryBaseMs, retryMaxMs, pollMs } = config.outbox;
   const outbox = new OutboxSender({ db, transport: createMailTransport(config), logger, now, maxAttempts, retryBaseMs, retryMaxMs, pollMs });
-  const processor = new Processor({ db, stages: options.stages ?? pipelineStages(config, createAcknowledger(config)), logger, now, ...config.worker, onBatch: () => outbox.notify() });
+  const metrics = createMetrics(db, now);
+  const processor = new Processor({
+    db,
+    stages: options.stages ?? pipelineStages(config, createAcknowledger(config)),
+    logger,
+    now,
+    ...config.worker,
+    onBatch: () => outbox.notify(),
+    onProcessed: metrics.onProcessed,
+  });
   durableStore.onStored(() => processor.notify());
-  const intake = new SmtpIntake({ smtp: config.smtp, store, logger, now });
+  const intake = new SmtpIntake({ smtp: config.smtp, store, logger, now, onOutcome: metrics.onOutcome });
   const http = buildHttpServer({
     db,
     config,
     health: () => ({ smtp: { listening: true, messagesInData: intake.messagesInData }, worker: { running: options.worker !== false }, outbox: outboxDepth(db) }),
+    metrics: metrics.registry,
+    api: { now, logger, onRequeue: () => processor.notify() },
   });
 
   const smtpAddress = await intake.listen();
@@ -84,5 +100,5 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       db.close();
       logEvent(logger, 'info', 'service.stopped');
     })());
-  return { db, intake, processor, outbox, http, smtpAddress, httpAddress, demo, stop };
+  return { db, intake, processor, outbox, http, smtpAddress, httpAddress, demo, demoStaff, stop };
 }

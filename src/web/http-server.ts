@@ -3,12 +3,21 @@ import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/config-schema.ts';
 import { schemaVersion } from '../db/migrate.ts';
 import { countByState } from '../worker/stored-message.ts';
+import type { Registry } from 'prom-client';
+import { registerMetricsRoute } from '../metrics/metrics-route.ts';
+import type { ApiDeps } from './api/api-deps.ts';
+import { registerApi } from './api/register-api.ts';
+import { uiPlugin } from './ui/ui-plugin.ts';
 
 export interface HttpServerOptions {
   db: Database;
   config: Config;
   /** Live facts from the running service (intake and worker) for /healthz. */
   health?: () => Record<string, unknown>;
+  /** Served at GET /metrics when given (createMetrics). */
+  metrics?: Registry;
+  /** What the REST API needs besides the database (clock, logger, worker wake-up). */
+  api?: Omit<ApiDeps, 'db'>;
 }
 
 /** The HTTP side of `serve`. This issue: GET /healthz; the API and UI mount here later. */
@@ -29,5 +38,8 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     return { status: ok ? 'ok' : 'degraded', database, queue, ...(options.health?.() ?? {}) };
   });
+  registerApi(app, { ...options.api, db: options.db });
+  void app.register(uiPlugin, { db: options.db, now: options.api?.now, onRequeue: options.api?.onRequeue });
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
   return app;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/config-schema.ts';
 import { schemaKeys } from '../../src/config/schema-keys.ts';
 import { logEvents } from '../../src/log/events.ts';
+import { apiRoutes } from '../../src/web/api/api-routes.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -13,6 +14,9 @@ describe('README', () => {
   });
   it('lists every log event code', () => {
     expect(Object.keys(logEvents).filter((e) => !readme.includes(`\`${e}\``))).toEqual([]);
+  });
+  it('lists every API route with its role (regenerate: abusedesk config docs)', () => {
+    expect(apiRoutes().filter((r) => !readme.includes(`| \`${r.method} /api/v1${r.path}\` | ${r.role} |`)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
   it('shows the two quick-start commands', () => {
     expect(readme).toContain('npm install && npm start');

@@ -1,0 +1,110 @@
+import type { Database } from 'better-sqlite3';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { prepared } from '../db/prepared.ts';
+import { outboxDepth } from '../outbox/outbox-depth.ts';
+import { countByState, type StoredMessage } from '../worker/stored-message.ts';
+
+export interface Metrics {
+  registry: Registry;
+  /** SmtpIntakeOptions.onOutcome: accepted, duplicate, or the reason a message or recipient was refused. */
+  onOutcome: (outcome: string) => void;
+  /** ProcessorOptions.onProcessed: latency, and the report the message became. */
+  onProcessed: (message: StoredMessage, ms: number) => void;
+}
+
+/** Unmatched ratio window: recent enough to alert on, long enough not to flap. */
+const UNMATCHED_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * The Prometheus metrics of `serve`, in a registry of their own. Events (intake outcomes, processing) are
+ * counted as they happen; depths and ratios are read from the database when scraped.
+ */
+export function createMetrics(db: Database, now: () => Date = () => new Date()): Metrics {
+  const registry = new Registry();
+  const accepted = new Counter({ name: 'abusedesk_messages_accepted_total', help: 'Messages stored and answered 250 (duplicate: a retry of a stored message)', labelNames: ['duplicate'], registers: [registry] });
+  const rejected = new Counter({ name: 'abusedesk_messages_rejected_total', help: 'Connections, recipients or messages refused at intake, by reason', labelNames: ['reason'], registers: [registry] });
+  const reports = new Counter({ name: 'abusedesk_reports_total', help: 'Reports made from processed messages, by kind and provider', labelNames: ['kind', 'provider'], registers: [registry] });
+  const processed = new Counter({ name: 'abusedesk_messages_processed_total', help: 'Processing attempts by resulting state (done, queued for retry, quarantined)', labelNames: ['state'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'abusedesk_processing_seconds',
+    help: 'Time to run the pipeline over one message',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'abusedesk_queue_messages',
+    help: 'Messages in the intake log by state (queued: waiting for processing; quarantined: failed, kept for staff)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      for (const [state, n] of Object.entries(countByState(db))) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: 'abusedesk_outbox_rows',
+    help: 'Outbox rows waiting for delivery (pending) or given up on (failed)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const d = outboxDepth(db);
+      this.set({ state: 'pending' }, d.pending);
+      this.set({ state: 'failed' }, d.failed);
+    },
+  });
+  new Gauge({
+    name: 'abusedesk_outbox_oldest_pending_seconds',
+    help: 'Age of the oldest pending outbox row (0 when none): a stuck relay shows here first',
+    registers: [registry],
+    collect() {
+      const oldest = outboxDepth(db).oldestPendingAt;
+      this.set(oldest ? Math.max(0, (now().getTime() - Date.parse(oldest)) / 1000) : 0);
+    },
+  });
+  new Gauge({
+    name: 'abusedesk_unmatched_ratio',
+    help: 'Share of reports of the last 24 h that went through attribution and were charged to no client',
+    registers: [registry],
+    collect() {
+      const since = new Date(now().getTime() - UNMATCHED_WINDOW_MS).toISOString();
+      const r = prepared(db, `SELECT count(*) AS total, coalesce(sum(client_id IS NULL), 0) AS unmatched FROM reports WHERE attribution IS NOT NULL AND created_at >= ?`).get(since) as {
+        total: number;
+        unmatched: number;
+      };
+      this.set(r.total > 0 ? r.unmatched / r.total : 0);
+    },
+  });
+  // Acknowledgements are recorded on ticket timelines: a `mail` event when queued, an `action` event naming
+  // the rule when a rule stopped it (src/actions/create-acknowledger.ts).
+  new Gauge({
+    name: 'abusedesk_acknowledgements',
+    help: 'Acknowledgements queued (outcome sent) or stopped by a rule (outcome skipped, with the rule), all time',
+    labelNames: ['outcome', 'rule'],
+    registers: [registry],
+    collect() {
+      const rows = prepared(
+        db,
+        `SELECT CASE WHEN type = 'mail' THEN 'sent' ELSE 'skipped' END AS outcome, coalesce(json_extract(data, '$.rule'), '') AS rule, count(*) AS n
+         FROM ticket_events WHERE (type = 'mail' AND json_extract(data, '$.outboxId') IS NOT NULL) OR (type = 'action' AND json_extract(data, '$.rule') IS NOT NULL)
+         GROUP BY 1, 2`,
+      ).all() as Array<{ outcome: string; rule: string; n: number }>;
+      this.reset();
+      this.set({ outcome: 'sent', rule: '' }, 0);
+      for (const r of rows) this.set({ outcome: r.outcome, rule: r.rule }, r.n);
+    },
+  });
+
+  return {
+    registry,
+    onOutcome(outcome) {
+      if (outcome === 'accepted' || outcome === 'duplicate') accepted.inc({ duplicate: String(outcome === 'duplicate') });
+      else rejected.inc({ reason: outcome });
+    },
+    onProcessed(message, ms) {
+      latency.observe(ms / 1000);
+      processed.inc({ state: message.state });
+      if (message.state !== 'done') return;
+      const r = prepared(db, 'SELECT kind, provider FROM reports WHERE message_id = ?').get(message.id) as { kind: string; provider: string | null } | undefined;
+      if (r) reports.inc({ kind: r.kind, provider: r.provider ?? 'none' });
+    },
+  };
+}

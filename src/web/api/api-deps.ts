@@ -1,0 +1,11 @@
+import type { Database } from 'better-sqlite3';
+import type { Logger } from '../../log/logger.ts';
+
+/** What the API needs from the running service. */
+export interface ApiDeps {
+  db: Database;
+  now?: () => Date;
+  logger?: Logger;
+  /** Wakes the processing worker (after a quarantined message is queued again). */
+  onRequeue?: () => void;
+}

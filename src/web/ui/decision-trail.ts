@@ -1,0 +1,35 @@
+import { html, type SafeHtml } from './html.ts';
+import type { TicketReport } from './ticket-reports.ts';
+
+const pct = (x: number): string => `${Math.round(x * 100)} %`;
+
+/**
+ * Why each automatic decision was made, in pipeline order: the stage trail of the message (intake →
+ * authenticate → classify → extract → attribute → actions), then attribution's ladder and every action
+ * decision with its reason. All of it is message-derived text, escaped by `html`.
+ */
+export function decisionTrail(r: TicketReport): SafeHtml {
+  const a = r.attribution;
+  const auth = r.parsed.auth;
+  return html`<h4>Decision trail</h4>
+<ol class="trail">
+${r.stages.map((s) => html`<li><span class="stage">${s.stage}</span>: ${s.outcome} — ${s.reason}</li>`)}
+<li><span class="stage">why this kind</span>: <strong>${r.kind}</strong> — ${r.reason}</li>
+${auth ? html`<li><span class="stage">trust</span>: ${auth.trusted ? 'trusted' : 'not trusted'} (DKIM ${auth.dkim}${auth.dkimDomains.length ? ` d=${auth.dkimDomains.join(', ')}` : ''}, SPF ${auth.spf}, DMARC ${auth.dmarc})${r.parsed.authNote ? ` — ${r.parsed.authNote}` : ''}</li>` : ''}
+${a
+  ? html`<li><span class="stage">which campaign, how sure</span>: ${a.client ? `${a.client}${a.campaign ? ` / ${a.campaign}` : ''}` : 'unmatched'} by ${a.method}, confidence ${pct(a.confidence)} — ${a.reason}
+${a.hits.length > 1 ? html`<ul>${a.hits.map((h) => html`<li>${h.method} (${pct(h.confidence)}): ${h.client}${h.campaign ? ` / ${h.campaign}` : ''} — ${h.reason}</li>`)}</ul>` : ''}
+${a.rejectedToken ? html`<p>A token-shaped string was found but did not open (forged, corrupted or another key).</p>` : ''}</li>`
+  : html`<li><span class="stage">attribution</span>: not run yet</li>`}
+${r.decisions.map((d) => html`<li><span class="stage">${decisionLabel(d)}</span>: ${d}</li>`)}
+</ol>`;
+}
+
+/** A short heading for a decision line, from its wording (suppress, ticket, acknowledgement…). */
+export function decisionLabel(d: string): string {
+  if (d.startsWith('suppress ')) return 'why suppressed';
+  if (d.startsWith('not suppressed')) return 'why not suppressed';
+  if (/acknowledg/i.test(d)) return 'acknowledgement';
+  if (/ticket/i.test(d)) return 'ticket';
+  return 'decision';
+}

@@ -1,0 +1,44 @@
+import type { Database } from 'better-sqlite3';
+import { prepared } from '../../db/prepared.ts';
+import type { Ticket, TicketStatus } from '../../tickets/ticket-store.ts';
+import { getTicket } from '../../tickets/ticket-store.ts';
+
+export interface InboxFilters {
+  status?: string | undefined;
+  type?: string | undefined;
+  client?: string | undefined;
+  /** 'trusted' | 'unverified' */
+  trust?: string | undefined;
+  q?: string | undefined;
+  limit?: number;
+}
+
+const where = `(@type IS NULL OR t.type = @type) AND (@client IS NULL OR c.slug = @client)
+  AND (@trusted IS NULL OR t.trusted = @trusted)
+  AND (@q IS NULL OR t.id LIKE @q OR t.subject LIKE @q OR t.reporter LIKE @q OR k.slug LIKE @q OR c.slug LIKE @q)`;
+const from = 'FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id';
+
+const params = (f: InboxFilters) => ({
+  type: f.type || null,
+  client: f.client || null,
+  trusted: f.trust === 'trusted' ? 1 : f.trust === 'unverified' ? 0 : null,
+  q: f.q ? `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null,
+});
+
+/** The inbox: tickets matching the filters and search, most recently updated first. */
+export function inboxTickets(db: Database, f: InboxFilters): Ticket[] {
+  const rows = prepared(db, `SELECT t.id ${from} WHERE (@status IS NULL OR t.status = @status) AND ${where.replace(/LIKE @q/g, "LIKE @q ESCAPE '\\'")} ORDER BY t.updated_at DESC, t.id LIMIT @limit`).all({
+    ...params(f),
+    status: f.status || null,
+    limit: f.limit ?? 100,
+  }) as Array<{ id: string }>;
+  return rows.map((r) => getTicket(db, r.id)!);
+}
+
+/** How many tickets per status under the same filters (status aside). */
+export function inboxCounts(db: Database, f: InboxFilters): Record<TicketStatus, number> {
+  const counts: Record<TicketStatus, number> = { open: 0, pending: 0, resolved: 0 };
+  const rows = prepared(db, `SELECT t.status, count(*) AS n ${from} WHERE ${where.replace(/LIKE @q/g, "LIKE @q ESCAPE '\\'")} GROUP BY t.status`).all(params(f)) as Array<{ status: TicketStatus; n: number }>;
+  for (const r of rows) counts[r.status] = r.n;
+  return counts;
+}

@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { writeAudit } from '../../audit/write-audit.ts';
+import { prepared } from '../../db/prepared.ts';
+import type { Suppression } from '../../suppressions/suppression-store.ts';
+import { addTicketEvent, getTicket, setTicketStatus, ticketEvents, type TicketStatus } from '../../tickets/ticket-store.ts';
+import { getRaw } from '../../worker/stored-message.ts';
+import { roleAtLeast } from '../../auth/staff-users.ts';
+import { messageParts, messageView } from './message-view.ts';
+import { formValue, type FormBody } from './parse-form.ts';
+import { requireRole } from './require-role.ts';
+import { ticketPage } from './ticket-page.ts';
+import { ticketReports } from './ticket-reports.ts';
+import type { UiContext } from './ui-context.ts';
+import { UiError } from './ui-error.ts';
+
+const suppressionsFor = (ctx: UiContext, reportIds: number[]): Suppression[] =>
+  reportIds.length === 0
+    ? []
+    : (prepared(
+        ctx.db,
+        `SELECT s.id, s.address, c.slug AS client, s.reason, s.evidence_report_id AS evidenceReportId, s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.count, s.note, s.created_by AS createdBy
+         FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.evidence_report_id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
+      ).all(JSON.stringify(reportIds)) as Suppression[]);
+
+export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
+  app.get<{ Params: { id: string }; Querystring: { report?: string; html?: string; done?: string } }>('/ui/tickets/:id', async (req, reply) => {
+    const ticket = getTicket(ctx.db, req.params.id);
+    if (!ticket) throw new UiError(404, `No ticket ${req.params.id}.`);
+    const reports = ticketReports(ctx.db, ticket.id);
+    const chosen = reports.find((r) => String(r.id) === req.query.report) ?? reports[0];
+    let shown = null;
+    if (chosen) {
+      const raw = getRaw(ctx.db, chosen.messageId);
+      const base = `/ui/tickets/${ticket.id}?report=${chosen.id}`;
+      if (raw) {
+        const view = messageView(await messageParts(raw), {
+          showHtml: req.query.html === '1',
+          htmlHref: `${base}&html=1#message`,
+          textHref: `${base}#message`,
+          rawHref: roleAtLeast(req.staff!.user.role, 'agent') ? `/ui/messages/${chosen.messageId}/raw` : null,
+        });
+        shown = { report: chosen, view };
+      }
+    }
+    const clientStatus = ticket.client ? ((prepared(ctx.db, 'SELECT status FROM clients WHERE slug = ?').get(ticket.client) as { status: string } | undefined)?.status ?? null) : null;
+    reply.type('text/html; charset=utf-8');
+    return ticketPage(req.staff!, { ticket, events: ticketEvents(ctx.db, ticket.id), reports, suppressions: suppressionsFor(ctx, reports.map((r) => r.id)), clientStatus, shown, notice: req.query.done });
+  });
+
+  app.post<{ Params: { id: string }; Body: FormBody }>('/ui/tickets/:id/status', (req, reply) => {
+    requireRole(req, 'agent');
+    const status = formValue(req.body, 'status') as TicketStatus;
+    if (!['open', 'pending', 'resolved'].includes(status)) throw new UiError(400, 'Unknown status.');
+    const actor = `user:${req.staff!.user.email}`;
+    const now = ctx.now();
+    const ok = ctx.db.transaction(() => {
+      if (!setTicketStatus(ctx.db, req.params.id, status, { actor, note: formValue(req.body, 'note') || undefined, now })) return false;
+      writeAudit(ctx.db, { actor, action: 'ticket.status', target: req.params.id.toUpperCase(), detail: { status }, now });
+      return true;
+    })();
+    if (!ok) throw new UiError(404, `No ticket ${req.params.id}.`);
+    return reply.redirect(`/ui/tickets/${encodeURIComponent(req.params.id.toUpperCase())}?done=${encodeURIComponent(`Ticket ${status}.`)}`, 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: FormBody }>('/ui/tickets/:id/note', (req, reply) => {
+    requireRole(req, 'agent');
+    const t = getTicket(ctx.db, req.params.id);
+    if (!t) throw new UiError(404, `No ticket ${req.params.id}.`);
+    const text = formValue(req.body, 'text').trim().slice(0, 10_000);
+    if (!text) throw new UiError(400, 'A note needs some text.');
+    const actor = `user:${req.staff!.user.email}`;
+    const now = ctx.now();
+    ctx.db.transaction(() => {
+      addTicketEvent(ctx.db, t.id, { type: 'note', actor, text, now });
+      writeAudit(ctx.db, { actor, action: 'ticket.note', target: t.id, now });
+    })();
+    return reply.redirect(`/ui/tickets/${t.id}?done=${encodeURIComponent('Note added.')}`, 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: FormBody }>('/ui/tickets/:id/unsuppress', (req, reply) => {
+    requireRole(req, 'agent');
+    const t = getTicket(ctx.db, req.params.id);
+    if (!t) throw new UiError(404, `No ticket ${req.params.id}.`);
+    const id = Number(formValue(req.body, 'id'));
+    const s = prepared(ctx.db, 'SELECT s.address, s.reason, c.slug AS client FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?').get(id) as
+      | { address: string; reason: string; client: string | null }
+      | undefined;
+    if (!s) throw new UiError(404, 'That suppression no longer exists.');
+    const actor = `user:${req.staff!.user.email}`;
+    const now = ctx.now();
+    ctx.db.transaction(() => {
+      prepared(ctx.db, 'DELETE FROM suppressions WHERE id = ?').run(id);
+      addTicketEvent(ctx.db, t.id, { type: 'action', actor, text: `un-suppressed ${s.address} (${s.reason}, ${s.client ?? 'global'})`, now });
+      writeAudit(ctx.db, { actor, action: 'suppression.remove', target: s.address, detail: { client: s.client, reason: s.reason, ticket: t.id }, now });
+    })();
+    return reply.redirect(`/ui/tickets/${t.id}?done=${encodeURIComponent(`${s.address} un-suppressed.`)}`, 303);
+  });
+
+  // Raw bytes for agents, always as a download: never rendered by the browser.
+  app.get<{ Params: { id: string } }>('/ui/messages/:id/raw', (req, reply) => {
+    requireRole(req, 'agent');
+    const raw = getRaw(ctx.db, Number(req.params.id));
+    if (!raw) throw new UiError(404, 'No such message.');
+    writeAudit(ctx.db, { actor: `user:${req.staff!.user.email}`, action: 'message.download', target: req.params.id, now: ctx.now() });
+    return reply.type('application/octet-stream').header('content-disposition', `attachment; filename="message-${Number(req.params.id)}.eml"`).send(raw);
+  });
+}

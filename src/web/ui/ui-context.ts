@@ -1,0 +1,18 @@
+import type { Database } from 'better-sqlite3';
+import type { StaffSession } from '../../auth/staff-sessions.ts';
+import type { LoginLimiter } from './login-limiter.ts';
+
+/** What every UI route needs: the database, a clock and the login limiter (no globals). */
+export interface UiContext {
+  db: Database;
+  now: () => Date;
+  limiter: LoginLimiter;
+  onRequeue: () => void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in staff session (set by the UI's auth hook; null on the login page). */
+    staff: StaffSession | null;
+  }
+}

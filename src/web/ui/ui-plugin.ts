@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from 'better-sqlite3';
+import { findStaffSession } from '../../auth/staff-sessions.ts';
+import { checkCsrf } from './check-csrf.ts';
+import { clientRoutes } from './client-routes.ts';
+import { html } from './html.ts';
+import { inboxRoutes } from './inbox-routes.ts';
+import { layout } from './layout.ts';
+import { LoginLimiter } from './login-limiter.ts';
+import { loginRoutes } from './login-routes.ts';
+import { parseCookies } from './parse-cookies.ts';
+import { formValue, parseForm, type FormBody } from './parse-form.ts';
+import { quarantineRoutes } from './quarantine-routes.ts';
+import { PAGE_CSP, securityHeaders } from './security-headers.ts';
+import { SESSION_COOKIE } from './session-cookie.ts';
+import { suppressionRoutes } from './suppression-routes.ts';
+import { ticketRoutes } from './ticket-routes.ts';
+import type { UiContext } from './ui-context.ts';
+import { UiError } from './ui-error.ts';
+
+export interface UiPluginOptions {
+  db: Database;
+  now?: (() => Date) | undefined;
+  limiter?: LoginLimiter;
+  /** Wakes the processing worker after a quarantined message is queued again. */
+  onRequeue?: (() => void) | undefined;
+}
+
+const CSS = readFileSync(new URL('./app.css', import.meta.url), 'utf8');
+const PUBLIC = new Set(['/ui/login', '/ui/app.css']);
+
+/**
+ * The staff web UI under /ui: server-rendered pages, no script. Encapsulated (not fastify-plugin):
+ * its form parser, auth hook and headers apply to UI routes only, never to the API.
+ */
+export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (err?: Error) => void): void {
+  const ctx: UiContext = { db: options.db, now: options.now ?? (() => new Date()), limiter: options.limiter ?? new LoginLimiter(), onRequeue: options.onRequeue ?? (() => undefined) };
+
+  app.decorateRequest('staff', null);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, next) => next(null, parseForm(body as string)));
+
+  app.addHook('onSend', (req, reply, payload, next) => {
+    // The sanitized-message view sets its own, even stricter policy.
+    const cache = reply.getHeader('cache-control');
+    if (!reply.hasHeader('content-security-policy')) reply.headers(securityHeaders(PAGE_CSP));
+    if (cache) reply.header('cache-control', cache);
+    next(null, payload);
+  });
+
+  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, next) => {
+    const path = req.url.split('?')[0]!;
+    if (PUBLIC.has(path) || path === '/') return next();
+    const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    req.staff = token ? findStaffSession(ctx.db, token, ctx.now()) : null;
+    if (!req.staff) {
+      if (req.method === 'GET') void reply.redirect(`/ui/login?next=${encodeURIComponent(req.url)}`, 303);
+      else void reply.code(401).type('text/html; charset=utf-8').send(errorPage(req, 401, 'Your session has ended. Log in again.'));
+      return;
+    }
+    next();
+  });
+
+  // Every state-changing form carries the session's CSRF token (login has its own double-submit cookie).
+  app.addHook('preHandler', (req, _reply, next) => {
+    if (req.method === 'POST' && req.staff) {
+      const body = (req.body ?? {}) as FormBody;
+      checkCsrf(typeof body === 'object' ? formValue(body, '_csrf') : '', req.staff.csrf);
+    }
+    next();
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err instanceof UiError ? err.status : (err.statusCode ?? 500);
+    const message = err instanceof UiError || status < 500 ? err.message : 'Something went wrong on our side.';
+    if (status >= 500) req.log.error(err);
+    void reply.code(status).type('text/html; charset=utf-8').send(errorPage(req, status, message));
+  });
+
+  app.get('/', (_req, reply) => reply.redirect('/ui/', 302));
+  app.get('/ui', (_req, reply) => reply.redirect('/ui/', 302));
+  app.get('/ui/app.css', (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(CSS));
+  loginRoutes(app, ctx);
+  inboxRoutes(app, ctx);
+  ticketRoutes(app, ctx);
+  clientRoutes(app, ctx);
+  suppressionRoutes(app, ctx);
+  quarantineRoutes(app, ctx);
+  done();
+}
+
+function errorPage(req: FastifyRequest, status: number, message: string): string {
+  return layout({ title: `Error ${status}`, session: req.staff, body: html`<h1>Error ${status}</h1><p class="error" role="alert">${message}</p><p><a href="/ui/">Back to the inbox</a></p>` });
+}

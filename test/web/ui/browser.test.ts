@@ -1,0 +1,124 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSession, queueIdOf } from '../../../src/bench/smtp-client.ts';
+import { fblReport } from '../../../src/demo/report-builders.ts';
+import { getMessage } from '../../../src/worker/stored-message.ts';
+import { getTicket } from '../../../src/tickets/ticket-store.ts';
+import { startTestService, tempDataDir, waitFor } from '../../helpers/test-service.ts';
+import { hostileComplaint } from './hostile-complaint.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CORPUS_ARF = new URL('../../../../shared/corpus/arf/sisimai-arf-02.eml', import.meta.url);
+const haveChromium = existsSync(CHROMIUM);
+// In CI the browser tests must run: a missing chromium is a failure there, not a skip.
+const skip = !haveChromium && !process.env.CI;
+if (skip) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium); they never skip in CI`);
+
+type Service = Awaited<ReturnType<typeof startTestService>>;
+
+async function deliver(svc: Service, rcpt: string, body: string): Promise<number> {
+  const { client } = await openSession(svc.smtpAddress.port);
+  const reply = await client.send('sender@provider.example', [rcpt], body);
+  await client.quit();
+  expect(reply.code).toBe(250);
+  const q = queueIdOf(reply)!;
+  return (await waitFor(() => (getMessage(svc.db, q)?.state === 'done' ? getMessage(svc.db, q) : null), 15_000, `processing of ${q}`)).id;
+}
+
+const ticketOfMessage = (svc: Service, id: number): string =>
+  (svc.db.prepare('SELECT ticket_id FROM reports WHERE message_id = ?').get(id) as { ticket_id: string | null }).ticket_id!;
+
+describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  let svc: Service;
+  let browser: BrowserContext;
+  let profile: string;
+  let base: string;
+  let page: Page;
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    tmp = tempDataDir();
+    svc = await startTestService(tmp.dir);
+    base = `http://127.0.0.1:${svc.httpAddress.port}`;
+    profile = mkdtempSync(join(tmpdir(), 'abusedesk-chromium-'));
+    // A fresh profile per run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    // Log in with the demo staff account `serve` prints.
+    expect(svc.demoStaff?.email).toBe('staff@esp.example');
+    await page.goto(`${base}/`);
+    await page.waitForURL(/\/ui\/login/);
+    await page.getByLabel('Email').fill(svc.demoStaff!.email);
+    await page.getByLabel('Password').fill(svc.demoStaff!.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.stop();
+    tmp?.cleanup();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('opens the ticket of a real corpus FBL report sent over SMTP, shows its decision trail, and resolves it', async () => {
+    const corpus = existsSync(CORPUS_ARF);
+    if (!corpus) console.warn('corpus missing (../shared/corpus): using a built FBL report instead of sisimai-arf-02.eml');
+    const raw = corpus ? readFileSync(CORPUS_ARF, 'latin1') : fblReport({ reportMessageId: '<ui-fbl-1@aol.example>', originalTo: 'jane@example.net', originalMessageId: '<send-1@news.acme.example>' });
+    const id = await deliver(svc, 'fbl@esp.example', raw);
+    const ticketId = ticketOfMessage(svc, id);
+    await page.goto(`${base}/ui/`);
+    await page.getByRole('link', { name: ticketId }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(ticketId) }).waitFor();
+    const trail = page.locator('ol.trail').first();
+    await expect.poll(() => trail.textContent()).toContain('why this kind');
+    const text = (await trail.textContent())!;
+    expect(text).toMatch(/fbl/);
+    expect(text).toMatch(/which campaign, how sure|attribution/);
+    expect(text).toMatch(/classify/);
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ticket resolved.' }).waitFor();
+    expect(getTicket(svc.db, ticketId)!.status).toBe('resolved');
+    await expect.poll(() => page.locator('ol.timeline').textContent()).toContain('user:staff@esp.example');
+  }, 60_000);
+
+  it('shows a hostile HTML complaint without running any script or fetching anything remote', async () => {
+    const id = await deliver(svc, 'abuse@esp.example', hostileComplaint(1));
+    const ticketId = ticketOfMessage(svc, id);
+    requests.length = 0;
+    await page.goto(`${base}/ui/`);
+    await page.goto(`${base}/ui/tickets/${ticketId}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    // Text view by default: the script tag is visible as text.
+    await expect.poll(() => page.locator('pre.message').nth(1).textContent()).toContain('<script>window.__pwned=1</script>');
+    await page.getByRole('link', { name: 'Show sanitized HTML' }).click();
+    const frame = page.frameLocator('iframe.message');
+    await frame.getByText('This is spam I never asked for.').waitFor();
+    await expect.poll(() => frame.locator('body').textContent()).toContain('[image: hxxp://127[.]0[.]0[.]2:9/x.png]');
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    for (const f of page.frames()) expect(await f.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned).catch(() => undefined)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    const foreign = requests.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('about:') && !u.startsWith('data:'));
+    expect(foreign).toEqual([]);
+    expect(requests.some((u) => u.includes('127.0.0.2'))).toBe(false);
+    // The subject's encoded CRLF and markup stay one line of escaped text in the header block.
+    const headers = (await page.locator('pre.message').first().textContent())!;
+    expect(headers).toContain('subject: Spam! Bcc: victim@example.org <script>window.__pwned=1</script><img src=x onerror=alert(1)>');
+    expect(await page.locator('main script, main img').count()).toBe(0);
+  }, 60_000);
+});
