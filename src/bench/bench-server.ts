@@ -6,16 +6,19 @@ import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../log/logger.ts';
 import { startService } from '../service/start-service.ts';
 import { insertSends } from '../sends/send-store.ts';
+import { createApiToken } from '../auth/api-tokens.ts';
 
 /**
  * The server side of `npm run bench`, run in its own process so that the load generator does not
  * share its CPU: `intake` is the real durable intake (worker off), `bare` an smtp-server that discards data.
  * Prints `port=N` once listening; exits on SIGTERM.
  */
-export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e', sends = 0): Promise<void> {
+export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e' | 'api', sends = 0): Promise<void> {
   let stop: () => Promise<void>;
   let port: number;
   let dir: string | null = null;
+  let token = '';
+  let httpPort = 0;
   if (mode === 'bare') {
     const server = new SMTPServer({
       authOptional: true,
@@ -37,6 +40,16 @@ export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e', sends = 0)
     const { config } = loadConfig({ env: {}, overrides: { dataDir, smtp: { port: 0, maxConnectionsPerIp: 1000 }, http: { port: 0 }, demo: { load: true } } });
     const service = await startService({ config: { ...config, demo: { load: true }, authenticate: { ...config.authenticate, dns: 'off' } }, logger: createLogger('silent'), worker: mode === 'e2e' });
     port = service.smtpAddress.port;
+    if (mode === 'api') {
+      // `sends` suppressions for acme: user0, user2, user4… (even numbers), loaded in one transaction.
+      const insert = service.db.prepare(`INSERT INTO suppressions (address, client_id, reason, first_seen, last_seen) VALUES (?, 1, 'complaint', ?, ?)`);
+      const at = new Date().toISOString();
+      service.db.transaction(() => {
+        for (let i = 0; i < sends; i++) insert.run(`user${i * 2}@example.net`, at, at);
+      })();
+      token = createApiToken(service.db, { name: 'bench', role: 'viewer', now: new Date() }).secret;
+      httpPort = service.httpAddress.port;
+    }
     if (mode === 'e2e') {
       // The send log the ESP would have fed: `sends` messages of acme's spring sale.
       const sentAt = new Date(Date.now() - 86_400_000).toISOString();
@@ -50,6 +63,6 @@ export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e', sends = 0)
       rmSync(dataDir, { recursive: true, force: true });
     };
   }
-  process.stdout.write(`port=${port} dir=${dir ?? ''}\n`);
+  process.stdout.write(`port=${port} dir=${dir ?? ''} http=${httpPort} token=${token}\n`);
   await new Promise<void>((resolve) => process.once('SIGTERM', () => void stop().then(resolve)));
 }

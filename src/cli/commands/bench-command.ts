@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { arfSample } from '../../bench/arf-sample.ts';
 import { benchEndToEnd } from '../../bench/bench-e2e.ts';
+import { benchSuppressionCheck } from '../../bench/bench-suppression-check.ts';
 import { loadTest, type LoadResult } from '../../bench/bench-intake.ts';
 import { runBenchServer } from '../../bench/bench-server.ts';
 import { benchParse, benchParseMessages } from '../../parse/bench-parse.ts';
@@ -11,7 +12,7 @@ import { CliError } from '../cli-error.ts';
 const row = (r: LoadResult): string =>
   `  ${r.mode.padEnd(7)} ${String(r.connections).padStart(3)} conns  ${r.perSecond.toFixed(0).padStart(6)} msg/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms  peak RSS ${String(r.peakRssMb).padStart(4)} MB  (${r.accepted} accepted, ${r.failed} failed)`;
 
-const sections = ['parse', 'intake', 'e2e'] as const;
+const sections = ['parse', 'intake', 'e2e', 'check'] as const;
 type Section = (typeof sections)[number];
 
 async function benchIntake(seconds: number): Promise<void> {
@@ -64,6 +65,11 @@ export function registerBenchCommand(program: Command): void {
       const seconds = Number(opts.seconds) || 5;
       if (wanted.includes('parse')) await benchParsing();
       if (wanted.includes('intake')) await benchIntake(seconds);
+      if (wanted.includes('check')) {
+        process.stdout.write('\n== suppression check: GET /api/v1/suppressions/check, 1M suppressions loaded, keep-alive HTTP from this process\n');
+        const r = await benchSuppressionCheck(1_000_000, 32, seconds);
+        process.stdout.write(`  ${r.connections} conns: ${r.perSecond.toFixed(0)} requests/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  (${r.requests} requests, ${r.hits} suppressed; target ≥ 5,000/s with p99 < 10 ms: ${r.perSecond >= 5000 && r.p99Ms < 10 ? 'met' : 'NOT met'})\n`);
+      }
       if (wanted.includes('e2e')) {
         process.stdout.write('\n== end to end: FBL reports over SMTP → committed actions (intake + worker in one process, 100k sends loaded)\n');
         const r = await benchEndToEnd(Number(opts.reports) || 4000, 16);
@@ -74,7 +80,7 @@ export function registerBenchCommand(program: Command): void {
     .command('bench-server <mode> [sends]', { hidden: true })
     .description('server side of the benchmark (intake | bare | e2e)')
     .action(async (mode: string, sends?: string) => {
-      if (mode !== 'intake' && mode !== 'bare' && mode !== 'e2e') throw new CliError('mode is intake, bare or e2e', 2);
+      if (mode !== 'intake' && mode !== 'bare' && mode !== 'e2e' && mode !== 'api') throw new CliError('mode is intake, bare, e2e or api', 2);
       await runBenchServer(mode, Number(sends) || 0);
     });
 }

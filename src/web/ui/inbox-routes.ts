@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { prepared } from '../../db/prepared.ts';
 import { writeAudit } from '../../audit/write-audit.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { listClients } from '../../clients/client-store.ts';
@@ -16,10 +17,12 @@ const TYPES = ['incident', 'complaint', 'auth-failure', 'unmatched', 'other', 'u
 
 const option = (value: string, label: string, selected: string | undefined) => html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
 
+const listCampaignSlugs = (db: UiContext['db']): string[] => (prepared(db, 'SELECT slug FROM campaigns ORDER BY slug').all() as Array<{ slug: string }>).map((r) => r.slug);
+
 export function inboxRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get<{ Querystring: InboxFilters & { done?: string } }>('/ui/', (req, reply) => {
     const q = req.query;
-    const f: InboxFilters = { status: q.status ?? 'open', type: q.type, client: q.client, trust: q.trust, q: q.q?.slice(0, 200) };
+    const f: InboxFilters = { status: q.status ?? 'open', type: q.type, client: q.client, campaign: q.campaign, trust: q.trust, from: q.from, to: q.to, q: q.q?.slice(0, 200) };
     if (f.status === 'all') f.status = undefined;
     const tickets = inboxTickets(ctx.db, f);
     const counts = inboxCounts(ctx.db, f);
@@ -42,6 +45,9 @@ ${STATUSES.map((s) => html`<li><a href="${link(s)}"${f.status === s ? html` aria
 <label>Status <select name="status">${option('all', 'any', f.status ?? 'all')}${STATUSES.map((s) => option(s, s, f.status))}</select></label>
 <label>Type <select name="type">${option('', 'any', f.type ?? '')}${TYPES.map((t) => option(t, t, f.type))}</select></label>
 <label>Client <select name="client">${option('', 'any', f.client ?? '')}${clients.map((c) => option(c.slug, c.slug, f.client))}</select></label>
+<label>Campaign <select name="campaign">${option('', 'any', f.campaign ?? '')}${listCampaignSlugs(ctx.db).map((c) => option(c, c, f.campaign))}</select></label>
+<label>From <input type="date" name="from" value="${f.from ?? ''}"></label>
+<label>To <input type="date" name="to" value="${f.to ?? ''}"></label>
 <label>Trust <select name="trust">${option('', 'any', f.trust ?? '')}${option('trusted', 'trusted', f.trust)}${option('unverified', 'unverified', f.trust)}</select></label>
 <button type="submit">Filter</button>
 </form>

@@ -5,6 +5,7 @@ import { openDatabase } from '../../../src/db/open-database.ts';
 import { createStaffUser } from '../../../src/auth/staff-users.ts';
 import { ensureDemoStaff } from '../../../src/auth/staff-demo.ts';
 import { createTicket, getTicket } from '../../../src/tickets/ticket-store.ts';
+import { loadDemoIfEmpty } from '../../../src/clients/load-demo.ts';
 import { listAudit } from '../../../src/audit/list-audit.ts';
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
 import { PAGE_CSP } from '../../../src/web/ui/security-headers.ts';
@@ -122,5 +123,20 @@ describe('staff web UI (fastify inject)', () => {
     expect(ensureDemoStaff(db2, new Date())).toBeNull();
     db2.close();
     fresh.cleanup();
+  });
+
+  it('filters the inbox by campaign and by creation date', async () => {
+    loadDemoIfEmpty(db, new Date('2026-11-01T00:00:00Z'));
+    const spring = createTicket(db, { type: 'incident', subject: 'spring incident', clientId: 1, campaignId: 1, now: new Date('2026-11-10T12:00:00Z') });
+    const weekly = createTicket(db, { type: 'incident', subject: 'weekly incident', clientId: 1, campaignId: 2, now: new Date('2026-11-20T12:00:00Z') });
+    const { cookie } = await loginInject(app, 'agent@esp.example', 'correct horse battery');
+    const get = async (q: string) => (await app.inject({ method: 'GET', url: `/ui/?status=all&${q}`, headers: { cookie } })).body;
+    const byCampaign = await get('campaign=acme-spring-sale');
+    expect(byCampaign).toContain(spring);
+    expect(byCampaign).not.toContain(weekly);
+    const byDate = await get('from=2026-11-15&to=2026-11-20');
+    expect(byDate).toContain(weekly); // `to` includes that whole day
+    expect(byDate).not.toContain(spring);
+    expect(await get('from=not-a-date')).toContain(spring); // a malformed bound is ignored, not an error
   });
 });
