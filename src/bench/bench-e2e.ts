@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load-config.ts';
@@ -7,6 +6,7 @@ import { mintTraceToken } from '../attribute/trace-token.ts';
 import { fblReport, yahooFbl } from '../demo/report-builders.ts';
 import { percentile } from './bench-intake.ts';
 import { SmtpClient, queueIdOf } from './smtp-client.ts';
+import { spawnBenchServer } from './spawn-bench-server.ts';
 
 export interface E2eResult {
   reports: number;
@@ -17,8 +17,6 @@ export interface E2eResult {
   byMethod: Record<string, number>;
 }
 
-const cli = new URL('../cli/abusedesk.mjs', import.meta.url).pathname;
-
 /**
  * End to end: a real `serve`-equivalent process (intake + worker, 100k sends in the send log) receives
  * FBL reports over SMTP — half attributable by trace token, half only by the send log (redacted
@@ -26,16 +24,9 @@ const cli = new URL('../cli/abusedesk.mjs', import.meta.url).pathname;
  * actions is measured (processed_at in the database, same machine clock).
  */
 export async function benchEndToEnd(reports: number, connections: number, sends = 100_000): Promise<E2eResult> {
-  const child = spawn(process.execPath, [cli, 'bench-server', 'e2e', String(sends)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const { port, dir } = await new Promise<{ port: number; dir: string }>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /port=(\d+) dir=(\S+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), dir: m[2]! });
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
-  });
+  const server = await spawnBenchServer(['e2e', String(sends)]);
+  const port = Number(server.facts.port);
+  const dir = server.facts.dir!;
   const keyring = keyringFromConfig(loadConfig({ env: {} }).config);
   const bodies = Array.from({ length: reports }, (_, i) => {
     const n = (i * 7919) % sends; // spread over the send log
@@ -71,8 +62,7 @@ export async function benchEndToEnd(reports: number, connections: number, sends 
     await new Promise((r) => setTimeout(r, 100));
   }
   db.close();
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await server.stop();
   const latencies = rows.map((r) => Date.parse(r.p) - (started.get(r.q) ?? Date.parse(r.p))).sort((a, b) => a - b);
   const last = Math.max(...rows.map((r) => Date.parse(r.p)));
   const byMethod: Record<string, number> = {};

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { SmtpClient } from './smtp-client.ts';
 import { arfSample } from './arf-sample.ts';
+import { spawnBenchServer } from './spawn-bench-server.ts';
 
 export interface LoadResult {
   mode: 'intake' | 'bare';
@@ -15,8 +15,6 @@ export interface LoadResult {
   peakRssMb: number;
 }
 
-const cli = new URL('../cli/abusedesk.mjs', import.meta.url).pathname;
-
 export const percentile = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 
 /** Peak resident set size of a process, from the kernel's high-water mark (VmHWM). */
@@ -27,16 +25,8 @@ function peakRssMb(pid: number): number {
 
 /** Starts a bench server process, drives it with `connections` concurrent SMTP sessions for `seconds`. */
 export async function loadTest(mode: 'intake' | 'bare', connections: number, seconds: number): Promise<LoadResult> {
-  const child = spawn(process.execPath, [cli, 'bench-server', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /port=(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
-  });
+  const server = await spawnBenchServer([mode]);
+  const port = Number(server.facts.port);
   const latencies: number[] = [];
   let failed = 0;
   const body = Buffer.from(arfSample(0), 'latin1');
@@ -65,9 +55,8 @@ export async function loadTest(mode: 'intake' | 'bare', connections: number, sec
     }),
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const rss = peakRssMb(child.pid!);
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  const rss = peakRssMb(server.child.pid!);
+  await server.stop();
   latencies.sort((a, b) => a - b);
   return {
     mode,

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { percentile } from './bench-intake.ts';
+import { spawnBenchServer } from './spawn-bench-server.ts';
 
 export interface CheckBenchResult {
   suppressions: number;
@@ -12,23 +12,14 @@ export interface CheckBenchResult {
   hits: number;
 }
 
-const cli = new URL('../cli/abusedesk.mjs', import.meta.url).pathname;
-
 /**
  * `GET /api/v1/suppressions/check` against a real `serve`-equivalent process holding `count`
  * suppressions, driven from this process over keep-alive connections for `seconds`.
  */
 export async function benchSuppressionCheck(count: number, connections: number, seconds: number): Promise<CheckBenchResult> {
-  const child = spawn(process.execPath, [cli, 'bench-server', 'api', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const { port, token } = await new Promise<{ port: number; token: string }>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http=(\d+) token=(\S+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), token: m[2]! });
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
-  });
+  const server = await spawnBenchServer(['api', String(count)]);
+  const port = Number(server.facts.http);
+  const token = server.facts.token!;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const get = (path: string): Promise<string> =>
     new Promise((resolve, reject) => {
@@ -60,8 +51,7 @@ export async function benchSuppressionCheck(count: number, connections: number, 
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await server.stop();
   latencies.sort((a, b) => a - b);
   return { suppressions: count, connections, requests: latencies.length, perSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), hits };
 }

@@ -2,26 +2,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
 import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
 import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 import { listSuppressions } from '../../src/suppressions/suppression-store.ts';
 import { getTicket, listTickets, ticketEvents } from '../../src/tickets/ticket-store.ts';
-import { getMessage } from '../../src/worker/stored-message.ts';
 import { fblReport, frenchInlineForward, outOfOffice, postfixBounce, ticketReply } from '../../src/demo/report-builders.ts';
-import { startTestService, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
+import { deliverAndProcess, startTestService, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
-async function deliver(svc: Service, rcpt: string, body: string, mailFrom = 'sender@provider.example'): Promise<string> {
-  const { client } = await openSession(svc.smtpAddress.port);
-  const reply = await client.send(mailFrom, [rcpt], body);
-  await client.quit();
-  expect(reply.code).toBe(250);
-  const queueId = queueIdOf(reply)!;
-  await waitFor(() => getMessage(svc.db, queueId)?.state === 'done', 10_000, `processing of ${queueId}`);
-  return queueId;
-}
+const deliver = deliverAndProcess;
 
 const reportOf = (svc: Service, queueId: string) =>
   svc.db.prepare('SELECT r.* FROM reports r JOIN messages m ON m.id = r.message_id WHERE m.queue_id = ?').get(queueId) as { kind: string; ticket_id: string | null; decisions: string; attribution: string };

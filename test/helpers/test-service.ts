@@ -6,6 +6,8 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config-schema.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
+import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
+import { getMessage } from '../../src/worker/stored-message.ts';
 
 /** A fresh data dir under the OS temp dir; removed by `cleanup`. */
 export function tempDataDir(): { dir: string; cleanup: () => void } {
@@ -52,3 +54,14 @@ export async function waitFor<T>(check: () => T | undefined | null | false, ms =
 
 export const simpleMessage = (subject: string, extra = ''): string =>
   `From: Jane <jane@example.net>\r\nTo: abuse@esp.example\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.net>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n${extra}\r\nThis is spam I got.\r\n`;
+
+/** Sends one message over SMTP to a test service and waits until the worker has processed it; returns its queue id. */
+export async function deliverAndProcess(svc: RunningService, rcpt: string, body: string, mailFrom = 'sender@provider.example'): Promise<string> {
+  const { client } = await openSession(svc.smtpAddress.port);
+  const reply = await client.send(mailFrom, [rcpt], body);
+  await client.quit();
+  const queueId = queueIdOf(reply);
+  if (reply.code !== 250 || !queueId) throw new Error(`SMTP refused the message: ${reply.code} ${reply.text}`);
+  await waitFor(() => getMessage(svc.db, queueId)?.state === 'done', 10_000, `processing of ${queueId}`);
+  return queueId;
+}

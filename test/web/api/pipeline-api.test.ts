@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyringFromConfig } from '../../../src/attribute/token-keyring.ts';
 import { mintTraceToken } from '../../../src/attribute/trace-token.ts';
-import { openSession, queueIdOf } from '../../../src/bench/smtp-client.ts';
 import { fblReport, frenchInlineForward } from '../../../src/demo/report-builders.ts';
 import { createTicket } from '../../../src/tickets/ticket-store.ts';
 import { getMessage } from '../../../src/worker/stored-message.ts';
-import { startTestService, tempDataDir, testConfig, waitFor } from '../../helpers/test-service.ts';
+import { deliverAndProcess, startTestService, tempDataDir, testConfig, waitFor } from '../../helpers/test-service.ts';
 import { apiClient, roleTokens, type ApiClient } from './api-harness.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
@@ -17,15 +16,7 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
   let fblQueueId: string;
   let forwardQueueId: string;
 
-  async function deliver(rcpt: string, body: string, mailFrom = 'sender@provider.example'): Promise<string> {
-    const { client } = await openSession(svc.smtpAddress.port);
-    const reply = await client.send(mailFrom, [rcpt], body);
-    await client.quit();
-    expect(reply.code).toBe(250);
-    const queueId = queueIdOf(reply)!;
-    await waitFor(() => getMessage(svc.db, queueId)?.state === 'done', 10_000, `processing of ${queueId}`);
-    return queueId;
-  }
+  const deliver = (rcpt: string, body: string, mailFrom?: string): Promise<string> => deliverAndProcess(svc, rcpt, body, mailFrom);
 
   beforeAll(async () => {
     tmp = tempDataDir();
