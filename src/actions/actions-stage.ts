@@ -9,6 +9,7 @@ import type { ParsedReport } from '../parse/parsed-report.ts';
 import { suppress } from '../suppressions/suppression-store.ts';
 import { addTicketEvent, createTicket, getTicket, recordReportOnTicket, setTicketStatus, ticketByIncidentKey } from '../tickets/ticket-store.ts';
 import type { Stage, StageContext } from '../worker/stage.ts';
+import { emitWebhook } from '../webhooks/emit-webhook.ts';
 import type { Acknowledger } from './acknowledger.ts';
 import { planActions, type ActionPlan, type ActionPolicy } from './plan-actions.ts';
 
@@ -71,8 +72,10 @@ export function actionsStage(options: ActionsStageOptions): Stage {
       let ticketId: string | null = null;
 
       // Runs inside the worker's per-message savepoint: all of it or none of it.
+      const hook = { clientId: attribution.clientId, now, reportId };
       const apply = (): void => {
         prepared(db, 'UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ? WHERE id = ?').run(attribution.clientId, attribution.campaignId, JSON.stringify(attribution), reportId);
+        emitWebhook(db, 'report.received', { reportId, kind: report.kind, reason: report.reason, client: attribution.client, campaign: attribution.campaign, trusted: report.auth?.trusted ?? false, duplicateOf: twin }, { ...hook, key: `report:${reportId}` });
         if (twin !== null) {
           decisions.push(`duplicate of report #${twin} (same Message-ID ${ctx.message.messageId}): no second effect`);
           prepared(db, 'UPDATE reports SET decisions = ? WHERE id = ?').run(JSON.stringify(decisions), reportId);
@@ -82,6 +85,7 @@ export function actionsStage(options: ActionsStageOptions): Stage {
         for (const s of plan.suppressions) {
           const r = suppress(db, { address: s.address, clientId: s.global ? null : attribution.clientId, reason: s.reason, reportId, now });
           suppressed.push(s.address);
+          if (r.created) emitWebhook(db, 'suppression.created', { address: s.address, reason: s.reason, scope: s.global ? 'global' : 'client', client: attribution.client, reportId }, { ...hook, key: `suppression:${reportId}:${s.address}` });
           decisions.push(`suppress ${s.address} (${s.reason}, ${s.global ? 'global' : `client ${attribution.client}`})${r.created ? '' : ' — already suppressed, refreshed'}: ${s.why}`);
         }
         for (const s of plan.skippedSuppressions) decisions.push(`not suppressed: ${s}`);
@@ -98,13 +102,15 @@ export function actionsStage(options: ActionsStageOptions): Stage {
           if (!incidentId) {
             incidentId = createTicket(db, { type: 'incident', subject: plan.ticket.incidentKey ? plan.ticket.subject : `Complaints and bounces: ${attribution.client}${attribution.campaign ? ` / ${attribution.campaign}` : ''}`, clientId: attribution.clientId, campaignId: attribution.campaignId, incidentKey: key, trusted: report.auth?.trusted ?? false, now });
             decisions.push(`opened incident ticket ${incidentId}`);
-          }
+            emitWebhook(db, 'ticket.created', { ticketId: incidentId, type: 'incident', client: attribution.client, campaign: attribution.campaign, reportId }, { ...hook, key: `ticket:${incidentId}`, ticketId: incidentId });
+          } else emitWebhook(db, 'ticket.updated', { ticketId: incidentId, change: 'report', reportId }, { ...hook, key: `ticket:${incidentId}:report:${reportId}`, ticketId: incidentId });
           const { reopened } = recordReportOnTicket(db, incidentId, { reportId, text: summary, flags, now, data: eventData });
           if (reopened) decisions.push(`reopened incident ticket ${incidentId}: new report after it was resolved`);
         }
         if (plan.ticket && !plan.ticket.incidentKey) {
           ticketId = createTicket(db, { type: plan.ticket.type, subject: plan.ticket.subject, clientId: attribution.clientId, campaignId: attribution.campaignId, parentId: incidentId, reporter: report.reporter, trusted: report.auth?.trusted ?? false, now });
           recordReportOnTicket(db, ticketId, { reportId, text: summary, flags, now, data: eventData });
+          emitWebhook(db, 'ticket.created', { ticketId, type: plan.ticket.type, client: attribution.client, campaign: attribution.campaign, parentId: incidentId, reportId }, { ...hook, key: `ticket:${ticketId}`, ticketId });
           decisions.push(`opened ${plan.ticket.type} ticket ${ticketId}${incidentId ? ` (linked to incident ${incidentId})` : ''}: ${plan.ticket.why}`);
         } else ticketId = incidentId;
         if (plan.replyTo) {
@@ -113,10 +119,12 @@ export function actionsStage(options: ActionsStageOptions): Stage {
             addTicketEvent(db, t.id, { type: 'reply', text: `reply from ${report.reporter ?? ctx.message.mailFrom}: ${String(ctx.results.headers && (ctx.results.headers as { subject?: string }).subject)}`, reportId, now });
             if (t.status !== 'open') setTicketStatus(db, t.id, 'open', { actor: 'system', note: 'the reporter replied', now });
             ticketId = t.id;
+            emitWebhook(db, 'ticket.updated', { ticketId: t.id, change: 'reply', reopened: t.status !== 'open', reportId }, { ...hook, key: `ticket:${t.id}:reply:${reportId}`, ticketId: t.id });
             decisions.push(`appended reply to ticket ${t.id}`);
           } else {
             ticketId = createTicket(db, { type: 'other', subject: `Reply naming unknown ticket ${plan.replyTo}`, reporter: report.reporter, now });
             recordReportOnTicket(db, ticketId, { reportId, text: summary, flags: [], now });
+            emitWebhook(db, 'ticket.created', { ticketId, type: 'other', reportId }, { ...hook, key: `ticket:${ticketId}`, ticketId });
             decisions.push(`ticket ${plan.replyTo} does not exist: opened ${ticketId} for triage`);
           }
         }

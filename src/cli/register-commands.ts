@@ -13,6 +13,7 @@ import { registerImportCommand } from './commands/import-command.ts';
 import { registerTokenCommand } from './commands/token-command.ts';
 import { registerUsersCommand } from './commands/users-command.ts';
 import { registerTokensCommand } from './commands/tokens-command.ts';
+import { registerWebhooksCommand } from './commands/webhooks-command.ts';
 
 /** Every CLI command, one module each under ./commands. */
 export function registerCommands(program: Command): void {
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerTokensCommand(program);
   registerUsersCommand(program);
   registerDemoCommand(program);
+  registerWebhooksCommand(program);
 }

@@ -102,6 +102,19 @@ export const configSchema = z.strictObject({
     if (o.transport === 'smtp' && o.smtpHost === '') ctx.addIssue({ code: 'custom', path: ['smtpHost'], message: 'transport smtp needs a relay host' });
     if (o.retryMaxMs < o.retryBaseMs) ctx.addIssue({ code: 'custom', path: ['retryMaxMs'], message: 'retryMaxMs must be at least retryBaseMs' });
   }).prefault({}),
+  webhooks: z.strictObject({
+    endpoints: z.array(z.strictObject({
+      url: z.url().describe('Endpoint that receives every event (all clients).'),
+      secret: z.string().regex(/^whsec_\S+( whsec_\S+)*$/, 'whsec_<base64>, several separated by spaces during rotation').describe('Standard Webhooks signing secret(s): whsec_<base64>; several separated by spaces while rotating.'),
+    })).default([]).describe('Global webhook endpoints, in addition to each client\'s own webhook_url.'),
+    maxAttempts: positiveInt.default(10).describe('Delivery attempts before a webhook is marked failed (replayable).'),
+    retryBaseMs: positiveInt.default(30_000).describe('First webhook retry delay; doubles each attempt up to retryMaxMs.'),
+    retryMaxMs: positiveInt.default(60 * 60_000).describe('Longest delay between two webhook attempts.'),
+    timeoutMs: positiveInt.default(10_000).describe('How long one webhook POST may take before it counts as failed.'),
+    pollMs: positiveInt.default(5000).describe('How often the webhook sender looks for due rows when not woken.'),
+  }).superRefine((o, ctx) => {
+    if (o.retryMaxMs < o.retryBaseMs) ctx.addIssue({ code: 'custom', path: ['retryMaxMs'], message: 'retryMaxMs must be at least retryBaseMs' });
+  }).prefault({}),
   demo: z.strictObject({
     load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),
   }).prefault({}),

@@ -24,6 +24,10 @@ export const logEvents = {
   'outbox.retry': 'an outbox delivery failed and is retried later with capped exponential backoff (id, attempts, next, error)',
   'outbox.failed': 'an outbox row was given up on after its last attempt or a permanent (5xx) rejection; kept as failed with the error',
   'outbox.crashed': 'the outbox loop stopped on an unexpected error and will restart',
+  'webhook.sent': 'a webhook was delivered: the endpoint answered 2xx (id, type, url, status, attempts)',
+  'webhook.retry': 'a webhook delivery failed (non-2xx, timeout, network) and is retried with capped exponential backoff',
+  'webhook.failed': 'a webhook was given up on after its last attempt; kept as failed, replayable',
+  'webhook.crashed': 'the webhook loop stopped on an unexpected error and will restart',
 } as const;
 
 export type LogEvent = keyof typeof logEvents;

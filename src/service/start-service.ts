@@ -14,6 +14,8 @@ import { pipelineStages } from '../worker/pipeline-stages.ts';
 import { createAcknowledger } from '../actions/create-acknowledger.ts';
 import { createMailTransport } from '../outbox/create-mail-transport.ts';
 import { OutboxSender } from '../outbox/outbox-sender.ts';
+import { setGlobalWebhookEndpoints } from '../webhooks/emit-webhook.ts';
+import { WebhookSender } from '../webhooks/webhook-sender.ts';
 import { outboxDepth } from '../outbox/outbox-depth.ts';
 import { createMetrics } from '../metrics/create-metrics.ts';
 import type { Stage } from '../worker/stage.ts';
@@ -36,6 +38,7 @@ export interface RunningService {
   intake: SmtpIntake;
   processor: Processor;
   outbox: OutboxSender;
+  webhooks: WebhookSender;
   http: FastifyInstance;
   smtpAddress: AddressInfo;
   httpAddress: AddressInfo;
@@ -60,6 +63,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const store = options.wrapStore ? options.wrapStore(durableStore) : durableStore;
   const { maxAttempts, retryBaseMs, retryMaxMs, pollMs } = config.outbox;
   const outbox = new OutboxSender({ db, transport: createMailTransport(config), logger, now, maxAttempts, retryBaseMs, retryMaxMs, pollMs });
+  setGlobalWebhookEndpoints(db, config.webhooks.endpoints);
+  const webhooks = new WebhookSender({ db, logger, now, ...config.webhooks });
   const metrics = createMetrics(db, now);
   const processor = new Processor({
     db,
@@ -67,7 +72,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger,
     now,
     ...config.worker,
-    onBatch: () => outbox.notify(),
+    onBatch: () => {
+      outbox.notify();
+      webhooks.notify();
+    },
     onProcessed: metrics.onProcessed,
   });
   durableStore.onStored(() => processor.notify());
@@ -86,6 +94,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   if (options.worker !== false) {
     processor.start();
     outbox.start();
+    webhooks.start();
   }
 
   let stopped: Promise<void> | null = null;
@@ -95,10 +104,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await intake.stop(graceMs);
       await processor.stop();
       await outbox.stop();
+      await webhooks.stop();
       await durableStore.close();
       await http.close();
       db.close();
       logEvent(logger, 'info', 'service.stopped');
     })());
-  return { db, intake, processor, outbox, http, smtpAddress, httpAddress, demo, demoStaff, stop };
+  return { db, intake, processor, outbox, webhooks, http, smtpAddress, httpAddress, demo, demoStaff, stop };
 }

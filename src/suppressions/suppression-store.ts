@@ -15,6 +15,8 @@ export interface Suppression {
   count: number;
   note: string | null;
   createdBy: string;
+  /** One-click unsubscribes: ms from request received to suppression committed (null otherwise). */
+  timeToSuppressionMs: number | null;
 }
 
 export interface SuppressInput {
@@ -46,7 +48,8 @@ export function suppress(db: Database, s: SuppressInput): { id: number; created:
 }
 
 const columns = `s.id, s.address, c.slug AS client, s.reason, s.evidence_report_id AS evidenceReportId, s.first_seen AS firstSeen,
-  s.last_seen AS lastSeen, s.count, s.note, s.created_by AS createdBy`;
+  s.last_seen AS lastSeen, s.count, s.note, s.created_by AS createdBy,
+  (SELECT min(u.time_to_suppression_ms) FROM unsubscribe_requests u WHERE u.suppression_id = s.id) AS timeToSuppressionMs`;
 
 export interface ListSuppressionsOptions {
   address?: string | undefined;

@@ -8,6 +8,7 @@ import { registerMetricsRoute } from '../metrics/metrics-route.ts';
 import type { ApiDeps } from './api/api-deps.ts';
 import { registerApi } from './api/register-api.ts';
 import { uiPlugin } from './ui/ui-plugin.ts';
+import { unsubscribePlugin } from './unsubscribe/unsubscribe-plugin.ts';
 
 export interface HttpServerOptions {
   db: Database;
@@ -40,6 +41,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   });
   registerApi(app, { ...options.api, db: options.db });
   void app.register(uiPlugin, { db: options.db, now: options.api?.now, onRequeue: options.api?.onRequeue });
+  void app.register(unsubscribePlugin, { db: options.db, config: options.config, now: options.api?.now });
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   return app;
 }

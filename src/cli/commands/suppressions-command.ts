@@ -30,7 +30,10 @@ export function registerSuppressionsCommand(program: Command): void {
       withDatabase(cmd, (db) => {
         const rows = listSuppressions(db, { address: o.address, client: o.client, reason: o.reason, limit: Number(o.limit) || 100 });
         if (o.json) return printJson(rows);
-        printTable(rows.map((r) => ({ ...r, client: r.client ?? '(global)' })), ['address', 'client', 'reason', 'count', 'firstSeen', 'lastSeen', 'evidenceReportId', 'createdBy']);
+        printTable(
+          rows.map((r) => ({ ...r, client: r.client ?? '(global)', timeToSuppression: r.timeToSuppressionMs === null ? null : `${Math.round(r.timeToSuppressionMs)} ms` })),
+          ['address', 'client', 'reason', 'count', 'firstSeen', 'lastSeen', 'evidenceReportId', 'createdBy', 'timeToSuppression'],
+        );
       }),
     );
   s.command('add <address>')

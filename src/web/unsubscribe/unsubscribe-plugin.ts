@@ -1,0 +1,88 @@
+import type { Database } from 'better-sqlite3';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { databaseLookups } from '../../attribute/database-lookups.ts';
+import { tokenOpener } from '../../attribute/token-opener.ts';
+import type { Config } from '../../config/config-schema.ts';
+import { writeAudit } from '../../audit/write-audit.ts';
+import { prepared } from '../../db/prepared.ts';
+import { suppress } from '../../suppressions/suppression-store.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { parseForm } from '../ui/parse-form.ts';
+import { securityHeaders } from '../ui/security-headers.ts';
+import { unsubscribeTarget, type UnsubscribeTarget } from './unsubscribe-target.ts';
+
+export interface UnsubscribeOptions {
+  db: Database;
+  config: Pick<Config, 'tokens'>;
+  now?: () => Date;
+}
+
+/** The public pages allow no script, no frames, no remote anything; the form posts back to us only. */
+const UNSUBSCRIBE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const page = (title: string, body: SafeHtml): string =>
+  html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<title>${title}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}button{font:inherit;padding:.5rem 1.25rem}</style></head>
+<body>${body}</body></html>`.value;
+
+const send = (reply: FastifyReply, status: number, title: string, body: SafeHtml): FastifyReply =>
+  reply.code(status).headers(securityHeaders(UNSUBSCRIBE_CSP)).type('text/html; charset=utf-8').send(page(title, body));
+
+const NOT_FOUND = (reply: FastifyReply): FastifyReply =>
+  send(reply, 404, 'Link not recognised', html`<h1>Link not recognised</h1><p>This unsubscribe link is not valid. Nothing was changed.</p>`);
+
+/**
+ * RFC 8058 one-click unsubscribe at /u/{token}. POST suppresses at once (no login, no confirmation;
+ * the body is `List-Unsubscribe=One-Click` or empty). GET only shows a page whose button POSTs to the
+ * same URL — link scanners prefetch GETs, so a GET never unsubscribes. Encapsulated: the form parser
+ * and headers apply here only.
+ */
+export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOptions, done: (err?: Error) => void): void {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  // A wildcard, not `/u/:token`: full tokens (~110 characters) exceed fastify's 100-character parameter limit.
+  const lookups = databaseLookups(db, tokenOpener(options.config));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, next) => next(null, parseForm(body as string)));
+  // Some senders post one-click requests as multipart/form-data or text/plain; the body carries nothing we need.
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, next) => next(null, null));
+
+  const record = (token: string, target: UnsubscribeTarget, receivedAt: Date, reply: FastifyReply): { created: boolean; ms: number | null } =>
+    db.transaction(() => {
+      const existing = prepared(db, `SELECT id FROM suppressions WHERE address = ? AND client_id = ? AND reason = 'unsubscribe'`).get(target.address, target.clientId) as { id: number } | undefined;
+      // Idempotent: a repeated click (or a retrying sender) changes nothing.
+      if (existing) return { created: false, ms: null };
+      const note = `one-click unsubscribe (${target.tokenForm} token) requested ${receivedAt.toISOString()}`;
+      const s = suppress(db, { address: target.address, clientId: target.clientId, reason: 'unsubscribe', note, createdBy: 'unsubscribe:one-click', now: receivedAt });
+      writeAudit(db, { actor: 'unsubscribe:one-click', action: 'suppression.add', target: target.address, detail: { client: target.client, reason: 'unsubscribe', tokenForm: target.tokenForm }, now: receivedAt });
+      // Committed when this transaction returns; the elapsed time measured here is the time to suppression.
+      const ms = reply.elapsedTime;
+      prepared(db, `INSERT INTO unsubscribe_requests (suppression_id, address, client_id, token_form, token, received_at, committed_at, time_to_suppression_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(s.id, target.address, target.clientId, target.tokenForm, token, receivedAt.toISOString(), new Date(receivedAt.getTime() + ms).toISOString(), ms);
+      return { created: true, ms };
+    })();
+
+  app.post<{ Params: { '*': string } }>('/u/*', (req, reply) => {
+    const token = req.params['*'];
+    const receivedAt = new Date(now().getTime() - reply.elapsedTime);
+    const target = unsubscribeTarget(lookups, token);
+    if (!target) return NOT_FOUND(reply);
+    record(token, target, receivedAt, reply);
+    return send(reply, 200, 'Unsubscribed', html`<h1>Unsubscribed</h1><p>${target.address} will receive no more mail from this sender.</p>`);
+  });
+
+  app.get<{ Params: { '*': string } }>('/u/*', (req, reply) => {
+    const token = req.params['*'];
+    const target = unsubscribeTarget(lookups, token);
+    if (!target) return NOT_FOUND(reply);
+    const action = `/u/${encodeURIComponent(token)}`;
+    return send(
+      reply,
+      200,
+      'Unsubscribe',
+      html`<h1>Unsubscribe</h1><p>Stop mail to ${target.address} from this sender?</p>
+<form method="post" action="${action}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+    );
+  });
+  done();
+}

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyringFromConfig } from '../../../src/attribute/token-keyring.ts';
+import { mintTraceToken } from '../../../src/attribute/trace-token.ts';
+import { listSuppressions } from '../../../src/suppressions/suppression-store.ts';
+import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '../../helpers/test-service.ts';
+
+type Service = Awaited<ReturnType<typeof startTestService>>;
+
+describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mailbox', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  let svc: Service;
+  beforeEach(async () => {
+    tmp = tempDataDir();
+    svc = await startTestService(tmp.dir);
+  });
+  afterEach(async () => {
+    await svc.stop();
+    tmp.cleanup();
+  });
+
+  const token = (recipient: string) =>
+    mintTraceToken({ client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') }, keyringFromConfig(testConfig(tmp.dir)));
+  const url = (t: string) => `http://127.0.0.1:${svc.httpAddress.port}/u/${t}`;
+  const oneClick = (t: string) =>
+    fetch(url(t), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  const unsubscribes = () => listSuppressions(svc.db, { reason: 'unsubscribe' });
+  const requests = () => svc.db.prepare('SELECT * FROM unsubscribe_requests').all() as Array<{ suppression_id: number; token_form: string; token: string; time_to_suppression_ms: number; received_at: string }>;
+
+  it('a one-click POST suppresses the recipient for the token’s client within a second, and records the time to suppression', async () => {
+    const t = token('Jane@Example.net');
+    const started = Date.now();
+    const res = await oneClick(t);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await res.text()).toContain('jane@example.net');
+    expect(Date.now() - started).toBeLessThan(1000);
+    const rows = unsubscribes();
+    expect(rows).toEqual([expect.objectContaining({ address: 'jane@example.net', client: 'acme', reason: 'unsubscribe', createdBy: 'unsubscribe:one-click' })]);
+    expect(rows[0]!.timeToSuppressionMs).toBeGreaterThanOrEqual(0);
+    expect(rows[0]!.timeToSuppressionMs).toBeLessThan(1000);
+    expect(requests()).toEqual([expect.objectContaining({ suppression_id: rows[0]!.id, token_form: 'full', token: t })]);
+  });
+
+  it('accepts an empty body too', async () => {
+    const res = await fetch(url(token('empty@example.net')), { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(unsubscribes().map((s) => s.address)).toEqual(['empty@example.net']);
+  });
+
+  it('a repeated POST is idempotent', async () => {
+    const t = token('twice@example.net');
+    expect((await oneClick(t)).status).toBe(200);
+    const before = { s: unsubscribes(), r: requests() };
+    expect((await oneClick(t)).status).toBe(200);
+    expect((await fetch(url(t), { method: 'POST' })).status).toBe(200);
+    expect({ s: unsubscribes(), r: requests() }).toEqual(before);
+    expect(before.s).toHaveLength(1);
+  });
+
+  it('a GET never unsubscribes: it shows a script-free page whose form posts to the same URL', async () => {
+    const t = token('prefetch@example.net');
+    const res = await fetch(url(t));
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain(`<form method="post" action="/u/${t}">`);
+    expect(body).not.toMatch(/<script/i);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(unsubscribes()).toEqual([]);
+    expect(requests()).toEqual([]);
+  });
+
+  it('a forged or tampered token is a 404 and suppresses nothing', async () => {
+    const t = token('victim@example.net');
+    const tampered = t.slice(0, -4) + (t.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    for (const bad of [tampered, 'adt1' + 'x'.repeat(80), 'nonsense']) {
+      const res = await oneClick(bad);
+      expect(res.status).toBe(404);
+      expect(await res.text()).toMatch(/not valid/);
+      expect((await fetch(url(bad))).status).toBe(404);
+    }
+    expect(unsubscribes()).toEqual([]);
+    expect(requests()).toEqual([]);
+  });
+
+  it('mail to the unsubscribe mailbox carrying a trace token (a List-Unsubscribe mailto) suppresses that recipient for that client', async () => {
+    const t = token('mailto@example.net');
+    const body =
+      `From: Someone Else <forwarder@example.org>\r\nTo: unsubscribe@esp.example\r\nSubject: unsubscribe ${t}\r\nMessage-ID: <unsub-mailto-1@example.org>\r\n` +
+      `Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nunsubscribe\r\n`;
+    await deliverAndProcess(svc, 'unsubscribe@esp.example', body);
+    expect(unsubscribes()).toEqual([expect.objectContaining({ address: 'mailto@example.net', client: 'acme', reason: 'unsubscribe' })]);
+  });
+});
