@@ -2,12 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
-import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 import { listSuppressions } from '../../src/suppressions/suppression-store.ts';
 import { getTicket, listTickets, ticketEvents } from '../../src/tickets/ticket-store.ts';
 import { fblReport, frenchInlineForward, outOfOffice, postfixBounce, ticketReply } from '../../src/demo/report-builders.ts';
-import { deliverAndProcess, startTestService, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
+import { springSaleToken, deliverAndProcess, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -28,8 +26,7 @@ describe('attribution and actions, end to end over SMTP', () => {
     tmp.cleanup();
   });
 
-  const token = (recipient: string) =>
-    mintTraceToken({ client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') }, keyringFromConfig(testConfig(tmp.dir)));
+  const token = (recipient: string): string => springSaleToken(tmp.dir, recipient);
 
   it('an FBL with a trace token and a redacted To suppresses the right address for the right client, updates the incident ticket, and sends nothing', async () => {
     const q = await deliver(svc, 'fbl@esp.example', fblReport({ reportMessageId: '<fbl-1@aol.example>', originalTo: 'redacted@aol.com', originalMessageId: '<send-1@news.acme.example>', traceToken: token('jane@example.net') }));

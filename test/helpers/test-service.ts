@@ -8,6 +8,8 @@ import { createLogger } from '../../src/log/logger.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
 import { getMessage } from '../../src/worker/stored-message.ts';
+import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
+import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 
 /** A fresh data dir under the OS temp dir; removed by `cleanup`. */
 export function tempDataDir(): { dir: string; cleanup: () => void } {
@@ -64,4 +66,9 @@ export async function deliverAndProcess(svc: RunningService, rcpt: string, body:
   if (reply.code !== 250 || !queueId) throw new Error(`SMTP refused the message: ${reply.code} ${reply.text}`);
   await waitFor(() => getMessage(svc.db, queueId)?.state === 'done', 10_000, `processing of ${queueId}`);
   return queueId;
+}
+
+/** A full trace token for acme's spring sale, minted with the test config's (demo) key. */
+export function springSaleToken(dataDir: string, recipient: string): string {
+  return mintTraceToken({ client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') }, keyringFromConfig(testConfig(dataDir)));
 }

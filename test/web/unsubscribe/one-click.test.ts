@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyringFromConfig } from '../../../src/attribute/token-keyring.ts';
-import { mintTraceToken } from '../../../src/attribute/trace-token.ts';
 import { listSuppressions } from '../../../src/suppressions/suppression-store.ts';
-import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '../../helpers/test-service.ts';
+import { springSaleToken, deliverAndProcess, startTestService, tempDataDir } from '../../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -18,8 +16,7 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
     tmp.cleanup();
   });
 
-  const token = (recipient: string) =>
-    mintTraceToken({ client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') }, keyringFromConfig(testConfig(tmp.dir)));
+  const token = (recipient: string): string => springSaleToken(tmp.dir, recipient);
   const url = (t: string) => `http://127.0.0.1:${svc.httpAddress.port}/u/${t}`;
   const oneClick = (t: string) =>
     fetch(url(t), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
