@@ -37,8 +37,8 @@ export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e' | 'api', se
   } else {
     dir = mkdtempSync(join(tmpdir(), 'abusedesk-bench-'));
     const dataDir = dir;
-    const { config } = loadConfig({ env: {}, overrides: { dataDir, smtp: { port: 0, maxConnectionsPerIp: 1000 }, http: { port: 0 }, demo: { load: true } } });
-    const service = await startService({ config: { ...config, demo: { load: true }, authenticate: { ...config.authenticate, dns: 'off' } }, logger: createLogger('silent'), worker: mode === 'e2e' });
+    const { config } = loadConfig({ env: {}, overrides: { dataDir, smtp: { port: 0, maxConnectionsPerIp: 1000 }, http: { port: 0 }, demo: { load: true }, authenticate: { dns: 'off' } } });
+    const service = await startService({ config, logger: createLogger('silent'), worker: mode === 'e2e' });
     port = service.smtpAddress.port;
     if (mode === 'api') {
       // `sends` suppressions for acme: user0, user2, user4… (even numbers), loaded in one transaction.

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { PollingLoop } from '../worker/polling-loop.ts';
+import { PollingWorker } from '../worker/polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { outgoingMailSchema } from './outgoing-mail.ts';
@@ -48,7 +48,7 @@ const permanent = (e: unknown): boolean => {
  * across a crash between the transport accepting a mail and the row being marked (the file transport
  * then rewrites the same file).
  */
-export class OutboxSender {
+export class OutboxSender extends PollingWorker {
   private readonly due: Statement;
   private readonly claim: Statement;
   private readonly markSent: Statement;
@@ -57,10 +57,8 @@ export class OutboxSender {
   private readonly batchSize: number;
   private readonly leaseMs: number;
 
-  private readonly poller: PollingLoop;
-
   constructor(private readonly options: OutboxSenderOptions) {
-    this.poller = new PollingLoop(() => this.drainOnce(), options.pollMs, (e) => logEvent(options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) }));
+    super(options.pollMs, (e) => logEvent(options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) }));
     const { db } = options;
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? 32;
@@ -73,26 +71,11 @@ export class OutboxSender {
     this.markRetry = db.prepare(`UPDATE outbox SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error WHERE id = @id`);
   }
 
-  /** Starts the background loop. */
-  start(): void {
-    this.poller.start();
-  }
-
-  /** Wakes the loop now (new work was committed). */
-  notify(): void {
-    this.poller.notify();
-  }
-
-  /** Stops after the row in hand; resolves when the loop has exited. */
-  async stop(): Promise<void> {
-    await this.poller.stop();
-  }
-
   /** Delivers every row due now, up to one batch; returns how many it took. */
-  async drainOnce(): Promise<number> {
+  override async drainOnce(): Promise<number> {
     const rows = this.due.all(this.now().toISOString(), this.batchSize) as OutboxRow[];
     for (const row of rows) {
-      if (this.poller.stopRequested) break;
+      if (this.stopRequested) break;
       await this.deliver(row);
     }
     return rows.length;

@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { retryDelay } from '../outbox/retry-delay.ts';
-import { PollingLoop } from '../worker/polling-loop.ts';
+import { PollingWorker } from '../worker/polling-loop.ts';
 import { globalWebhookEndpoints, type WebhookPayload } from './emit-webhook.ts';
 import { signWebhook } from './sign-webhook.ts';
 
@@ -33,40 +33,26 @@ interface Row {
  * replay). Same lease/claim scheme as OutboxSender: state lives in the database, so a restart resumes and
  * at-least-once delivery holds (receivers dedupe on `webhook-id`).
  */
-export class WebhookSender {
+export class WebhookSender extends PollingWorker {
   private readonly due: Statement;
   private readonly claim: Statement;
   private readonly mark: Statement;
   private readonly now: () => Date;
-  private readonly poller: PollingLoop;
-
   constructor(private readonly options: WebhookSenderOptions) {
+    super(options.pollMs, (e) => logEvent(options.logger, 'error', 'webhook.crashed', { err: (e as Error).stack ?? String(e) }));
     const { db } = options;
     this.now = options.now ?? (() => new Date());
-    this.poller = new PollingLoop(() => this.drainOnce(), options.pollMs, (e) => logEvent(options.logger, 'error', 'webhook.crashed', { err: (e as Error).stack ?? String(e) }));
     this.due = db.prepare(`SELECT id, payload, attempts FROM outbox WHERE state = 'pending' AND kind = 'webhook' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`);
     this.claim = db.prepare(`UPDATE outbox SET next_attempt_at = @lease WHERE id = @id AND state = 'pending' AND next_attempt_at <= @now`);
     this.mark = db.prepare(`UPDATE outbox SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
       sent_at = CASE WHEN @state = 'sent' THEN @next ELSE sent_at END WHERE id = @id`);
   }
 
-  start(): void {
-    this.poller.start();
-  }
-
-  notify(): void {
-    this.poller.notify();
-  }
-
-  async stop(): Promise<void> {
-    await this.poller.stop();
-  }
-
   /** Delivers every row due now, up to one batch; returns how many it took. */
-  async drainOnce(): Promise<number> {
+  override async drainOnce(): Promise<number> {
     const rows = this.due.all(this.now().toISOString(), this.options.batchSize ?? 32) as Row[];
     for (const row of rows) {
-      if (this.poller.stopRequested) break;
+      if (this.stopRequested) break;
       await this.deliver(row);
     }
     return rows.length;

@@ -66,3 +66,38 @@ export class PollingLoop {
     }
   }
 }
+
+/**
+ * Base of the database-draining workers (message processor, outbox sender, webhook sender): one
+ * PollingLoop each, and the same start / notify / stop surface.
+ */
+export abstract class PollingWorker {
+  private readonly loop: PollingLoop;
+
+  protected constructor(pollMs: number, onCrash: (e: unknown) => void) {
+    this.loop = new PollingLoop(() => this.drainOnce(), pollMs, onCrash);
+  }
+
+  /** Handles everything due now, up to one batch; returns how many items it took. */
+  abstract drainOnce(): Promise<number>;
+
+  /** Starts the background loop. */
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Wakes the loop now (new work was committed). */
+  notify(): void {
+    this.loop.notify();
+  }
+
+  /** Stops after the item in hand; resolves when the loop has exited. */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  /** A drain in progress should finish the item in hand and return. */
+  protected get stopRequested(): boolean {
+    return this.loop.stopRequested;
+  }
+}

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { PollingLoop } from './polling-loop.ts';
+import { PollingWorker } from './polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageOutcome, StageRecord } from './stage.ts';
 import { toStoredMessage, type MessageRow, type StoredMessage } from './stored-message.ts';
@@ -31,17 +31,15 @@ export interface ProcessResult {
  * `quarantined` with its error — kept, visible to staff, retryable — never dropped.
  * State lives in the database, so a restart resumes exactly where it stopped.
  */
-export class Processor {
+export class Processor extends PollingWorker {
   private readonly due: Statement;
   private readonly rawOf: Statement;
   private readonly markDone: Statement;
   private readonly markRetry: Statement;
   private readonly now: () => Date;
 
-  private readonly poller: PollingLoop;
-
   constructor(private readonly options: ProcessorOptions) {
-    this.poller = new PollingLoop(() => this.drainOnce(), options.pollMs, (e) => logEvent(options.logger, 'error', 'worker.crashed', { err: (e as Error).stack ?? String(e) }));
+    super(options.pollMs, (e) => logEvent(options.logger, 'error', 'worker.crashed', { err: (e as Error).stack ?? String(e) }));
     const { db } = options;
     this.now = options.now ?? (() => new Date());
     this.due = db.prepare(`SELECT * FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`);
@@ -52,23 +50,8 @@ export class Processor {
       stages = @stages WHERE id = @id`);
   }
 
-  /** Starts the background loop. */
-  start(): void {
-    this.poller.start();
-  }
-
-  /** Wakes the loop now (new work was committed). */
-  notify(): void {
-    this.poller.notify();
-  }
-
-  /** Stops after the message in hand; resolves when the loop has exited. */
-  async stop(): Promise<void> {
-    await this.poller.stop();
-  }
-
   /** Processes every message due now, up to one batch; returns how many it handled. */
-  async drainOnce(): Promise<number> {
+  override async drainOnce(): Promise<number> {
     const rows = this.due.all(this.now().toISOString(), this.options.batchSize) as MessageRow[];
     if (rows.length) await this.processBatch(rows.map(toStoredMessage));
     return rows.length;
