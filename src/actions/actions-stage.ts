@@ -11,10 +11,21 @@ import { addTicketEvent, createTicket, getTicket, recordReportOnTicket, setTicke
 import type { Stage, StageContext } from '../worker/stage.ts';
 import { emitWebhook } from '../webhooks/emit-webhook.ts';
 import type { Acknowledger } from './acknowledger.ts';
+import { enforceClient, type EnforcementContext, type EnforcementOutcome } from '../enforcement/enforce-client.ts';
+import { planSignals, type PlannedSignal, type SignalOptions } from '../enforcement/plan-signals.ts';
+import { recordSignals } from '../enforcement/record-signals.ts';
+import { trapChecker } from '../enforcement/spam-traps.ts';
 import { planActions, type ActionPlan, type ActionPolicy } from './plan-actions.ts';
+
+/** Counters and enforcement (issue 6): how signals are judged, and the policy that moves client status. */
+export interface ActionsEnforcement {
+  ctx: EnforcementContext;
+  signals: Omit<SignalOptions, 'isTrap' | 'providers'>;
+}
 
 export interface ActionsStageOptions {
   policy: ActionPolicy;
+  enforcement?: ActionsEnforcement | undefined;
   ticketIdPattern: RegExp;
   openToken: (token: string) => OpenedToken | null;
   acknowledge?: Acknowledger | undefined;
@@ -35,6 +46,12 @@ function replyTicketId(raw: Buffer, pattern: RegExp): string | null {
     if (m) return m[0].toUpperCase();
   }
   return null;
+}
+
+/** The trail entry of the enforcement step: the status decision and the score, with the reasons. */
+function enforcementTrail(e: EnforcementOutcome): { stage: string; outcome: string; reason: string } {
+  const outcome = e.change ? `${e.change.mode === 'applied' ? '' : `${e.change.mode} `}${e.change.from}→${e.change.to}` : e.facts.status;
+  return { stage: 'enforcement', outcome, reason: `${e.facts.client}: ${e.assessment.reasons.join('; ')}; score ${e.score.score}/100` };
 }
 
 /** A report already acted on for the same top-level Message-ID (a provider re-sending the same report). */
@@ -70,6 +87,8 @@ export function actionsStage(options: ActionsStageOptions): Stage {
       const plan = planActions(report, attribution, options.policy, report.kind === 'reply' ? replyTicketId(ctx.raw, options.ticketIdPattern) : null);
       const decisions: string[] = [];
       let ticketId: string | null = null;
+      let signals: PlannedSignal[] = [];
+      let enforced: EnforcementOutcome | null = null;
 
       // Runs inside the worker's per-message savepoint: all of it or none of it.
       const hook = { clientId: attribution.clientId, now, reportId };
@@ -80,6 +99,16 @@ export function actionsStage(options: ActionsStageOptions): Stage {
           decisions.push(`duplicate of report #${twin} (same Message-ID ${ctx.message.messageId}): no second effect`);
           prepared(db, 'UPDATE reports SET decisions = ? WHERE id = ?').run(JSON.stringify(decisions), reportId);
           return;
+        }
+        if (options.enforcement && attribution.clientId !== null) {
+          signals = planSignals(report, attribution, { ...options.enforcement.signals, providers: options.enforcement.ctx.providers, isTrap: trapChecker(db) });
+          recordSignals(db, signals, { clientId: attribution.clientId, campaignId: attribution.campaignId, reportId, now });
+          // A trap address is never mailed again by anyone: suppressed with reason trap (global by default).
+          for (const t of signals.filter((x) => x.signal === 'trap-hit' && x.recipient)) {
+            if (!plan.suppressions.some((p) => p.address === t.recipient && p.reason === 'trap')) {
+              plan.suppressions.push({ address: t.recipient!, reason: 'trap', global: options.policy.globalReasons.includes('trap'), why: 'the address is a listed spam trap' });
+            }
+          }
         }
         const suppressed: string[] = [];
         for (const s of plan.suppressions) {
@@ -143,6 +172,11 @@ export function actionsStage(options: ActionsStageOptions): Stage {
         if (ticketId && ticketId !== incidentId) {
           for (const d of decisions.filter((x) => x.startsWith('suppress ') || x.startsWith('not suppressed'))) addTicketEvent(db, ticketId, { type: 'action', text: d, reportId, now });
         }
+        for (const sig of signals) decisions.push(`signal ${sig.signal}${sig.recipient ? ` (${sig.recipient})` : ''}: ${sig.counts ? 'counts toward enforcement' : 'recorded'} — ${sig.reason}`);
+        if (options.enforcement && attribution.clientId !== null && signals.length > 0) {
+          enforced = enforceClient(db, attribution.clientId, options.enforcement.ctx, now);
+          if (enforced.change) decisions.push(`enforcement (${enforced.change.mode}): ${attribution.client} ${enforced.change.from} → ${enforced.change.to}`);
+        }
         prepared(db, 'UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(JSON.stringify(decisions), ticketId, reportId);
       };
       apply();
@@ -155,6 +189,7 @@ export function actionsStage(options: ActionsStageOptions): Stage {
         trail: [
           { stage: 'attribute', outcome: attribution.method, reason: `${attribution.reason} (confidence ${attribution.confidence})` },
           { stage: 'actions', outcome: twin !== null ? 'duplicate' : plan.suppressions.length ? 'suppressed' : ticketId ? 'ticketed' : 'recorded', reason: decisions.join('; ') || 'nothing to do' },
+          ...(enforced ? [enforcementTrail(enforced)] : []),
         ],
       };
     },

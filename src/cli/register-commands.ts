@@ -14,6 +14,8 @@ import { registerTokenCommand } from './commands/token-command.ts';
 import { registerUsersCommand } from './commands/users-command.ts';
 import { registerTokensCommand } from './commands/tokens-command.ts';
 import { registerWebhooksCommand } from './commands/webhooks-command.ts';
+import { registerClientsCommand } from './commands/clients-command.ts';
+import { registerTrapsCommand } from './commands/traps-command.ts';
 
 /** Every CLI command, one module each under ./commands. */
 export function registerCommands(program: Command): void {
@@ -32,4 +34,6 @@ export function registerCommands(program: Command): void {
   registerUsersCommand(program);
   registerDemoCommand(program);
   registerWebhooksCommand(program);
+  registerClientsCommand(program);
+  registerTrapsCommand(program);
 }

@@ -19,6 +19,8 @@ export const campaignInputSchema = z.strictObject({
   name: z.string().min(1).optional(),
   sent: z.coerce.number().int().min(0).default(0),
   delivered: z.coerce.number().int().min(0).default(0),
+  /** Unique recipients who opened or clicked (feeds the reputation score's non-engagement factor); absent: unknown. */
+  engaged: z.coerce.number().int().min(0).optional(),
   startedAt: z.string().datetime({ offset: true }).nullish(),
 });
 export type CampaignInput = z.infer<typeof campaignInputSchema>;

@@ -38,14 +38,14 @@ export function upsertCampaign(db: Database, c: CampaignInput, now: Date): numbe
   const at = now.toISOString();
   const row = db
     .prepare(
-      `INSERT INTO campaigns (client_id, slug, name, sent, delivered, started_at, created_at, updated_at)
-       VALUES (@clientId, @slug, @name, @sent, @delivered, @startedAt, @at, @at)
-       ON CONFLICT (slug) DO UPDATE SET name = excluded.name, sent = excluded.sent, delivered = excluded.delivered,
+      `INSERT INTO campaigns (client_id, slug, name, sent, delivered, engaged, started_at, created_at, updated_at)
+       VALUES (@clientId, @slug, @name, @sent, @delivered, @engaged, @startedAt, @at, @at)
+       ON CONFLICT (slug) DO UPDATE SET name = excluded.name, sent = excluded.sent, delivered = excluded.delivered, engaged = coalesce(excluded.engaged, engaged),
          started_at = coalesce(excluded.started_at, started_at), updated_at = excluded.updated_at
        WHERE client_id = excluded.client_id
        RETURNING id`,
     )
-    .get({ clientId: client.id, slug: c.slug, name: c.name ?? c.slug, sent: c.sent, delivered: c.delivered, startedAt: c.startedAt ?? null, at }) as
+    .get({ clientId: client.id, slug: c.slug, name: c.name ?? c.slug, sent: c.sent, delivered: c.delivered, engaged: c.engaged ?? null, startedAt: c.startedAt ?? null, at }) as
     | { id: number }
     | undefined;
   if (!row) throw new Error(`campaign "${c.slug}" belongs to another client`);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// How a client says its list was built (issue 6 §3): the same words as the send log's consent_method.
+import { consentMethods } from '../sends/send-records.ts';
 
 /**
  * The one configuration schema. Every key has a default and a description; `abusedesk config show`
@@ -18,6 +20,13 @@ export const tokenKeySchema = z.strictObject({
  * source can mint tokens with it: operators must replace it (tokens.keys) before real use.
  */
 export const DEMO_TOKEN_KEY = { id: 'demo1', secret: 'abusedesk-DEMO-ONLY-trace-token-secret-replace-me' } as const;
+
+
+/** watch / warn / suspend thresholds of one enforcement signal; null: the signal never causes that state. */
+function levelThresholds(what: string, d: { watch: number | null; warn: number | null; suspend: number | null }) {
+  const level = (name: string, v: number | null) => z.number().min(0).nullable().default(v).describe(`${what} at which a client goes to ${name} (null: never).`);
+  return z.strictObject({ watch: level('watch', d.watch), warn: level('warned', d.warn), suspend: level('suspended', d.suspend) }).prefault({});
+}
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('data').describe('Where the database, outbox and backups live (relative to the working directory).'),
@@ -114,6 +123,50 @@ export const configSchema = z.strictObject({
     pollMs: positiveInt.default(5000).describe('How often the webhook sender looks for due rows when not woken.'),
   }).superRefine((o, ctx) => {
     if (o.retryMaxMs < o.retryBaseMs) ctx.addIssue({ code: 'custom', path: ['retryMaxMs'], message: 'retryMaxMs must be at least retryBaseMs' });
+  }).prefault({}),
+  enforcement: z.strictObject({
+    mode: z.enum(['enforce', 'dry-run']).default('enforce').describe('enforce: automatic status changes apply; dry-run: they are recorded in the client history as what would have happened, and nothing changes.'),
+    windowDays: positiveInt.max(365).default(30).describe('Rolling window of rates: campaigns started and signals received in the last N days (never before the last reinstatement).'),
+    minVolume: positiveInt.default(1000).describe('Rate signals are judged only with at least this many messages in the denominator (per client and per campaign).'),
+    confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence of the Wilson interval: a rate crosses a threshold only when its lower bound does.'),
+    fblShareFloor: z.number().gt(0).max(1).default(0.1).describe('Smallest share of deliveries to feedback-loop providers used to scale the complaint-rate denominator.'),
+    recoverRatio: z.number().gt(0).max(1).default(0.5).describe('Hysteresis: watch/warned steps down only when every rate is below this fraction of the current level\'s threshold…'),
+    minDaysInState: z.number().min(0).default(7).describe('…and the status has held at least this many days.'),
+    autoSuspend: z.boolean().default(true).describe('false: automatic enforcement stops at warned and a suspension is only proposed to staff.'),
+    sweepIntervalMs: positiveInt.default(60 * 60_000).describe('How often every client is re-assessed (windows slide and hysteresis releases even without new reports).'),
+    countTokenProvenSignals: z.boolean().default(true).describe('Count human complaints, bounces and unsubscribes proven by a trace token or the send log (one per recipient); false: only DKIM-verified FBL reports count.'),
+    thresholds: z.strictObject({
+      complaintRate: levelThresholds('Complaints per delivered message (to feedback-loop providers when the send log shows the share)', { watch: 0.001, warn: 0.0015, suspend: 0.0025 }),
+      hardBounceRate: levelThresholds('Hard bounces per sent message', { watch: 0.02, warn: 0.03, suspend: 0.05 }),
+      unsubscribeRate: levelThresholds('Unsubscribes per delivered message', { watch: 0.01, warn: null, suspend: null }),
+      trapHits: levelThresholds('Spam-trap hits (a complaint or bounce involving a listed trap address)', { watch: null, warn: null, suspend: 1 }),
+      blocklistings: levelThresholds('Bounces saying the mail was refused because of a blocklisting', { watch: null, warn: null, suspend: 1 }),
+    }).prefault({}),
+    blocklistPatterns: z.array(z.string().min(1)).default(['spamhaus', 'spamcop\\.net', 'barracuda', 'block ?list', 'black ?list', '\\bdnsbl\\b', '\\brbl\\b', 'listed (at|on|in)\\b', 'uceprotect', 'sorbs']).describe('Case-insensitive regexes over a soft bounce\'s diagnostic that make it a blocklisting report.'),
+    trapAddresses: z.array(z.string().regex(/^([^@\s]+@|@)[a-z0-9.-]+\.[a-z]{2,}$/i, 'an address, or @domain for a whole trap domain')).default([]).describe('Spam-trap addresses (or @domain) kept in the managed trap list (staff add more with the API or `abusedesk traps add`).'),
+    refusedConsentMethods: z.array(z.enum(consentMethods)).default(['rented', 'bought', 'harvested']).describe('Consent methods that never justify a reinstatement (the API refuses with 422).'),
+    scoreWeights: z.strictObject({
+      complaints: z.number().min(0).max(100).default(40).describe('Most points complaints take off the reputation score.'),
+      hardBounces: z.number().min(0).max(100).default(20).describe('Most points hard bounces (bad addresses) take off.'),
+      unsubscribes: z.number().min(0).max(100).default(10).describe('Most points unsubscribes take off.'),
+      trapHits: z.number().min(0).max(100).default(15).describe('Most points spam-trap hits take off.'),
+      blocklistings: z.number().min(0).max(100).default(5).describe('Most points blocklisting reports take off.'),
+      nonEngagement: z.number().min(0).max(100).default(10).describe('Most points non-engagement takes off (campaigns with an engaged count only).'),
+    }).prefault({}),
+  }).superRefine((e, ctx) => {
+    for (const [name, t] of Object.entries(e.thresholds)) {
+      const set = (['watch', 'warn', 'suspend'] as const).filter((k) => t[k] !== null);
+      for (let i = 1; i < set.length; i++) {
+        if ((t[set[i]!] as number) <= (t[set[i - 1]!] as number)) ctx.addIssue({ code: 'custom', path: ['thresholds', name, set[i]!], message: `must be above ${set[i - 1]!} (${String(t[set[i - 1]!])})` });
+      }
+    }
+    for (const [i, p] of e.blocklistPatterns.entries()) {
+      try {
+        new RegExp(p, 'i');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['blocklistPatterns', i], message: `invalid regular expression: ${(err as Error).message}` });
+      }
+    }
   }).prefault({}),
   demo: z.strictObject({
     load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),

@@ -6,6 +6,7 @@ import { parseOptionsFromConfig } from './parse-options-from-config.ts';
 import type { ParsedReport } from './parsed-report.ts';
 import { saveReport } from './report-store.ts';
 import { systemResolver } from './system-resolver.ts';
+import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 
 /** What the trail shows for the authenticate stage. */
 function authReason(r: ParsedReport): { outcome: string; reason: string } {
@@ -32,10 +33,11 @@ function extractReason(r: ParsedReport): string {
  * The parse step of the worker: authenticate, classify and extract (exactly the code `abusedesk parse`
  * runs), stored as the message's report. Each of the three stages gets its own entry in the trail.
  */
-export function parseStage(config: Config): Stage {
+export function parseStage(config: Config, injected?: DnsResolver): Stage {
   const base = parseOptionsFromConfig(config);
   const providers = loadProviderRegistry();
-  const resolver = config.authenticate.dns === 'system' ? systemResolver : undefined;
+  // An injected resolver (tests: a fake zone) wins; dns off means nothing is verified.
+  const resolver = injected ?? (config.authenticate.dns === 'system' ? systemResolver : undefined);
   return {
     name: 'parse',
     async run(ctx) {

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
 import { normalizeAddress, normalizeMessageId, type ConsentMethod, type SendInput } from './send-records.ts';
 
 /** A stored send, as attribution reads it. */
@@ -56,6 +57,8 @@ interface Statements {
   upsert: Statement;
   client: Statement;
   campaign: Statement;
+  exists: Statement;
+  volume: Statement;
 }
 
 // Statements are prepared once per connection: preparing per row would dominate a 100k-row import.
@@ -77,6 +80,10 @@ function statements(db: Database): Statements {
       ),
       client: db.prepare('SELECT id FROM clients WHERE slug = ?').pluck(),
       campaign: db.prepare('SELECT id, client_id AS clientId FROM campaigns WHERE slug = ?'),
+      exists: db.prepare('SELECT 1 FROM sends WHERE message_id = ? AND recipient = ?').pluck(),
+      // Enforcement's per-provider volume (migration 010): bumped for new sends only, so a re-import counts once.
+      volume: db.prepare(`INSERT INTO send_volume (client_id, campaign_id, day, mailbox_provider, sends) VALUES (?, ?, ?, ?, 1)
+        ON CONFLICT (client_id, day, campaign_id, mailbox_provider) DO UPDATE SET sends = sends + 1`),
     };
     statementCache.set(db, s);
   }
@@ -92,6 +99,7 @@ const BATCH = 1000;
  */
 export function insertSends(db: Database, rows: readonly SendInput[], now: Date): InsertSendsResult {
   const s = statements(db);
+  const providers = loadMailboxProviders();
   const createdAt = now.toISOString();
   const clients = new Map<string, number | undefined>();
   const campaigns = new Map<string, { id: number; clientId: number } | undefined>();
@@ -127,19 +135,24 @@ export function insertSends(db: Database, rows: readonly SendInput[], now: Date)
         campaignId = c.id;
       }
       let changes: number;
+      const messageId = normalizeMessageId(r.messageId);
+      const recipient = normalizeAddress(r.recipient);
+      const sentAt = new Date(r.sentAt).toISOString();
       try {
+        const known = s.exists.get(messageId, recipient) !== undefined;
         changes = s.upsert.run({
-          messageId: normalizeMessageId(r.messageId),
-          recipient: normalizeAddress(r.recipient),
+          messageId,
+          recipient,
           clientId: cid,
           campaignId,
-          sentAt: new Date(r.sentAt).toISOString(),
+          sentAt,
           consentMethod: r.consent?.method ?? null,
           consentAt: r.consent?.date ? new Date(r.consent.date).toISOString() : null,
           consentIp: r.consent?.ip ?? null,
           consentSource: r.consent?.source ?? null,
           createdAt,
         }).changes;
+        if (changes === 1 && !known) s.volume.run(cid, campaignId ?? 0, sentAt.slice(0, 10), providers.of(recipient));
       } catch (e) {
         // A constraint the schema did not foresee fails this row only (SQLite rolls back just the statement).
         errors.push({ index: i, error: `(database): ${(e as Error).message}` });

@@ -20,6 +20,11 @@ import { outboxDepth } from '../outbox/outbox-depth.ts';
 import { createMetrics } from '../metrics/create-metrics.ts';
 import type { Stage } from '../worker/stage.ts';
 import { ensureDemoStaff } from '../auth/staff-demo.ts';
+import type { DnsResolver } from '../authenticate/dns-resolver.ts';
+import { EnforcementSweeper } from '../enforcement/enforcement-sweeper.ts';
+import { enforcementPolicy } from '../enforcement/enforcement-policy.ts';
+import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
+import { syncConfigTraps } from '../enforcement/spam-traps.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -31,6 +36,8 @@ export interface ServiceOptions {
   stages?: Stage[];
   /** Run the processing worker (default true; the intake benchmark turns it off). */
   worker?: boolean;
+  /** DNS for report authentication (tests: a fake zone); default per config authenticate.dns. */
+  resolver?: DnsResolver;
 }
 
 export interface RunningService {
@@ -39,6 +46,7 @@ export interface RunningService {
   processor: Processor;
   outbox: OutboxSender;
   webhooks: WebhookSender;
+  enforcement: EnforcementSweeper;
   http: FastifyInstance;
   smtpAddress: AddressInfo;
   httpAddress: AddressInfo;
@@ -66,9 +74,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   setGlobalWebhookEndpoints(db, config.webhooks.endpoints);
   const webhooks = new WebhookSender({ db, logger, now, ...config.webhooks });
   const metrics = createMetrics(db, now);
+  syncConfigTraps(db, config.enforcement.trapAddresses, now());
+  const enforcementCtx = { policy: enforcementPolicy(config), providers: loadMailboxProviders() };
+  const enforcement = new EnforcementSweeper({ db, ctx: enforcementCtx, logger, intervalMs: config.enforcement.sweepIntervalMs, now, onSwept: () => webhooks.notify() });
   const processor = new Processor({
     db,
-    stages: options.stages ?? pipelineStages(config, createAcknowledger(config)),
+    stages: options.stages ?? pipelineStages(config, createAcknowledger(config), { resolver: options.resolver }),
     logger,
     now,
     ...config.worker,
@@ -95,6 +106,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     processor.start();
     outbox.start();
     webhooks.start();
+    enforcement.start();
   }
 
   let stopped: Promise<void> | null = null;
@@ -104,11 +116,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await intake.stop(graceMs);
       await processor.stop();
       await outbox.stop();
+      await enforcement.stop();
       await webhooks.stop();
       await durableStore.close();
       await http.close();
       db.close();
       logEvent(logger, 'info', 'service.stopped');
     })());
-  return { db, intake, processor, outbox, webhooks, http, smtpAddress, httpAddress, demo, demoStaff, stop };
+  return { db, intake, processor, outbox, webhooks, enforcement, http, smtpAddress, httpAddress, demo, demoStaff, stop };
 }

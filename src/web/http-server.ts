@@ -8,6 +8,7 @@ import { registerMetricsRoute } from '../metrics/metrics-route.ts';
 import type { ApiDeps } from './api/api-deps.ts';
 import { registerApi } from './api/register-api.ts';
 import { uiPlugin } from './ui/ui-plugin.ts';
+import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
 import { unsubscribePlugin } from './unsubscribe/unsubscribe-plugin.ts';
 
 export interface HttpServerOptions {
@@ -18,7 +19,7 @@ export interface HttpServerOptions {
   /** Served at GET /metrics when given (createMetrics). */
   metrics?: Registry;
   /** What the REST API needs besides the database (clock, logger, worker wake-up). */
-  api?: Omit<ApiDeps, 'db'>;
+  api?: Omit<ApiDeps, 'db' | 'enforcement'>;
 }
 
 /** The HTTP side of `serve`. This issue: GET /healthz; the API and UI mount here later. */
@@ -39,8 +40,9 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     return { status: ok ? 'ok' : 'degraded', database, queue, ...(options.health?.() ?? {}) };
   });
-  registerApi(app, { ...options.api, db: options.db });
-  void app.register(uiPlugin, { db: options.db, now: options.api?.now, onRequeue: options.api?.onRequeue });
+  const enforcement = enforcementSettings(options.config);
+  registerApi(app, { ...options.api, db: options.db, enforcement });
+  void app.register(uiPlugin, { db: options.db, now: options.api?.now, onRequeue: options.api?.onRequeue, enforcement });
   void app.register(unsubscribePlugin, { db: options.db, config: options.config, now: options.api?.now });
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   return app;

@@ -118,14 +118,53 @@ export type WebhookDelivery = {
   createdAt: string;
   sentAt: string | null;
   nextAttemptAt: string;
+  /** The ticket the event is about, when known. */
+  ticketId: string | null;
+  /** The report the event is about, when known. */
+  reportId: number | null;
+  /** The ticket that report belongs to, when it has one. */
+  reportTicketId: string | null;
+  /** The body as delivered (`type`, `timestamp`, `data`; never the signing secret). */
+  body: { type: string; timestamp: string; data: Record<string, unknown> };
 };
 
-/** The delivery log: webhook rows of the outbox, newest first. */
-export function listWebhookDeliveries(db: Database, limit = 50): WebhookDelivery[] {
-  const rows = prepared(db, `SELECT id, payload, state, attempts, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt, next_attempt_at AS nextAttemptAt
-    FROM outbox WHERE kind = 'webhook' ORDER BY id DESC LIMIT ?`).all(limit) as Array<Omit<WebhookDelivery, 'type' | 'url' | 'webhookId'> & { payload: string }>;
+export interface WebhookDeliveryFilter {
+  /** pending, sent or failed. */
+  state?: string | undefined;
+  /** The event type (report.received, ticket.created…). */
+  type?: string | undefined;
+  /** How many, newest first (default 50). */
+  limit?: number | undefined;
+}
+
+/** The delivery log: webhook rows of the outbox, newest first; a number is the limit (as the CLI passes it). */
+export function listWebhookDeliveries(db: Database, filter: number | WebhookDeliveryFilter = 50): WebhookDelivery[] {
+  const f = typeof filter === 'number' ? { limit: filter } : filter;
+  const rows = prepared(
+    db,
+    `SELECT o.id, o.payload, o.state, o.attempts, o.last_error AS lastError, o.created_at AS createdAt, o.sent_at AS sentAt, o.next_attempt_at AS nextAttemptAt,
+      o.ticket_id AS ticketId, o.report_id AS reportId, r.ticket_id AS reportTicketId
+    FROM outbox o LEFT JOIN reports r ON r.id = o.report_id
+    WHERE o.kind = 'webhook' AND (@state IS NULL OR o.state = @state) AND (@type IS NULL OR json_extract(o.payload, '$.type') = @type)
+    ORDER BY o.id DESC LIMIT @limit`,
+  ).all({ state: f.state ?? null, type: f.type ?? null, limit: f.limit ?? 50 }) as Array<Omit<WebhookDelivery, 'type' | 'url' | 'webhookId' | 'body'> & { payload: string }>;
   return rows.map(({ payload, ...r }) => {
     const p = JSON.parse(payload) as WebhookPayload;
-    return { id: r.id, type: p.type, url: p.url, webhookId: p.webhookId, state: r.state, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt, sentAt: r.sentAt, nextAttemptAt: r.nextAttemptAt };
+    return {
+      id: r.id,
+      type: p.type,
+      url: p.url,
+      webhookId: p.webhookId,
+      state: r.state,
+      attempts: r.attempts,
+      lastError: r.lastError,
+      createdAt: r.createdAt,
+      sentAt: r.sentAt,
+      nextAttemptAt: r.nextAttemptAt,
+      ticketId: r.ticketId,
+      reportId: r.reportId,
+      reportTicketId: r.reportTicketId,
+      body: { type: p.type, timestamp: p.timestamp, data: p.data },
+    };
   });
 }

@@ -5,17 +5,24 @@ import { tokenOpener } from '../attribute/token-opener.ts';
 import { headersStage } from '../headers/headers-stage.ts';
 import { parseStage } from '../parse/parse-stage.ts';
 import type { Stage } from './stage.ts';
+import { enforcementPolicy } from '../enforcement/enforcement-policy.ts';
+import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
+import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 
 /**
  * The pipeline, in order. Each stage's name is used in the database, logs and UI:
  * headers → parse (authenticate, classify, extract) → actions (attribute, actions).
  */
-export function pipelineStages(config: Config, acknowledge?: Acknowledger): Stage[] {
+export function pipelineStages(config: Config, acknowledge?: Acknowledger, io: { resolver?: DnsResolver | undefined } = {}): Stage[] {
   return [
     headersStage,
-    parseStage(config),
+    parseStage(config, io.resolver),
     actionsStage({
       policy: { globalReasons: config.actions.globalSuppressionReasons, untrustedMaxSuppressions: config.actions.untrustedMaxSuppressions },
+      enforcement: {
+        ctx: { policy: enforcementPolicy(config), providers: loadMailboxProviders() },
+        signals: { countTokenProven: config.enforcement.countTokenProvenSignals, blocklistPatterns: config.enforcement.blocklistPatterns.map((p) => new RegExp(p, 'i')) },
+      },
       ticketIdPattern: new RegExp(config.parse.ticketIdPattern),
       openToken: tokenOpener(config),
       acknowledge,

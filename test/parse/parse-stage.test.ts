@@ -23,7 +23,7 @@ describe('parse stage in the worker', () => {
         const m = getMessage(svc.db, queueId);
         return m?.state === 'done' ? m : null;
       }, 10_000, 'processing');
-      expect(message.stages.map((s) => s.stage)).toEqual(['headers', 'authenticate', 'classify', 'extract', 'attribute', 'actions']);
+      expect(message.stages.map((s) => s.stage)).toEqual(['headers', 'authenticate', 'classify', 'extract', 'attribute', 'actions', 'enforcement']);
       expect(message.stages.find((s) => s.stage === 'classify')).toMatchObject({ outcome: 'fbl', reason: expect.stringMatching(/feedback-report/) });
       expect(message.stages.find((s) => s.stage === 'authenticate')).toMatchObject({ outcome: 'untrusted' });
       const report = reportForMessage(svc.db, message.id)!;

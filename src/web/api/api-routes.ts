@@ -8,6 +8,7 @@ import { quarantineRoutes } from './routes/quarantine-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { sendRoutes } from './routes/send-routes.ts';
 import { suppressionRoutes } from './routes/suppression-routes.ts';
+import { trapRoutes } from './routes/trap-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 
@@ -15,7 +16,7 @@ const version = (JSON.parse(readFileSync(new URL('../../../package.json', import
 
 /** Every route of /api/v1 with the role it needs: the one list the server and the OpenAPI document are built from. */
 export function apiRoutes(): ApiRoute[] {
-  const routes = [...ticketRoutes, ...reportRoutes, ...messageRoutes, ...quarantineRoutes, ...clientRoutes, ...campaignRoutes, ...sendRoutes, ...suppressionRoutes, ...tokenRoutes];
+  const routes = [...ticketRoutes, ...reportRoutes, ...messageRoutes, ...quarantineRoutes, ...clientRoutes, ...campaignRoutes, ...sendRoutes, ...suppressionRoutes, ...trapRoutes, ...tokenRoutes];
   let document: Record<string, unknown> | null = null;
   const openapi: ApiRoute = defineRoute({
     method: 'GET',

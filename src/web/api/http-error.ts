@@ -5,6 +5,7 @@ export type HttpErrorCode =
   | 'not_found'
   | 'invalid_input'
   | 'conflict'
+  | 'refused'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'internal';

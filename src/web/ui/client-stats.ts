@@ -1,32 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../../db/prepared.ts';
 
-export interface ClientStats {
-  slug: string;
-  name: string;
-  status: string;
-  delivered: number;
-  complaints: number;
-  bounces: number;
-  complaintRate: number | null;
-  bounceRate: number | null;
-}
-
 /** Complaints count FBL (not `not-spam`) and human complaints; bounces count every bounce report. */
 const COMPLAINT = `r.kind IN ('fbl', 'complaint') AND coalesce(r.feedback_type, '') <> 'not-spam'`;
-
-/** Every client with complaint and bounce counts from reports, against delivered mail from its campaigns. */
-export function clientStats(db: Database, slug?: string): ClientStats[] {
-  const rows = prepared(
-    db,
-    `SELECT c.slug, c.name, c.status,
-       (SELECT coalesce(sum(delivered), 0) FROM campaigns k WHERE k.client_id = c.id) AS delivered,
-       (SELECT count(*) FROM reports r WHERE r.client_id = c.id AND ${COMPLAINT}) AS complaints,
-       (SELECT count(*) FROM reports r WHERE r.client_id = c.id AND r.kind = 'bounce') AS bounces
-     FROM clients c WHERE (@slug IS NULL OR c.slug = @slug) ORDER BY c.slug`,
-  ).all({ slug: slug ?? null }) as Array<Omit<ClientStats, 'complaintRate' | 'bounceRate'>>;
-  return rows.map((r) => ({ ...r, complaintRate: r.delivered ? r.complaints / r.delivered : null, bounceRate: r.delivered ? r.bounces / r.delivered : null }));
-}
 
 export interface CampaignStats {
   slug: string;

@@ -6,6 +6,7 @@ const NAV: Array<[string, string]> = [
   ['/ui/clients', 'Clients'],
   ['/ui/suppressions', 'Suppressions'],
   ['/ui/quarantine', 'Quarantine'],
+  ['/ui/webhooks', 'Webhooks'],
 ];
 
 /** The page shell: skip link, navigation (current page marked), the user and a logout form. */

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { StaffSession } from '../../auth/staff-sessions.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import type { EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
 
 /** What every UI route needs: the database, a clock and the login limiter (no globals). */
 export interface UiContext {
@@ -8,6 +9,7 @@ export interface UiContext {
   now: () => Date;
   limiter: LoginLimiter;
   onRequeue: () => void;
+  enforcement: EnforcementSettings;
 }
 
 declare module 'fastify' {

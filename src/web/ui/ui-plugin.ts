@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from 'better-sqlite3';
 import { findStaffSession } from '../../auth/staff-sessions.ts';
 import { checkCsrf } from './check-csrf.ts';
+import { enforcementSettings, type EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
+import { loadConfig } from '../../config/load-config.ts';
 import { clientRoutes } from './client-routes.ts';
 import { html } from './html.ts';
 import { inboxRoutes } from './inbox-routes.ts';
@@ -18,9 +20,12 @@ import { suppressionRoutes } from './suppression-routes.ts';
 import { ticketRoutes } from './ticket-routes.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
+import { webhookRoutes } from './webhook-routes.ts';
 
 export interface UiPluginOptions {
   db: Database;
+  /** Client status actions and re-assessment (default: the default config's policy). */
+  enforcement?: EnforcementSettings | undefined;
   now?: (() => Date) | undefined;
   limiter?: LoginLimiter;
   /** Wakes the processing worker after a quarantined message is queued again. */
@@ -35,7 +40,7 @@ const PUBLIC = new Set(['/ui/login', '/ui/app.css']);
  * its form parser, auth hook and headers apply to UI routes only, never to the API.
  */
 export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (err?: Error) => void): void {
-  const ctx: UiContext = { db: options.db, now: options.now ?? (() => new Date()), limiter: options.limiter ?? new LoginLimiter(), onRequeue: options.onRequeue ?? (() => undefined) };
+  const ctx: UiContext = { db: options.db, now: options.now ?? (() => new Date()), limiter: options.limiter ?? new LoginLimiter(), onRequeue: options.onRequeue ?? (() => undefined), enforcement: options.enforcement ?? enforcementSettings(loadConfig({ env: {} }).config) };
 
   app.decorateRequest('staff', null);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, next) => next(null, parseForm(body as string)));
@@ -86,6 +91,7 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
   clientRoutes(app, ctx);
   suppressionRoutes(app, ctx);
   quarantineRoutes(app, ctx);
+  webhookRoutes(app, ctx);
   done();
 }
 

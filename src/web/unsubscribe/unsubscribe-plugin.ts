@@ -9,11 +9,15 @@ import { suppress } from '../../suppressions/suppression-store.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { parseForm } from '../ui/parse-form.ts';
 import { securityHeaders } from '../ui/security-headers.ts';
+import { enforceClient } from '../../enforcement/enforce-client.ts';
+import { enforcementPolicy } from '../../enforcement/enforcement-policy.ts';
+import { loadMailboxProviders } from '../../enforcement/mailbox-providers.ts';
+import { recordSignals } from '../../enforcement/record-signals.ts';
 import { unsubscribeTarget, type UnsubscribeTarget } from './unsubscribe-target.ts';
 
 export interface UnsubscribeOptions {
   db: Database;
-  config: Pick<Config, 'tokens'>;
+  config: Pick<Config, 'tokens' | 'enforcement'>;
   now?: () => Date;
 }
 
@@ -43,6 +47,7 @@ export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOpti
   const now = options.now ?? (() => new Date());
   // A wildcard, not `/u/:token`: full tokens (~110 characters) exceed fastify's 100-character parameter limit.
   const lookups = databaseLookups(db, tokenOpener(options.config));
+  const enforcement = { policy: enforcementPolicy(options.config), providers: loadMailboxProviders() };
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, next) => next(null, parseForm(body as string)));
   // Some senders post one-click requests as multipart/form-data or text/plain; the body carries nothing we need.
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, next) => next(null, null));
@@ -59,6 +64,10 @@ export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOpti
       const ms = reply.elapsedTime;
       prepared(db, `INSERT INTO unsubscribe_requests (suppression_id, address, client_id, token_form, token, received_at, committed_at, time_to_suppression_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(s.id, target.address, target.clientId, target.tokenForm, token, receivedAt.toISOString(), new Date(receivedAt.getTime() + ms).toISOString(), ms);
+      // The token proves the recipient got this client's mail: the unsubscribe counts toward its rates and score.
+      recordSignals(db, [{ signal: 'unsubscribe', recipient: target.address, mailboxProvider: enforcement.providers.of(target.address), counts: true, reason: `one-click unsubscribe proven by a ${target.tokenForm} trace token` }],
+        { clientId: target.clientId, campaignId: target.campaignId, reportId: null, now: receivedAt });
+      enforceClient(db, target.clientId, enforcement, receivedAt);
       return { created: true, ms };
     })();
 

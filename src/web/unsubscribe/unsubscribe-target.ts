@@ -5,6 +5,8 @@ export interface UnsubscribeTarget {
   address: string;
   clientId: number;
   client: string;
+  /** The campaign the token names, when known to us (the unsubscribe counts against it). */
+  campaignId: number | null;
   tokenForm: 'full' | 'compact';
 }
 
@@ -19,11 +21,12 @@ export function unsubscribeTarget(lookups: AttributionLookups, token: string): U
   if (opened.client !== undefined) {
     const client = lookups.clientBySlug(opened.client);
     if (!client || !opened.recipient) return null;
-    return { address: opened.recipient.trim().toLowerCase(), clientId: client.id, client: client.slug, tokenForm: 'full' };
+    const campaign = opened.campaign ? lookups.campaignBySlug(opened.campaign) : null;
+    return { address: opened.recipient.trim().toLowerCase(), clientId: client.id, client: client.slug, campaignId: campaign?.clientId === client.id ? campaign.id : null, tokenForm: 'full' };
   }
   if (opened.clientId === undefined || opened.sendId === undefined) return null;
   const client = lookups.clientById(opened.clientId);
   const send = lookups.sendById(opened.sendId);
   if (!client || !send || send.clientId !== client.id || !send.recipient) return null;
-  return { address: send.recipient.trim().toLowerCase(), clientId: client.id, client: client.slug, tokenForm: 'compact' };
+  return { address: send.recipient.trim().toLowerCase(), clientId: client.id, client: client.slug, campaignId: send.campaignId ?? null, tokenForm: 'compact' };
 }

@@ -55,7 +55,7 @@ describe('API authentication, roles and errors', () => {
     expect(patch.json()).toEqual({ error: { code: 'forbidden', message: expect.stringContaining('agent') } });
     expect((await h.call('GET', '/api/v1/tokens', 'agent')).statusCode).toBe(403);
     expect((await h.call('POST', '/api/v1/tokens', 'agent', { name: 'x', role: 'admin' })).statusCode).toBe(403);
-    expect((await h.call('POST', '/api/v1/clients/acme/suspend', 'agent', { reason: 'x' })).statusCode).toBe(403);
+    expect((await h.call('POST', '/api/v1/clients/acme/suspend', 'agent', { note: 'x' })).statusCode).toBe(403);
     expect((await h.call('POST', '/api/v1/suppressions', 'viewer', { address: 'a@example.net' })).statusCode).toBe(403);
     expect((await h.call('GET', '/api/v1/messages/Q1/raw', 'viewer')).statusCode).toBe(403);
   });

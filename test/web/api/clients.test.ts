@@ -23,17 +23,53 @@ describe('clients, campaigns and sends API', () => {
     expect((await h.call('GET', '/api/v1/clients/nobody', 'viewer')).statusCode).toBe(404);
   });
 
-  it('suspends and reinstates a client (admin), with the reason in the audit log', async () => {
-    const s = await h.call('POST', '/api/v1/clients/globex/suspend', 'admin', { reason: 'complaint rate 1.2 %' });
+  it('suspends and reinstates a client (admin) with a note and consent answers, kept in its history and the audit log', async () => {
+    const s = await h.call('POST', '/api/v1/clients/globex/suspend', 'admin', { note: 'complaint rate 1.2 %' });
     expect(s.statusCode).toBe(200);
     expect(s.json().status).toBe('suspended');
     expect((await h.call('GET', '/api/v1/clients?status=suspended', 'viewer')).json().items.map((c: { slug: string }) => c.slug)).toEqual(['globex']);
-    expect((await h.call('POST', '/api/v1/clients/globex/suspend', 'admin', { reason: 'again' })).statusCode).toBe(409);
-    expect((await h.call('POST', '/api/v1/clients/globex/reinstate', 'admin', {})).statusCode).toBe(400);
-    expect((await h.call('POST', '/api/v1/clients/globex/reinstate', 'admin', { reason: 'list cleaned' })).json().status).toBe('active');
+    expect((await h.call('POST', '/api/v1/clients/globex/suspend', 'admin', { note: 'again' })).statusCode).toBe(409);
+    expect((await h.call('POST', '/api/v1/clients/globex/suspend', 'admin', {})).statusCode).toBe(400);
+    // A suspended client comes back only through reinstatement, which needs the consent answers.
+    expect((await h.call('POST', '/api/v1/clients/globex/status', 'admin', { status: 'active', note: 'oops' })).statusCode).toBe(422);
+    const noConsent = await h.call('POST', '/api/v1/clients/globex/reinstate', 'admin', { note: 'list cleaned' });
+    expect(noConsent.statusCode).toBe(400);
+    expect(noConsent.json().error.details.map((d: { path: string }) => d.path)).toContain('consent');
+    const consent = { listAgeMonths: 6, signupUrl: 'https://globex.example/newsletter', method: 'single-opt-in', proof: { at: '2026-05-01T10:00:00Z', ip: '203.0.113.9', source: 'website form' } };
+    const badIp = await h.call('POST', '/api/v1/clients/globex/reinstate', 'admin', { note: 'x', consent: { ...consent, proof: { ...consent.proof, ip: 'not-an-ip' } } });
+    expect(badIp.statusCode).toBe(400);
+    expect(badIp.json().error.message).toMatch(/consent\.proof\.ip/);
+    const harvested = await h.call('POST', '/api/v1/clients/globex/reinstate', 'admin', { note: 'x', consent: { ...consent, method: 'harvested' } });
+    expect(harvested.statusCode).toBe(422);
+    expect(harvested.json().error).toMatchObject({ code: 'refused' });
+    expect((await h.call('POST', '/api/v1/clients/globex/reinstate', 'agent', { note: 'x', consent })).statusCode).toBe(403);
+    const ok = await h.call('POST', '/api/v1/clients/globex/reinstate', 'admin', { note: 'list cleaned', consent });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().status).toBe('active');
     const audit = h.db.prepare("SELECT action, detail FROM audit_log WHERE target = 'globex' ORDER BY id").all() as Array<{ action: string; detail: string }>;
     expect(audit.map((a) => a.action)).toEqual(['client.suspend', 'client.reinstate']);
-    expect(JSON.parse(audit[0]!.detail)).toEqual({ from: 'active', to: 'suspended', reason: 'complaint rate 1.2 %' });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ from: 'active', to: 'suspended', note: 'complaint rate 1.2 %' });
+    expect(JSON.parse(audit[1]!.detail)).toMatchObject({ from: 'suspended', to: 'active', note: 'list cleaned', consent });
+    const history = (await h.call('GET', '/api/v1/clients/globex/history', 'viewer')).json().items;
+    expect(history.map((x: { from: string; to: string; actor: string }) => `${x.from}→${x.to} by ${x.actor}`)).toEqual(['suspended→active by token:test-admin', 'active→suspended by token:test-admin']);
+    expect(history[0]).toMatchObject({ mode: 'applied', note: 'list cleaned', consent });
+    const detail = (await h.call('GET', '/api/v1/clients/globex', 'viewer')).json();
+    expect(detail.history).toHaveLength(2);
+    expect(typeof detail.score).toBe('number');
+    expect(detail.enforcement.score.factors.length).toBe(6);
+  });
+
+  it('keeps a managed spam-trap list (agents read, admins change; config entries are protected)', async () => {
+    expect((await h.call('POST', '/api/v1/traps', 'admin', { address: 'not a trap' })).statusCode).toBe(400);
+    expect((await h.call('POST', '/api/v1/traps', 'agent', { address: 'trap@x.example' })).statusCode).toBe(403);
+    expect((await h.call('POST', '/api/v1/traps', 'admin', { address: 'Trap@X.example', note: 'seeded' })).statusCode).toBe(201);
+    expect((await h.call('POST', '/api/v1/traps', 'admin', { address: '@traps.example' })).statusCode).toBe(201);
+    expect((await h.call('POST', '/api/v1/traps', 'admin', { address: 'trap@x.example' })).statusCode).toBe(200);
+    expect((await h.call('GET', '/api/v1/traps', 'viewer')).statusCode).toBe(403);
+    const list = (await h.call('GET', '/api/v1/traps', 'agent')).json().items;
+    expect(list.map((t: { address: string; source: string }) => `${t.address}:${t.source}`)).toEqual(['@traps.example:staff', 'trap@x.example:staff']);
+    expect((await h.call('DELETE', '/api/v1/traps/trap@x.example', 'admin')).statusCode).toBe(200);
+    expect((await h.call('DELETE', '/api/v1/traps/trap@x.example', 'admin')).statusCode).toBe(404);
   });
 
   it('upserts clients and campaigns with sent/delivered counts', async () => {

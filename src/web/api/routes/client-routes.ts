@@ -1,97 +1,74 @@
-import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { writeAudit } from '../../../audit/write-audit.ts';
 import { clientInputSchema } from '../../../clients/client-records.ts';
 import { upsertClient } from '../../../clients/client-store.ts';
 import { prepared } from '../../../db/prepared.ts';
+import { clientStatusHistory } from '../../../enforcement/change-client-status.ts';
+import { clientDetail, clientSummaries, type ClientSummary } from '../../../enforcement/client-view.ts';
+import { consentAnswersSchema } from '../../../enforcement/consent-answers.ts';
+import { enforceClient } from '../../../enforcement/enforce-client.ts';
+import { clientStatuses } from '../../../enforcement/enforcement-types.ts';
+import { reinstateClient, setClientStatus, StatusActionError } from '../../../enforcement/staff-status-actions.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { slugField } from '../query-fields.ts';
 
-const clientStatuses = ['active', 'watch', 'warned', 'suspended'] as const;
-
-// Complaints are fbl and complaint reports charged to the client; rates are per delivered (complaints) and
-// per sent (bounces) message, as the campaigns' counts say (null until the ESP has sent counts).
-const statsSql = `SELECT c.id, c.slug, c.name, c.status, c.language, c.contact_email AS contactEmail, c.webhook_url AS webhookUrl,
-    c.created_at AS createdAt, c.updated_at AS updatedAt,
-    (SELECT count(*) FROM reports r WHERE r.client_id = c.id AND r.kind IN ('fbl', 'complaint')) AS complaints,
-    (SELECT count(*) FROM reports r WHERE r.client_id = c.id AND r.kind = 'bounce') AS bounces,
-    (SELECT count(*) FROM suppressions s WHERE s.client_id = c.id) AS suppressions,
-    (SELECT count(*) FROM tickets t WHERE t.client_id = c.id AND t.status <> 'resolved') AS openTickets,
-    (SELECT coalesce(sum(sent), 0) FROM campaigns k WHERE k.client_id = c.id) AS sent,
-    (SELECT coalesce(sum(delivered), 0) FROM campaigns k WHERE k.client_id = c.id) AS delivered
-  FROM clients c WHERE (@status IS NULL OR c.status = @status) AND (@slug IS NULL OR c.slug = @slug) ORDER BY c.slug`;
-
-interface ClientStats {
-  id: number;
-  slug: string;
-  status: string;
-  complaints: number;
-  bounces: number;
-  sent: number;
-  delivered: number;
-  [k: string]: unknown;
-}
-
-const withRates = ({ id: _id, ...c }: ClientStats) => ({
-  ...c,
-  complaintRate: c.delivered > 0 ? c.complaints / c.delivered : null,
-  bounceRate: c.sent > 0 ? c.bounces / c.sent : null,
-});
-
-function clientStats(db: Database, o: { status?: string | undefined; slug?: string | undefined }): ClientStats[] {
-  return prepared(db, statsSql).all({ status: o.status ?? null, slug: o.slug ?? null }) as ClientStats[];
-}
-
 const slugParams = z.object({ slug: slugField });
+const note = z.string().trim().min(1, 'a note is required: say why').max(2000);
 
-/** suspend / reinstate: the status and an audit entry; enforcement (issue 6) reads the status. */
-const statusChange = (action: 'suspend' | 'reinstate', to: 'suspended' | 'active'): ApiRoute =>
-  defineRoute({
-    method: 'POST',
-    path: `/clients/:slug/${action}`,
-    role: 'admin',
-    summary: action === 'suspend' ? 'Suspend a client (status suspended), with the reason' : 'Reinstate a client (status active), with the reason',
-    params: slugParams,
-    body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
-    handle: ({ params, body, deps, actor, now }) => {
-      deps.db.transaction(() => {
-        const c = prepared(deps.db, 'SELECT id, status FROM clients WHERE slug = ?').get(params.slug) as { id: number; status: string } | undefined;
-        if (!c) throw notFound(`client "${params.slug}"`);
-        if (c.status === to) throw new HttpError(409, 'conflict', `client "${params.slug}" is already ${to}`);
-        prepared(deps.db, 'UPDATE clients SET status = ?, updated_at = ? WHERE id = ?').run(to, now.toISOString(), c.id);
-        writeAudit(deps.db, { actor, action: `client.${action}`, target: params.slug, detail: { from: c.status, to, reason: body.reason }, now });
-      })();
-      return withRates(clientStats(deps.db, { slug: params.slug })[0]!);
-    },
-  });
+const publicSummary = ({ id: _id, ...c }: ClientSummary) => c;
+
+function summaryOf(db: Parameters<typeof clientSummaries>[0], slug: string) {
+  const c = clientSummaries(db, { slug })[0];
+  if (!c) throw notFound(`client "${slug}"`);
+  return publicSummary(c);
+}
+
+/** Staff status errors as HTTP: unknown client 404, no-op 409, refused by policy 422. */
+function asHttp<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof StatusActionError)) throw e;
+    if (e.code === 'not-found') throw new HttpError(404, 'not_found', e.message);
+    if (e.code === 'conflict') throw new HttpError(409, 'conflict', e.message);
+    throw new HttpError(422, 'refused', e.message);
+  }
+}
 
 export const clientRoutes: ApiRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/clients',
     role: 'viewer',
-    summary: 'Clients with status, complaint/bounce/suppression counts and rates',
+    summary: 'Clients with status, reputation score, lifetime counts and rates, and the enforcement window\'s rates',
     query: z.object({ status: z.enum(clientStatuses).optional() }),
-    handle: ({ query, deps }) => ({ items: clientStats(deps.db, query).map(withRates) }),
+    handle: ({ query, deps }) => ({ items: clientSummaries(deps.db, query).map(publicSummary) }),
   }),
   defineRoute({
     method: 'GET',
     path: '/clients/:slug',
     role: 'viewer',
-    summary: 'One client: counts and rates, sending domains, campaigns with their complaint counts',
+    summary: 'One client: domains, campaigns, the enforcement assessment (signals, rates with Wilson bounds, providers, reasons), the score with its explanation, and the status history',
     params: slugParams,
     handle: ({ params, deps }) => {
-      const c = clientStats(deps.db, { slug: params.slug })[0];
+      const c = clientDetail(deps.db, params.slug);
       if (!c) throw notFound(`client "${params.slug}"`);
-      const domains = (prepared(deps.db, 'SELECT domain FROM client_domains WHERE client_id = ? ORDER BY domain').all(c.id) as Array<{ domain: string }>).map((d) => d.domain);
-      const campaigns = prepared(
-        deps.db,
-        `SELECT k.slug, k.name, k.sent, k.delivered, k.started_at AS startedAt,
-           (SELECT count(*) FROM reports r WHERE r.campaign_id = k.id AND r.kind IN ('fbl', 'complaint')) AS complaints
-         FROM campaigns k WHERE k.client_id = ? ORDER BY k.started_at DESC, k.slug`,
-      ).all(c.id);
-      return { ...withRates(c), domains, campaigns };
+      const { id: _id, ...rest } = c;
+      return rest;
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/clients/:slug/history',
+    role: 'viewer',
+    summary: 'The client\'s status history, newest first: automatic changes with evidence, dry-run and proposed changes, staff actions with notes and consent answers',
+    params: slugParams,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+    handle: ({ params, query, deps }) => {
+      const c = prepared(deps.db, 'SELECT id FROM clients WHERE slug = ?').get(params.slug) as { id: number } | undefined;
+      if (!c) throw notFound(`client "${params.slug}"`);
+      return { items: clientStatusHistory(deps.db, c.id, query.limit) };
     },
   }),
   defineRoute({
@@ -106,9 +83,56 @@ export const clientRoutes: ApiRoute[] = [
         upsertClient(deps.db, { ...body, slug: params.slug }, now);
         writeAudit(deps.db, { actor, action: 'client.upsert', target: params.slug, detail: { name: body.name, domains: body.domains }, now });
       })();
-      return withRates(clientStats(deps.db, { slug: params.slug })[0]!);
+      return summaryOf(deps.db, params.slug);
     },
   }),
-  statusChange('suspend', 'suspended'),
-  statusChange('reinstate', 'active'),
+  defineRoute({
+    method: 'POST',
+    path: '/clients/:slug/suspend',
+    role: 'admin',
+    summary: 'Suspend a client, with a required note (history, audit entry, enforcement ticket, client.status_changed webhook)',
+    params: slugParams,
+    body: z.strictObject({ note }),
+    handle: ({ params, body, deps, actor, now }) => {
+      asHttp(() => setClientStatus(deps.db, { slug: params.slug, to: 'suspended', actor, note: body.note, now }, deps.enforcement));
+      return summaryOf(deps.db, params.slug);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/clients/:slug/status',
+    role: 'admin',
+    summary: 'Set a client to watch, warned or suspended (or back to active unless suspended), with a required note',
+    params: slugParams,
+    body: z.strictObject({ status: z.enum(clientStatuses), note }),
+    handle: ({ params, body, deps, actor, now }) => {
+      asHttp(() => setClientStatus(deps.db, { slug: params.slug, to: body.status, actor, note: body.note, now }, deps.enforcement));
+      return summaryOf(deps.db, params.slug);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/clients/:slug/reinstate',
+    role: 'admin',
+    summary: 'Reinstate a client (status active) with a required note and the client\'s consent answers (list age, signup URL, consent method, proof); 422 for a consent method policy refuses',
+    params: slugParams,
+    body: z.strictObject({ note, consent: consentAnswersSchema }),
+    handle: ({ params, body, deps, actor, now }) => {
+      asHttp(() => reinstateClient(deps.db, { slug: params.slug, actor, note: body.note, consent: body.consent, refusedMethods: deps.enforcement.refusedConsentMethods, now }, deps.enforcement));
+      return summaryOf(deps.db, params.slug);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/clients/:slug/assess',
+    role: 'agent',
+    summary: 'Re-assess a client now (rates, status change per policy, score) and return the assessment',
+    params: slugParams,
+    handle: ({ params, deps, now }) => {
+      const c = prepared(deps.db, 'SELECT id FROM clients WHERE slug = ?').get(params.slug) as { id: number } | undefined;
+      if (!c) throw notFound(`client "${params.slug}"`);
+      const outcome = deps.db.transaction(() => enforceClient(deps.db, c.id, deps.enforcement, now))();
+      return outcome;
+    },
+  }),
 ];

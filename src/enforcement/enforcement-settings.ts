@@ -1,0 +1,13 @@
+import type { Config } from '../config/config-schema.ts';
+import type { EnforcementContext } from './enforce-client.ts';
+import { enforcementPolicy } from './enforcement-policy.ts';
+import { loadMailboxProviders } from './mailbox-providers.ts';
+
+/** What staff actions on client status need from config: the policy, the mailbox providers, the refused consent methods. */
+export interface EnforcementSettings extends EnforcementContext {
+  refusedConsentMethods: readonly string[];
+}
+
+export function enforcementSettings(config: Pick<Config, 'enforcement'>): EnforcementSettings {
+  return { policy: enforcementPolicy(config), providers: loadMailboxProviders(), refusedConsentMethods: config.enforcement.refusedConsentMethods };
+}

@@ -1,0 +1,82 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Database } from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStaffUser } from '../../../src/auth/staff-users.ts';
+import { loadDemoIfEmpty } from '../../../src/clients/load-demo.ts';
+import { upsertCampaign } from '../../../src/clients/client-store.ts';
+import { openDatabase } from '../../../src/db/open-database.ts';
+import { enforceAllClients } from '../../../src/enforcement/enforce-client.ts';
+import { enforcementSettings } from '../../../src/enforcement/enforcement-settings.ts';
+import { recordSignals } from '../../../src/enforcement/record-signals.ts';
+import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
+import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
+import { csrfOf, loginInject } from './ui-session.ts';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+describe('client page: enforcement, score explanation, history and status actions (fastify inject)', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  let db: Database;
+  let app: FastifyInstance;
+  beforeEach(async () => {
+    tmp = tempDataDir();
+    const config = testConfig(tmp.dir);
+    db = openDatabase(config);
+    loadDemoIfEmpty(db, NOW);
+    createStaffUser(db, { email: 'admin@esp.example', role: 'admin', password: 'admin password 1', now: NOW });
+    createStaffUser(db, { email: 'viewer@esp.example', role: 'viewer', password: 'viewer password 1', now: NOW });
+    // globex: one campaign of 2,000 with 12 counted complaints — above every complaint threshold.
+    const campaignId = upsertCampaign(db, { slug: 'globex-promo', client: 'globex', sent: 2000, delivered: 2000, startedAt: '2026-11-21T08:00:00Z' }, NOW);
+    const clientId = (db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number }).id;
+    recordSignals(db, Array.from({ length: 12 }, (_, i) => ({ signal: 'complaint' as const, recipient: `p${i}@yahoo.com`, mailboxProvider: 'yahoo', counts: true, reason: 'DKIM-verified yahoo feedback-loop report' })), { clientId, campaignId, reportId: null, now: NOW });
+    const settings = enforcementSettings(config);
+    enforceAllClients(db, settings, NOW);
+    app = Fastify();
+    await app.register(uiPlugin, { db, now: () => NOW, enforcement: settings });
+    await app.ready();
+  });
+  afterEach(async () => {
+    await app.close();
+    db.close();
+    tmp.cleanup();
+  });
+
+  it('shows status, score with what pulled it down, signal gauges against thresholds, and the automatic change with its evidence', async () => {
+    const { cookie } = await loginInject(app, 'viewer@esp.example', 'viewer password 1');
+    const list = await app.inject({ method: 'GET', url: '/ui/clients', headers: { cookie } });
+    expect(list.body).toMatch(/<td class="status-suspended">suspended<\/td>/);
+    const page = await app.inject({ method: 'GET', url: '/ui/clients/globex', headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Reputation score: what pulled it down');
+    expect(page.body).toMatch(/<th scope="row">complaints<\/th><td class="num">−[1-9]/);
+    expect(page.body).toMatch(/<svg class="gauge"[^>]*><title>campaign globex-promo: complaint rate/);
+    expect(page.body).toMatch(/active<\/span> → <span class="status-suspended">suspended/);
+    expect(page.body).toContain('system:enforcement');
+    expect(page.body).toContain('<summary>Evidence</summary>');
+    // Viewers see no status forms.
+    expect(page.body).not.toContain('action="/ui/clients/globex/reinstate"');
+    const refused = await app.inject({ method: 'POST', url: '/ui/clients/globex/status', headers: { cookie, ...FORM }, payload: new URLSearchParams({ _csrf: csrfOf(page.body), status: 'watch', note: 'x' }).toString() });
+    expect(refused.statusCode).toBe(403);
+  });
+
+  it('reinstates from the form with the consent answers (refusing a bought list), and the history shows them', async () => {
+    const s = await loginInject(app, 'admin@esp.example', 'admin password 1');
+    const page = await app.inject({ method: 'GET', url: '/ui/clients/globex', headers: { cookie: s.cookie } });
+    expect(page.body).toContain('action="/ui/clients/globex/reinstate"');
+    const post = (fields: Record<string, string>) =>
+      app.inject({ method: 'POST', url: '/ui/clients/globex/reinstate', headers: { cookie: s.cookie, ...FORM }, payload: new URLSearchParams({ _csrf: csrfOf(page.body), ...fields }).toString() });
+    const answers = { listAgeMonths: '12', signupUrl: 'https://globex.example/inscription', method: 'confirmed-opt-in', proofAt: '2026-03-02T09:15', proofIp: '192.0.2.44', proofSource: 'double opt-in log', note: 'purged non-openers' };
+    const bought = await post({ ...answers, method: 'bought' });
+    expect(bought.statusCode).toBe(422);
+    expect(bought.body).toMatch(/bought/);
+    expect((await post({ ...answers, listAgeMonths: '' , note: 'x' })).statusCode).toBe(400);
+    const ok = await post(answers);
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toMatch(/^\/ui\/clients\/globex\?done=/);
+    const after = await app.inject({ method: 'GET', url: '/ui/clients/globex', headers: { cookie: s.cookie } });
+    expect(after.body).toMatch(/<dd class="status-active">active/);
+    expect(after.body).toContain('confirmed-opt-in, list 12 month(s) old, signup https://globex.example/inscription, proof at 2026-03-02T09:15:00Z from 192.0.2.44 via double opt-in log');
+    expect(after.body).toContain('purged non-openers');
+  });
+});
