@@ -11,7 +11,8 @@ import { addTicketEvent, createTicket, getTicket, recordReportOnTicket, setTicke
 import type { Stage, StageContext } from '../worker/stage.ts';
 import { emitWebhook } from '../webhooks/emit-webhook.ts';
 import type { Acknowledger } from './acknowledger.ts';
-import { enforceClient, type EnforcementContext, type EnforcementOutcome } from '../enforcement/enforce-client.ts';
+import { enforceClient, type EnforcementContext } from '../enforcement/enforce-client.ts';
+import { logEvent } from '../log/logger.ts';
 import { planSignals, type PlannedSignal, type SignalOptions } from '../enforcement/plan-signals.ts';
 import { recordSignals } from '../enforcement/record-signals.ts';
 import { trapChecker } from '../enforcement/spam-traps.ts';
@@ -48,10 +49,11 @@ function replyTicketId(raw: Buffer, pattern: RegExp): string | null {
   return null;
 }
 
-/** The trail entry of the enforcement step: the status decision and the score, with the reasons. */
-function enforcementTrail(e: EnforcementOutcome): { stage: string; outcome: string; reason: string } {
-  const outcome = e.change ? `${e.change.mode === 'applied' ? '' : `${e.change.mode} `}${e.change.from}→${e.change.to}` : e.facts.status;
-  return { stage: 'enforcement', outcome, reason: `${e.facts.client}: ${e.assessment.reasons.join('; ')}; score ${e.score.score}/100` };
+/** The trail entry of the enforcement step: the report's signals and whether they count. */
+function enforcementTrail(client: string, signals: PlannedSignal[]): { stage: string; outcome: string; reason: string } {
+  const counted = signals.filter((s) => s.counts).length;
+  const list = signals.map((s) => `${s.signal}${s.recipient ? ` ${s.recipient}` : ''}: ${s.counts ? 'counts' : 'not counted'} (${s.reason})`).join('; ');
+  return { stage: 'enforcement', outcome: counted ? 'counted' : 'recorded', reason: `${list}; ${client} is re-assessed when this batch commits (see the client's history)` };
 }
 
 /** A report already acted on for the same top-level Message-ID (a provider re-sending the same report). */
@@ -70,8 +72,19 @@ function earlierTwin(db: Database, messageId: string | null, selfMessageRow: num
  */
 export function actionsStage(options: ActionsStageOptions): Stage {
   let lookups: ReturnType<typeof databaseLookups> | null = null;
+  // Clients whose signals changed in the current batch.
+  const touched = new Set<number>();
   return {
     name: 'actions',
+    finishBatch({ db, now, logger }) {
+      const ids = [...touched];
+      touched.clear();
+      if (!options.enforcement) return;
+      for (const id of ids) {
+        const e = enforceClient(db, id, options.enforcement.ctx, now);
+        if (e.change) logEvent(logger, 'info', 'enforcement.changed', { client: e.facts.client, from: e.change.from, to: e.change.to, mode: e.change.mode });
+      }
+    },
     commit(ctx: StageContext) {
       const { db } = ctx;
       lookups ??= databaseLookups(db, options.openToken);
@@ -88,7 +101,6 @@ export function actionsStage(options: ActionsStageOptions): Stage {
       const decisions: string[] = [];
       let ticketId: string | null = null;
       let signals: PlannedSignal[] = [];
-      let enforced: EnforcementOutcome | null = null;
 
       // Runs inside the worker's per-message savepoint: all of it or none of it.
       const hook = { clientId: attribution.clientId, now, reportId };
@@ -173,10 +185,8 @@ export function actionsStage(options: ActionsStageOptions): Stage {
           for (const d of decisions.filter((x) => x.startsWith('suppress ') || x.startsWith('not suppressed'))) addTicketEvent(db, ticketId, { type: 'action', text: d, reportId, now });
         }
         for (const sig of signals) decisions.push(`signal ${sig.signal}${sig.recipient ? ` (${sig.recipient})` : ''}: ${sig.counts ? 'counts toward enforcement' : 'recorded'} — ${sig.reason}`);
-        if (options.enforcement && attribution.clientId !== null && signals.length > 0) {
-          enforced = enforceClient(db, attribution.clientId, options.enforcement.ctx, now);
-          if (enforced.change) decisions.push(`enforcement (${enforced.change.mode}): ${attribution.client} ${enforced.change.from} → ${enforced.change.to}`);
-        }
+        // Re-assessed once per batch (finishBatch), not per report: a burst of reports costs one assessment per client.
+        if (attribution.clientId !== null && signals.length > 0) touched.add(attribution.clientId);
         prepared(db, 'UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(JSON.stringify(decisions), ticketId, reportId);
       };
       apply();
@@ -189,7 +199,7 @@ export function actionsStage(options: ActionsStageOptions): Stage {
         trail: [
           { stage: 'attribute', outcome: attribution.method, reason: `${attribution.reason} (confidence ${attribution.confidence})` },
           { stage: 'actions', outcome: twin !== null ? 'duplicate' : plan.suppressions.length ? 'suppressed' : ticketId ? 'ticketed' : 'recorded', reason: decisions.join('; ') || 'nothing to do' },
-          ...(enforced ? [enforcementTrail(enforced)] : []),
+          ...(signals.length ? [enforcementTrail(attribution.client ?? '', signals)] : []),
         ],
       };
     },

@@ -86,10 +86,12 @@ export function clientFacts(db: Database, clientId: number, policy: EnforcementP
     if (providers.sendsFbl(v.provider)) toFbl += v.sends;
   }
 
-  const samples = prepared(
+  // Newest first along the (client_id, at) index, stopping early: DISTINCT over the whole window would sort it all.
+  const recent = prepared(
     db,
-    'SELECT DISTINCT report_id AS id FROM client_signals WHERE client_id = ? AND at >= ? AND counts = 1 AND report_id IS NOT NULL ORDER BY report_id DESC LIMIT 10',
-  ).all(clientId, windowStart) as Array<{ id: number }>;
+    'SELECT report_id AS id FROM client_signals WHERE client_id = ? AND at >= ? AND counts = 1 AND report_id IS NOT NULL ORDER BY at DESC LIMIT 50',
+  ).pluck().all(clientId, windowStart) as number[];
+  const samples = [...new Set(recent)].slice(0, 10).map((id) => ({ id }));
 
   return {
     client: c.slug,

@@ -27,6 +27,7 @@ export const logEvents = {
   'webhook.sent': 'a webhook was delivered: the endpoint answered 2xx (id, type, url, status, attempts)',
   'webhook.retry': 'a webhook delivery failed (non-2xx, timeout, network) and is retried with capped exponential backoff',
   'webhook.failed': 'a webhook was given up on after its last attempt; kept as failed, replayable',
+  'worker.batch_step_failed': 'a stage\'s once-per-batch step (e.g. re-assessing clients) failed and was undone; the messages are unaffected',
   'enforcement.changed': 'a client status changed automatically, or dry-run/proposal recorded what it would be (client, from, to, mode)',
   'enforcement.swept': 'the periodic re-assessment of every client ran (clients, changes)',
   'enforcement.failed': 'a re-assessment failed; the stored assessment is kept and the next round retries',

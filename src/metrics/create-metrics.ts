@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { clientStatuses } from '../enforcement/enforcement-types.ts';
 import { prepared } from '../db/prepared.ts';
 import { outboxDepth } from '../outbox/outbox-depth.ts';
 import { countByState, type StoredMessage } from '../worker/stored-message.ts';
@@ -71,6 +72,26 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
         unmatched: number;
       };
       this.set(r.total > 0 ? r.unmatched / r.total : 0);
+    },
+  });
+  new Gauge({
+    name: 'abusedesk_clients',
+    help: 'Clients per enforcement status (active, watch, warned, suspended): alert on a rise in suspended',
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      const rows = prepared(db, 'SELECT status, count(*) AS n FROM clients GROUP BY status').all() as Array<{ status: string; n: number }>;
+      for (const status of clientStatuses) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'abusedesk_client_score',
+    help: 'Reputation score (0–100) of each assessed client',
+    labelNames: ['client'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of prepared(db, 'SELECT slug, score FROM clients WHERE score IS NOT NULL').all() as Array<{ slug: string; score: number }>) this.set({ client: r.slug }, r.score);
     },
   });
   // Acknowledgements are recorded on ticket timelines: a `mail` event when queued, an `action` event naming

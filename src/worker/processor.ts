@@ -135,6 +135,14 @@ export class Processor extends PollingWorker {
         }
         results.push(this.finish(p));
       }
+      for (const stage of stages) {
+        if (!stage.finishBatch) continue;
+        try {
+          db.transaction(() => stage.finishBatch!({ db, now: this.now(), logger: this.options.logger }))();
+        } catch (e) {
+          logEvent(this.options.logger, 'error', 'worker.batch_step_failed', { stage: stage.name, err: (e as Error).stack ?? String(e) });
+        }
+      }
     })();
     this.options.onBatch?.();
     for (let i = 0; i < prepared.length; i++) {

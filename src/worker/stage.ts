@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { StoredMessage } from './stored-message.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** What every stage gets: the stored message, its raw bytes, the database and a clock (no globals). */
 export interface StageContext {
@@ -34,6 +35,18 @@ export interface Stage {
   name: string;
   run?(ctx: StageContext): Promise<StageOutcome> | StageOutcome;
   commit?(ctx: StageContext): StageOutcome;
+  /**
+   * Once per batch, after every message's commit, inside the batch transaction (in its own savepoint): work
+   * that aggregates over the batch, such as re-assessing each client the batch touched once instead of once
+   * per report. A throw is logged and undone; it never fails the batch's messages (the work can be redone).
+   */
+  finishBatch?(ctx: BatchContext): void;
+}
+
+export interface BatchContext {
+  db: Database;
+  now: Date;
+  logger: Logger;
 }
 
 export interface StageRecord extends StageOutcome {

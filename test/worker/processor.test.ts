@@ -34,6 +34,36 @@ describe('Processor', () => {
     db.close();
   });
 
+  it('runs a stage\'s finishBatch once per batch; a failing one is undone and logged, and the messages still complete', async () => {
+    const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
+    let batches = 0;
+    let fail = true;
+    const stage: Stage = {
+      name: 'actions',
+      commit: (ctx) => {
+        ctx.db.prepare("INSERT INTO audit_log (at, actor, action) VALUES ('t', 'test', 'per-message')").run();
+        return { outcome: 'ok', reason: 'fine' };
+      },
+      finishBatch: ({ db }) => {
+        batches++;
+        db.prepare("INSERT INTO audit_log (at, actor, action) VALUES ('t', 'test', 'per-batch')").run();
+        if (fail) throw new Error('assessment broke');
+      },
+    };
+    const { db, processor, put, lines } = setup([stage], clock);
+    const ids = ['a', 'b', 'c'].map((s) => put(s).queueId);
+    expect(await processor.drain()).toBe(3);
+    expect(batches).toBe(1);
+    expect(ids.map((id) => getMessage(db, id)!.state)).toEqual(['done', 'done', 'done']);
+    expect(db.prepare('SELECT action, count(*) AS n FROM audit_log GROUP BY action').all()).toEqual([{ action: 'per-message', n: 3 }]);
+    expect(lines.find((l) => l.event === 'worker.batch_step_failed')).toMatchObject({ stage: 'actions' });
+    fail = false;
+    put('d');
+    await processor.drain();
+    expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'per-batch'").get()).toEqual({ n: 1 });
+    db.close();
+  });
+
   it('retries a failing stage with backoff, then quarantines it with the error — never drops it', async () => {
     let fail = true;
     const clock = { t: Date.parse('2026-11-23T10:00:00Z') };

@@ -147,5 +147,9 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
     expect(text).toMatch(/abusedesk_queue_messages\{state="done"\} 2/);
     expect(text).toMatch(/abusedesk_processing_seconds_count 3/);
     expect(text).toMatch(/abusedesk_acknowledgements\{outcome="sent",rule=""\} [1-9]/);
+    // The sweeper assessed every demo client at start.
+    expect(text).toMatch(/abusedesk_clients\{status="active"\} 3/);
+    expect(text).toMatch(/abusedesk_clients\{status="suspended"\} 0/);
+    expect(text).toMatch(/abusedesk_client_score\{client="acme"\} \d+/);
   });
 });
