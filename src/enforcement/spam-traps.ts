@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { writeAudit } from '../audit/write-audit.ts';
 import { prepared } from '../db/prepared.ts';
 
 /** A managed spam-trap entry: an address, or `@domain` for every address of a trap domain. */
@@ -36,6 +37,31 @@ export function addTrap(db: Database, t: { address: string; note?: string | null
 
 export function removeTrap(db: Database, address: string): boolean {
   return prepared(db, 'DELETE FROM spam_traps WHERE address = ?').run(address.trim().toLowerCase()).changes === 1;
+}
+
+/** A staff member adds a trap: the entry and its audit entry, in one transaction. Returns true when it was new. */
+export function addTrapByStaff(db: Database, t: { address: string; note?: string | null; actor: string; now: Date }): boolean {
+  return db.transaction(() => {
+    const isNew = addTrap(db, { address: t.address, note: t.note ?? null, source: 'staff', createdBy: t.actor, now: t.now });
+    writeAudit(db, { actor: t.actor, action: 'trap.add', target: normalizeTrap(t.address), detail: { note: t.note ?? null }, now: t.now });
+    return isNew;
+  })();
+}
+
+/**
+ * A staff member removes a trap, audited. Entries from config are refused (they would come back at the next
+ * start): the caller says so. Returns 'removed', 'unknown' or 'config'.
+ */
+export function removeTrapByStaff(db: Database, t: { address: string; actor: string; now: Date }): 'removed' | 'unknown' | 'config' {
+  const address = t.address.trim().toLowerCase();
+  const entry = listTraps(db).find((x) => x.address === address);
+  if (!entry) return 'unknown';
+  if (entry.source === 'config') return 'config';
+  db.transaction(() => {
+    removeTrap(db, address);
+    writeAudit(db, { actor: t.actor, action: 'trap.remove', target: address, now: t.now });
+  })();
+  return 'removed';
 }
 
 /** Makes the config's trap list present (source config); config entries no longer listed are removed, staff entries kept. */

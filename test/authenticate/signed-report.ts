@@ -21,6 +21,12 @@ export interface ReportOptions {
   from?: string;
   userAgent?: string;
   body?: string;
+  /** The complainant (Original-Rcpt-To and the original's To); default jane@example.net. */
+  recipient?: string;
+  messageId?: string;
+  feedbackType?: string;
+  /** Body of the reported original (e.g. carrying a trace token in a link). */
+  originalBody?: string;
 }
 
 /** A small RFC 5965 feedback report, CRLF line endings. */
@@ -30,7 +36,7 @@ export function arfReport(options: ReportOptions = {}): string {
     'To: fbl@esp.example',
     'Subject: FW: Spring sale',
     'Date: Fri, 02 Jan 2026 03:04:05 +0000',
-    'Message-ID: <report-1@arf.mail.yahoo.com>',
+    `Message-ID: ${options.messageId ?? '<report-1@arf.mail.yahoo.com>'}`,
     'MIME-Version: 1.0',
     'Content-Type: multipart/report; report-type=feedback-report; boundary="b1"',
     '',
@@ -42,22 +48,22 @@ export function arfReport(options: ReportOptions = {}): string {
     '--b1',
     'Content-Type: message/feedback-report',
     '',
-    'Feedback-Type: abuse',
+    `Feedback-Type: ${options.feedbackType ?? 'abuse'}`,
     `User-Agent: ${options.userAgent ?? 'Yahoo!-Mail-Feedback/2.0'}`,
     'Version: 1',
     'Original-Mail-From: <bounce@news.acme.example>',
-    'Original-Rcpt-To: jane@example.net',
+    `Original-Rcpt-To: ${options.recipient ?? 'jane@example.net'}`,
     'Source-IP: 192.0.2.1',
     '',
     '--b1',
     'Content-Type: message/rfc822',
     '',
     'From: Acme <news@news.acme.example>',
-    'To: jane@example.net',
+    `To: ${options.recipient ?? 'jane@example.net'}`,
     'Subject: Spring sale',
-    'Message-ID: <orig-1@news.acme.example>',
+    `Message-ID: ${options.messageId ? options.messageId.replace('@arf.mail.yahoo.com', '@news.acme.example').replace('<', '<orig-') : '<orig-1@news.acme.example>'}`,
     '',
-    'Buy now.',
+    options.originalBody ?? 'Buy now.',
     '--b1--',
     '',
   ];

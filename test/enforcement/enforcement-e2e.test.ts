@@ -5,7 +5,7 @@ import { createFakeResolver } from '../../src/authenticate/fake-resolver.ts';
 import { upsertCampaign } from '../../src/clients/client-store.ts';
 import { wilsonLowerBound, zForConfidence } from '../../src/enforcement/wilson-bound.ts';
 import { apiClient, roleTokens, type ApiClient } from '../web/api/api-harness.ts';
-import { createTestKey, signReport, yahooZone, type TestKey } from '../authenticate/signed-report.ts';
+import { arfReport, createTestKey, signReport, yahooZone, type TestKey } from '../authenticate/signed-report.ts';
 import type { RunningService } from '../../src/service/start-service.ts';
 import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '../helpers/test-service.ts';
 
@@ -20,44 +20,9 @@ const START = new Date('2026-11-20T09:00:00Z');
 
 let seq = 0;
 /** A Yahoo ARF report about `recipient`, the original carrying its trace token in an unsubscribe link. */
-function yahooFbl(recipient: string, token: string, feedbackType = 'abuse'): string {
+function yahooFbl(recipient: string, token: string): string {
   seq++;
-  return [
-    'From: Yahoo! Mail AntiSpam Feedback <feedback@arf.mail.yahoo.com>',
-    'To: fbl@esp.example',
-    `Subject: FW: Week ${seq}`,
-    'Date: Mon, 23 Nov 2026 09:00:00 +0000',
-    `Message-ID: <fbl-${seq}-${recipient.replace(/\W/g, '')}@arf.mail.yahoo.com>`,
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/report; report-type=feedback-report; boundary="b1"',
-    '',
-    '--b1',
-    'Content-Type: text/plain; charset=us-ascii',
-    '',
-    'This is an email abuse report for an email message received from IP 192.0.2.1.',
-    '',
-    '--b1',
-    'Content-Type: message/feedback-report',
-    '',
-    `Feedback-Type: ${feedbackType}`,
-    'User-Agent: Yahoo!-Mail-Feedback/2.0',
-    'Version: 1',
-    'Original-Mail-From: <bounce@news.acme.example>',
-    `Original-Rcpt-To: ${recipient}`,
-    'Source-IP: 192.0.2.1',
-    '',
-    '--b1',
-    'Content-Type: message/rfc822',
-    '',
-    'From: Acme <news@news.acme.example>',
-    `To: ${recipient}`,
-    'Subject: Weekly deals',
-    `Message-ID: <orig-${seq}@news.acme.example>`,
-    '',
-    `Deals. Unsubscribe: https://esp.example/u/${token}`,
-    '--b1--',
-    '',
-  ].join('\r\n');
+  return arfReport({ recipient, messageId: `<fbl-${seq}-${recipient.replace(/\W/g, '')}@arf.mail.yahoo.com>`, originalBody: `Deals. Unsubscribe: https://esp.example/u/${token}` });
 }
 
 interface Harness {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { writeAudit } from '../../audit/write-audit.ts';
-import { addTrap, listTraps, normalizeTrap, removeTrap } from '../../enforcement/spam-traps.ts';
+import { addTrapByStaff, listTraps, normalizeTrap, removeTrapByStaff } from '../../enforcement/spam-traps.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 
@@ -29,13 +28,7 @@ export function registerTrapsCommand(program: Command): void {
         } catch (e) {
           throw new CliError((e as Error).message, 2);
         }
-        const who = `cli:${process.env.USER ?? 'staff'}`;
-        const now = new Date();
-        const created = db.transaction(() => {
-          const isNew = addTrap(db, { address: entry, note: o.note ?? null, source: 'staff', createdBy: who, now });
-          writeAudit(db, { actor: who, action: 'trap.add', target: entry, detail: { note: o.note ?? null }, now });
-          return isNew;
-        })();
+        const created = addTrapByStaff(db, { address: entry, note: o.note ?? null, actor: `cli:${process.env.USER ?? 'staff'}`, now: new Date() });
         process.stdout.write(`${entry} ${created ? 'added' : 'was already listed'}\n`);
       }),
     );
@@ -45,14 +38,9 @@ export function registerTrapsCommand(program: Command): void {
     .action((address: string, _o: unknown, cmd: Command) =>
       withDatabase(cmd, (db) => {
         const entry = address.trim().toLowerCase();
-        const t = listTraps(db).find((x) => x.address === entry);
-        if (!t) throw new CliError(`"${entry}" is not listed`);
-        if (t.source === 'config') throw new CliError(`"${entry}" comes from config enforcement.trapAddresses: remove it there`);
-        const who = `cli:${process.env.USER ?? 'staff'}`;
-        db.transaction(() => {
-          removeTrap(db, entry);
-          writeAudit(db, { actor: who, action: 'trap.remove', target: entry, now: new Date() });
-        })();
+        const r = removeTrapByStaff(db, { address: entry, actor: `cli:${process.env.USER ?? 'staff'}`, now: new Date() });
+        if (r === 'unknown') throw new CliError(`"${entry}" is not listed`);
+        if (r === 'config') throw new CliError(`"${entry}" comes from config enforcement.trapAddresses: remove it there`);
         process.stdout.write(`${entry} removed\n`);
       }),
     );

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { writeAudit } from '../../../audit/write-audit.ts';
-import { addTrap, listTraps, normalizeTrap, removeTrap } from '../../../enforcement/spam-traps.ts';
+import { addTrapByStaff, listTraps, normalizeTrap, removeTrapByStaff } from '../../../enforcement/spam-traps.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { HttpError, notFound } from '../http-error.ts';
 
@@ -13,7 +12,7 @@ const trapField = z.string().trim().max(254).refine((v) => {
   }
 }, 'an address, or @domain for a whole trap domain').transform((v) => normalizeTrap(v));
 
-/** The managed spam-trap list: a complaint or bounce involving a listed address is a trap hit. */
+/** The managed spam-trap list: a complaint or bounce involving a listed address is a trap hit. Agents read it (traps are secret from viewers). */
 export const trapRoutes: ApiRoute[] = [
   defineRoute({
     method: 'GET',
@@ -26,14 +25,10 @@ export const trapRoutes: ApiRoute[] = [
     method: 'POST',
     path: '/traps',
     role: 'admin',
-    summary: 'Add a spam-trap address or @domain, with an optional note',
+    summary: 'Add a spam-trap address or @domain, with an optional note (201 when new)',
     body: z.strictObject({ address: trapField, note: z.string().trim().max(500).optional() }),
     handle: ({ body, deps, actor, now, reply }) => {
-      const created = deps.db.transaction(() => {
-        const isNew = addTrap(deps.db, { address: body.address, note: body.note ?? null, source: 'staff', createdBy: actor, now });
-        writeAudit(deps.db, { actor, action: 'trap.add', target: body.address, detail: { note: body.note ?? null }, now });
-        return isNew;
-      })();
+      const created = addTrapByStaff(deps.db, { address: body.address, note: body.note ?? null, actor, now });
       void reply.code(created ? 201 : 200);
       return listTraps(deps.db).find((t) => t.address === body.address);
     },
@@ -42,16 +37,12 @@ export const trapRoutes: ApiRoute[] = [
     method: 'DELETE',
     path: '/traps/:address',
     role: 'admin',
-    summary: 'Remove a spam-trap entry (entries from config come back at the next start: remove them from config)',
+    summary: 'Remove a staff-added spam-trap entry (entries from config are removed from config)',
     params: z.object({ address: trapField }),
     handle: ({ params, deps, actor, now }) => {
-      const t = listTraps(deps.db).find((x) => x.address === params.address);
-      if (!t) throw notFound(`trap "${params.address}"`);
-      if (t.source === 'config') throw new HttpError(409, 'conflict', `"${params.address}" comes from config enforcement.trapAddresses: remove it there`);
-      deps.db.transaction(() => {
-        removeTrap(deps.db, params.address);
-        writeAudit(deps.db, { actor, action: 'trap.remove', target: params.address, now });
-      })();
+      const r = removeTrapByStaff(deps.db, { address: params.address, actor, now });
+      if (r === 'unknown') throw notFound(`trap "${params.address}"`);
+      if (r === 'config') throw new HttpError(409, 'conflict', `"${params.address}" comes from config enforcement.trapAddresses: remove it there`);
       return { removed: params.address };
     },
   }),
