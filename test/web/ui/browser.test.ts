@@ -121,4 +121,25 @@ describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => 
     expect(headers).toContain('subject: Spam! Bcc: victim@example.org <script>window.__pwned=1</script><img src=x onerror=alert(1)>');
     expect(await page.locator('main script, main img').count()).toBe(0);
   }, 60_000);
+  it('suspends a client from its page, then reinstates it with the consent answers; the history shows both', async () => {
+    await page.goto(`${base}/ui/clients/initech`);
+    await page.getByRole('heading', { level: 1, name: /Initech/ }).waitFor();
+    expect(await page.locator('svg.gauge').count()).toBeGreaterThan(0);
+    await page.locator('form[action$="/status"] select[name=status]').selectOption('suspended');
+    await page.getByLabel('Note (required)').first().fill('blocklisted by a receiver, see ticket');
+    await page.getByRole('button', { name: 'Change status' }).click();
+    await page.getByRole('status').filter({ hasText: 'Client initech is now suspended.' }).waitFor();
+    await page.getByLabel('List age in months').fill('9');
+    await page.getByLabel('Signup URL').fill('https://initech.example/newsletter');
+    await page.getByLabel('Consent method').selectOption('confirmed-opt-in');
+    await page.getByLabel('Proof: consent date/time (UTC)').fill('2026-02-01T08:30');
+    await page.getByLabel('Proof: IP address').fill('203.0.113.20');
+    await page.locator('form.reinstate').getByLabel('Note (required)').fill('list re-confirmed');
+    await page.getByRole('button', { name: 'Reinstate' }).click();
+    await page.getByRole('status').filter({ hasText: 'Client initech reinstated' }).waitFor();
+    const history = (await page.locator('h2:text("Status history") + table').textContent())!;
+    expect(history).toContain('confirmed-opt-in, list 9 month(s) old, signup https://initech.example/newsletter, proof at 2026-02-01T08:30:00Z from 203.0.113.20');
+    expect(history).toContain('user:staff@esp.example');
+    expect((svc.db.prepare("SELECT status FROM clients WHERE slug = 'initech'").get() as { status: string }).status).toBe('active');
+  }, 60_000);
 });
