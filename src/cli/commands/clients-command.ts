@@ -45,7 +45,7 @@ function printDetail(db: Database, slug: string): void {
     out('\nsignals:');
     for (const s of e.assessment.signals) out(`  [${s.level}] ${s.text}`);
     out(`\nscore ${e.score.score}/100:`);
-    for (const f of e.score.factors) out(`  −${f.penalty.toFixed(1)}  ${f.text}`);
+    for (const f of e.score.factors) out(`  ${f.text}`);
     if (e.facts.providers.length) {
       out('\nper mailbox provider:');
       printTable(e.facts.providers.map((p) => ({ ...p })), ['provider', 'fbl', 'sends', 'complaints', 'hardBounces', 'unsubscribes']);

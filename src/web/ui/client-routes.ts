@@ -9,7 +9,7 @@ import { listSuppressions } from '../../suppressions/suppression-store.ts';
 import { addTicketEvent, getTicket } from '../../tickets/ticket-store.ts';
 import { campaignStats, dailyComplaints } from './client-stats.ts';
 import { complaintRateChart } from './complaint-rate-chart.ts';
-import { html } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
@@ -25,6 +25,13 @@ const SIGNAL_LABEL: Record<SignalName, string> = {
   trapHits: 'Spam-trap hits',
   blocklistings: 'Blocklistings',
 };
+
+/** The sample reports an automatic change names, as links (each opens on its ticket). */
+function sampleLinks(evidence: unknown): SafeHtml | string {
+  const ids = (evidence as { sampleReportIds?: unknown } | null)?.sampleReportIds;
+  if (!Array.isArray(ids) || ids.length === 0) return '';
+  return html`<br><strong>Sample reports:</strong> ${ids.filter((id): id is number => typeof id === 'number').map((id) => html`<a href="/ui/reports/${id}">#${id}</a> `)}`;
+}
 
 /** Staff status errors as UI errors: 404 / 409 / 422 with the reason on the page. */
 function asUi<T>(f: () => T): T {
@@ -148,6 +155,7 @@ ${c.history.length
 <tbody>${c.history.map((h) => html`<tr><td>${h.at.slice(0, 16).replace('T', ' ')}</td><td><span class="status-${h.from}">${h.from}</span> → <span class="status-${h.to}">${h.to}</span></td><td>${h.mode}</td><td>${h.actor}</td>
 <td>${h.reason}${h.note ? html`<br><strong>Note:</strong> ${h.note}` : ''}${h.consent ? html`<br><strong>Consent:</strong> ${describeConsent(h.consent as ConsentAnswers)}` : ''}
 ${h.ticketId ? html` <a href="/ui/tickets/${h.ticketId}">${h.ticketId}</a>` : ''}
+${sampleLinks(h.evidence)}
 ${h.evidence ? html`<details><summary>Evidence</summary><pre>${JSON.stringify(h.evidence, null, 2)}</pre></details>` : ''}</td></tr>`)}</tbody></table>`
   : html`<p>No status changes yet.</p>`}
 <h2>Daily complaint rate, last 30 days</h2>
