@@ -76,7 +76,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const metrics = createMetrics(db, now);
   syncConfigTraps(db, config.enforcement.trapAddresses, now());
   const enforcementCtx = { policy: enforcementPolicy(config), providers: loadMailboxProviders() };
-  const enforcement = new EnforcementSweeper({ db, ctx: enforcementCtx, logger, intervalMs: config.enforcement.sweepIntervalMs, now, onSwept: () => webhooks.notify() });
+  const enforcement = new EnforcementSweeper({ db, ctx: enforcementCtx, logger, intervalMs: config.enforcement.sweepIntervalMs, now, onChanged: () => webhooks.notify() });
   const processor = new Processor({
     db,
     stages: options.stages ?? pipelineStages(config, createAcknowledger(config), { resolver: options.resolver }),
@@ -97,6 +97,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     health: () => ({ smtp: { listening: true, messagesInData: intake.messagesInData }, worker: { running: options.worker !== false }, outbox: outboxDepth(db) }),
     metrics: metrics.registry,
     api: { now, logger, onRequeue: () => processor.notify() },
+    onSignals: (clientId) => enforcement.touch(clientId),
   });
 
   const smtpAddress = await intake.listen();

@@ -20,6 +20,8 @@ export interface HttpServerOptions {
   metrics?: Registry;
   /** What the REST API needs besides the database (clock, logger, worker wake-up). */
   api?: Omit<ApiDeps, 'db' | 'enforcement'>;
+  /** A client's signals changed outside the worker (one-click unsubscribe): re-assess it soon. Default: at once, inline. */
+  onSignals?: (clientId: number) => void;
 }
 
 /** The HTTP side of `serve`. This issue: GET /healthz; the API and UI mount here later. */
@@ -43,7 +45,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   const enforcement = enforcementSettings(options.config);
   registerApi(app, { ...options.api, db: options.db, enforcement });
   void app.register(uiPlugin, { db: options.db, now: options.api?.now, onRequeue: options.api?.onRequeue, enforcement });
-  void app.register(unsubscribePlugin, { db: options.db, config: options.config, now: options.api?.now });
+  void app.register(unsubscribePlugin, { db: options.db, config: options.config, now: options.api?.now, onSignals: options.onSignals });
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   return app;
 }

@@ -19,6 +19,8 @@ export interface UnsubscribeOptions {
   db: Database;
   config: Pick<Config, 'tokens' | 'enforcement'>;
   now?: () => Date;
+  /** Re-assess the client soon (the service's sweeper, once per burst); without it the request re-assesses inline. */
+  onSignals?: ((clientId: number) => void) | undefined;
 }
 
 /** The public pages allow no script, no frames, no remote anything; the form posts back to us only. */
@@ -67,7 +69,7 @@ export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOpti
       // The token proves the recipient got this client's mail: the unsubscribe counts toward its rates and score.
       recordSignals(db, [{ signal: 'unsubscribe', recipient: target.address, mailboxProvider: enforcement.providers.of(target.address), counts: true, reason: `one-click unsubscribe proven by a ${target.tokenForm} trace token` }],
         { clientId: target.clientId, campaignId: target.campaignId, reportId: null, now: receivedAt });
-      enforceClient(db, target.clientId, enforcement, receivedAt);
+      if (!options.onSignals) enforceClient(db, target.clientId, enforcement, receivedAt);
       return { created: true, ms };
     })();
 
@@ -76,7 +78,7 @@ export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOpti
     const receivedAt = new Date(now().getTime() - reply.elapsedTime);
     const target = unsubscribeTarget(lookups, token);
     if (!target) return NOT_FOUND(reply);
-    record(token, target, receivedAt, reply);
+    if (record(token, target, receivedAt, reply).created) options.onSignals?.(target.clientId);
     return send(reply, 200, 'Unsubscribed', html`<h1>Unsubscribed</h1><p>${target.address} will receive no more mail from this sender.</p>`);
   });
 

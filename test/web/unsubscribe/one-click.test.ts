@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSuppressions } from '../../../src/suppressions/suppression-store.ts';
-import { springSaleToken, deliverAndProcess, startTestService, tempDataDir } from '../../helpers/test-service.ts';
+import { springSaleToken, deliverAndProcess, startTestService, tempDataDir, waitFor } from '../../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -37,6 +37,12 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
     expect(rows[0]!.timeToSuppressionMs).toBeGreaterThanOrEqual(0);
     expect(rows[0]!.timeToSuppressionMs).toBeLessThan(1000);
     expect(requests()).toEqual([expect.objectContaining({ suppression_id: rows[0]!.id, token_form: 'full', token: t })]);
+    // The unsubscribe counts toward acme's rates (proven by the token), and the sweeper re-assesses acme soon after.
+    expect(svc.db.prepare("SELECT signal, recipient, counts FROM client_signals").all()).toEqual([{ signal: 'unsubscribe', recipient: 'jane@example.net', counts: 1 }]);
+    await waitFor(() => {
+      const a = svc.db.prepare("SELECT assessment FROM clients WHERE slug = 'acme'").get() as { assessment: string | null };
+      return a.assessment && (JSON.parse(a.assessment) as { facts: { total: { counts: { unsubscribes: number } } } }).facts.total.counts.unsubscribes === 1;
+    }, 5000, 'acme re-assessed with the unsubscribe');
   });
 
   it('accepts an empty body too', async () => {
