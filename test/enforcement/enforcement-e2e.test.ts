@@ -5,6 +5,7 @@ import { createFakeResolver } from '../../src/authenticate/fake-resolver.ts';
 import { upsertCampaign } from '../../src/clients/client-store.ts';
 import { wilsonLowerBound, zForConfidence } from '../../src/enforcement/wilson-bound.ts';
 import { apiClient, roleTokens, type ApiClient } from '../web/api/api-harness.ts';
+import { loginInject } from '../web/ui/ui-session.ts';
 import { arfReport, createTestKey, signReport, yahooZone, type TestKey } from '../authenticate/signed-report.ts';
 import type { RunningService } from '../../src/service/start-service.ts';
 import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '../helpers/test-service.ts';
@@ -126,6 +127,13 @@ describe('enforcement through the pipeline', () => {
     expect(detail.score).toBeLessThan(70);
     expect(detail.enforcement.score.factors[0]).toMatchObject({ factor: 'complaints' });
     // The decision trail of the last report names the change.
+    // Staff follow the evidence from the client page to the reports' tickets.
+    const staff = await loginInject(h.svc.http, h.svc.demoStaff!.email, h.svc.demoStaff!.password);
+    const page = await h.svc.http.inject({ method: 'GET', url: '/ui/clients/acme', headers: { cookie: staff.cookie } });
+    expect(page.body).toContain(`<a href="/ui/reports/${evidence.sampleReportIds[0]!}">`);
+    const jump = await h.svc.http.inject({ method: 'GET', url: `/ui/reports/${evidence.sampleReportIds[0]!}`, headers: { cookie: staff.cookie } });
+    expect(jump.statusCode).toBe(303);
+    expect(jump.headers.location).toMatch(new RegExp(`^/ui/tickets/AD-[0-9A-Z]{6}\\?report=${evidence.sampleReportIds[0]!}`));
     const trail = JSON.parse((h.svc.db.prepare('SELECT stages FROM messages ORDER BY id DESC LIMIT 1').get() as { stages: string }).stages) as Array<{ stage: string; outcome: string; reason: string }>;
     expect(trail.find((t) => t.stage === 'enforcement')).toMatchObject({ outcome: 'counted', reason: expect.stringMatching(/complaint .*: counts \(DKIM-verified yahoo feedback-loop report\)/) });
   }, 120_000);
