@@ -48,7 +48,10 @@ function printDetail(db: Database, slug: string): void {
     for (const f of e.score.factors) out(`  ${f.text}`);
     if (e.facts.providers.length) {
       out('\nper mailbox provider:');
-      printTable(e.facts.providers.map((p) => ({ ...p })), ['provider', 'fbl', 'sends', 'complaints', 'hardBounces', 'unsubscribes']);
+      printTable(
+        e.facts.providers.map((p) => ({ ...p, complaintRate: pct(p.sends ? p.complaints / p.sends : null), hardBounceRate: pct(p.sends ? p.hardBounces / p.sends : null) })),
+        ['provider', 'fbl', 'sends', 'complaints', 'complaintRate', 'hardBounces', 'hardBounceRate', 'unsubscribes'],
+      );
     }
   }
   out('\ncampaigns:');

@@ -127,8 +127,9 @@ ${e.facts.sampleReportIds.length ? html`Sample reports: ${e.facts.sampleReportId
 <table><thead><tr><th scope="col">Factor</th><th scope="col" class="num">Points off</th><th scope="col">Why</th></tr></thead>
 <tbody>${e.score.factors.map((f) => html`<tr><th scope="row">${f.factor}</th><td class="num">−${f.penalty.toFixed(1)}</td><td>${f.text}</td></tr>`)}</tbody></table>
 ${e.facts.providers.length
-  ? html`<h3>Per mailbox provider</h3><table><thead><tr><th scope="col">Provider</th><th scope="col">Feedback loop</th><th scope="col" class="num">Sends (send log)</th><th scope="col" class="num">Complaints</th><th scope="col" class="num">Hard bounces</th><th scope="col" class="num">Unsubscribes</th></tr></thead>
-<tbody>${e.facts.providers.map((p) => html`<tr><th scope="row">${p.provider}</th><td>${p.fbl ? 'yes' : 'no'}</td><td class="num">${p.sends}</td><td class="num">${p.complaints}</td><td class="num">${p.hardBounces}</td><td class="num">${p.unsubscribes}</td></tr>`)}</tbody></table>`
+  ? html`<h3>Per mailbox provider</h3><table><thead><tr><th scope="col">Provider</th><th scope="col">Feedback loop</th><th scope="col" class="num">Sends (send log)</th><th scope="col" class="num">Complaints</th><th scope="col" class="num">Complaint rate</th><th scope="col" class="num">Hard bounces</th><th scope="col" class="num">Hard-bounce rate</th><th scope="col" class="num">Unsubscribes</th></tr></thead>
+<tbody>${e.facts.providers.map((p) => html`<tr><th scope="row">${p.provider}</th><td>${p.fbl ? 'yes' : 'no'}</td><td class="num">${p.sends}</td><td class="num">${p.complaints}</td><td class="num">${rate(p.sends ? p.complaints / p.sends : null)}</td><td class="num">${p.hardBounces}</td><td class="num">${rate(p.sends ? p.hardBounces / p.sends : null)}</td><td class="num">${p.unsubscribes}</td></tr>`)}</tbody></table>
+<p class="muted">Rates per provider are against the send log's sends to that provider. Providers without a feedback loop report few complaints however bad the mail: compare them by bounces.</p>`
   : ''}</section>`
   : html`<p>Not assessed yet.</p>`}
 ${admin

@@ -9,6 +9,7 @@ import { enforceAllClients } from '../../../src/enforcement/enforce-client.ts';
 import { enforcementSettings } from '../../../src/enforcement/enforcement-settings.ts';
 import { recordSignals } from '../../../src/enforcement/record-signals.ts';
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
+import { insertSends } from '../../../src/sends/send-store.ts';
 import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
 import { csrfOf, loginInject } from './ui-session.ts';
 
@@ -30,6 +31,8 @@ describe('client page: enforcement, score explanation, history and status action
     const campaignId = upsertCampaign(db, { slug: 'globex-promo', client: 'globex', sent: 2000, delivered: 2000, startedAt: '2026-11-21T08:00:00Z' }, NOW);
     const clientId = (db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number }).id;
     recordSignals(db, Array.from({ length: 12 }, (_, i) => ({ signal: 'complaint' as const, recipient: `p${i}@yahoo.com`, mailboxProvider: 'yahoo', counts: true, reason: 'DKIM-verified yahoo feedback-loop report' })), { clientId, campaignId, reportId: null, now: NOW });
+    // The send log: 500 sends to Gmail, 500 to Yahoo.
+    insertSends(db, Array.from({ length: 1000 }, (_, i) => ({ messageId: `<p${i}@mail.globex.example>`, recipient: i < 500 ? `g${i}@gmail.com` : `p${i}@yahoo.com`, client: 'globex', campaign: 'globex-promo', sentAt: '2026-11-21T08:00:00Z' })), NOW);
     const settings = enforcementSettings(config);
     enforceAllClients(db, settings, NOW);
     app = Fastify();
@@ -53,6 +56,10 @@ describe('client page: enforcement, score explanation, history and status action
     expect(page.body).toMatch(/<svg class="gauge"[^>]*><title>campaign globex-promo: complaint rate/);
     expect(page.body).toMatch(/active<\/span> → <span class="status-suspended">suspended/);
     expect(page.body).toContain('system:enforcement');
+    // Per mailbox provider: the 12 Yahoo complaints against 500 sends to Yahoo; Gmail sends no feedback loop.
+    expect(page.body).toMatch(/<th scope="row">yahoo<\/th><td>yes<\/td><td class="num">500<\/td><td class="num">12<\/td><td class="num">2\.400 %<\/td>/);
+    expect(page.body).toMatch(/<th scope="row">gmail<\/th><td>no<\/td><td class="num">500<\/td>/);
+    expect(page.body).toMatch(/Share of sends to providers that send feedback loops: 50\.000 %/);
     expect(page.body).toContain('<summary>Evidence</summary>');
     // Viewers see no status forms.
     expect(page.body).not.toContain('action="/ui/clients/globex/reinstate"');
