@@ -81,16 +81,6 @@ export class OutboxSender extends PollingWorker {
     return rows.length;
   }
 
-  /** Delivers until nothing is due (tests, one-shot commands). */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const n = await this.drainOnce();
-      total += n;
-      if (n === 0) return total;
-    }
-  }
-
   private async deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     const { logger, transport } = this.options;
     const now = this.now();

@@ -81,6 +81,16 @@ export abstract class PollingWorker {
   /** Handles everything due now, up to one batch; returns how many items it took. */
   abstract drainOnce(): Promise<number>;
 
+  /** Handles everything due until nothing is (tests, ingest, one-shot commands); returns how many items it took. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.drainOnce();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
   /** Starts the background loop. */
   start(): void {
     this.loop.start();

@@ -57,16 +57,6 @@ export class Processor extends PollingWorker {
     return rows.length;
   }
 
-  /** Drains until nothing is due (tests, ingest). */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const n = await this.drainOnce();
-      total += n;
-      if (n === 0) return total;
-    }
-  }
-
   async processMessage(message: StoredMessage): Promise<ProcessResult> {
     const [result] = await this.processBatch([message]);
     return result!;
