@@ -39,11 +39,12 @@ export interface ClientDetail extends ClientSummary {
   history: StatusHistoryEntry[];
 }
 
-const COMPLAINT = `r.kind IN ('fbl', 'complaint') AND coalesce(r.feedback_type, '') <> 'not-spam'`;
+/** A complaint report: FBL (not `not-spam`) or a human complaint; SQL over `reports r`. */
+export const COMPLAINT_REPORT = `r.kind IN ('fbl', 'complaint') AND coalesce(r.feedback_type, '') <> 'not-spam'`;
 
 const summarySql = `SELECT c.id, c.slug, c.name, c.status, c.score, c.language, c.contact_email AS contactEmail, c.webhook_url AS webhookUrl,
     c.status_changed_at AS statusChangedAt, c.assessed_at AS assessedAt, c.created_at AS createdAt, c.updated_at AS updatedAt, c.assessment,
-    (SELECT count(*) FROM reports r WHERE r.client_id = c.id AND ${COMPLAINT}) AS complaints,
+    (SELECT count(*) FROM reports r WHERE r.client_id = c.id AND ${COMPLAINT_REPORT}) AS complaints,
     (SELECT count(*) FROM reports r WHERE r.client_id = c.id AND r.kind = 'bounce') AS bounces,
     (SELECT count(*) FROM suppressions s WHERE s.client_id = c.id) AS suppressions,
     (SELECT count(*) FROM tickets t WHERE t.client_id = c.id AND t.status <> 'resolved') AS openTickets,
@@ -79,7 +80,7 @@ export function clientDetail(db: Database, slug: string): ClientDetail | null {
   const campaigns = prepared(
     db,
     `SELECT k.slug, k.name, k.sent, k.delivered, k.engaged, k.started_at AS startedAt,
-       (SELECT count(*) FROM reports r WHERE r.campaign_id = k.id AND ${COMPLAINT}) AS complaints,
+       (SELECT count(*) FROM reports r WHERE r.campaign_id = k.id AND ${COMPLAINT_REPORT}) AS complaints,
        (SELECT count(*) FROM reports r WHERE r.campaign_id = k.id AND r.kind = 'bounce') AS bounces
      FROM campaigns k WHERE k.client_id = ? ORDER BY k.started_at DESC, k.slug`,
   ).all(c.id) as ClientDetail['campaigns'];

@@ -10,7 +10,6 @@ export type ClientStatus = (typeof clientStatuses)[number];
 /** The signals policy watches. Rates are proportions (0.0025 = 0.25 %); counts are whole numbers. */
 export const signalNames = ['complaintRate', 'hardBounceRate', 'unsubscribeRate', 'trapHits', 'blocklistings'] as const;
 export type SignalName = (typeof signalNames)[number];
-export const rateSignals: readonly SignalName[] = ['complaintRate', 'hardBounceRate', 'unsubscribeRate'];
 
 /** The value at which a signal puts a client in each state; null: this signal never causes that state. */
 export interface LevelThresholds {

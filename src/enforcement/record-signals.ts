@@ -22,12 +22,12 @@ export function recordSignals(db: Database, signals: readonly PlannedSignal[], s
      ON CONFLICT (dedupe) DO UPDATE SET counts = 1, reason = excluded.reason, report_id = excluded.report_id, at = excluded.at
        WHERE excluded.counts = 1 AND counts = 0`,
   );
+  const known = prepared(db, 'SELECT 1 FROM client_signals WHERE dedupe = ?');
   let created = 0;
   for (const s of signals) {
     const who = s.recipient ?? `report:${scope.reportId ?? 'none'}`;
-    const before = prepared(db, 'SELECT 1 FROM client_signals WHERE dedupe = ?');
     const dedupe = `${scope.clientId}:${scope.campaignId ?? 0}:${s.signal}:${who}`;
-    const existed = before.get(dedupe) !== undefined;
+    const existed = known.get(dedupe) !== undefined;
     insert.run({ clientId: scope.clientId, campaignId: scope.campaignId, signal: s.signal, recipient: s.recipient, provider: s.mailboxProvider, reportId: scope.reportId, counts: s.counts ? 1 : 0, reason: s.reason, dedupe, at: scope.now.toISOString() });
     if (!existed) created++;
   }

@@ -22,8 +22,7 @@ import type { Stage } from '../worker/stage.ts';
 import { ensureDemoStaff } from '../auth/staff-demo.ts';
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 import { EnforcementSweeper } from '../enforcement/enforcement-sweeper.ts';
-import { enforcementPolicy } from '../enforcement/enforcement-policy.ts';
-import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
+import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
 import { syncConfigTraps } from '../enforcement/spam-traps.ts';
 
 export interface ServiceOptions {
@@ -75,8 +74,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const webhooks = new WebhookSender({ db, logger, now, ...config.webhooks });
   const metrics = createMetrics(db, now);
   syncConfigTraps(db, config.enforcement.trapAddresses, now());
-  const enforcementCtx = { policy: enforcementPolicy(config), providers: loadMailboxProviders() };
-  const enforcement = new EnforcementSweeper({ db, ctx: enforcementCtx, logger, intervalMs: config.enforcement.sweepIntervalMs, now, onChanged: () => webhooks.notify() });
+  const enforcement = new EnforcementSweeper({ db, ctx: enforcementSettings(config), logger, intervalMs: config.enforcement.sweepIntervalMs, now, onChanged: () => webhooks.notify() });
   const processor = new Processor({
     db,
     stages: options.stages ?? pipelineStages(config, createAcknowledger(config), { resolver: options.resolver }),

@@ -5,8 +5,7 @@ import { tokenOpener } from '../attribute/token-opener.ts';
 import { headersStage } from '../headers/headers-stage.ts';
 import { parseStage } from '../parse/parse-stage.ts';
 import type { Stage } from './stage.ts';
-import { enforcementPolicy } from '../enforcement/enforcement-policy.ts';
-import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
+import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 
 /**
@@ -20,7 +19,7 @@ export function pipelineStages(config: Config, acknowledge?: Acknowledger, io: {
     actionsStage({
       policy: { globalReasons: config.actions.globalSuppressionReasons, untrustedMaxSuppressions: config.actions.untrustedMaxSuppressions },
       enforcement: {
-        ctx: { policy: enforcementPolicy(config), providers: loadMailboxProviders() },
+        ctx: enforcementSettings(config),
         signals: { countTokenProven: config.enforcement.countTokenProvenSignals, blocklistPatterns: config.enforcement.blocklistPatterns.map((p) => new RegExp(p, 'i')) },
       },
       ticketIdPattern: new RegExp(config.parse.ticketIdPattern),

@@ -7,7 +7,7 @@ import { clientStatuses, type ClientStatus, type SignalName } from '../../enforc
 import { reinstateClient, setClientStatus, StatusActionError } from '../../enforcement/staff-status-actions.ts';
 import { listSuppressions } from '../../suppressions/suppression-store.ts';
 import { addTicketEvent, getTicket } from '../../tickets/ticket-store.ts';
-import { campaignStats, dailyComplaints } from './client-stats.ts';
+import { dailyComplaints } from './client-stats.ts';
 import { complaintRateChart } from './complaint-rate-chart.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
@@ -82,7 +82,7 @@ export function clientRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/ui/clients/:slug', (req, reply) => {
     const c = clientDetail(ctx.db, req.params.slug);
     if (!c) throw new UiError(404, `No client ${req.params.slug}.`);
-    const campaigns = campaignStats(ctx.db, c.slug);
+    const { campaigns } = c;
     const end = ctx.now();
     const days = Array.from({ length: 30 }, (_, i) => new Date(end.getTime() - (29 - i) * 86_400_000).toISOString().slice(0, 10));
     const points = dailyComplaints(ctx.db, c.slug, `${days[0]!}T00:00:00Z`);

@@ -9,15 +9,15 @@ import { suppress } from '../../suppressions/suppression-store.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { parseForm } from '../ui/parse-form.ts';
 import { securityHeaders } from '../ui/security-headers.ts';
-import { enforceClient } from '../../enforcement/enforce-client.ts';
-import { enforcementPolicy } from '../../enforcement/enforcement-policy.ts';
-import { loadMailboxProviders } from '../../enforcement/mailbox-providers.ts';
+import { enforceClient, type EnforcementContext } from '../../enforcement/enforce-client.ts';
 import { recordSignals } from '../../enforcement/record-signals.ts';
 import { unsubscribeTarget, type UnsubscribeTarget } from './unsubscribe-target.ts';
 
 export interface UnsubscribeOptions {
   db: Database;
-  config: Pick<Config, 'tokens' | 'enforcement'>;
+  config: Pick<Config, 'tokens'>;
+  /** Policy and mailbox providers, for the signal an unsubscribe adds and the inline re-assessment. */
+  enforcement: EnforcementContext;
   now?: () => Date;
   /** Re-assess the client soon (the service's sweeper, once per burst); without it the request re-assesses inline. */
   onSignals?: ((clientId: number) => void) | undefined;
@@ -49,7 +49,7 @@ export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOpti
   const now = options.now ?? (() => new Date());
   // A wildcard, not `/u/:token`: full tokens (~110 characters) exceed fastify's 100-character parameter limit.
   const lookups = databaseLookups(db, tokenOpener(options.config));
-  const enforcement = { policy: enforcementPolicy(options.config), providers: loadMailboxProviders() };
+  const { enforcement } = options;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, next) => next(null, parseForm(body as string)));
   // Some senders post one-click requests as multipart/form-data or text/plain; the body carries nothing we need.
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, next) => next(null, null));
