@@ -1,3 +1,5 @@
+import { isHardBounce, type BounceReason } from '../extract/bounce/bounce-reason.ts';
+import { classifyDiagnostic } from '../extract/bounce/classify-diagnostic.ts';
 import { headerMapOf, type ReportedOriginal } from '../extract/reported-original.ts';
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
 import { toIsoDate } from '../extract/to-iso-date.ts';
@@ -47,9 +49,9 @@ export function detectSesNotification(facts: MessageFacts): Finding | null {
       const recipient = firstAddress(str(o?.emailAddress));
       if (!o || !recipient) return [];
       const status = str(o.status);
-      // PRODUCT.md: a 5.7.x policy block is about the sender, never a hard bounce of the address.
-      const hard = permanent && str(b.bounceSubType) !== 'Suppressed' ? !(status ?? '').startsWith('5.7') : false;
-      return [{ recipient, status, action: str(o.action), hard, diagnostic: str(o.diagnosticCode) }];
+      const diagnostic = str(o.diagnosticCode);
+      const reason = sesBounceReason(permanent, str(b.bounceSubType), diagnostic ?? '', status);
+      return [{ recipient, status, action: str(o.action), reason, hard: isHardBounce(reason, status, !permanent), diagnostic, remoteMta: str(o.remoteMtaIp) }];
     });
     return { kind: 'bounce', reason: `Amazon SES bounce notification (SNS JSON); bounceType: ${str(b.bounceType) ?? '(none)'}/${str(b.bounceSubType) ?? ''}`, bounces, reporter, original, provider: 'amazon-ses' };
   }
@@ -57,6 +59,21 @@ export function detectSesNotification(facts: MessageFacts): Finding | null {
     return { kind: 'other', reason: `Amazon SES ${type} notification: not a complaint or bounce`, reporter, original, provider: 'amazon-ses' };
   }
   return null;
+}
+
+/**
+ * SES's own classification: Permanent/General|NoEmail is a dead address, Permanent/Suppressed is SES's
+ * suppression list, MailboxFull and MessageTooLarge say what they are; otherwise the diagnostic decides.
+ */
+function sesBounceReason(permanent: boolean, subType: string | null, diagnostic: string, status: string | null): BounceReason {
+  if (subType === 'Suppressed' || subType === 'OnAccountSuppressionList') return 'suppressed';
+  if (subType === 'MailboxFull') return 'mailboxfull';
+  if (subType === 'MessageTooLarge') return 'mesgtoobig';
+  if (subType === 'ContentRejected') return 'spamdetected';
+  if (subType === 'AttachmentRejected') return 'virusdetected';
+  const klass = classifyDiagnostic(diagnostic, status, !permanent);
+  if (klass.reason !== 'onhold' && klass.reason !== 'undefined') return klass.reason;
+  return permanent && subType === 'NoEmail' ? 'userunknown' : klass.reason;
 }
 
 function sesJson(text: string): Json | null {

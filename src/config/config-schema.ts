@@ -142,7 +142,6 @@ export const configSchema = z.strictObject({
       trapHits: levelThresholds('Spam-trap hits (a complaint or bounce involving a listed trap address)', { watch: null, warn: null, suspend: 1 }),
       blocklistings: levelThresholds('Bounces saying the mail was refused because of a blocklisting', { watch: null, warn: null, suspend: 1 }),
     }).prefault({}),
-    blocklistPatterns: z.array(z.string().min(1)).default(['spamhaus', 'spamcop\\.net', 'barracuda', 'block ?list', 'black ?list', '\\bdnsbl\\b', '\\brbl\\b', 'listed (at|on|in)\\b', 'uceprotect', 'sorbs']).describe('Case-insensitive regexes over a soft bounce\'s diagnostic that make it a blocklisting report.'),
     trapAddresses: z.array(z.string().regex(/^([^@\s]+@|@)[a-z0-9.-]+\.[a-z]{2,}$/i, 'an address, or @domain for a whole trap domain')).default([]).describe('Spam-trap addresses (or @domain) kept in the managed trap list (staff add more with the API or `abusedesk traps add`).'),
     refusedConsentMethods: z.array(z.enum(consentMethods)).default(['rented', 'bought', 'harvested']).describe('Consent methods that never justify a reinstatement (the API refuses with 422).'),
     scoreWeights: z.strictObject({
@@ -158,13 +157,6 @@ export const configSchema = z.strictObject({
       const set = (['watch', 'warn', 'suspend'] as const).filter((k) => t[k] !== null);
       for (let i = 1; i < set.length; i++) {
         if ((t[set[i]!] as number) <= (t[set[i - 1]!] as number)) ctx.addIssue({ code: 'custom', path: ['thresholds', name, set[i]!], message: `must be above ${set[i - 1]!} (${String(t[set[i - 1]!])})` });
-      }
-    }
-    for (const [i, p] of e.blocklistPatterns.entries()) {
-      try {
-        new RegExp(p, 'i');
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['blocklistPatterns', i], message: `invalid regular expression: ${(err as Error).message}` });
       }
     }
   }).prefault({}),

@@ -1,3 +1,4 @@
+import { BLOCKLISTING_REASONS } from '../extract/bounce/bounce-reason.ts';
 import type { Attribution, AttributionMethod } from '../attribute/attribution.ts';
 import type { ParsedReport } from '../parse/parsed-report.ts';
 import type { MailboxProviders } from './mailbox-providers.ts';
@@ -16,7 +17,6 @@ export interface PlannedSignal {
 export interface SignalOptions {
   /** Count human complaints, bounces and unsubscribes proven by a trace token or the send log. */
   countTokenProven: boolean;
-  blocklistPatterns: RegExp[];
   providers: MailboxProviders;
   isTrap: (address: string) => boolean;
 }
@@ -62,7 +62,7 @@ export function planSignals(r: ParsedReport, a: Attribution, o: SignalOptions): 
       const counts = trusted || proven;
       const why = counts ? `bounce ${provenWhy}` : notProven;
       if (b.hard) add('hard-bounce', b.recipient, counts, `${why}: ${b.status ?? ''} ${b.diagnostic ?? ''}`.trim());
-      else if (o.blocklistPatterns.some((p) => p.test(b.diagnostic ?? ''))) add('blocklisting', b.recipient, counts, `${why}: refused for a blocklisting: ${b.diagnostic ?? ''}`);
+      else if (BLOCKLISTING_REASONS.has(b.reason)) add('blocklisting', b.recipient, counts, `${why}: refused for a blocklisting (${b.reason}): ${b.diagnostic ?? ''}`);
       else add('soft-bounce', b.recipient, counts, `${why}: ${b.status ?? ''} ${b.diagnostic ?? ''}`.trim());
     }
   }

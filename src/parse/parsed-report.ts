@@ -1,3 +1,4 @@
+import type { BounceReason } from '../extract/bounce/bounce-reason.ts';
 import type { UnsubscribePolicy } from '../extract/unsubscribe-policy.ts';
 
 /**
@@ -10,8 +11,13 @@ export interface BounceDetail {
   recipient: string;
   status: string | null;
   action: string | null;
+  /** Why delivery failed, from one vocabulary (BOUNCE_REASONS); decides `hard`. */
+  reason: BounceReason;
+  /** The address is dead: reason userunknown, hostunknown, hasmoved or notaccept, and the failure permanent. */
   hard: boolean;
   diagnostic: string | null;
+  /** The remote server that answered, when the bounce names it. */
+  remoteMta: string | null;
 }
 
 export interface OriginalMessage {

@@ -20,7 +20,7 @@ export function pipelineStages(config: Config, acknowledge?: Acknowledger, io: {
       policy: { globalReasons: config.actions.globalSuppressionReasons, untrustedMaxSuppressions: config.actions.untrustedMaxSuppressions },
       enforcement: {
         ctx: enforcementSettings(config),
-        signals: { countTokenProven: config.enforcement.countTokenProvenSignals, blocklistPatterns: config.enforcement.blocklistPatterns.map((p) => new RegExp(p, 'i')) },
+        signals: { countTokenProven: config.enforcement.countTokenProvenSignals },
       },
       ticketIdPattern: new RegExp(config.parse.ticketIdPattern),
       openToken: tokenOpener(config),

@@ -44,7 +44,7 @@ describe('planActions', () => {
   });
 
   it('bounces: hard suppresses, soft is counted only; auth-failure never suppresses', () => {
-    const b = planActions(report({ kind: 'bounce', bounces: [{ recipient: 'gone@x.example', status: '5.1.1', action: 'failed', hard: true, diagnostic: null }, { recipient: 'full@x.example', status: '5.2.2', action: 'failed', hard: false, diagnostic: null }] }), matched, { ...policy, untrustedMaxSuppressions: 10 }, null);
+    const b = planActions(report({ kind: 'bounce', bounces: [{ recipient: 'gone@x.example', status: '5.1.1', action: 'failed', reason: 'userunknown', hard: true, diagnostic: null, remoteMta: null }, { recipient: 'full@x.example', status: '5.2.2', action: 'failed', reason: 'mailboxfull', hard: false, diagnostic: null, remoteMta: null }] }), matched, { ...policy, untrustedMaxSuppressions: 10 }, null);
     expect(b.suppressions.map((s) => [s.address, s.reason])).toEqual([['gone@x.example', 'bounce']]);
     expect(b.notes.join()).toMatch(/full@x.example: soft bounce/);
     expect(planActions(report({ kind: 'auth-failure', complainants: ['x@y.example'] }), matched, policy, null)).toMatchObject({ suppressions: [], ticket: { type: 'auth-failure' } });

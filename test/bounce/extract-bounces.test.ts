@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BounceSource } from '../../src/extract/bounce/bounce-source.ts';
-import { compileBounceRules } from '../../src/extract/bounce/bounce-rules.ts';
+import { compileBounceReasons } from '../../src/extract/bounce/bounce-reason-rules.ts';
 import { classifyDiagnostic } from '../../src/extract/bounce/classify-diagnostic.ts';
 import { findEnhancedStatus } from '../../src/extract/bounce/enhanced-status.ts';
 import { extractBounces } from '../../src/extract/bounce/extract-bounces.ts';
@@ -67,37 +67,37 @@ describe('findEnhancedStatus', () => {
 
 describe('classifyDiagnostic', () => {
   it.each([
-    ['550 5.1.1 <a@example.org>: User unknown', '5.1.1', 'user-unknown', true],
-    ['552 5.2.2 Mailbox full', '5.2.2', 'mailbox-full', false],
-    ['550 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org', '5.7.1', 'blocklisted', false],
-    ['554 5.7.1 Message rejected as spam', '5.7.1', 'spam-block', false],
-    ['550 Host or domain name not found', null, 'domain-unknown', true],
-    ['550 5.2.1 Account disabled', '5.2.1', 'disabled', true],
-    ['421 4.7.28 Our system has detected an unusual rate of unsolicited mail', '4.7.28', 'spam-block', false],
-  ] as const)('%s → %s', (text, status, category, hard) => {
-    expect(classifyDiagnostic(text, status)).toMatchObject({ category, hard });
+    ['550 5.1.1 <a@example.org>: User unknown', '5.1.1', 'userunknown'],
+    ['552 5.2.2 Mailbox full', '5.2.2', 'mailboxfull'],
+    ['550 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org', '5.7.1', 'blocklisted'],
+    ['554 5.7.1 Message rejected as spam', '5.7.1', 'spamdetected'],
+    ['550 Host or domain name not found', null, 'hostunknown'],
+  ] as const)('%s → %s', (text, status, reason) => {
+    expect(classifyDiagnostic(text, status)).toMatchObject({ reason });
   });
 
-  it('never makes a 5.7.x or 4.x.x failure hard, whatever the text says', () => {
-    expect(classifyDiagnostic('550 5.7.1 Recipient not found', '5.7.1')).toMatchObject({ category: 'policy', hard: false });
-    expect(classifyDiagnostic('450 4.1.1 User unknown, try again', '4.1.1')).toMatchObject({ hard: false });
+  it('lets the text decide where it disagrees with the status, and says so', () => {
+    expect(classifyDiagnostic('550 5.7.1 Recipient not found', '5.7.1')).toMatchObject({ reason: 'userunknown', basis: expect.stringMatching(/status 5\.7\.1 alone would say/) });
   });
 
-  it('falls back to the status when no rule matches, and to soft "other" when nothing is known', () => {
-    expect(classifyDiagnostic('550 mailbox unavailable', '5.1.1')).toMatchObject({ category: 'user-unknown', hard: true, basis: 'status 5.1.1' });
-    expect(classifyDiagnostic('554 transaction failed', null)).toMatchObject({ category: 'other', hard: false });
+  it('falls back to the status when no rule matches, then to onhold and undefined', () => {
+    expect(classifyDiagnostic('550 mailbox unavailable', '5.1.1')).toMatchObject({ reason: 'userunknown', basis: 'status 5.1.1' });
+    expect(classifyDiagnostic('554 transaction failed', null)).toMatchObject({ reason: 'onhold' });
+    expect(classifyDiagnostic('', null)).toMatchObject({ reason: 'undefined' });
   });
 });
 
-describe('compileBounceRules', () => {
+describe('compileBounceReasons', () => {
   it('names every bad rule by index', () => {
-    const bad = [
-      { pattern: 'ok', category: 'other', hard: false },
-      { pattern: '(', category: 'other', hard: false },
-      { pattern: 'x', category: 'mailbox-full', hard: true },
-      { pattern: 'y', category: 'nonsense', hard: false },
-    ];
-    expect(() => compileBounceRules(bad, 'rules.json')).toThrow(/rule #1: pattern is not a valid regular expression[\s\S]*rule #2: category "mailbox-full" cannot be hard[\s\S]*rule #3: category/);
+    const bad = {
+      status: { '1.1': 'userunknown' },
+      rules: [
+        { pattern: 'ok', reason: 'onhold' },
+        { pattern: '(', reason: 'onhold' },
+        { pattern: 'y', reason: 'nonsense' },
+      ],
+    };
+    expect(() => compileBounceReasons(bad, 'reasons.json')).toThrow(/rules\[1\]: pattern is not a valid regular expression[\s\S]*rules\[2\]: reason/);
   });
 });
 

@@ -1,15 +1,15 @@
 import type { BounceDetail } from '../../parse/parsed-report.ts';
 import type { BounceExtraction, BounceSource } from './bounce-source.ts';
+import { isHardBounce } from './bounce-reason.ts';
 import { classifyDiagnostic, type DiagnosticClass } from './classify-diagnostic.ts';
 import { findEnhancedStatus, findReplyCode, parseStatusField } from './enhanced-status.ts';
 import { parseDeliveryStatus, type DeliveryStatusRecipient } from './parse-delivery-status.ts';
-import { failureText, parseTextBounce, type TextBounce } from './parse-text-bounce.ts';
-import { failedRecipientsHeader, textBounceEvidence } from './text-bounce-evidence.ts';
+import { detectLayout, failureText, parseTextBounce, type TextBounce } from './parse-text-bounce.ts';
+import { FORWARD_SUBJECT, failedRecipientsHeader, textBounceEvidence } from './text-bounce-evidence.ts';
 
 /** One recipient's outcome before it becomes a BounceDetail; `statusNote` tells where the status came from. */
 interface Outcome {
   detail: BounceDetail;
-  category: DiagnosticClass['category'];
   basis: string;
   statusNote: string;
 }
@@ -42,7 +42,7 @@ function looksLikeAddress(value: string | null): value is string {
   return value !== null && /^[^\s@]+@[^\s@]+$/.test(value);
 }
 
-/** Infers a status from the class, the SMTP reply code and whether the failure is temporary. */
+/** Infers a status from the reason's implied status, the SMTP reply code and whether the failure is temporary. */
 function inferStatus(klass: DiagnosticClass, text: string, temporary: boolean): string {
   const reply = findReplyCode(text);
   const first = temporary || reply?.startsWith('4') === true ? '4' : '5';
@@ -50,26 +50,45 @@ function inferStatus(klass: DiagnosticClass, text: string, temporary: boolean): 
   return `${first}.0.0`;
 }
 
-function outcome(recipient: string, action: string, explicitStatus: string | null, statusSource: string, diagnostic: string | null): Outcome {
+/** The remote server named in a diagnostic ("host mx.example.org[192.0.2.1] said:", Exim's "host … [ip]"). */
+const REMOTE_HOST = /\bhost\s+([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)\.?\s*\[/;
+
+function remoteMtaOf(stated: string | null | undefined, text: string): string | null {
+  if (stated) return stated.replace(/^\s*dns\s*;\s*/i, '').trim() || null;
+  return REMOTE_HOST.exec(text.slice(0, 2000))?.[1]?.toLowerCase() ?? null;
+}
+
+function outcome(
+  recipient: string,
+  action: string,
+  explicitStatus: string | null,
+  statusSource: string,
+  diagnostic: string | null,
+  remoteMta: string | null = null,
+): Outcome {
   const text = diagnostic ?? '';
   const delayed = action === 'delayed';
-  const klass = classifyDiagnostic(text, explicitStatus);
+  const klass = classifyDiagnostic(text, explicitStatus, delayed);
   let status = explicitStatus;
   let statusNote = statusSource;
   if (status === null) {
     status = inferStatus(klass, text, delayed);
-    statusNote = `inferred from ${klass.category} text`;
+    statusNote = `inferred from ${klass.reason} text`;
   }
-  // PRODUCT.md: only a permanent failure of the address itself is hard; delays and 4.x.x never are.
-  const hard = klass.hard && !delayed && status.startsWith('5');
-  return { detail: { recipient, status, action, hard, diagnostic }, category: klass.category, basis: klass.basis, statusNote };
+  // Only a permanent failure of the address itself is hard: the reason decides, delays and 4.x.x never are.
+  const hard = isHardBounce(klass.reason, status, delayed);
+  return {
+    detail: { recipient, status, action, reason: klass.reason, hard, diagnostic, remoteMta: remoteMtaOf(remoteMta, text) },
+    basis: klass.basis,
+    statusNote,
+  };
 }
 
 function describe(outcomes: readonly Outcome[]): string {
   const listed = outcomes.slice(0, MAX_LISTED).map((item) => {
     const { recipient, action, status, hard } = item.detail;
     const source = item.statusNote === 'Status field' ? '' : `, status ${item.statusNote}`;
-    return `${recipient} ${action ?? 'failed'} ${status ?? '?'} (${item.category}, ${item.basis}${source}) → ${hard ? 'hard' : 'soft'}`;
+    return `${recipient} ${action ?? 'failed'} ${status ?? '?'} (${item.detail.reason}, ${item.basis}${source}) → ${hard ? 'hard' : 'soft'}`;
   });
   if (outcomes.length > MAX_LISTED) listed.push(`… and ${outcomes.length - MAX_LISTED} more`);
   return listed.join('; ');
@@ -116,11 +135,11 @@ function fromDeliveryStatus(
     let diagnostic = record.diagnostic;
     if (diagnostic === null) {
       // No Diagnostic-Code: the human-readable part often has the remote server's reply for this address.
-      text ??= parseTextBounce(source.bodyText, [], null);
+      text ??= parseTextBounce(source.bodyText, [], null, source);
       const wanted = [record.finalRecipient, record.originalRecipient].map((value) => value?.toLowerCase());
       diagnostic = text.recipients.find((entry) => wanted.includes(entry.recipient.toLowerCase()))?.diagnostic ?? null;
     }
-    failing.push(outcome(recipient, action, status, note, diagnostic));
+    failing.push(outcome(recipient, action, status, note, diagnostic, record.remoteMta));
   }
   if (failing.length === 0) {
     return {
@@ -137,17 +156,25 @@ function fromDeliveryStatus(
 
 function fromText(source: BounceSource, evidence: string, failedHeader: readonly string[], messageDelayed: boolean): BounceExtraction {
   const fromDomain = domainOf(source.from);
-  const parsed = parseTextBounce(source.bodyText, failedHeader, fromDomain);
-  const action = messageDelayed ? 'delayed' : 'failed';
+  const parsed = parseTextBounce(source.bodyText, failedHeader, fromDomain, source);
   const failing = parsed.recipients.map((entry) => {
-    const explicit = entry.diagnostic === null ? null : findEnhancedStatus(entry.diagnostic, true);
-    return outcome(entry.recipient, action, explicit, 'from the text', entry.diagnostic);
+    const action = entry.action ?? (messageDelayed ? 'delayed' : 'failed');
+    const stated = entry.status ?? null;
+    const explicit = stated ?? (entry.diagnostic === null ? null : findEnhancedStatus(entry.diagnostic, true));
+    return outcome(entry.recipient, action, explicit, stated === null ? 'from the text' : 'stated by the layout', entry.diagnostic, entry.remoteMta ?? null);
   });
   const prefix = `${parsed.format} bounce (${evidence})`;
   if (failing.length === 0) {
     return { reason: `${prefix}; no failed recipient could be read`, bounces: [], delayed: messageDelayed, notBounce: false };
   }
   return summarize(prefix, failing, [], messageDelayed);
+}
+
+/** A layout only one MTA or provider writes is evidence enough, unless a person forwarded it. */
+function layoutEvidence(source: BounceSource): string | null {
+  if (FORWARD_SUBJECT.test(source.subject)) return null;
+  const layout = detectLayout(source.bodyText, domainOf(source.from), source);
+  return layout === null ? null : `${layout} layout`;
 }
 
 /**
@@ -163,7 +190,7 @@ export function extractBounces(source: BounceSource): BounceExtraction | null {
   const records = source.deliveryStatus === null ? [] : parseDeliveryStatus(source.deliveryStatus);
   if (records.length > 0) return fromDeliveryStatus(source, records, messageDelayed, 'RFC 3464 DSN');
   const failedHeader = failedRecipientsHeader(source.headers);
-  const evidence = textBounceEvidence(source, failedHeader);
+  const evidence = textBounceEvidence(source, failedHeader) ?? layoutEvidence(source);
   if (evidence === null) return null;
   // A broken MIME boundary (or a plain-text DSN) leaves the delivery-status fields in the body text.
   const text = failureText(source.bodyText);

@@ -1,7 +1,16 @@
+import type { TextBounceInput } from './formats/text-bounce-format.ts';
+import { TEXT_BOUNCE_FORMATS } from './formats/text-bounce-formats.ts';
+
 /** A recipient found in the human-readable text of a bounce, with the text that explains its failure. */
 export interface TextBounceRecipient {
   recipient: string;
   diagnostic: string | null;
+  /** An RFC 3463 status the layout states for this recipient (else it is read from the diagnostic). */
+  status?: string | null;
+  /** The remote server that answered, where the layout names it. */
+  remoteMta?: string | null;
+  /** "delayed" when the layout says delivery is still being retried for this recipient. */
+  action?: 'failed' | 'delayed';
 }
 
 export interface TextBounce {
@@ -159,8 +168,30 @@ function aolRecipients(text: string, fromDomain: string | null): TextBounceRecip
  * no message/delivery-status part (qmail, Exim, old Gmail, AOL, OpenSMTPD…) or an empty one. `failedHeader`
  * is the X-Failed-Recipients list (Exim, Gmail), used when the text names nobody.
  */
-export function parseTextBounce(bodyText: string, failedHeader: readonly string[], fromDomain: string | null): TextBounce {
-  const text = failureText(bodyText);
+function layoutInput(bodyText: string, fromDomain: string | null, top: Pick<TextBounceInput, 'subject' | 'from' | 'headers'>): TextBounceInput {
+  const body = bodyText.length > MAX_TEXT * 4 ? bodyText.slice(0, MAX_TEXT * 4) : bodyText;
+  return { text: failureText(bodyText), bodyText: body, fromDomain, ...top };
+}
+
+/** The name of the MTA or provider layout that wrote this bounce, when one recognises it, else null. */
+export function detectLayout(bodyText: string, fromDomain: string | null, top: Pick<TextBounceInput, 'subject' | 'from' | 'headers'>): string | null {
+  const input = layoutInput(bodyText, fromDomain, top);
+  return TEXT_BOUNCE_FORMATS.find((format) => format.detect(input))?.name ?? null;
+}
+
+export function parseTextBounce(
+  bodyText: string,
+  failedHeader: readonly string[],
+  fromDomain: string | null,
+  top: Pick<TextBounceInput, 'subject' | 'from' | 'headers'> = { subject: '', from: '', headers: new Map() },
+): TextBounce {
+  const input = layoutInput(bodyText, fromDomain, top);
+  const text = input.text;
+  for (const format of TEXT_BOUNCE_FORMATS) {
+    if (!format.detect(input)) continue;
+    const recipients = format.recipients(input).filter((entry) => entry.recipient.includes('@'));
+    if (recipients.length > 0) return { format: format.name, recipients: dedupe(recipients) };
+  }
   const format = FORMAT_MARKERS.find(([marker]) => marker.test(text))?.[1] ?? 'unrecognised MTA';
   const lines = text.split('\n');
   const candidates = [
@@ -172,18 +203,25 @@ export function parseTextBounce(bodyText: string, failedHeader: readonly string[
     ...failedHeader.map((recipient) => ({ recipient, diagnostic: null })),
   ];
   const globalDiagnostic = GLOBAL_DIAGNOSTICS.map((pattern) => pattern.exec(text)?.[1]).find((found) => found !== undefined);
+  const global = globalDiagnostic === undefined ? null : collapse(globalDiagnostic);
+  const recipients = dedupe(candidates).map((entry) => ({ ...entry, diagnostic: entry.diagnostic ?? global }));
+  return { format, recipients };
+}
+
+/** One entry per address (case-insensitive), keeping the first diagnostic found for it. */
+function dedupe(candidates: readonly TextBounceRecipient[]): TextBounceRecipient[] {
   const byAddress = new Map<string, TextBounceRecipient>();
   for (const candidate of candidates) {
-    const recipient = candidate.recipient.trim().replace(/\.$/, '');
+    const recipient = candidate.recipient.trim().replace(/^<|>$/g, '').replace(/\.$/, '');
     if (!EMAIL_ONLY.test(recipient) && !recipient.includes('@')) continue;
     const key = recipient.toLowerCase();
     const known = byAddress.get(key);
-    if (known === undefined) byAddress.set(key, { recipient, diagnostic: candidate.diagnostic });
-    else if (known.diagnostic === null) known.diagnostic = candidate.diagnostic;
+    if (known === undefined) byAddress.set(key, { ...candidate, recipient });
+    else {
+      known.diagnostic ??= candidate.diagnostic;
+      known.status ??= candidate.status;
+      known.remoteMta ??= candidate.remoteMta;
+    }
   }
-  const recipients = [...byAddress.values()].map((entry) => ({
-    recipient: entry.recipient,
-    diagnostic: entry.diagnostic ?? (globalDiagnostic === undefined ? null : collapse(globalDiagnostic)),
-  }));
-  return { format, recipients };
+  return [...byAddress.values()];
 }

@@ -13,7 +13,7 @@ const BODY_MARKERS =
   /This is the qmail-send program|This is the (?:Postfix program|mail system) at host|This message was created automatically by mail delivery software|The following addresses had (?:permanent fatal|transient non-fatal) errors|Delivery to the following recipients? (?:failed permanently|has been delayed)|Sorry, we were unable to deliver your message|Delivery has failed to these recipients|Remote Server returned '|could not be delivered to one or more (?:of its )?recipients|The following message to <[^>]+> was undeliverable|An error has occurred while attempting to deliver|This is an automatically generated Delivery Status Notification|I'm afraid I wasn't able to deliver your message|Your message (?:to \S+ couldn't be delivered|wasn't delivered to)|was not delivered to:|\*\* (?:Address not found|Message not delivered|Message blocked) \*\*/i;
 
 /** Forwards of a bounce by a person are complaints or questions, not bounces. */
-const FORWARD_SUBJECT = /^\s*(?:fwd?|fw|tr|wg|rv|i)\s*:/i;
+export const FORWARD_SUBJECT = /^\s*(?:fwd?|fw|tr|wg|rv|i)\s*:/i;
 
 /** The X-Failed-Recipients header (Exim, Gmail): comma-separated addresses. */
 export function failedRecipientsHeader(headers: Map<string, string[]>): string[] {
