@@ -1,4 +1,5 @@
 import { configSchema } from '../config/config-schema.ts';
+import { BOUNCE_REASON_MEANING, DEAD_ADDRESS_REASONS, BLOCKLISTING_REASONS, type BounceReason } from '../extract/bounce/bounce-reason.ts';
 import { schemaKeys } from '../config/schema-keys.ts';
 import { logEvents } from '../log/events.ts';
 
@@ -18,4 +19,12 @@ export async function apiRouteTable(): Promise<string> {
   const { apiRoutes } = await import('../web/api/api-routes.ts');
   const rows = apiRoutes().map((r) => `| \`${r.method} /api/v1${r.path}\` | ${r.role} | ${r.summary} |`);
   return ['| route | role | what it does |', '|---|---|---|', ...rows].join('\n');
+}
+
+/** The README's bounce reason table, from the vocabulary itself. */
+export function bounceReasonTable(): string {
+  const effect = (reason: BounceReason): string =>
+    DEAD_ADDRESS_REASONS.has(reason) ? '**hard** (when permanent): suppressed' : BLOCKLISTING_REASONS.has(reason) ? 'soft; a blocklisting' : 'soft';
+  const rows = Object.entries(BOUNCE_REASON_MEANING).map(([reason, meaning]) => `| \`${reason}\` | ${meaning} | ${effect(reason as BounceReason)} |`);
+  return ['| reason | meaning | effect |', '|---|---|---|', ...rows].join('\n');
 }

@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listSuppressions } from '../../src/suppressions/suppression-store.ts';
-import { getTicket, listTickets, ticketEvents } from '../../src/tickets/ticket-store.ts';
+import { listSuppressions } from '../../src/store/suppressions-store.ts';
+import { getTicket, listTickets, ticketEvents } from '../../src/store/tickets-store.ts';
 import { fblReport, frenchInlineForward, outOfOffice, postfixBounce, ticketReply } from '../../src/demo/report-builders.ts';
-import { springSaleToken, deliverAndProcess, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
+import { springSaleToken, deliverAndProcess, startTestService, tempDataDir, waitFor, waitForIdle } from '../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -101,7 +101,7 @@ describe('attribution and actions, end to end over SMTP', () => {
     expect(reportOf(svc, reply)).toMatchObject({ kind: 'reply', ticket_id: ticket.id });
     expect(listTickets(svc.db)).toHaveLength(before);
     expect(ticketEvents(svc.db, ticket.id).map((e) => e.type)).toContain('reply');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForIdle(svc);
     expect(outboxFiles()).toHaveLength(1);
   });
 
@@ -109,7 +109,7 @@ describe('attribution and actions, end to end over SMTP', () => {
     await deliver(svc, 'abuse@esp.example', outOfOffice('<ooo-2@example.org>'), 'bob@example.org');
     await deliver(svc, 'postmaster@esp.example', postfixBounce('<dsn-2@mx.example.org>', 'gone2@example.org'), '');
     await deliver(svc, 'fbl@esp.example', fblReport({ reportMessageId: '<fbl-na@aol.example>', originalRcptTo: 'x@example.net', originalTo: 'x@example.net', originalMessageId: '<send-4@news.acme.example>' }));
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForIdle(svc);
     expect(svc.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
     expect(outboxFiles()).toEqual([]);
   });

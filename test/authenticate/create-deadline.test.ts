@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDeadline } from '../../src/authenticate/create-deadline.ts';
 import type { Deadline } from '../../src/authenticate/create-deadline.ts';
 import { createFakeResolver } from '../../src/authenticate/fake-resolver.ts';
@@ -33,11 +33,18 @@ describe('createDeadline', () => {
     await expect(resolver('example.org', 'A')).rejects.toThrow('boom');
   });
 
-  it('resolves the hard stop after the deadline plus the grace', async () => {
-    const started = Date.now();
-    deadline = createDeadline(40);
-    const value = await deadline.after(30, () => 'stopped');
-    expect(value).toBe('stopped');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(65);
+  it('resolves the hard stop after the deadline plus the grace, not before', async () => {
+    vi.useFakeTimers();
+    try {
+      deadline = createDeadline(40);
+      let value: string | null = null;
+      void deadline.after(30, () => 'stopped').then((v) => (value = v));
+      await vi.advanceTimersByTimeAsync(69);
+      expect(value).toBeNull();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(value).toBe('stopped');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

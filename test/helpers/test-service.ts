@@ -17,12 +17,20 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Config for tests: free ports, temp data dir, quick retries. */
-export function testConfig(dataDir: string, overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({
-    env: {},
-    overrides: { dataDir, smtp: { port: 0 }, http: { port: 0 }, worker: { retryBaseMs: 10, pollMs: 50 }, authenticate: { dns: 'off' }, ...overrides },
-  }).config;
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Merges `over` into `base` key by key, so overriding one `smtp` key keeps the test's free port. */
+export function deepMerge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isTree(v) && isTree(out[k]) ? deepMerge(out[k], v) : v;
+  return out;
+}
+
+/** Config for tests: free ports (never the defaults a real abusedesk may hold), temp data dir, quick retries. */
+export function testConfig(dataDir: string, overrides: Tree = {}): Config {
+  const base: Tree = { dataDir, smtp: { port: 0 }, http: { port: 0 }, worker: { retryBaseMs: 10, pollMs: 50 }, authenticate: { dns: 'off' } };
+  return loadConfig({ env: {}, overrides: deepMerge(base, overrides) }).config;
 }
 
 /** Captures log lines as parsed JSON objects. */
@@ -52,6 +60,19 @@ export async function waitFor<T>(check: () => T | undefined | null | false, ms =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Waits until the pipeline is idle: no message queued for processing and no mail waiting in the outbox.
+ * A test that proves something did not happen waits for this instead of sleeping.
+ */
+export async function waitForIdle(svc: RunningService, ms = 10_000): Promise<void> {
+  const busy = (): boolean => {
+    const queued = svc.db.prepare("SELECT count(*) AS n FROM messages WHERE state = 'queued'").get() as { n: number };
+    const pending = svc.db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND kind = 'mail'").get() as { n: number };
+    return queued.n + pending.n > 0;
+  };
+  await waitFor(() => !busy(), ms, 'the pipeline and the outbox to be idle');
 }
 
 export const simpleMessage = (subject: string, extra = ''): string =>

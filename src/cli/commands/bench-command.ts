@@ -39,6 +39,12 @@ async function benchParsing(): Promise<void> {
   const typical = Array.from({ length: 50 }, (_, i) => Buffer.from(arfSample(i), 'latin1'));
   const t = await benchParseMessages(typical);
   process.stdout.write(`  typical ~6 KB ARF     ${String(t.messagesPerSecond).padStart(6)} msg/s  p99 ${t.p99Ms.toFixed(2)} ms  (${t.count} parses; target ≥ 2,000 msg/s: ${t.messagesPerSecond >= 2000 ? 'met' : 'NOT met'})\n`);
+  // Bounce-heavy: every bounce layout the golden fixtures cover (MTAs, providers, ESP events), plus the corpus DSNs.
+  const bounceFiles = [...corpusFiles(resolve('test/fixtures/bounce')), ...corpusFiles(resolve('../shared/corpus/dsn'))];
+  if (bounceFiles.length > 0) {
+    const b = await benchParse(bounceFiles);
+    process.stdout.write(`  bounces (${bounceFiles.length} files)   ${String(b.messagesPerSecond).padStart(6)} msg/s  p99 ${b.p99Ms.toFixed(2)} ms  (fixtures' bounce layouts and the corpus DSNs)\n`);
+  }
   const corpus = resolve('../shared/corpus');
   const files = corpusFiles(corpus);
   if (files.length === 0) {

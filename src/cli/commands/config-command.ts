@@ -3,7 +3,7 @@ import { configSchema } from '../../config/config-schema.ts';
 import { loadConfig, maskSecrets } from '../../config/load-config.ts';
 import { schemaKeys } from '../../config/schema-keys.ts';
 import { globalOptions } from '../global-options.ts';
-import { apiRouteTable, configTable, logEventTable } from '../../docs/reference-tables.ts';
+import { apiRouteTable, bounceReasonTable, configTable, logEventTable } from '../../docs/reference-tables.ts';
 
 export function registerConfigCommand(program: Command): void {
   const config = program.command('config').description('inspect configuration');
@@ -28,8 +28,8 @@ export function registerConfigCommand(program: Command): void {
     });
   config
     .command('docs')
-    .description('print the configuration, log-event and API reference tables (Markdown, as in the README)')
+    .description('print the configuration, log-event, API and bounce-reason reference tables (Markdown, as in the README)')
     .action(async () => {
-      process.stdout.write(`${configTable()}\n\n${logEventTable()}\n\n${await apiRouteTable()}\n`);
+      process.stdout.write(`${configTable()}\n\n${logEventTable()}\n\n${await apiRouteTable()}\n\n${bounceReasonTable()}\n`);
     });
 }

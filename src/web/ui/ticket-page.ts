@@ -1,5 +1,5 @@
-import type { Suppression } from '../../suppressions/suppression-store.ts';
-import type { Ticket, TicketEvent } from '../../tickets/ticket-store.ts';
+import type { Suppression } from '../../store/suppressions-store.ts';
+import type { Ticket, TicketEvent } from '../../store/tickets-store.ts';
 import type { StaffSession } from '../../auth/staff-sessions.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { decisionTrail } from './decision-trail.ts';
@@ -29,7 +29,7 @@ ${fact('kind', r.kind)}${fact('feedback type', p.feedbackType)}${fact('provider'
 ${fact('reporter', p.reporter)}${fact('complainants', p.complainants.join(', ') || (p.redacted ? 'redacted' : null))}
 ${fact('original Message-ID', p.original?.messageId)}${fact('original From', p.original?.from)}${fact('original To', p.original?.to.join(', '))}
 ${fact('original subject', p.original?.subject)}${fact('original date', p.original?.date)}
-${fact('bounces', p.bounces.map((b) => `${b.recipient} ${b.status ?? ''} ${b.hard ? 'hard' : 'soft'}${b.diagnostic ? ` (${b.diagnostic})` : ''}`).join('; '))}
+${fact('bounces', p.bounces.map((b) => `${b.recipient} ${b.status ?? ''} ${b.reason} ${b.hard ? 'hard' : 'soft'}${b.remoteMta ? ` via ${b.remoteMta}` : ''}${b.diagnostic ? ` (${b.diagnostic})` : ''}`).join('; '))}
 ${fact('source IP', p.sourceIp)}${fact('arrival', p.arrivalDate)}
 ${fact('envelope', `from <${r.mailFrom}> via ${r.clientIp ?? 'unknown'} · queue id ${r.queueId} · received ${r.receivedAt}`)}
 ${fact('links and identifiers', defangText([p.identifiers.feedbackId, p.identifiers.cfblFeedbackId, ...p.identifiers.listUnsubscribe].filter(Boolean).join(' · ')))}
