@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LANGUAGES, type Language } from './detect-language.ts';
+import { projectPath } from '../config/project-root.ts';
 
 /** Placeholders a template may use; anything else in `{{…}}` is a typo and refused at load. */
 export const ACK_PLACEHOLDERS = ['ticketId', 'reportSubject', 'suppressionSentence', 'senderName'] as const;
@@ -30,7 +30,7 @@ export const ackTemplateSchema = z.strictObject({
 
 export type AckTemplate = z.infer<typeof ackTemplateSchema>;
 
-export const DEFAULT_ACK_TEMPLATE_DIR = fileURLToPath(new URL('../../data/templates/ack/', import.meta.url));
+export const DEFAULT_ACK_TEMPLATE_DIR = projectPath('data', 'templates', 'ack');
 
 /** A template that cannot be used, named by file and key. */
 export class AckTemplateError extends Error {

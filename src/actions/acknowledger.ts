@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Decision } from '../decisions/decision.ts';
 import type { ParsedReport } from '../parse/parsed-report.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
@@ -13,5 +14,8 @@ export interface AcknowledgeInput {
   now: Date;
 }
 
+/** An acknowledgement decision: queued, or the rule that stopped it. */
+export type AckDecision = Extract<Decision, { kind: 'ack-queued' | 'ack-skipped' }>;
+
 /** Decides and (inside the caller's transaction) queues the acknowledgement; says what it did and why. */
-export type Acknowledger = (input: AcknowledgeInput) => { sent: boolean; text: string; data?: unknown };
+export type Acknowledger = (input: AcknowledgeInput) => AckDecision;

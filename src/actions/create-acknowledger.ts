@@ -2,7 +2,7 @@ import type { Config } from '../config/config-schema.ts';
 import { decideAcknowledgement } from '../acknowledge/decide-acknowledgement.ts';
 import { detectLanguage } from '../acknowledge/detect-language.ts';
 import { renderAcknowledgement } from '../acknowledge/render-acknowledgement.ts';
-import { prepared } from '../db/prepared.ts';
+import { ackCount, bumpAckCount, outboxIdByKey } from '../store/outbox-store.ts';
 import { parseHeaderBlock } from '../parse/mime/parse-header-block.ts';
 import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
 import { enqueueMail } from '../outbox/enqueue-mail.ts';
@@ -11,7 +11,7 @@ import type { Acknowledger } from './acknowledger.ts';
 const idsIn = (v: string | undefined): string[] => (v ?? '').match(/<[^<>\s]+>/g) ?? [];
 
 /**
- * The acknowledgement step of the actions stage: every rule of PRODUCT.md "Acknowledgement mail"
+ * The acknowledgement step of the actions stage: every rule of the README's "Acknowledgements and the outbox"
  * (decideAcknowledgement), the reporter's language, and the mail queued in the durable outbox inside
  * the report's transaction — or the rule that stopped it, for the ticket's timeline.
  */
@@ -33,12 +33,12 @@ export function createAcknowledger(config: Config): Acknowledger {
       fromDmarc: report.auth?.dmarc ?? 'none',
       ourAddresses,
       ourDomains: config.smtp.domains,
-      alreadyAcknowledged: prepared(db, 'SELECT 1 FROM outbox WHERE dedupe_key = ?').get(dedupeKey) !== undefined,
-      sentTodayToAddress: (prepared(db, 'SELECT count FROM ack_counts WHERE address = ? AND day = ?').get(to, day) as { count: number } | undefined)?.count ?? 0,
+      alreadyAcknowledged: outboxIdByKey(db, dedupeKey) !== null,
+      sentTodayToAddress: ackCount(db, to, day),
       dailyCap: config.outbox.ackDailyCap,
       language,
     });
-    if (!decision.send) return { sent: false, text: `no acknowledgement (rule ${decision.rule}): ${decision.reason}`, data: { rule: decision.rule } };
+    if (!decision.send) return { kind: 'ack-skipped', target: report.reporter, scope: null, ticketId, rule: decision.rule, reason: decision.reason };
     const subject = headers.get('subject')?.[0];
     const mail = renderAcknowledgement({
       language: decision.language,
@@ -51,7 +51,8 @@ export function createAcknowledger(config: Config): Acknowledger {
       from: { name: config.outbox.fromName, address: config.outbox.from },
     });
     const queued = enqueueMail(db, mail, { dedupeKey, ticketId, reportId, now });
-    prepared(db, 'INSERT INTO ack_counts (address, day, count) VALUES (?, ?, 1) ON CONFLICT (address, day) DO UPDATE SET count = count + 1').run(to, day);
-    return { sent: true, text: `acknowledgement queued to ${decision.to} in ${decision.language} (outbox #${queued.id}, subject "${mail.subject}")`, data: { outboxId: queued.id, language: decision.language, messageId: mail.messageId } };
+    bumpAckCount(db, to, day);
+    const reason = `subject "${mail.subject}", Message-ID ${mail.messageId}`;
+    return { kind: 'ack-queued', target: decision.to, scope: null, ticketId, rule: 'acknowledge-reporter', reason, outboxId: queued.id, language: decision.language };
   };
 }

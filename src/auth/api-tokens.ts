@@ -2,8 +2,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
 
-export const apiRoles = ['viewer', 'agent', 'admin'] as const;
-export type ApiRole = (typeof apiRoles)[number];
+import { staffRoles, type StaffRole } from '../store/vocabulary.ts';
+
+/** API tokens carry the staff roles. */
+export const apiRoles = staffRoles;
+export type ApiRole = StaffRole;
 
 /** viewer reads; agent also works tickets, suppressions and quarantine; admin also manages clients, sends and tokens. */
 export const roleAllows = (has: ApiRole, needs: ApiRole): boolean => apiRoles.indexOf(has) >= apiRoles.indexOf(needs);

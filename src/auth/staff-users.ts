@@ -2,8 +2,9 @@ import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
 import { hashPassword } from './staff-password.ts';
 
-export const staffRoles = ['viewer', 'agent', 'admin'] as const;
-export type StaffRole = (typeof staffRoles)[number];
+import { staffRoles, type StaffRole } from '../store/vocabulary.ts';
+
+export { staffRoles, type StaffRole };
 
 export interface StaffUser {
   id: number;

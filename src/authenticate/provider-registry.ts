@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PROVIDER_QUIRKS } from './provider-quirk.ts';
 import type { ProviderQuirk } from './provider-quirk.ts';
+import { projectUrl } from '../config/project-root.ts';
 
 /**
  * The provider registry: which mailbox providers send feedback-loop reports (RFC 5965 / RFC 6650 ARF),
@@ -10,7 +11,7 @@ import type { ProviderQuirk } from './provider-quirk.ts';
  * `data/providers.json`; this module validates it and answers lookups.
  */
 
-const DEFAULT_FILE = new URL('../../data/providers.json', import.meta.url);
+const DEFAULT_FILE = projectUrl('data', 'providers.json');
 
 // A DNS name as DKIM `d=` carries it (RFC 6376 §3.5): lowercase labels, no trailing dot.
 const domainSchema = z

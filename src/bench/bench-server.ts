@@ -5,7 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../log/logger.ts';
 import { startService } from '../service/start-service.ts';
-import { insertSends } from '../sends/send-store.ts';
+import { insertSends } from '../store/sends-store.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 
 /**

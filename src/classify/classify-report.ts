@@ -10,10 +10,11 @@ import { detectAuthFailureText } from './detect-auth-failure-text.ts';
 import { detectInlineForward } from './detect-inline-forward.ts';
 import { detectJmrp } from './detect-jmrp.ts';
 import { detectReply } from './detect-reply.ts';
-import { detectSesNotification } from './detect-ses-notification.ts';
 import { detectSpamcop } from './detect-spamcop.ts';
+import { detectTracedMail } from './detect-traced-mail.ts';
 import { detectUnsubscribe } from './detect-unsubscribe.ts';
 import { detectXarf } from './detect-xarf.ts';
+import { detectEspEvent } from './esp-events/detect-esp-event.ts';
 import type { Finding } from './finding.ts';
 
 export interface ClassifyContext {
@@ -28,11 +29,12 @@ export interface ClassifyContext {
 
 /**
  * Exactly one kind per message, first match wins. The order is the policy:
- * machine reports (ARF, SES, JMRP) before bounces (an FBL quotes failures too); bounces before
+ * machine reports (ARF, ESP event JSON, JMRP) before bounces (an FBL quotes failures too); bounces before
  * autoreplies (Exim bounces carry Auto-Submitted); X-ARF, SpamCop and DMARC reports before
  * autoreplies (they carry Precedence/Auto-Submitted yet are reports); an unreadable DSN or challenge before
  * complaints (it encloses our message but nobody complained); autoreplies before replies
- * (an out-of-office answering our acknowledgement quotes the ticket id) and never a complaint.
+ * (an out-of-office answering our acknowledgement quotes the ticket id) and never a complaint;
+ * replies and unsubscribes before human forwards and trace-token mail (a reply quotes our mail and its links).
  */
 export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Finding {
   const bounceSource = (): BounceSource => ({
@@ -62,7 +64,7 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
   };
   const steps: (() => Finding | null)[] = [
     () => detectArf(facts),
-    () => detectSesNotification(facts),
+    () => detectEspEvent(facts),
     () => detectJmrp(facts),
     bounce,
     () => detectXarf(facts),
@@ -77,6 +79,8 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
     () => detectUnsubscribe(facts, ctx.rcptTo, ctx.unsubscribeMailboxes),
     () => detectAttachedComplaint(facts),
     () => detectInlineForward(facts),
+    // Last: a person's mail carrying our trace token that nothing above explained is a complaint, never `other`.
+    () => detectTracedMail(facts),
   ];
   for (const step of steps) {
     const finding = step();

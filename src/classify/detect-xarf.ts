@@ -13,7 +13,7 @@ export function detectXarf(facts: MessageFacts): Finding | null {
   const marked = (firstHeader(facts.headers, 'x-arf') ?? '').trim().toLowerCase() === 'yes' || /^X-ARF:\s*yes/im.test(facts.bodyText);
   const text = `${facts.bodyText}\n${facts.otherText}`;
   // Report-Type is the abuse type; Category is coarser (`abuse` covers login attacks too).
-  const type = (/^\s*"?Report-Type"?\s*[:=]\s*"?([\w-]+)/im.exec(text) ?? /^\s*"?Category"?\s*[:=]\s*"?([\w-]+)/im.exec(text))?.[1]?.toLowerCase() ?? null;
+  const type = (/^[ \t]*"?Report-Type"?[ \t]*[:=][ \t]*"?([\w-]+)/im.exec(text) ?? /^[ \t]*"?Category"?[ \t]*[:=][ \t]*"?([\w-]+)/im.exec(text))?.[1]?.toLowerCase() ?? null;
   if (!marked && !/\bx-arf\.org\b/i.test(text)) return null;
   const reporter = firstAddress(facts.from);
   if (type === 'spam') {

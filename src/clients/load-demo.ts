@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import { campaignInputSchema, clientInputSchema } from './client-records.ts';
-import { upsertCampaign, upsertClient } from './client-store.ts';
+import { countClients, upsertCampaign, upsertClient } from '../store/clients-store.ts';
+import { projectUrl } from '../config/project-root.ts';
 
-const demoDir = new URL('../../data/demo/', import.meta.url);
+const demoDir = projectUrl('data', 'demo/');
 
 const jsonl = (name: string): unknown[] =>
   readFileSync(new URL(name, demoDir), 'utf8')
@@ -13,8 +14,7 @@ const jsonl = (name: string): unknown[] =>
 
 /** Loads data/demo (clients acme, globex, initech and their campaigns) when the database has no clients. */
 export function loadDemoIfEmpty(db: Database, now: Date): { clients: number; campaigns: number } | null {
-  const { n } = db.prepare('SELECT count(*) AS n FROM clients').get() as { n: number };
-  if (n > 0) return null;
+  if (countClients(db) > 0) return null;
   const clients = jsonl('clients.jsonl').map((c) => clientInputSchema.parse(c));
   const campaigns = jsonl('campaigns.jsonl').map((c) => campaignInputSchema.parse(c));
   db.transaction(() => {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
+import { projectUrl } from '../config/project-root.ts';
 
-const migrationsDir = new URL('./migrations/', import.meta.url);
+const migrationsDir = projectUrl('src', 'db', 'migrations/');
 
 export interface Migration {
   version: number;

@@ -1,15 +1,19 @@
 import type { Database } from 'better-sqlite3';
-import { prepared } from '../db/prepared.ts';
+import { clientAssessmentJson, clientIds, saveClientAssessment } from '../store/clients-store.ts';
+import { latestUnappliedTarget } from '../store/enforcement-store.ts';
 import { assessClient } from './assess-client.ts';
 import { changeClientStatus, type StatusChangeMode, type StatusChangeResult } from './change-client-status.ts';
 import { clientFacts } from './client-facts.ts';
 import type { Assessment, ClientFacts, EnforcementPolicy, ReputationScore } from './enforcement-types.ts';
 import type { MailboxProviders } from './mailbox-providers.ts';
+import type { WebhookEndpoint } from '../webhooks/emit-webhook.ts';
 import { reputationScore } from './reputation-score.ts';
 
 export interface EnforcementContext {
   policy: EnforcementPolicy;
   providers: MailboxProviders;
+  /** The global webhook endpoints (config `webhooks.endpoints`) a status change notifies. */
+  webhookEndpoints: readonly WebhookEndpoint[];
 }
 
 /** What is stored on the client (clients.assessment) and shown by the UI, API and CLI. */
@@ -43,9 +47,7 @@ function evidenceOf(facts: ClientFacts, a: Assessment, score: ReputationScore): 
 
 /** Whether a non-applied record with this target was already written since the last applied change (no repeats). */
 function alreadyRecorded(db: Database, clientId: number, mode: StatusChangeMode, to: string): boolean {
-  const last = prepared(db, `SELECT to_status AS "to" FROM client_status_changes WHERE client_id = ? AND mode = ?
-    AND id > coalesce((SELECT max(id) FROM client_status_changes WHERE client_id = ? AND mode = 'applied'), 0) ORDER BY id DESC LIMIT 1`).get(clientId, mode, clientId) as { to: string } | undefined;
-  return last?.to === to;
+  return latestUnappliedTarget(db, clientId, mode) === to;
 }
 
 /**
@@ -58,18 +60,18 @@ export function enforceClient(db: Database, clientId: number, ctx: EnforcementCo
   const assessment = assessClient(facts, ctx.policy, now);
   const score = reputationScore(facts, ctx.policy);
   const stored: ClientAssessment = { at: now.toISOString(), mode: ctx.policy.mode, facts, assessment, score };
-  prepared(db, 'UPDATE clients SET score = ?, assessment = ?, assessed_at = ? WHERE id = ?').run(score.score, JSON.stringify(stored), stored.at, clientId);
+  saveClientAssessment(db, clientId, score.score, JSON.stringify(stored), stored.at);
 
   let change: EnforcementOutcome['change'] = null;
   const evidence = (): Record<string, unknown> => evidenceOf(facts, assessment, score);
   if (assessment.change) {
     const mode: StatusChangeMode = ctx.policy.mode === 'dry-run' ? 'dry-run' : 'applied';
     if (mode === 'applied' || !alreadyRecorded(db, clientId, mode, assessment.change.to)) {
-      change = { ...changeClientStatus(db, { clientId, to: assessment.change.to, actor: 'system:enforcement', reason: assessment.change.reason, mode, evidence: evidence(), now }), mode };
+      change = { ...changeClientStatus(db, { clientId, to: assessment.change.to, actor: 'system:enforcement', reason: assessment.change.reason, mode, evidence: evidence(), webhookEndpoints: ctx.webhookEndpoints, now }), mode };
     }
   }
   if (assessment.proposal && !alreadyRecorded(db, clientId, 'proposed', 'suspended')) {
-    const proposed = changeClientStatus(db, { clientId, to: 'suspended', actor: 'system:enforcement', reason: assessment.proposal, mode: 'proposed', evidence: evidence(), now });
+    const proposed = changeClientStatus(db, { clientId, to: 'suspended', actor: 'system:enforcement', reason: assessment.proposal, mode: 'proposed', evidence: evidence(), webhookEndpoints: ctx.webhookEndpoints, now });
     change ??= { ...proposed, mode: 'proposed' };
   }
   return { ...stored, change };
@@ -77,12 +79,12 @@ export function enforceClient(db: Database, clientId: number, ctx: EnforcementCo
 
 /** The stored assessment of a client (null before its first). */
 export function storedAssessment(db: Database, clientId: number): ClientAssessment | null {
-  const row = prepared(db, 'SELECT assessment FROM clients WHERE id = ?').get(clientId) as { assessment: string | null } | undefined;
-  return row?.assessment ? (JSON.parse(row.assessment) as ClientAssessment) : null;
+  const json = clientAssessmentJson(db, clientId);
+  return json ? (JSON.parse(json) as ClientAssessment) : null;
 }
 
 /** Re-assesses every client, each in its own transaction; returns the outcomes in slug order. */
 export function enforceAllClients(db: Database, ctx: EnforcementContext, now: Date): EnforcementOutcome[] {
-  const ids = prepared(db, 'SELECT id FROM clients ORDER BY slug').pluck().all() as number[];
+  const ids = clientIds(db);
   return ids.map((id) => db.transaction(() => enforceClient(db, id, ctx, now))());
 }

@@ -3,11 +3,11 @@ import type { EnforcementContext } from './enforce-client.ts';
 import { enforcementPolicy } from './enforcement-policy.ts';
 import { loadMailboxProviders } from './mailbox-providers.ts';
 
-/** What staff actions on client status need from config: the policy, the mailbox providers, the refused consent methods. */
+/** What client status changes need from config: the policy, the mailbox providers, the refused consent methods, the global webhook endpoints. */
 export interface EnforcementSettings extends EnforcementContext {
   refusedConsentMethods: readonly string[];
 }
 
-export function enforcementSettings(config: Pick<Config, 'enforcement'>): EnforcementSettings {
-  return { policy: enforcementPolicy(config), providers: loadMailboxProviders(), refusedConsentMethods: config.enforcement.refusedConsentMethods };
+export function enforcementSettings(config: Pick<Config, 'enforcement' | 'webhooks'>): EnforcementSettings {
+  return { policy: enforcementPolicy(config), providers: loadMailboxProviders(), refusedConsentMethods: config.enforcement.refusedConsentMethods, webhookEndpoints: config.webhooks.endpoints };
 }

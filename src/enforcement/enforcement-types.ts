@@ -4,8 +4,9 @@
  */
 
 /** A client's status; also the enforcement level a signal reaches. Ordered: active < watch < warned < suspended. */
-export const clientStatuses = ['active', 'watch', 'warned', 'suspended'] as const;
-export type ClientStatus = (typeof clientStatuses)[number];
+import type { ClientStatus } from '../store/vocabulary.ts';
+
+export { clientStatuses, type ClientStatus } from '../store/vocabulary.ts';
 
 /** The signals policy watches. Rates are proportions (0.0025 = 0.25 %); counts are whole numbers. */
 export const signalNames = ['complaintRate', 'hardBounceRate', 'unsubscribeRate', 'trapHits', 'blocklistings'] as const;

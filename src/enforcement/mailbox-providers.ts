@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { projectUrl } from '../config/project-root.ts';
 
 /**
  * Mailbox providers by recipient domain (`data/mailbox-providers.json`): rates per provider, and the share of a
  * client's deliveries that go to providers sending feedback loops (only those can produce FBL complaints).
  */
 
-const DEFAULT_FILE = new URL('../../data/mailbox-providers.json', import.meta.url);
+const DEFAULT_FILE = projectUrl('data', 'mailbox-providers.json');
 
 const fileSchema = z.strictObject({
   description: z.string().optional(),

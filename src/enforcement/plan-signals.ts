@@ -3,7 +3,9 @@ import type { Attribution, AttributionMethod } from '../attribute/attribution.ts
 import type { ParsedReport } from '../parse/parsed-report.ts';
 import type { MailboxProviders } from './mailbox-providers.ts';
 
-export type SignalKind = 'complaint' | 'hard-bounce' | 'soft-bounce' | 'blocklisting' | 'unsubscribe' | 'trap-hit';
+import type { SignalKind } from '../store/vocabulary.ts';
+
+export type { SignalKind } from '../store/vocabulary.ts';
 
 /** One signal a report adds to its client's record, and whether it may move the client automatically. */
 export interface PlannedSignal {

@@ -1,15 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { writeAudit } from '../audit/write-audit.ts';
-import { prepared } from '../db/prepared.ts';
+import { writeAudit } from '../store/audit-store.ts';
+import { deleteTrap, insertTrap, listTraps, setTrapNote, trapExists, trapListed } from '../store/traps-store.ts';
+import type { TrapSource } from '../store/vocabulary.ts';
 
-/** A managed spam-trap entry: an address, or `@domain` for every address of a trap domain. */
-export interface SpamTrap {
-  address: string;
-  note: string | null;
-  source: 'config' | 'staff';
-  createdBy: string;
-  createdAt: string;
-}
+export { listTraps, type SpamTrap } from '../store/traps-store.ts';
 
 const TRAP = /^([^@\s]+@|@)[a-z0-9.-]+\.[a-z]{2,}$/;
 
@@ -20,23 +14,19 @@ export function normalizeTrap(entry: string): string {
   return t;
 }
 
-export function listTraps(db: Database): SpamTrap[] {
-  return prepared(db, 'SELECT address, note, source, created_by AS createdBy, created_at AS createdAt FROM spam_traps ORDER BY address').all() as SpamTrap[];
-}
-
 /** Adds a trap (a known one keeps its source, and takes the new note if given); returns true when it was new. */
-export function addTrap(db: Database, t: { address: string; note?: string | null; source: 'config' | 'staff'; createdBy: string; now: Date }): boolean {
+export function addTrap(db: Database, t: { address: string; note?: string | null; source: TrapSource; createdBy: string; now: Date }): boolean {
   const address = normalizeTrap(t.address);
-  if (prepared(db, 'SELECT 1 FROM spam_traps WHERE address = ?').get(address) !== undefined) {
-    if (t.note) prepared(db, 'UPDATE spam_traps SET note = ? WHERE address = ?').run(t.note, address);
+  if (trapExists(db, address)) {
+    if (t.note) setTrapNote(db, address, t.note);
     return false;
   }
-  prepared(db, 'INSERT INTO spam_traps (address, note, source, created_by, created_at) VALUES (?, ?, ?, ?, ?)').run(address, t.note ?? null, t.source, t.createdBy, t.now.toISOString());
+  insertTrap(db, { address, note: t.note ?? null, source: t.source, createdBy: t.createdBy, at: t.now.toISOString() });
   return true;
 }
 
 export function removeTrap(db: Database, address: string): boolean {
-  return prepared(db, 'DELETE FROM spam_traps WHERE address = ?').run(address.trim().toLowerCase()).changes === 1;
+  return deleteTrap(db, address.trim().toLowerCase());
 }
 
 /** A staff member adds a trap: the entry and its audit entry, in one transaction. Returns true when it was new. */
@@ -75,9 +65,8 @@ export function syncConfigTraps(db: Database, addresses: readonly string[], now:
 
 /** A lookup for the actions stage: an exact address or its domain listed as @domain. */
 export function trapChecker(db: Database): (address: string) => boolean {
-  const stmt = prepared(db, 'SELECT 1 FROM spam_traps WHERE address IN (?, ?)');
   return (address) => {
     const a = address.toLowerCase();
-    return stmt.get(a, a.slice(a.lastIndexOf('@'))) !== undefined;
+    return trapListed(db, a, a.slice(a.lastIndexOf('@')));
   };
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { prepared } from '../db/prepared.ts';
+import { clientStatusBySlug } from '../store/clients-store.ts';
 import { changeClientStatus, type StatusChangeResult } from './change-client-status.ts';
 import { describeConsent, refusedConsent, type ConsentAnswers } from './consent-answers.ts';
 import { enforceClient, type EnforcementContext } from './enforce-client.ts';
@@ -23,7 +23,7 @@ interface StaffAction {
 }
 
 function client(db: Database, slug: string): { id: number; status: ClientStatus } {
-  const c = prepared(db, 'SELECT id, status FROM clients WHERE slug = ?').get(slug) as { id: number; status: ClientStatus } | undefined;
+  const c = clientStatusBySlug(db, slug);
   if (!c) throw new StatusActionError('not-found', `no client "${slug}"`);
   return c;
 }
@@ -41,7 +41,7 @@ export function setClientStatus(db: Database, a: StaffAction & { to: ClientStatu
     const c = client(db, a.slug);
     if (c.status === a.to) throw new StatusActionError('conflict', `client "${a.slug}" is already ${a.to}`);
     if (c.status === 'suspended' && a.to === 'active') throw new StatusActionError('refused', 'a suspended client is reinstated with the consent answers (reinstate), not by setting its status');
-    const r = changeClientStatus(db, { clientId: c.id, to: a.to, actor: a.actor, reason: a.to === 'suspended' ? 'suspended by staff' : `set to ${a.to} by staff`, note, mode: 'applied', now: a.now });
+    const r = changeClientStatus(db, { clientId: c.id, to: a.to, actor: a.actor, reason: a.to === 'suspended' ? 'suspended by staff' : `set to ${a.to} by staff`, note, mode: 'applied', webhookEndpoints: ctx.webhookEndpoints, now: a.now });
     enforceClient(db, c.id, ctx, a.now);
     return r;
   })();
@@ -58,7 +58,7 @@ export function reinstateClient(db: Database, a: StaffAction & { consent: Consen
   return db.transaction(() => {
     const c = client(db, a.slug);
     if (c.status === 'active') throw new StatusActionError('conflict', `client "${a.slug}" is already active`);
-    const r = changeClientStatus(db, { clientId: c.id, to: 'active', actor: a.actor, reason: `reinstated by staff; consent: ${describeConsent(a.consent)}`, note, consent: a.consent, mode: 'applied', now: a.now });
+    const r = changeClientStatus(db, { clientId: c.id, to: 'active', actor: a.actor, reason: `reinstated by staff; consent: ${describeConsent(a.consent)}`, note, consent: a.consent, mode: 'applied', webhookEndpoints: ctx.webhookEndpoints, now: a.now });
     enforceClient(db, c.id, ctx, a.now);
     return r;
   })();

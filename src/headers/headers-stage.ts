@@ -40,6 +40,6 @@ export const headersStage: Stage = {
   name: 'headers',
   run(ctx) {
     const headers = readTopHeaders(ctx.raw);
-    return { outcome: 'read', reason: `from ${headers.from ?? '(none)'}, subject ${JSON.stringify(headers.subject ?? '')}`, data: headers };
+    return { outcome: 'read', reason: `from ${headers.from ?? '(none)'}, subject ${JSON.stringify(headers.subject ?? '')}`, state: { headers } };
   },
 };

@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
 import { campaignInputSchema, clientInputSchema, type CampaignInput, type ClientInput } from '../clients/client-records.ts';
-import { upsertCampaign, upsertClient } from '../clients/client-store.ts';
+import { upsertCampaign, upsertClient } from '../store/clients-store.ts';
 import { sendInputSchema, type SendInput } from '../sends/send-records.ts';
-import { insertSends } from '../sends/send-store.ts';
+import { insertSends } from '../store/sends-store.ts';
 import { describeIssues } from './describe-issues.ts';
 import { readRecords, type RecordFormat } from './read-records.ts';
 

@@ -1,11 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/config-schema.ts';
-import { SqliteMessageStore } from '../intake/message-store.ts';
+import { SqliteMessageStore } from '../store/messages-store.ts';
 import type { Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
-import { pipelineStages } from '../worker/pipeline-stages.ts';
+import { services } from '../service/services.ts';
 import type { Acknowledger } from '../actions/acknowledger.ts';
-import { createAcknowledger } from '../actions/create-acknowledger.ts';
 import { toStoredMessage, type MessageRow } from '../worker/stored-message.ts';
 import { listInputFiles, messagesInFile } from './read-messages.ts';
 
@@ -30,7 +29,14 @@ export interface IngestOptions {
   onProgress?: (done: number, total: number, note: string) => void;
 }
 
-const backfill: Acknowledger = () => ({ sent: false, text: 'no acknowledgement: ingested as a backfill (abusedesk ingest without --acknowledge)' });
+const backfill: Acknowledger = ({ report, ticketId }) => ({
+  kind: 'ack-skipped',
+  target: report.reporter,
+  scope: null,
+  ticketId,
+  rule: 'backfill',
+  reason: 'ingested as a backfill (abusedesk ingest without --acknowledge)',
+});
 
 /**
  * `abusedesk ingest`: stores files (single messages, directories, mbox files) in the intake log with
@@ -61,7 +67,7 @@ export async function ingestFiles(db: Database, paths: string[], o: IngestOption
   });
   const processor = new Processor({
     db,
-    stages: pipelineStages(o.config, o.acknowledge ? createAcknowledger(o.config) : backfill),
+    stages: services(o.config, db).stages({ acknowledge: o.acknowledge ? undefined : backfill }),
     logger: o.logger,
     ...o.config.worker,
     // one attempt now; a failure stays quarantined and visible (messages retry), never lost

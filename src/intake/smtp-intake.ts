@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/config-schema.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
-import type { MessageStore, StoreResult } from './message-store.ts';
+import type { MessageStore, StoreResult } from '../store/messages-store.ts';
 import { checkRecipient } from './recipient-policy.ts';
 import { SmtpReject } from './smtp-reject.ts';
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteMessageStore, type IncomingMessage } from './message-store.ts';
+import { SqliteMessageStore, type IncomingMessage } from '../store/messages-store.ts';
 
 /**
  * The intake's writer thread: owns its own database connection and commits messages posted by the

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { IncomingMessage, MessageStore, StoreResult } from './message-store.ts';
+import type { IncomingMessage, MessageStore, StoreResult } from '../store/messages-store.ts';
 import type { StoreRequest, StoreResponse, StoreThreadOptions } from './store-thread.ts';
+import { projectUrl } from '../config/project-root.ts';
 
 interface Waiter {
   resolve: (r: StoreResult) => void;
@@ -26,7 +27,7 @@ export class ThreadedMessageStore implements MessageStore {
   }
 
   private spawn(): void {
-    this.worker = new Worker(new URL('./store-thread-entry.mjs', import.meta.url), { workerData: this.options });
+    this.worker = new Worker(projectUrl('src', 'intake', 'store-thread-entry.mjs'), { workerData: this.options });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', () => resolve());
       this.worker.once('error', reject);

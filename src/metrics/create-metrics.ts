@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { clientStatuses } from '../enforcement/enforcement-types.ts';
 import { prepared } from '../db/prepared.ts';
-import { outboxDepth } from '../outbox/outbox-depth.ts';
+import { outboxDepth } from '../store/outbox-store.ts';
 import { countByState, type StoredMessage } from '../worker/stored-message.ts';
 
 export interface Metrics {
@@ -94,8 +94,8 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
       for (const r of prepared(db, 'SELECT slug, score FROM clients WHERE score IS NOT NULL').all() as Array<{ slug: string; score: number }>) this.set({ client: r.slug }, r.score);
     },
   });
-  // Acknowledgements are recorded on ticket timelines: a `mail` event when queued, an `action` event naming
-  // the rule when a rule stopped it (src/actions/create-acknowledger.ts).
+  // Acknowledgements are recorded on ticket timelines with their decision record as the event's data: a `mail`
+  // event (kind ack-queued) when queued, an `action` event (kind ack-skipped) naming the rule that stopped it.
   new Gauge({
     name: 'abusedesk_acknowledgements',
     help: 'Acknowledgements queued (outcome sent) or stopped by a rule (outcome skipped, with the rule), all time',
@@ -104,8 +104,9 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     collect() {
       const rows = prepared(
         db,
-        `SELECT CASE WHEN type = 'mail' THEN 'sent' ELSE 'skipped' END AS outcome, coalesce(json_extract(data, '$.rule'), '') AS rule, count(*) AS n
-         FROM ticket_events WHERE (type = 'mail' AND json_extract(data, '$.outboxId') IS NOT NULL) OR (type = 'action' AND json_extract(data, '$.rule') IS NOT NULL)
+        `SELECT CASE json_extract(data, '$.kind') WHEN 'ack-queued' THEN 'sent' ELSE 'skipped' END AS outcome,
+           CASE json_extract(data, '$.kind') WHEN 'ack-skipped' THEN json_extract(data, '$.rule') ELSE '' END AS rule, count(*) AS n
+         FROM ticket_events WHERE type IN ('mail', 'action') AND json_extract(data, '$.kind') IN ('ack-queued', 'ack-skipped')
          GROUP BY 1, 2`,
       ).all() as Array<{ outcome: string; rule: string; n: number }>;
       this.reset();

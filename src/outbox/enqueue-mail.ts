@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { queueMail } from '../store/outbox-store.ts';
 import { outgoingMailSchema, type OutgoingMail } from './outgoing-mail.ts';
 
 export interface EnqueueMailOptions {
@@ -23,14 +24,5 @@ export interface EnqueueResult {
 export function enqueueMail(db: Database, mail: OutgoingMail, options: EnqueueMailOptions): EnqueueResult {
   const checked = outgoingMailSchema.parse(mail);
   const at = options.now.toISOString();
-  const inserted = db
-    .prepare(
-      `INSERT INTO outbox (kind, dedupe_key, payload, state, attempts, next_attempt_at, created_at, ticket_id, report_id)
-       VALUES ('mail', @dedupeKey, @payload, 'pending', 0, @at, @at, @ticketId, @reportId)
-       ON CONFLICT (dedupe_key) DO NOTHING`,
-    )
-    .run({ dedupeKey: options.dedupeKey, payload: JSON.stringify(checked), at, ticketId: options.ticketId ?? null, reportId: options.reportId ?? null });
-  if (inserted.changes === 1) return { id: Number(inserted.lastInsertRowid), created: true };
-  const existing = db.prepare('SELECT id FROM outbox WHERE dedupe_key = ?').get(options.dedupeKey) as { id: number };
-  return { id: existing.id, created: false };
+  return queueMail(db, { dedupeKey: options.dedupeKey, payload: JSON.stringify(checked), at, ticketId: options.ticketId ?? null, reportId: options.reportId ?? null });
 }

@@ -1,4 +1,5 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { claimOutboxRow, dueMail, markMailAttempt, markMailSent, type DueMailRow } from '../store/outbox-store.ts';
 import { PollingWorker } from '../worker/polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { MailTransport } from './mail-transport.ts';
@@ -25,14 +26,7 @@ export interface OutboxSenderOptions {
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
 
-interface OutboxRow {
-  id: number;
-  kind: string;
-  payload: string;
-  attempts: number;
-  createdAt: string;
-  ticketId: string | null;
-}
+type OutboxRow = DueMailRow;
 
 /** SMTP 5xx (RFC 5321 §4.2.1) is a permanent rejection: retrying cannot help. */
 const permanent = (e: unknown): boolean => {
@@ -49,31 +43,20 @@ const permanent = (e: unknown): boolean => {
  * then rewrites the same file).
  */
 export class OutboxSender extends PollingWorker {
-  private readonly due: Statement;
-  private readonly claim: Statement;
-  private readonly markSent: Statement;
-  private readonly markRetry: Statement;
   private readonly now: () => Date;
   private readonly batchSize: number;
   private readonly leaseMs: number;
 
   constructor(private readonly options: OutboxSenderOptions) {
     super(options.pollMs, (e) => logEvent(options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) }));
-    const { db } = options;
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? 32;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.due = db.prepare(`SELECT id, kind, payload, attempts, created_at AS createdAt, ticket_id AS ticketId FROM outbox
-      WHERE state = 'pending' AND kind = 'mail' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`);
-    // Claim = push next_attempt_at past the lease, only if nobody else did since we read the row.
-    this.claim = db.prepare(`UPDATE outbox SET next_attempt_at = @lease WHERE id = @id AND state = 'pending' AND next_attempt_at <= @now`);
-    this.markSent = db.prepare(`UPDATE outbox SET state = 'sent', attempts = @attempts, sent_at = @at, last_error = NULL WHERE id = @id`);
-    this.markRetry = db.prepare(`UPDATE outbox SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error WHERE id = @id`);
   }
 
   /** Delivers every row due now, up to one batch; returns how many it took. */
   override async drainOnce(): Promise<number> {
-    const rows = this.due.all(this.now().toISOString(), this.batchSize) as OutboxRow[];
+    const rows = dueMail(this.options.db, this.now().toISOString(), this.batchSize);
     for (const row of rows) {
       if (this.stopRequested) break;
       await this.deliver(row);
@@ -84,15 +67,15 @@ export class OutboxSender extends PollingWorker {
   private async deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     const { logger, transport } = this.options;
     const now = this.now();
-    const claimed = this.claim.run({ id: row.id, now: now.toISOString(), lease: new Date(now.getTime() + this.leaseMs).toISOString() });
-    if (claimed.changes !== 1) return 'skipped'; // another round or process has it
+    const claimed = claimOutboxRow(this.options.db, row.id, now.toISOString(), new Date(now.getTime() + this.leaseMs).toISOString());
+    if (!claimed) return 'skipped'; // another round or process has it
     const attempts = row.attempts + 1;
     let error: string;
     let giveUp = false;
     try {
       const mail = outgoingMailSchema.parse(JSON.parse(row.payload));
       const detail = await transport.send(mail, { id: row.id, createdAt: new Date(row.createdAt), now });
-      this.markSent.run({ id: row.id, attempts, at: this.now().toISOString() });
+      markMailSent(this.options.db, row.id, attempts, this.now().toISOString());
       logEvent(logger, 'info', 'outbox.sent', { id: row.id, kind: row.kind, transport: transport.name, attempts, ticketId: row.ticketId, to: mail.to.address, messageId: mail.messageId, detail });
       return 'sent';
     } catch (e) {
@@ -101,12 +84,12 @@ export class OutboxSender extends PollingWorker {
       giveUp = permanent(e) || e instanceof SyntaxError || (e as Error).name === 'ZodError';
     }
     if (giveUp || attempts >= this.options.maxAttempts) {
-      this.markRetry.run({ id: row.id, state: 'failed', attempts, next: now.toISOString(), error });
+      markMailAttempt(this.options.db, { id: row.id, state: 'failed', attempts, next: now.toISOString(), error });
       logEvent(logger, 'error', 'outbox.failed', { id: row.id, kind: row.kind, transport: transport.name, attempts, ticketId: row.ticketId, permanent: giveUp, err: error });
       return 'failed';
     }
     const next = new Date(this.now().getTime() + retryDelay(attempts, this.options.retryBaseMs, this.options.retryMaxMs)).toISOString();
-    this.markRetry.run({ id: row.id, state: 'pending', attempts, next, error });
+    markMailAttempt(this.options.db, { id: row.id, state: 'pending', attempts, next, error });
     logEvent(logger, 'warn', 'outbox.retry', { id: row.id, kind: row.kind, transport: transport.name, attempts, next, ticketId: row.ticketId, err: error });
     return 'retry';
   }

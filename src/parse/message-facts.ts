@@ -26,7 +26,7 @@ export interface MessageFacts {
   html: string;
   /** Enclosed messages (message/rfc822 and header-only kin), in document order, not nested ones. */
   enclosed: MimePart[];
-  /** Non-text attachments' text worth searching (e.g. SNS JSON sent as application/json). */
+  /** Attachments' text worth searching: application/json, text/plain, and octet-stream files named *.json (ESP event JSON). */
   otherText: string;
 }
 
@@ -69,11 +69,21 @@ export function messageFacts(part: MimePart): MessageFacts {
     const disposition = (partHeader(p, 'content-disposition') ?? '').toLowerCase();
     if (p.type === 'text/plain' && !disposition.startsWith('attachment')) plain.push(partText(p));
     else if (p.type === 'text/html') html.push(partText(p));
-    else if (p.type === 'application/json' || p.type === 'text/plain') facts.otherText += partText(p).slice(0, MAX_TEXT);
+    else if (p.type === 'application/json' || p.type === 'text/plain' || isJsonFile(p, disposition)) {
+      // A line break between parts keeps two JSON attachments two separate JSON values.
+      facts.otherText += `${facts.otherText ? '\n' : ''}${partText(p).slice(0, MAX_TEXT)}`;
+    }
   };
   visit(part, true);
   facts.html = html.join('\n').slice(0, MAX_TEXT * 4);
   const text = plain.length > 0 ? plain.join('\n') : htmlToText(facts.html);
   facts.bodyText = text.slice(0, MAX_TEXT);
   return facts;
+}
+
+/** An application/octet-stream attachment whose file name ends in .json (some mailers send JSON so). */
+function isJsonFile(p: MimePart, disposition: string): boolean {
+  if (p.type !== 'application/octet-stream') return false;
+  const name = /filename\*?=\s*"?([^";]+)/i.exec(disposition)?.[1] ?? p.params.name ?? '';
+  return /\.json\s*$/i.test(name);
 }

@@ -5,7 +5,8 @@ import type { UnsubscribePolicy } from '../extract/unsubscribe-policy.ts';
  * What `parseMessage` makes of one inbound message: the `abusedesk parse` output contract
  * (../shared/PRODUCT.md, "`abusedesk parse` output"). Fields may be null; more fields are welcome.
  */
-export type ReportKind = 'fbl' | 'complaint' | 'bounce' | 'auth-failure' | 'autoreply' | 'unsubscribe' | 'reply' | 'other';
+export const reportKinds = ['fbl', 'complaint', 'bounce', 'auth-failure', 'autoreply', 'unsubscribe', 'reply', 'other'] as const;
+export type ReportKind = (typeof reportKinds)[number];
 
 export interface BounceDetail {
   recipient: string;

@@ -5,24 +5,21 @@ import type { Config } from '../config/config-schema.ts';
 import { databasePath, openDatabase } from '../db/open-database.ts';
 import { loadDemoIfEmpty } from '../clients/load-demo.ts';
 import { SmtpIntake } from '../intake/smtp-intake.ts';
-import type { MessageStore } from '../intake/message-store.ts';
+import type { MessageStore } from '../store/messages-store.ts';
 import { ThreadedMessageStore } from '../intake/threaded-message-store.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
 import { buildHttpServer } from '../web/http-server.ts';
-import { pipelineStages } from '../worker/pipeline-stages.ts';
-import { createAcknowledger } from '../actions/create-acknowledger.ts';
 import { createMailTransport } from '../outbox/create-mail-transport.ts';
 import { OutboxSender } from '../outbox/outbox-sender.ts';
-import { setGlobalWebhookEndpoints } from '../webhooks/emit-webhook.ts';
 import { WebhookSender } from '../webhooks/webhook-sender.ts';
-import { outboxDepth } from '../outbox/outbox-depth.ts';
+import { outboxDepth } from '../store/outbox-store.ts';
+import { services } from './services.ts';
 import { createMetrics } from '../metrics/create-metrics.ts';
 import type { Stage } from '../worker/stage.ts';
 import { ensureDemoStaff } from '../auth/staff-demo.ts';
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 import { EnforcementSweeper } from '../enforcement/enforcement-sweeper.ts';
-import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
 import { syncConfigTraps } from '../enforcement/spam-traps.ts';
 
 export interface ServiceOptions {
@@ -70,14 +67,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const store = options.wrapStore ? options.wrapStore(durableStore) : durableStore;
   const { maxAttempts, retryBaseMs, retryMaxMs, pollMs } = config.outbox;
   const outbox = new OutboxSender({ db, transport: createMailTransport(config), logger, now, maxAttempts, retryBaseMs, retryMaxMs, pollMs });
-  setGlobalWebhookEndpoints(db, config.webhooks.endpoints);
-  const webhooks = new WebhookSender({ db, logger, now, ...config.webhooks });
+  const svc = services(config, db);
+  const webhooks = new WebhookSender({ db, logger, now, ...config.webhooks, endpoints: svc.webhookEndpoints });
   const metrics = createMetrics(db, now);
   syncConfigTraps(db, config.enforcement.trapAddresses, now());
-  const enforcement = new EnforcementSweeper({ db, ctx: enforcementSettings(config), logger, intervalMs: config.enforcement.sweepIntervalMs, now, onChanged: () => webhooks.notify() });
+  const enforcement = new EnforcementSweeper({ db, ctx: svc.enforcement, logger, intervalMs: config.enforcement.sweepIntervalMs, now, onChanged: () => webhooks.notify() });
   const processor = new Processor({
     db,
-    stages: options.stages ?? pipelineStages(config, createAcknowledger(config), { resolver: options.resolver }),
+    stages: options.stages ?? svc.stages({ resolver: options.resolver }),
     logger,
     now,
     ...config.worker,

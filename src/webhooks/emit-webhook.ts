@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { prepared } from '../db/prepared.ts';
+import { clientWebhookUrl } from '../store/clients-store.ts';
+import { queueWebhook } from '../store/webhooks-store.ts';
 
 export const webhookEventTypes = ['report.received', 'suppression.created', 'ticket.created', 'ticket.updated', 'client.status_changed'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -22,19 +23,9 @@ export interface WebhookPayload {
   data: Record<string, unknown>;
 }
 
-const globalEndpoints = new WeakMap<Database, WebhookEndpoint[]>();
-
-/** Registers the configured global endpoints for a database handle (start-service does this). */
-export function setGlobalWebhookEndpoints(db: Database, endpoints: WebhookEndpoint[]): void {
-  globalEndpoints.set(db, endpoints);
-}
-
-/** The global endpoints registered for this database handle. */
-export function globalWebhookEndpoints(db: Database): WebhookEndpoint[] {
-  return globalEndpoints.get(db) ?? [];
-}
-
 export interface EmitWebhookOptions {
+  /** The global endpoints (config `webhooks.endpoints`): every event goes to each of them. */
+  endpoints: readonly WebhookEndpoint[];
   clientId: number | null;
   now: Date;
   /** Identity of the event (e.g. `report:12`): emitting the same event again queues nothing. */
@@ -51,20 +42,18 @@ export interface EmitWebhookOptions {
 export function emitWebhook(db: Database, event: WebhookEventType, data: Record<string, unknown>, options: EmitWebhookOptions): number[] {
   const targets: Array<{ url: string; target: 'client' | 'global' }> = [];
   if (options.clientId !== null) {
-    const c = prepared(db, 'SELECT webhook_url AS url FROM clients WHERE id = ?').get(options.clientId) as { url: string | null } | undefined;
-    if (c?.url) targets.push({ url: c.url, target: 'client' });
+    const url = clientWebhookUrl(db, options.clientId);
+    if (url) targets.push({ url, target: 'client' });
   }
-  for (const e of globalWebhookEndpoints(db)) targets.push({ url: e.url, target: 'global' });
+  for (const e of options.endpoints) targets.push({ url: e.url, target: 'global' });
   const at = options.now.toISOString();
   const ids: number[] = [];
-  const insert = prepared(db, `INSERT INTO outbox (kind, dedupe_key, payload, state, attempts, next_attempt_at, created_at, ticket_id, report_id)
-    VALUES ('webhook', @dedupeKey, @payload, 'pending', 0, @at, @at, @ticketId, @reportId) ON CONFLICT (dedupe_key) DO NOTHING`);
   for (const t of targets) {
     const dedupeKey = `webhook:${event}:${options.key}:${t.target}:${t.url}`;
     const webhookId = `msg_${randomUUID()}`; // stable across retries and replays: receivers dedupe on it
     const payload: WebhookPayload = { url: t.url, target: t.target, clientId: options.clientId, webhookId, type: event, timestamp: at, data };
-    const r = insert.run({ dedupeKey, payload: JSON.stringify(payload), at, ticketId: options.ticketId ?? null, reportId: options.reportId ?? null });
-    if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
+    const id = queueWebhook(db, { dedupeKey, payload: JSON.stringify(payload), at, ticketId: options.ticketId ?? null, reportId: options.reportId ?? null });
+    if (id !== null) ids.push(id);
   }
   return ids;
 }

@@ -1,30 +1,36 @@
 import type { Config } from '../config/config-schema.ts';
-import { actionsStage } from '../actions/actions-stage.ts';
 import type { Acknowledger } from '../actions/acknowledger.ts';
+import { reportActionsStage } from '../actions/report-actions-stage.ts';
+import { attributeStage } from '../attribute/attribute-stage.ts';
 import { tokenOpener } from '../attribute/token-opener.ts';
-import { headersStage } from '../headers/headers-stage.ts';
-import { parseStage } from '../parse/parse-stage.ts';
-import type { Stage } from './stage.ts';
-import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
+import { authenticateStage } from '../authenticate/authenticate-stage.ts';
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
+import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
+import { enforcementStage } from '../enforcement/enforcement-stage.ts';
+import { headersStage } from '../headers/headers-stage.ts';
+import { classifyStage } from '../parse/classify-stage.ts';
+import { extractStage } from '../parse/extract-stage.ts';
+import { messageParseOptions } from '../parse/message-parse-options.ts';
+import type { Stage } from './stage.ts';
 
 /**
- * The pipeline, in order. Each stage's name is used in the database, logs and UI:
- * headers → parse (authenticate, classify, extract) → actions (attribute, actions).
+ * The pipeline, in order — the stage table of the README. Each stage's name is used in the database, logs and UI:
+ * headers → authenticate → classify → extract → attribute → actions → enforcement.
  */
 export function pipelineStages(config: Config, acknowledge?: Acknowledger, io: { resolver?: DnsResolver | undefined } = {}): Stage[] {
+  const parseOptions = messageParseOptions(config, io.resolver);
   return [
     headersStage,
-    parseStage(config, io.resolver),
-    actionsStage({
+    authenticateStage(parseOptions),
+    classifyStage(parseOptions),
+    extractStage(parseOptions),
+    attributeStage(tokenOpener(config)),
+    reportActionsStage({
       policy: { globalReasons: config.actions.globalSuppressionReasons, untrustedMaxSuppressions: config.actions.untrustedMaxSuppressions },
-      enforcement: {
-        ctx: enforcementSettings(config),
-        signals: { countTokenProven: config.enforcement.countTokenProvenSignals },
-      },
       ticketIdPattern: new RegExp(config.parse.ticketIdPattern),
-      openToken: tokenOpener(config),
       acknowledge,
+      webhookEndpoints: config.webhooks.endpoints,
     }),
+    enforcementStage({ ctx: enforcementSettings(config), signals: { countTokenProven: config.enforcement.countTokenProvenSignals } }),
   ];
 }

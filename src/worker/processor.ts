@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { PollingWorker } from './polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageOutcome, StageRecord } from './stage.ts';
+import type { PipelineState } from '../pipeline/pipeline-state.ts';
 import { toStoredMessage, type MessageRow, type StoredMessage } from './stored-message.ts';
 
 export interface ProcessorOptions {
@@ -62,16 +63,54 @@ export class Processor extends PollingWorker {
     return result!;
   }
 
-  private record(p: Prepared, stage: string, outcome: StageOutcome, t0: bigint): void {
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    p.results[stage] = outcome.data;
-    if (outcome.trail) p.stages.push(...outcome.trail.map((t) => ({ ...t, ms: ms / outcome.trail!.length })));
-    else p.stages.push({ stage, outcome: outcome.outcome, reason: outcome.reason, ms });
+  /** The stage's trail entry, from its own outcome; a stage with run and commit gets one entry timed over both. */
+  private record(p: Prepared, stage: string, outcome: StageOutcome, ms: number): void {
+    Object.assign(p.state, outcome.state);
+    p.stages.push({ stage, outcome: outcome.outcome, reason: outcome.reason, ms });
   }
 
   private fail(p: Prepared, stage: string, e: unknown, t0: bigint): void {
     p.error = `${stage}: ${(e as Error).message}`;
-    p.stages.push({ stage, outcome: 'failed', reason: (e as Error).message, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    p.stages.push({ stage, outcome: 'failed', reason: (e as Error).message, ms: elapsedMs(t0) });
+  }
+
+  /** The thinking of one message: each stage's async `run`, in order, writing nothing; stops at the first failure. */
+  private async runStages(p: Prepared, raw: Buffer): Promise<void> {
+    const { db, stages } = this.options;
+    for (const stage of stages) {
+      if (!stage.run) continue;
+      const t0 = process.hrtime.bigint();
+      try {
+        const outcome = await stage.run({ message: p.message, raw, db, now: this.now, state: p.state });
+        if (stage.commit) {
+          Object.assign(p.state, outcome.state);
+          p.runMs.set(stage.name, elapsedMs(t0));
+        } else this.record(p, stage.name, outcome, elapsedMs(t0));
+      } catch (e) {
+        this.fail(p, stage.name, e, t0);
+        return;
+      }
+    }
+  }
+
+  /** The writing of one message: each stage's `commit`, in order, in the message's own savepoint (all or nothing). */
+  private commitStages(p: Prepared, raw: Buffer): void {
+    const { db, stages } = this.options;
+    let current = '';
+    let t0 = process.hrtime.bigint();
+    try {
+      db.transaction(() => {
+        for (const stage of stages) {
+          if (!stage.commit) continue;
+          current = stage.name;
+          t0 = process.hrtime.bigint();
+          const outcome = stage.commit({ message: p.message, raw, db, now: this.now, state: p.state });
+          this.record(p, stage.name, outcome, elapsedMs(t0) + (p.runMs.get(stage.name) ?? 0));
+        }
+      })();
+    } catch (e) {
+      this.fail(p, current, e, t0);
+    }
   }
 
   /**
@@ -85,44 +124,16 @@ export class Processor extends PollingWorker {
     for (const message of messages) {
       const started = process.hrtime.bigint();
       const raw = (this.rawOf.get(message.id) as { raw: Buffer } | undefined)?.raw ?? null;
-      const p: Prepared = { message, raw, started, stages: [], results: {}, error: raw ? null : 'raw message is missing from message_raw' };
+      const p: Prepared = { message, raw, started, stages: [], state: {}, runMs: new Map(), error: raw ? null : 'raw message is missing from message_raw' };
       prepared.push(p);
-      if (!raw) continue;
-      for (const stage of stages) {
-        if (!stage.run) continue;
-        const t0 = process.hrtime.bigint();
-        try {
-          const outcome = await stage.run({ message, raw, db, now: this.now, results: p.results });
-          if (stage.commit) p.results[stage.name] = outcome.data;
-          else this.record(p, stage.name, outcome, t0);
-        } catch (e) {
-          this.fail(p, stage.name, e, t0);
-          break;
-        }
-      }
+      if (raw) await this.runStages(p, raw);
       // Let SMTP sessions in between messages.
       await new Promise((r) => setImmediate(r));
     }
     const results: ProcessResult[] = [];
     db.transaction(() => {
       for (const p of prepared) {
-        if (p.error === null && p.raw) {
-          const raw = p.raw;
-          let current = '';
-          let t0 = process.hrtime.bigint();
-          try {
-            db.transaction(() => {
-              for (const stage of stages) {
-                if (!stage.commit) continue;
-                current = stage.name;
-                t0 = process.hrtime.bigint();
-                this.record(p, stage.name, stage.commit({ message: p.message, raw, db, now: this.now, results: p.results }), t0);
-              }
-            })();
-          } catch (e) {
-            this.fail(p, current, e, t0);
-          }
-        }
+        if (p.error === null && p.raw) this.commitStages(p, p.raw);
         results.push(this.finish(p));
       }
       for (const stage of stages) {
@@ -151,7 +162,7 @@ export class Processor extends PollingWorker {
     let state: ProcessResult['state'];
     if (error === null) {
       state = 'done';
-      this.markDone.run({ id: message.id, at: this.now().toISOString(), headers: JSON.stringify(p.results.headers ?? null), stages: JSON.stringify(stages) });
+      this.markDone.run({ id: message.id, at: this.now().toISOString(), headers: JSON.stringify(p.state.headers ?? null), stages: JSON.stringify(stages) });
       logEvent(this.options.logger, 'info', 'worker.processed', { queueId: message.queueId, ms, stages: stages.map((s) => `${s.stage}:${s.outcome}`) });
     } else if (attempts >= this.options.maxAttempts) {
       state = 'quarantined';
@@ -173,9 +184,13 @@ interface Prepared {
   raw: Buffer | null;
   started: bigint;
   stages: StageRecord[];
-  results: Record<string, unknown>;
+  state: PipelineState;
+  /** Time each stage with a commit spent in its run, added to its trail entry. */
+  runMs: Map<string, number>;
   error: string | null;
 }
+
+const elapsedMs = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 
 /** Staff retry of a quarantined (or stuck) message: due now, attempts reset. Returns false if unknown. */
 export function requeueMessage(db: Database, id: number): boolean {

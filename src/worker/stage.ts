@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { StoredMessage } from './stored-message.ts';
 import type { Logger } from '../log/logger.ts';
+import type { PipelineState } from '../pipeline/pipeline-state.ts';
 
 /** What every stage gets: the stored message, its raw bytes, the database and a clock (no globals). */
 export interface StageContext {
@@ -8,20 +9,16 @@ export interface StageContext {
   raw: Buffer;
   db: Database;
   now: () => Date;
-  /** Results of earlier stages, by stage name. */
-  results: Record<string, unknown>;
+  /** Results of earlier stages (read only: a stage hands on its own results in its outcome's `state`). */
+  state: Readonly<PipelineState>;
 }
 
-/** A stage's decision, kept in the message's stage trail and shown to staff. */
+/** A stage's outcome and reason (its entry in the message's stage trail) and the results it hands on. */
 export interface StageOutcome {
   outcome: string;
   reason: string;
-  data?: unknown;
-  /**
-   * A step that runs several named stages at once (parse = authenticate + classify + extract)
-   * reports each of them here; they replace the step's own entry in the trail.
-   */
-  trail?: Array<{ stage: string; outcome: string; reason: string }>;
+  /** The stage's own results, merged into the message's PipelineState by the processor. */
+  state?: PipelineState;
 }
 
 /**
@@ -29,7 +26,8 @@ export interface StageOutcome {
  * `run` does the thinking (may be async: DNS) and must not write; `commit` does the writing,
  * synchronously, inside the transaction the worker opens for a whole batch of messages — so a batch
  * costs one fsync, and a message's effects are all-or-nothing. A stage has either or both;
- * when it has both, `commit`'s outcome is the one recorded.
+ * when it has both, `commit`'s outcome is the one recorded (timed over both). Every `run` of a message
+ * happens before any `commit`, so a stage with only `run` comes before every stage with a `commit`.
  */
 export interface Stage {
   name: string;
@@ -49,7 +47,10 @@ export interface BatchContext {
   logger: Logger;
 }
 
-export interface StageRecord extends StageOutcome {
+/** One entry of a message's stage trail, written by the processor from the stage's outcome. */
+export interface StageRecord {
   stage: string;
+  outcome: string;
+  reason: string;
   ms: number;
 }

@@ -36,7 +36,7 @@ describe('attribution and actions, end to end over SMTP', () => {
     expect(listSuppressions(svc.db)).toEqual([expect.objectContaining({ address: 'jane@example.net', client: 'acme', reason: 'complaint' })]);
     const ticket = getTicket(svc.db, report.ticket_id!)!;
     expect(ticket).toMatchObject({ type: 'incident', client: 'acme', campaign: 'acme-spring-sale', reportCount: 1, status: 'open' });
-    expect(JSON.parse(report.decisions)).toContain('FBL report: no reply (provider agreements forbid contacting the complainant)');
+    expect(JSON.parse(report.decisions)).toContainEqual(expect.objectContaining({ kind: 'note', rule: 'fbl-no-reply', reason: 'FBL report: no reply (provider agreements forbid contacting the complainant)' }));
     expect(ticketEvents(svc.db, ticket.id).some((e) => e.type === 'mail')).toBe(false);
     // A second, different FBL for the same campaign lands on the same incident ticket.
     await deliver(svc, 'fbl@esp.example', fblReport({ reportMessageId: '<fbl-2@aol.example>', originalTo: 'redacted@aol.com', originalMessageId: '<send-2@news.acme.example>', traceToken: token('joe@example.net') }));
@@ -53,7 +53,7 @@ describe('attribution and actions, end to end over SMTP', () => {
     const second = await deliver(svc, 'fbl@esp.example', `X-Resent-Via: relay2.aol.example\r\n${body}`);
     expect(second).not.toBe(first);
     expect(snapshot()).toEqual(before);
-    expect(JSON.parse(reportOf(svc, second).decisions)[0]).toMatch(/^duplicate of report #\d+/);
+    expect(JSON.parse(reportOf(svc, second).decisions)[0]).toMatchObject({ kind: 'duplicate', rule: 'same-message-id', duplicateOf: expect.any(Number) });
   });
 
   it('a not-spam FBL never suppresses', async () => {

@@ -19,7 +19,7 @@ describe('planActions', () => {
     const plan = planActions(report({ complainants: ['a@x.example', 'b@x.example', 'c@x.example'] }), matched, policy, null);
     expect(plan.suppressions.map((s) => s.address)).toEqual(['a@x.example']);
     expect(plan.skippedSuppressions).toHaveLength(2);
-    expect(plan.skippedSuppressions[0]).toMatch(/not verified/);
+    expect(plan.skippedSuppressions[0]).toMatchObject({ kind: 'skip-suppress', target: 'b@x.example', rule: 'untrusted-cap', reason: expect.stringMatching(/not verified/) });
     const verified = planActions(report({ complainants: ['a@x.example', 'b@x.example', 'c@x.example'], auth: trusted }), matched, policy, null);
     expect(verified.suppressions).toHaveLength(3);
   });
@@ -40,13 +40,13 @@ describe('planActions', () => {
     expect(c.suppressions[0]!.address).toBe('orig@example.org');
     const u = planActions(report({ kind: 'complaint', reporter: 'rep@example.org' }), unmatched, policy, null);
     expect(u).toMatchObject({ suppressions: [], acknowledge: true, ticket: { type: 'unmatched' } });
-    expect(u.skippedSuppressions[0]).toMatch(/no client attributed/);
+    expect(u.skippedSuppressions[0]).toMatchObject({ kind: 'skip-suppress', rule: 'no-client', reason: expect.stringMatching(/no client attributed/) });
   });
 
   it('bounces: hard suppresses, soft is counted only; auth-failure never suppresses', () => {
     const b = planActions(report({ kind: 'bounce', bounces: [{ recipient: 'gone@x.example', status: '5.1.1', action: 'failed', reason: 'userunknown', hard: true, diagnostic: null, remoteMta: null }, { recipient: 'full@x.example', status: '5.2.2', action: 'failed', reason: 'mailboxfull', hard: false, diagnostic: null, remoteMta: null }] }), matched, { ...policy, untrustedMaxSuppressions: 10 }, null);
     expect(b.suppressions.map((s) => [s.address, s.reason])).toEqual([['gone@x.example', 'bounce']]);
-    expect(b.notes.join()).toMatch(/full@x.example: soft bounce/);
+    expect(b.notes.map((n) => n.reason).join()).toMatch(/full@x.example: soft bounce/);
     expect(planActions(report({ kind: 'auth-failure', complainants: ['x@y.example'] }), matched, policy, null)).toMatchObject({ suppressions: [], ticket: { type: 'auth-failure' } });
   });
 

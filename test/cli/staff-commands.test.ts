@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { suppress } from '../../src/suppressions/suppression-store.ts';
-import { createTicket } from '../../src/tickets/ticket-store.ts';
+import { suppress } from '../../src/store/suppressions-store.ts';
+import { createTicket } from '../../src/store/tickets-store.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;

@@ -1,13 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
-import { upsertCampaign } from '../../src/clients/client-store.ts';
+import { upsertCampaign } from '../../src/store/clients-store.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { assessClient } from '../../src/enforcement/assess-client.ts';
 import { clientFacts } from '../../src/enforcement/client-facts.ts';
 import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
 import { recordSignals } from '../../src/enforcement/record-signals.ts';
-import { insertSends } from '../../src/sends/send-store.ts';
+import { insertSends } from '../../src/store/sends-store.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 import { testPolicy } from './enforcement-fixtures.ts';
 

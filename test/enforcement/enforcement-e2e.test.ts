@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
 import { createFakeResolver } from '../../src/authenticate/fake-resolver.ts';
-import { upsertCampaign } from '../../src/clients/client-store.ts';
+import { upsertCampaign } from '../../src/store/clients-store.ts';
 import { wilsonLowerBound, zForConfidence } from '../../src/enforcement/wilson-bound.ts';
 import { apiClient, roleTokens, type ApiClient } from '../web/api/api-harness.ts';
 import { loginInject } from '../web/ui/ui-session.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { clientStatusHistory } from '../../src/enforcement/change-client-status.ts';
+import { clientStatusHistory } from '../../src/store/enforcement-store.ts';
 import { enforcementSettings } from '../../src/enforcement/enforcement-settings.ts';
 import { EnforcementSweeper } from '../../src/enforcement/enforcement-sweeper.ts';
 import { memoryLogger, tempDataDir, testConfig } from '../helpers/test-service.ts';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { normalizeMessageId, sendInputSchema } from '../../src/sends/send-records.ts';
-import { findSendByMessageId, findSendsByMessageId, findSendsByRecipient, getSend, insertSends } from '../../src/sends/send-store.ts';
+import { findSendByMessageId, findSendsByMessageId, findSendsByRecipient, getSend, insertSends } from '../../src/store/sends-store.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 const now = new Date('2026-11-23T09:00:00Z');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { SqliteMessageStore, type IncomingMessage } from '../../src/intake/message-store.ts';
+import { SqliteMessageStore, type IncomingMessage } from '../../src/store/messages-store.ts';
 import { simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 const incoming = (subject: string): IncomingMessage => ({

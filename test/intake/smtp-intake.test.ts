@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
-import type { MessageStore } from '../../src/intake/message-store.ts';
+import type { MessageStore } from '../../src/store/messages-store.ts';
 import { getRaw, listMessages } from '../../src/worker/stored-message.ts';
 import { simpleMessage, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { enqueueMail } from '../../src/outbox/enqueue-mail.ts';
-import { outboxDepth } from '../../src/outbox/outbox-depth.ts';
+import { outboxDepth } from '../../src/store/outbox-store.ts';
 import { retryDelay } from '../../src/outbox/retry-delay.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 import { outboxRow, sampleMail } from './outbox-helpers.ts';

@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/open-database.ts';
 import { createMailTransport } from '../../src/outbox/create-mail-transport.ts';
 import { enqueueMail } from '../../src/outbox/enqueue-mail.ts';
 import type { MailTransport } from '../../src/outbox/mail-transport.ts';
-import { outboxDepth } from '../../src/outbox/outbox-depth.ts';
+import { outboxDepth } from '../../src/store/outbox-store.ts';
 import { OutboxSender } from '../../src/outbox/outbox-sender.ts';
 import { memoryLogger, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
 import { outboxRow, recordingTransport, sampleMail } from './outbox-helpers.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { arfSample } from '../../src/bench/arf-sample.ts';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
-import { reportForMessage } from '../../src/parse/report-store.ts';
+import { reportForMessage } from '../../src/store/reports-store.ts';
 import { getMessage } from '../../src/worker/stored-message.ts';
 import { startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { emitWebhook, setGlobalWebhookEndpoints } from '../../src/webhooks/emit-webhook.ts';
+import { emitWebhook } from '../../src/webhooks/emit-webhook.ts';
 import { signWebhook, verifyWebhook } from '../../src/webhooks/sign-webhook.ts';
-import { listWebhookDeliveries, replayWebhook, WebhookSender } from '../../src/webhooks/webhook-sender.ts';
+import { listWebhookDeliveries, replayWebhook } from '../../src/store/webhooks-store.ts';
+import { WebhookSender } from '../../src/webhooks/webhook-sender.ts';
 import { memoryLogger, startTestService, tempDataDir } from '../helpers/test-service.ts';
 
 const oldSecret = `whsec_${Buffer.from('old-secret-key').toString('base64')}`;
@@ -38,13 +39,12 @@ describe('WebhookSender', () => {
       const { db } = svc;
       const clientId = (db.prepare('SELECT id FROM clients ORDER BY id LIMIT 1').get() as { id: number }).id;
       db.prepare('UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE id = ?').run(url, newSecret, clientId);
-      setGlobalWebhookEndpoints(db, []);
       let t = Date.parse('2026-11-23T10:00:00Z');
       const now = (): Date => new Date(t);
-      const ids = emitWebhook(db, 'client.status_changed', { from: 'active', to: 'watch' }, { clientId, now: now(), key: 'status:1' });
+      const ids = emitWebhook(db, 'client.status_changed', { from: 'active', to: 'watch' }, { clientId, now: now(), key: 'status:1', endpoints: [] });
       expect(ids).toHaveLength(1);
-      expect(emitWebhook(db, 'client.status_changed', { from: 'active', to: 'watch' }, { clientId, now: now(), key: 'status:1' })).toEqual([]);
-      const sender = new WebhookSender({ db, logger: memoryLogger().logger, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 2000, pollMs: 1000, now });
+      expect(emitWebhook(db, 'client.status_changed', { from: 'active', to: 'watch' }, { clientId, now: now(), key: 'status:1', endpoints: [] })).toEqual([]);
+      const sender = new WebhookSender({ db, endpoints: [], logger: memoryLogger().logger, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 2000, pollMs: 1000, now });
       for (let i = 0; i < 3; i++) {
         await sender.drainOnce();
         t += 5000;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/webhooks/sign-webhook.ts';
-import { listWebhookDeliveries } from '../../src/webhooks/webhook-sender.ts';
+import { listWebhookDeliveries } from '../../src/store/webhooks-store.ts';
 import { deliverAndProcess, simpleMessage, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 
 const secret = `whsec_${Buffer.from('test-secret-0123456789abcdef').toString('base64')}`;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { SqliteMessageStore } from '../../src/intake/message-store.ts';
+import { SqliteMessageStore } from '../../src/store/messages-store.ts';
 import { Processor, requeueMessage } from '../../src/worker/processor.ts';
 import type { Stage } from '../../src/worker/stage.ts';
 import { getMessage } from '../../src/worker/stored-message.ts';

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import type { Database } from 'better-sqlite3';
-import { clientDetail, clientSummaries } from '../../enforcement/client-view.ts';
+import { clientDetail, clientSummaries } from '../../store/client-read-model.ts';
 import { consentAnswersSchema } from '../../enforcement/consent-answers.ts';
 import { enforceAllClients, enforceClient } from '../../enforcement/enforce-client.ts';
-import { enforcementSettings } from '../../enforcement/enforcement-settings.ts';
 import { clientStatuses, type ClientStatus } from '../../enforcement/enforcement-types.ts';
 import { reinstateClient, setClientStatus, StatusActionError } from '../../enforcement/staff-status-actions.ts';
-import { clientStatusHistory } from '../../enforcement/change-client-status.ts';
+import { clientStatusHistory } from '../../store/enforcement-store.ts';
+import { clientIdBySlug } from '../../store/clients-store.ts';
 import { CliError } from '../cli-error.ts';
-import { printJson, printTable, withDatabase } from '../cli-context.ts';
+import { printJson, printTable, withDatabase, withServices } from '../cli-context.ts';
 
 const actor = (): string => `cli:${process.env.USER ?? 'staff'}`;
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(3)} %`);
@@ -24,9 +24,9 @@ function asCli<T>(f: () => T): T {
 }
 
 function clientIdOf(db: Database, slug: string): number {
-  const r = db.prepare('SELECT id FROM clients WHERE slug = ?').get(slug) as { id: number } | undefined;
-  if (!r) throw new CliError(`unknown client "${slug}"`);
-  return r.id;
+  const id = clientIdBySlug(db, slug);
+  if (id === null) throw new CliError(`unknown client "${slug}"`);
+  return id;
 }
 
 function printDetail(db: Database, slug: string): void {
@@ -109,8 +109,8 @@ export function registerClientsCommand(program: Command): void {
     .description('suspend a client (audit entry, enforcement ticket, client.status_changed webhook)')
     .requiredOption('--note <text>', 'why (required)')
     .action((slug: string, o: { note: string }, cmd: Command) =>
-      withDatabase(cmd, (db, loaded) => {
-        const r = asCli(() => setClientStatus(db, { slug, to: 'suspended', actor: actor(), note: o.note, now: new Date() }, enforcementSettings(loaded.config)));
+      withServices(cmd, ({ db, enforcement }) => {
+        const r = asCli(() => setClientStatus(db, { slug, to: 'suspended', actor: actor(), note: o.note, now: new Date() }, enforcement));
         process.stdout.write(`${slug}: ${r.from} → ${r.to} (ticket ${r.ticketId})\n`);
       }),
     );
@@ -119,9 +119,9 @@ export function registerClientsCommand(program: Command): void {
     .description(`set ${clientStatuses.join(' / ')} by hand with a note (a suspended client is reinstated with \`reinstate\`)`)
     .requiredOption('--note <text>', 'why (required)')
     .action((slug: string, status: string, o: { note: string }, cmd: Command) =>
-      withDatabase(cmd, (db, loaded) => {
+      withServices(cmd, ({ db, enforcement }) => {
         if (!clientStatuses.includes(status as ClientStatus)) throw new CliError(`status must be one of ${clientStatuses.join(', ')}`, 2);
-        const r = asCli(() => setClientStatus(db, { slug, to: status as ClientStatus, actor: actor(), note: o.note, now: new Date() }, enforcementSettings(loaded.config)));
+        const r = asCli(() => setClientStatus(db, { slug, to: status as ClientStatus, actor: actor(), note: o.note, now: new Date() }, enforcement));
         process.stdout.write(`${slug}: ${r.from} → ${r.to} (ticket ${r.ticketId})\n`);
       }),
     );
@@ -136,7 +136,7 @@ export function registerClientsCommand(program: Command): void {
     .option('--proof-ip <ip>', 'IP address the sample consent came from')
     .option('--proof-source <text>', 'form, event or record the consent came from')
     .action((slug: string, o: { note: string; listAgeMonths: string; consentMethod: string; signupUrl?: string; proofAt?: string; proofIp?: string; proofSource?: string }, cmd: Command) =>
-      withDatabase(cmd, (db, loaded) => {
+      withServices(cmd, ({ db, enforcement }) => {
         const parsed = consentAnswersSchema.safeParse({
           listAgeMonths: o.listAgeMonths.trim() === '' ? undefined : Number(o.listAgeMonths),
           signupUrl: o.signupUrl ?? null,
@@ -144,7 +144,7 @@ export function registerClientsCommand(program: Command): void {
           proof: { at: o.proofAt ?? null, ip: o.proofIp ?? null, source: o.proofSource ?? null },
         });
         if (!parsed.success) throw new CliError(`consent answers: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 2);
-        const settings = enforcementSettings(loaded.config);
+        const settings = enforcement;
         const r = asCli(() => reinstateClient(db, { slug, actor: actor(), note: o.note, consent: parsed.data, refusedMethods: settings.refusedConsentMethods, now: new Date() }, settings));
         process.stdout.write(`${slug}: ${r.from} → ${r.to} (ticket ${r.ticketId})\n`);
       }),
@@ -154,8 +154,8 @@ export function registerClientsCommand(program: Command): void {
     .description('re-assess one client (or all) now: rates, automatic status change per policy, score')
     .option('--json', 'print the outcomes as one JSON array')
     .action((slug: string | undefined, o: { json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db, loaded) => {
-        const settings = enforcementSettings(loaded.config);
+      withServices(cmd, ({ db, enforcement }) => {
+        const settings = enforcement;
         const now = new Date();
         const outcomes = slug ? [db.transaction(() => enforceClient(db, clientIdOf(db, slug), settings, now))()] : enforceAllClients(db, settings, now);
         if (o.json) return printJson(outcomes);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { reportForMessage } from '../../parse/report-store.ts';
+import { reportForMessage } from '../../store/reports-store.ts';
 import { requeueMessage } from '../../worker/processor.ts';
 import { getMessage, getRaw, listMessages, type MessageState } from '../../worker/stored-message.ts';
 import { CliError } from '../cli-error.ts';

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
+import { clientIdBySlug } from '../../store/clients-store.ts';
 import type { Database } from 'better-sqlite3';
-import { listSuppressions, removeSuppression, suppress, suppressionReasons, type SuppressionReason } from '../../suppressions/suppression-store.ts';
+import { listSuppressions, removeSuppression, suppress, suppressionReasons, type SuppressionReason } from '../../store/suppressions-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 
 const clientId = (db: Database, slug: string | undefined): number | null => {
   if (!slug || slug === '*') return null;
-  const r = db.prepare('SELECT id FROM clients WHERE slug = ?').get(slug) as { id: number } | undefined;
-  if (!r) throw new CliError(`unknown client "${slug}"`);
-  return r.id;
+  const id = clientIdBySlug(db, slug);
+  if (id === null) throw new CliError(`unknown client "${slug}"`);
+  return id;
 };
 
 /** RFC 4180 field quoting. */

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { addTicketEvent, getTicket, listTickets, setTicketStatus, ticketEvents } from '../../tickets/ticket-store.ts';
+import { addTicketEvent, getTicket, listTickets, setTicketStatus, ticketEvents } from '../../store/tickets-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
+import { eventText } from '../../decisions/event-text.ts';
 
 const actor = (): string => `cli:${process.env.USER ?? 'staff'}`;
 
@@ -37,7 +38,7 @@ export function registerTicketsCommand(program: Command): void {
           `client ${t.client ?? '-'}  campaign ${t.campaign ?? '-'}  reports ${t.reportCount}  ${t.trusted ? 'trusted' : 'unverified'}${t.parentId ? `  incident ${t.parentId}` : ''}${t.reporter ? `  reporter ${t.reporter}` : ''}`,
           ...(t.flags.length ? [`policy flags: ${t.flags.join(', ')}`] : []),
           'timeline:',
-          ...events.map((e) => `  ${e.at}  ${e.type.padEnd(6)} ${e.actor === 'system' ? '' : `${e.actor}: `}${e.text}`),
+          ...events.map((e) => `  ${e.at}  ${e.type.padEnd(6)} ${e.actor === 'system' ? '' : `${e.actor}: `}${eventText(e)}`),
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       }),

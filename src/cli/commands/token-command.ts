@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { clientIdBySlug } from '../../store/clients-store.ts';
 import { keyringFromConfig } from '../../attribute/token-keyring.ts';
 import { mintTraceToken, openTraceToken, type TraceClaims } from '../../attribute/trace-token.ts';
-import { getSend } from '../../sends/send-store.ts';
+import { getSend } from '../../store/sends-store.ts';
 import { CliError } from '../cli-error.ts';
 import { commandConfig, printJson, withDatabase } from '../cli-context.ts';
 
@@ -28,7 +29,7 @@ async function compactClaims(cmd: Command, opts: MintOptions): Promise<TraceClai
   return withDatabase(cmd, (db) => {
     const send = getSend(db, id);
     if (!send) throw new CliError(`no send with id ${id}`, 1);
-    const client = opts.client && (db.prepare('SELECT id FROM clients WHERE slug = ?').pluck().get(opts.client) as number | undefined);
+    const client = opts.client && (clientIdBySlug(db, opts.client) ?? undefined);
     if (opts.client && client !== send.clientId) throw new CliError(`send ${id} does not belong to client "${opts.client}"`, 1);
     if (opts.recipient && opts.recipient.trim().toLowerCase() !== send.recipient) throw new CliError(`send ${id} went to another recipient`, 1);
     return { clientId: send.clientId, campaignId: send.campaignId, sendId: send.id, sentAt: opts.sentAt ? parseSentAt(opts.sentAt) : new Date(send.sentAt) };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { apiRoles, createApiToken, listApiTokens, revokeApiToken, type ApiRole } from '../../auth/api-tokens.ts';
-import { writeAudit } from '../../audit/write-audit.ts';
+import { writeAudit } from '../../store/audit-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeAudit } from '../../audit/write-audit.ts';
+import { writeAudit } from '../../store/audit-store.ts';
 import { generatePassword } from '../../auth/staff-password.ts';
 import { createStaffUser, listStaffUsers, staffRoles, type StaffRole } from '../../auth/staff-users.ts';
 import { CliError } from '../cli-error.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listWebhookDeliveries, replayWebhook } from '../../webhooks/webhook-sender.ts';
+import { listWebhookDeliveries, replayWebhook } from '../../store/webhooks-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 

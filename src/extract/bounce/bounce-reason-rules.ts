@@ -2,9 +2,10 @@ import { z } from 'zod';
 import rawRules from '../../../data/bounce-reasons.json' with { type: 'json' };
 import { BOUNCE_REASONS, type BounceReason } from './bounce-reason.ts';
 
-const STATUS_KEY = /^[1-7](?:\.\d{1,3})?$/;
+/** "5.7.1" (one class), "7.1" (subject.detail, either class) or "7" (subject); RFC 3463 §3. */
+const STATUS_KEY = /^(?:[245]\.)?[0-7](?:\.\d{1,3})?$/;
 
-const ruleSchema = z
+const textRuleSchema = z
   .object({
     reason: z.enum(BOUNCE_REASONS),
     pattern: z.string().min(1),
@@ -14,14 +15,23 @@ const ruleSchema = z
   })
   .strict();
 
+const statusRuleSchema = z
+  .object({
+    statusSays: z.array(z.enum(BOUNCE_REASONS)).min(1),
+    note: z.string().optional(),
+  })
+  .strict();
+
 const fileSchema = z
   .object({
-    status: z.record(z.string().regex(STATUS_KEY, 'a status "subject.detail" such as "1.1", or a subject such as "7"'), z.enum(BOUNCE_REASONS)),
+    status: z.record(z.string().regex(STATUS_KEY, 'a status "class.subject.detail" (5.7.1), "subject.detail" (7.1) or "subject" (7)'), z.enum(BOUNCE_REASONS)),
     rules: z.array(z.unknown()),
   })
   .strict();
 
-export interface BounceReasonRule {
+/** A diagnostic-text rule: its regex decides when it matches. */
+export interface TextReasonRule {
+  kind: 'text';
   /** Position in the data file, shown in reasons so staff can find the rule. */
   index: number;
   regex: RegExp;
@@ -31,11 +41,41 @@ export interface BounceReasonRule {
   note: string | null;
 }
 
+/** A checkpoint in the rule order: here the status decides if the status table gives one of these reasons. */
+export interface StatusReasonRule {
+  kind: 'status';
+  index: number;
+  reasons: ReadonlySet<BounceReason>;
+  note: string | null;
+}
+
+export type BounceReasonRule = TextReasonRule | StatusReasonRule;
+
 export interface BounceReasonTable {
-  /** RFC 3463 "subject.detail" (e.g. "1.1") or "subject" (e.g. "7") → reason; the class digit does not matter. */
+  /** RFC 3463 status → reason, by "class.subject.detail", "subject.detail" or "subject" (most specific first). */
   status: ReadonlyMap<string, BounceReason>;
-  /** Diagnostic-text rules, tried in order: the first match decides. */
+  /** Text rules and status checkpoints, tried in order: the first that applies decides. */
   rules: readonly BounceReasonRule[];
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(rule)'}: ${issue.message}`).join('; ');
+}
+
+function compileRule(item: unknown, index: number): BounceReasonRule | string {
+  if (typeof item === 'object' && item !== null && 'statusSays' in item) {
+    const parsed = statusRuleSchema.safeParse(item);
+    if (!parsed.success) return `rules[${index}]: ${issues(parsed.error)}`;
+    return { kind: 'status', index, reasons: new Set(parsed.data.statusSays), note: parsed.data.note ?? null };
+  }
+  const parsed = textRuleSchema.safeParse(item);
+  if (!parsed.success) return `rules[${index}]: ${issues(parsed.error)}`;
+  const rule = parsed.data;
+  try {
+    return { kind: 'text', index, regex: new RegExp(rule.pattern, rule.flags ?? 'i'), reason: rule.reason, status: rule.status ?? null, note: rule.note ?? null };
+  } catch (error) {
+    return `rules[${index}]: pattern is not a valid regular expression (${(error as Error).message})`;
+  }
 }
 
 /**
@@ -50,18 +90,9 @@ export function compileBounceReasons(raw: unknown, source = 'data/bounce-reasons
   const problems: string[] = [];
   const rules: BounceReasonRule[] = [];
   file.data.rules.forEach((item: unknown, index) => {
-    const parsed = ruleSchema.safeParse(item);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(rule)'}: ${issue.message}`);
-      problems.push(`rules[${index}]: ${detail.join('; ')}`);
-      return;
-    }
-    const rule = parsed.data;
-    try {
-      rules.push({ index, regex: new RegExp(rule.pattern, rule.flags ?? 'i'), reason: rule.reason, status: rule.status ?? null, note: rule.note ?? null });
-    } catch (error) {
-      problems.push(`rules[${index}]: pattern is not a valid regular expression (${(error as Error).message})`);
-    }
+    const compiled = compileRule(item, index);
+    if (typeof compiled === 'string') problems.push(compiled);
+    else rules.push(compiled);
   });
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('\n')}`);
   return { status: new Map(Object.entries(file.data.status)), rules };

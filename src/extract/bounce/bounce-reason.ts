@@ -97,10 +97,12 @@ export function isBounceReason(value: unknown): value is BounceReason {
 }
 
 /**
- * Hard ⇔ the reason says the address is dead and the failure is permanent. A temporary (4.x.x) status or a
- * delay is never hard; `notaccept` is hard only when permanent (a 4xx null-MX answer may be a DNS hiccup).
+ * Hard ⇔ the reason says the address is dead: userunknown, hostunknown and hasmoved whatever the class digit
+ * (a 4.1.1 "user unknown" is a receiver answering 450 for a dead address, RFC 5321 §4.2.5 leaves that to it),
+ * and notaccept only when permanent (a 4xx null-MX answer may be a DNS hiccup). A delay is never hard.
  */
 export function isHardBounce(reason: BounceReason, status: string | null, delayed: boolean): boolean {
   if (!DEAD_ADDRESS_REASONS.has(reason) || delayed) return false;
+  if (reason !== 'notaccept') return true;
   return status === null || !status.startsWith('4');
 }

@@ -24,11 +24,14 @@ const DELAY_MARKERS =
 /** Challenge-response notices dressed as DSNs (Boxbe sends multipart/report): autoreplies, not bounces. */
 const CHALLENGE = /X-Boxbe-Notice|\bBoxbe\b|not pre-approved|Guest List|verify (?:that )?you are (?:a )?human|challenge[- ]response|Spam ?Arrest|protected by Bluebottle/i;
 
+/** Final failures after temporary replies (qmail-send, Exim): the last reply was 4xx but delivery was abandoned. */
+const GAVE_UP = /this message has been in the queue too long|retry timeout exceeded/i;
+
 /** Where per-recipient DSN fields start when they sit in the body text. */
 const EMBEDDED_FIELDS = /^(?:Original|Final)-Recipient:/im;
 
 /** Actions that report success (RFC 3464 §2.3.3): such a DSN is not a bounce. */
-const SUCCESS_ACTIONS = new Set(['delivered', 'relayed', 'expanded']);
+const SUCCESS_ACTIONS = new Set(['delivered', 'relayed', 'expanded', 'deliverable']);
 
 const MAX_LISTED = 5;
 
@@ -53,9 +56,17 @@ function inferStatus(klass: DiagnosticClass, text: string, temporary: boolean): 
 /** The remote server named in a diagnostic ("host mx.example.org[192.0.2.1] said:", Exim's "host … [ip]"). */
 const REMOTE_HOST = /\bhost\s+([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)\.?\s*\[/;
 
+/** qmail names the remote server by address: "192.0.2.1 does not like recipient.", "Giving up on 192.0.2.1.". */
+const QMAIL_REMOTE = /(?:^|\s)(?:Giving up on|Connected to)\s+([0-9A-Fa-f.:]{3,45}[0-9A-Fa-f])\b|(?:^|\s)([0-9]{1,3}(?:\.[0-9]{1,3}){3}) (?:does not like recipient|failed (?:on DATA command|after I sent the message))/;
+
 function remoteMtaOf(stated: string | null | undefined, text: string): string | null {
-  if (stated) return stated.replace(/^\s*dns\s*;\s*/i, '').trim() || null;
-  return REMOTE_HOST.exec(text.slice(0, 2000))?.[1]?.toLowerCase() ?? null;
+  // "dns; mx.example.net (192.0.2.1)", "dns;mx.example.net (TCP|…)": the host name is the first word.
+  if (stated) return stated.replace(/^\s*dns\s*;\s*/i, '').trim().split(/[\s(]/)[0]?.replace(/\.$/, '') || null;
+  const bounded = text.slice(0, 2000);
+  const host = REMOTE_HOST.exec(bounded)?.[1]?.toLowerCase();
+  if (host !== undefined) return host;
+  const qmail = QMAIL_REMOTE.exec(bounded);
+  return qmail === null ? null : (qmail[1] ?? qmail[2] ?? null);
 }
 
 function outcome(
@@ -160,7 +171,9 @@ function fromText(source: BounceSource, evidence: string, failedHeader: readonly
   const failing = parsed.recipients.map((entry) => {
     const action = entry.action ?? (messageDelayed ? 'delayed' : 'failed');
     const stated = entry.status ?? null;
-    const explicit = stated ?? (entry.diagnostic === null ? null : findEnhancedStatus(entry.diagnostic, true));
+    let explicit = stated ?? (entry.diagnostic === null ? null : findEnhancedStatus(entry.diagnostic, true));
+    // qmail gives up on a temporary reply once the message has queued too long: the failure is final.
+    if (explicit?.startsWith('4') === true && action === 'failed' && GAVE_UP.test(entry.diagnostic ?? '')) explicit = `5${explicit.slice(1)}`;
     return outcome(entry.recipient, action, explicit, stated === null ? 'from the text' : 'stated by the layout', entry.diagnostic, entry.remoteMta ?? null);
   });
   const prefix = `${parsed.format} bounce (${evidence})`;

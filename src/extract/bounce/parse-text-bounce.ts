@@ -21,7 +21,7 @@ export interface TextBounce {
 
 /** Where MTAs start quoting the returned message: nothing after it is about the failure. */
 const ORIGINAL_MARKERS =
-  /^[ \t]*(?:-+ ?This is a copy of the message|-+ ?Below this line is a copy of the message|-+ ?Original message ?-+|Original message headers:|Below is a copy of the original message|-+ ?The header of the original message is following|-+ ?Undelivered Message ?-+|-+ ?Returned message ?-+)/im;
+  /^[ \t]*(?:-+ ?This is a copy of the message|-+ ?Below this line is a copy of the m(?:essage|ail header)|-+ ?Below the next line is a copy of the message|-+ ?Original message ?-+|Original message headers:|Below is a copy of the original message|-+ ?The header of the original message is following|-+ ?Undelivered Message ?-+|-+ ?Returned message ?-+|-+ ?(?:Unsent|Original) message follows|Original message follows\.|Original mail as follows:|-+ ?No message was collected)/im;
 const MAX_TEXT = 16_384;
 
 const EMAIL = String.raw`[^\s<>()"',;:@]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?`;
@@ -63,11 +63,12 @@ const GLOBAL_DIAGNOSTICS: readonly RegExp[] = [
   /The reason for the problem:\s*\n([^\n]+(?:\n[^\n]+){0,10})/i,
   /\bbecause:\s*\n\s*([^\n]+)/i,
   /Technical details of (?:permanent|temporary) failure:\s*\n?([^\n]+(?:\n[^\n]+){0,10})/i,
+  /^[ \t]*Reason:[ \t]*(\S[^\n]{0,500})$/im,
 ];
 
 /** Headings after which an indented list of addresses follows (Exim, Sendmail, Gmail, Mail.ru…). */
 const LIST_HEADINGS =
-  /(?:following address(?:\(es\))? failed|addresses had (?:permanent fatal|transient non-fatal) errors|could not be delivered to one or more|following recipients?|following address(?:es)?|delivery problems|not be delivered to|could not be delivered)[^\n]*\n/gi;
+  /(?:following address(?:\(es\))? failed|address(?:es)? to which the message has not yet been delivered|addresses had (?:permanent fatal|transient non-fatal) errors|could not be delivered to one or more|following recipients?|following address(?:es)?|delivery problems|not be delivered to|could not be delivered)[^\n]*\n/gi;
 
 /** `<addr>: text` (Postfix, Yahoo) or `<addr>:` followed by lines (qmail, Courier); `(expanded from <x>)` is Postfix. */
 const ANGLE_BLOCK = new RegExp(String.raw`^<(${EMAIL})>(?:\s*\(expanded from <(${EMAIL})>\))?:[ \t]*(.*)$`);
@@ -100,7 +101,8 @@ function angleBlocks(lines: readonly string[]): TextBounceRecipient[] {
     const block = [match[3] ?? ''];
     // The block runs until a blank line or the next address line.
     for (let j = i + 1; j < lines.length && lines[j]!.trim() !== '' && !ANGLE_BLOCK.test(lines[j]!); j++) block.push(lines[j]!);
-    found.push({ recipient: match[2] ?? match[1]!, diagnostic: collapse(block.join('\n')) });
+    // Postfix "<final> (expanded from <alias>)": the final address failed; several may share one alias.
+    found.push({ recipient: match[1]!, diagnostic: collapse(block.join('\n')) });
   }
   return found;
 }
@@ -204,8 +206,19 @@ export function parseTextBounce(
   ];
   const globalDiagnostic = GLOBAL_DIAGNOSTICS.map((pattern) => pattern.exec(text)?.[1]).find((found) => found !== undefined);
   const global = globalDiagnostic === undefined ? null : collapse(globalDiagnostic);
-  const recipients = dedupe(candidates).map((entry) => ({ ...entry, diagnostic: entry.diagnostic ?? global }));
+  const recipients = dedupe(candidates).map((entry) => ({ ...entry, diagnostic: entry.diagnostic ?? replyNaming(lines, entry.recipient) ?? global }));
   return { format, recipients };
+}
+
+/** A reply line that names the address ("550 5.1.1 <user@example.org>... User unknown"), for lists without reasons. */
+function replyNaming(lines: readonly string[], address: string): string | null {
+  const wanted = address.toLowerCase();
+  for (let i = 0; i < lines.length && i < 400; i++) {
+    const line = lines[i]!;
+    if (line.length > 1000 || !/^[ \t]*(?:<<<[ \t]*)?[45]\d\d[ -]/.test(line)) continue;
+    if (line.toLowerCase().includes(wanted)) return collapse(line.replace(/^[ \t]*<<<[ \t]*/, ''));
+  }
+  return null;
 }
 
 /** One entry per address (case-insensitive), keeping the first diagnostic found for it. */

@@ -11,8 +11,9 @@ import { suppressionRoutes } from './routes/suppression-routes.ts';
 import { trapRoutes } from './routes/trap-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
+import { projectUrl } from '../../config/project-root.ts';
 
-const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(projectUrl('package.json'), 'utf8')) as { version: string }).version;
 
 /** Every route of /api/v1 with the role it needs: the one list the server and the OpenAPI document are built from. */
 export function apiRoutes(): ApiRoute[] {

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../../db/prepared.ts';
+import type { Decision } from '../../decisions/decision.ts';
+import { readDecisions } from '../../decisions/read-decisions.ts';
 
 /** A report as lists show it: the facts, the attribution and every decision with its reason. */
 export interface ReportSummary {
@@ -18,7 +20,8 @@ export interface ReportSummary {
   campaign: string | null;
   ticketId: string | null;
   attribution: unknown;
-  decisions: string[] | null;
+  /** Every decision, as records (kind, target, scope, rule, reason); null before the actions stage ran. */
+  decisions: Decision[] | null;
   createdAt: string;
 }
 
@@ -64,7 +67,7 @@ export const toReportSummary = (r: ReportRow): ReportSummary => ({
   campaign: r.campaign,
   ticketId: r.ticket_id,
   attribution: json(r.attribution),
-  decisions: json<string[]>(r.decisions),
+  decisions: r.decisions === null ? null : readDecisions(r.decisions),
   createdAt: r.created_at,
 });
 

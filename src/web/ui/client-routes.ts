@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { consentMethods } from '../../sends/send-records.ts';
-import { clientDetail, clientSummaries } from '../../enforcement/client-view.ts';
+import { clientDetail, clientSummaries } from '../../store/client-read-model.ts';
 import { consentAnswersSchema, describeConsent, type ConsentAnswers } from '../../enforcement/consent-answers.ts';
 import { clientStatuses, type ClientStatus, type SignalName } from '../../enforcement/enforcement-types.ts';
 import { reinstateClient, setClientStatus, StatusActionError } from '../../enforcement/staff-status-actions.ts';
-import { listSuppressions } from '../../suppressions/suppression-store.ts';
-import { addTicketEvent, getTicket } from '../../tickets/ticket-store.ts';
-import { dailyComplaints } from './client-stats.ts';
+import { listSuppressions } from '../../store/suppressions-store.ts';
+import { addTicketEvent, getTicket } from '../../store/tickets-store.ts';
+import { dailyComplaints } from '../../store/campaigns-store.ts';
 import { complaintRateChart } from './complaint-rate-chart.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';

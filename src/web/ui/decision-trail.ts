@@ -1,11 +1,12 @@
 import { html, type SafeHtml } from './html.ts';
 import type { TicketReport } from './ticket-reports.ts';
+import { decisionLabel, describeDecision } from '../../decisions/describe-decision.ts';
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`;
 
 /**
- * Why each automatic decision was made, in pipeline order: the stage trail of the message (intake →
- * authenticate → classify → extract → attribute → actions), then attribution's ladder and every action
+ * Why each automatic decision was made, in pipeline order: the stage trail of the message (headers →
+ * authenticate → classify → extract → attribute → actions → enforcement), then attribution's ladder and every action
  * decision with its reason. All of it is message-derived text, escaped by `html`.
  */
 export function decisionTrail(r: TicketReport): SafeHtml {
@@ -21,15 +22,6 @@ ${a
 ${a.hits.length > 1 ? html`<ul>${a.hits.map((h) => html`<li>${h.method} (${pct(h.confidence)}): ${h.client}${h.campaign ? ` / ${h.campaign}` : ''} — ${h.reason}</li>`)}</ul>` : ''}
 ${a.rejectedToken ? html`<p>A token-shaped string was found but did not open (forged, corrupted or another key).</p>` : ''}</li>`
   : html`<li><span class="stage">attribution</span>: not run yet</li>`}
-${r.decisions.map((d) => html`<li><span class="stage">${decisionLabel(d)}</span>: ${d}</li>`)}
+${r.decisions.map((d) => html`<li><span class="stage">${decisionLabel(d)}</span>: ${describeDecision(d)}</li>`)}
 </ol>`;
-}
-
-/** A short heading for a decision line, from its wording (suppress, ticket, acknowledgement…). */
-export function decisionLabel(d: string): string {
-  if (d.startsWith('suppress ')) return 'why suppressed';
-  if (d.startsWith('not suppressed')) return 'why not suppressed';
-  if (/acknowledg/i.test(d)) return 'acknowledgement';
-  if (/ticket/i.test(d)) return 'ticket';
-  return 'decision';
 }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../../db/prepared.ts';
-import type { Ticket, TicketStatus } from '../../tickets/ticket-store.ts';
-import { getTicket } from '../../tickets/ticket-store.ts';
+import type { Ticket, TicketStatus } from '../../store/tickets-store.ts';
+import { getTicket } from '../../store/tickets-store.ts';
 
 export interface InboxFilters {
   status?: string | undefined;

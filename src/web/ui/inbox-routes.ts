@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { prepared } from '../../db/prepared.ts';
-import { writeAudit } from '../../audit/write-audit.ts';
+import { campaignSlugs } from '../../store/campaigns-store.ts';
+import { ticketStatuses, ticketTypes } from '../../store/vocabulary.ts';
+import { writeAudit } from '../../store/audit-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
-import { listClients } from '../../clients/client-store.ts';
-import { setTicketStatus, type TicketStatus } from '../../tickets/ticket-store.ts';
+import { listClients } from '../../store/clients-store.ts';
+import { setTicketStatus, type TicketStatus } from '../../store/tickets-store.ts';
 import { html } from './html.ts';
 import { inboxCounts, inboxTickets, type InboxFilters } from './inbox-query.ts';
 import { csrfField, layout } from './layout.ts';
@@ -12,12 +13,12 @@ import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
 
-const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved'];
-const TYPES = ['incident', 'complaint', 'auth-failure', 'unmatched', 'other', 'unsubscribe'];
+const STATUSES: readonly TicketStatus[] = ticketStatuses;
+const TYPES: readonly string[] = ticketTypes;
 
 const option = (value: string, label: string, selected: string | undefined) => html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
 
-const listCampaignSlugs = (db: UiContext['db']): string[] => (prepared(db, 'SELECT slug FROM campaigns ORDER BY slug').all() as Array<{ slug: string }>).map((r) => r.slug);
+const listCampaignSlugs = (db: UiContext['db']): string[] => campaignSlugs(db);
 
 export function inboxRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get<{ Querystring: InboxFilters & { done?: string } }>('/ui/', (req, reply) => {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../../auth/staff-password.ts';
 import { createStaffSession, deleteStaffSession, SESSION_TTL_MS } from '../../auth/staff-sessions.ts';
 import { findStaffByEmail } from '../../auth/staff-users.ts';
-import { writeAudit } from '../../audit/write-audit.ts';
+import { writeAudit } from '../../store/audit-store.ts';
 import { checkCsrf } from './check-csrf.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';

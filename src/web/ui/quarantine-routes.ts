@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { writeAudit } from '../../audit/write-audit.ts';
+import { writeAudit } from '../../store/audit-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { requeueMessage } from '../../worker/processor.ts';
 import { getMessage, listMessages } from '../../worker/stored-message.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { listClients } from '../../clients/client-store.ts';
-import { listSuppressions, type Suppression } from '../../suppressions/suppression-store.ts';
+import { listClients } from '../../store/clients-store.ts';
+import { listSuppressions, type Suppression } from '../../store/suppressions-store.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 import type { UiContext } from './ui-context.ts';

@@ -3,6 +3,7 @@ import type { Ticket, TicketEvent } from '../../store/tickets-store.ts';
 import type { StaffSession } from '../../auth/staff-sessions.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { decisionTrail } from './decision-trail.ts';
+import { eventText } from '../../decisions/event-text.ts';
 import { defangText } from './defang.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
@@ -70,7 +71,7 @@ ${agent ? html`<td><form method="post" action="${base}/unsuppress">${csrfField(s
   : ''}
 <h2>Timeline</h2>
 <ol class="timeline">
-${d.events.map((e) => html`<li><time datetime="${e.at}">${e.at.slice(0, 19).replace('T', ' ')}</time> <span class="badge">${e.type}</span> ${e.actor === 'system' ? '' : html`<strong>${e.actor}</strong>: `}${e.text}${e.reportId ? html` <a href="${base}?report=${e.reportId}#message">report #${e.reportId}</a>` : ''}</li>`)}
+${d.events.map((e) => html`<li><time datetime="${e.at}">${e.at.slice(0, 19).replace('T', ' ')}</time> <span class="badge">${e.type}</span> ${e.actor === 'system' ? '' : html`<strong>${e.actor}</strong>: `}${eventText(e)}${e.reportId ? html` <a href="${base}?report=${e.reportId}#message">report #${e.reportId}</a>` : ''}</li>`)}
 </ol>
 <h2>Reports</h2>
 ${d.reports.length === 0 ? html`<p>No reports.</p>` : ''}

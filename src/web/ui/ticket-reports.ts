@@ -3,6 +3,8 @@ import { prepared } from '../../db/prepared.ts';
 import type { Attribution } from '../../attribute/attribution.ts';
 import type { ParsedReport } from '../../parse/parsed-report.ts';
 import type { StageRecord } from '../../worker/stage.ts';
+import type { Decision } from '../../decisions/decision.ts';
+import { readDecisions } from '../../decisions/read-decisions.ts';
 
 /** One report on a ticket, with everything the ticket page explains: the message's stage trail, attribution and decisions. */
 export interface TicketReport {
@@ -17,7 +19,7 @@ export interface TicketReport {
   trusted: boolean;
   parsed: ParsedReport;
   attribution: Attribution | null;
-  decisions: string[];
+  decisions: Decision[];
   stages: StageRecord[];
   client: string | null;
   campaign: string | null;
@@ -63,7 +65,7 @@ export function ticketReports(db: Database, ticketId: string, limit = 20): Ticke
     trusted: r.trusted === 1,
     parsed: JSON.parse(r.parsed) as ParsedReport,
     attribution: r.attribution ? (JSON.parse(r.attribution) as Attribution) : null,
-    decisions: r.decisions ? (JSON.parse(r.decisions) as string[]) : [],
+    decisions: readDecisions(r.decisions),
     stages: r.stages ? (JSON.parse(r.stages) as StageRecord[]) : [],
     client: r.client,
     campaign: r.campaign,

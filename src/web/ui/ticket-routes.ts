@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { writeAudit } from '../../audit/write-audit.ts';
+import { writeAudit } from '../../store/audit-store.ts';
 import { prepared } from '../../db/prepared.ts';
-import type { Suppression } from '../../suppressions/suppression-store.ts';
-import { addTicketEvent, getTicket, setTicketStatus, ticketEvents, type TicketStatus } from '../../tickets/ticket-store.ts';
+import type { Suppression } from '../../store/suppressions-store.ts';
+import { addTicketEvent, getTicket, setTicketStatus, ticketEvents, type TicketStatus } from '../../store/tickets-store.ts';
 import { getRaw } from '../../worker/stored-message.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { messageParts, messageView } from './message-view.ts';

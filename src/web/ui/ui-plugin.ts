@@ -21,6 +21,7 @@ import { ticketRoutes } from './ticket-routes.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
 import { webhookRoutes } from './webhook-routes.ts';
+import { projectUrl } from '../../config/project-root.ts';
 
 export interface UiPluginOptions {
   db: Database;
@@ -32,7 +33,7 @@ export interface UiPluginOptions {
   onRequeue?: (() => void) | undefined;
 }
 
-const CSS = readFileSync(new URL('./app.css', import.meta.url), 'utf8');
+const CSS = readFileSync(projectUrl('src', 'web', 'ui', 'app.css'), 'utf8');
 const PUBLIC = new Set(['/ui/login', '/ui/app.css']);
 
 /**

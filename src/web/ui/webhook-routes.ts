@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { writeAudit } from '../../audit/write-audit.ts';
+import { outboxStates } from '../../store/vocabulary.ts';
+import { writeAudit } from '../../store/audit-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
-import { prepared } from '../../db/prepared.ts';
 import { webhookEventTypes } from '../../webhooks/emit-webhook.ts';
-import { listWebhookDeliveries, replayWebhook, type WebhookDelivery } from '../../webhooks/webhook-sender.ts';
+import { listWebhookDeliveries, replayWebhook, webhookRowState, webhookStateCounts, type WebhookDelivery } from '../../store/webhooks-store.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
 
-const STATES = ['pending', 'sent', 'failed'] as const;
+const STATES = outboxStates;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
@@ -42,7 +42,7 @@ export function displayUrl(url: string): string {
 
 /** Per-state counts of webhook deliveries (of one event type, when filtered). */
 function stateCounts(ctx: UiContext, type: string | undefined): Record<(typeof STATES)[number], number> {
-  const rows = prepared(ctx.db, `SELECT state, COUNT(*) AS n FROM outbox WHERE kind = 'webhook' AND (@type IS NULL OR json_extract(payload, '$.type') = @type) GROUP BY state`).all({ type: type ?? null }) as Array<{ state: string; n: number }>;
+  const rows = webhookStateCounts(ctx.db, type ?? null);
   const out = { pending: 0, sent: 0, failed: 0 };
   for (const r of rows) if (r.state in out) out[r.state as keyof typeof out] = r.n;
   return out;
@@ -115,7 +115,7 @@ ${admin ? html`<td><form method="post" action="/ui/webhooks/${d.id}/replay">${cs
   app.post<{ Params: { id: string } }>('/ui/webhooks/:id/replay', (req, reply) => {
     requireRole(req, 'admin');
     const id = /^[1-9]\d{0,14}$/.test(req.params.id) ? Number(req.params.id) : null;
-    const row = id === null ? undefined : (prepared(ctx.db, `SELECT state, json_extract(payload, '$.type') AS type FROM outbox WHERE id = ? AND kind = 'webhook'`).get(id) as { state: string; type: string } | undefined);
+    const row = id === null ? null : webhookRowState(ctx.db, id);
     if (id === null || !row) throw new UiError(404, `No webhook delivery ${req.params.id}.`);
     const now = ctx.now();
     ctx.db.transaction(() => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyringFromConfig } from '../../../src/attribute/token-keyring.ts';
 import { mintTraceToken } from '../../../src/attribute/trace-token.ts';
 import { fblReport, frenchInlineForward } from '../../../src/demo/report-builders.ts';
-import { createTicket } from '../../../src/tickets/ticket-store.ts';
+import { createTicket } from '../../../src/store/tickets-store.ts';
 import { getMessage } from '../../../src/worker/stored-message.ts';
 import { deliverAndProcess, startTestService, tempDataDir, testConfig, waitFor } from '../../helpers/test-service.ts';
 import { apiClient, roleTokens, type ApiClient } from './api-harness.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { suppress } from '../../../src/suppressions/suppression-store.ts';
+import { suppress } from '../../../src/store/suppressions-store.ts';
 import { apiHarness } from './api-harness.ts';
 
 type Harness = Awaited<ReturnType<typeof apiHarness>>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSession, queueIdOf } from '../../../src/bench/smtp-client.ts';
 import { fblReport } from '../../../src/demo/report-builders.ts';
 import { getMessage } from '../../../src/worker/stored-message.ts';
-import { getTicket } from '../../../src/tickets/ticket-store.ts';
+import { getTicket } from '../../../src/store/tickets-store.ts';
 import { startTestService, tempDataDir, waitFor } from '../../helpers/test-service.ts';
 import { hostileComplaint } from './hostile-complaint.ts';
 

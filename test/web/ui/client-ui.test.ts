@@ -3,13 +3,13 @@ import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStaffUser } from '../../../src/auth/staff-users.ts';
 import { loadDemoIfEmpty } from '../../../src/clients/load-demo.ts';
-import { upsertCampaign } from '../../../src/clients/client-store.ts';
+import { upsertCampaign } from '../../../src/store/clients-store.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import { enforceAllClients } from '../../../src/enforcement/enforce-client.ts';
 import { enforcementSettings } from '../../../src/enforcement/enforcement-settings.ts';
 import { recordSignals } from '../../../src/enforcement/record-signals.ts';
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
-import { insertSends } from '../../../src/sends/send-store.ts';
+import { insertSends } from '../../../src/store/sends-store.ts';
 import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
 import { csrfOf, loginInject } from './ui-session.ts';
 

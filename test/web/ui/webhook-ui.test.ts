@@ -1,14 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listAudit } from '../../../src/audit/list-audit.ts';
+import { listAudit } from '../../../src/store/audit-store.ts';
 import { createStaffUser } from '../../../src/auth/staff-users.ts';
 import { loadDemoIfEmpty } from '../../../src/clients/load-demo.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import { fblReport } from '../../../src/demo/report-builders.ts';
-import { createTicket } from '../../../src/tickets/ticket-store.ts';
+import { createTicket } from '../../../src/store/tickets-store.ts';
 import { emitWebhook } from '../../../src/webhooks/emit-webhook.ts';
-import { listWebhookDeliveries } from '../../../src/webhooks/webhook-sender.ts';
+import { listWebhookDeliveries } from '../../../src/store/webhooks-store.ts';
 import { PAGE_CSP } from '../../../src/web/ui/security-headers.ts';
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
 import { deliverAndProcess, springSaleToken, startTestService, tempDataDir, testConfig } from '../../helpers/test-service.ts';
@@ -45,9 +45,9 @@ describe('webhook delivery log in the staff UI (fastify inject)', () => {
     ticketId = createTicket(db, { type: 'incident', subject: 'hooks', clientId, now: new Date('2026-11-23T09:00:00Z') });
     const at = (m: number) => new Date(Date.UTC(2026, 10, 23, 9, m));
     ids = {
-      received: emitWebhook(db, 'report.received', { kind: 'fbl' }, { clientId, now: at(1), key: 'report:1' })[0]!,
-      created: emitWebhook(db, 'ticket.created', { ticketId, type: 'incident' }, { clientId, now: at(2), key: `ticket:${ticketId}`, ticketId })[0]!,
-      failed: emitWebhook(db, 'ticket.updated', { ticketId, change: 'report' }, { clientId, now: at(3), key: `ticket:${ticketId}:report:1`, ticketId })[0]!,
+      received: emitWebhook(db, 'report.received', { kind: 'fbl' }, { clientId, now: at(1), key: 'report:1', endpoints: [] })[0]!,
+      created: emitWebhook(db, 'ticket.created', { ticketId, type: 'incident' }, { clientId, now: at(2), key: `ticket:${ticketId}`, ticketId, endpoints: [] })[0]!,
+      failed: emitWebhook(db, 'ticket.updated', { ticketId, change: 'report' }, { clientId, now: at(3), key: `ticket:${ticketId}:report:1`, ticketId, endpoints: [] })[0]!,
     };
     db.prepare(`UPDATE outbox SET state = 'sent', attempts = 1, sent_at = ? WHERE id = ?`).run(at(4).toISOString(), ids.created);
     db.prepare(`UPDATE outbox SET state = 'failed', attempts = 10, last_error = ? WHERE id = ?`).run('<script>alert(1)</script><img src=x onerror=alert(1)>', ids.failed);

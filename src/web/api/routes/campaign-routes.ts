@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { writeAudit } from '../../../audit/write-audit.ts';
+import { writeAudit } from '../../../store/audit-store.ts';
 import { campaignInputSchema } from '../../../clients/client-records.ts';
-import { upsertCampaign } from '../../../clients/client-store.ts';
-import { prepared } from '../../../db/prepared.ts';
+import { upsertCampaign } from '../../../store/clients-store.ts';
+import { campaignRefById, campaignView, listCampaigns } from '../../../store/campaigns-store.ts';
 import { enforceClient } from '../../../enforcement/enforce-client.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { HttpError } from '../http-error.ts';
 import { slugField } from '../query-fields.ts';
-
-const campaignSql = `SELECT k.slug, c.slug AS client, k.name, k.sent, k.delivered, k.engaged, k.started_at AS startedAt, k.created_at AS createdAt, k.updated_at AS updatedAt
-  FROM campaigns k JOIN clients c ON c.id = k.client_id WHERE (@client IS NULL OR c.slug = @client) AND (@slug IS NULL OR k.slug = @slug)
-  ORDER BY c.slug, k.slug`;
 
 export const campaignRoutes: ApiRoute[] = [
   defineRoute({
@@ -19,7 +15,7 @@ export const campaignRoutes: ApiRoute[] = [
     role: 'viewer',
     summary: 'Campaigns with their sent and delivered counts',
     query: z.object({ client: slugField.optional() }),
-    handle: ({ query, deps }) => ({ items: prepared(deps.db, campaignSql).all({ client: query.client ?? null, slug: null }) }),
+    handle: ({ query, deps }) => ({ items: listCampaigns(deps.db, query.client ?? null) }),
   }),
   defineRoute({
     method: 'PUT',
@@ -42,10 +38,10 @@ export const campaignRoutes: ApiRoute[] = [
         }
         writeAudit(deps.db, { actor, action: 'campaign.upsert', target: params.slug, detail: { client: body.client, sent: body.sent, delivered: body.delivered, engaged: body.engaged ?? null }, now });
         // New denominators move the rates: re-assess the client now rather than at the next report or sweep.
-        const { clientId } = prepared(deps.db, 'SELECT client_id AS clientId FROM campaigns WHERE id = ?').get(campaignId) as { clientId: number };
+        const { clientId } = campaignRefById(deps.db, campaignId)!;
         enforceClient(deps.db, clientId, deps.enforcement, now);
       })();
-      return prepared(deps.db, campaignSql).get({ client: null, slug: params.slug });
+      return campaignView(deps.db, params.slug);
     },
   }),
 ];

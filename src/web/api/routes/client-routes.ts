@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { writeAudit } from '../../../audit/write-audit.ts';
+import { clientIdBySlug } from '../../../store/clients-store.ts';
+import { writeAudit } from '../../../store/audit-store.ts';
 import { clientInputSchema } from '../../../clients/client-records.ts';
-import { upsertClient } from '../../../clients/client-store.ts';
-import { prepared } from '../../../db/prepared.ts';
-import { clientStatusHistory } from '../../../enforcement/change-client-status.ts';
-import { clientDetail, clientSummaries, type ClientSummary } from '../../../enforcement/client-view.ts';
+import { upsertClient } from '../../../store/clients-store.ts';
+import { clientStatusHistory } from '../../../store/enforcement-store.ts';
+import { clientDetail, clientSummaries, type ClientSummary } from '../../../store/client-read-model.ts';
 import { consentAnswersSchema } from '../../../enforcement/consent-answers.ts';
 import { enforceClient } from '../../../enforcement/enforce-client.ts';
 import { clientStatuses } from '../../../enforcement/enforcement-types.ts';
@@ -66,8 +66,9 @@ export const clientRoutes: ApiRoute[] = [
     params: slugParams,
     query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
     handle: ({ params, query, deps }) => {
-      const c = prepared(deps.db, 'SELECT id FROM clients WHERE slug = ?').get(params.slug) as { id: number } | undefined;
-      if (!c) throw notFound(`client "${params.slug}"`);
+      const id = clientIdBySlug(deps.db, params.slug);
+      if (id === null) throw notFound(`client "${params.slug}"`);
+      const c = { id };
       return { items: clientStatusHistory(deps.db, c.id, query.limit) };
     },
   }),
@@ -129,8 +130,9 @@ export const clientRoutes: ApiRoute[] = [
     summary: 'Re-assess a client now (rates, status change per policy, score) and return the assessment',
     params: slugParams,
     handle: ({ params, deps, now }) => {
-      const c = prepared(deps.db, 'SELECT id FROM clients WHERE slug = ?').get(params.slug) as { id: number } | undefined;
-      if (!c) throw notFound(`client "${params.slug}"`);
+      const id = clientIdBySlug(deps.db, params.slug);
+      if (id === null) throw notFound(`client "${params.slug}"`);
+      const c = { id };
       const outcome = deps.db.transaction(() => enforceClient(deps.db, c.id, deps.enforcement, now))();
       return outcome;
     },

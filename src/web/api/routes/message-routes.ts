@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { reportForMessage } from '../../../parse/report-store.ts';
+import { reportForMessage } from '../../../store/reports-store.ts';
 import { getMessage, getRaw, listMessages, type StoredMessage } from '../../../worker/stored-message.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { decodeCursor, page } from '../cursor.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { writeAudit } from '../../../audit/write-audit.ts';
+import { writeAudit } from '../../../store/audit-store.ts';
 import { requeueMessage } from '../../../worker/processor.ts';
 import { getMessage } from '../../../worker/stored-message.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reportKinds } from '../../../store/vocabulary.ts';
 import { prepared } from '../../../db/prepared.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { decodeCursor, page } from '../cursor.ts';
@@ -6,7 +7,7 @@ import { notFound } from '../http-error.ts';
 import { booleanField, cursorField, limitField, slugField } from '../query-fields.ts';
 import { reportSelect, toReportSummary, type ReportRow } from '../report-view.ts';
 
-const kinds = ['fbl', 'complaint', 'bounce', 'auth-failure', 'autoreply', 'unsubscribe', 'reply', 'other'] as const;
+const kinds = reportKinds;
 
 const listSql = `${reportSelect}
   WHERE (@kind IS NULL OR r.kind = @kind) AND (@provider IS NULL OR r.provider = @provider) AND (@client IS NULL OR c.slug = @client)

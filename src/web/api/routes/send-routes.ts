@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { writeAudit } from '../../../audit/write-audit.ts';
+import { writeAudit } from '../../../store/audit-store.ts';
 import { sendInputSchema, type SendInput } from '../../../sends/send-records.ts';
-import { insertSends, type SendRowError } from '../../../sends/send-store.ts';
+import { insertSends, type SendRowError } from '../../../store/sends-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 
 export const MAX_SENDS_PER_REQUEST = 10_000;

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { writeAudit } from '../../../audit/write-audit.ts';
+import { writeAudit } from '../../../store/audit-store.ts';
 import { prepared } from '../../../db/prepared.ts';
-import { isSuppressed, listSuppressions, removeSuppression, suppress, suppressionReasons, type Suppression } from '../../../suppressions/suppression-store.ts';
+import { isSuppressed, listSuppressions, removeSuppression, suppress, suppressionReasons, type Suppression } from '../../../store/suppressions-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { clientIdOf } from '../client-id.ts';
 import { HttpError } from '../http-error.ts';

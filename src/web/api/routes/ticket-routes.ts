@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { writeAudit } from '../../../audit/write-audit.ts';
+import { ticketStatuses, ticketTypes } from '../../../store/vocabulary.ts';
+import { writeAudit } from '../../../store/audit-store.ts';
 import { prepared } from '../../../db/prepared.ts';
-import { addTicketEvent, getTicket, setTicketStatus, ticketEvents, type Ticket } from '../../../tickets/ticket-store.ts';
+import { addTicketEvent, getTicket, setTicketStatus, ticketEvents, type Ticket } from '../../../store/tickets-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { notFound } from '../http-error.ts';
 import { booleanField, cursorField, isoDateField, limitField, slugField } from '../query-fields.ts';
 import { reportsOfTicket } from '../report-view.ts';
 
-const statuses = ['open', 'pending', 'resolved'] as const;
-const types = ['incident', 'complaint', 'auth-failure', 'unmatched', 'other', 'unsubscribe'] as const;
+const statuses = ticketStatuses;
+const types = ticketTypes;
 const idParams = z.object({ id: z.string().min(1).max(40) });
 
 const listQuery = z.object({

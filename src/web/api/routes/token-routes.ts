@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { apiRoles, createApiToken, listApiTokens, revokeApiToken } from '../../../auth/api-tokens.ts';
-import { listAudit } from '../../../audit/list-audit.ts';
-import { writeAudit } from '../../../audit/write-audit.ts';
+import { listAudit } from '../../../store/audit-store.ts';
+import { writeAudit } from '../../../store/audit-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { notFound } from '../http-error.ts';

@@ -1,0 +1,25 @@
+import type { Database } from 'better-sqlite3';
+import type { Attribution } from '../attribute/attribution.ts';
+import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { StoredMessage } from '../worker/stored-message.ts';
+
+/** What every applier of the actions stage works on: one attributed report, inside its message's savepoint. */
+export interface ApplyContext {
+  db: Database;
+  reportId: number;
+  report: ParsedReport;
+  attribution: Attribution;
+  message: StoredMessage;
+  raw: Buffer;
+  /** The message's own Subject (headers stage). */
+  subject: string | null;
+  now: Date;
+}
+
+/** `acme / spring-sale`, or `unmatched`. */
+export const clientAndCampaign = (a: Attribution): string => (a.client ? `${a.client}${a.campaign ? ` / ${a.campaign}` : ''}` : 'unmatched');
+
+/** The line a report gets on a ticket's timeline. */
+export function reportSummary(r: ParsedReport): string {
+  return `${r.kind}${r.feedbackType && r.kind === 'fbl' ? ` (${r.feedbackType})` : ''}${r.provider ? ` from ${r.provider}` : ''}${r.reporter ? ` reported by ${r.reporter}` : ''}: ${r.reason}`;
+}

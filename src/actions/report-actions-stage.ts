@@ -1,0 +1,46 @@
+import type { Decision } from '../decisions/decision.ts';
+import { describeDecision } from '../decisions/describe-decision.ts';
+import { required } from '../pipeline/pipeline-state.ts';
+import { earlierActedReport, saveDecisions } from '../store/reports-store.ts';
+import { emitReportWebhooks } from '../webhooks/report-webhooks.ts';
+import type { Stage } from '../worker/stage.ts';
+import { applyActions, type ActionsOptions } from './apply-actions.ts';
+
+const outcomeOf = (decisions: readonly Decision[], duplicate: boolean, ticketId: string | null): string =>
+  duplicate ? 'duplicate' : decisions.some((d) => d.kind === 'suppress') ? 'suppressed' : ticketId ? 'ticketed' : 'recorded';
+
+const duplicateOf = (twin: number, messageId: string | null): Decision => ({
+  kind: 'duplicate',
+  target: `report:${twin}`,
+  scope: null,
+  rule: 'same-message-id',
+  reason: `same Message-ID ${messageId}: no second effect`,
+  duplicateOf: twin,
+});
+
+/**
+ * actions: in the message's transaction, suppressions, tickets and timeline, the acknowledgement and the webhook
+ * events, every decision stored on the report as a record. Idempotent: a report whose decisions are stored is
+ * never acted on again, nor is a second copy of the same report (same Message-ID), which is recorded as a
+ * duplicate.
+ */
+export function reportActionsStage(options: ActionsOptions): Stage {
+  return {
+    name: 'actions',
+    commit(ctx) {
+      const { reportId, actedBefore } = required(ctx.state, 'stored', 'actions');
+      if (actedBefore) return { outcome: 'already-done', reason: 'processed before: no second effect', state: { actions: { status: 'already-done', decisions: [], ticketId: null } } };
+      const { db, message } = ctx;
+      const c = { db, reportId, message, raw: ctx.raw, now: ctx.now(), subject: ctx.state.headers?.subject ?? null, report: required(ctx.state, 'report', 'actions'), attribution: required(ctx.state, 'attribution', 'actions') };
+      const twin = earlierActedReport(db, message.messageId, message.id);
+      const { decisions, ticketId } = twin === null ? applyActions(c, options) : { decisions: [duplicateOf(twin, message.messageId)], ticketId: null };
+      emitReportWebhooks(db, decisions, { ...c, duplicateOf: twin, endpoints: options.webhookEndpoints });
+      saveDecisions(db, reportId, decisions, ticketId);
+      return {
+        outcome: outcomeOf(decisions, twin !== null, ticketId),
+        reason: decisions.map(describeDecision).join('; ') || 'nothing to do',
+        state: { actions: { status: twin === null ? 'acted' : 'duplicate', decisions, ticketId } },
+      };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Database } from 'better-sqlite3';
+import { required } from '../pipeline/pipeline-state.ts';
+import { saveAttribution, storedAttribution } from '../store/reports-store.ts';
+import type { Stage } from '../worker/stage.ts';
+import { attributeReport } from './attribute-report.ts';
+import type { AttributionLookups, OpenedToken } from './attribution-lookups.ts';
+import { databaseLookups } from './database-lookups.ts';
+
+/**
+ * attribute: the client and campaign of the report by the ladder (trace token → send log → VERP → Feedback-ID →
+ * campaign headers → sender domain → unmatched), stored on the report. A report acted on before keeps the
+ * attribution it was acted on with.
+ */
+export function attributeStage(openToken: (token: string) => OpenedToken | null): Stage {
+  const lookups = new WeakMap<Database, AttributionLookups>();
+  return {
+    name: 'attribute',
+    commit(ctx) {
+      const { reportId, actedBefore } = required(ctx.state, 'stored', 'attribute');
+      const before = actedBefore ? storedAttribution(ctx.db, reportId) : null;
+      if (before) return { outcome: before.method, reason: `attributed when first processed: ${before.reason} (confidence ${before.confidence})`, state: { attribution: before } };
+      let l = lookups.get(ctx.db);
+      if (!l) lookups.set(ctx.db, (l = databaseLookups(ctx.db, openToken)));
+      const attribution = attributeReport(required(ctx.state, 'report', 'attribute'), l);
+      saveAttribution(ctx.db, reportId, attribution);
+      return { outcome: attribution.method, reason: `${attribution.reason} (confidence ${attribution.confidence})`, state: { attribution } };
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { ParsedAuth } from '../parse/authenticate-parsed.ts';
+import { authenticateParsed } from '../parse/authenticate-parsed.ts';
+import type { ParseOptions } from '../parse/parse-options.ts';
+import type { Stage, StageOutcome } from '../worker/stage.ts';
+import type { StoredMessage } from '../worker/stored-message.ts';
+
+/** The trail entry: trusted or not, and the DKIM, SPF and DMARC results behind it. */
+function authOutcome(auth: ParsedAuth): StageOutcome {
+  const a = auth.summary;
+  if (!a) return { outcome: 'skipped', reason: auth.note ?? 'not authenticated' };
+  const dkim = a.dkimDomains.length ? `dkim ${a.dkim} (${a.dkimDomains.join(', ')})` : `dkim ${a.dkim}`;
+  const trust = a.trusted ? `trusted: DKIM passes for ${auth.provider ?? 'a known provider'}` : 'not trusted';
+  return { outcome: a.trusted ? 'trusted' : 'untrusted', reason: `${dkim}, spf ${a.spf}, dmarc ${a.dmarc}; ${trust}${auth.note ? `; ${auth.note}` : ''}` };
+}
+
+/** authenticate: DKIM, SPF, DMARC and ARC of the report itself, and whether a known provider's signature makes it trusted. */
+export function authenticateStage(options: (message: StoredMessage, now: () => Date) => ParseOptions): Stage {
+  return {
+    name: 'authenticate',
+    async run(ctx) {
+      const auth = await authenticateParsed(ctx.raw, options(ctx.message, ctx.now));
+      return { ...authOutcome(auth), state: { auth } };
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { reportActedOn, saveReport } from '../store/reports-store.ts';
+import { required } from '../pipeline/pipeline-state.ts';
+import type { Stage } from '../worker/stage.ts';
+import type { StoredMessage } from '../worker/stored-message.ts';
+import { withAuth } from './authenticate-parsed.ts';
+import { extractReport } from './extract-report.ts';
+import type { ParsedReport } from './parsed-report.ts';
+import type { ParseOptions } from './parse-options.ts';
+
+/** What the trail shows of the extraction. */
+function extractReason(r: ParsedReport): string {
+  const parts: string[] = [];
+  if (r.original) parts.push(`original ${r.original.messageId ?? '(no Message-ID)'}${r.original.headersOnly ? ' (headers only)' : ''}`);
+  if (r.complainants.length) parts.push(`complainant ${r.complainants.join(', ')}`);
+  if (r.redacted) parts.push('complainant redacted');
+  if (r.bounces.length) parts.push(`${r.bounces.length} bounced recipient(s): ${r.bounces.map((b) => `${b.recipient} ${b.status ?? '?'} ${b.hard ? 'hard' : 'soft'}`).join(', ')}`);
+  const ids = r.identifiers;
+  const found = [ids.traceToken && 'trace token', ids.feedbackId && 'Feedback-ID', ids.cfblFeedbackId && 'CFBL-Feedback-ID', ids.verp && 'VERP', ids.listUnsubscribe.length && 'List-Unsubscribe', Object.keys(ids.headers).length && 'campaign headers'].filter(Boolean);
+  if (found.length) parts.push(`identifiers: ${found.join(', ')}`);
+  return parts.join('; ') || 'nothing to extract';
+}
+
+/**
+ * extract: the original, complainants, reporter, bounce details and campaign identifiers of the classified
+ * message, with the authenticate stage's results — what `abusedesk parse` prints — stored as the message's
+ * report (replaced when the message is processed again; its decisions are kept).
+ */
+export function extractStage(options: (message: StoredMessage, now: () => Date) => ParseOptions): Stage {
+  return {
+    name: 'extract',
+    run(ctx) {
+      const classification = required(ctx.state, 'classification', 'extract');
+      const auth = required(ctx.state, 'auth', 'extract');
+      const report = withAuth(extractReport(classification, options(ctx.message, ctx.now)), auth);
+      return { outcome: 'extracted', reason: extractReason(report), state: { report } };
+    },
+    commit(ctx) {
+      const report = required(ctx.state, 'report', 'extract');
+      const reportId = saveReport(ctx.db, ctx.message.id, report, ctx.now());
+      return { outcome: 'extracted', reason: extractReason(report), state: { stored: { reportId, actedBefore: reportActedOn(ctx.db, reportId) } } };
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { DnsResolver } from '../authenticate/dns-resolver.ts';
+import { loadProviderRegistry } from '../authenticate/provider-registry.ts';
+import type { Config } from '../config/config-schema.ts';
+import type { StoredMessage } from '../worker/stored-message.ts';
+import { parseOptionsFromConfig } from './parse-options-from-config.ts';
+import type { ParseOptions } from './parse-options.ts';
+import { systemResolver } from './system-resolver.ts';
+
+/**
+ * The parse options of one stored message, for the authenticate, classify and extract stages: the config's,
+ * the provider registry, its SMTP envelope and the resolver (an injected one — tests' fake zone — wins; with
+ * `authenticate.dns` off nothing is verified).
+ */
+export function messageParseOptions(config: Config, injected?: DnsResolver): (message: StoredMessage, now: () => Date) => ParseOptions {
+  const base = parseOptionsFromConfig(config);
+  const providers = loadProviderRegistry();
+  const resolver = injected ?? (config.authenticate.dns === 'system' ? systemResolver : undefined);
+  return (m, now) => ({
+    ...base,
+    providers,
+    authenticate: true,
+    authTimeoutMs: config.authenticate.timeoutMs,
+    ...(resolver ? { resolver } : {}),
+    now,
+    envelope: { mailFrom: m.mailFrom, rcptTo: m.rcptTo, clientIp: m.clientIp ?? '', helo: m.helo ?? '' },
+  });
+}

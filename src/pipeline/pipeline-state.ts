@@ -1,0 +1,50 @@
+import type { Attribution } from '../attribute/attribution.ts';
+import type { Decision } from '../decisions/decision.ts';
+import type { PlannedSignal } from '../enforcement/plan-signals.ts';
+import type { TopHeaders } from '../headers/headers-stage.ts';
+import type { Classification } from '../parse/classification.ts';
+import type { ParsedAuth } from '../parse/authenticate-parsed.ts';
+import type { ParsedReport } from '../parse/parsed-report.ts';
+
+/** The stored report row of the message (written by the extract stage's commit). */
+export interface StoredReportRef {
+  reportId: number;
+  /** Its decisions were stored by an earlier run: re-processing repeats no action. */
+  actedBefore: boolean;
+}
+
+/** What the actions stage did: `acted`, or nothing because it is a `duplicate` or was `already-done`. */
+export interface ActionsResult {
+  status: 'acted' | 'duplicate' | 'already-done';
+  decisions: Decision[];
+  ticketId: string | null;
+}
+
+/** What the enforcement stage recorded for the report's client. */
+export interface EnforcementResult {
+  status: 'recorded' | 'skipped';
+  signals: PlannedSignal[];
+  decisions: Decision[];
+}
+
+/**
+ * What the stages of one message hand on to the later ones, one field per result, each set by exactly one
+ * stage (the processor merges what a stage returns).
+ */
+export interface PipelineState {
+  headers?: TopHeaders;
+  auth?: ParsedAuth;
+  classification?: Classification;
+  report?: ParsedReport;
+  stored?: StoredReportRef;
+  attribution?: Attribution;
+  actions?: ActionsResult;
+  enforcement?: EnforcementResult;
+}
+
+/** A result an earlier stage must have set; throws (the message is retried) when it did not. */
+export function required<K extends keyof PipelineState>(state: PipelineState, key: K, stage: string): NonNullable<PipelineState[K]> {
+  const value = state[key];
+  if (value === undefined || value === null) throw new Error(`${stage} needs the ${key} of an earlier stage`);
+  return value;
+}

@@ -1,0 +1,81 @@
+import { prepared } from '../db/prepared.ts';
+import type { Database } from 'better-sqlite3';
+import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { Attribution } from '../attribute/attribution.ts';
+import type { Decision } from '../decisions/decision.ts';
+
+/** A complaint report: FBL (not `not-spam`) or a human complaint; SQL over `reports r`. */
+export const COMPLAINT_REPORT = `r.kind IN ('fbl', 'complaint') AND coalesce(r.feedback_type, '') <> 'not-spam'`;
+
+export interface StoredReport {
+  id: number;
+  messageId: number;
+  kind: ParsedReport['kind'];
+  reason: string;
+  trusted: boolean;
+  createdAt: string;
+  parsed: ParsedReport;
+}
+
+/** Records (or, when a message is processed again, replaces) the report of a message. */
+export function saveReport(db: Database, messageId: number, report: ParsedReport, now: Date): number {
+  const row = prepared(db, 
+      `INSERT INTO reports (message_id, kind, reason, feedback_type, provider, trusted, reporter, complainants, redacted, original_message_id, parsed, created_at)
+       VALUES (@messageId, @kind, @reason, @feedbackType, @provider, @trusted, @reporter, @complainants, @redacted, @originalMessageId, @parsed, @createdAt)
+       ON CONFLICT (message_id) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, feedback_type = excluded.feedback_type,
+         provider = excluded.provider, trusted = excluded.trusted, reporter = excluded.reporter, complainants = excluded.complainants,
+         redacted = excluded.redacted, original_message_id = excluded.original_message_id, parsed = excluded.parsed
+       RETURNING id`,
+    )
+    .get({
+      messageId,
+      kind: report.kind,
+      reason: report.reason,
+      feedbackType: report.feedbackType,
+      provider: report.provider,
+      trusted: report.auth?.trusted ? 1 : 0,
+      reporter: report.reporter,
+      complainants: JSON.stringify(report.complainants),
+      redacted: report.redacted ? 1 : 0,
+      originalMessageId: report.original?.messageId ?? null,
+      parsed: JSON.stringify(report),
+      createdAt: now.toISOString(),
+    }) as { id: number };
+  return row.id;
+}
+
+export function reportForMessage(db: Database, messageId: number): StoredReport | null {
+  const r = prepared(db, 'SELECT id, message_id, kind, reason, trusted, created_at, parsed FROM reports WHERE message_id = ?').get(messageId) as
+    | { id: number; message_id: number; kind: ParsedReport['kind']; reason: string; trusted: number; created_at: string; parsed: string }
+    | undefined;
+  return r ? { id: r.id, messageId: r.message_id, kind: r.kind, reason: r.reason, trusted: r.trusted === 1, createdAt: r.created_at, parsed: JSON.parse(r.parsed) as ParsedReport } : null;
+}
+
+/** Whether the report's decisions are stored: it was acted on, and re-processing must repeat nothing. */
+export function reportActedOn(db: Database, reportId: number): boolean {
+  return prepared(db, 'SELECT 1 FROM reports WHERE id = ? AND decisions IS NOT NULL').get(reportId) !== undefined;
+}
+
+/** The stored attribution of a report, or null. */
+export function storedAttribution(db: Database, reportId: number): Attribution | null {
+  const json = (prepared(db, 'SELECT attribution FROM reports WHERE id = ?').get(reportId) as { attribution: string | null } | undefined)?.attribution;
+  return json ? (JSON.parse(json) as Attribution) : null;
+}
+
+/** A report already acted on for the same top-level Message-ID from another stored message (a provider re-sending the same report). */
+export function earlierActedReport(db: Database, messageId: string | null, selfMessageRow: number): number | null {
+  if (!messageId) return null;
+  const r = prepared(db, 'SELECT r.id FROM reports r JOIN messages m ON m.id = r.message_id WHERE m.message_id = ? AND m.id <> ? AND r.decisions IS NOT NULL ORDER BY r.id LIMIT 1')
+    .get(messageId, selfMessageRow) as { id: number } | undefined;
+  return r?.id ?? null;
+}
+
+/** Stores the attribution: the client and campaign ids and the whole attribution as JSON. */
+export function saveAttribution(db: Database, reportId: number, a: Attribution): void {
+  prepared(db, 'UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ? WHERE id = ?').run(a.clientId, a.campaignId, JSON.stringify(a), reportId);
+}
+
+/** Stores the report's decisions (JSON records) and the ticket it is charged to. */
+export function saveDecisions(db: Database, reportId: number, decisions: readonly Decision[], ticketId: string | null): void {
+  prepared(db, 'UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(JSON.stringify(decisions), ticketId, reportId);
+}

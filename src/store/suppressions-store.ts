@@ -1,0 +1,84 @@
+import { prepared } from '../db/prepared.ts';
+import type { Database } from 'better-sqlite3';
+
+import type { SuppressionReason } from './vocabulary.ts';
+
+export { suppressionReasons, type SuppressionReason } from './vocabulary.ts';
+
+export interface Suppression {
+  id: number;
+  address: string;
+  client: string | null;
+  reason: SuppressionReason;
+  evidenceReportId: number | null;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  note: string | null;
+  createdBy: string;
+  /** One-click unsubscribes: ms from request received to suppression committed (null otherwise). */
+  timeToSuppressionMs: number | null;
+}
+
+export interface SuppressInput {
+  address: string;
+  clientId: number | null;
+  reason: SuppressionReason;
+  reportId?: number | null;
+  note?: string | null;
+  createdBy?: string;
+  now: Date;
+}
+
+/** Adds (or refreshes) a suppression; `created` is false when the address was already suppressed for that scope and reason. */
+export function suppress(db: Database, s: SuppressInput): { id: number; created: boolean } {
+  const address = s.address.trim().toLowerCase();
+  const at = s.now.toISOString();
+  const existing = prepared(db, 'SELECT id FROM suppressions WHERE address = ? AND coalesce(client_id, 0) = coalesce(?, 0) AND reason = ?')
+    .get(address, s.clientId, s.reason) as { id: number } | undefined;
+  if (existing) {
+    prepared(db, 'UPDATE suppressions SET last_seen = ?, count = count + 1 WHERE id = ?').run(at, existing.id);
+    return { id: existing.id, created: false };
+  }
+  const r = prepared(db, 
+      `INSERT INTO suppressions (address, client_id, reason, evidence_report_id, first_seen, last_seen, note, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(address, s.clientId, s.reason, s.reportId ?? null, at, at, s.note ?? null, s.createdBy ?? 'system');
+  return { id: Number(r.lastInsertRowid), created: true };
+}
+
+const columns = `s.id, s.address, c.slug AS client, s.reason, s.evidence_report_id AS evidenceReportId, s.first_seen AS firstSeen,
+  s.last_seen AS lastSeen, s.count, s.note, s.created_by AS createdBy,
+  (SELECT min(u.time_to_suppression_ms) FROM unsubscribe_requests u WHERE u.suppression_id = s.id) AS timeToSuppressionMs`;
+
+export interface ListSuppressionsOptions {
+  address?: string | undefined;
+  client?: string | undefined;
+  reason?: string | undefined;
+  limit?: number;
+}
+
+export function listSuppressions(db: Database, o: ListSuppressionsOptions = {}): Suppression[] {
+  return prepared(db, 
+      `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
+       WHERE (@address IS NULL OR s.address LIKE @address) AND (@client IS NULL OR c.slug = @client OR (@client = '*' AND s.client_id IS NULL))
+         AND (@reason IS NULL OR s.reason = @reason)
+       ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`,
+    )
+    .all({ address: o.address ? o.address.toLowerCase().replace(/\*/g, '%') : null, client: o.client ?? null, reason: o.reason ?? null, limit: o.limit ?? 1000 }) as Suppression[];
+}
+
+/** Is this address suppressed for this client (client scope or global)? The fast path the ESP checks before sending. */
+export function isSuppressed(db: Database, address: string, clientId: number | null): Suppression[] {
+  return prepared(db, `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.address = ? AND (s.client_id IS NULL OR s.client_id = ?)`)
+    .all(address.trim().toLowerCase(), clientId) as Suppression[];
+}
+
+/** Removes suppressions of an address (one client, or every scope with `clientId` undefined); returns how many. */
+export function removeSuppression(db: Database, address: string, clientId: number | null | undefined, reason?: string): number {
+  return prepared(db, 
+      `DELETE FROM suppressions WHERE address = @address AND (@all = 1 OR coalesce(client_id, 0) = coalesce(@clientId, 0)) AND (@reason IS NULL OR reason = @reason)`,
+    )
+    .run({ address: address.trim().toLowerCase(), all: clientId === undefined ? 1 : 0, clientId: clientId ?? null, reason: reason ?? null }).changes;
+}

@@ -1,0 +1,164 @@
+import { prepared } from '../db/prepared.ts';
+import type { Database } from 'better-sqlite3';
+import { newTicketId } from '../tickets/ticket-id.ts';
+
+import type { TicketEventType, TicketStatus, TicketType } from './vocabulary.ts';
+
+export type { TicketEventType, TicketStatus, TicketType } from './vocabulary.ts';
+
+export interface Ticket {
+  id: string;
+  type: TicketType;
+  status: TicketStatus;
+  subject: string;
+  client: string | null;
+  campaign: string | null;
+  parentId: string | null;
+  reporter: string | null;
+  trusted: boolean;
+  flags: string[];
+  reportCount: number;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+}
+
+export interface TicketEvent {
+  id: number;
+  at: string;
+  type: TicketEventType;
+  actor: string;
+  text: string;
+  data: unknown;
+  reportId: number | null;
+}
+
+interface TicketRow {
+  id: string;
+  type: TicketType;
+  status: TicketStatus;
+  subject: string;
+  client: string | null;
+  campaign: string | null;
+  parent_id: string | null;
+  reporter: string | null;
+  trusted: number;
+  flags: string;
+  report_count: number;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+const select = `SELECT t.*, c.slug AS client, k.slug AS campaign FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id`;
+
+const toTicket = (r: TicketRow): Ticket => ({
+  id: r.id,
+  type: r.type,
+  status: r.status,
+  subject: r.subject,
+  client: r.client,
+  campaign: r.campaign,
+  parentId: r.parent_id,
+  reporter: r.reporter,
+  trusted: r.trusted === 1,
+  flags: JSON.parse(r.flags) as string[],
+  reportCount: r.report_count,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  resolvedAt: r.resolved_at,
+});
+
+export interface NewTicket {
+  type: TicketType;
+  subject: string;
+  clientId?: number | null;
+  campaignId?: number | null;
+  parentId?: string | null;
+  incidentKey?: string | null;
+  reporter?: string | null;
+  trusted?: boolean;
+  now: Date;
+}
+
+export function createTicket(db: Database, t: NewTicket): string {
+  const at = t.now.toISOString();
+  // A collision among 729 million ids is rare; retry rather than fail.
+  for (;;) {
+    const id = newTicketId();
+    const r = prepared(db, 
+        `INSERT INTO tickets (id, type, subject, client_id, campaign_id, parent_id, incident_key, reporter, trusted, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      )
+      .run(id, t.type, t.subject.slice(0, 300), t.clientId ?? null, t.campaignId ?? null, t.parentId ?? null, t.incidentKey ?? null, t.reporter ?? null, t.trusted ? 1 : 0, at, at);
+    if (r.changes === 1) return id;
+  }
+}
+
+export function getTicket(db: Database, id: string): Ticket | null {
+  const r = prepared(db, `${select} WHERE t.id = ?`).get(id.toUpperCase()) as TicketRow | undefined;
+  return r ? toTicket(r) : null;
+}
+
+export function ticketByIncidentKey(db: Database, key: string): Ticket | null {
+  const r = prepared(db, `${select} WHERE t.incident_key = ?`).get(key) as TicketRow | undefined;
+  return r ? toTicket(r) : null;
+}
+
+export function addTicketEvent(db: Database, ticketId: string, e: { type: TicketEventType; text: string; data?: unknown; reportId?: number | null; actor?: string; now: Date }): void {
+  prepared(db, 'INSERT INTO ticket_events (ticket_id, at, type, actor, text, data, report_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    ticketId,
+    e.now.toISOString(),
+    e.type,
+    e.actor ?? 'system',
+    e.text,
+    e.data === undefined ? null : JSON.stringify(e.data),
+    e.reportId ?? null,
+  );
+  prepared(db, 'UPDATE tickets SET updated_at = ? WHERE id = ?').run(e.now.toISOString(), ticketId);
+}
+
+export function ticketEvents(db: Database, ticketId: string): TicketEvent[] {
+  const rows = prepared(db, 'SELECT id, at, type, actor, text, data, report_id AS reportId FROM ticket_events WHERE ticket_id = ? ORDER BY id').all(ticketId) as Array<Omit<TicketEvent, 'data'> & { data: string | null }>;
+  return rows.map((r) => ({ ...r, data: r.data ? (JSON.parse(r.data) as unknown) : null }));
+}
+
+/** Changes status with a timeline entry; returns false when the ticket does not exist. */
+export function setTicketStatus(db: Database, id: string, status: TicketStatus, by: { actor: string; note?: string | undefined; now: Date }): boolean {
+  const t = getTicket(db, id);
+  if (!t) return false;
+  if (t.status === status) return true;
+  prepared(db, 'UPDATE tickets SET status = ?, resolved_at = ? WHERE id = ?').run(status, status === 'resolved' ? by.now.toISOString() : null, t.id);
+  addTicketEvent(db, t.id, { type: 'status', actor: by.actor, text: `${t.status} → ${status}${by.note ? `: ${by.note}` : ''}`, now: by.now });
+  return true;
+}
+
+/** Records a report on a ticket: counts it, merges policy flags, and reopens a resolved ticket. */
+export function recordReportOnTicket(db: Database, id: string, r: { reportId: number; text: string; flags: string[]; now: Date; data?: unknown }): { reopened: boolean } {
+  const t = getTicket(db, id)!;
+  const flags = [...new Set([...t.flags, ...r.flags])];
+  prepared(db, 'UPDATE tickets SET report_count = report_count + 1, flags = ? WHERE id = ?').run(JSON.stringify(flags), id);
+  addTicketEvent(db, id, { type: 'report', text: r.text, reportId: r.reportId, data: r.data, now: r.now });
+  if (t.status === 'resolved') {
+    setTicketStatus(db, id, 'open', { actor: 'system', note: 'reopened: a new report arrived after it was resolved', now: r.now });
+    return { reopened: true };
+  }
+  return { reopened: false };
+}
+
+export interface ListTicketsOptions {
+  status?: string | undefined;
+  type?: string | undefined;
+  client?: string | undefined;
+  limit?: number;
+  before?: string | undefined;
+}
+
+export function listTickets(db: Database, o: ListTicketsOptions = {}): Ticket[] {
+  const rows = prepared(db, 
+      `${select} WHERE (@status IS NULL OR t.status = @status) AND (@type IS NULL OR t.type = @type) AND (@client IS NULL OR c.slug = @client)
+       AND (@before IS NULL OR t.updated_at < @before) ORDER BY t.updated_at DESC, t.id LIMIT @limit`,
+    )
+    .all({ status: o.status ?? null, type: o.type ?? null, client: o.client ?? null, before: o.before ?? null, limit: o.limit ?? 50 }) as TicketRow[];
+  return rows.map(toTicket);
+}

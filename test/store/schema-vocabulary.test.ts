@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from 'better-sqlite3';
+import { openDatabase } from '../../src/db/open-database.ts';
+import * as v from '../../src/store/vocabulary.ts';
+import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+
+/** Each CHECK (column IN (…)) of the schema, and the vocabulary the code writes there. */
+const expected: Record<string, readonly (string | number)[]> = {
+  'messages.state': v.messageStates,
+  'clients.status': v.clientStatuses,
+  'reports.kind': v.reportKinds,
+  'sends.consent_method': v.consentMethods,
+  'outbox.kind': v.outboxKinds,
+  'outbox.state': v.outboxStates,
+  'suppressions.reason': v.suppressionReasons,
+  'tickets.type': v.ticketTypes,
+  'tickets.status': v.ticketStatuses,
+  'ticket_events.type': v.ticketEventTypes,
+  'api_tokens.role': v.staffRoles,
+  'staff_users.role': v.staffRoles,
+  'unsubscribe_requests.token_form': v.tokenForms,
+  'client_signals.signal': v.signalKinds,
+  'client_signals.counts': [0, 1],
+  'client_status_changes.mode': v.statusChangeModes,
+  'spam_traps.source': v.trapSources,
+};
+
+/** `column IN ('a', 'b')` lists of every table's CHECK constraints, keyed `table.column`. */
+function schemaChecks(db: Database): Record<string, Array<string | number>> {
+  const out: Record<string, Array<string | number>> = {};
+  const tables = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL`).all() as Array<{ name: string; sql: string }>;
+  for (const t of tables) {
+    for (const m of t.sql.matchAll(/CHECK\s*\(\s*(\w+)\s+IN\s*\(([^)]*)\)\s*\)/gi)) {
+      out[`${t.name}.${m[1]!}`] = m[2]!.split(',').map((x) => {
+        const s = x.trim();
+        return s.startsWith("'") ? s.slice(1, -1) : Number(s);
+      });
+    }
+  }
+  return out;
+}
+
+describe('the schema and the TypeScript vocabularies agree', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  let db: Database;
+  beforeEach(() => {
+    tmp = tempDataDir();
+    db = openDatabase(testConfig(tmp.dir));
+  });
+  afterEach(() => {
+    db.close();
+    tmp.cleanup();
+  });
+
+  it('every CHECK list of the migrated schema has its vocabulary, with the same values', () => {
+    const checks = schemaChecks(db);
+    expect(Object.keys(checks).sort()).toEqual(Object.keys(expected).sort());
+    for (const [column, values] of Object.entries(expected)) expect([...checks[column]!].sort(), column).toEqual([...values].sort());
+  });
+
+  it('messages.source has no CHECK: each source the code writes is stored as spelled', () => {
+    expect(v.messageSources).toEqual(['smtp', 'ingest']);
+    for (const source of v.messageSources) {
+      db.prepare(
+        `INSERT INTO messages (queue_id, received_at, source, mail_from, rcpt_to, size, sha256) VALUES (?, '2026-11-23T10:00:00Z', ?, '', '[]', 0, ?)`,
+      ).run(`Q${source}`, source, source);
+    }
+    expect(db.prepare('SELECT source FROM messages ORDER BY id').pluck().all()).toEqual([...v.messageSources]);
+  });
+});
