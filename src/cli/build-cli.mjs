@@ -55,6 +55,12 @@ export async function buildCli(entry = bundleEntry(), logLevel = 'silent') {
   return entry;
 }
 
+// `npm install` runs this (the prepare script). A failed build must not fail the install: the CLI then
+// loads the sources through tsx, which reports the error where it is.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildCli(bundleEntry(), 'error');
+  try {
+    await buildCli(bundleEntry(), 'error');
+  } catch (error) {
+    process.stderr.write(`abusedesk: the CLI bundle was not built (${error.message.split('\n')[0]}); the CLI will run from the sources\n`);
+  }
 }

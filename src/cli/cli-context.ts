@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Database } from 'better-sqlite3';
 import { loadConfig, type LoadedConfig } from '../config/load-config.ts';
 import { openDatabase } from '../db/open-database.ts';
-import { services, type Services } from '../service/services.ts';
+import type { Services } from '../service/services.ts';
 import { globalOptions } from './global-options.ts';
 
 /** Loads config (from --config / env) for a command. */
@@ -23,6 +23,8 @@ export async function withDatabase<T>(cmd: Command, fn: (db: Database, loaded: L
 
 /** Runs `fn` with the services built from config (database open), closing the database afterwards. */
 export async function withServices<T>(cmd: Command, fn: (svc: Services, loaded: LoadedConfig) => Promise<T> | T): Promise<T> {
+  // Loaded here, not at the top: the services pull in the whole pipeline, which most commands never need.
+  const { services } = await import('../service/services.ts');
   return withDatabase(cmd, (db, loaded) => fn(services(loaded.config, db), loaded));
 }
 

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { arfSample } from '../../bench/arf-sample.ts';
@@ -7,12 +8,13 @@ import { benchSuppressionCheck } from '../../bench/bench-suppression-check.ts';
 import { loadTest, type LoadResult } from '../../bench/bench-intake.ts';
 import { runBenchServer } from '../../bench/bench-server.ts';
 import { benchParse, benchParseMessages } from '../../parse/bench-parse.ts';
+import { benchCliStart } from '../../bench/bench-cli-start.ts';
 import { CliError } from '../cli-error.ts';
 
 const row = (r: LoadResult): string =>
   `  ${r.mode.padEnd(7)} ${String(r.connections).padStart(3)} conns  ${r.perSecond.toFixed(0).padStart(6)} msg/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms  peak RSS ${String(r.peakRssMb).padStart(4)} MB  (${r.accepted} accepted, ${r.failed} failed)`;
 
-const sections = ['parse', 'intake', 'e2e', 'check'] as const;
+const sections = ['cli', 'parse', 'intake', 'e2e', 'check'] as const;
 type Section = (typeof sections)[number];
 
 async function benchIntake(seconds: number): Promise<void> {
@@ -32,6 +34,27 @@ function corpusFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.(eml|txt|msg)$/.test(e.name))
     .map((e) => join(e.parentPath, e.name));
+}
+
+function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'abusedesk-bench-cli-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function benchCli(): void {
+  process.stdout.write('\n== CLI cold start: a fresh process per run, median of 7, CPU = user + system\n');
+  const { dir, cleanup } = tempDir();
+  try {
+    const env = { ...process.env, ABUSEDESK_DATA_DIR: dir };
+    for (const args of [['--help'], ['tickets', 'list']]) {
+      const r = benchCliStart(args, 7, env);
+      process.stdout.write(`  abusedesk ${r.command.padEnd(14)} ${r.cpuMs.toFixed(0).padStart(5)} ms CPU  ${r.wallMs.toFixed(0).padStart(5)} ms wall  (target < 300 ms CPU: ${r.cpuMs < 300 ? 'met' : 'NOT met'})\n`);
+      const source = benchCliStart(args, 3, { ...env, ABUSEDESK_NO_BUNDLE: '1' });
+      process.stdout.write(`    from the TypeScript sources (tsx, no bundle): ${source.cpuMs.toFixed(0)} ms CPU\n`);
+    }
+  } finally {
+    cleanup();
+  }
 }
 
 async function benchParsing(): Promise<void> {
@@ -69,6 +92,7 @@ export function registerBenchCommand(program: Command): void {
       const wanted = (opts.only ? opts.only.split(',') : [...sections]) as Section[];
       for (const w of wanted) if (!sections.includes(w)) throw new CliError(`--only takes ${sections.join(', ')}`, 2);
       const seconds = Number(opts.seconds) || 5;
+      if (wanted.includes('cli')) benchCli();
       if (wanted.includes('parse')) await benchParsing();
       if (wanted.includes('intake')) await benchIntake(seconds);
       if (wanted.includes('check')) {
