@@ -1,5 +1,5 @@
 import { loadProviderRegistry, providerFromPatterns, type ProviderRegistry } from '../authenticate/provider-registry.ts';
-import type { Finding } from '../classify/finding.ts';
+import type { Finding } from '../report/finding.ts';
 import { extractIdentifiers } from '../extract/extract-identifiers.ts';
 import { extractOriginal } from '../extract/extract-original.ts';
 import { isRedactedAddress } from '../extract/is-redacted-address.ts';
@@ -7,9 +7,9 @@ import { parseAddresses } from '../extract/parse-addresses.ts';
 import { reporterWords } from '../extract/reporter-words.ts';
 import type { Classification } from './classification.ts';
 import { emptyReport } from './empty-report.ts';
-import { decodeHeaderValue } from './mime/decode-header-value.ts';
-import type { MimePart } from './mime/mime-part.ts';
-import type { ParsedReport } from './parsed-report.ts';
+import { decodeHeaderValue } from '../mime/decode-header-value.ts';
+import type { MimePart } from '../mime/mime-part.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import { DEFAULT_CAMPAIGN_HEADERS, type ParseOptions } from './parse-options.ts';
 
 let cachedRegistry: ProviderRegistry | null = null;
@@ -37,7 +37,9 @@ function extract(root: MimePart, finding: Finding, facts: NonNullable<Classifica
   report.arrivalDate = finding.arrivalDate ?? null;
   report.bounces = finding.bounces ?? [];
   splitComplainants(report, finding);
-  if (report.kind === 'complaint' || report.kind === 'reply' || report.kind === 'unsubscribe') report.reporterText = reporterWords(facts.bodyText);
+  // A person's own words only: an ESP's JSON event (the finding names its provider) has none.
+  const fromPerson = !finding.provider && (report.kind === 'complaint' || report.kind === 'reply' || report.kind === 'unsubscribe');
+  if (fromPerson) report.reporterText = reporterWords(facts.bodyText);
   const o = finding.original ?? null;
   report.original = o ? extractOriginal(o) : null;
   report.identifiers = extractIdentifiers({

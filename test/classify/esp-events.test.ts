@@ -227,3 +227,11 @@ describe('SparkPost', () => {
     expect(await parse([sp('link_unsubscribe', {}, 'unsubscribe_event')])).toMatchObject({ kind: 'unsubscribe', complainants: ['dee@example.com'] });
   });
 });
+
+describe('ESP events carry no reporter words', () => {
+  it('an unsubscribe event is the recipient’s, but its JSON is not a person’s message to staff', async () => {
+    const r = await parse([sg('unsubscribe', 'ann@example.com')]);
+    expect(r.kind).toBe('unsubscribe');
+    expect(r.reporterText).toBeUndefined();
+  });
+});
