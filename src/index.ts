@@ -5,4 +5,4 @@
 export { mintTraceToken, openTraceToken, MAX_COMPACT_CHARS, type MintTraceTokenOptions } from './attribute/trace-token.ts';
 export type { CompactTraceClaims, FullTraceClaims, OpenedTraceClaims, TraceClaims } from './attribute/trace-token-claims.ts';
 export { createKeyring, keyringFromConfig, type TokenKey, type TokenKeyring, type TokenKeySecret } from './attribute/token-keyring.ts';
-export { traceTokenRegex } from './attribute/trace-token-pattern.ts';
+export { traceTokenRegex } from './report/trace-token-pattern.ts';

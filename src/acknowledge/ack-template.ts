@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LANGUAGES, type Language } from './detect-language.ts';
-import { projectPath } from '../config/project-root.ts';
+import { projectPath } from '../runtime/project-root.ts';
 
 /** Placeholders a template may use; anything else in `{{…}}` is a typo and refused at load. */
 export const ACK_PLACEHOLDERS = ['ticketId', 'reportSubject', 'suppressionSentence', 'senderName'] as const;

@@ -1,4 +1,4 @@
-import type { ReportKind } from '../parse/parsed-report.ts';
+import type { ReportKind } from '../report/parsed-report.ts';
 import { isMailAddress } from './mail-address.ts';
 
 export interface AcknowledgementInput {
@@ -55,7 +55,7 @@ interface RuleRow {
 }
 
 /**
- * Every reason not to acknowledge, in the order they are checked (PRODUCT.md "Acknowledgement mail").
+ * Every reason not to acknowledge, in the order they are checked.
  * The first rule that blocks is stored on the ticket, so staff see which one stopped the mail.
  */
 export const ACK_RULES = [

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Decision } from '../decisions/decision.ts';
-import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { HeaderMap } from '../mime/header-map.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
 export interface AcknowledgeInput {
@@ -9,7 +10,8 @@ export interface AcknowledgeInput {
   report: ParsedReport;
   reportId: number;
   message: StoredMessage;
-  raw: Buffer;
+  /** The message's top-level header block (headers stage). */
+  headers: HeaderMap;
   suppressed: boolean;
   now: Date;
 }

@@ -12,7 +12,7 @@ export function applyAcknowledgement(c: ApplyContext, plan: ActionPlan, ticketId
   if (!ticketId || plan.ticket?.type === 'incident') return [];
   let d: AckDecision;
   if (plan.acknowledge && acknowledge) {
-    d = acknowledge({ db: c.db, ticketId, report: c.report, reportId: c.reportId, message: c.message, raw: c.raw, suppressed: plan.suppressions.length > 0, now: c.now });
+    d = acknowledge({ db: c.db, ticketId, report: c.report, reportId: c.reportId, message: c.message, headers: c.headerBlock, suppressed: plan.suppressions.length > 0, now: c.now });
   } else if (c.report.kind === 'reply') return [];
   else if (c.report.kind === 'complaint') {
     d = { kind: 'ack-skipped', target: c.report.reporter, scope: null, ticketId, rule: 'acknowledgements-off', reason: 'acknowledgements are not configured' };

@@ -10,11 +10,9 @@ import { applyReply } from './apply-reply.ts';
 import { applySuppressions } from './apply-suppressions.ts';
 import { applyTickets } from './apply-tickets.ts';
 import { planActions, type ActionPolicy } from './plan-actions.ts';
-import { replyTicketId } from './reply-ticket-id.ts';
 
 export interface ActionsOptions {
   policy: ActionPolicy;
-  ticketIdPattern: RegExp;
   acknowledge?: Acknowledger | undefined;
   /** The global webhook endpoints (config `webhooks.endpoints`). */
   webhookEndpoints: readonly WebhookEndpoint[];
@@ -25,7 +23,8 @@ export interface ActionsOptions {
  * each applier returning its decisions. Runs inside the message's savepoint: all of it or none of it.
  */
 export function applyActions(c: ApplyContext, o: ActionsOptions): { decisions: Decision[]; ticketId: string | null } {
-  const replyTo = c.report.kind === 'reply' ? replyTicketId(c.raw, o.ticketIdPattern) : null;
+  // The ticket a reply names was found once, by classify, and is carried on the report.
+  const replyTo = c.report.kind === 'reply' ? (c.report.replyTicketId ?? null) : null;
   const plan = planActions(c.report, c.attribution, o.policy, replyTo, trapChecker(c.db));
   const decisions: Decision[] = [...applySuppressions(c, plan.suppressions), ...plan.skippedSuppressions, ...plan.notes];
   const tickets = applyTickets(c, plan, [...decisions]);

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Attribution } from '../attribute/attribution.ts';
-import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { HeaderMap } from '../mime/header-map.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
 /** What every applier of the actions stage works on: one attributed report, inside its message's savepoint. */
@@ -10,7 +11,8 @@ export interface ApplyContext {
   report: ParsedReport;
   attribution: Attribution;
   message: StoredMessage;
-  raw: Buffer;
+  /** The message's top-level header block (headers stage). */
+  headerBlock: HeaderMap;
   /** The message's own Subject (headers stage). */
   subject: string | null;
   now: Date;

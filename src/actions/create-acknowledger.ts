@@ -3,8 +3,7 @@ import { decideAcknowledgement } from '../acknowledge/decide-acknowledgement.ts'
 import { detectLanguage } from '../acknowledge/detect-language.ts';
 import { renderAcknowledgement } from '../acknowledge/render-acknowledgement.ts';
 import { ackCount, bumpAckCount, outboxIdByKey } from '../store/outbox-store.ts';
-import { parseHeaderBlock } from '../parse/mime/parse-header-block.ts';
-import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
+import { decodeHeaderValue } from '../mime/decode-header-value.ts';
 import { enqueueMail } from '../outbox/enqueue-mail.ts';
 import type { Acknowledger } from './acknowledger.ts';
 
@@ -18,9 +17,7 @@ const idsIn = (v: string | undefined): string[] => (v ?? '').match(/<[^<>\s]+>/g
 export function createAcknowledger(config: Config): Acknowledger {
   const ourAddresses = config.smtp.domains.flatMap((d) => config.smtp.mailboxes.map((m) => `${m}@${d}`.toLowerCase()));
   ourAddresses.push(config.outbox.from.toLowerCase());
-  return ({ db, ticketId, report, reportId, raw, message, suppressed, now }) => {
-    const head = raw.subarray(0, 256 * 1024).toString('latin1').replace(/\r\n?/g, '\n');
-    const headers = parseHeaderBlock(head, 256 * 1024).headers;
+  return ({ db, ticketId, report, reportId, headers, message, suppressed, now }) => {
     const to = (report.reporter ?? '').toLowerCase();
     const day = now.toISOString().slice(0, 10);
     const dedupeKey = `ack:${ticketId}:${to}`;

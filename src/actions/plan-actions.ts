@@ -1,5 +1,5 @@
 import type { Attribution } from '../attribute/attribution.ts';
-import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import type { SuppressionReason } from '../store/suppressions-store.ts';
 import type { TicketType } from '../store/tickets-store.ts';
 import { note, type Decision } from '../decisions/decision.ts';

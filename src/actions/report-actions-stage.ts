@@ -31,7 +31,7 @@ export function reportActionsStage(options: ActionsOptions): Stage {
       const { reportId, actedBefore } = required(ctx.state, 'stored', 'actions');
       if (actedBefore) return { outcome: 'already-done', reason: 'processed before: no second effect', state: { actions: { status: 'already-done', decisions: [], ticketId: null } } };
       const { db, message } = ctx;
-      const c = { db, reportId, message, raw: ctx.raw, now: ctx.now(), subject: ctx.state.headers?.subject ?? null, report: required(ctx.state, 'report', 'actions'), attribution: required(ctx.state, 'attribution', 'actions') };
+      const c = { db, reportId, message, headerBlock: required(ctx.state, 'headerBlock', 'actions'), now: ctx.now(), subject: ctx.state.headers?.subject ?? null, report: required(ctx.state, 'report', 'actions'), attribution: required(ctx.state, 'attribution', 'actions') };
       const twin = earlierActedReport(db, message.messageId, message.id);
       const { decisions, ticketId } = twin === null ? applyActions(c, options) : { decisions: [duplicateOf(twin, message.messageId)], ticketId: null };
       emitReportWebhooks(db, decisions, { ...c, duplicateOf: twin, endpoints: options.webhookEndpoints });

@@ -1,4 +1,4 @@
-import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import type { Attribution, AttributionHit } from './attribution.ts';
 import type { AttributionLookups, CampaignRef, ClientRef } from './attribution-lookups.ts';
 
@@ -35,7 +35,7 @@ function declaredIds(value: string, l: AttributionLookups): { client: ClientRef;
 }
 
 /**
- * The attribution ladder (PRODUCT.md): trace token → send log → VERP → declared headers
+ * The attribution ladder: trace token → send log → VERP → declared headers
  * (Feedback-ID, CFBL-Feedback-ID, configured names) → sender domain → unmatched. Every rung is
  * tried and every hit kept; the best (highest confidence) is the answer, with its reason.
  */

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { prepared } from '../db/prepared.ts';
-import type { StaffRole, StaffUser } from './staff-users.ts';
+import { deleteStoredStaffSession, insertStaffSession, liveStaffSession, type StaffUser } from '../store/staff-store.ts';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -18,24 +17,16 @@ export function createStaffSession(db: Database, userId: number, now: Date): { t
   const token = randomBytes(32).toString('base64url');
   const csrf = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  prepared(db, 'DELETE FROM staff_sessions WHERE expires_at < ?').run(now.toISOString());
-  prepared(db, 'INSERT INTO staff_sessions (id, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(digest(token), userId, csrf, now.toISOString(), expiresAt.toISOString());
+  insertStaffSession(db, { id: digest(token), userId, csrf, now, expiresAt });
   return { token, csrf, expiresAt };
 }
 
 /** The live session for a cookie value, or null (unknown, expired, or account disabled). */
 export function findStaffSession(db: Database, token: string, now: Date): StaffSession | null {
   if (!token || token.length > 100) return null;
-  const row = prepared(
-    db,
-    `SELECT s.csrf, s.expires_at AS expiresAt, u.id, u.email, u.name, u.role, u.created_at AS createdAt
-     FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`,
-  ).get(digest(token), now.toISOString()) as { csrf: string; expiresAt: string; id: number; email: string; name: string; role: StaffRole; createdAt: string } | undefined;
-  if (!row) return null;
-  const { csrf, expiresAt, ...user } = row;
-  return { user, csrf, expiresAt };
+  return liveStaffSession(db, digest(token), now);
 }
 
 export function deleteStaffSession(db: Database, token: string): void {
-  prepared(db, 'DELETE FROM staff_sessions WHERE id = ?').run(digest(token));
+  deleteStoredStaffSession(db, digest(token));
 }

@@ -1,4 +1,5 @@
-import type { AuthSummary } from '../parse/parsed-report.ts';
+import type { HeaderMap } from '../mime/header-map.ts';
+import type { AuthSummary } from '../report/parsed-report.ts';
 import type { DnsResolver } from './dns-resolver.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
 
@@ -29,6 +30,8 @@ export interface AuthenticateOptions {
   now?: Date;
   /** Budget for all DNS work on the message; default 5000 ms. */
   timeoutMs?: number;
+  /** The message's top-level header block when already read (the headers stage's); else it is read here. */
+  headers?: HeaderMap;
 }
 
 /** One DKIM-Signature header field (RFC 6376) and what became of it. */

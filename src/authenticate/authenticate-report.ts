@@ -61,7 +61,7 @@ export async function authenticateReport(raw: Buffer, options: AuthenticateOptio
 
 function readContext(input: Buffer, options: AuthenticateOptions): Context {
   try {
-    const headers = readReportHeaders(input);
+    const headers = readReportHeaders(input, options.headers);
     const providerByPattern = providerFromPatterns(options.providers, {
       from: headers.from,
       userAgent: headers.userAgent,

@@ -1,6 +1,4 @@
-import type { ParsedAuth } from '../parse/authenticate-parsed.ts';
-import { authenticateParsed } from '../parse/authenticate-parsed.ts';
-import type { ParseOptions } from '../parse/parse-options.ts';
+import { authenticateParsed, type ParsedAuth, type ReportAuthOptions } from './authenticate-parsed.ts';
 import type { Stage, StageOutcome } from '../worker/stage.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
@@ -14,11 +12,11 @@ function authOutcome(auth: ParsedAuth): StageOutcome {
 }
 
 /** authenticate: DKIM, SPF, DMARC and ARC of the report itself, and whether a known provider's signature makes it trusted. */
-export function authenticateStage(options: (message: StoredMessage, now: () => Date) => ParseOptions): Stage {
+export function authenticateStage(options: (message: StoredMessage, now: () => Date) => ReportAuthOptions): Stage {
   return {
     name: 'authenticate',
     async run(ctx) {
-      const auth = await authenticateParsed(ctx.raw, options(ctx.message, ctx.now));
+      const auth = await authenticateParsed(ctx.raw, options(ctx.message, ctx.now), ctx.state.headerBlock);
       return { ...authOutcome(auth), state: { auth } };
     },
   };

@@ -16,7 +16,7 @@ export interface TrustDecision {
 }
 
 /**
- * PRODUCT.md "Authenticate": a report is trusted only when it comes from a known feedback loop AND a
+ * A report is trusted only when it comes from a known feedback loop AND a
  * DKIM signature verifies for that provider's domain. A From that merely looks like Yahoo, or a valid
  * signature from an unrelated domain, proves nothing.
  */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PROVIDER_QUIRKS } from './provider-quirk.ts';
 import type { ProviderQuirk } from './provider-quirk.ts';
-import { projectUrl } from '../config/project-root.ts';
+import { projectUrl } from '../runtime/project-root.ts';
 
 /**
  * The provider registry: which mailbox providers send feedback-loop reports (RFC 5965 / RFC 6650 ARF),

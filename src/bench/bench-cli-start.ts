@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { projectPath } from '../config/project-root.ts';
+import { projectPath } from '../runtime/project-root.ts';
 
 export interface CliStartResult {
   command: string;

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { keyringFromConfig } from '../attribute/token-keyring.ts';
 import { mintTraceToken } from '../attribute/trace-token.ts';
 import { fblReport, yahooFbl } from '../demo/report-builders.ts';
+import { actedReportTimings } from '../store/reports-store.ts';
 import { percentile } from './bench-intake.ts';
 import { SmtpClient, queueIdOf } from './smtp-client.ts';
 import { spawnBenchServer } from './spawn-bench-server.ts';
@@ -53,18 +54,16 @@ export async function benchEndToEnd(reports: number, connections: number, sends 
     }),
   );
   const db = new BetterSqlite3(join(dir, 'abusedesk.db'), { readonly: true });
-  let rows: Array<{ q: string; p: string; method: string | null }> = [];
+  let rows: ReturnType<typeof actedReportTimings> = [];
   for (;;) {
-    rows = db
-      .prepare(`SELECT m.queue_id AS q, m.processed_at AS p, json_extract(r.attribution, '$.method') AS method FROM messages m JOIN reports r ON r.message_id = m.id WHERE m.state = 'done' AND r.decisions IS NOT NULL`)
-      .all() as typeof rows;
+    rows = actedReportTimings(db);
     if (rows.length >= started.size) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   db.close();
   await server.stop();
-  const latencies = rows.map((r) => Date.parse(r.p) - (started.get(r.q) ?? Date.parse(r.p))).sort((a, b) => a - b);
-  const last = Math.max(...rows.map((r) => Date.parse(r.p)));
+  const latencies = rows.map((r) => Date.parse(r.processedAt) - (started.get(r.queueId) ?? Date.parse(r.processedAt))).sort((a, b) => a - b);
+  const last = Math.max(...rows.map((r) => Date.parse(r.processedAt)));
   const byMethod: Record<string, number> = {};
   for (const r of rows) byMethod[r.method ?? 'none'] = (byMethod[r.method ?? 'none'] ?? 0) + 1;
   return { reports: rows.length, sends, perSecond: rows.length / ((last - t0) / 1000), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), byMethod };

@@ -5,7 +5,9 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../log/logger.ts';
 import { startService } from '../service/start-service.ts';
+import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
 import { insertSends } from '../store/sends-store.ts';
+import { suppress } from '../store/suppressions-store.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 
 /**
@@ -42,10 +44,9 @@ export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e' | 'api', se
     port = service.smtpAddress.port;
     if (mode === 'api') {
       // `sends` suppressions for acme: user0, user2, user4… (even numbers), loaded in one transaction.
-      const insert = service.db.prepare(`INSERT INTO suppressions (address, client_id, reason, first_seen, last_seen) VALUES (?, 1, 'complaint', ?, ?)`);
-      const at = new Date().toISOString();
+      const now = new Date();
       service.db.transaction(() => {
-        for (let i = 0; i < sends; i++) insert.run(`user${i * 2}@example.net`, at, at);
+        for (let i = 0; i < sends; i++) suppress(service.db, { address: `user${i * 2}@example.net`, clientId: 1, reason: 'complaint', now });
       })();
       token = createApiToken(service.db, { name: 'bench', role: 'viewer', now: new Date() }).secret;
       httpPort = service.httpAddress.port;
@@ -55,7 +56,7 @@ export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e' | 'api', se
       const sentAt = new Date(Date.now() - 86_400_000).toISOString();
       for (let i = 0; i < sends; i += 10_000) {
         const rows = Array.from({ length: Math.min(10_000, sends - i) }, (_, k) => ({ messageId: `send-${i + k}@news.acme.example`, recipient: `user${i + k}@example.net`, client: 'acme', campaign: 'acme-spring-sale', sentAt }));
-        insertSends(service.db, rows, new Date());
+        insertSends(service.db, rows, new Date(), loadMailboxProviders());
       }
     }
     stop = async () => {

@@ -1,9 +1,9 @@
 import type { AutoreplySource, BounceExtraction, BounceSource } from '../extract/bounce/bounce-source.ts';
 import { firstAddress } from '../extract/parse-addresses.ts';
-import { originalFromPart } from '../extract/reported-original.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import { firstHeader } from '../parse/mime/header-map.ts';
-import type { MimePart } from '../parse/mime/mime-part.ts';
+import { originalFromPart } from '../report/reported-original.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import { firstHeader } from '../mime/header-map.ts';
+import type { MimePart } from '../mime/mime-part.ts';
 import { detectArf } from './detect-arf.ts';
 import { detectAttachedComplaint } from './detect-attached-complaint.ts';
 import { detectAuthFailureText } from './detect-auth-failure-text.ts';
@@ -15,7 +15,7 @@ import { detectTracedMail } from './detect-traced-mail.ts';
 import { detectUnsubscribe } from './detect-unsubscribe.ts';
 import { detectXarf } from './detect-xarf.ts';
 import { detectEspEvent } from './esp-events/detect-esp-event.ts';
-import type { Finding } from './finding.ts';
+import type { Finding } from '../report/finding.ts';
 
 export interface ClassifyContext {
   rcptTo: string[];
@@ -54,9 +54,8 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
     const original = enclosed ? originalFromPart(enclosed) : null;
     const reporter = firstAddress(facts.from);
     if (x.notBounce) return { kind: 'other', reason: `not a bounce: ${x.reason}`, reporter, original };
-    // A delay is never a hard bounce, whatever the status says.
-    const bounces = x.delayed ? x.bounces.map((b) => ({ ...b, hard: false })) : x.bounces;
-    return { kind: 'bounce', reason: x.delayed ? `delayed delivery (warning only): ${x.reason}` : x.reason, reporter, original, bounces };
+    // Hard or not was decided by the bounce reader (a delay is never hard); it is not revisited here.
+    return { kind: 'bounce', reason: x.delayed ? `delayed delivery (warning only): ${x.reason}` : x.reason, reporter, original, bounces: x.bounces };
   };
   const autoreply = (): Finding | null => {
     const a = ctx.detectAutoreply({ headers: facts.headers, subject: facts.subject, from: facts.from, bodyText: facts.bodyText });

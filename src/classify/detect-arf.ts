@@ -1,11 +1,11 @@
-import { originalFromPart } from '../extract/reported-original.ts';
+import { originalFromPart } from '../report/reported-original.ts';
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
 import { toIsoDate } from '../extract/to-iso-date.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
-import { firstHeader, type HeaderMap } from '../parse/mime/header-map.ts';
-import { partHeader } from '../parse/mime/part-text.ts';
-import type { Finding } from './finding.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import { decodeHeaderValue } from '../mime/decode-header-value.ts';
+import { firstHeader, type HeaderMap } from '../mime/header-map.ts';
+import { partHeader } from '../mime/part-text.ts';
+import type { Finding } from '../report/finding.ts';
 
 const all = (fr: HeaderMap, name: string): string[] => (fr.get(name) ?? []).map(decodeHeaderValue);
 const one = (fr: HeaderMap, name: string): string | null => {

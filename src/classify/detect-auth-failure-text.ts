@@ -1,9 +1,9 @@
 import { firstAddress } from '../extract/parse-addresses.ts';
-import { originalFromPart } from '../extract/reported-original.ts';
+import { originalFromPart } from '../report/reported-original.ts';
 import { toIsoDate } from '../extract/to-iso-date.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import type { MimePart } from '../parse/mime/mime-part.ts';
-import type { Finding } from './finding.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import type { MimePart } from '../mime/mime-part.ts';
+import type { Finding } from '../report/finding.ts';
 
 const SUBJECT = /\b(?:DMARC\s+(?:Forensic|Failure)|(?:Forensic|Failure)\s+Report|Auth(?:entication)?[ -]Failure\s+Report)\b/i;
 const BODY = /failed the (?:published )?DMARC policy|DMARC (?:Forensic|Failure) Report|This is an? (?:authentication|auth-)failure report/i;

@@ -1,9 +1,9 @@
 import EmailForwardParser, { type EmailForwardMailbox, type EmailForwardResult } from 'email-forward-parser';
-import { headerMapOf } from '../extract/reported-original.ts';
+import { headerMapOf } from '../report/reported-original.ts';
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import { partHeader } from '../parse/mime/part-text.ts';
-import type { Finding } from './finding.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import { partHeader } from '../mime/part-text.ts';
+import type { Finding } from '../report/finding.ts';
 import { humanComplainants } from './human-complainants.ts';
 
 const parser = new EmailForwardParser();

@@ -1,9 +1,9 @@
-import { originalFromPart } from '../extract/reported-original.ts';
+import { originalFromPart } from '../report/reported-original.ts';
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
 import { toIsoDate } from '../extract/to-iso-date.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import { partHeader } from '../parse/mime/part-text.ts';
-import type { Finding } from './finding.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import { partHeader } from '../mime/part-text.ts';
+import type { Finding } from '../report/finding.ts';
 
 /**
  * Microsoft JMRP: no feedback-report part, the complained-about message attached (or, in the old

@@ -1,9 +1,9 @@
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
-import { originalFromPart } from '../extract/reported-original.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import type { MimePart } from '../parse/mime/mime-part.ts';
-import { partHeader } from '../parse/mime/part-text.ts';
-import type { Finding } from './finding.ts';
+import { originalFromPart } from '../report/reported-original.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import type { MimePart } from '../mime/mime-part.ts';
+import { partHeader } from '../mime/part-text.ts';
+import type { Finding } from '../report/finding.ts';
 
 /**
  * SpamCop reports: a person reported the spam through spamcop.net, which forwards it to the abuse

@@ -1,9 +1,9 @@
-import { traceTokenRegex } from '../attribute/trace-token-pattern.ts';
+import { traceTokenRegex } from '../report/trace-token-pattern.ts';
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
-import { originalFromPart } from '../extract/reported-original.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import { partHeader } from '../parse/mime/part-text.ts';
-import type { Finding } from './finding.ts';
+import { originalFromPart } from '../report/reported-original.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import { partHeader } from '../mime/part-text.ts';
+import type { Finding } from '../report/finding.ts';
 import { humanComplainants } from './human-complainants.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
-import { firstHeader } from '../parse/mime/header-map.ts';
-import type { Finding } from './finding.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import { decodeHeaderValue } from '../mime/decode-header-value.ts';
+import { firstHeader } from '../mime/header-map.ts';
+import type { Finding } from '../report/finding.ts';
 
 // Subjects a List-Unsubscribe mailto (RFC 2369 §3.2) produces: mail clients send "unsubscribe" or the
 // sender's own `?subject=` token. Several languages, because users type them too.

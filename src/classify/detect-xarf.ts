@@ -1,8 +1,8 @@
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
-import { originalFromPart } from '../extract/reported-original.ts';
-import type { MessageFacts } from '../parse/message-facts.ts';
-import { firstHeader } from '../parse/mime/header-map.ts';
-import type { Finding } from './finding.ts';
+import { originalFromPart } from '../report/reported-original.ts';
+import type { MessageFacts } from '../report/message-facts.ts';
+import { firstHeader } from '../mime/header-map.ts';
+import type { Finding } from '../report/finding.ts';
 
 /**
  * X-ARF (x-arf.org): `X-ARF: yes` plus a YAML/JSON report naming the abuse type. Email spam is a

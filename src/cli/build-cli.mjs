@@ -1,7 +1,7 @@
 // Compiles the CLI (at `npm install`, and again when a source changed) into an ESM bundle with a chunk per
 // lazily loaded command, so `abusedesk --help` and `abusedesk tickets list` start without transpiling
 // TypeScript on every run. Dependencies stay external (node_modules); resources are found from the package
-// root (src/config/project-root.ts), so the bundle can live under node_modules/.cache.
+// root (src/runtime/project-root.ts), so the bundle can live under node_modules/.cache.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import { campaignInputSchema, clientInputSchema } from './client-records.ts';
 import { countClients, upsertCampaign, upsertClient } from '../store/clients-store.ts';
-import { projectUrl } from '../config/project-root.ts';
+import { projectUrl } from '../runtime/project-root.ts';
 
 const demoDir = projectUrl('data', 'demo/');
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-// How a client says its list was built (issue 6 §3): the same words as the send log's consent_method.
-import { consentMethods } from '../sends/send-records.ts';
+// How a client says its list was built (asked at reinstatement): the same words as the send log's consent_method.
+import { consentMethods } from '../store/vocabulary.ts';
 
 /**
  * The one configuration schema. Every key has a default and a description; `abusedesk config show`

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
-import { projectUrl } from '../config/project-root.ts';
+import { projectUrl } from '../runtime/project-root.ts';
 
 const migrationsDir = projectUrl('src', 'db', 'migrations/');
 

@@ -1,5 +1,5 @@
 import { configSchema } from '../config/config-schema.ts';
-import { BOUNCE_REASON_MEANING, DEAD_ADDRESS_REASONS, BLOCKLISTING_REASONS, type BounceReason } from '../extract/bounce/bounce-reason.ts';
+import { BOUNCE_REASON_MEANING, DEAD_ADDRESS_REASONS, BLOCKLISTING_REASONS, type BounceReason } from '../report/bounce-reason.ts';
 import { schemaKeys } from '../config/schema-keys.ts';
 import { logEvents } from '../log/events.ts';
 

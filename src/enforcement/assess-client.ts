@@ -1,5 +1,5 @@
 /**
- * Judges one client's facts against policy (PRODUCT.md "Enforcement"): which level each signal reaches, in the
+ * Judges one client's facts against the enforcement policy: which level each signal reaches, in the
  * client as a whole and in each campaign, and what automatic enforcement does about it now. Pure: the clock
  * is a parameter, so a decision can be replayed and tested.
  */

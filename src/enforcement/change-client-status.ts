@@ -34,7 +34,7 @@ export interface StatusChangeResult {
 const ORDER: readonly ClientStatus[] = clientStatuses;
 
 /**
- * One client status change, with everything PRODUCT.md asks of it: a history row with reason and evidence, an
+ * One client status change, with everything it must leave behind: a history row with reason and evidence, an
  * audit entry, the client's enforcement ticket opened or updated, and a `client.status_changed` webhook. A
  * dry-run or proposed change records the history row and a ticket entry only. A staff member lowering the
  * status restarts the enforcement window: the signals before it were answered. Call inside a transaction.

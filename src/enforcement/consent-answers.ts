@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { consentMethods } from '../sends/send-records.ts';
 
 /**
- * The client's answers about consent that a reinstatement records (issue 6 §3): how old the list is, where
+ * The client's answers about consent that a reinstatement records: how old the list is, where
  * people sign up, how consent was obtained, and the proof kept for it.
  */
 export const consentAnswersSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { logEvent, type Logger } from '../log/logger.ts';
-import { PollingWorker } from '../worker/polling-loop.ts';
+import { PollingWorker } from '../jobs/polling-loop.ts';
 import { enforceAllClients, enforceClient, type EnforcementContext, type EnforcementOutcome } from './enforce-client.ts';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Enforcement (PRODUCT.md "Enforcement", issue 6): the shapes shared by the pure core (assess-client,
+ * Enforcement: the shapes shared by the pure core (assess-client,
  * reputation-score, wilson-bound) and the database side (client-facts, enforce-client).
  */
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { projectUrl } from '../config/project-root.ts';
+import { projectUrl } from '../runtime/project-root.ts';
 
 /**
  * Mailbox providers by recipient domain (`data/mailbox-providers.json`): rates per provider, and the share of a

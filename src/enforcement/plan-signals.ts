@@ -1,6 +1,6 @@
-import { BLOCKLISTING_REASONS } from '../extract/bounce/bounce-reason.ts';
+import { BLOCKLISTING_REASONS } from '../report/bounce-reason.ts';
 import type { Attribution, AttributionMethod } from '../attribute/attribution.ts';
-import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import type { MailboxProviders } from './mailbox-providers.ts';
 
 import type { SignalKind } from '../store/vocabulary.ts';
@@ -29,8 +29,9 @@ const PROVING: ReadonlySet<AttributionMethod> = new Set(['trace-token', 'send-lo
 
 /**
  * The signals of one attributed report (pure). Only trusted evidence counts toward automatic enforcement
- * (PRODUCT.md "Trust and safety"): a DKIM-verified FBL, or — when enabled — a report proven by a trace token
- * or the send log. Everything else is recorded with the reason it does not count.
+ * (reports are attacker-controlled; a forged one must not suspend a client): a DKIM-verified FBL, or —
+ * when enabled — a report proven by a trace token or the send log. Everything else is recorded
+ * with the reason it does not count.
  */
 export function planSignals(r: ParsedReport, a: Attribution, o: SignalOptions): PlannedSignal[] {
   if (a.clientId === null) return [];

@@ -48,7 +48,7 @@ export function setClientStatus(db: Database, a: StaffAction & { to: ClientStatu
 }
 
 /**
- * Reinstatement (issue 6 §3): a suspended or warned client back to active, with a required note and the
+ * Reinstatement: a suspended or warned client back to active, with a required note and the
  * client's consent answers, kept in its history. Policy refuses some consent methods outright.
  */
 export function reinstateClient(db: Database, a: StaffAction & { consent: ConsentAnswers; refusedMethods: readonly string[] }, ctx: EnforcementContext): StatusChangeResult {

@@ -1,7 +1,7 @@
-import { traceTokenRegex } from '../attribute/trace-token-pattern.ts';
-import type { Identifiers } from '../parse/parsed-report.ts';
-import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
-import { lastHeader, type HeaderMap } from '../parse/mime/header-map.ts';
+import { traceTokenRegex } from '../report/trace-token-pattern.ts';
+import type { Identifiers } from '../report/parsed-report.ts';
+import { decodeHeaderValue } from '../mime/decode-header-value.ts';
+import { lastHeader, type HeaderMap } from '../mime/header-map.ts';
 import { unsubscribePolicy } from './unsubscribe-policy.ts';
 
 export interface IdentifierSources {
@@ -20,8 +20,9 @@ export interface IdentifierSources {
 }
 
 /**
- * The campaign identifiers of PRODUCT.md "Campaign attribution", rungs 1, 3 and 4. Headers often do not
- * survive forwarding but links do, so the trace token is searched in every text (issue 3 §3).
+ * The campaign identifiers the attribution ladder reads from a report: the trace token, the declared headers
+ * (Feedback-ID, CFBL-Feedback-ID, configured names) and VERP. Headers often do not survive forwarding but
+ * links do, so the trace token is searched in every text.
  */
 export function extractIdentifiers(src: IdentifierSources): Identifiers {
   const h = src.originalHeaders;

@@ -1,8 +1,8 @@
-import type { OriginalMessage } from '../parse/parsed-report.ts';
-import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
-import { lastHeader } from '../parse/mime/header-map.ts';
+import type { OriginalMessage } from '../report/parsed-report.ts';
+import { decodeHeaderValue } from '../mime/decode-header-value.ts';
+import { lastHeader } from '../mime/header-map.ts';
 import { parseAddresses } from './parse-addresses.ts';
-import type { ReportedOriginal } from './reported-original.ts';
+import type { ReportedOriginal } from '../report/reported-original.ts';
 import { toIsoDate } from './to-iso-date.ts';
 
 /**

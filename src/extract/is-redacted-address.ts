@@ -1,7 +1,7 @@
 /**
  * Whether a complainant address is a provider's placeholder rather than a real mailbox.
  * Providers redact (AOL, RFC 6590 `Redacted-Address`) or hash the local part (Return Path /
- * Validity send an MD5 of it): such an address must never be suppressed (issue 3 §2).
+ * Validity send an MD5 of it): such an address must never be suppressed.
  */
 export function isRedactedAddress(address: string): boolean {
   const at = address.lastIndexOf('@');

@@ -1,14 +1,4 @@
-/**
- * Whether the reported original offered a way out, for the policy flags on tickets (issue 4 §4):
- * a `List-Unsubscribe` header (RFC 2369), one-click unsubscribe (RFC 8058: `List-Unsubscribe-Post:
- * List-Unsubscribe=One-Click` plus an https URI), and an unsubscribe link in the body.
- * `header`/`oneClick` are null when the original's headers did not survive (inline forwards).
- */
-export interface UnsubscribePolicy {
-  header: boolean | null;
-  oneClick: boolean | null;
-  bodyLink: boolean;
-}
+import type { UnsubscribePolicy } from '../report/parsed-report.ts';
 
 // Link text or URL words for "unsubscribe" in the languages our reporters write in.
 const UNSUBSCRIBE_WORDS =

@@ -1,8 +1,8 @@
 import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
 import { toIsoDate } from '../extract/to-iso-date.ts';
-import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
-import { firstHeader } from '../parse/mime/header-map.ts';
-import { parseHeaderBlock } from '../parse/mime/parse-header-block.ts';
+import { decodeHeaderValue } from '../mime/decode-header-value.ts';
+import { firstHeader, type HeaderMap } from '../mime/header-map.ts';
+import { readHeaderBlock } from '../mime/read-header-block.ts';
 import type { Stage } from '../worker/stage.ts';
 
 /** What the headers stage reads of the top-level header block. */
@@ -15,13 +15,15 @@ export interface TopHeaders {
 }
 
 /**
- * Reads From, To, Subject, Message-ID and Date of the message itself (not of anything it encloses),
- * decoding RFC 2047 encoded words. Only the header block is read (at most 256 KB), so a 25 MB message
- * costs no more than a small one.
+ * From, To, Subject, Message-ID and Date of the message itself (not of anything it encloses), decoding
+ * RFC 2047 encoded words.
  */
 export function readTopHeaders(raw: Buffer): TopHeaders {
-  const head = raw.subarray(0, 256 * 1024).toString('latin1').replace(/\r\n?/g, '\n');
-  const { headers } = parseHeaderBlock(head, 256 * 1024);
+  return topHeaders(readHeaderBlock(raw));
+}
+
+/** The same, from the top-level header block already read. */
+export function topHeaders(headers: HeaderMap): TopHeaders {
   const get = (name: string): string | null => {
     const v = firstHeader(headers, name);
     return v === null ? null : decodeHeaderValue(v).trim();
@@ -39,7 +41,9 @@ export function readTopHeaders(raw: Buffer): TopHeaders {
 export const headersStage: Stage = {
   name: 'headers',
   run(ctx) {
-    const headers = readTopHeaders(ctx.raw);
-    return { outcome: 'read', reason: `from ${headers.from ?? '(none)'}, subject ${JSON.stringify(headers.subject ?? '')}`, state: { headers } };
+    // The top-level header block is read once per message, here; later stages take it from the state.
+    const headerBlock = readHeaderBlock(ctx.raw);
+    const headers = topHeaders(headerBlock);
+    return { outcome: 'read', reason: `from ${headers.from ?? '(none)'}, subject ${JSON.stringify(headers.subject ?? '')}`, state: { headers, headerBlock } };
   },
 };

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { campaignInputSchema, clientInputSchema, type CampaignInput, type ClientInput } from '../clients/client-records.ts';
 import { upsertCampaign, upsertClient } from '../store/clients-store.ts';
 import { sendInputSchema, type SendInput } from '../sends/send-records.ts';
+import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
 import { insertSends } from '../store/sends-store.ts';
 import { describeIssues } from './describe-issues.ts';
 import { readRecords, type RecordFormat } from './read-records.ts';
@@ -80,7 +81,7 @@ export async function importRecords(db: Database, kind: ImportKind, file: string
     const failed = entries.filter((e): e is BadRow => 'error' in e);
     const good = entries.filter((e): e is { line: number; value: unknown } => 'value' in e);
     if (kind === 'sends') {
-      const result = insertSends(db, good.map((r) => r.value as SendInput), now());
+      const result = insertSends(db, good.map((r) => r.value as SendInput), now(), loadMailboxProviders());
       imported += result.stored;
       for (const e of result.errors) failed.push({ line: good[e.index]!.line, error: e.error });
     } else {

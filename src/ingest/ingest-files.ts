@@ -1,11 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/config-schema.ts';
-import { SqliteMessageStore } from '../store/messages-store.ts';
+import { queuedMessages, SqliteMessageStore } from '../store/messages-store.ts';
+import { reportKindCounts } from '../store/reports-store.ts';
 import type { Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
 import { services } from '../service/services.ts';
 import type { Acknowledger } from '../actions/acknowledger.ts';
-import { toStoredMessage, type MessageRow } from '../worker/stored-message.ts';
 import { listInputFiles, messagesInFile } from './read-messages.ts';
 
 export interface IngestSummary {
@@ -76,16 +76,12 @@ export async function ingestFiles(db: Database, paths: string[], o: IngestOption
   let processed = 0;
   for (let i = 0; i < ids.length; i += 256) {
     const chunk = ids.slice(i, i + 256);
-    const rows = db.prepare(`SELECT * FROM messages WHERE state = 'queued' AND id IN (${chunk.map(() => '?').join(',')}) ORDER BY id`).all(...chunk) as MessageRow[];
-    const results = await processor.processBatch(rows.map(toStoredMessage));
+    const results = await processor.processBatch(queuedMessages(db, chunk));
     processed += results.length;
     summary.quarantined += results.filter((r) => r.state === 'quarantined').length;
     o.onProgress?.(files.length + Math.round((processed / ids.length) * files.length), files.length * 2, `processed ${processed}/${ids.length}`);
   }
-  if (ids.length) {
-    const placeholders = ids.map(() => '?').join(',');
-    for (const r of db.prepare(`SELECT kind, count(*) AS n FROM reports WHERE message_id IN (${placeholders}) GROUP BY kind`).all(...ids) as Array<{ kind: string; n: number }>) summary.byKind[r.kind] = r.n;
-  }
+  if (ids.length) summary.byKind = reportKindCounts(db, ids);
   summary.ms = Date.now() - t0;
   return summary;
 }

@@ -1,4 +1,4 @@
-/** Which envelope recipients intake accepts (PRODUCT.md, "What happens to a message", step 1). */
+/** Which envelope recipients intake accepts at RCPT; anything else gets `550 5.1.1`. */
 export interface RecipientPolicy {
   domains: string[];
   mailboxes: string[];

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import BetterSqlite3 from 'better-sqlite3';
+import { openIntakeDatabase } from '../db/open-intake-database.ts';
 import { SqliteMessageStore, type IncomingMessage } from '../store/messages-store.ts';
 
 /**
@@ -20,13 +20,7 @@ export interface StoreThreadOptions {
 export type StoreResponse = { seq: number; ok: true; id: number; queueId: string; duplicate: boolean } | { seq: number; ok: false; error: string };
 
 const { file, busyTimeoutMs, groupCommitMs, walAutocheckpointPages } = workerData as StoreThreadOptions;
-const db = new BetterSqlite3(file);
-db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-// Checkpointing copies WAL pages into the database file and fsyncs it; doing that every 1,000 pages
-// (SQLite's default, ~500 reports) stalls intake. Let the WAL grow to ~40 MB between checkpoints.
-db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+const db = openIntakeDatabase(file, { busyTimeoutMs, walAutocheckpointPages });
 const store = new SqliteMessageStore(db, groupCommitMs);
 const port = parentPort!;
 

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { IncomingMessage, MessageStore, StoreResult } from '../store/messages-store.ts';
 import type { StoreRequest, StoreResponse, StoreThreadOptions } from './store-thread.ts';
-import { projectUrl } from '../config/project-root.ts';
+import { projectUrl } from '../runtime/project-root.ts';
 
 interface Waiter {
   resolve: (r: StoreResult) => void;

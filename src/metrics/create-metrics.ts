@@ -1,9 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { clientStatuses } from '../enforcement/enforcement-types.ts';
-import { prepared } from '../db/prepared.ts';
+import { clientCountsByStatus, clientScores } from '../store/clients-store.ts';
+import { messageCountsByState, type StoredMessage } from '../store/messages-store.ts';
 import { outboxDepth } from '../store/outbox-store.ts';
-import { countByState, type StoredMessage } from '../worker/stored-message.ts';
+import { attributionOutcomesSince, reportKindOfMessage } from '../store/reports-store.ts';
+import { acknowledgementCounts } from '../store/tickets-store.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -38,7 +40,7 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     labelNames: ['state'],
     registers: [registry],
     collect() {
-      for (const [state, n] of Object.entries(countByState(db))) this.set({ state }, n);
+      for (const [state, n] of Object.entries(messageCountsByState(db))) this.set({ state }, n);
     },
   });
   new Gauge({
@@ -66,11 +68,7 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     help: 'Share of reports of the last 24 h that went through attribution and were charged to no client',
     registers: [registry],
     collect() {
-      const since = new Date(now().getTime() - UNMATCHED_WINDOW_MS).toISOString();
-      const r = prepared(db, `SELECT count(*) AS total, coalesce(sum(client_id IS NULL), 0) AS unmatched FROM reports WHERE attribution IS NOT NULL AND created_at >= ?`).get(since) as {
-        total: number;
-        unmatched: number;
-      };
+      const r = attributionOutcomesSince(db, new Date(now().getTime() - UNMATCHED_WINDOW_MS));
       this.set(r.total > 0 ? r.unmatched / r.total : 0);
     },
   });
@@ -80,7 +78,7 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     labelNames: ['status'],
     registers: [registry],
     collect() {
-      const rows = prepared(db, 'SELECT status, count(*) AS n FROM clients GROUP BY status').all() as Array<{ status: string; n: number }>;
+      const rows = clientCountsByStatus(db);
       for (const status of clientStatuses) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
     },
   });
@@ -91,7 +89,7 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     registers: [registry],
     collect() {
       this.reset();
-      for (const r of prepared(db, 'SELECT slug, score FROM clients WHERE score IS NOT NULL').all() as Array<{ slug: string; score: number }>) this.set({ client: r.slug }, r.score);
+      for (const r of clientScores(db)) this.set({ client: r.slug }, r.score);
     },
   });
   // Acknowledgements are recorded on ticket timelines with their decision record as the event's data: a `mail`
@@ -102,13 +100,7 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     labelNames: ['outcome', 'rule'],
     registers: [registry],
     collect() {
-      const rows = prepared(
-        db,
-        `SELECT CASE json_extract(data, '$.kind') WHEN 'ack-queued' THEN 'sent' ELSE 'skipped' END AS outcome,
-           CASE json_extract(data, '$.kind') WHEN 'ack-skipped' THEN json_extract(data, '$.rule') ELSE '' END AS rule, count(*) AS n
-         FROM ticket_events WHERE type IN ('mail', 'action') AND json_extract(data, '$.kind') IN ('ack-queued', 'ack-skipped')
-         GROUP BY 1, 2`,
-      ).all() as Array<{ outcome: string; rule: string; n: number }>;
+      const rows = acknowledgementCounts(db);
       this.reset();
       this.set({ outcome: 'sent', rule: '' }, 0);
       for (const r of rows) this.set({ outcome: r.outcome, rule: r.rule }, r.n);
@@ -125,7 +117,7 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
       latency.observe(ms / 1000);
       processed.inc({ state: message.state });
       if (message.state !== 'done') return;
-      const r = prepared(db, 'SELECT kind, provider FROM reports WHERE message_id = ?').get(message.id) as { kind: string; provider: string | null } | undefined;
+      const r = reportKindOfMessage(db, message.id);
       if (r) reports.inc({ kind: r.kind, provider: r.provider ?? 'none' });
     },
   };

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { claimOutboxRow, dueMail, markMailAttempt, markMailSent, type DueMailRow } from '../store/outbox-store.ts';
-import { PollingWorker } from '../worker/polling-loop.ts';
+import { PollingWorker } from '../jobs/polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { outgoingMailSchema } from './outgoing-mail.ts';

@@ -1,12 +1,12 @@
 import { classifyReport } from '../classify/classify-report.ts';
-import type { Finding } from '../classify/finding.ts';
+import type { Finding } from '../report/finding.ts';
 import { defaultDetectors, type ReportDetectors } from './default-detectors.ts';
-import { messageFacts, type MessageFacts } from './message-facts.ts';
-import type { MimePart } from './mime/mime-part.ts';
-import type { WalkState } from './mime/walk-limits.ts';
-import { walkMime } from './mime/walk-mime.ts';
-import { normalizeRaw } from './normalize-raw.ts';
-import type { ReportKind } from './parsed-report.ts';
+import { messageFacts, type MessageFacts } from '../report/message-facts.ts';
+import type { MimePart } from '../mime/mime-part.ts';
+import type { WalkState } from '../mime/walk-limits.ts';
+import { walkMime } from '../mime/walk-mime.ts';
+import { normalizeRaw } from '../mime/normalize-raw.ts';
+import type { ReportKind } from '../report/parsed-report.ts';
 import { DEFAULT_LIMITS, DEFAULT_TICKET_ID, type ParseOptions } from './parse-options.ts';
 
 /** What the message was read as: the MIME tree, its facts and the detectors' finding. */

@@ -1,4 +1,4 @@
-import type { ParsedReport } from './parsed-report.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 
 /** A report of the given kind with nothing extracted (a message past a parse bound, or one that failed to parse). */
 export function emptyReport(kind: ParsedReport['kind'], reason: string): ParsedReport {

@@ -36,6 +36,7 @@ function extract(root: MimePart, finding: Finding, facts: NonNullable<Classifica
   report.sourceIp = finding.sourceIp ?? null;
   report.arrivalDate = finding.arrivalDate ?? null;
   report.bounces = finding.bounces ?? [];
+  if (report.kind === 'reply' && finding.ticketId) report.replyTicketId = finding.ticketId;
   splitComplainants(report, finding);
   // A person's own words only: an ESP's JSON event (the finding names its provider) has none.
   const fromPerson = !finding.provider && (report.kind === 'complaint' || report.kind === 'reply' || report.kind === 'unsubscribe');

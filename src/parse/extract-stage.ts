@@ -2,9 +2,9 @@ import { reportActedOn, saveReport } from '../store/reports-store.ts';
 import { required } from '../pipeline/pipeline-state.ts';
 import type { Stage } from '../worker/stage.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
-import { withAuth } from './authenticate-parsed.ts';
+import { withAuth } from '../authenticate/authenticate-parsed.ts';
 import { extractReport } from './extract-report.ts';
-import type { ParsedReport } from './parsed-report.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import type { ParseOptions } from './parse-options.ts';
 
 /** What the trail shows of the extraction. */

@@ -1,9 +1,9 @@
 import { classifyMessage } from './classification.ts';
 import { defaultDetectors, type ReportDetectors } from './default-detectors.ts';
 import { extractReport } from './extract-report.ts';
-import type { ParsedReport } from './parsed-report.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import type { ParseOptions } from './parse-options.ts';
-import { authenticateParsed, withAuth } from './authenticate-parsed.ts';
+import { authenticateParsed, withAuth } from '../authenticate/authenticate-parsed.ts';
 
 /**
  * Understands one inbound message: exactly one kind with a reason, plus everything the later stages

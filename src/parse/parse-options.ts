@@ -1,5 +1,6 @@
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 import type { ProviderRegistry } from '../authenticate/provider-registry.ts';
+import { MAX_HEADER_BYTES } from '../mime/read-header-block.ts';
 
 export interface ParseLimits {
   /** Deepest MIME nesting followed (multipart and enclosed messages). */
@@ -38,6 +39,6 @@ export interface ParseOptions {
   now?: () => Date;
 }
 
-export const DEFAULT_LIMITS: ParseLimits = { maxDepth: 12, maxParts: 500, maxHeaderBytes: 256 * 1024, timeoutMs: 2000 };
+export const DEFAULT_LIMITS: ParseLimits = { maxDepth: 12, maxParts: 500, maxHeaderBytes: MAX_HEADER_BYTES, timeoutMs: 2000 };
 export const DEFAULT_TICKET_ID = /\bAD-[0-9A-Z]{6}\b/;
 export const DEFAULT_CAMPAIGN_HEADERS = ['X-Campaign-ID', 'X-Client-ID', 'X-Mailer-Campaign'];

@@ -2,9 +2,10 @@ import type { Attribution } from '../attribute/attribution.ts';
 import type { Decision } from '../decisions/decision.ts';
 import type { PlannedSignal } from '../enforcement/plan-signals.ts';
 import type { TopHeaders } from '../headers/headers-stage.ts';
+import type { HeaderMap } from '../mime/header-map.ts';
 import type { Classification } from '../parse/classification.ts';
-import type { ParsedAuth } from '../parse/authenticate-parsed.ts';
-import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { ParsedAuth } from '../authenticate/authenticate-parsed.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 
 /** The stored report row of the message (written by the extract stage's commit). */
 export interface StoredReportRef {
@@ -33,6 +34,8 @@ export interface EnforcementResult {
  */
 export interface PipelineState {
   headers?: TopHeaders;
+  /** The message's top-level header block, read once by the headers stage (names lower-cased, values undecoded). */
+  headerBlock?: HeaderMap;
   auth?: ParsedAuth;
   classification?: Classification;
   report?: ParsedReport;

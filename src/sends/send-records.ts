@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import { normalizeAddress, normalizeMessageId } from '../store/normalize-send-key.ts';
+import { consentMethods } from '../store/vocabulary.ts';
 
-/** How the recipient's address was obtained: asked for at reinstatement and shown on tickets. */
-export const consentMethods = ['confirmed-opt-in', 'single-opt-in', 'implicit', 'trade-show', 'affiliate', 'rented', 'bought', 'harvested', 'other'] as const;
-export type ConsentMethod = (typeof consentMethods)[number];
-
-/**
- * A Message-ID as stored and looked up: without the angle brackets of RFC 5322 §3.6.4 and lower-cased,
- * because reports quote the original's Message-ID through MTAs and clients that do not preserve either.
- */
-export const normalizeMessageId = (id: string): string => id.trim().replace(/^<+/, '').replace(/>+$/, '').trim().toLowerCase();
-
-export const normalizeAddress = (a: string): string => a.trim().toLowerCase();
+export { consentMethods, type ConsentMethod } from '../store/vocabulary.ts';
+export { normalizeAddress, normalizeMessageId } from '../store/normalize-send-key.ts';
 
 // zod's date-time check also rejects calendar dates that do not exist (2026-02-30).
 const isoTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with a time zone, e.g. 2026-11-02T08:00:00Z' });

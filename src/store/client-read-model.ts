@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
 import { clientCampaignStats } from './campaigns-store.ts';
-import { clientDomains } from './clients-store.ts';
+import { clientAssessmentJson, clientDomains } from './clients-store.ts';
 import { clientStatusHistory, type StatusHistoryEntry } from './enforcement-store.ts';
 import { COMPLAINT_REPORT } from './reports-store.ts';
-import { storedAssessment, type ClientAssessment } from '../enforcement/enforce-client.ts';
+import type { ClientAssessment } from '../enforcement/enforce-client.ts';
 import type { ClientStatus } from '../enforcement/enforcement-types.ts';
 
 /** A client as lists show it (API, CLI, UI): status, score, lifetime counts and the enforcement window's rates. */
@@ -78,5 +78,6 @@ export function clientDetail(db: Database, slug: string): ClientDetail | null {
   if (!c) return null;
   const domains = clientDomains(db, c.id);
   const campaigns = clientCampaignStats(db, c.id);
-  return { ...c, domains, campaigns, enforcement: storedAssessment(db, c.id), history: clientStatusHistory(db, c.id, 50) };
+  const assessment = clientAssessmentJson(db, c.id);
+  return { ...c, domains, campaigns, enforcement: assessment ? (JSON.parse(assessment) as ClientAssessment) : null, history: clientStatusHistory(db, c.id, 50) };
 }

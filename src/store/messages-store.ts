@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { headerValue } from '../intake/header-value.ts';
-import { newQueueId } from '../intake/queue-id.ts';
+import { prepared } from '../db/prepared.ts';
+import type { StageRecord } from '../worker/stage.ts';
+import { headerValue } from '../mime/read-header-block.ts';
+import { newQueueId } from './queue-id.ts';
+import type { MessageSource, MessageState } from './vocabulary.ts';
+
+export type { MessageState } from './vocabulary.ts';
 
 /** One message as intake received it: the raw bytes and every envelope fact. */
 export interface IncomingMessage {
@@ -13,7 +18,7 @@ export interface IncomingMessage {
   helo: string | null;
   tls: { protocol: string; cipher: string } | null;
   receivedAt: Date;
-  source: 'smtp' | 'ingest';
+  source: MessageSource;
 }
 
 export interface StoreResult {
@@ -132,4 +137,156 @@ export class SqliteMessageStore implements MessageStore {
       }),
     )();
   }
+}
+
+/** A row of the intake log as the CLI, API and worker see it. */
+export interface StoredMessage {
+  id: number;
+  queueId: string;
+  receivedAt: string;
+  source: string;
+  mailFrom: string;
+  rcptTo: string[];
+  clientIp: string | null;
+  clientHostname: string | null;
+  helo: string | null;
+  tls: { protocol: string; cipher: string } | null;
+  size: number;
+  messageId: string | null;
+  state: MessageState;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  processedAt: string | null;
+  headers: Record<string, unknown> | null;
+  stages: StageRecord[];
+}
+
+interface MessageRow {
+  id: number;
+  queue_id: string;
+  received_at: string;
+  source: string;
+  mail_from: string;
+  rcpt_to: string;
+  client_ip: string | null;
+  client_hostname: string | null;
+  helo: string | null;
+  tls: string | null;
+  size: number;
+  message_id: string | null;
+  state: MessageState;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  processed_at: string | null;
+  headers: string | null;
+  stages: string | null;
+}
+
+const json = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
+
+const toStoredMessage = (r: MessageRow): StoredMessage => ({
+  id: r.id,
+  queueId: r.queue_id,
+  receivedAt: r.received_at,
+  source: r.source,
+  mailFrom: r.mail_from,
+  rcptTo: json<string[]>(r.rcpt_to, []),
+  clientIp: r.client_ip,
+  clientHostname: r.client_hostname,
+  helo: r.helo,
+  tls: json(r.tls, null),
+  size: r.size,
+  messageId: r.message_id,
+  state: r.state,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  processedAt: r.processed_at,
+  headers: json(r.headers, null),
+  stages: json<StageRecord[]>(r.stages, []),
+});
+
+const messageColumns = `id, queue_id, received_at, source, mail_from, rcpt_to, client_ip, client_hostname, helo, tls, size,
+  message_id, state, attempts, next_attempt_at, last_error, processed_at, headers, stages`;
+
+export interface ListMessagesOptions {
+  state?: MessageState | undefined;
+  limit?: number;
+  /** Only messages with id below this (cursor pagination, newest first). */
+  before?: number | undefined;
+}
+
+export function listMessages(db: Database, options: ListMessagesOptions = {}): StoredMessage[] {
+  const rows = prepared(
+    db,
+    `SELECT ${messageColumns} FROM messages WHERE (@state IS NULL OR state = @state) AND (@before IS NULL OR id < @before)
+     ORDER BY id DESC LIMIT @limit`,
+  ).all({ state: options.state ?? null, before: options.before ?? null, limit: options.limit ?? 50 }) as MessageRow[];
+  return rows.map(toStoredMessage);
+}
+
+/** Finds a message by queue id (or numeric id). */
+export function getMessage(db: Database, ref: string): StoredMessage | null {
+  const row = prepared(db, `SELECT ${messageColumns} FROM messages WHERE queue_id = ? OR (id = ? AND ? GLOB '[0-9]*')`).get(ref.toUpperCase(), Number(ref) || -1, ref) as MessageRow | undefined;
+  return row ? toStoredMessage(row) : null;
+}
+
+/** The raw bytes of a stored message, or null. */
+export function getRaw(db: Database, id: number): Buffer | null {
+  const row = prepared(db, 'SELECT raw FROM message_raw WHERE message_id = ?').get(id) as { raw: Buffer } | undefined;
+  return row ? row.raw : null;
+}
+
+export function messageCountsByState(db: Database): Record<MessageState, number> {
+  const counts: Record<MessageState, number> = { queued: 0, done: 0, quarantined: 0 };
+  for (const r of prepared(db, 'SELECT state, count(*) AS n FROM messages GROUP BY state').all() as Array<{ state: MessageState; n: number }>) {
+    counts[r.state] = r.n;
+  }
+  return counts;
+}
+
+/** When the oldest message still waiting for the worker arrived, or null when none waits. */
+export function oldestQueuedAt(db: Database): string | null {
+  return (prepared(db, `SELECT min(received_at) FROM messages WHERE state = 'queued'`).pluck().get() as string | null | undefined) ?? null;
+}
+
+/** Queued messages due at `now` (never tried, or their retry time has come), in arrival order. */
+export function dueMessages(db: Database, now: Date, limit: number): StoredMessage[] {
+  const rows = prepared(db, `SELECT ${messageColumns} FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`).all(now.toISOString(), limit) as MessageRow[];
+  return rows.map(toStoredMessage);
+}
+
+/** The messages among `ids` still waiting for the worker, in arrival order. */
+export function queuedMessages(db: Database, ids: readonly number[]): StoredMessage[] {
+  const rows = prepared(db, `SELECT ${messageColumns} FROM messages WHERE state = 'queued' AND id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(JSON.stringify(ids)) as MessageRow[];
+  return rows.map(toStoredMessage);
+}
+
+/** Records a processed message: done, with the headers it was read with and its stage trail. */
+export function markMessageDone(db: Database, id: number, m: { at: Date; headers: unknown; stages: readonly StageRecord[] }): void {
+  prepared(
+    db,
+    `UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = @at, headers = @headers,
+      stages = @stages, last_error = NULL, next_attempt_at = NULL WHERE id = @id`,
+  ).run({ id, at: m.at.toISOString(), headers: JSON.stringify(m.headers ?? null), stages: JSON.stringify(m.stages) });
+}
+
+/** Records a failed attempt: queued again from `next`, or quarantined (`next` null) with its error. */
+export function markMessageFailed(
+  db: Database,
+  id: number,
+  m: { state: Exclude<MessageState, 'done'>; attempts: number; next: Date | null; error: string; stages: readonly StageRecord[] },
+): void {
+  prepared(
+    db,
+    `UPDATE messages SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
+      stages = @stages WHERE id = @id`,
+  ).run({ id, state: m.state, attempts: m.attempts, next: m.next?.toISOString() ?? null, error: m.error, stages: JSON.stringify(m.stages) });
+}
+
+/** Staff retry of a quarantined (or stuck) message: due now, attempts reset. Returns false if unknown. */
+export function requeueMessage(db: Database, id: number): boolean {
+  return prepared(db, `UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?`).run(id).changes > 0;
 }

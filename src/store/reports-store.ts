@@ -1,6 +1,6 @@
 import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
-import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import type { Attribution } from '../attribute/attribution.ts';
 import type { Decision } from '../decisions/decision.ts';
 
@@ -78,4 +78,34 @@ export function saveAttribution(db: Database, reportId: number, a: Attribution):
 /** Stores the report's decisions (JSON records) and the ticket it is charged to. */
 export function saveDecisions(db: Database, reportId: number, decisions: readonly Decision[], ticketId: string | null): void {
   prepared(db, 'UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(JSON.stringify(decisions), ticketId, reportId);
+}
+
+/** Reports per kind among those made from the given messages. */
+export function reportKindCounts(db: Database, messageIds: readonly number[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const rows = prepared(db, 'SELECT kind, count(*) AS n FROM reports WHERE message_id IN (SELECT value FROM json_each(?)) GROUP BY kind').all(JSON.stringify(messageIds)) as Array<{ kind: string; n: number }>;
+  for (const r of rows) counts[r.kind] = r.n;
+  return counts;
+}
+
+/** The kind and provider of the report made from a message, or null. */
+export function reportKindOfMessage(db: Database, messageId: number): { kind: string; provider: string | null } | null {
+  return (prepared(db, 'SELECT kind, provider FROM reports WHERE message_id = ?').get(messageId) as { kind: string; provider: string | null } | undefined) ?? null;
+}
+
+/** Reports created since `since` that went through attribution, and how many of them were charged to no client. */
+export function attributionOutcomesSince(db: Database, since: Date): { total: number; unmatched: number } {
+  return prepared(db, `SELECT count(*) AS total, coalesce(sum(client_id IS NULL), 0) AS unmatched FROM reports WHERE attribution IS NOT NULL AND created_at >= ?`).get(since.toISOString()) as {
+    total: number;
+    unmatched: number;
+  };
+}
+
+/** Every report acted on so far: the queue id and processing time of its message, and the attribution method (null: unattributed). */
+export function actedReportTimings(db: Database): Array<{ queueId: string; processedAt: string; method: string | null }> {
+  return prepared(
+    db,
+    `SELECT m.queue_id AS queueId, m.processed_at AS processedAt, json_extract(r.attribution, '$.method') AS method
+     FROM messages m JOIN reports r ON r.message_id = m.id WHERE m.state = 'done' AND r.decisions IS NOT NULL`,
+  ).all() as Array<{ queueId: string; processedAt: string; method: string | null }>;
 }

@@ -1,6 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
-import { normalizeAddress, normalizeMessageId, type ConsentMethod, type SendInput } from '../sends/send-records.ts';
+import { prepared } from '../db/prepared.ts';
+import type { MailboxProviders } from '../enforcement/mailbox-providers.ts';
+import type { SendInput } from '../sends/send-records.ts';
+import { normalizeAddress, normalizeMessageId } from './normalize-send-key.ts';
+import type { ConsentMethod } from './vocabulary.ts';
 
 /** A stored send, as attribution reads it. */
 export interface Send {
@@ -95,11 +98,11 @@ const BATCH = 1000;
 /**
  * Stores sends, one transaction per 1,000 rows. Client and campaign slugs are resolved through caches local
  * to the call. Rows that cannot be stored (unknown client, campaign of another client…) are skipped and
- * returned as errors; the others are kept. Times are stored as ISO 8601 UTC.
+ * returned as errors; the others are kept. Times are stored as ISO 8601 UTC. A new send also counts in its
+ * client's daily volume to the recipient's mailbox provider (`providers`).
  */
-export function insertSends(db: Database, rows: readonly SendInput[], now: Date): InsertSendsResult {
+export function insertSends(db: Database, rows: readonly SendInput[], now: Date, providers: Pick<MailboxProviders, 'of'>): InsertSendsResult {
   const s = statements(db);
-  const providers = loadMailboxProviders();
   const createdAt = now.toISOString();
   const clients = new Map<string, number | undefined>();
   const campaigns = new Map<string, { id: number; clientId: number } | undefined>();
@@ -167,13 +170,13 @@ export function insertSends(db: Database, rows: readonly SendInput[], now: Date)
 }
 
 export function getSend(db: Database, id: number): Send | null {
-  const r = db.prepare(`SELECT ${columns} FROM sends WHERE id = ?`).get(id) as SendDbRow | undefined;
+  const r = prepared(db, `SELECT ${columns} FROM sends WHERE id = ?`).get(id) as SendDbRow | undefined;
   return r ? toSend(r) : null;
 }
 
 /** Every send of one message (one per recipient), oldest first; the Message-ID is normalized as stored. */
 export function findSendsByMessageId(db: Database, messageId: string): Send[] {
-  const rows = db.prepare(`SELECT ${columns} FROM sends WHERE message_id = ? ORDER BY id`).all(normalizeMessageId(messageId)) as SendDbRow[];
+  const rows = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? ORDER BY id`).all(normalizeMessageId(messageId)) as SendDbRow[];
   return rows.map(toSend);
 }
 
@@ -184,10 +187,10 @@ export function findSendsByMessageId(db: Database, messageId: string): Send[] {
  */
 export function findSendByMessageId(db: Database, messageId: string, recipient?: string): Send | null {
   if (recipient !== undefined) {
-    const r = db.prepare(`SELECT ${columns} FROM sends WHERE message_id = ? AND recipient = ?`).get(normalizeMessageId(messageId), normalizeAddress(recipient)) as SendDbRow | undefined;
+    const r = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? AND recipient = ?`).get(normalizeMessageId(messageId), normalizeAddress(recipient)) as SendDbRow | undefined;
     return r ? toSend(r) : null;
   }
-  const rows = db.prepare(`SELECT ${columns} FROM sends WHERE message_id = ? LIMIT 2`).all(normalizeMessageId(messageId)) as SendDbRow[];
+  const rows = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? LIMIT 2`).all(normalizeMessageId(messageId)) as SendDbRow[];
   return rows.length === 1 ? toSend(rows[0]!) : null;
 }
 
@@ -195,8 +198,28 @@ export function findSendByMessageId(db: Database, messageId: string, recipient?:
 export function findSendsByRecipient(db: Database, recipient: string, clientId?: number, limit = 100): Send[] {
   const rows = (
     clientId === undefined
-      ? db.prepare(`SELECT ${columns} FROM sends WHERE recipient = ? ORDER BY sent_at DESC, id DESC LIMIT ?`).all(normalizeAddress(recipient), limit)
-      : db.prepare(`SELECT ${columns} FROM sends WHERE client_id = ? AND recipient = ? ORDER BY sent_at DESC, id DESC LIMIT ?`).all(clientId, normalizeAddress(recipient), limit)
+      ? prepared(db, `SELECT ${columns} FROM sends WHERE recipient = ? ORDER BY sent_at DESC, id DESC LIMIT ?`).all(normalizeAddress(recipient), limit)
+      : prepared(db, `SELECT ${columns} FROM sends WHERE client_id = ? AND recipient = ? ORDER BY sent_at DESC, id DESC LIMIT ?`).all(clientId, normalizeAddress(recipient), limit)
   ) as SendDbRow[];
   return rows.map(toSend);
+}
+
+/** A send as attribution reads it: who got it, for which client and campaign, when. */
+export interface SendRef {
+  id: number;
+  recipient: string;
+  clientId: number;
+  campaignId: number | null;
+  sentAt: string;
+}
+
+const refColumns = 'id, recipient, client_id AS clientId, campaign_id AS campaignId, sent_at AS sentAt';
+
+export function sendRefById(db: Database, id: number): SendRef | null {
+  return (prepared(db, `SELECT ${refColumns} FROM sends WHERE id = ?`).get(id) as SendRef | undefined) ?? null;
+}
+
+/** The first send stored for a Message-ID (given as stored: normalized), or null. */
+export function firstSendByMessageId(db: Database, messageId: string): SendRef | null {
+  return (prepared(db, `SELECT ${refColumns} FROM sends WHERE message_id = ? ORDER BY id LIMIT 1`).get(messageId) as SendRef | undefined) ?? null;
 }

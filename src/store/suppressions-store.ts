@@ -82,3 +82,52 @@ export function removeSuppression(db: Database, address: string, clientId: numbe
     )
     .run({ address: address.trim().toLowerCase(), all: clientId === undefined ? 1 : 0, clientId: clientId ?? null, reason: reason ?? null }).changes;
 }
+
+/** Suppressions whose evidence is one of the given reports, oldest first. */
+export function suppressionsByEvidence(db: Database, reportIds: readonly number[]): Suppression[] {
+  if (reportIds.length === 0) return [];
+  return prepared(db, `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.evidence_report_id IN (SELECT value FROM json_each(?)) ORDER BY s.id`).all(
+    JSON.stringify(reportIds),
+  ) as Suppression[];
+}
+
+/** One suppression's address, reason and client slug (null: global), or null when it does not exist. */
+export function suppressionById(db: Database, id: number): { address: string; reason: SuppressionReason; client: string | null } | null {
+  return (
+    (prepared(db, 'SELECT s.address, s.reason, c.slug AS client FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?').get(id) as
+      | { address: string; reason: SuppressionReason; client: string | null }
+      | undefined) ?? null
+  );
+}
+
+export function deleteSuppression(db: Database, id: number): boolean {
+  return prepared(db, 'DELETE FROM suppressions WHERE id = ?').run(id).changes === 1;
+}
+
+/** Whether the address (already normalized) is suppressed for exactly this client and reason. */
+export function hasClientSuppression(db: Database, address: string, clientId: number, reason: SuppressionReason): boolean {
+  return prepared(db, 'SELECT 1 FROM suppressions WHERE address = ? AND client_id = ? AND reason = ?').get(address, clientId, reason) !== undefined;
+}
+
+export interface SuppressionExportRow {
+  id: number;
+  address: string;
+  client: string | null;
+  reason: SuppressionReason;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  evidenceReportId: number | null;
+  createdBy: string;
+  note: string | null;
+}
+
+/** Suppressions (of one client, when given) in id order after `afterId`, at most `limit`: one chunk of an export. */
+export function suppressionsAfter(db: Database, o: { client: string | null; afterId: number; limit: number }): SuppressionExportRow[] {
+  return prepared(
+    db,
+    `SELECT s.id, s.address, c.slug AS client, s.reason, s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.count,
+       s.evidence_report_id AS evidenceReportId, s.created_by AS createdBy, s.note
+     FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE (@client IS NULL OR c.slug = @client) AND s.id > @after ORDER BY s.id LIMIT @limit`,
+  ).all({ client: o.client, after: o.afterId, limit: o.limit }) as SuppressionExportRow[];
+}

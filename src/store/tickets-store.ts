@@ -1,6 +1,6 @@
 import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
-import { newTicketId } from '../tickets/ticket-id.ts';
+import { newTicketId } from './ticket-id.ts';
 
 import type { TicketEventType, TicketStatus, TicketType } from './vocabulary.ts';
 
@@ -160,5 +160,77 @@ export function listTickets(db: Database, o: ListTicketsOptions = {}): Ticket[] 
        AND (@before IS NULL OR t.updated_at < @before) ORDER BY t.updated_at DESC, t.id LIMIT @limit`,
     )
     .all({ status: o.status ?? null, type: o.type ?? null, client: o.client ?? null, before: o.before ?? null, limit: o.limit ?? 50 }) as TicketRow[];
+  return rows.map(toTicket);
+}
+
+/**
+ * Acknowledgements by outcome, all time, from ticket timelines: a `mail` event of kind ack-queued (outcome
+ * `sent`), or an `action` event of kind ack-skipped naming the rule that stopped it (outcome `skipped`).
+ */
+export function acknowledgementCounts(db: Database): Array<{ outcome: 'sent' | 'skipped'; rule: string; n: number }> {
+  return prepared(
+    db,
+    `SELECT CASE json_extract(data, '$.kind') WHEN 'ack-queued' THEN 'sent' ELSE 'skipped' END AS outcome,
+       CASE json_extract(data, '$.kind') WHEN 'ack-skipped' THEN json_extract(data, '$.rule') ELSE '' END AS rule, count(*) AS n
+     FROM ticket_events WHERE type IN ('mail', 'action') AND json_extract(data, '$.kind') IN ('ack-queued', 'ack-skipped')
+     GROUP BY 1, 2`,
+  ).all() as Array<{ outcome: 'sent' | 'skipped'; rule: string; n: number }>;
+}
+
+/** The newest complaint ticket that has a reporter to write to, or null. */
+export function latestComplaintWithReporter(db: Database): { id: string; reporter: string } | null {
+  return (
+    (prepared(db, `SELECT id, reporter FROM tickets WHERE type = 'complaint' AND reporter IS NOT NULL ORDER BY created_at DESC LIMIT 1`).get() as { id: string; reporter: string } | undefined) ?? null
+  );
+}
+
+/** Ids of the tickets linked under a parent (an incident's tickets), oldest first. */
+export function childTicketIds(db: Database, parentId: string): string[] {
+  return prepared(db, 'SELECT id FROM tickets WHERE parent_id = ? ORDER BY created_at').pluck().all(parentId) as string[];
+}
+
+export interface TicketSearch {
+  status?: string | undefined;
+  type?: string | undefined;
+  client?: string | undefined;
+  campaign?: string | undefined;
+  trusted?: boolean | undefined;
+  /** Created at or after (ISO 8601). */
+  from?: string | undefined;
+  /** Created before (ISO 8601). */
+  to?: string | undefined;
+  /** A ticket id (any case), or text in the subject or reporter. */
+  q?: string | undefined;
+  /** Only tickets after this one in the order (the last of the previous page). */
+  after?: { updatedAt: string; id: string } | undefined;
+  limit: number;
+}
+
+// One statement for every filter combination (unset filters are NULL), newest activity first.
+const searchSql = `${select}
+  WHERE (@status IS NULL OR t.status = @status) AND (@type IS NULL OR t.type = @type)
+    AND (@client IS NULL OR c.slug = @client) AND (@campaign IS NULL OR k.slug = @campaign)
+    AND (@trusted IS NULL OR t.trusted = @trusted)
+    AND (@from IS NULL OR t.created_at >= @from) AND (@to IS NULL OR t.created_at < @to)
+    AND (@q IS NULL OR t.id = upper(@q) OR t.subject LIKE @like ESCAPE '\\' OR t.reporter LIKE @like ESCAPE '\\')
+    AND (@cu IS NULL OR t.updated_at < @cu OR (t.updated_at = @cu AND t.id < @cid))
+  ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
+
+/** Tickets matching every given filter, most recently active first (keyset pagination by updatedAt and id). */
+export function searchTickets(db: Database, s: TicketSearch): Ticket[] {
+  const rows = prepared(db, searchSql).all({
+    status: s.status ?? null,
+    type: s.type ?? null,
+    client: s.client ?? null,
+    campaign: s.campaign ?? null,
+    trusted: s.trusted === undefined ? null : s.trusted ? 1 : 0,
+    from: s.from ?? null,
+    to: s.to ?? null,
+    q: s.q ?? null,
+    like: s.q ? `%${s.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    cu: s.after?.updatedAt ?? null,
+    cid: s.after?.id ?? null,
+    limit: s.limit,
+  }) as TicketRow[];
   return rows.map(toTicket);
 }

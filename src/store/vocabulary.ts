@@ -2,10 +2,13 @@
  * The fixed vocabularies the database stores, each spelled once. The schema's CHECK constraints must list the
  * same values (test/store/schema-vocabulary.test.ts compares them with a migrated database).
  */
-import { reportKinds, type ReportKind } from '../parse/parsed-report.ts';
-import { consentMethods, type ConsentMethod } from '../sends/send-records.ts';
+import { reportKinds, type ReportKind } from '../report/parsed-report.ts';
 
-export { reportKinds, type ReportKind, consentMethods, type ConsentMethod };
+export { reportKinds, type ReportKind };
+
+/** sends.consent_method: how the recipient's address was obtained; asked for at reinstatement and shown on tickets. */
+export const consentMethods = ['confirmed-opt-in', 'single-opt-in', 'implicit', 'trade-show', 'affiliate', 'rented', 'bought', 'harvested', 'other'] as const;
+export type ConsentMethod = (typeof consentMethods)[number];
 
 /** messages.state: waiting for the worker, processed, or given up on after `worker.maxAttempts`. */
 export const messageStates = ['queued', 'done', 'quarantined'] as const;

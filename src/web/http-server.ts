@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/config-schema.ts';
 import { schemaVersion } from '../db/migrate.ts';
-import { countByState } from '../worker/stored-message.ts';
+import { messageCountsByState, oldestQueuedAt } from '../store/messages-store.ts';
 import type { Registry } from 'prom-client';
 import { registerMetricsRoute } from '../metrics/metrics-route.ts';
 import type { ApiDeps } from './api/api-deps.ts';
@@ -33,9 +33,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     let ok = true;
     try {
       database = { ok: true, schemaVersion: schemaVersion(options.db) };
-      const counts = countByState(options.db);
-      const oldest = options.db.prepare(`SELECT min(received_at) AS t FROM messages WHERE state = 'queued'`).get() as { t: string | null };
-      queue = { ...counts, oldestQueuedAt: oldest.t };
+      queue = { ...messageCountsByState(options.db), oldestQueuedAt: oldestQueuedAt(options.db) };
     } catch (e) {
       ok = false;
       database = { ok: false, error: (e as Error).message };

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Attribution } from '../attribute/attribution.ts';
 import type { Decision } from '../decisions/decision.ts';
-import type { ParsedReport } from '../parse/parsed-report.ts';
+import type { ParsedReport } from '../report/parsed-report.ts';
 import { emitWebhook, type WebhookEndpoint, type WebhookEventType } from './emit-webhook.ts';
 
 export interface ReportWebhookContext {

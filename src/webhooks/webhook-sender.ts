@@ -4,7 +4,7 @@ import { claimOutboxRow } from '../store/outbox-store.ts';
 import { dueWebhooks, markWebhookAttempt, type DueWebhookRow } from '../store/webhooks-store.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { retryDelay } from '../outbox/retry-delay.ts';
-import { PollingWorker } from '../worker/polling-loop.ts';
+import { PollingWorker } from '../jobs/polling-loop.ts';
 import type { WebhookEndpoint, WebhookPayload } from './emit-webhook.ts';
 import { signWebhook } from './sign-webhook.ts';
 

@@ -27,7 +27,6 @@ export function pipelineStages(config: Config, acknowledge?: Acknowledger, io: {
     attributeStage(tokenOpener(config)),
     reportActionsStage({
       policy: { globalReasons: config.actions.globalSuppressionReasons, untrustedMaxSuppressions: config.actions.untrustedMaxSuppressions },
-      ticketIdPattern: new RegExp(config.parse.ticketIdPattern),
       acknowledge,
       webhookEndpoints: config.webhooks.endpoints,
     }),

@@ -1,9 +1,9 @@
-import type { Database, Statement } from 'better-sqlite3';
-import { PollingWorker } from './polling-loop.ts';
+import type { Database } from 'better-sqlite3';
+import { PollingWorker } from '../jobs/polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageOutcome, StageRecord } from './stage.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
-import { toStoredMessage, type MessageRow, type StoredMessage } from './stored-message.ts';
+import { dueMessages, getRaw, markMessageDone, markMessageFailed, type StoredMessage } from '../store/messages-store.ts';
 
 export interface ProcessorOptions {
   db: Database;
@@ -33,29 +33,18 @@ export interface ProcessResult {
  * State lives in the database, so a restart resumes exactly where it stopped.
  */
 export class Processor extends PollingWorker {
-  private readonly due: Statement;
-  private readonly rawOf: Statement;
-  private readonly markDone: Statement;
-  private readonly markRetry: Statement;
   private readonly now: () => Date;
 
   constructor(private readonly options: ProcessorOptions) {
     super(options.pollMs, (e) => logEvent(options.logger, 'error', 'worker.crashed', { err: (e as Error).stack ?? String(e) }));
-    const { db } = options;
     this.now = options.now ?? (() => new Date());
-    this.due = db.prepare(`SELECT * FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`);
-    this.rawOf = db.prepare('SELECT raw FROM message_raw WHERE message_id = ?');
-    this.markDone = db.prepare(`UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = @at, headers = @headers,
-      stages = @stages, last_error = NULL, next_attempt_at = NULL WHERE id = @id`);
-    this.markRetry = db.prepare(`UPDATE messages SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
-      stages = @stages WHERE id = @id`);
   }
 
   /** Processes every message due now, up to one batch; returns how many it handled. */
   override async drainOnce(): Promise<number> {
-    const rows = this.due.all(this.now().toISOString(), this.options.batchSize) as MessageRow[];
-    if (rows.length) await this.processBatch(rows.map(toStoredMessage));
-    return rows.length;
+    const messages = dueMessages(this.options.db, this.now(), this.options.batchSize);
+    if (messages.length) await this.processBatch(messages);
+    return messages.length;
   }
 
   async processMessage(message: StoredMessage): Promise<ProcessResult> {
@@ -123,7 +112,7 @@ export class Processor extends PollingWorker {
     const prepared: Prepared[] = [];
     for (const message of messages) {
       const started = process.hrtime.bigint();
-      const raw = (this.rawOf.get(message.id) as { raw: Buffer } | undefined)?.raw ?? null;
+      const raw = getRaw(db, message.id);
       const p: Prepared = { message, raw, started, stages: [], state: {}, runMs: new Map(), error: raw ? null : 'raw message is missing from message_raw' };
       prepared.push(p);
       if (raw) await this.runStages(p, raw);
@@ -162,18 +151,18 @@ export class Processor extends PollingWorker {
     let state: ProcessResult['state'];
     if (error === null) {
       state = 'done';
-      this.markDone.run({ id: message.id, at: this.now().toISOString(), headers: JSON.stringify(p.state.headers ?? null), stages: JSON.stringify(stages) });
+      markMessageDone(this.options.db, message.id, { at: this.now(), headers: p.state.headers, stages });
       logEvent(this.options.logger, 'info', 'worker.processed', { queueId: message.queueId, ms, stages: stages.map((s) => `${s.stage}:${s.outcome}`) });
     } else if (attempts >= this.options.maxAttempts) {
       state = 'quarantined';
-      this.markRetry.run({ id: message.id, state, attempts, next: null, error, stages: JSON.stringify(stages) });
+      markMessageFailed(this.options.db, message.id, { state, attempts, next: null, error, stages });
       logEvent(this.options.logger, 'error', 'worker.quarantined', { queueId: message.queueId, attempts, err: error });
     } else {
       state = 'queued';
       const delay = this.options.retryBaseMs * 2 ** (attempts - 1);
-      const next = new Date(this.now().getTime() + delay).toISOString();
-      this.markRetry.run({ id: message.id, state, attempts, next, error, stages: JSON.stringify(stages) });
-      logEvent(this.options.logger, 'warn', 'worker.retry', { queueId: message.queueId, attempts, next, err: error });
+      const next = new Date(this.now().getTime() + delay);
+      markMessageFailed(this.options.db, message.id, { state, attempts, next, error, stages });
+      logEvent(this.options.logger, 'warn', 'worker.retry', { queueId: message.queueId, attempts, next: next.toISOString(), err: error });
     }
     return { state, stages, error };
   }
@@ -191,8 +180,3 @@ interface Prepared {
 }
 
 const elapsedMs = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
-
-/** Staff retry of a quarantined (or stuck) message: due now, attempts reset. Returns false if unknown. */
-export function requeueMessage(db: Database, id: number): boolean {
-  return db.prepare(`UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?`).run(id).changes > 0;
-}

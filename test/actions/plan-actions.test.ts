@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../src/attribute/attribution.ts';
 import { planActions, policyFlags } from '../../src/actions/plan-actions.ts';
-import type { ParsedReport } from '../../src/parse/parsed-report.ts';
+import type { ParsedReport } from '../../src/report/parsed-report.ts';
 import { unsubscribePolicy } from '../../src/extract/unsubscribe-policy.ts';
 
 const policy = { globalReasons: ['trap' as const], untrustedMaxSuppressions: 1 };

@@ -3,7 +3,7 @@ import type { Attribution } from '../../src/attribute/attribution.ts';
 import { planActions } from '../../src/actions/plan-actions.ts';
 import { planSignals } from '../../src/enforcement/plan-signals.ts';
 import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
-import type { BounceDetail, ParsedReport } from '../../src/parse/parsed-report.ts';
+import type { BounceDetail, ParsedReport } from '../../src/report/parsed-report.ts';
 
 const policy = { globalReasons: ['trap' as const], untrustedMaxSuppressions: 1 };
 const matched: Attribution = { method: 'feedback-id', confidence: 0.7, clientId: 1, client: 'acme', campaignId: 10, campaign: 'acme-spring-sale', recipient: null, sendId: null, reason: 'x', hits: [], rejectedToken: false };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeReport } from '../../src/attribute/attribute-report.ts';
 import type { AttributionLookups, CampaignRef, ClientRef, SendRef } from '../../src/attribute/attribution-lookups.ts';
-import type { ParsedReport } from '../../src/parse/parsed-report.ts';
+import type { ParsedReport } from '../../src/report/parsed-report.ts';
 
 const clients: ClientRef[] = [
   { id: 1, slug: 'acme' },

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { traceTokenRegex } from '../../src/attribute/trace-token-pattern.ts';
+import { traceTokenRegex } from '../../src/report/trace-token-pattern.ts';
 import { tempDataDir } from '../helpers/test-service.ts';
 
 const cli = fileURLToPath(new URL('../../src/cli/abusedesk.mjs', import.meta.url));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createKeyring, keyringFromConfig } from '../../src/attribute/token-keyring.ts';
-import { traceTokenRegex } from '../../src/attribute/trace-token-pattern.ts';
+import { traceTokenRegex } from '../../src/report/trace-token-pattern.ts';
 import { MAX_COMPACT_CHARS, mintTraceToken, openTraceToken, type FullTraceClaims } from '../../src/attribute/trace-token.ts';
 import { loadConfig, type ConfigError } from '../../src/config/load-config.ts';
 

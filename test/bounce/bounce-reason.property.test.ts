@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BOUNCE_REASONS, DEAD_ADDRESS_REASONS, isHardBounce } from '../../src/extract/bounce/bounce-reason.ts';
+import { BOUNCE_REASONS, DEAD_ADDRESS_REASONS, isHardBounce } from '../../src/report/bounce-reason.ts';
 import { classifyDiagnostic } from '../../src/extract/bounce/classify-diagnostic.ts';
 
 /** Words real diagnostics are made of, so generated text hits the rules, not only random noise. */

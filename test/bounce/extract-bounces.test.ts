@@ -137,8 +137,8 @@ describe('golden bounce fixtures (test/fixtures/bounce)', () => {
 });
 
 /**
- * Where PRODUCT.md's definition of hard ("the address itself is permanently undeliverable") disagrees with
- * sisimai's hardBounce, or sisimai asserts a status of its own invention, we follow PRODUCT.md.
+ * Where abusedesk's definition of hard ("the address itself is permanently undeliverable") disagrees with
+ * sisimai's hardBounce, or sisimai asserts a status of its own invention, we follow abusedesk's definition.
  */
 const DISAGREEMENTS: Record<string, { hard?: boolean[]; status?: string[]; why: string }> = {
   'dsn/sisimai-rfc3464-01.eml': { hard: [true], why: 'DSN says 5.1.1 "User Unknown"; sisimai reads "Not enough disk space" from the notice text' },

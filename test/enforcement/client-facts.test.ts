@@ -41,8 +41,8 @@ describe('client facts from the database', () => {
       campaign: 'initech-q4',
       sentAt: '2026-11-20T08:00:00Z',
     }));
-    insertSends(db, sends, NOW);
-    insertSends(db, sends.slice(0, 500), NOW);
+    insertSends(db, sends, NOW, loadMailboxProviders());
+    insertSends(db, sends.slice(0, 500), NOW, loadMailboxProviders());
     recordSignals(db, Array.from({ length: 4 }, (_, i) => ({ signal: 'complaint' as const, recipient: `user${9000 + i}@sub.yahoo.com`, mailboxProvider: providers.of(`user${9000 + i}@sub.yahoo.com`), counts: true, reason: 'verified' })), { clientId: initech, campaignId: campaign, reportId: null, now: NOW });
     const facts = clientFacts(db, initech, testPolicy(), providers, NOW);
     expect(facts.fblShare).toBeCloseTo(0.1, 5);

@@ -11,7 +11,7 @@ import type { RunningService } from '../../src/service/start-service.ts';
 import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 /**
- * Issue 6 "Done when": real reports through SMTP and the whole pipeline move a demo client through
+ * End to end: real reports through SMTP and the whole pipeline move a demo client through
  * active → watch → warned → suspended at the configured thresholds — and do not for forged FBLs or for
  * 1 complaint in 50 sends.
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../src/attribute/attribution.ts';
 import { planSignals } from '../../src/enforcement/plan-signals.ts';
 import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
-import type { BounceDetail, ParsedReport } from '../../src/parse/parsed-report.ts';
+import type { BounceDetail, ParsedReport } from '../../src/report/parsed-report.ts';
 
 const tokenProven: Attribution = {
   method: 'trace-token', confidence: 1, clientId: 1, client: 'acme', campaignId: 2, campaign: 'acme-spring-sale',

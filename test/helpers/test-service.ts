@@ -7,7 +7,7 @@ import type { Config } from '../../src/config/config-schema.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
-import { getMessage } from '../../src/worker/stored-message.ts';
+import { getMessage } from '../../src/store/messages-store.ts';
 import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
 import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 

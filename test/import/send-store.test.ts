@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { normalizeMessageId, sendInputSchema } from '../../src/sends/send-records.ts';
+import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
 import { findSendByMessageId, findSendsByMessageId, findSendsByRecipient, getSend, insertSends } from '../../src/store/sends-store.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
@@ -21,7 +22,7 @@ describe('send store', () => {
       { messageId: 'one@news.acme.example', recipient: 'a@example.net', client: 'acme', campaign: 'acme-weekly-news', sentAt: '2026-11-16T07:30:00Z', consent: { method: 'single-opt-in', ip: '192.0.2.1' } },
       { messageId: 'g1@mail.globex.example', recipient: 'A@Example.net', client: 'globex', sentAt: '2026-11-05T10:00:00+02:00' },
     ].map((r) => sendInputSchema.parse(r));
-    expect(insertSends(db, rows, now)).toEqual({ stored: 4, errors: [] });
+    expect(insertSends(db, rows, now, loadMailboxProviders())).toEqual({ stored: 4, errors: [] });
   });
   afterEach(() => {
     db.close();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
 import type { MessageStore } from '../../src/store/messages-store.ts';
-import { getRaw, listMessages } from '../../src/worker/stored-message.ts';
+import { getRaw, listMessages } from '../../src/store/messages-store.ts';
 import { simpleMessage, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 
 describe('SMTP intake over a real socket', () => {

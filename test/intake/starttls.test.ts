@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listMessages } from '../../src/worker/stored-message.ts';
+import { listMessages } from '../../src/store/messages-store.ts';
 import { simpleMessage, startTestService, tempDataDir } from '../helpers/test-service.ts';
 
 let hasOpenssl = true;

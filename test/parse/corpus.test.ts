@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ParsedReport, ReportKind } from '../../src/parse/parsed-report.ts';
+import type { ParsedReport, ReportKind } from '../../src/report/parsed-report.ts';
 import { parseMessage } from '../../src/parse/parse-message.ts';
 
 // The shared real-world corpus (../shared/corpus relative to the repo root). It is not part of the
@@ -22,13 +22,13 @@ const KIND_BY_FOLDER: Record<string, ReportKind> = {
  */
 const DISAGREEMENTS: Record<string, { kind: ReportKind; why: string }> = {
   // Apple Mail's List-Unsubscribe mailto ("sent this email to unsubscribe"), to an opt-out VERP address:
-  // exactly PRODUCT.md's `unsubscribe` kind (sisimai calls it feedback/opt-out; the folder says other).
+  // exactly abusedesk's `unsubscribe` kind (sisimai calls it feedback/opt-out; the folder says other).
   'other/sisimai-arf-26.eml': { kind: 'unsubscribe', why: 'List-Unsubscribe mailto request' },
   // A genuine Postfix DSN (multipart/report, Action: failed, 5.0.0): its 550 text asks the sender to
-  // confirm, but the message was not delivered — PRODUCT.md counts it as a bounce (soft: policy, not the address).
+  // confirm, but the message was not delivered — abusedesk counts it as a bounce (soft: policy, not the address).
   'other/bounceparser-whitelist.eml': { kind: 'bounce', why: 'RFC 3464 DSN with Action: failed' },
-  // Challenge-response systems are `autoreply` in PRODUCT.md's vocabulary, not `other`.
-  'other/bounceparser-bluebottle.eml': { kind: 'autoreply', why: 'challenge-response (PRODUCT.md: autoreply)' },
+  // Challenge-response systems are `autoreply` in abusedesk's vocabulary, not `other`.
+  'other/bounceparser-bluebottle.eml': { kind: 'autoreply', why: 'challenge-response (abusedesk kind: autoreply)' },
   'other/bounceparser-boxbe-cr.eml': { kind: 'autoreply', why: 'Boxbe challenge-response in a multipart/report' },
   // Starts with application debug-log lines and has no top-level headers: nobody to acknowledge or to
   // suppress for, so staff triage it (`other`), though a newsletter is attached inside.

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { arfSample } from '../../src/bench/arf-sample.ts';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
 import { reportForMessage } from '../../src/store/reports-store.ts';
-import { getMessage } from '../../src/worker/stored-message.ts';
+import { getMessage } from '../../src/store/messages-store.ts';
 import { startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 
 describe('parse stage in the worker', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../src/parse/parse-message.ts';
-import type { ParsedReport } from '../../src/parse/parsed-report.ts';
+import type { ParsedReport } from '../../src/report/parsed-report.ts';
 
 // No input makes parseMessage throw, hang or balloon: every run ends (the parser enforces its own time
 // bound) and names exactly one kind with a reason.

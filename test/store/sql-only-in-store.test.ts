@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -7,39 +7,6 @@ const root = join(import.meta.dirname, '..', '..');
 
 /** Folders that may hold SQL: the data layer, and the connection, migrations and statement cache. */
 const SQL_HOMES = ['src/store/', 'src/db/'];
-
-/**
- * TEMPORARY: pipeline files whose SQL stays where it is while the pipeline is being restructured. Each entry
- * comes off this list once its queries live in src/store/; an entry that no longer holds SQL fails the test.
- */
-const PIPELINE_FILES_BEING_RESTRUCTURED: readonly string[] = ['src/worker/processor.ts', 'src/worker/stored-message.ts'];
-
-/**
- * TEMPORARY: files whose queries have not moved into src/store/ yet. No file may join this list; each leaves it
- * when its SQL moves, and an entry that no longer holds SQL fails the test.
- */
-const STILL_TO_MOVE_TO_STORE: readonly string[] = [
-  'src/attribute/database-lookups.ts',
-  'src/auth/api-tokens.ts',
-  'src/auth/staff-sessions.ts',
-  'src/auth/staff-users.ts',
-  'src/bench/bench-e2e.ts',
-  'src/bench/bench-server.ts',
-  'src/cli/commands/demo-command.ts',
-  'src/ingest/ingest-files.ts',
-  'src/intake/store-thread.ts',
-  'src/metrics/create-metrics.ts',
-  'src/web/api/report-view.ts',
-  'src/web/api/routes/report-routes.ts',
-  'src/web/api/routes/suppression-routes.ts',
-  'src/web/api/routes/ticket-routes.ts',
-  'src/web/http-server.ts',
-  'src/web/ui/client-routes.ts',
-  'src/web/ui/inbox-query.ts',
-  'src/web/ui/ticket-reports.ts',
-  'src/web/ui/ticket-routes.ts',
-  'src/web/unsubscribe/unsubscribe-plugin.ts',
-];
 
 /** SQL statements as they appear in string and template literals (keywords upper case, as the code writes them). */
 const SQL_TEXT = [/\bSELECT\b[\s\S]*\bFROM\b/, /\bINSERT\s+(OR\s+\w+\s+)?INTO\b/, /\bUPDATE\s+\w+\s+SET\b/, /\bDELETE\s+FROM\b/, /\b(CREATE|DROP|ALTER)\s+(TABLE|INDEX|VIEW|TRIGGER)\b/];
@@ -109,16 +76,8 @@ describe('SQL lives only in src/store/ and src/db/', () => {
 
   it('no file outside them prepares, runs or spells SQL', () => {
     const offenders = files
-      .filter((f) => !SQL_HOMES.some((home) => f.rel.startsWith(home)) && !PIPELINE_FILES_BEING_RESTRUCTURED.includes(f.rel) && !STILL_TO_MOVE_TO_STORE.includes(f.rel))
+      .filter((f) => !SQL_HOMES.some((home) => f.rel.startsWith(home)))
       .flatMap((f) => sqlFindings(f.path, readFileSync(f.path, 'utf8')));
     expect(offenders, 'move these queries into the owning src/store/<table>-store.ts module').toEqual([]);
-  });
-
-  it('the temporary allow-lists name only files that still hold SQL', () => {
-    for (const rel of [...PIPELINE_FILES_BEING_RESTRUCTURED, ...STILL_TO_MOVE_TO_STORE]) {
-      const path = join(root, rel);
-      expect(existsSync(path), `${rel} is gone: take it off its allow-list`).toBe(true);
-      expect(sqlFindings(path, readFileSync(path, 'utf8')).length, `${rel} holds no SQL any more: take it off its allow-list`).toBeGreaterThan(0);
-    }
   });
 });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { SqliteMessageStore } from '../../src/store/messages-store.ts';
-import { Processor, requeueMessage } from '../../src/worker/processor.ts';
+import { Processor } from '../../src/worker/processor.ts';
 import type { Stage } from '../../src/worker/stage.ts';
-import { getMessage } from '../../src/worker/stored-message.ts';
+import { getMessage, requeueMessage } from '../../src/store/messages-store.ts';
 import { memoryLogger, simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 describe('Processor', () => {

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fblReport } from '../../src/demo/report-builders.ts';
-import { getMessage } from '../../src/worker/stored-message.ts';
-import { requeueMessage } from '../../src/worker/processor.ts';
+import { getMessage, requeueMessage } from '../../src/store/messages-store.ts';
 import { deliverAndProcess, springSaleToken, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;

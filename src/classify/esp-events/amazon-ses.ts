@@ -1,6 +1,6 @@
-import type { BounceReason } from '../../extract/bounce/bounce-reason.ts';
-import type { ReportedOriginal } from '../../extract/reported-original.ts';
-import type { BounceDetail } from '../../parse/parsed-report.ts';
+import type { BounceReason } from '../../report/bounce-reason.ts';
+import type { ReportedOriginal } from '../../report/reported-original.ts';
+import type { BounceDetail } from '../../report/parsed-report.ts';
 import { addressOf, attachmentReason, contentReason, diagnosticReason, eventDate, failure, MAX_RECIPIENTS, originalOf, type EspBatch, type EspEvent } from './esp-event.ts';
 import { arr, obj, str, text, type Json } from './json-values.ts';
 

@@ -1,7 +1,7 @@
 import { firstAddress } from '../../extract/parse-addresses.ts';
-import type { MessageFacts } from '../../parse/message-facts.ts';
-import type { ReportKind } from '../../parse/parsed-report.ts';
-import type { Finding } from '../finding.ts';
+import type { MessageFacts } from '../../report/message-facts.ts';
+import type { ReportKind } from '../../report/parsed-report.ts';
+import type { Finding } from '../../report/finding.ts';
 import { readAmazonSes } from './amazon-ses.ts';
 import type { EspBatch, EspCategory, EspEvent } from './esp-event.ts';
 import { jsonValues } from './json-values.ts';

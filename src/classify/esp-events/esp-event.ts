@@ -1,10 +1,10 @@
-import { isHardBounce, type BounceReason } from '../../extract/bounce/bounce-reason.ts';
+import { isHardBounce, type BounceReason } from '../../report/bounce-reason.ts';
 import { classifyDiagnostic } from '../../extract/bounce/classify-diagnostic.ts';
 import { findEnhancedStatus } from '../../extract/bounce/enhanced-status.ts';
 import { firstAddress } from '../../extract/parse-addresses.ts';
-import { headerMapOf, type ReportedOriginal } from '../../extract/reported-original.ts';
+import { headerMapOf, type ReportedOriginal } from '../../report/reported-original.ts';
 import { toIsoDate } from '../../extract/to-iso-date.ts';
-import type { BounceDetail } from '../../parse/parsed-report.ts';
+import type { BounceDetail } from '../../report/parsed-report.ts';
 import { obj, str } from './json-values.ts';
 
 /** What one ESP event means for us; a mail's kind is the highest of its events' (complaint first). */

@@ -1,5 +1,5 @@
-import type { BounceReason } from '../../extract/bounce/bounce-reason.ts';
-import type { BounceDetail } from '../../parse/parsed-report.ts';
+import type { BounceReason } from '../../report/bounce-reason.ts';
+import type { BounceDetail } from '../../report/parsed-report.ts';
 import {
   addressOf,
   BLOCK_FAMILY,

@@ -1,5 +1,5 @@
-import type { BounceReason } from '../../extract/bounce/bounce-reason.ts';
-import type { BounceDetail } from '../../parse/parsed-report.ts';
+import type { BounceReason } from '../../report/bounce-reason.ts';
+import type { BounceDetail } from '../../report/parsed-report.ts';
 import { addressOf, attachmentReason, BLOCK_FAMILY, DEAD_FAMILY, diagnosticReason, eventDate, failure, MAX_EVENTS, metadataHeaders, originalOf, statusOf, type EspBatch, type EspCategory, type EspEvent } from './esp-event.ts';
 import { num, obj, str, text, type Json } from './json-values.ts';
 

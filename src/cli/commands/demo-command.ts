@@ -3,6 +3,7 @@ import { openSession, queueIdOf } from '../../bench/smtp-client.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { demoTraffic } from '../../demo/demo-traffic.ts';
 import { ticketReply } from '../../demo/report-builders.ts';
+import { latestComplaintWithReporter } from '../../store/tickets-store.ts';
 import { CliError } from '../cli-error.ts';
 import { commandConfig } from '../cli-context.ts';
 
@@ -26,9 +27,9 @@ export function registerDemoCommand(program: Command): void {
       }
       // A reporter answers the acknowledgement of their ticket: it must land in the same ticket.
       const db = openDatabase(config);
-      let ticket: { id: string; reporter: string } | undefined;
+      let ticket: { id: string; reporter: string } | null = null;
       for (let i = 0; i < 50 && !ticket; i++) {
-        ticket = db.prepare(`SELECT id, reporter FROM tickets WHERE type = 'complaint' AND reporter IS NOT NULL ORDER BY created_at DESC LIMIT 1`).get() as typeof ticket;
+        ticket = latestComplaintWithReporter(db);
         if (!ticket) await new Promise((r) => setTimeout(r, 100));
       }
       db.close();

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { reportForMessage } from '../../store/reports-store.ts';
-import { requeueMessage } from '../../worker/processor.ts';
-import { getMessage, getRaw, listMessages, type MessageState } from '../../worker/stored-message.ts';
+import { getMessage, getRaw, listMessages, requeueMessage, type MessageState } from '../../store/messages-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 

@@ -29,7 +29,7 @@ export function registerParseCommand(program: Command): void {
         const report = await parseMessage(raw, options);
         process.stdout.write(`${JSON.stringify({ file, ...report })}\n`);
       }
-      // Only unreadable files fail the run; `other` is a normal answer (PRODUCT.md, `abusedesk parse`).
+      // Only unreadable files fail the run; `other` is a normal answer, not a failure.
       if (failed > 0) process.exitCode = 1;
     });
 }

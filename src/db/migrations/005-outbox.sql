@@ -1,4 +1,4 @@
--- Durable outbox (PRODUCT.md step 7, "Deliver"): mail (and later webhooks) queued inside the actions
+-- Durable outbox: mail (and later webhooks) queued inside the actions
 -- transaction and delivered by the outbox sender with retries. A row is the unit of delivery:
 -- `pending` until delivered (`sent`) or given up on (`failed`, with its last error, kept for staff).
 CREATE TABLE outbox (

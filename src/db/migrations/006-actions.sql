@@ -1,4 +1,4 @@
--- Attribution and actions (issue 4): which client/campaign a report is charged to and why, the
+-- Attribution and actions: which client/campaign a report is charged to and why, the
 -- suppressions it caused, and the tickets staff work from.
 ALTER TABLE reports ADD COLUMN client_id INTEGER REFERENCES clients (id) ON DELETE CASCADE;
 ALTER TABLE reports ADD COLUMN campaign_id INTEGER REFERENCES campaigns (id) ON DELETE SET NULL;

@@ -1,4 +1,4 @@
--- API tokens (issue 5): bearer tokens for /api/v1 with a role. Only a SHA-256 hash of the secret is kept;
+-- API tokens: bearer tokens for /api/v1 with a role. Only a SHA-256 hash of the secret is kept;
 -- `prefix` (the first characters of the token, not secret) finds the candidate row, whose hash is then
 -- compared in constant time.
 CREATE TABLE api_tokens (

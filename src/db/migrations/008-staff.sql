@@ -1,4 +1,4 @@
--- Staff accounts for the web UI (issue 5). Passwords: scrypt (N=16384, r=8, p=1) with a per-user salt,
+-- Staff accounts for the web UI. Passwords: scrypt (N=16384, r=8, p=1) with a per-user salt,
 -- stored as `scrypt$N$r$p$salt$hash` so parameters can be raised later without a migration.
 CREATE TABLE staff_users (
   id            INTEGER PRIMARY KEY,

@@ -1,4 +1,4 @@
--- One-click unsubscribe (issue 6 §5): each request that created a suppression through POST /u/{token},
+-- One-click unsubscribe (RFC 8058): each request that created a suppression through POST /u/{token},
 -- with the evidence (token form and the token itself, request time) and the time from request received
 -- to suppression committed, in milliseconds.
 CREATE TABLE unsubscribe_requests (

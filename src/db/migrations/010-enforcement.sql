@@ -1,4 +1,4 @@
--- Enforcement (issue 6): the signals each report or unsubscribe adds to a client's record, the send volume per
+-- Enforcement: the signals each report or unsubscribe adds to a client's record, the send volume per
 -- mailbox provider and day (for rates per provider and the share of deliveries to feedback-loop providers), the
 -- client's status history with evidence and consent answers, the spam-trap list, and the score.
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import rawRules from '../../../data/bounce-reasons.json' with { type: 'json' };
-import { BOUNCE_REASONS, type BounceReason } from './bounce-reason.ts';
+import { BOUNCE_REASONS, type BounceReason } from '../../report/bounce-reason.ts';
 
 /** "5.7.1" (one class), "7.1" (subject.detail, either class) or "7" (subject); RFC 3463 §3. */
 const STATUS_KEY = /^(?:[245]\.)?[0-7](?:\.\d{1,3})?$/;

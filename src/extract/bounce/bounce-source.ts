@@ -1,4 +1,4 @@
-import type { BounceDetail } from '../../parse/parsed-report.ts';
+import type { BounceDetail } from '../../report/parsed-report.ts';
 
 /** What the bounce and autoreply detectors see of a message; built by parseMessage from its MIME walk. */
 export interface BounceSource {

@@ -1,4 +1,4 @@
-import { type BounceReason } from './bounce-reason.ts';
+import { type BounceReason } from '../../report/bounce-reason.ts';
 import { bounceReasons, type BounceReasonTable, type TextReasonRule } from './bounce-reason-rules.ts';
 
 export interface DiagnosticClass {

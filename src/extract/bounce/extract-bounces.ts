@@ -1,6 +1,6 @@
-import type { BounceDetail } from '../../parse/parsed-report.ts';
+import type { BounceDetail } from '../../report/parsed-report.ts';
 import type { BounceExtraction, BounceSource } from './bounce-source.ts';
-import { isHardBounce } from './bounce-reason.ts';
+import { isHardBounce } from '../../report/bounce-reason.ts';
 import { classifyDiagnostic, type DiagnosticClass } from './classify-diagnostic.ts';
 import { findEnhancedStatus, findReplyCode, parseStatusField } from './enhanced-status.ts';
 import { parseDeliveryStatus, type DeliveryStatusRecipient } from './parse-delivery-status.ts';
@@ -76,6 +76,7 @@ function outcome(
   statusSource: string,
   diagnostic: string | null,
   remoteMta: string | null = null,
+  warningOnly = false,
 ): Outcome {
   const text = diagnostic ?? '';
   const delayed = action === 'delayed';
@@ -86,8 +87,9 @@ function outcome(
     status = inferStatus(klass, text, delayed);
     statusNote = `inferred from ${klass.reason} text`;
   }
-  // Only a permanent failure of the address itself is hard: the reason decides, delays and 4.x.x never are.
-  const hard = isHardBounce(klass.reason, status, delayed);
+  // Only a permanent failure of the address itself is hard: the reason decides; a delay — this recipient's,
+  // or the whole message being a delay warning — never is. The one place hard is decided for a DSN.
+  const hard = isHardBounce(klass.reason, status, delayed || warningOnly);
   return {
     detail: { recipient, status, action, reason: klass.reason, hard, diagnostic, remoteMta: remoteMtaOf(remoteMta, text) },
     basis: klass.basis,
@@ -174,7 +176,7 @@ function fromText(source: BounceSource, evidence: string, failedHeader: readonly
     let explicit = stated ?? (entry.diagnostic === null ? null : findEnhancedStatus(entry.diagnostic, true));
     // qmail gives up on a temporary reply once the message has queued too long: the failure is final.
     if (explicit?.startsWith('4') === true && action === 'failed' && GAVE_UP.test(entry.diagnostic ?? '')) explicit = `5${explicit.slice(1)}`;
-    return outcome(entry.recipient, action, explicit, stated === null ? 'from the text' : 'stated by the layout', entry.diagnostic, entry.remoteMta ?? null);
+    return outcome(entry.recipient, action, explicit, stated === null ? 'from the text' : 'stated by the layout', entry.diagnostic, entry.remoteMta ?? null, messageDelayed);
   });
   const prefix = `${parsed.format} bounce (${evidence})`;
   if (failing.length === 0) {

@@ -11,7 +11,7 @@ import { suppressionRoutes } from './routes/suppression-routes.ts';
 import { trapRoutes } from './routes/trap-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
-import { projectUrl } from '../../config/project-root.ts';
+import { projectUrl } from '../../runtime/project-root.ts';
 
 const version = (JSON.parse(readFileSync(projectUrl('package.json'), 'utf8')) as { version: string }).version;
 

@@ -8,6 +8,7 @@ import { reinstateClient, setClientStatus, StatusActionError } from '../../enfor
 import { listSuppressions } from '../../store/suppressions-store.ts';
 import { addTicketEvent, getTicket } from '../../store/tickets-store.ts';
 import { dailyComplaints } from '../../store/campaigns-store.ts';
+import { reportTicketId } from '../../store/report-read-model.ts';
 import { complaintRateChart } from './complaint-rate-chart.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
@@ -174,9 +175,9 @@ ${series.length ? complaintRateChart(days, series, suspendLine) : html`<p>No com
 
   // Evidence lists report ids; a report is read on its ticket.
   app.get<{ Params: { id: string } }>('/ui/reports/:id', (req, reply) => {
-    const r = ctx.db.prepare('SELECT ticket_id AS ticketId FROM reports WHERE id = ?').get(Number(req.params.id)) as { ticketId: string | null } | undefined;
-    if (!r?.ticketId) throw new UiError(404, `No ticket holds report #${req.params.id}.`);
-    return reply.redirect(`/ui/tickets/${r.ticketId}?report=${Number(req.params.id)}#report-${Number(req.params.id)}`, 303);
+    const ticketId = reportTicketId(ctx.db, Number(req.params.id));
+    if (!ticketId) throw new UiError(404, `No ticket holds report #${req.params.id}.`);
+    return reply.redirect(`/ui/tickets/${ticketId}?report=${Number(req.params.id)}#report-${Number(req.params.id)}`, 303);
   });
 
   const back = (slug: string, text: string, ticket?: string | null): string => {
@@ -184,7 +185,7 @@ ${series.length ? complaintRateChart(days, series, suspendLine) : html`<p>No com
     return ticket ? `/ui/tickets/${ticket}?done=${done}` : `/ui/clients/${encodeURIComponent(slug)}?done=${done}`;
   };
 
-  // PRODUCT.md: status changes are staff actions with a note; each is kept in the client's history.
+  // Status changes are staff actions with a note; each is kept in the client's history.
   app.post<{ Params: { slug: string }; Body: FormBody }>('/ui/clients/:slug/status', (req, reply) => {
     requireRole(req, 'admin');
     const status = formValue(req.body, 'status');

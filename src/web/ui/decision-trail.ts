@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from './html.ts';
-import type { TicketReport } from './ticket-reports.ts';
+import type { ReportDetail } from '../../store/report-read-model.ts';
 import { decisionLabel, describeDecision } from '../../decisions/describe-decision.ts';
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`;
@@ -9,7 +9,7 @@ const pct = (x: number): string => `${Math.round(x * 100)} %`;
  * authenticate → classify → extract → attribute → actions → enforcement), then attribution's ladder and every action
  * decision with its reason. All of it is message-derived text, escaped by `html`.
  */
-export function decisionTrail(r: TicketReport): SafeHtml {
+export function decisionTrail(r: ReportDetail): SafeHtml {
   const a = r.attribution;
   const auth = r.parsed.auth;
   return html`<h4>Decision trail</h4>
@@ -22,6 +22,6 @@ ${a
 ${a.hits.length > 1 ? html`<ul>${a.hits.map((h) => html`<li>${h.method} (${pct(h.confidence)}): ${h.client}${h.campaign ? ` / ${h.campaign}` : ''} — ${h.reason}</li>`)}</ul>` : ''}
 ${a.rejectedToken ? html`<p>A token-shaped string was found but did not open (forged, corrupted or another key).</p>` : ''}</li>`
   : html`<li><span class="stage">attribution</span>: not run yet</li>`}
-${r.decisions.map((d) => html`<li><span class="stage">${decisionLabel(d)}</span>: ${describeDecision(d)}</li>`)}
+${(r.decisions ?? []).map((d) => html`<li><span class="stage">${decisionLabel(d)}</span>: ${describeDecision(d)}</li>`)}
 </ol>`;
 }

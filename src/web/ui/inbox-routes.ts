@@ -6,7 +6,7 @@ import { roleAtLeast } from '../../auth/staff-users.ts';
 import { listClients } from '../../store/clients-store.ts';
 import { setTicketStatus, type TicketStatus } from '../../store/tickets-store.ts';
 import { html } from './html.ts';
-import { inboxCounts, inboxTickets, type InboxFilters } from './inbox-query.ts';
+import { inboxCounts, inboxTickets, type InboxFilters } from '../../store/ticket-inbox.ts';
 import { csrfField, layout } from './layout.ts';
 import { formValue, formValues, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { writeAudit } from '../../store/audit-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
-import { requeueMessage } from '../../worker/processor.ts';
-import { getMessage, listMessages } from '../../worker/stored-message.ts';
+import { getMessage, listMessages, requeueMessage } from '../../store/messages-store.ts';
 import { html } from './html.ts';
 import { csrfField, layout } from './layout.ts';
 import { requireRole } from './require-role.ts';

@@ -7,23 +7,23 @@ import { eventText } from '../../decisions/event-text.ts';
 import { defangText } from './defang.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
-import type { TicketReport } from './ticket-reports.ts';
+import type { ReportDetail } from '../../store/report-read-model.ts';
 
 export interface TicketPageData {
   ticket: Ticket;
   events: TicketEvent[];
-  reports: TicketReport[];
+  reports: ReportDetail[];
   suppressions: Suppression[];
   clientStatus: string | null;
   /** The report whose message is shown, and its rendered view. */
-  shown: { report: TicketReport; view: SafeHtml } | null;
+  shown: { report: ReportDetail; view: SafeHtml } | null;
   notice?: string | undefined;
 }
 
 const fact = (label: string, value: string | number | null | undefined | SafeHtml): SafeHtml =>
   value === null || value === undefined || value === '' ? html`` : html`<dt>${label}</dt><dd>${value}</dd>`;
 
-function reportFacts(r: TicketReport): SafeHtml {
+function reportFacts(r: ReportDetail): SafeHtml {
   const p = r.parsed;
   return html`<dl class="facts">
 ${fact('kind', r.kind)}${fact('feedback type', p.feedbackType)}${fact('provider', p.provider)}${fact('user agent', p.userAgent)}

@@ -1,32 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { writeAudit } from '../../store/audit-store.ts';
-import { prepared } from '../../db/prepared.ts';
-import type { Suppression } from '../../store/suppressions-store.ts';
+import { clientStatusBySlug } from '../../store/clients-store.ts';
+import { ticketReportDetails } from '../../store/report-read-model.ts';
+import { deleteSuppression, suppressionById, suppressionsByEvidence } from '../../store/suppressions-store.ts';
 import { addTicketEvent, getTicket, setTicketStatus, ticketEvents, type TicketStatus } from '../../store/tickets-store.ts';
-import { getRaw } from '../../worker/stored-message.ts';
+import { getRaw } from '../../store/messages-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { messageParts, messageView } from './message-view.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
 import { ticketPage } from './ticket-page.ts';
-import { ticketReports } from './ticket-reports.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
-
-const suppressionsFor = (ctx: UiContext, reportIds: number[]): Suppression[] =>
-  reportIds.length === 0
-    ? []
-    : (prepared(
-        ctx.db,
-        `SELECT s.id, s.address, c.slug AS client, s.reason, s.evidence_report_id AS evidenceReportId, s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.count, s.note, s.created_by AS createdBy
-         FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.evidence_report_id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
-      ).all(JSON.stringify(reportIds)) as Suppression[]);
 
 export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get<{ Params: { id: string }; Querystring: { report?: string; html?: string; done?: string } }>('/ui/tickets/:id', async (req, reply) => {
     const ticket = getTicket(ctx.db, req.params.id);
     if (!ticket) throw new UiError(404, `No ticket ${req.params.id}.`);
-    const reports = ticketReports(ctx.db, ticket.id);
+    const reports = ticketReportDetails(ctx.db, ticket.id);
     const chosen = reports.find((r) => String(r.id) === req.query.report) ?? reports[0];
     let shown = null;
     if (chosen) {
@@ -42,9 +33,9 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
         shown = { report: chosen, view };
       }
     }
-    const clientStatus = ticket.client ? ((prepared(ctx.db, 'SELECT status FROM clients WHERE slug = ?').get(ticket.client) as { status: string } | undefined)?.status ?? null) : null;
+    const clientStatus = ticket.client ? (clientStatusBySlug(ctx.db, ticket.client)?.status ?? null) : null;
     reply.type('text/html; charset=utf-8');
-    return ticketPage(req.staff!, { ticket, events: ticketEvents(ctx.db, ticket.id), reports, suppressions: suppressionsFor(ctx, reports.map((r) => r.id)), clientStatus, shown, notice: req.query.done });
+    return ticketPage(req.staff!, { ticket, events: ticketEvents(ctx.db, ticket.id), reports, suppressions: suppressionsByEvidence(ctx.db, reports.map((r) => r.id)), clientStatus, shown, notice: req.query.done });
   });
 
   app.post<{ Params: { id: string }; Body: FormBody }>('/ui/tickets/:id/status', (req, reply) => {
@@ -82,14 +73,12 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
     const t = getTicket(ctx.db, req.params.id);
     if (!t) throw new UiError(404, `No ticket ${req.params.id}.`);
     const id = Number(formValue(req.body, 'id'));
-    const s = prepared(ctx.db, 'SELECT s.address, s.reason, c.slug AS client FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?').get(id) as
-      | { address: string; reason: string; client: string | null }
-      | undefined;
+    const s = suppressionById(ctx.db, id);
     if (!s) throw new UiError(404, 'That suppression no longer exists.');
     const actor = `user:${req.staff!.user.email}`;
     const now = ctx.now();
     ctx.db.transaction(() => {
-      prepared(ctx.db, 'DELETE FROM suppressions WHERE id = ?').run(id);
+      deleteSuppression(ctx.db, id);
       addTicketEvent(ctx.db, t.id, { type: 'action', actor, text: `un-suppressed ${s.address} (${s.reason}, ${s.client ?? 'global'})`, now });
       writeAudit(ctx.db, { actor, action: 'suppression.remove', target: s.address, detail: { client: s.client, reason: s.reason, ticket: t.id }, now });
     })();

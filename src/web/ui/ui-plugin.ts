@@ -21,7 +21,7 @@ import { ticketRoutes } from './ticket-routes.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
 import { webhookRoutes } from './webhook-routes.ts';
-import { projectUrl } from '../../config/project-root.ts';
+import { projectUrl } from '../../runtime/project-root.ts';
 
 export interface UiPluginOptions {
   db: Database;

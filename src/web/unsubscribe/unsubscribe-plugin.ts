@@ -4,8 +4,8 @@ import { databaseLookups } from '../../attribute/database-lookups.ts';
 import { tokenOpener } from '../../attribute/token-opener.ts';
 import type { Config } from '../../config/config-schema.ts';
 import { writeAudit } from '../../store/audit-store.ts';
-import { prepared } from '../../db/prepared.ts';
-import { suppress } from '../../store/suppressions-store.ts';
+import { hasClientSuppression, suppress } from '../../store/suppressions-store.ts';
+import { insertUnsubscribeRequest } from '../../store/unsubscribe-requests-store.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { parseForm } from '../ui/parse-form.ts';
 import { securityHeaders } from '../ui/security-headers.ts';
@@ -56,16 +56,23 @@ export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOpti
 
   const record = (token: string, target: UnsubscribeTarget, receivedAt: Date, reply: FastifyReply): { created: boolean; ms: number | null } =>
     db.transaction(() => {
-      const existing = prepared(db, `SELECT id FROM suppressions WHERE address = ? AND client_id = ? AND reason = 'unsubscribe'`).get(target.address, target.clientId) as { id: number } | undefined;
       // Idempotent: a repeated click (or a retrying sender) changes nothing.
-      if (existing) return { created: false, ms: null };
+      if (hasClientSuppression(db, target.address, target.clientId, 'unsubscribe')) return { created: false, ms: null };
       const note = `one-click unsubscribe (${target.tokenForm} token) requested ${receivedAt.toISOString()}`;
       const s = suppress(db, { address: target.address, clientId: target.clientId, reason: 'unsubscribe', note, createdBy: 'unsubscribe:one-click', now: receivedAt });
       writeAudit(db, { actor: 'unsubscribe:one-click', action: 'suppression.add', target: target.address, detail: { client: target.client, reason: 'unsubscribe', tokenForm: target.tokenForm }, now: receivedAt });
       // Committed when this transaction returns; the elapsed time measured here is the time to suppression.
       const ms = reply.elapsedTime;
-      prepared(db, `INSERT INTO unsubscribe_requests (suppression_id, address, client_id, token_form, token, received_at, committed_at, time_to_suppression_ms)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(s.id, target.address, target.clientId, target.tokenForm, token, receivedAt.toISOString(), new Date(receivedAt.getTime() + ms).toISOString(), ms);
+      insertUnsubscribeRequest(db, {
+        suppressionId: s.id,
+        address: target.address,
+        clientId: target.clientId,
+        tokenForm: target.tokenForm,
+        token,
+        receivedAt,
+        committedAt: new Date(receivedAt.getTime() + ms),
+        timeToSuppressionMs: ms,
+      });
       // The token proves the recipient got this client's mail: the unsubscribe counts toward its rates and score.
       recordSignals(db, [{ signal: 'unsubscribe', recipient: target.address, mailboxProvider: enforcement.providers.of(target.address), counts: true, reason: `one-click unsubscribe proven by a ${target.tokenForm} trace token` }],
         { clientId: target.clientId, campaignId: target.campaignId, reportId: null, now: receivedAt });

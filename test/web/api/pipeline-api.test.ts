@@ -3,7 +3,7 @@ import { keyringFromConfig } from '../../../src/attribute/token-keyring.ts';
 import { mintTraceToken } from '../../../src/attribute/trace-token.ts';
 import { fblReport, frenchInlineForward } from '../../../src/demo/report-builders.ts';
 import { createTicket } from '../../../src/store/tickets-store.ts';
-import { getMessage } from '../../../src/worker/stored-message.ts';
+import { getMessage } from '../../../src/store/messages-store.ts';
 import { deliverAndProcess, startTestService, tempDataDir, testConfig, waitFor } from '../../helpers/test-service.ts';
 import { apiClient, roleTokens, type ApiClient } from './api-harness.ts';
 

@@ -5,7 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSession, queueIdOf } from '../../../src/bench/smtp-client.ts';
 import { fblReport } from '../../../src/demo/report-builders.ts';
-import { getMessage } from '../../../src/worker/stored-message.ts';
+import { getMessage } from '../../../src/store/messages-store.ts';
 import { getTicket } from '../../../src/store/tickets-store.ts';
 import { startTestService, tempDataDir, waitFor } from '../../helpers/test-service.ts';
 import { hostileComplaint } from './hostile-complaint.ts';

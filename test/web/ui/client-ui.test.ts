@@ -9,6 +9,7 @@ import { enforceAllClients } from '../../../src/enforcement/enforce-client.ts';
 import { enforcementSettings } from '../../../src/enforcement/enforcement-settings.ts';
 import { recordSignals } from '../../../src/enforcement/record-signals.ts';
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
+import { loadMailboxProviders } from '../../../src/enforcement/mailbox-providers.ts';
 import { insertSends } from '../../../src/store/sends-store.ts';
 import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
 import { csrfOf, loginInject } from './ui-session.ts';
@@ -32,7 +33,7 @@ describe('client page: enforcement, score explanation, history and status action
     const clientId = (db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number }).id;
     recordSignals(db, Array.from({ length: 12 }, (_, i) => ({ signal: 'complaint' as const, recipient: `p${i}@yahoo.com`, mailboxProvider: 'yahoo', counts: true, reason: 'DKIM-verified yahoo feedback-loop report' })), { clientId, campaignId, reportId: null, now: NOW });
     // The send log: 500 sends to Gmail, 500 to Yahoo.
-    insertSends(db, Array.from({ length: 1000 }, (_, i) => ({ messageId: `<p${i}@mail.globex.example>`, recipient: i < 500 ? `g${i}@gmail.com` : `p${i}@yahoo.com`, client: 'globex', campaign: 'globex-promo', sentAt: '2026-11-21T08:00:00Z' })), NOW);
+    insertSends(db, Array.from({ length: 1000 }, (_, i) => ({ messageId: `<p${i}@mail.globex.example>`, recipient: i < 500 ? `g${i}@gmail.com` : `p${i}@yahoo.com`, client: 'globex', campaign: 'globex-promo', sentAt: '2026-11-21T08:00:00Z' })), NOW, loadMailboxProviders());
     const settings = enforcementSettings(config);
     enforceAllClients(db, settings, NOW);
     app = Fastify();

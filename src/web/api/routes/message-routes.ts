@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reportForMessage } from '../../../store/reports-store.ts';
-import { getMessage, getRaw, listMessages, type StoredMessage } from '../../../worker/stored-message.ts';
+import { getMessage, getRaw, listMessages, type StoredMessage } from '../../../store/messages-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { notFound } from '../http-error.ts';

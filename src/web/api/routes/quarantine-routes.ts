@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { writeAudit } from '../../../store/audit-store.ts';
-import { requeueMessage } from '../../../worker/processor.ts';
-import { getMessage } from '../../../worker/stored-message.ts';
+import { getMessage, requeueMessage } from '../../../store/messages-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { HttpError } from '../http-error.ts';
 import { cursorField, limitField } from '../query-fields.ts';

@@ -29,7 +29,7 @@ export const sendRoutes: ApiRoute[] = [
           errors.push({ index, error: r.error.issues.map((i) => `${i.path.join('.') || '(row)'}: ${i.message}`).join('; ') });
         }
       });
-      const result = insertSends(deps.db, valid, now);
+      const result = insertSends(deps.db, valid, now, deps.enforcement.providers);
       errors.push(...result.errors.map((e) => ({ index: indexOf[e.index]!, error: e.error })));
       errors.sort((a, b) => a.index - b.index);
       writeAudit(deps.db, { actor, action: 'sends.import', target: null, detail: { received: input.length, stored: result.stored, rejected: errors.length }, now });

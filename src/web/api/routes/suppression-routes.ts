@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { writeAudit } from '../../../store/audit-store.ts';
-import { prepared } from '../../../db/prepared.ts';
-import { isSuppressed, listSuppressions, removeSuppression, suppress, suppressionReasons, type Suppression } from '../../../store/suppressions-store.ts';
+import { isSuppressed, listSuppressions, removeSuppression, suppress, suppressionReasons, suppressionsAfter, type Suppression } from '../../../store/suppressions-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { clientIdOf } from '../client-id.ts';
 import { HttpError } from '../http-error.ts';
@@ -20,9 +19,6 @@ const csvField = (v: unknown): string => {
 // Read in keyset chunks, each statement run to completion: an open better-sqlite3 iterator would keep the
 // shared connection busy across event-loop turns and fail the worker's writes.
 const EXPORT_CHUNK = 5000;
-const exportSql = `SELECT s.id, s.address, c.slug AS client, s.reason, s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.count,
-  s.evidence_report_id AS evidenceReportId, s.created_by AS createdBy, s.note
-  FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE (@client IS NULL OR c.slug = @client) AND s.id > @after ORDER BY s.id LIMIT @limit`;
 
 export const suppressionRoutes: ApiRoute[] = [
   defineRoute({
@@ -108,7 +104,7 @@ export const suppressionRoutes: ApiRoute[] = [
       function* lines(): Generator<string> {
         yield `${csvColumns.join(',')}\r\n`;
         for (let after = 0; ; ) {
-          const rows = prepared(db, exportSql).all({ client: query.client ?? null, after, limit: EXPORT_CHUNK }) as Array<Record<(typeof csvColumns)[number], unknown> & { id: number }>;
+          const rows = suppressionsAfter(db, { client: query.client ?? null, afterId: after, limit: EXPORT_CHUNK });
           if (rows.length > 0) yield rows.map((r) => `${csvColumns.map((c) => csvField(r[c])).join(',')}\r\n`).join('');
           if (rows.length < EXPORT_CHUNK) return;
           after = rows[rows.length - 1]!.id;

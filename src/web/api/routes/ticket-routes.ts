@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { ticketStatuses, ticketTypes } from '../../../store/vocabulary.ts';
 import { writeAudit } from '../../../store/audit-store.ts';
-import { prepared } from '../../../db/prepared.ts';
-import { addTicketEvent, getTicket, setTicketStatus, ticketEvents, type Ticket } from '../../../store/tickets-store.ts';
+import { ticketReportSummaries } from '../../../store/report-read-model.ts';
+import { addTicketEvent, childTicketIds, getTicket, searchTickets, setTicketStatus, ticketEvents } from '../../../store/tickets-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { notFound } from '../http-error.ts';
 import { booleanField, cursorField, isoDateField, limitField, slugField } from '../query-fields.ts';
-import { reportsOfTicket } from '../report-view.ts';
 
 const statuses = ticketStatuses;
 const types = ticketTypes;
@@ -26,18 +25,7 @@ const listQuery = z.object({
   cursor: cursorField,
 });
 
-// One statement for every filter combination (unset filters are NULL), newest activity first; the cursor
-// is the (updated_at, id) of the last row seen.
-const listSql = `SELECT t.id, t.updated_at FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id
-  WHERE (@status IS NULL OR t.status = @status) AND (@type IS NULL OR t.type = @type)
-    AND (@client IS NULL OR c.slug = @client) AND (@campaign IS NULL OR k.slug = @campaign)
-    AND (@trusted IS NULL OR t.trusted = @trusted)
-    AND (@from IS NULL OR t.created_at >= @from) AND (@to IS NULL OR t.created_at < @to)
-    AND (@q IS NULL OR t.id = upper(@q) OR t.subject LIKE @like ESCAPE '\\' OR t.reporter LIKE @like ESCAPE '\\')
-    AND (@cu IS NULL OR t.updated_at < @cu OR (t.updated_at = @cu AND t.id < @cid))
-  ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
-
-const iso = (v: string | undefined): string | null => (v === undefined ? null : new Date(v).toISOString());
+const iso = (v: string | undefined): string | undefined => (v === undefined ? undefined : new Date(v).toISOString());
 
 export const ticketRoutes: ApiRoute[] = [
   defineRoute({
@@ -48,22 +36,8 @@ export const ticketRoutes: ApiRoute[] = [
     query: listQuery,
     handle: ({ query: q, deps }) => {
       const after = decodeCursor<[string, string]>(q.cursor, ['string', 'string']);
-      const rows = prepared(deps.db, listSql).all({
-        status: q.status ?? null,
-        type: q.type ?? null,
-        client: q.client ?? null,
-        campaign: q.campaign ?? null,
-        trusted: q.trusted === undefined ? null : q.trusted ? 1 : 0,
-        from: iso(q.from),
-        to: iso(q.to),
-        q: q.q ?? null,
-        like: q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
-        cu: after?.[0] ?? null,
-        cid: after?.[1] ?? null,
-        limit: q.limit + 1,
-      }) as Array<{ id: string; updated_at: string }>;
-      const p = page(rows, q.limit, (r) => [r.updated_at, r.id]);
-      return { items: p.items.map((r) => getTicket(deps.db, r.id)).filter((t): t is Ticket => t !== null), nextCursor: p.nextCursor };
+      const rows = searchTickets(deps.db, { ...q, from: iso(q.from), to: iso(q.to), after: after ? { updatedAt: after[0], id: after[1] } : undefined, limit: q.limit + 1 });
+      return page(rows, q.limit, (t) => [t.updatedAt, t.id]);
     },
   }),
   defineRoute({
@@ -75,8 +49,7 @@ export const ticketRoutes: ApiRoute[] = [
     handle: ({ params, deps }) => {
       const ticket = getTicket(deps.db, params.id);
       if (!ticket) throw notFound(`ticket ${params.id}`);
-      const linked = prepared(deps.db, 'SELECT id FROM tickets WHERE parent_id = ? ORDER BY created_at').all(ticket.id) as Array<{ id: string }>;
-      return { ...ticket, linkedTickets: linked.map((l) => l.id), reports: reportsOfTicket(deps.db, ticket.id), timeline: ticketEvents(deps.db, ticket.id) };
+      return { ...ticket, linkedTickets: childTicketIds(deps.db, ticket.id), reports: ticketReportSummaries(deps.db, ticket.id), timeline: ticketEvents(deps.db, ticket.id) };
     },
   }),
   defineRoute({

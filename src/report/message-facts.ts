@@ -1,10 +1,10 @@
-import { htmlToText } from './mime/html-to-text.ts';
-import type { HeaderMap } from './mime/header-map.ts';
-import { HEADERS_ONLY_TYPES, MESSAGE_TYPES, type MimePart } from './mime/mime-part.ts';
-import { parseHeaderBlock } from './mime/parse-header-block.ts';
-import { partHeader, partText } from './mime/part-text.ts';
+import { htmlToText } from '../mime/html-to-text.ts';
+import type { HeaderMap } from '../mime/header-map.ts';
+import { HEADERS_ONLY_TYPES, MESSAGE_TYPES, type MimePart } from '../mime/mime-part.ts';
+import { parseHeaderBlock } from '../mime/parse-header-block.ts';
+import { partHeader, partText } from '../mime/part-text.ts';
 
-/** Most text kept per message for classification and identifier search (issue 3 §5: never balloon). */
+/** Most text kept per message for classification and identifier search, so hostile input cannot balloon memory. */
 export const MAX_TEXT = 64 * 1024;
 
 /** What classify and extract read of one message (a whole report, or an enclosed original). */

@@ -1,9 +1,8 @@
-import type { BounceReason } from '../extract/bounce/bounce-reason.ts';
-import type { UnsubscribePolicy } from '../extract/unsubscribe-policy.ts';
+import type { BounceReason } from './bounce-reason.ts';
 
 /**
- * What `parseMessage` makes of one inbound message: the `abusedesk parse` output contract
- * (../shared/PRODUCT.md, "`abusedesk parse` output"). Fields may be null; more fields are welcome.
+ * What `parseMessage` makes of one inbound message: the `abusedesk parse` output contract, one JSON
+ * object per file. Fields may be null; more fields are welcome.
  */
 export const reportKinds = ['fbl', 'complaint', 'bounce', 'auth-failure', 'autoreply', 'unsubscribe', 'reply', 'other'] as const;
 export type ReportKind = (typeof reportKinds)[number];
@@ -29,6 +28,18 @@ export interface OriginalMessage {
   date: string | null;
   returnPath: string | null;
   headersOnly: boolean;
+}
+
+/**
+ * Whether the reported original offered a way out, for the policy flags on tickets:
+ * a `List-Unsubscribe` header (RFC 2369), one-click unsubscribe (RFC 8058: `List-Unsubscribe-Post:
+ * List-Unsubscribe=One-Click` plus an https URI), and an unsubscribe link in the body.
+ * `header`/`oneClick` are null when the original's headers did not survive (inline forwards).
+ */
+export interface UnsubscribePolicy {
+  header: boolean | null;
+  oneClick: boolean | null;
+  bodyLink: boolean;
 }
 
 export interface Identifiers {
@@ -72,4 +83,6 @@ export interface ParsedReport {
   reporterText?: string;
   /** What authentication could not establish (e.g. no envelope or resolver for offline `parse`). */
   authNote?: string | null;
+  /** The ticket a reply names (Subject, In-Reply-To or References), upper-cased; only on kind `reply`. */
+  replyTicketId?: string;
 }

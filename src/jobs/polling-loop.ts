@@ -68,8 +68,8 @@ export class PollingLoop {
 }
 
 /**
- * Base of the database-draining workers (message processor, outbox sender, webhook sender): one
- * PollingLoop each, and the same start / notify / stop surface.
+ * Base of the database-draining workers (message processor, outbox sender, webhook sender, enforcement
+ * sweeper): one PollingLoop each, and the same start / notify / stop surface.
  */
 export abstract class PollingWorker {
   private readonly loop: PollingLoop;

@@ -1,4 +1,4 @@
-/** Bounds on one MIME walk (issue 3 §5): past any of them the walk stops and says which. */
+/** Bounds on one MIME walk, so hostile input stays cheap: past any of them the walk stops and says which. */
 export interface WalkLimits {
   maxDepth: number;
   maxParts: number;

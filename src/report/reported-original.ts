@@ -1,8 +1,8 @@
-import type { MessageFacts } from '../parse/message-facts.ts';
-import { decodeHeaderValue } from '../parse/mime/decode-header-value.ts';
-import type { HeaderMap } from '../parse/mime/header-map.ts';
-import type { MimePart } from '../parse/mime/mime-part.ts';
-import { messageFacts } from '../parse/message-facts.ts';
+import type { MessageFacts } from './message-facts.ts';
+import { decodeHeaderValue } from '../mime/decode-header-value.ts';
+import type { HeaderMap } from '../mime/header-map.ts';
+import type { MimePart } from '../mime/mime-part.ts';
+import { messageFacts } from './message-facts.ts';
 
 /** The reported message however it reached us: enclosed MIME, SES JSON headers, or an inline forward. */
 export interface ReportedOriginal {

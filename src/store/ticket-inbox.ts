@@ -1,7 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { prepared } from '../../db/prepared.ts';
-import type { Ticket, TicketStatus } from '../../store/tickets-store.ts';
-import { getTicket } from '../../store/tickets-store.ts';
+import { prepared } from '../db/prepared.ts';
+import { getTicket, type Ticket } from './tickets-store.ts';
+import type { TicketStatus } from './vocabulary.ts';
+
+// The staff inbox: tickets by status, type, client, campaign, trust, creation day and free text.
 
 export interface InboxFilters {
   status?: string | undefined;

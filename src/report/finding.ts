@@ -1,5 +1,5 @@
-import type { BounceDetail, ReportKind } from '../parse/parsed-report.ts';
-import type { ReportedOriginal } from '../extract/reported-original.ts';
+import type { BounceDetail, ReportKind } from './parsed-report.ts';
+import type { ReportedOriginal } from './reported-original.ts';
 
 /** One detector's verdict: the kind, why, and what it could read off the message on the way. */
 export interface Finding {
@@ -17,4 +17,6 @@ export interface Finding {
   arrivalDate?: string | null;
   bounces?: BounceDetail[];
   provider?: string | null;
+  /** The ticket a reply names, upper-cased. */
+  ticketId?: string | null;
 }

@@ -2,7 +2,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /**
  * Just enough HTML-to-text for classification and identifier search: drops script/style, turns
- * block ends into newlines, keeps href targets (links survive forwarding; issue 3 §3) in brackets.
+ * block ends into newlines, keeps href targets (links survive forwarding) in brackets.
  */
 export function htmlToText(html: string): string {
   return html

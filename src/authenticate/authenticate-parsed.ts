@@ -1,7 +1,20 @@
-import { authenticateReport } from '../authenticate/authenticate-report.ts';
-import { loadProviderRegistry } from '../authenticate/provider-registry.ts';
-import type { ParseOptions } from './parse-options.ts';
-import type { AuthSummary, ParsedReport } from './parsed-report.ts';
+import type { HeaderMap } from '../mime/header-map.ts';
+import type { AuthSummary, ParsedReport } from '../report/parsed-report.ts';
+import type { SmtpEnvelope } from './auth-result.ts';
+import { authenticateReport } from './authenticate-report.ts';
+import type { DnsResolver } from './dns-resolver.ts';
+import { loadProviderRegistry, type ProviderRegistry } from './provider-registry.ts';
+
+/** What authenticating one report needs (the parse options carry these fields). */
+export interface ReportAuthOptions {
+  envelope?: SmtpEnvelope | null;
+  /** Injected DNS (never the network in tests); without one, auth results are `unchecked`. */
+  resolver?: DnsResolver;
+  providers?: ProviderRegistry;
+  /** Time budget for authentication (DNS included); default 5000 ms. */
+  authTimeoutMs?: number;
+  now?: () => Date;
+}
 
 export interface ParsedAuth {
   /** Null when authentication itself failed (the note says why). */
@@ -12,9 +25,10 @@ export interface ParsedAuth {
 
 /**
  * Authenticates the report itself through the authenticate stage. Without a resolver nothing touches the
- * network and the `note` says what could not be checked. Never throws.
+ * network and the `note` says what could not be checked. `headers` is the message's top-level header block when
+ * the headers stage has read it already. Never throws.
  */
-export async function authenticateParsed(raw: Buffer, options: ParseOptions): Promise<ParsedAuth> {
+export async function authenticateParsed(raw: Buffer, options: ReportAuthOptions, headers?: HeaderMap): Promise<ParsedAuth> {
   const env = options.envelope;
   try {
     const result = await authenticateReport(raw, {
@@ -23,6 +37,7 @@ export async function authenticateParsed(raw: Buffer, options: ParseOptions): Pr
       providers: options.providers ?? loadProviderRegistry(),
       now: options.now?.(),
       ...(options.authTimeoutMs ? { timeoutMs: options.authTimeoutMs } : {}),
+      ...(headers ? { headers } : {}),
     });
     const { dkim, dkimDomains, spf, dmarc, trusted } = result;
     return { summary: { dkim, dkimDomains, spf, dmarc, trusted }, provider: result.provider, note: result.note };
