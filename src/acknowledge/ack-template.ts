@@ -8,24 +8,40 @@ import { projectPath } from '../runtime/project-root.ts';
 export const ACK_PLACEHOLDERS = ['ticketId', 'reportSubject', 'suppressionSentence', 'senderName'] as const;
 
 const placeholders = (s: string): string[] => [...s.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1]!);
-const known = (s: string): boolean => placeholders(s).every((p) => (ACK_PLACEHOLDERS as readonly string[]).includes(p));
-const knownMessage = { message: `uses a placeholder other than ${ACK_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` };
-const oneLine = z.string().min(1).regex(/^[^\r\n]*$/, 'must be one line (it goes into a header)');
+const known = (s: string): boolean =>
+  placeholders(s).every((p) => (ACK_PLACEHOLDERS as readonly string[]).includes(p));
+const knownMessage = {
+  message: `uses a placeholder other than ${ACK_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+};
+const oneLine = z
+  .string()
+  .min(1)
+  .regex(/^[^\r\n]*$/, 'must be one line (it goes into a header)');
 
 /** One language's acknowledgement (`data/templates/ack/<lang>.json`). */
 export const ackTemplateSchema = z.strictObject({
   /** RFC 5322 Subject; must carry the ticket id in brackets (replies thread by it). */
-  subject: oneLine.refine((s) => s.includes('[{{ticketId}}]'), 'must contain "[{{ticketId}}]"').refine(known, knownMessage),
+  subject: oneLine
+    .refine((s) => s.includes('[{{ticketId}}]'), 'must contain "[{{ticketId}}]"')
+    .refine(known, knownMessage),
   /** Stands in for {{reportSubject}} when the report had no subject. */
   defaultSubject: oneLine.refine((s) => placeholders(s).length === 0, 'takes no placeholders'),
-  text: z.string().min(1)
+  text: z
+    .string()
+    .min(1)
     .refine((s) => s.includes('{{ticketId}}'), 'must mention {{ticketId}}')
     .refine((s) => s.includes('{{suppressionSentence}}'), 'must contain {{suppressionSentence}}')
     .refine(known, knownMessage),
   /** {{suppressionSentence}} when the recipient was removed from the sender's list… */
-  suppressed: z.string().min(1).refine((s) => placeholders(s).length === 0, 'takes no placeholders'),
+  suppressed: z
+    .string()
+    .min(1)
+    .refine((s) => placeholders(s).length === 0, 'takes no placeholders'),
   /** …and when we could not trace it. */
-  notSuppressed: z.string().min(1).refine((s) => placeholders(s).length === 0, 'takes no placeholders'),
+  notSuppressed: z
+    .string()
+    .min(1)
+    .refine((s) => placeholders(s).length === 0, 'takes no placeholders'),
 });
 
 export type AckTemplate = z.infer<typeof ackTemplateSchema>;
@@ -34,7 +50,10 @@ export const DEFAULT_ACK_TEMPLATE_DIR = projectPath('data', 'templates', 'ack');
 
 /** A template that cannot be used, named by file and key. */
 export class AckTemplateError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file}: ${problems.join('; ')}`);
     this.name = 'AckTemplateError';
   }
@@ -49,13 +68,19 @@ export function loadAckTemplate(file: string): AckTemplate {
     throw new AckTemplateError(file, [(e as Error).message]);
   }
   const r = ackTemplateSchema.safeParse(json);
-  if (!r.success) throw new AckTemplateError(file, r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (!r.success)
+    throw new AckTemplateError(
+      file,
+      r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
   return r.data;
 }
 
 /** Every language's template from `dir`; all must be present and valid (checked at start, not at send). */
 export function loadAckTemplates(dir: string = DEFAULT_ACK_TEMPLATE_DIR): Record<Language, AckTemplate> {
-  return Object.fromEntries(LANGUAGES.map((lang) => [lang, loadAckTemplate(join(dir, `${lang}.json`))])) as Record<Language, AckTemplate>;
+  return Object.fromEntries(
+    LANGUAGES.map((lang) => [lang, loadAckTemplate(join(dir, `${lang}.json`))]),
+  ) as Record<Language, AckTemplate>;
 }
 
 /** Replaces `{{name}}` with values[name] in one pass (a value containing "{{…}}" is not expanded again). */

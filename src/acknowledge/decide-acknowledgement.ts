@@ -23,20 +23,26 @@ export interface AcknowledgementInput {
   language: string;
 }
 
-export type AcknowledgementDecision = { send: true; to: string; language: string } | { send: false; rule: AckRule; reason: string };
+export type AcknowledgementDecision =
+  { send: true; to: string; language: string } | { send: false; rule: AckRule; reason: string };
 
 /** A conservative default for the per-address daily cap (callers usually take it from config). */
 export const DEFAULT_ACK_DAILY_CAP = 3;
 
 const localPart = (a: string): string => a.slice(0, a.lastIndexOf('@')).toLowerCase();
-const domainOf = (a: string): string => a.slice(a.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+const domainOf = (a: string): string =>
+  a
+    .slice(a.lastIndexOf('@') + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
 const values = (h: Map<string, string[]>, name: string): string[] => h.get(name) ?? [];
 
 /**
  * Senders that are programs, not people (RFC 3834 §2: don't respond to MAILER-DAEMON, owner-*, *-request;
  * RFC 2142 role mailboxes for mail systems; the no-reply family by convention).
  */
-const ROBOT_LOCAL_PART = /^(mailer-daemon|mailerdaemon|postmaster|hostmaster|mail-daemon|no-?reply|do-?not-?reply|noreply-.*|.*-noreply|bounces?|bounce[-+.].*|listserv|majordomo|owner-.*|.*-owner|.*-request|fbl|feedback-?loop)$/;
+const ROBOT_LOCAL_PART =
+  /^(mailer-daemon|mailerdaemon|postmaster|hostmaster|mail-daemon|no-?reply|do-?not-?reply|noreply-.*|.*-noreply|bounces?|bounce[-+.].*|listserv|majordomo|owner-.*|.*-owner|.*-request|fbl|feedback-?loop)$/;
 
 /** RFC 3834 §5: `Auto-Submitted: no` is the only value that marks a message written by a person. */
 const autoSubmitted = (h: Map<string, string[]>): string | null => {
@@ -61,25 +67,43 @@ interface RuleRow {
 export const ACK_RULES = [
   {
     rule: 'kind-not-complaint',
-    description: 'only human complaints are acknowledged: never fbl (provider agreements forbid contacting the complainant), bounce, autoreply, auth-failure, unsubscribe, reply or other',
-    blocks: (i) => (i.kind === 'complaint' ? null : i.kind === 'fbl' ? 'FBL report: provider agreements forbid contacting the complainant' : `kind ${i.kind} is never acknowledged (human complaints only)`),
+    description:
+      'only human complaints are acknowledged: never fbl (provider agreements forbid contacting the complainant), bounce, autoreply, auth-failure, unsubscribe, reply or other',
+    blocks: (i) =>
+      i.kind === 'complaint'
+        ? null
+        : i.kind === 'fbl'
+          ? 'FBL report: provider agreements forbid contacting the complainant'
+          : `kind ${i.kind} is never acknowledged (human complaints only)`,
   },
   {
     rule: 'no-reporter',
     description: 'no single valid reporter address to write to',
-    blocks: (i) => (i.reporter === null || i.reporter.trim() === '' ? 'no reporter address was found' : isMailAddress(i.reporter.trim()) ? null : `reporter ${JSON.stringify(i.reporter.slice(0, 80))} is not one valid address`),
+    blocks: (i) =>
+      i.reporter === null || i.reporter.trim() === ''
+        ? 'no reporter address was found'
+        : isMailAddress(i.reporter.trim())
+          ? null
+          : `reporter ${JSON.stringify(i.reporter.slice(0, 80))} is not one valid address`,
   },
   {
     rule: 'null-sender',
     description: 'the envelope sender is <> (a notification; RFC 5321 §4.5.5, RFC 3834 §2)',
-    blocks: (i) => (i.mailFrom.trim() === '' || i.mailFrom.trim() === '<>' ? 'the report came with the null envelope sender <>' : null),
+    blocks: (i) =>
+      i.mailFrom.trim() === '' || i.mailFrom.trim() === '<>'
+        ? 'the report came with the null envelope sender <>'
+        : null,
   },
   {
     rule: 'robot-sender',
     description: 'MAILER-DAEMON, postmaster-style, list-robot or no-reply senders (RFC 3834 §2)',
     blocks: (i) => {
-      for (const [what, a] of [['reporter', i.reporter!.trim()], ['envelope sender', i.mailFrom.trim()]] as const) {
-        if (a.includes('@') ? ROBOT_LOCAL_PART.test(localPart(a)) : ROBOT_LOCAL_PART.test(a.toLowerCase())) return `${what} ${a} is a mail system or no-reply address`;
+      for (const [what, a] of [
+        ['reporter', i.reporter!.trim()],
+        ['envelope sender', i.mailFrom.trim()],
+      ] as const) {
+        if (a.includes('@') ? ROBOT_LOCAL_PART.test(localPart(a)) : ROBOT_LOCAL_PART.test(a.toLowerCase()))
+          return `${what} ${a} is a mail system or no-reply address`;
       }
       return null;
     },
@@ -96,7 +120,9 @@ export const ACK_RULES = [
     rule: 'precedence-bulk',
     description: 'Precedence: bulk, list or junk (RFC 3834 §2, common practice)',
     blocks: (i) => {
-      const v = values(i.headers, 'precedence').map((x) => x.trim().toLowerCase()).find((x) => /^(bulk|list|junk)\b/.test(x));
+      const v = values(i.headers, 'precedence')
+        .map((x) => x.trim().toLowerCase())
+        .find((x) => /^(bulk|list|junk)\b/.test(x));
       return v ? `Precedence: ${v}` : null;
     },
   },
@@ -110,9 +136,12 @@ export const ACK_RULES = [
   },
   {
     rule: 'auto-response-suppressed',
-    description: 'X-Auto-Response-Suppress asks for no automatic reply (All, AutoReply or OOF; Microsoft [MS-OXCMAIL] 2.2.3.2.20)',
+    description:
+      'X-Auto-Response-Suppress asks for no automatic reply (All, AutoReply or OOF; Microsoft [MS-OXCMAIL] 2.2.3.2.20)',
     blocks: (i) => {
-      const tokens = values(i.headers, 'x-auto-response-suppress').flatMap((v) => v.split(/[,;\s]+/)).map((t) => t.trim().toLowerCase());
+      const tokens = values(i.headers, 'x-auto-response-suppress')
+        .flatMap((v) => v.split(/[,;\s]+/))
+        .map((t) => t.trim().toLowerCase());
       const hit = tokens.find((t) => t === 'all' || t === 'autoreply' || t === 'oof');
       return hit ? `X-Auto-Response-Suppress: ${hit}` : null;
     },
@@ -126,7 +155,8 @@ export const ACK_RULES = [
       for (const a of [i.reporter!.trim(), i.mailFrom.trim()]) {
         if (!a.includes('@')) continue;
         const d = domainOf(a);
-        if (ours.has(a.toLowerCase()) || domains.some((o) => d === o || d.endsWith(`.${o}`))) return `${a} is our own address: acknowledging would loop`;
+        if (ours.has(a.toLowerCase()) || domains.some((o) => d === o || d.endsWith(`.${o}`)))
+          return `${a} is our own address: acknowledging would loop`;
       }
       return null;
     },
@@ -134,7 +164,10 @@ export const ACK_RULES = [
   {
     rule: 'dmarc-fail',
     description: "the report's From fails DMARC: the address may be forged, so we do not write to it",
-    blocks: (i) => (i.fromDmarc.trim().toLowerCase() === 'fail' ? `From ${i.reporter} fails DMARC: possibly forged, not contacted` : null),
+    blocks: (i) =>
+      i.fromDmarc.trim().toLowerCase() === 'fail'
+        ? `From ${i.reporter} fails DMARC: possibly forged, not contacted`
+        : null,
   },
   {
     rule: 'already-acknowledged',
@@ -144,7 +177,10 @@ export const ACK_RULES = [
   {
     rule: 'daily-cap',
     description: 'at most dailyCap acknowledgements per address per day',
-    blocks: (i) => (i.sentTodayToAddress >= i.dailyCap ? `${i.reporter} already got ${i.sentTodayToAddress} acknowledgement(s) today (cap ${i.dailyCap})` : null),
+    blocks: (i) =>
+      i.sentTodayToAddress >= i.dailyCap
+        ? `${i.reporter} already got ${i.sentTodayToAddress} acknowledgement(s) today (cap ${i.dailyCap})`
+        : null,
   },
 ] as const satisfies readonly RuleRow[];
 

@@ -14,7 +14,7 @@ export const LANGUAGES = ['en', 'fr', 'de', 'it', 'es', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const STOP_WORDS: Record<Language, string> = {
-  en: 'the and is are was were this that these those you your yours i me my we our us it its not no never please thank thanks hello hi dear to of for from with have has had did do does don t i\'m been about sign signed up again any received receiving getting keep sending asked message messages what why who kind regards',
+  en: "the and is are was were this that these those you your yours i me my we our us it its not no never please thank thanks hello hi dear to of for from with have has had did do does don t i'm been about sign signed up again any received receiving getting keep sending asked message messages what why who kind regards",
   fr: 'le la les un une des du de et est sont je j n ne pas jamais vous votre vos nous notre il elle ce cette ces ça cela que qui quoi pour avec sans sur dans au aux ai avez ont été merci bonjour bonsoir madame monsieur reçu reçois recevoir encore toujours plus mon ma mes me m inscrit inscrite désinscrire désabonner demandé pourquoi svp cordialement salutations voici',
   de: 'der die das den dem des ein eine einen einem und ist sind ich mich mir mein meine nicht nie kein keine sie ihr ihre wir uns es zu von mit für auf bei aus habe hast hat haben wurde bitte danke hallo guten tag sehr geehrte geehrter damen herren schon wieder immer noch diese dieser diesen dies erhalte erhalten bekomme bekommen abgemeldet angemeldet abmelden warum grüßen freundlichen grüße mfg',
   it: 'il lo la i gli le un una uno di del della dei delle e è sono io mi mio mia non mai più voi vostro vostra lei noi ci che chi per con su da in questo questa questi queste ho hai ha abbiamo hanno grazie buongiorno buonasera ciao gentile gentili salve ricevo ricevere ricevuto ancora continuo sempre iscritto iscritta disiscritto cancellato cancellare chiesto perché cordiali saluti distinti',
@@ -25,7 +25,7 @@ const STOP_WORDS: Record<Language, string> = {
 /** Forward and reply markers mail clients write in their UI language. */
 const MARKERS: Record<Language, string[]> = {
   en: ['forwarded message', 'begin forwarded message', 'original message'],
-  fr: ['message transféré', 'début du message réexpédié', 'message d\'origine', 'message original'],
+  fr: ['message transféré', 'début du message réexpédié', "message d'origine", 'message original'],
   de: ['weitergeleitete nachricht', 'ursprüngliche nachricht', 'anfang der weitergeleiteten nachricht'],
   it: ['messaggio inoltrato', 'messaggio originale', 'inizio messaggio inoltrato'],
   es: ['mensaje reenviado', 'mensaje original', 'inicio del mensaje reenviado'],
@@ -41,9 +41,16 @@ const fold = (s: string): string => s.normalize('NFC').toLowerCase().replace(/ş
 const WEIGHTS: Map<string, Array<[Language, number]>> = (() => {
   const owners = new Map<string, Language[]>();
   for (const lang of LANGUAGES) {
-    for (const w of new Set(fold(STOP_WORDS[lang]).split(/[^\p{L}]+/u).filter(Boolean))) owners.set(w, [...(owners.get(w) ?? []), lang]);
+    for (const w of new Set(
+      fold(STOP_WORDS[lang])
+        .split(/[^\p{L}]+/u)
+        .filter(Boolean),
+    ))
+      owners.set(w, [...(owners.get(w) ?? []), lang]);
   }
-  return new Map([...owners].map(([w, langs]) => [w, langs.map((l) => [l, 1 / langs.length] as [Language, number])]));
+  return new Map(
+    [...owners].map(([w, langs]) => [w, langs.map((l) => [l, 1 / langs.length] as [Language, number])]),
+  );
 })();
 
 /** Per-language scores (exported for tests and for showing staff why a language was chosen). */

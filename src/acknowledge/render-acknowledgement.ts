@@ -33,18 +33,38 @@ let cached: Record<Language, AckTemplate> | null = null;
  * sender is null (RFC 3834 §3.3, RFC 5321 §4.5.5): a bounce of an acknowledgement must not come back
  * into the abuse mailbox. Every inbound value is flattened to one line before it reaches a header.
  */
-export function renderAcknowledgement(input: RenderAcknowledgementInput, templates: Record<Language, AckTemplate> = (cached ??= loadAckTemplates())): OutgoingMail {
-  const language: Language = (LANGUAGES as readonly string[]).includes(input.language) ? (input.language as Language) : 'en';
+export function renderAcknowledgement(
+  input: RenderAcknowledgementInput,
+  templates: Record<Language, AckTemplate> = (cached ??= loadAckTemplates()),
+): OutgoingMail {
+  const language: Language = (LANGUAGES as readonly string[]).includes(input.language)
+    ? (input.language as Language)
+    : 'en';
   const t = templates[language];
-  if (!/^[A-Za-z0-9-]{1,40}$/.test(input.ticketId)) throw new Error(`not a ticket id: ${JSON.stringify(input.ticketId)}`);
+  if (!/^[A-Za-z0-9-]{1,40}$/.test(input.ticketId))
+    throw new Error(`not a ticket id: ${JSON.stringify(input.ticketId)}`);
   const to = input.reporter.trim();
-  if (!isMailAddress(to)) throw new Error(`not one valid reporter address: ${JSON.stringify(to.slice(0, 80))}`);
-  if (!isMailAddress(input.from.address)) throw new Error(`not a valid From address: ${JSON.stringify(input.from.address)}`);
+  if (!isMailAddress(to))
+    throw new Error(`not one valid reporter address: ${JSON.stringify(to.slice(0, 80))}`);
+  if (!isMailAddress(input.from.address))
+    throw new Error(`not a valid From address: ${JSON.stringify(input.from.address)}`);
 
   const reportSubject = headerSafe(input.subjectOfReport ?? '', 150) || t.defaultSubject;
-  const values = { ticketId: input.ticketId, reportSubject, senderName: headerSafe(input.from.name, 80) || input.from.address, suppressionSentence: input.suppressed ? t.suppressed : t.notSuppressed };
+  const values = {
+    ticketId: input.ticketId,
+    reportSubject,
+    senderName: headerSafe(input.from.name, 80) || input.from.address,
+    suppressionSentence: input.suppressed ? t.suppressed : t.notSuppressed,
+  };
   const inReplyTo = msgIdOf(input.inReplyTo);
-  const refs = [...new Set([...input.references.flatMap((r) => [...r.matchAll(/<[^<>\s@]+@[^<>\s@]+>/g)].map((m) => msgIdOf(m[0])!)), ...(inReplyTo ? [inReplyTo] : [])])];
+  const refs = [
+    ...new Set([
+      ...input.references.flatMap((r) =>
+        [...r.matchAll(/<[^<>\s@]+@[^<>\s@]+>/g)].map((m) => msgIdOf(m[0])!),
+      ),
+      ...(inReplyTo ? [inReplyTo] : []),
+    ]),
+  ];
   const references = refs.length > MAX_REFERENCES ? [refs[0]!, ...refs.slice(-(MAX_REFERENCES - 1))] : refs;
   const domain = input.from.address.slice(input.from.address.lastIndexOf('@') + 1).toLowerCase();
 

@@ -8,15 +8,50 @@ import type { ActionPlan } from './plan-actions.ts';
  * Acknowledges a human reporter on the report's own ticket (never on an incident); when nothing is sent the
  * ticket's timeline names the rule that stopped it. A reply is never acknowledged and needs no entry.
  */
-export function applyAcknowledgement(c: ApplyContext, plan: ActionPlan, ticketId: string | null, acknowledge: Acknowledger | undefined): AckDecision[] {
+export function applyAcknowledgement(
+  c: ApplyContext,
+  plan: ActionPlan,
+  ticketId: string | null,
+  acknowledge: Acknowledger | undefined,
+): AckDecision[] {
   if (!ticketId || plan.ticket?.type === 'incident') return [];
   let d: AckDecision;
   if (plan.acknowledge && acknowledge) {
-    d = acknowledge({ db: c.db, ticketId, report: c.report, reportId: c.reportId, message: c.message, headers: c.headerBlock, suppressed: plan.suppressions.length > 0, now: c.now });
+    d = acknowledge({
+      db: c.db,
+      ticketId,
+      report: c.report,
+      reportId: c.reportId,
+      message: c.message,
+      headers: c.headerBlock,
+      suppressed: plan.suppressions.length > 0,
+      now: c.now,
+    });
   } else if (c.report.kind === 'reply') return [];
   else if (c.report.kind === 'complaint') {
-    d = { kind: 'ack-skipped', target: c.report.reporter, scope: null, ticketId, rule: 'acknowledgements-off', reason: 'acknowledgements are not configured' };
-  } else d = { kind: 'ack-skipped', target: c.report.reporter, scope: null, ticketId, rule: 'kind-not-complaint', reason: `kind ${c.report.kind} is never acknowledged` };
-  addTicketEvent(c.db, ticketId, { type: d.kind === 'ack-queued' ? 'mail' : 'action', text: describeDecision(d), data: d, reportId: c.reportId, now: c.now });
+    d = {
+      kind: 'ack-skipped',
+      target: c.report.reporter,
+      scope: null,
+      ticketId,
+      rule: 'acknowledgements-off',
+      reason: 'acknowledgements are not configured',
+    };
+  } else
+    d = {
+      kind: 'ack-skipped',
+      target: c.report.reporter,
+      scope: null,
+      ticketId,
+      rule: 'kind-not-complaint',
+      reason: `kind ${c.report.kind} is never acknowledged`,
+    };
+  addTicketEvent(c.db, ticketId, {
+    type: d.kind === 'ack-queued' ? 'mail' : 'action',
+    text: describeDecision(d),
+    data: d,
+    reportId: c.reportId,
+    now: c.now,
+  });
   return [d];
 }

@@ -22,11 +22,18 @@ export interface ActionsOptions {
  * Plans the report's actions and applies them in order — suppressions, tickets, the reply, the acknowledgement —
  * each applier returning its decisions. Runs inside the message's savepoint: all of it or none of it.
  */
-export function applyActions(c: ApplyContext, o: ActionsOptions): { decisions: Decision[]; ticketId: string | null } {
+export function applyActions(
+  c: ApplyContext,
+  o: ActionsOptions,
+): { decisions: Decision[]; ticketId: string | null } {
   // The ticket a reply names was found once, by classify, and is carried on the report.
   const replyTo = c.report.kind === 'reply' ? (c.report.replyTicketId ?? null) : null;
   const plan = planActions(c.report, c.attribution, o.policy, replyTo, trapChecker(c.db));
-  const decisions: Decision[] = [...applySuppressions(c, plan.suppressions), ...plan.skippedSuppressions, ...plan.notes];
+  const decisions: Decision[] = [
+    ...applySuppressions(c, plan.suppressions),
+    ...plan.skippedSuppressions,
+    ...plan.notes,
+  ];
   const tickets = applyTickets(c, plan, [...decisions]);
   decisions.push(...tickets.decisions);
   let ticketId = tickets.ticketId;
@@ -39,7 +46,14 @@ export function applyActions(c: ApplyContext, o: ActionsOptions): { decisions: D
   // The report's own ticket (not the incident, whose timeline stays one line per report) says what was suppressed.
   if (ticketId && ticketId !== tickets.incidentId) {
     for (const d of decisions) {
-      if (d.kind === 'suppress' || d.kind === 'skip-suppress') addTicketEvent(c.db, ticketId, { type: 'action', text: describeDecision(d), data: d, reportId: c.reportId, now: c.now });
+      if (d.kind === 'suppress' || d.kind === 'skip-suppress')
+        addTicketEvent(c.db, ticketId, {
+          type: 'action',
+          text: describeDecision(d),
+          data: d,
+          reportId: c.reportId,
+          now: c.now,
+        });
     }
   }
   return { decisions, ticketId };

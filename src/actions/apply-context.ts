@@ -19,7 +19,8 @@ export interface ApplyContext {
 }
 
 /** `acme / spring-sale`, or `unmatched`. */
-export const clientAndCampaign = (a: Attribution): string => (a.client ? `${a.client}${a.campaign ? ` / ${a.campaign}` : ''}` : 'unmatched');
+export const clientAndCampaign = (a: Attribution): string =>
+  a.client ? `${a.client}${a.campaign ? ` / ${a.campaign}` : ''}` : 'unmatched';
 
 /** The line a report gets on a ticket's timeline. */
 export function reportSummary(r: ParsedReport): string {

@@ -6,7 +6,21 @@ import type { PlannedSuppression } from './plan-actions.ts';
 /** Suppresses each planned address (globally or for the attributed client); a known suppression is refreshed. */
 export function applySuppressions(c: ApplyContext, planned: readonly PlannedSuppression[]): Decision[] {
   return planned.map((s): Decision => {
-    const r = suppress(c.db, { address: s.address, clientId: s.global ? null : c.attribution.clientId, reason: s.reason, reportId: c.reportId, now: c.now });
-    return { kind: 'suppress', target: s.address, scope: s.global ? 'global' : clientScope(c.attribution.client), rule: s.rule, reason: s.why, suppression: s.reason, refreshed: !r.created };
+    const r = suppress(c.db, {
+      address: s.address,
+      clientId: s.global ? null : c.attribution.clientId,
+      reason: s.reason,
+      reportId: c.reportId,
+      now: c.now,
+    });
+    return {
+      kind: 'suppress',
+      target: s.address,
+      scope: s.global ? 'global' : clientScope(c.attribution.client),
+      rule: s.rule,
+      reason: s.why,
+      suppression: s.reason,
+      refreshed: !r.created,
+    };
   });
 }

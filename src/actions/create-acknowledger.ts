@@ -15,7 +15,9 @@ const idsIn = (v: string | undefined): string[] => (v ?? '').match(/<[^<>\s]+>/g
  * the report's transaction — or the rule that stopped it, for the ticket's timeline.
  */
 export function createAcknowledger(config: Config): Acknowledger {
-  const ourAddresses = config.smtp.domains.flatMap((d) => config.smtp.mailboxes.map((m) => `${m}@${d}`.toLowerCase()));
+  const ourAddresses = config.smtp.domains.flatMap((d) =>
+    config.smtp.mailboxes.map((m) => `${m}@${d}`.toLowerCase()),
+  );
   ourAddresses.push(config.outbox.from.toLowerCase());
   return ({ db, ticketId, report, reportId, headers, message, suppressed, now }) => {
     const to = (report.reporter ?? '').toLowerCase();
@@ -35,14 +37,25 @@ export function createAcknowledger(config: Config): Acknowledger {
       dailyCap: config.outbox.ackDailyCap,
       language,
     });
-    if (!decision.send) return { kind: 'ack-skipped', target: report.reporter, scope: null, ticketId, rule: decision.rule, reason: decision.reason };
+    if (!decision.send)
+      return {
+        kind: 'ack-skipped',
+        target: report.reporter,
+        scope: null,
+        ticketId,
+        rule: decision.rule,
+        reason: decision.reason,
+      };
     const subject = headers.get('subject')?.[0];
     const mail = renderAcknowledgement({
       language: decision.language,
       ticketId,
       reporter: decision.to,
       inReplyTo: message.messageId,
-      references: [...idsIn(headers.get('references')?.join(' ')), ...(message.messageId ? [message.messageId] : [])],
+      references: [
+        ...idsIn(headers.get('references')?.join(' ')),
+        ...(message.messageId ? [message.messageId] : []),
+      ],
       subjectOfReport: subject ? decodeHeaderValue(subject) : null,
       suppressed,
       from: { name: config.outbox.fromName, address: config.outbox.from },
@@ -50,6 +63,15 @@ export function createAcknowledger(config: Config): Acknowledger {
     const queued = enqueueMail(db, mail, { dedupeKey, ticketId, reportId, now });
     bumpAckCount(db, to, day);
     const reason = `subject "${mail.subject}", Message-ID ${mail.messageId}`;
-    return { kind: 'ack-queued', target: decision.to, scope: null, ticketId, rule: 'acknowledge-reporter', reason, outboxId: queued.id, language: decision.language };
+    return {
+      kind: 'ack-queued',
+      target: decision.to,
+      scope: null,
+      ticketId,
+      rule: 'acknowledge-reporter',
+      reason,
+      outboxId: queued.id,
+      language: decision.language,
+    };
   };
 }

@@ -46,7 +46,13 @@ export interface ActionPlan {
 }
 
 /** FBL feedback types that suppress (RFC 5965 §7.3 plus `opt-out`); `not-spam` never does. */
-const SUPPRESSING_FEEDBACK: Record<string, SuppressionReason> = { abuse: 'complaint', fraud: 'complaint', virus: 'complaint', other: 'complaint', 'opt-out': 'opt-out' };
+const SUPPRESSING_FEEDBACK: Record<string, SuppressionReason> = {
+  abuse: 'complaint',
+  fraud: 'complaint',
+  virus: 'complaint',
+  other: 'complaint',
+  'opt-out': 'opt-out',
+};
 
 /** Policy flags about the reported original: List-Unsubscribe, one-click (RFC 8058), a link in the body. */
 export function policyFlags(r: ParsedReport): string[] {
@@ -59,7 +65,8 @@ export function policyFlags(r: ParsedReport): string[] {
   return flags;
 }
 
-const who = (a: Attribution): string => (a.client ? `${a.client}${a.campaign ? ` / ${a.campaign}` : ''}` : 'unmatched');
+const who = (a: Attribution): string =>
+  a.client ? `${a.client}${a.campaign ? ` / ${a.campaign}` : ''}` : 'unmatched';
 
 /** What the per-kind planners share: the report, its attribution, the plan being built and the rule-checked `add`. */
 interface Planning {
@@ -71,9 +78,18 @@ interface Planning {
 }
 
 function planning(r: ParsedReport, a: Attribution, policy: ActionPolicy): Planning {
-  const plan: ActionPlan = { suppressions: [], skippedSuppressions: [], ticket: null, replyTo: null, acknowledge: false, flags: [], notes: [] };
+  const plan: ActionPlan = {
+    suppressions: [],
+    skippedSuppressions: [],
+    ticket: null,
+    replyTo: null,
+    acknowledge: false,
+    flags: [],
+    notes: [],
+  };
   const trusted = r.auth?.trusted === true;
-  const skip = (target: string, rule: string, reason: string): void => void plan.skippedSuppressions.push({ kind: 'skip-suppress', target, scope: null, rule, reason });
+  const skip = (target: string, rule: string, reason: string): void =>
+    void plan.skippedSuppressions.push({ kind: 'skip-suppress', target, scope: null, rule, reason });
   const incidentKey = a.clientId ? `${a.clientId}:${a.campaignId ?? 0}` : null;
   return {
     r,
@@ -83,50 +99,136 @@ function planning(r: ParsedReport, a: Attribution, policy: ActionPolicy): Planni
       if (!address) return;
       const lower = address.toLowerCase();
       if (plan.suppressions.some((s) => s.address === lower && s.reason === reason)) return;
-      if (!a.clientId && !policy.globalReasons.includes(reason)) return skip(lower, 'no-client', `no client attributed, so no list to remove it from (${why})`);
+      if (!a.clientId && !policy.globalReasons.includes(reason))
+        return skip(lower, 'no-client', `no client attributed, so no list to remove it from (${why})`);
       if (!trusted && plan.suppressions.length >= policy.untrustedMaxSuppressions) {
-        return skip(lower, 'untrusted-cap', `report not verified, at most ${policy.untrustedMaxSuppressions} suppression(s) per unverified report`);
+        return skip(
+          lower,
+          'untrusted-cap',
+          `report not verified, at most ${policy.untrustedMaxSuppressions} suppression(s) per unverified report`,
+        );
       }
-      plan.suppressions.push({ address: lower, reason, global: policy.globalReasons.includes(reason), rule, why });
+      plan.suppressions.push({
+        address: lower,
+        reason,
+        global: policy.globalReasons.includes(reason),
+        rule,
+        why,
+      });
     },
-    incident: (why) => ({ type: 'incident', subject: `Complaints and bounces: ${who(a)}`, incidentKey, alsoIncident: false, why }),
+    incident: (why) => ({
+      type: 'incident',
+      subject: `Complaints and bounces: ${who(a)}`,
+      incidentKey,
+      alsoIncident: false,
+      why,
+    }),
   };
 }
 
 function planFbl({ r, a, plan, add, incident }: Planning): void {
   const reason = SUPPRESSING_FEEDBACK[r.feedbackType ?? 'abuse'];
   const recipients = r.complainants.length ? r.complainants : a.recipient ? [a.recipient] : [];
-  if (!reason) plan.notes.push(note('fbl-never-suppresses', `feedback type ${r.feedbackType}: never suppresses`));
-  else if (recipients.length === 0) plan.notes.push(note('fbl-redacted', 'complainant redacted and not recoverable from a trace token or the send log'));
+  if (!reason)
+    plan.notes.push(note('fbl-never-suppresses', `feedback type ${r.feedbackType}: never suppresses`));
+  else if (recipients.length === 0)
+    plan.notes.push(
+      note('fbl-redacted', 'complainant redacted and not recoverable from a trace token or the send log'),
+    );
   else {
     for (const c of recipients) {
-      if (r.complainants.includes(c)) add(c, reason, `fbl-${r.feedbackType ?? 'abuse'}`, `FBL ${r.feedbackType ?? 'abuse'} report names ${c}`);
+      if (r.complainants.includes(c))
+        add(
+          c,
+          reason,
+          `fbl-${r.feedbackType ?? 'abuse'}`,
+          `FBL ${r.feedbackType ?? 'abuse'} report names ${c}`,
+        );
       else add(c, reason, 'fbl-recovered-complainant', `complainant redacted; recovered from ${a.method}`);
     }
   }
-  plan.ticket = a.clientId ? incident(`FBL report for ${who(a)}`) : { type: 'unmatched', subject: `Unmatched FBL report${r.provider ? ` from ${r.provider}` : ''}`, incidentKey: null, alsoIncident: false, why: a.reason };
-  plan.notes.push(note('fbl-no-reply', 'FBL report: no reply (provider agreements forbid contacting the complainant)'));
+  plan.ticket = a.clientId
+    ? incident(`FBL report for ${who(a)}`)
+    : {
+        type: 'unmatched',
+        subject: `Unmatched FBL report${r.provider ? ` from ${r.provider}` : ''}`,
+        incidentKey: null,
+        alsoIncident: false,
+        why: a.reason,
+      };
+  plan.notes.push(
+    note('fbl-no-reply', 'FBL report: no reply (provider agreements forbid contacting the complainant)'),
+  );
 }
 
 function planComplaint({ r, a, plan, add }: Planning): void {
   const target = a.recipient ?? r.complainants[0] ?? r.reporter;
-  add(target, 'complaint', 'complaint-recipient', a.recipient ? `original recipient from ${a.method}` : r.complainants[0] ? 'original recipient quoted in the forward' : "the reporter's own address (no original recipient found)");
+  add(
+    target,
+    'complaint',
+    'complaint-recipient',
+    a.recipient
+      ? `original recipient from ${a.method}`
+      : r.complainants[0]
+        ? 'original recipient quoted in the forward'
+        : "the reporter's own address (no original recipient found)",
+  );
   const subject = `Spam complaint${r.reporter ? ` from ${r.reporter}` : ''}${r.original?.subject ? `: ${r.original.subject}` : ''}`;
-  plan.ticket = { type: a.clientId ? 'complaint' : 'unmatched', subject, incidentKey: null, alsoIncident: a.clientId !== null, why: a.clientId ? `human complaint about ${who(a)}` : a.reason };
+  plan.ticket = {
+    type: a.clientId ? 'complaint' : 'unmatched',
+    subject,
+    incidentKey: null,
+    alsoIncident: a.clientId !== null,
+    why: a.clientId ? `human complaint about ${who(a)}` : a.reason,
+  };
   plan.acknowledge = true;
 }
 
 function planBounce({ r, a, plan, add, incident }: Planning): void {
   for (const b of r.bounces) {
-    if (b.hard) add(b.recipient, 'bounce', 'hard-bounce', `hard bounce (${b.reason}) ${b.status ?? ''}${b.diagnostic ? `: ${b.diagnostic.slice(0, 120)}` : ''}`.trim());
-    else plan.notes.push(note('soft-bounce', `${b.recipient}: soft bounce (${b.reason}) ${b.status ?? ''} (counted, not suppressed)`));
+    if (b.hard)
+      add(
+        b.recipient,
+        'bounce',
+        'hard-bounce',
+        `hard bounce (${b.reason}) ${b.status ?? ''}${b.diagnostic ? `: ${b.diagnostic.slice(0, 120)}` : ''}`.trim(),
+      );
+    else
+      plan.notes.push(
+        note(
+          'soft-bounce',
+          `${b.recipient}: soft bounce (${b.reason}) ${b.status ?? ''} (counted, not suppressed)`,
+        ),
+      );
   }
-  plan.ticket = a.clientId ? incident(`bounces for ${who(a)}`) : { type: 'incident', subject: 'Unmatched bounces', incidentKey: 'unmatched:bounce', alsoIncident: false, why: a.reason };
+  plan.ticket = a.clientId
+    ? incident(`bounces for ${who(a)}`)
+    : {
+        type: 'incident',
+        subject: 'Unmatched bounces',
+        incidentKey: 'unmatched:bounce',
+        alsoIncident: false,
+        why: a.reason,
+      };
 }
 
 function planUnsubscribe({ r, a, plan, add }: Planning): void {
-  add(a.recipient ?? r.complainants[0] ?? r.reporter, 'unsubscribe', 'unsubscribe-request', a.recipient ? `unsubscribe request; recipient from ${a.method}` : 'unsubscribe request from the sender of this mail');
-  if (!a.clientId) plan.ticket = { type: 'unsubscribe', subject: `Unsubscribe request${r.reporter ? ` from ${r.reporter}` : ''} (client unknown)`, incidentKey: null, alsoIncident: false, why: a.reason };
+  add(
+    a.recipient ?? r.complainants[0] ?? r.reporter,
+    'unsubscribe',
+    'unsubscribe-request',
+    a.recipient
+      ? `unsubscribe request; recipient from ${a.method}`
+      : 'unsubscribe request from the sender of this mail',
+  );
+  if (!a.clientId)
+    plan.ticket = {
+      type: 'unsubscribe',
+      subject: `Unsubscribe request${r.reporter ? ` from ${r.reporter}` : ''} (client unknown)`,
+      incidentKey: null,
+      alsoIncident: false,
+      why: a.reason,
+    };
 }
 
 const KIND_PLANNERS: Record<ParsedReport['kind'], (p: Planning, replyTicketId: string | null) => void> = {
@@ -135,15 +237,35 @@ const KIND_PLANNERS: Record<ParsedReport['kind'], (p: Planning, replyTicketId: s
   bounce: planBounce,
   unsubscribe: planUnsubscribe,
   'auth-failure': ({ r, plan }) => {
-    plan.ticket = { type: 'auth-failure', subject: `Authentication failure report${r.original?.from ? ` for ${r.original.from}` : ''}`, incidentKey: null, alsoIncident: false, why: 'someone may be spoofing the ESP or a client: staff review; never suppresses' };
+    plan.ticket = {
+      type: 'auth-failure',
+      subject: `Authentication failure report${r.original?.from ? ` for ${r.original.from}` : ''}`,
+      incidentKey: null,
+      alsoIncident: false,
+      why: 'someone may be spoofing the ESP or a client: staff review; never suppresses',
+    };
   },
   reply: ({ plan }, replyTicketId) => {
     if (replyTicketId) plan.replyTo = replyTicketId;
-    else plan.ticket = { type: 'other', subject: 'Reply naming an unknown ticket', incidentKey: null, alsoIncident: false, why: 'the ticket id it names does not exist' };
+    else
+      plan.ticket = {
+        type: 'other',
+        subject: 'Reply naming an unknown ticket',
+        incidentKey: null,
+        alsoIncident: false,
+        why: 'the ticket id it names does not exist',
+      };
   },
-  autoreply: ({ plan }) => void plan.notes.push(note('autoreply', 'auto-reply: recorded only, never a complaint, never answered')),
+  autoreply: ({ plan }) =>
+    void plan.notes.push(note('autoreply', 'auto-reply: recorded only, never a complaint, never answered')),
   other: ({ r, plan }) => {
-    plan.ticket = { type: 'other', subject: r.original?.subject ?? 'Message for staff triage', incidentKey: null, alsoIncident: false, why: 'not a report the pipeline can act on: staff triage' };
+    plan.ticket = {
+      type: 'other',
+      subject: r.original?.subject ?? 'Message for staff triage',
+      incidentKey: null,
+      alsoIncident: false,
+      why: 'not a report the pipeline can act on: staff triage',
+    };
   },
 };
 
@@ -155,18 +277,36 @@ const KIND_PLANNERS: Record<ParsedReport['kind'], (p: Planning, replyTicketId: s
 function trapCandidates(r: ParsedReport, a: Attribution): Array<string | null> {
   if (a.clientId === null) return [];
   const complainant = a.recipient ?? r.complainants[0] ?? null;
-  if (r.kind === 'fbl') return r.feedbackType === 'not-spam' || r.feedbackType === 'opt-out' ? [] : [complainant];
+  if (r.kind === 'fbl')
+    return r.feedbackType === 'not-spam' || r.feedbackType === 'opt-out' ? [] : [complainant];
   if (r.kind === 'complaint') return [complainant];
   if (r.kind === 'bounce') return r.bounces.map((b) => b.recipient);
   return [];
 }
 
 /** A listed spam trap is never mailed again by anyone: suppressed with reason `trap`, whatever the cap for unverified reports. */
-function planTrapSuppressions(r: ParsedReport, a: Attribution, policy: ActionPolicy, plan: ActionPlan, isTrap: (address: string) => boolean): void {
+function planTrapSuppressions(
+  r: ParsedReport,
+  a: Attribution,
+  policy: ActionPolicy,
+  plan: ActionPlan,
+  isTrap: (address: string) => boolean,
+): void {
   for (const candidate of trapCandidates(r, a)) {
     const address = candidate?.toLowerCase();
-    if (!address || !isTrap(address) || plan.suppressions.some((s) => s.address === address && s.reason === 'trap')) continue;
-    plan.suppressions.push({ address, reason: 'trap', global: policy.globalReasons.includes('trap'), rule: 'spam-trap', why: 'the address is a listed spam trap' });
+    if (
+      !address ||
+      !isTrap(address) ||
+      plan.suppressions.some((s) => s.address === address && s.reason === 'trap')
+    )
+      continue;
+    plan.suppressions.push({
+      address,
+      reason: 'trap',
+      global: policy.globalReasons.includes('trap'),
+      rule: 'spam-trap',
+      why: 'the address is a listed spam trap',
+    });
   }
 }
 
@@ -174,7 +314,13 @@ function planTrapSuppressions(r: ParsedReport, a: Attribution, policy: ActionPol
  * Decides what to do with one understood and attributed report — each kind's default actions (README "What each
  * kind does"). Pure: `isTrap` is the only lookup; the actions stage applies the plan in one transaction.
  */
-export function planActions(r: ParsedReport, a: Attribution, policy: ActionPolicy, replyTicketId: string | null, isTrap: (address: string) => boolean = () => false): ActionPlan {
+export function planActions(
+  r: ParsedReport,
+  a: Attribution,
+  policy: ActionPolicy,
+  replyTicketId: string | null,
+  isTrap: (address: string) => boolean = () => false,
+): ActionPlan {
   const p = planning(r, a, policy);
   KIND_PLANNERS[r.kind](p, replyTicketId);
   planTrapSuppressions(r, a, policy, p.plan, isTrap);

@@ -7,7 +7,13 @@ import type { Stage } from '../worker/stage.ts';
 import { applyActions, type ActionsOptions } from './apply-actions.ts';
 
 const outcomeOf = (decisions: readonly Decision[], duplicate: boolean, ticketId: string | null): string =>
-  duplicate ? 'duplicate' : decisions.some((d) => d.kind === 'suppress') ? 'suppressed' : ticketId ? 'ticketed' : 'recorded';
+  duplicate
+    ? 'duplicate'
+    : decisions.some((d) => d.kind === 'suppress')
+      ? 'suppressed'
+      : ticketId
+        ? 'ticketed'
+        : 'recorded';
 
 const duplicateOf = (twin: number, messageId: string | null): Decision => ({
   kind: 'duplicate',
@@ -29,11 +35,28 @@ export function reportActionsStage(options: ActionsOptions): Stage {
     name: 'actions',
     commit(ctx) {
       const { reportId, actedBefore } = required(ctx.state, 'stored', 'actions');
-      if (actedBefore) return { outcome: 'already-done', reason: 'processed before: no second effect', state: { actions: { status: 'already-done', decisions: [], ticketId: null } } };
+      if (actedBefore)
+        return {
+          outcome: 'already-done',
+          reason: 'processed before: no second effect',
+          state: { actions: { status: 'already-done', decisions: [], ticketId: null } },
+        };
       const { db, message } = ctx;
-      const c = { db, reportId, message, headerBlock: required(ctx.state, 'headerBlock', 'actions'), now: ctx.now(), subject: ctx.state.headers?.subject ?? null, report: required(ctx.state, 'report', 'actions'), attribution: required(ctx.state, 'attribution', 'actions') };
+      const c = {
+        db,
+        reportId,
+        message,
+        headerBlock: required(ctx.state, 'headerBlock', 'actions'),
+        now: ctx.now(),
+        subject: ctx.state.headers?.subject ?? null,
+        report: required(ctx.state, 'report', 'actions'),
+        attribution: required(ctx.state, 'attribution', 'actions'),
+      };
       const twin = earlierActedReport(db, message.messageId, message.id);
-      const { decisions, ticketId } = twin === null ? applyActions(c, options) : { decisions: [duplicateOf(twin, message.messageId)], ticketId: null };
+      const { decisions, ticketId } =
+        twin === null
+          ? applyActions(c, options)
+          : { decisions: [duplicateOf(twin, message.messageId)], ticketId: null };
       emitReportWebhooks(db, decisions, { ...c, duplicateOf: twin, endpoints: options.webhookEndpoints });
       saveDecisions(db, reportId, decisions, ticketId);
       return {

@@ -18,12 +18,21 @@ export function attributeStage(openToken: (token: string) => OpenedToken | null)
     commit(ctx) {
       const { reportId, actedBefore } = required(ctx.state, 'stored', 'attribute');
       const before = actedBefore ? storedAttribution(ctx.db, reportId) : null;
-      if (before) return { outcome: before.method, reason: `attributed when first processed: ${before.reason} (confidence ${before.confidence})`, state: { attribution: before } };
+      if (before)
+        return {
+          outcome: before.method,
+          reason: `attributed when first processed: ${before.reason} (confidence ${before.confidence})`,
+          state: { attribution: before },
+        };
       let l = lookups.get(ctx.db);
       if (!l) lookups.set(ctx.db, (l = databaseLookups(ctx.db, openToken)));
       const attribution = attributeReport(required(ctx.state, 'report', 'attribute'), l);
       saveAttribution(ctx.db, reportId, attribution);
-      return { outcome: attribution.method, reason: `${attribution.reason} (confidence ${attribution.confidence})`, state: { attribution } };
+      return {
+        outcome: attribution.method,
+        reason: `${attribution.reason} (confidence ${attribution.confidence})`,
+        state: { attribution },
+      };
     },
   };
 }

@@ -1,5 +1,13 @@
 /** How a report was tied to a client and campaign: the rung of the attribution ladder that decided. */
-export type AttributionMethod = 'trace-token' | 'send-log' | 'feedback-id' | 'cfbl-feedback-id' | 'campaign-header' | 'verp' | 'sender-domain' | 'unmatched';
+export type AttributionMethod =
+  | 'trace-token'
+  | 'send-log'
+  | 'feedback-id'
+  | 'cfbl-feedback-id'
+  | 'campaign-header'
+  | 'verp'
+  | 'sender-domain'
+  | 'unmatched';
 
 /** One rung of the ladder that found something. */
 export interface AttributionHit {

@@ -5,7 +5,10 @@ import { firstSendByMessageId, sendRefById } from '../store/sends-store.ts';
 import type { AttributionLookups, OpenedToken } from './attribution-lookups.ts';
 
 /** AttributionLookups over the database. */
-export function databaseLookups(db: Database, openToken: (token: string) => OpenedToken | null): AttributionLookups {
+export function databaseLookups(
+  db: Database,
+  openToken: (token: string) => OpenedToken | null,
+): AttributionLookups {
   return {
     openToken,
     clientBySlug: (slug) => clientRefBySlug(db, slug),

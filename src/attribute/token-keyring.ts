@@ -37,8 +37,10 @@ function deriveKey(k: TokenKeySecret): TokenKey {
 export function createKeyring(secrets: readonly TokenKeySecret[], activeKeyId: string): TokenKeyring {
   const keys = new Map<string, TokenKey>();
   for (const s of secrets) {
-    if (!/^[A-Za-z0-9]{1,8}$/.test(s.id)) throw new RangeError(`token key id "${s.id}" must be 1–8 letters or digits`);
-    if (s.secret.length < 32) throw new RangeError(`token key "${s.id}" needs a secret of at least 32 characters`);
+    if (!/^[A-Za-z0-9]{1,8}$/.test(s.id))
+      throw new RangeError(`token key id "${s.id}" must be 1–8 letters or digits`);
+    if (s.secret.length < 32)
+      throw new RangeError(`token key "${s.id}" needs a secret of at least 32 characters`);
     if (keys.has(s.id)) throw new RangeError(`token key id "${s.id}" is listed twice`);
     keys.set(s.id, deriveKey(s));
   }

@@ -11,6 +11,11 @@ export function tokenOpener(config: Pick<Config, 'tokens'>): (token: string) => 
     if (!c) return null;
     return c.form === 'full'
       ? { client: c.client, campaign: c.campaign, recipient: c.recipient, sentAt: c.sentAt }
-      : { clientId: c.clientId, ...(c.campaignId !== null ? { campaignId: c.campaignId } : {}), sendId: c.sendId, sentAt: c.sentAt };
+      : {
+          clientId: c.clientId,
+          ...(c.campaignId !== null ? { campaignId: c.campaignId } : {}),
+          sendId: c.sendId,
+          sentAt: c.sentAt,
+        };
   };
 }

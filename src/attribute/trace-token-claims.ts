@@ -28,7 +28,9 @@ export interface CompactTraceClaims {
 export type TraceClaims = FullTraceClaims | CompactTraceClaims;
 
 /** What openTraceToken returns: the claims, which form they came in, and which key opened them. */
-export type OpenedTraceClaims = (FullTraceClaims & { form: 'full'; keyId: string }) | (CompactTraceClaims & { form: 'compact'; keyId: string });
+export type OpenedTraceClaims =
+  | (FullTraceClaims & { form: 'full'; keyId: string })
+  | (CompactTraceClaims & { form: 'compact'; keyId: string });
 
 export const isCompactClaims = (c: TraceClaims): c is CompactTraceClaims => 'clientId' in c;
 
@@ -104,15 +106,18 @@ class Reader {
 }
 
 const nonEmpty = (s: unknown, name: string): string => {
-  if (typeof s !== 'string' || s === '') throw new TypeError(`trace token claim ${name} must be a non-empty string`);
+  if (typeof s !== 'string' || s === '')
+    throw new TypeError(`trace token claim ${name} must be a non-empty string`);
   return s;
 };
 const validDate = (d: unknown): Date => {
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new TypeError('trace token claim sentAt must be a valid Date');
+  if (!(d instanceof Date) || Number.isNaN(d.getTime()))
+    throw new TypeError('trace token claim sentAt must be a valid Date');
   return d;
 };
 const rowId = (n: unknown, name: string): number => {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new TypeError(`trace token claim ${name} must be a positive integer (a row id)`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)
+    throw new TypeError(`trace token claim ${name} must be a positive integer (a row id)`);
   return n;
 };
 
@@ -121,11 +126,56 @@ const rowId = (n: unknown, name: string): number => {
  * position, so reordering or removing an entry would make issued tokens open to the wrong address.
  */
 const COMMON_DOMAINS = [
-  'gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'aol.com', 'icloud.com', 'live.com', 'msn.com', 'me.com', 'mac.com',
-  'comcast.net', 'att.net', 'verizon.net', 'sbcglobal.net', 'protonmail.com', 'proton.me', 'googlemail.com', 'gmx.com', 'mail.com', 'zoho.com',
-  'yahoo.fr', 'hotmail.fr', 'orange.fr', 'free.fr', 'sfr.fr', 'laposte.net', 'wanadoo.fr', 'gmx.de', 'web.de', 't-online.de',
-  'yahoo.de', 'hotmail.de', 'libero.it', 'virgilio.it', 'yahoo.it', 'hotmail.it', 'yahoo.es', 'hotmail.es', 'yahoo.co.uk', 'hotmail.co.uk',
-  'btinternet.com', 'yahoo.ro', 'gmx.net', 'outlook.fr', 'live.fr', 'ymail.com', 'rocketmail.com', 'fastmail.com', 'example.com', 'example.net',
+  'gmail.com',
+  'yahoo.com',
+  'hotmail.com',
+  'outlook.com',
+  'aol.com',
+  'icloud.com',
+  'live.com',
+  'msn.com',
+  'me.com',
+  'mac.com',
+  'comcast.net',
+  'att.net',
+  'verizon.net',
+  'sbcglobal.net',
+  'protonmail.com',
+  'proton.me',
+  'googlemail.com',
+  'gmx.com',
+  'mail.com',
+  'zoho.com',
+  'yahoo.fr',
+  'hotmail.fr',
+  'orange.fr',
+  'free.fr',
+  'sfr.fr',
+  'laposte.net',
+  'wanadoo.fr',
+  'gmx.de',
+  'web.de',
+  't-online.de',
+  'yahoo.de',
+  'hotmail.de',
+  'libero.it',
+  'virgilio.it',
+  'yahoo.it',
+  'hotmail.it',
+  'yahoo.es',
+  'hotmail.es',
+  'yahoo.co.uk',
+  'hotmail.co.uk',
+  'btinternet.com',
+  'yahoo.ro',
+  'gmx.net',
+  'outlook.fr',
+  'live.fr',
+  'ymail.com',
+  'rocketmail.com',
+  'fastmail.com',
+  'example.com',
+  'example.net',
 ] as const;
 const domainCode = new Map<string, number>(COMMON_DOMAINS.map((d, i) => [d, i + 1]));
 
@@ -141,12 +191,17 @@ export function encodeFullClaims(c: FullTraceClaims): Uint8Array {
   const campaign = nonEmpty(c.campaign, 'campaign');
   const recipient = nonEmpty(c.recipient, 'recipient');
   const at = recipient.lastIndexOf('@');
-  if (at < 1 || at === recipient.length - 1) throw new TypeError('trace token claim recipient must be an address local@domain');
+  if (at < 1 || at === recipient.length - 1)
+    throw new TypeError('trace token claim recipient must be an address local@domain');
   const sendId = c.sendId === undefined ? undefined : nonEmpty(c.sendId, 'sendId');
   const numeric = sendId !== undefined && /^(0|[1-9][0-9]{0,14})$/.test(sendId);
   const prefixed = campaign.startsWith(`${client}-`) && campaign.length > client.length + 1;
   const w = new Writer();
-  w.uint((sendId !== undefined ? HAS_SEND_ID : 0) | (numeric ? SEND_ID_NUMERIC : 0) | (prefixed ? CAMPAIGN_PREFIXED : 0));
+  w.uint(
+    (sendId !== undefined ? HAS_SEND_ID : 0) |
+      (numeric ? SEND_ID_NUMERIC : 0) |
+      (prefixed ? CAMPAIGN_PREFIXED : 0),
+  );
   w.text(client);
   w.text(prefixed ? campaign.slice(client.length + 1) : campaign);
   w.text(recipient.slice(0, at));

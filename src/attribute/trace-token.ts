@@ -10,7 +10,12 @@ import {
 } from './trace-token-claims.ts';
 import type { TokenKey, TokenKeyring } from './token-keyring.ts';
 
-export type { CompactTraceClaims, FullTraceClaims, OpenedTraceClaims, TraceClaims } from './trace-token-claims.ts';
+export type {
+  CompactTraceClaims,
+  FullTraceClaims,
+  OpenedTraceClaims,
+  TraceClaims,
+} from './trace-token-claims.ts';
 
 /**
  * Trace tokens: `adt` + version digit + base64url (RFC 4648 §5, no padding) of
@@ -48,10 +53,15 @@ function seal(key: TokenKey, aad: Buffer, plaintext: Uint8Array): Buffer {
 function unseal(key: TokenKey, aad: Buffer, sealed: Buffer): Buffer | null {
   if (sealed.length < NONCE_BYTES + TAG_BYTES + 1) return null;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key.key, sealed.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', key.key, sealed.subarray(0, NONCE_BYTES), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch {
     return null; // wrong key, or a forged or corrupted token: the tag does not verify
   }
@@ -62,21 +72,37 @@ function unseal(key: TokenKey, aad: Buffer, sealed: Buffer): Buffer | null {
  * typically ~110 characters; compact claims (row ids) give an `adt2` token of at most 64 characters.
  * Throws TypeError for malformed claims and RangeError when the claims cannot fit the form's length.
  */
-export function mintTraceToken(claims: TraceClaims, keyring: TokenKeyring, options: MintTraceTokenOptions = {}): string {
+export function mintTraceToken(
+  claims: TraceClaims,
+  keyring: TokenKeyring,
+  options: MintTraceTokenOptions = {},
+): string {
   const key = options.keyId === undefined ? keyring.active : keyring.keys.get(options.keyId);
   if (!key) throw new RangeError(`no token key has id "${options.keyId}"`);
   if (isCompactClaims(claims)) {
     const header = Buffer.from([key.hint]);
-    const body = Buffer.concat([header, seal(key, Buffer.concat([Buffer.from(COMPACT), header]), encodeCompactClaims(claims))]);
+    const body = Buffer.concat([
+      header,
+      seal(key, Buffer.concat([Buffer.from(COMPACT), header]), encodeCompactClaims(claims)),
+    ]);
     const token = COMPACT + body.toString('base64url');
-    if (token.length > MAX_COMPACT_CHARS) throw new RangeError(`compact trace token would be ${token.length} characters (max ${MAX_COMPACT_CHARS}): ids too large`);
+    if (token.length > MAX_COMPACT_CHARS)
+      throw new RangeError(
+        `compact trace token would be ${token.length} characters (max ${MAX_COMPACT_CHARS}): ids too large`,
+      );
     return token;
   }
   const id = Buffer.from(key.id, 'ascii');
   const header = Buffer.concat([Buffer.from([id.length]), id]);
-  const body = Buffer.concat([header, seal(key, Buffer.concat([Buffer.from(FULL), header]), encodeFullClaims(claims))]);
+  const body = Buffer.concat([
+    header,
+    seal(key, Buffer.concat([Buffer.from(FULL), header]), encodeFullClaims(claims)),
+  ]);
   const token = FULL + body.toString('base64url');
-  if (token.length > MAX_FULL_CHARS) throw new RangeError(`trace token would be ${token.length} characters (max ${MAX_FULL_CHARS}): claims too long`);
+  if (token.length > MAX_FULL_CHARS)
+    throw new RangeError(
+      `trace token would be ${token.length} characters (max ${MAX_FULL_CHARS}): claims too long`,
+    );
   return token;
 }
 
@@ -86,7 +112,8 @@ export function mintTraceToken(claims: TraceClaims, keyring: TokenKeyring, optio
  * reports, and a token-shaped string that fails to open is evidence of nothing.
  */
 export function openTraceToken(token: string, keyring: TokenKeyring): OpenedTraceClaims | null {
-  if (typeof token !== 'string' || token.length > MAX_FULL_CHARS || !/^adt[12][A-Za-z0-9_-]+$/.test(token)) return null;
+  if (typeof token !== 'string' || token.length > MAX_FULL_CHARS || !/^adt[12][A-Za-z0-9_-]+$/.test(token))
+    return null;
   const prefix = token.slice(0, 4);
   const text = token.slice(4);
   const bytes = Buffer.from(text, 'base64url');
@@ -108,7 +135,11 @@ export function openTraceToken(token: string, keyring: TokenKeyring): OpenedTrac
   if (idLength < 1 || idLength > 8 || bytes.length < 1 + idLength) return null;
   const key = keyring.keys.get(bytes.subarray(1, 1 + idLength).toString('latin1'));
   if (!key) return null;
-  const plain = unseal(key, Buffer.concat([Buffer.from(FULL), bytes.subarray(0, 1 + idLength)]), bytes.subarray(1 + idLength));
+  const plain = unseal(
+    key,
+    Buffer.concat([Buffer.from(FULL), bytes.subarray(0, 1 + idLength)]),
+    bytes.subarray(1 + idLength),
+  );
   const claims = plain && decodeFullClaims(plain);
   return claims ? { ...claims, form: 'full', keyId: key.id } : null;
 }

@@ -1,6 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { apiTokensByPrefix, getApiToken, insertApiToken, touchApiToken, type ApiToken } from '../store/api-tokens-store.ts';
+import {
+  apiTokensByPrefix,
+  getApiToken,
+  insertApiToken,
+  touchApiToken,
+  type ApiToken,
+} from '../store/api-tokens-store.ts';
 import { staffRoles, type StaffRole } from '../store/vocabulary.ts';
 
 export { getApiToken, listApiTokens, revokeApiToken, type ApiToken } from '../store/api-tokens-store.ts';
@@ -10,7 +16,8 @@ export const apiRoles = staffRoles;
 export type ApiRole = StaffRole;
 
 /** viewer reads; agent also works tickets, suppressions and quarantine; admin also manages clients, sends and tokens. */
-export const roleAllows = (has: ApiRole, needs: ApiRole): boolean => apiRoles.indexOf(has) >= apiRoles.indexOf(needs);
+export const roleAllows = (has: ApiRole, needs: ApiRole): boolean =>
+  apiRoles.indexOf(has) >= apiRoles.indexOf(needs);
 
 const TOKEN_PREFIX = 'adk_';
 /** Characters of the token kept in clear to find its row (`adk_` + 8): identifies, never authenticates. */
@@ -21,10 +28,19 @@ const TOUCH_EVERY_MS = 60_000;
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /** Creates a token; the secret is returned here once and never stored. */
-export function createApiToken(db: Database, t: { name: string; role: ApiRole; now: Date }): { token: ApiToken; secret: string } {
+export function createApiToken(
+  db: Database,
+  t: { name: string; role: ApiRole; now: Date },
+): { token: ApiToken; secret: string } {
   const secret = `${TOKEN_PREFIX}${randomBytes(30).toString('base64url')}`;
   const prefix = secret.slice(0, LOOKUP_LENGTH);
-  const id = insertApiToken(db, { name: t.name, role: t.role, prefix, hash: sha256(secret).toString('hex'), now: t.now });
+  const id = insertApiToken(db, {
+    name: t.name,
+    role: t.role,
+    prefix,
+    hash: sha256(secret).toString('hex'),
+    now: t.now,
+  });
   return { token: getApiToken(db, id)!, secret };
 }
 
@@ -34,7 +50,8 @@ export function createApiToken(db: Database, t: { name: string; role: ApiRole; n
  * how much of a guessed secret was right.
  */
 export function verifyApiToken(db: Database, secret: string, now: Date): ApiToken | null {
-  if (!secret.startsWith(TOKEN_PREFIX) || secret.length < LOOKUP_LENGTH + 8 || secret.length > 200) return null;
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length < LOOKUP_LENGTH + 8 || secret.length > 200)
+    return null;
   const candidates = apiTokensByPrefix(db, secret.slice(0, LOOKUP_LENGTH));
   const presented = sha256(secret);
   let found: (ApiToken & { hash: string }) | null = null;

@@ -18,7 +18,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
   const actual = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(rr), p: Number(pp) }, (e, key) => (e ? reject(e) : resolve(key))),
+    scrypt(
+      password.normalize('NFKC'),
+      Buffer.from(salt, 'base64url'),
+      expected.length,
+      { N: Number(n), r: Number(rr), p: Number(pp) },
+      (e, key) => (e ? reject(e) : resolve(key)),
+    ),
   );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

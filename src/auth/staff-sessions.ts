@@ -1,6 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { deleteStoredStaffSession, insertStaffSession, liveStaffSession, type StaffUser } from '../store/staff-store.ts';
+import {
+  deleteStoredStaffSession,
+  insertStaffSession,
+  liveStaffSession,
+  type StaffUser,
+} from '../store/staff-store.ts';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -13,7 +18,11 @@ export interface StaffSession {
 const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** Opens a session; returns the cookie value (shown once, only its hash is stored). */
-export function createStaffSession(db: Database, userId: number, now: Date): { token: string; csrf: string; expiresAt: Date } {
+export function createStaffSession(
+  db: Database,
+  userId: number,
+  now: Date,
+): { token: string; csrf: string; expiresAt: Date } {
   const token = randomBytes(32).toString('base64url');
   const csrf = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);

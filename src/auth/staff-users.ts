@@ -1,13 +1,27 @@
 import type { Database } from 'better-sqlite3';
-import { enabledStaffByEmail, insertStaffUser, staffEmailTaken, type StaffUser, type StaffUserWithHash } from '../store/staff-store.ts';
+import {
+  enabledStaffByEmail,
+  insertStaffUser,
+  staffEmailTaken,
+  type StaffUser,
+  type StaffUserWithHash,
+} from '../store/staff-store.ts';
 import { staffRoles, type StaffRole } from '../store/vocabulary.ts';
 import { hashPassword } from './staff-password.ts';
 
 export { staffRoles, type StaffRole };
-export { countStaffUsers, listStaffUsers, type StaffUser, type StaffUserWithHash } from '../store/staff-store.ts';
+export {
+  countStaffUsers,
+  listStaffUsers,
+  type StaffUser,
+  type StaffUserWithHash,
+} from '../store/staff-store.ts';
 
 /** Creates a staff account; throws when the email is taken. */
-export function createStaffUser(db: Database, u: { email: string; name?: string; role: StaffRole; password: string; now: Date }): StaffUser {
+export function createStaffUser(
+  db: Database,
+  u: { email: string; name?: string; role: StaffRole; password: string; now: Date },
+): StaffUser {
   const email = u.email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error(`not an email address: ${u.email}`);
   if (!staffRoles.includes(u.role)) throw new Error(`role must be one of ${staffRoles.join(', ')}`);
@@ -23,4 +37,5 @@ export function findStaffByEmail(db: Database, email: string): StaffUserWithHash
 }
 
 /** Role order: viewer < agent < admin. */
-export const roleAtLeast = (role: StaffRole, needed: StaffRole): boolean => staffRoles.indexOf(role) >= staffRoles.indexOf(needed);
+export const roleAtLeast = (role: StaffRole, needed: StaffRole): boolean =>
+  staffRoles.indexOf(role) >= staffRoles.indexOf(needed);

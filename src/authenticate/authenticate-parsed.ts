@@ -28,7 +28,11 @@ export interface ParsedAuth {
  * network and the `note` says what could not be checked. `headers` is the message's top-level header block when
  * the headers stage has read it already. Never throws.
  */
-export async function authenticateParsed(raw: Buffer, options: ReportAuthOptions, headers?: HeaderMap): Promise<ParsedAuth> {
+export async function authenticateParsed(
+  raw: Buffer,
+  options: ReportAuthOptions,
+  headers?: HeaderMap,
+): Promise<ParsedAuth> {
   const env = options.envelope;
   try {
     const result = await authenticateReport(raw, {
@@ -40,7 +44,11 @@ export async function authenticateParsed(raw: Buffer, options: ReportAuthOptions
       ...(headers ? { headers } : {}),
     });
     const { dkim, dkimDomains, spf, dmarc, trusted } = result;
-    return { summary: { dkim, dkimDomains, spf, dmarc, trusted }, provider: result.provider, note: result.note };
+    return {
+      summary: { dkim, dkimDomains, spf, dmarc, trusted },
+      provider: result.provider,
+      note: result.note,
+    };
   } catch (e) {
     return { summary: null, provider: null, note: `authentication failed: ${(e as Error).message}` };
   }

@@ -14,7 +14,8 @@ const DEFAULT_TIMEOUT_MS = 5000;
 /** After the DNS deadline, checks finish on their own within milliseconds; this is the hard stop. */
 const HARD_STOP_GRACE_MS = 100;
 const OFFLINE_NOTE = 'offline: no DNS resolver, authentication not checked';
-const NO_ENVELOPE_NOTE = 'SPF not checked: no SMTP envelope (MAIL FROM, client IP, HELO) was stored for this message';
+const NO_ENVELOPE_NOTE =
+  'SPF not checked: no SMTP envelope (MAIL FROM, client IP, HELO) was stored for this message';
 
 // Most telling first when no signature passed (RFC 8601 §2.7.1 result names).
 const DKIM_FAILURE_ORDER = ['fail', 'temperror', 'permerror', 'policy', 'neutral'];
@@ -37,7 +38,10 @@ export async function authenticateReport(raw: Buffer, options: AuthenticateOptio
     return emptyResult(context, UNCHECKED, UNCHECKED, 'no authentication checked (offline)', OFFLINE_NOTE);
   }
 
-  const timeoutMs = Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0 ? (options.timeoutMs as number) : DEFAULT_TIMEOUT_MS;
+  const timeoutMs =
+    Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0
+      ? (options.timeoutMs as number)
+      : DEFAULT_TIMEOUT_MS;
   const timeoutNote = `DNS lookups did not finish within ${timeoutMs} ms; unfinished checks are temperror`;
   const deadline = createDeadline(timeoutMs);
   try {
@@ -46,7 +50,13 @@ export async function authenticateReport(raw: Buffer, options: AuthenticateOptio
       deadline.after(HARD_STOP_GRACE_MS, () =>
         options.envelope
           ? emptyResult(context, TEMPERROR, TEMPERROR, 'authentication timed out', timeoutNote)
-          : emptyResult(context, TEMPERROR, 'none', 'authentication timed out', `${NO_ENVELOPE_NOTE}; ${timeoutNote}`),
+          : emptyResult(
+              context,
+              TEMPERROR,
+              'none',
+              'authentication timed out',
+              `${NO_ENVELOPE_NOTE}; ${timeoutNote}`,
+            ),
       ),
     ]);
     const cutShort = deadline.cutOff > 0 && result.note?.includes(timeoutNote) !== true;
@@ -73,7 +83,13 @@ function readContext(input: Buffer, options: AuthenticateOptions): Context {
   }
 }
 
-function emptyResult(context: Context, value: string, spfValue: string, trustReason: string, note: string): AuthResult {
+function emptyResult(
+  context: Context,
+  value: string,
+  spfValue: string,
+  trustReason: string,
+  note: string,
+): AuthResult {
   return {
     dkim: value,
     dkimDomains: [],
@@ -94,7 +110,12 @@ function joinNotes(...notes: (string | null)[]): string | null {
   return kept.length > 0 ? kept.join('; ') : null;
 }
 
-async function runChecks(input: Buffer, options: AuthenticateOptions, context: Context, dns: DnsResolver): Promise<AuthResult> {
+async function runChecks(
+  input: Buffer,
+  options: AuthenticateOptions,
+  context: Context,
+  dns: DnsResolver,
+): Promise<AuthResult> {
   // mailauth's published type for the resolver omits MX answers; the runtime contract is the same.
   const resolver = dns as unknown as DNSResolver;
   const notes: (string | null)[] = [];
@@ -104,12 +125,16 @@ async function runChecks(input: Buffer, options: AuthenticateOptions, context: C
   const spfOutcome = await spfCheck;
   notes.push(spfOutcome.note);
 
-  const signatures = (dkimResult.results ?? []).filter((row) => typeof row.signingDomain === 'string' && row.signingDomain !== '');
+  const signatures = (dkimResult.results ?? []).filter(
+    (row) => typeof row.signingDomain === 'string' && row.signingDomain !== '',
+  );
   const details = signatures.map(describeSignature);
   const passing = signatures.filter((_row, index) => details[index]?.result === 'pass');
   const dkimDomains = [...new Set(passing.map((row) => row.signingDomain.toLowerCase()))];
   // A signature with l= that leaves body bytes unsigned can carry appended parts (RFC 6376 §8.2).
-  const trustDomains = [...new Set(passing.filter((row) => !row.status.underSized).map((row) => row.signingDomain.toLowerCase()))];
+  const trustDomains = [
+    ...new Set(passing.filter((row) => !row.status.underSized).map((row) => row.signingDomain.toLowerCase())),
+  ];
 
   const arcResult = await checkArc(dkimResult, resolver);
   const dmarcValue = await checkDmarc(dkimResult, passing, spfOutcome.passDomain, arcResult, resolver);
@@ -154,7 +179,10 @@ function describeSignature(row: DKIMResult): DkimSignatureDetail {
     result = 'permerror';
     comment = 'From header field not signed';
   } else if (result === 'pass' && row.status.underSized) {
-    comment = joinNotes(comment, `l= leaves ${row.status.underSized} body bytes unsigned; not used for trust`);
+    comment = joinNotes(
+      comment,
+      `l= leaves ${row.status.underSized} body bytes unsigned; not used for trust`,
+    );
   }
   return { domain: row.signingDomain.toLowerCase(), selector: row.selector ?? null, result, comment };
 }
@@ -162,7 +190,11 @@ function describeSignature(row: DKIMResult): DkimSignatureDetail {
 function aggregateDkim(details: readonly DkimSignatureDetail[]): string {
   if (details.length === 0) return 'none';
   if (details.some((detail) => detail.result === 'pass')) return 'pass';
-  return DKIM_FAILURE_ORDER.find((word) => details.some((detail) => detail.result === word)) ?? details[0]?.result ?? 'none';
+  return (
+    DKIM_FAILURE_ORDER.find((word) => details.some((detail) => detail.result === word)) ??
+    details[0]?.result ??
+    'none'
+  );
 }
 
 interface SpfOutcome {
@@ -173,11 +205,20 @@ interface SpfOutcome {
 
 async function checkSpf(envelope: SmtpEnvelope | null, resolver: DNSResolver): Promise<SpfOutcome> {
   if (!envelope) return { result: 'none', passDomain: null, note: NO_ENVELOPE_NOTE };
-  const ip = String(envelope.clientIp ?? '').trim().replace(/^\[|\]$/g, '').replace(/^ipv6:/i, '');
+  const ip = String(envelope.clientIp ?? '')
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/^ipv6:/i, '');
   if (isIP(ip) === 0) {
-    return { result: 'none', passDomain: null, note: `SPF not checked: envelope client IP "${envelope.clientIp}" is not an IP address` };
+    return {
+      result: 'none',
+      passDomain: null,
+      note: `SPF not checked: envelope client IP "${envelope.clientIp}" is not an IP address`,
+    };
   }
-  const sender = String(envelope.mailFrom ?? '').trim().replace(/^<|>$/g, '');
+  const sender = String(envelope.mailFrom ?? '')
+    .trim()
+    .replace(/^<|>$/g, '');
   const heloName = String(envelope.helo ?? '').trim() || ip;
   // RFC 7208 §2.3/§2.4: with a null MAIL FROM the HELO identity is checked (postmaster@helo); an
   // address literal HELO is written in brackets, as mailauth's own authenticate() does.
@@ -187,7 +228,11 @@ async function checkSpf(envelope: SmtpEnvelope | null, resolver: DNSResolver): P
     const value = result.status.result;
     return { result: value, passDomain: value === 'pass' ? result.domain : null, note: null };
   } catch (err) {
-    return { result: 'temperror', passDomain: null, note: `SPF check failed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      result: 'temperror',
+      passDomain: null,
+      note: `SPF check failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -195,7 +240,10 @@ async function checkArc(dkimResult: DKIMVerifyResult, resolver: DNSResolver): Pr
   const chain = dkimResult.arc;
   if (!chain) return null;
   try {
-    return await arc({ chain: chain.chain || [], lastEntry: chain.lastEntry, error: chain.error }, { resolver });
+    return await arc(
+      { chain: chain.chain || [], lastEntry: chain.lastEntry, error: chain.error },
+      { resolver },
+    );
   } catch {
     return null;
   }
@@ -215,7 +263,12 @@ async function checkDmarc(
     const result = await dmarc({
       headerFrom,
       spfDomains: spfDomain ? [spfDomain] : [],
-      dkimDomains: passing.map((row) => ({ id: row.id, domain: row.signingDomain, aligned: Boolean(row.status.aligned), underSized: Boolean(row.status.underSized) })),
+      dkimDomains: passing.map((row) => ({
+        id: row.id,
+        domain: row.signingDomain,
+        aligned: Boolean(row.status.aligned),
+        underSized: Boolean(row.status.underSized),
+      })),
       ...(arcResult ? { arcResult } : {}),
       resolver,
     });

@@ -8,11 +8,16 @@ function authOutcome(auth: ParsedAuth): StageOutcome {
   if (!a) return { outcome: 'skipped', reason: auth.note ?? 'not authenticated' };
   const dkim = a.dkimDomains.length ? `dkim ${a.dkim} (${a.dkimDomains.join(', ')})` : `dkim ${a.dkim}`;
   const trust = a.trusted ? `trusted: DKIM passes for ${auth.provider ?? 'a known provider'}` : 'not trusted';
-  return { outcome: a.trusted ? 'trusted' : 'untrusted', reason: `${dkim}, spf ${a.spf}, dmarc ${a.dmarc}; ${trust}${auth.note ? `; ${auth.note}` : ''}` };
+  return {
+    outcome: a.trusted ? 'trusted' : 'untrusted',
+    reason: `${dkim}, spf ${a.spf}, dmarc ${a.dmarc}; ${trust}${auth.note ? `; ${auth.note}` : ''}`,
+  };
 }
 
 /** authenticate: DKIM, SPF, DMARC and ARC of the report itself, and whether a known provider's signature makes it trusted. */
-export function authenticateStage(options: (message: StoredMessage, now: () => Date) => ReportAuthOptions): Stage {
+export function authenticateStage(
+  options: (message: StoredMessage, now: () => Date) => ReportAuthOptions,
+): Stage {
   return {
     name: 'authenticate',
     async run(ctx) {

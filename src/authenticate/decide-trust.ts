@@ -47,10 +47,15 @@ export function decideTrust(registry: ProviderRegistry, input: TrustInput): Trus
     }
     // A loop run by an operator (Validity's Universal FBL) is signed with the operator's domain; the
     // member named by pattern is then the real mailbox provider.
-    const member = input.providerByPattern !== null ? registry.byName.get(input.providerByPattern) : undefined;
+    const member =
+      input.providerByPattern !== null ? registry.byName.get(input.providerByPattern) : undefined;
     const name = member?.operatedBy === provider.name ? member.name : provider.name;
     const via = name === provider.name ? '' : ` (operator of ${name}'s feedback loop)`;
-    return { trusted: true, provider: name, reason: `DKIM d=${domain} passes for feedback-loop provider ${provider.name}${via}` };
+    return {
+      trusted: true,
+      provider: name,
+      reason: `DKIM d=${domain} passes for feedback-loop provider ${provider.name}${via}`,
+    };
   }
   return (
     untrustedProvider ?? {

@@ -16,15 +16,21 @@ const DEFAULT_FILE = projectUrl('data', 'providers.json');
 // A DNS name as DKIM `d=` carries it (RFC 6376 §3.5): lowercase labels, no trailing dot.
 const domainSchema = z
   .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/, 'must be a lowercase domain name without trailing dot');
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/,
+    'must be a lowercase domain name without trailing dot',
+  );
 
-const patternSchema = z.string().min(1).superRefine((source, ctx) => {
-  try {
-    new RegExp(source, 'i');
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}` });
-  }
-});
+const patternSchema = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    try {
+      new RegExp(source, 'i');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}` });
+    }
+  });
 
 const providerSchema = z.strictObject({
   /** Stable id, used in code, database, logs and the `provider` field of `abusedesk parse`. */
@@ -64,7 +70,9 @@ function crossEntryIssues(data: unknown): string[] {
   if (!Array.isArray(providers)) return [];
   const issues: string[] = [];
   const names = new Set<string>();
-  const items = providers.map((item) => (typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {}));
+  const items = providers.map((item) =>
+    typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {},
+  );
   items.forEach((item, index) => {
     if (typeof item.name !== 'string') return;
     if (names.has(item.name)) issues.push(`providers[${index}].name: duplicate provider name "${item.name}"`);
@@ -74,7 +82,11 @@ function crossEntryIssues(data: unknown): string[] {
     if (typeof item.operatedBy === 'string' && !names.has(item.operatedBy)) {
       issues.push(`providers[${index}].operatedBy: unknown provider "${item.operatedBy}"`);
     }
-    if (item.requireFromMatch === true && Array.isArray(item.fromPatterns) && item.fromPatterns.length === 0) {
+    if (
+      item.requireFromMatch === true &&
+      Array.isArray(item.fromPatterns) &&
+      item.fromPatterns.length === 0
+    ) {
       issues.push(`providers[${index}].fromPatterns: requireFromMatch needs at least one pattern`);
     }
   });
@@ -83,7 +95,10 @@ function crossEntryIssues(data: unknown): string[] {
 
 export type ProviderEntry = z.output<typeof providerSchema>;
 
-export interface RegisteredProvider extends Omit<ProviderEntry, 'fromPatterns' | 'userAgentPatterns' | 'quirks'> {
+export interface RegisteredProvider extends Omit<
+  ProviderEntry,
+  'fromPatterns' | 'userAgentPatterns' | 'quirks'
+> {
   fromPatterns: RegExp[];
   userAgentPatterns: RegExp[];
   quirks: ProviderQuirk[];
@@ -129,18 +144,18 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function parseProviderRegistry(data: unknown, source = 'providers.json'): ProviderRegistry {
   const parsed = registryFileSchema.safeParse(data);
   const issues = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`)),
     ...crossEntryIssues(data),
   ];
   if (!parsed.success || issues.length > 0) throw new ProviderRegistryError(source, issues);
-  const providers = parsed.data.providers.map(
-    (entry): RegisteredProvider => ({
-      ...entry,
-      dkimDomains: [...new Set(entry.dkimDomains)],
-      fromPatterns: entry.fromPatterns.map((source) => new RegExp(source, 'i')),
-      userAgentPatterns: entry.userAgentPatterns.map((source) => new RegExp(source, 'i')),
-    }),
-  );
+  const providers = parsed.data.providers.map((entry): RegisteredProvider => ({
+    ...entry,
+    dkimDomains: [...new Set(entry.dkimDomains)],
+    fromPatterns: entry.fromPatterns.map((source) => new RegExp(source, 'i')),
+    userAgentPatterns: entry.userAgentPatterns.map((source) => new RegExp(source, 'i')),
+  }));
   return { providers, byName: new Map(providers.map((provider) => [provider.name, provider])) };
 }
 
@@ -194,7 +209,10 @@ export function providerForDkimDomain(registry: ProviderRegistry, domain: string
 export function bareAddress(value: string): string {
   const angle = /<([^<>]*)>[^<>]*$/.exec(value);
   const candidate = angle?.[1] ?? value.split(/[\s,;]+/).find((token) => token.includes('@')) ?? value;
-  return candidate.trim().replace(/^mailto:/i, '').toLowerCase();
+  return candidate
+    .trim()
+    .replace(/^mailto:/i, '')
+    .toLowerCase();
 }
 
 /** True when the header From of a report matches one of the provider's reporter patterns. */
@@ -216,7 +234,9 @@ export function providerFromPatterns(registry: ProviderRegistry, input: Provider
   }
   const userAgent = input.userAgent?.trim();
   if (userAgent) {
-    const hit = registry.providers.find((provider) => provider.userAgentPatterns.some((pattern) => pattern.test(userAgent)));
+    const hit = registry.providers.find((provider) =>
+      provider.userAgentPatterns.some((pattern) => pattern.test(userAgent)),
+    );
     if (hit) return hit.name;
   }
   for (const domain of input.dkimDomains ?? []) {

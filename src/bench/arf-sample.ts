@@ -3,7 +3,11 @@
  * part, the machine-readable feedback-report part and the original message. Used by benchmarks.
  */
 export function arfSample(n: number, recipient = `jane.${n}@example.net`): string {
-  const body = Array.from({ length: 40 }, (_, i) => `Line ${i} of the spring sale offer: great prices on everything you never needed, act now ${n}.`).join('\r\n');
+  const body = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `Line ${i} of the spring sale offer: great prices on everything you never needed, act now ${n}.`,
+  ).join('\r\n');
   return [
     'From: Yahoo! Mail AntiSpam Feedback <feedback@arf.mail.yahoo.com>',
     'To: fbl@esp.example',

@@ -24,7 +24,11 @@ export interface E2eResult {
  * complainant, original Message-ID) — and the time from the first byte of each report to its committed
  * actions is measured (processed_at in the database, same machine clock).
  */
-export async function benchEndToEnd(reports: number, connections: number, sends = 100_000): Promise<E2eResult> {
+export async function benchEndToEnd(
+  reports: number,
+  connections: number,
+  sends = 100_000,
+): Promise<E2eResult> {
   const server = await spawnBenchServer(['e2e', String(sends)]);
   const port = Number(server.facts.port);
   const dir = server.facts.dir!;
@@ -32,8 +36,27 @@ export async function benchEndToEnd(reports: number, connections: number, sends 
   const bodies = Array.from({ length: reports }, (_, i) => {
     const n = (i * 7919) % sends; // spread over the send log
     return i % 2 === 0
-      ? yahooFbl({ n: i, recipient: `user${n}@example.net`, token: mintTraceToken({ client: 'acme', campaign: 'acme-spring-sale', recipient: `user${n}@example.net`, sentAt: new Date() }, keyring), campaign: 'acme-spring-sale', client: 'acme', domain: 'news.acme.example' })
-      : fblReport({ reportMessageId: `<bench-${i}-${Date.now()}@aol.example>`, originalTo: 'redacted@aol.com', originalMessageId: `<send-${n}@news.acme.example>` });
+      ? yahooFbl({
+          n: i,
+          recipient: `user${n}@example.net`,
+          token: mintTraceToken(
+            {
+              client: 'acme',
+              campaign: 'acme-spring-sale',
+              recipient: `user${n}@example.net`,
+              sentAt: new Date(),
+            },
+            keyring,
+          ),
+          campaign: 'acme-spring-sale',
+          client: 'acme',
+          domain: 'news.acme.example',
+        })
+      : fblReport({
+          reportMessageId: `<bench-${i}-${Date.now()}@aol.example>`,
+          originalTo: 'redacted@aol.com',
+          originalMessageId: `<send-${n}@news.acme.example>`,
+        });
   });
   const started = new Map<string, number>();
   let next = 0;
@@ -62,9 +85,18 @@ export async function benchEndToEnd(reports: number, connections: number, sends 
   }
   db.close();
   await server.stop();
-  const latencies = rows.map((r) => Date.parse(r.processedAt) - (started.get(r.queueId) ?? Date.parse(r.processedAt))).sort((a, b) => a - b);
+  const latencies = rows
+    .map((r) => Date.parse(r.processedAt) - (started.get(r.queueId) ?? Date.parse(r.processedAt)))
+    .sort((a, b) => a - b);
   const last = Math.max(...rows.map((r) => Date.parse(r.processedAt)));
   const byMethod: Record<string, number> = {};
   for (const r of rows) byMethod[r.method ?? 'none'] = (byMethod[r.method ?? 'none'] ?? 0) + 1;
-  return { reports: rows.length, sends, perSecond: rows.length / ((last - t0) / 1000), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), byMethod };
+  return {
+    reports: rows.length,
+    sends,
+    perSecond: rows.length / ((last - t0) / 1000),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    byMethod,
+  };
 }

@@ -15,7 +15,8 @@ export interface LoadResult {
   peakRssMb: number;
 }
 
-export const percentile = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+export const percentile = (sorted: number[], p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 
 /** Peak resident set size of a process, from the kernel's high-water mark (VmHWM). */
 function peakRssMb(pid: number): number {
@@ -24,7 +25,11 @@ function peakRssMb(pid: number): number {
 }
 
 /** Starts a bench server process, drives it with `connections` concurrent SMTP sessions for `seconds`. */
-export async function loadTest(mode: 'intake' | 'bare', connections: number, seconds: number): Promise<LoadResult> {
+export async function loadTest(
+  mode: 'intake' | 'bare',
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
   const server = await spawnBenchServer([mode]);
   const port = Number(server.facts.port);
   const latencies: number[] = [];

@@ -39,14 +39,29 @@ export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e' | 'api', se
   } else {
     dir = mkdtempSync(join(tmpdir(), 'abusedesk-bench-'));
     const dataDir = dir;
-    const { config } = loadConfig({ env: {}, overrides: { dataDir, smtp: { port: 0, maxConnectionsPerIp: 1000 }, http: { port: 0 }, demo: { load: true }, authenticate: { dns: 'off' } } });
+    const { config } = loadConfig({
+      env: {},
+      overrides: {
+        dataDir,
+        smtp: { port: 0, maxConnectionsPerIp: 1000 },
+        http: { port: 0 },
+        demo: { load: true },
+        authenticate: { dns: 'off' },
+      },
+    });
     const service = await startService({ config, logger: createLogger('silent'), worker: mode === 'e2e' });
     port = service.smtpAddress.port;
     if (mode === 'api') {
       // `sends` suppressions for acme: user0, user2, user4… (even numbers), loaded in one transaction.
       const now = new Date();
       service.db.transaction(() => {
-        for (let i = 0; i < sends; i++) suppress(service.db, { address: `user${i * 2}@example.net`, clientId: 1, reason: 'complaint', now });
+        for (let i = 0; i < sends; i++)
+          suppress(service.db, {
+            address: `user${i * 2}@example.net`,
+            clientId: 1,
+            reason: 'complaint',
+            now,
+          });
       })();
       token = createApiToken(service.db, { name: 'bench', role: 'viewer', now: new Date() }).secret;
       httpPort = service.httpAddress.port;
@@ -55,7 +70,13 @@ export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e' | 'api', se
       // The send log the ESP would have fed: `sends` messages of acme's spring sale.
       const sentAt = new Date(Date.now() - 86_400_000).toISOString();
       for (let i = 0; i < sends; i += 10_000) {
-        const rows = Array.from({ length: Math.min(10_000, sends - i) }, (_, k) => ({ messageId: `send-${i + k}@news.acme.example`, recipient: `user${i + k}@example.net`, client: 'acme', campaign: 'acme-spring-sale', sentAt }));
+        const rows = Array.from({ length: Math.min(10_000, sends - i) }, (_, k) => ({
+          messageId: `send-${i + k}@news.acme.example`,
+          recipient: `user${i + k}@example.net`,
+          client: 'acme',
+          campaign: 'acme-spring-sale',
+          sentAt,
+        }));
         insertSends(service.db, rows, new Date(), loadMailboxProviders());
       }
     }

@@ -16,19 +16,28 @@ export interface CheckBenchResult {
  * `GET /api/v1/suppressions/check` against a real `serve`-equivalent process holding `count`
  * suppressions, driven from this process over keep-alive connections for `seconds`.
  */
-export async function benchSuppressionCheck(count: number, connections: number, seconds: number): Promise<CheckBenchResult> {
+export async function benchSuppressionCheck(
+  count: number,
+  connections: number,
+  seconds: number,
+): Promise<CheckBenchResult> {
   const server = await spawnBenchServer(['api', String(count)]);
   const port = Number(server.facts.http);
   const token = server.facts.token!;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const get = (path: string): Promise<string> =>
     new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${res.statusCode} ${body}`))));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(body) : reject(new Error(`${res.statusCode} ${body}`)),
+          );
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -53,5 +62,13 @@ export async function benchSuppressionCheck(count: number, connections: number, 
   agent.destroy();
   await server.stop();
   latencies.sort((a, b) => a - b);
-  return { suppressions: count, connections, requests: latencies.length, perSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), hits };
+  return {
+    suppressions: count,
+    connections,
+    requests: latencies.length,
+    perSecond: latencies.length / elapsed,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    hits,
+  };
 }

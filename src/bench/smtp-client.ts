@@ -73,7 +73,10 @@ export class SmtpClient {
   async data(body: string | Buffer): Promise<SmtpReply> {
     const go = await this.command('DATA');
     if (go.code !== 354) return go;
-    const text = (typeof body === 'string' ? Buffer.from(body, 'utf8') : body).toString('latin1').replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
+    const text = (typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
+      .toString('latin1')
+      .replace(/\r?\n/g, '\r\n')
+      .replace(/^\./gm, '..');
     this.socket.write(Buffer.from(text.endsWith('\r\n') ? `${text}.\r\n` : `${text}\r\n.\r\n`, 'latin1'));
     return this.reply();
   }
@@ -100,7 +103,10 @@ export class SmtpClient {
 }
 
 /** Connects, reads the greeting and says EHLO. */
-export async function openSession(port: number, helo = 'client.example'): Promise<{ client: SmtpClient; greeting: SmtpReply; ehlo: SmtpReply }> {
+export async function openSession(
+  port: number,
+  helo = 'client.example',
+): Promise<{ client: SmtpClient; greeting: SmtpReply; ehlo: SmtpReply }> {
   const client = await SmtpClient.connect(port);
   const greeting = await client.reply();
   const ehlo = greeting.code === 220 ? await client.command(`EHLO ${helo}`) : greeting;

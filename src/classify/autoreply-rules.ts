@@ -2,21 +2,35 @@ import { z } from 'zod';
 import rawRules from '../../data/autoreply-rules.json' with { type: 'json' };
 
 /** What kind of automatic mail a rule recognises; `hint` rules only support another sign. */
-export const AUTOREPLY_KINDS = ['rfc3834', 'vacation', 'challenge-response', 'acknowledgement', 'hint'] as const;
+export const AUTOREPLY_KINDS = [
+  'rfc3834',
+  'vacation',
+  'challenge-response',
+  'acknowledgement',
+  'hint',
+] as const;
 export type AutoreplyKind = (typeof AUTOREPLY_KINDS)[number];
 
 const ruleSchema = z
   .object({
     on: z.enum(['header', 'subject', 'body']),
-    header: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name').optional(),
+    header: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'a lower-case header name')
+      .optional(),
     pattern: z.string().min(1),
-    flags: z.string().regex(/^[imsu]*$/, 'only the flags i, m, s, u are allowed').optional(),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'only the flags i, m, s, u are allowed')
+      .optional(),
     strength: z.enum(['strong', 'weak']),
     kind: z.enum(AUTOREPLY_KINDS),
     marker: z.string().min(1),
   })
   .strict()
-  .refine((rule) => (rule.on === 'header') === (rule.header !== undefined), { message: '"header" is required exactly when on is "header"' });
+  .refine((rule) => (rule.on === 'header') === (rule.header !== undefined), {
+    message: '"header" is required exactly when on is "header"',
+  });
 
 export interface AutoreplyRule {
   index: number;
@@ -37,15 +51,27 @@ export function compileAutoreplyRules(raw: unknown, source = 'data/autoreply-rul
   raw.forEach((item: unknown, index) => {
     const parsed = ruleSchema.safeParse(item);
     if (!parsed.success) {
-      problems.push(`rule #${index}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(rule)'}: ${issue.message}`).join('; ')}`);
+      problems.push(
+        `rule #${index}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(rule)'}: ${issue.message}`).join('; ')}`,
+      );
       return;
     }
     const rule = parsed.data;
     try {
       const regex = new RegExp(rule.pattern, rule.flags ?? 'i');
-      rules.push({ index, on: rule.on, header: rule.header ?? null, regex, strong: rule.strength === 'strong', kind: rule.kind, marker: rule.marker });
+      rules.push({
+        index,
+        on: rule.on,
+        header: rule.header ?? null,
+        regex,
+        strong: rule.strength === 'strong',
+        kind: rule.kind,
+        marker: rule.marker,
+      });
     } catch (error) {
-      problems.push(`rule #${index}: pattern is not a valid regular expression (${(error as Error).message})`);
+      problems.push(
+        `rule #${index}: pattern is not a valid regular expression (${(error as Error).message})`,
+      );
     }
   });
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('\n')}`);

@@ -14,7 +14,8 @@ const BODY_WINDOW = 2048;
  * webmail's localized forward prefixes: en/de/es/fr/it, pl PD, da VS, sv VB, fi VL, no Videresend,
  * tr İLT, pt-br ENC, ro Redir, ru Пересл, zh 转发/轉寄, ja 転送, ko 전달.
  */
-const FORWARD_SUBJECT = /^\s*(?:fwd?|fw|tr|wg|rv|i|pd|vs|vb|vl|videresend|[İi]lt|enc|redir\.?|пересл|转发|轉寄|転送|전달)\s*[:：]/i;
+const FORWARD_SUBJECT =
+  /^\s*(?:fwd?|fw|tr|wg|rv|i|pd|vs|vb|vl|videresend|[İi]lt|enc|redir\.?|пересл|转发|轉寄|転送|전달)\s*[:：]/i;
 /** Apple Mail's one-click unsubscribe mail carries Auto-Submitted: auto-replied; it is an unsubscribe request. */
 const UNSUBSCRIBE_SUBJECT = /^\s*unsubscribe\b/i;
 
@@ -74,24 +75,33 @@ export function detectAutoreply(source: AutoreplySource): AutoreplyVerdict | nul
   const block = forwardedBlock(source.bodyText);
   const text = block ? block.before : source.bodyText;
   const body = text.length > BODY_WINDOW ? text.slice(0, BODY_WINDOW) : text;
-  const keptSubject = block !== null && block.quotedSubject !== null && block.quotedSubject === source.subject.trim();
+  const keptSubject =
+    block !== null && block.quotedSubject !== null && block.quotedSubject === source.subject.trim();
   const hits = collectHits(source, body, !FORWARD_SUBJECT.test(source.subject) && !keptSubject);
   // RFC 3834 §5: "Auto-Submitted: no" says explicitly that a person sent it; only content signs may overrule.
-  const explicitlyHuman = (source.headers.get('auto-submitted') ?? []).some((value) => /^\s*no\b/i.test(value));
+  const explicitlyHuman = (source.headers.get('auto-submitted') ?? []).some((value) =>
+    /^\s*no\b/i.test(value),
+  );
   const usable = hits.filter((hit) => !(explicitlyHuman && hit.rule.on === 'header'));
   const isReport = type.includes('multipart/report');
   const candidates = isReport ? usable.filter((hit) => hit.rule.kind === 'challenge-response') : usable;
 
   // A newsletter or list mail (List-Unsubscribe, List-Id) sent to abuse@ is no autoreply, whatever its
   // subject says ("Out of office? Try our deals"): only a header that only responders set decides for it.
-  const listMail = ['list-unsubscribe', 'list-id'].some((name) => (source.headers.get(name) ?? []).length > 0);
+  const listMail = ['list-unsubscribe', 'list-id'].some(
+    (name) => (source.headers.get(name) ?? []).length > 0,
+  );
   const strong = candidates.filter((hit) => hit.rule.strong && !(listMail && hit.rule.on !== 'header'));
   const weak = candidates.filter((hit) => !strong.includes(hit));
   const weakFromContent = weak.some((hit) => hit.rule.on !== 'header');
   if (strong.length === 0 && (listMail || !(weak.length >= 2 && weakFromContent))) return null;
 
   const deciding = strong.length > 0 ? [...strong, ...weak] : weak;
-  const kind = deciding.find((hit) => hit.rule.kind !== 'hint' && hit.rule.kind !== 'rfc3834')?.rule.kind ?? 'automatic reply';
+  const kind =
+    deciding.find((hit) => hit.rule.kind !== 'hint' && hit.rule.kind !== 'rfc3834')?.rule.kind ??
+    'automatic reply';
   const how = strong.length > 0 ? 'strong sign' : 'two weak signs';
-  return { reason: `autoreply (${kind}, ${how}): ${deciding.map((hit) => `${hit.rule.marker} [${hit.text}]`).join('; ')}` };
+  return {
+    reason: `autoreply (${kind}, ${how}): ${deciding.map((hit) => `${hit.rule.marker} [${hit.text}]`).join('; ')}`,
+  };
 }

@@ -55,10 +55,21 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
     const reporter = firstAddress(facts.from);
     if (x.notBounce) return { kind: 'other', reason: `not a bounce: ${x.reason}`, reporter, original };
     // Hard or not was decided by the bounce reader (a delay is never hard); it is not revisited here.
-    return { kind: 'bounce', reason: x.delayed ? `delayed delivery (warning only): ${x.reason}` : x.reason, reporter, original, bounces: x.bounces };
+    return {
+      kind: 'bounce',
+      reason: x.delayed ? `delayed delivery (warning only): ${x.reason}` : x.reason,
+      reporter,
+      original,
+      bounces: x.bounces,
+    };
   };
   const autoreply = (): Finding | null => {
-    const a = ctx.detectAutoreply({ headers: facts.headers, subject: facts.subject, from: facts.from, bodyText: facts.bodyText });
+    const a = ctx.detectAutoreply({
+      headers: facts.headers,
+      subject: facts.subject,
+      from: facts.from,
+      bodyText: facts.bodyText,
+    });
     return a ? { kind: 'autoreply', reason: a.reason, reporter: firstAddress(facts.from) } : null;
   };
   const steps: (() => Finding | null)[] = [
@@ -71,9 +82,14 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
     () => detectAuthFailureText(facts, ctx.parseEmbedded),
     autoreply,
     // A DSN the bounce rules could not read is still no complaint, though it encloses a message.
-    () => (facts.reportType === 'delivery-status' || facts.deliveryStatus !== null
-      ? { kind: 'other', reason: 'delivery-status report with no recipient the bounce rules could read', reporter: firstAddress(facts.from) }
-      : null),
+    () =>
+      facts.reportType === 'delivery-status' || facts.deliveryStatus !== null
+        ? {
+            kind: 'other',
+            reason: 'delivery-status report with no recipient the bounce rules could read',
+            reporter: firstAddress(facts.from),
+          }
+        : null,
     () => detectReply(facts, ctx.ticketIdPattern),
     () => detectUnsubscribe(facts, ctx.rcptTo, ctx.unsubscribeMailboxes),
     () => detectAttachedComplaint(facts),
@@ -85,5 +101,9 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
     const finding = step();
     if (finding) return finding;
   }
-  return { kind: 'other', reason: 'no report, bounce, complaint, autoreply, unsubscribe or reply recognised', reporter: firstAddress(facts.from) };
+  return {
+    kind: 'other',
+    reason: 'no report, bounce, complaint, autoreply, unsubscribe or reply recognised',
+    reporter: firstAddress(facts.from),
+  };
 }

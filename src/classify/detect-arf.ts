@@ -20,11 +20,21 @@ const one = (fr: HeaderMap, name: string): string | null => {
 export function detectArf(facts: MessageFacts): Finding | null {
   const fr = facts.feedbackReport;
   if (!fr && facts.reportType !== 'feedback-report') return null;
-  const where = facts.reportType !== null ? `multipart/report; report-type=${facts.reportType || '(none)'}` : `${facts.type} with a message/feedback-report part`;
+  const where =
+    facts.reportType !== null
+      ? `multipart/report; report-type=${facts.reportType || '(none)'}`
+      : `${facts.type} with a message/feedback-report part`;
   const enclosed = facts.enclosed[facts.enclosed.length - 1] ?? null;
   const original = enclosed ? originalFromPart(enclosed) : null;
   if (!fr) {
-    return { kind: 'fbl', reason: `${where} without a feedback-report part`, feedbackType: null, original, reporter: firstAddress(facts.from), complainants: originalRecipients(enclosed?.headers ?? null) };
+    return {
+      kind: 'fbl',
+      reason: `${where} without a feedback-report part`,
+      feedbackType: null,
+      original,
+      reporter: firstAddress(facts.from),
+      complainants: originalRecipients(enclosed?.headers ?? null),
+    };
   }
   const feedbackType = (one(fr, 'feedback-type') ?? '').toLowerCase().replace(/\s+/g, '') || null;
   // RFC 5965 §3.2: Original-Rcpt-To may repeat; RFC 6650 §4 Removal-Recipient names the opt-out address.
@@ -32,7 +42,7 @@ export function detectArf(facts: MessageFacts): Finding | null {
   if (complainants.length === 0) complainants = all(fr, 'removal-recipient').flatMap(parseAddressesOrRaw);
   if (complainants.length === 0 && enclosed) {
     // No recipient field: the original's own recipient is the complainant (Microsoft adds its own header).
-    complainants = parseAddresses(partHeader(enclosed, 'x-hmxmroriginalrecipient')) ;
+    complainants = parseAddresses(partHeader(enclosed, 'x-hmxmroriginalrecipient'));
     if (complainants.length === 0) complainants = originalRecipients(enclosed.headers);
   }
   const redactedField = all(fr, 'redacted-address').length > 0;

@@ -8,8 +8,11 @@ import { humanComplainants } from './human-complainants.ts';
 
 const parser = new EmailForwardParser();
 
-const mailboxes = (v: EmailForwardMailbox | EmailForwardMailbox[] | null | undefined): EmailForwardMailbox[] => (v ? (Array.isArray(v) ? v : [v]) : []);
-const show = (m: EmailForwardMailbox): string => (m.name && m.address ? `${m.name} <${m.address}>` : (m.address ?? m.name ?? ''));
+const mailboxes = (
+  v: EmailForwardMailbox | EmailForwardMailbox[] | null | undefined,
+): EmailForwardMailbox[] => (v ? (Array.isArray(v) ? v : [v]) : []);
+const show = (m: EmailForwardMailbox): string =>
+  m.name && m.address ? `${m.name} <${m.address}>` : (m.address ?? m.name ?? '');
 
 /**
  * Lines that open a quoted original in a person's forward, as mail clients write them: dashed banners
@@ -18,25 +21,80 @@ const show = (m: EmailForwardMailbox): string => (m.name && m.address ? `${m.nam
  * attributions are deliberately absent: they open replies as often as forwards.
  */
 const BANNER_WORDS = [
-  'forwarded message', 'original message', 'weitergeleitete nachricht', 'urspr(?:ü|ue)ngliche nachricht', 'original-nachricht',
-  'message transf(?:é|e)r(?:é|e)', 'message transmis', "message d'origine", 'mensaje reenviado', 'mensaje original',
-  'messaggio inoltrato', 'messaggio originale', 'doorgestuurd bericht', 'oorspronkelijk bericht', 'origineel bericht',
-  'mensagem encaminhada', 'mensagem reencaminhada', 'mensagem original', 'mesaj redirec(?:ț|ţ|t)ionat', 'mesaj original',
-  'przekazana wiadomo(?:ś|s)(?:ć|c)', 'wiadomo(?:ś|s)(?:ć|c) przes(?:ł|l)ana dalej', 'tre(?:ś|s)(?:ć|c) przekazanej wiadomo(?:ś|s)ci',
-  'oryginalna wiadomo(?:ś|s)(?:ć|c)', 'vidarebefordrat meddelande', 'originalmeddelande', 'ursprungligt meddelande',
-  'videresendt meddelelse', 'oprindelig meddelelse', 'videresendt melding', 'opprinnelig melding', 'edelleenl(?:ä|a)hetetty viesti',
-  'alkuper(?:ä|a)inen viesti', 'v(?:ä|a)litetty viesti', 'p(?:ř|r)eposlan(?:á|a) zpr(?:á|a)va', 'p(?:ů|u)vodn(?:í|i) zpr(?:á|a)va',
-  'preposlan(?:á|a) spr(?:á|a)va', 'tov(?:á|a)bb(?:í|i)tott (?:ü|u)zenet', 'eredeti (?:ü|u)zenet', '(?:İ|I|i)letilmi(?:ş|s) mesaj',
-  '(?:İ|I|i)letilen (?:İ|I|i)leti', 'orijinal (?:ileti|mesaj)', 'пересылаемое сообщение', 'перенаправленное сообщение',
-  'исходное сообщение', 'переслане повідомлення', 'メッセージを転送', '転送メッセージ', '元のメッセージ', '原始邮件', '转发邮件',
-  '原始郵件', '轉寄郵件', '원본 메시지', '전달된 메시지',
+  'forwarded message',
+  'original message',
+  'weitergeleitete nachricht',
+  'urspr(?:ü|ue)ngliche nachricht',
+  'original-nachricht',
+  'message transf(?:é|e)r(?:é|e)',
+  'message transmis',
+  "message d'origine",
+  'mensaje reenviado',
+  'mensaje original',
+  'messaggio inoltrato',
+  'messaggio originale',
+  'doorgestuurd bericht',
+  'oorspronkelijk bericht',
+  'origineel bericht',
+  'mensagem encaminhada',
+  'mensagem reencaminhada',
+  'mensagem original',
+  'mesaj redirec(?:ț|ţ|t)ionat',
+  'mesaj original',
+  'przekazana wiadomo(?:ś|s)(?:ć|c)',
+  'wiadomo(?:ś|s)(?:ć|c) przes(?:ł|l)ana dalej',
+  'tre(?:ś|s)(?:ć|c) przekazanej wiadomo(?:ś|s)ci',
+  'oryginalna wiadomo(?:ś|s)(?:ć|c)',
+  'vidarebefordrat meddelande',
+  'originalmeddelande',
+  'ursprungligt meddelande',
+  'videresendt meddelelse',
+  'oprindelig meddelelse',
+  'videresendt melding',
+  'opprinnelig melding',
+  'edelleenl(?:ä|a)hetetty viesti',
+  'alkuper(?:ä|a)inen viesti',
+  'v(?:ä|a)litetty viesti',
+  'p(?:ř|r)eposlan(?:á|a) zpr(?:á|a)va',
+  'p(?:ů|u)vodn(?:í|i) zpr(?:á|a)va',
+  'preposlan(?:á|a) spr(?:á|a)va',
+  'tov(?:á|a)bb(?:í|i)tott (?:ü|u)zenet',
+  'eredeti (?:ü|u)zenet',
+  '(?:İ|I|i)letilmi(?:ş|s) mesaj',
+  '(?:İ|I|i)letilen (?:İ|I|i)leti',
+  'orijinal (?:ileti|mesaj)',
+  'пересылаемое сообщение',
+  'перенаправленное сообщение',
+  'исходное сообщение',
+  'переслане повідомлення',
+  'メッセージを転送',
+  '転送メッセージ',
+  '元のメッセージ',
+  '原始邮件',
+  '转发邮件',
+  '原始郵件',
+  '轉寄郵件',
+  '원본 메시지',
+  '전달된 메시지',
 ];
 const APPLE_WORDS = [
-  'begin forwarded message', 'anfang der weitergeleiteten nachricht', 'd(?:é|e)but du message (?:r(?:é|e)exp(?:é|e)di(?:é|e)|transf(?:é|e)r(?:é|e))',
-  'inicio del mensaje reenviado', 'inizio messaggio inoltrato', 'begin doorgestuurd bericht', 'in(?:í|i)cio da mensagem (?:reencaminhada|encaminhada)',
-  'pocz(?:ą|a)tek przekazywanej wiadomo(?:ś|s)ci', 'vidarebefordrat mejl', 'start p(?:å|a) videresendt besked', 'videresendt melding',
-  'v(?:ä|a)litetty viesti alkaa', 'za(?:č|c)(?:á|a)tek p(?:ř|r)eposílané zpr(?:á|a)vy', 'tov(?:á|a)bb(?:í|i)tott lev(?:é|e)l kezdete',
-  '(?:İ|I|i)leti ba(?:ş|s)lang(?:ı|i)c(?:ı|i)', 'начало переадресованного сообщения', '転送されたメッセージ',
+  'begin forwarded message',
+  'anfang der weitergeleiteten nachricht',
+  'd(?:é|e)but du message (?:r(?:é|e)exp(?:é|e)di(?:é|e)|transf(?:é|e)r(?:é|e))',
+  'inicio del mensaje reenviado',
+  'inizio messaggio inoltrato',
+  'begin doorgestuurd bericht',
+  'in(?:í|i)cio da mensagem (?:reencaminhada|encaminhada)',
+  'pocz(?:ą|a)tek przekazywanej wiadomo(?:ś|s)ci',
+  'vidarebefordrat mejl',
+  'start p(?:å|a) videresendt besked',
+  'videresendt melding',
+  'v(?:ä|a)litetty viesti alkaa',
+  'za(?:č|c)(?:á|a)tek p(?:ř|r)eposílané zpr(?:á|a)vy',
+  'tov(?:á|a)bb(?:í|i)tott lev(?:é|e)l kezdete',
+  '(?:İ|I|i)leti ba(?:ş|s)lang(?:ı|i)c(?:ı|i)',
+  'начало переадресованного сообщения',
+  '転送されたメッセージ',
 ];
 const BANNER = `[-_=]{2,}[ \\t]*(?:${BANNER_WORDS.join('|')})[ \\t]*[-_=]{2,}`;
 const APPLE = `(?:${APPLE_WORDS.join('|')})[ \\t]*[:：]`;
@@ -47,10 +105,12 @@ const FORWARD_MARKER_LINES = new RegExp(FORWARD_MARKER.source, 'gim');
 const LIBRARY_BANNER = '---------- Forwarded message ---------';
 
 /** Reply prefixes (en, de, nl, nordic, pl, tr, fi, it, es/pt, ru, zh, ja, ko): a reply quotes, it does not forward. */
-const REPLY_SUBJECT = /^\s*(?:re|aw|antw|sv|odp|ynt|yan[ıi]t|vs|vast|r|rif|res|ref|отв|ответ|回复|答复|回覆|返信|답장)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]/i;
+const REPLY_SUBJECT =
+  /^\s*(?:re|aw|antw|sv|odp|ynt|yan[ıi]t|vs|vast|r|rif|res|ref|отв|ответ|回复|答复|回覆|返信|답장)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]/i;
 
 /** The subject line of a quoted header block, in the labels the common mail clients use. */
-const QUOTED_SUBJECT = /^[ \t>*]*(?:subject|betreff|objet|sujet|asunto|oggetto|onderwerp|assunto|subiect(?:ul)?|temat|(?:ä|a)mne|emne|aihe|p(?:ř|r)edm(?:ě|e)t|predmet|t(?:á|a)rgy|konu|тема|件名|主题|主旨|제목)[ \t]*\*?[ \t]*[:：][ \t]*(.*)$/im;
+const QUOTED_SUBJECT =
+  /^[ \t>*]*(?:subject|betreff|objet|sujet|asunto|oggetto|onderwerp|assunto|subiect(?:ul)?|temat|(?:ä|a)mne|emne|aihe|p(?:ř|r)edm(?:ě|e)t|predmet|t(?:á|a)rgy|konu|тема|件名|主题|主旨|제목)[ \t]*\*?[ \t]*[:：][ \t]*(.*)$/im;
 
 /**
  * Where a person's own words end and a forwarded original begins, if the text has a forward banner:
@@ -136,9 +196,16 @@ export function detectInlineForward(facts: MessageFacts): Finding | null {
   if (!result) return null;
   const quotedFrom = (result.email.from.address ?? '').toLowerCase();
   const reporter = firstAddress(facts.from);
-  const ours = [...parseAddresses(partHeader(facts.part, 'to')), ...parseAddresses(partHeader(facts.part, 'cc'))];
+  const ours = [
+    ...parseAddresses(partHeader(facts.part, 'to')),
+    ...parseAddresses(partHeader(facts.part, 'cc')),
+  ];
   if (quotedFrom === reporter || ours.includes(quotedFrom)) return null;
-  return finding(facts, result, facts.subject.trim() === ''
-    ? 'human report: inline forward'
-    : 'human report: inline forward (no forward prefix in the subject)');
+  return finding(
+    facts,
+    result,
+    facts.subject.trim() === ''
+      ? 'human report: inline forward'
+      : 'human report: inline forward (no forward prefix in the subject)',
+  );
 }

@@ -12,7 +12,11 @@ export function detectReply(facts: MessageFacts, ticketIdPattern: RegExp): Findi
   // A fresh, non-global copy: a caller's global regex would carry lastIndex between calls.
   const re = new RegExp(ticketIdPattern.source, ticketIdPattern.flags.replace(/[gy]/g, ''));
   const subject = re.exec(facts.subject);
-  const where = subject ? 'subject' : ['in-reply-to', 'references'].find((h) => re.test(decodeHeaderValue(firstHeader(facts.headers, h) ?? '')));
+  const where = subject
+    ? 'subject'
+    : ['in-reply-to', 'references'].find((h) =>
+        re.test(decodeHeaderValue(firstHeader(facts.headers, h) ?? '')),
+      );
   if (!where) return null;
   const id = subject?.[0] ?? re.exec(decodeHeaderValue(firstHeader(facts.headers, where) ?? ''))?.[0] ?? '';
   const reason = `ticket id ${id} in ${where === 'subject' ? 'Subject' : where === 'in-reply-to' ? 'In-Reply-To' : 'References'}`;

@@ -10,7 +10,10 @@ import type { Finding } from '../report/finding.ts';
  * desk of the source. The spam is attached, or inline between markers, or the whole (maybe quoted) body.
  * SpamCop munges the recipient (`x`, `<removed>`), so the complainant is redacted.
  */
-export function detectSpamcop(facts: MessageFacts, parseEmbedded: (text: string) => MimePart): Finding | null {
+export function detectSpamcop(
+  facts: MessageFacts,
+  parseEmbedded: (text: string) => MimePart,
+): Finding | null {
   const from = firstAddress(facts.from) ?? '';
   if (!/[@.]spamcop\.net$/.test(from) && !/^\[SpamCop\b/i.test(facts.subject)) return null;
   let part: MimePart | null = facts.enclosed[facts.enclosed.length - 1] ?? null;
@@ -27,14 +30,18 @@ export function detectSpamcop(facts: MessageFacts, parseEmbedded: (text: string)
     complainants: to,
     redacted: to.length === 0,
     original: part && part.headers.size > 0 ? originalFromPart(part) : null,
-    sourceIp: /^\[SpamCop \(([0-9a-f.:]+)\)/i.exec(facts.subject)?.[1] ?? partHeader(facts.part, 'x-spamcop-sourceip')?.trim() ?? null,
+    sourceIp:
+      /^\[SpamCop \(([0-9a-f.:]+)\)/i.exec(facts.subject)?.[1] ??
+      partHeader(facts.part, 'x-spamcop-sourceip')?.trim() ??
+      null,
   };
 }
 
 /** The spam as text: between SpamCop's markers, after "Offending message", or the body if it is headers. */
 function embeddedText(body: string): string | null {
   let text = body.replace(/\r\n?/g, '\n');
-  if (/^>/m.test(text) && text.split('\n').filter((l) => l.startsWith('>')).length > 5) text = text.replace(/^> ?/gm, '');
+  if (/^>/m.test(text) && text.split('\n').filter((l) => l.startsWith('>')).length > 5)
+    text = text.replace(/^> ?/gm, '');
   const begin = /^=+\s*BEGIN FORWARDED MESSAGE\s*=+\s*$/im.exec(text);
   if (begin) {
     const rest = text.slice(begin.index + begin[0].length).replace(/^\n/, '');

@@ -16,7 +16,9 @@ import { humanComplainants } from './human-complainants.ts';
  */
 export function detectTracedMail(facts: MessageFacts): Finding | null {
   const header = partHeader(facts.part, 'x-abusedesk-trace');
-  const resentFrom = firstAddress(partHeader(facts.part, 'resent-from') ?? partHeader(facts.part, 'resent-sender'));
+  const resentFrom = firstAddress(
+    partHeader(facts.part, 'resent-from') ?? partHeader(facts.part, 'resent-sender'),
+  );
   if (header !== null && traceTokenRegex().test(header) && resentFrom) {
     return {
       kind: 'complaint',

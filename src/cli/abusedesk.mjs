@@ -7,7 +7,10 @@ import { existsSync } from 'node:fs';
 import { bundleEntry, buildCli } from './build-cli.mjs';
 
 // `abusedesk … | head` closes our stdout early: that is not an error.
-process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  else throw e;
+});
 
 async function loadMain() {
   if (process.env.ABUSEDESK_NO_BUNDLE !== '1') {

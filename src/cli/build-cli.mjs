@@ -14,7 +14,8 @@ function newestSource() {
   let newest = statSync(join(root, 'package.json')).mtimeMs;
   for (const dir of ['src', 'data']) {
     for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && /\.(ts|mjs|json)$/.test(entry.name)) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+      if (entry.isFile() && /\.(ts|mjs|json)$/.test(entry.name))
+        newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
     }
   }
   return newest;
@@ -61,6 +62,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     await buildCli(bundleEntry(), 'error');
   } catch (error) {
-    process.stderr.write(`abusedesk: the CLI bundle was not built (${error.message.split('\n')[0]}); the CLI will run from the sources\n`);
+    process.stderr.write(
+      `abusedesk: the CLI bundle was not built (${error.message.split('\n')[0]}); the CLI will run from the sources\n`,
+    );
   }
 }

@@ -11,7 +11,10 @@ export function commandConfig(cmd: Command): LoadedConfig {
 }
 
 /** Runs `fn` with the database open, closing it afterwards. */
-export async function withDatabase<T>(cmd: Command, fn: (db: Database, loaded: LoadedConfig) => Promise<T> | T): Promise<T> {
+export async function withDatabase<T>(
+  cmd: Command,
+  fn: (db: Database, loaded: LoadedConfig) => Promise<T> | T,
+): Promise<T> {
   const loaded = commandConfig(cmd);
   const db = openDatabase(loaded.config);
   try {
@@ -22,7 +25,10 @@ export async function withDatabase<T>(cmd: Command, fn: (db: Database, loaded: L
 }
 
 /** Runs `fn` with the services built from config (database open), closing the database afterwards. */
-export async function withServices<T>(cmd: Command, fn: (svc: Services, loaded: LoadedConfig) => Promise<T> | T): Promise<T> {
+export async function withServices<T>(
+  cmd: Command,
+  fn: (svc: Services, loaded: LoadedConfig) => Promise<T> | T,
+): Promise<T> {
   // Loaded here, not at the top: the services pull in the whole pipeline, which most commands never need.
   const { services } = await import('../service/services.ts');
   return withDatabase(cmd, (db, loaded) => fn(services(loaded.config, db), loaded));
@@ -40,7 +46,11 @@ export function printTable(rows: Array<Record<string, unknown>>, columns: string
     return typeof v === 'object' ? JSON.stringify(v) : `${v as string | number | boolean}`;
   };
   const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
-  const line = (vals: string[]): string => vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]): string =>
+    vals
+      .map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(columns)}\n`);
   for (const r of rows) process.stdout.write(`${line(columns.map((c) => cell(r[c])))}\n`);
 }

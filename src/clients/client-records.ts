@@ -5,8 +5,18 @@ export const clientInputSchema = z.strictObject({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'slug: lower-case letters, digits and dashes'),
   name: z.string().min(1),
   contactEmail: z.string().email().nullish(),
-  language: z.string().regex(/^[a-z]{2}$/, 'language: a two-letter code such as en').default('en'),
-  domains: z.array(z.string().min(3).transform((d) => d.toLowerCase())).default([]),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/, 'language: a two-letter code such as en')
+    .default('en'),
+  domains: z
+    .array(
+      z
+        .string()
+        .min(3)
+        .transform((d) => d.toLowerCase()),
+    )
+    .default([]),
   webhookUrl: z.string().url().nullish(),
   webhookSecret: z.string().min(16).nullish(),
 });

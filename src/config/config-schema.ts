@@ -11,160 +11,469 @@ const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 
 export const tokenKeySchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9]{1,8}$/, 'a key id is 1–8 letters or digits').describe('Key id, carried in every token so keys can rotate.'),
-  secret: z.string().min(32, 'a token key secret needs at least 32 characters').describe('Secret (≥ 32 characters); the AES-256 key is derived from it.'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,8}$/, 'a key id is 1–8 letters or digits')
+    .describe('Key id, carried in every token so keys can rotate.'),
+  secret: z
+    .string()
+    .min(32, 'a token key secret needs at least 32 characters')
+    .describe('Secret (≥ 32 characters); the AES-256 key is derived from it.'),
 });
 
 /**
  * The demo trace-token key shipped as the default so `npm start` works out of the box. Anyone holding this
  * source can mint tokens with it: operators must replace it (tokens.keys) before real use.
  */
-export const DEMO_TOKEN_KEY = { id: 'demo1', secret: 'abusedesk-DEMO-ONLY-trace-token-secret-replace-me' } as const;
-
+export const DEMO_TOKEN_KEY = {
+  id: 'demo1',
+  secret: 'abusedesk-DEMO-ONLY-trace-token-secret-replace-me',
+} as const;
 
 /** watch / warn / suspend thresholds of one enforcement signal; null: the signal never causes that state. */
-function levelThresholds(what: string, d: { watch: number | null; warn: number | null; suspend: number | null }) {
-  const level = (name: string, v: number | null) => z.number().min(0).nullable().default(v).describe(`${what} at which a client goes to ${name} (null: never).`);
-  return z.strictObject({ watch: level('watch', d.watch), warn: level('warned', d.warn), suspend: level('suspended', d.suspend) }).prefault({});
+function levelThresholds(
+  what: string,
+  d: { watch: number | null; warn: number | null; suspend: number | null },
+) {
+  const level = (name: string, v: number | null) =>
+    z
+      .number()
+      .min(0)
+      .nullable()
+      .default(v)
+      .describe(`${what} at which a client goes to ${name} (null: never).`);
+  return z
+    .strictObject({
+      watch: level('watch', d.watch),
+      warn: level('warned', d.warn),
+      suspend: level('suspended', d.suspend),
+    })
+    .prefault({});
 }
 
 export const configSchema = z.strictObject({
-  dataDir: z.string().min(1).default('data').describe('Where the database, outbox and backups live (relative to the working directory).'),
-  database: z.strictObject({
-    file: z.string().min(1).default('abusedesk.db').describe('SQLite database file, relative to dataDir.'),
-    busyTimeoutMs: positiveInt.default(5000).describe('How long a writer waits for the database lock before giving up.'),
-    groupCommitMs: z.number().min(0).max(50).default(0).describe('Intake group commit: how long the first message of a batch waits for others before one shared fsync (0: none; messages arriving during a commit share the next one).'),
-    walAutocheckpointPages: positiveInt.default(10000).describe('WAL pages between automatic checkpoints (SQLite default 1000 stalls intake under load).'),
-  }).prefault({}),
-  smtp: z.strictObject({
-    host: z.string().default('127.0.0.1').describe('Address the SMTP intake listens on.'),
-    port: port.default(2525).describe('SMTP intake port (0 picks a free port).'),
-    hostname: z.string().default('abusedesk.esp.example').describe('Name announced in the greeting and EHLO reply.'),
-    domains: z.array(z.string().min(1)).min(1).default(['esp.example', 'localhost']).describe('Domains whose mailboxes are accepted (case-insensitive).'),
-    mailboxes: z.array(z.string().regex(/^[a-z0-9._-]+$/i, 'a mailbox is a local part such as abuse')).min(1).default(['abuse', 'postmaster', 'fbl', 'unsubscribe']).describe('Accepted local parts; each also takes +tag sub-addresses.'),
-    unsubscribeMailboxes: z.array(z.string()).default(['unsubscribe']).describe('Local parts whose mail is an unsubscribe request.'),
-    maxMessageBytes: positiveInt.default(25 * 1024 * 1024).describe('Largest accepted message (advertised as SIZE); larger gets 552 5.3.4.'),
-    maxRecipients: positiveInt.default(50).describe('Most RCPT TO per message; more get 452 4.5.3.'),
-    maxConnections: positiveInt.default(200).describe('Most concurrent SMTP sessions; more get 421.'),
-    maxConnectionsPerIp: positiveInt.default(20).describe('Most concurrent SMTP sessions from one client IP; more get 421.'),
-    idleTimeoutMs: positiveInt.default(60_000).describe('Close a session idle this long.'),
-    sessionTimeoutMs: positiveInt.default(10 * 60_000).describe('Close any session open this long.'),
-    storeTimeoutMs: positiveInt.default(30_000).describe('Deadline for storing a message; past it the client gets 451 and retries.'),
-    tlsKeyFile: z.string().default('').describe('PEM private key for STARTTLS (empty: STARTTLS off).'),
-    tlsCertFile: z.string().default('').describe('PEM certificate chain for STARTTLS.'),
-  }).prefault({}),
-  http: z.strictObject({
-    host: z.string().default('127.0.0.1').describe('Address the HTTP API and web UI listen on.'),
-    port: port.default(8025).describe('HTTP port (0 picks a free port).'),
-    publicUrl: z.string().default('').describe('Base URL users reach the web UI at (for links in mail); default http://host:port.'),
-  }).prefault({}),
-  worker: z.strictObject({
-    maxAttempts: positiveInt.default(5).describe('Attempts before a failing message is quarantined.'),
-    retryBaseMs: positiveInt.default(2000).describe('First retry delay; doubles each attempt.'),
-    pollMs: positiveInt.default(1000).describe('How often the worker looks for due work when not woken.'),
-    batchSize: positiveInt.default(64).describe('Messages taken per worker round.'),
-  }).prefault({}),
-  log: z.strictObject({
-    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level (pino).'),
-  }).prefault({}),
-  parse: z.strictObject({
-    ticketIdPattern: z.string().default('\\bAD-[0-9A-Z]{6}\\b').describe('Regex source of our ticket ids, found in Subject/In-Reply-To/References of replies.'),
-    campaignHeaders: z.array(z.string().min(1)).default(['X-Campaign-ID', 'X-Client-ID', 'X-Mailer-Campaign']).describe('Header names of the original that carry campaign identifiers.'),
-    verpPattern: z.string().default('').describe('Regex source with named groups applied to the original Return-Path (empty: no VERP).'),
-    maxDepth: positiveInt.default(12).describe('Deepest MIME nesting parsed; deeper mail becomes kind other.'),
-    maxParts: positiveInt.default(500).describe('Most MIME parts parsed per message.'),
-    maxHeaderBytes: positiveInt.default(256 * 1024).describe('Largest header block parsed per MIME entity.'),
-    timeoutMs: positiveInt.default(2000).describe('Parse time budget per message.'),
-  }).prefault({}),
-  authenticate: z.strictObject({
-    dns: z.enum(['system', 'off']).default('system').describe('DNS for DKIM/SPF/DMARC/ARC of incoming reports: the system resolver, or off (nothing verified, nothing trusted).'),
-    timeoutMs: positiveInt.default(5000).describe('Time budget for authenticating one report; past it results are temperror.'),
-  }).prefault({}),
-  tokens: z.strictObject({
-    keys: z.array(tokenKeySchema).min(1, 'configure at least one trace-token key').default([{ ...DEMO_TOKEN_KEY }]).describe('Trace-token keys as [{"id","secret"}]. The default is a public DEMO key: replace it with your own secret before real use, and keep retired keys listed so their tokens still open.'),
-    activeKeyId: z.string().default(DEMO_TOKEN_KEY.id).describe('Id of the key that mints new trace tokens; every key in tokens.keys opens them (rotation).'),
-  }).superRefine((t, ctx) => {
-    const ids = t.keys.map((k) => k.id);
-    if (!ids.includes(t.activeKeyId)) ctx.addIssue({ code: 'custom', path: ['activeKeyId'], message: `no key in tokens.keys has id "${t.activeKeyId}"` });
-    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['keys'], message: `key id "${dup}" is listed twice` });
-  }).prefault({}),
-  actions: z.strictObject({
-    globalSuppressionReasons: z.array(z.enum(['complaint', 'opt-out', 'bounce', 'unsubscribe', 'manual', 'trap'])).default(['trap']).describe('Suppression reasons applied in every client\'s scope, not just the attributed client\'s.'),
-    untrustedMaxSuppressions: z.number().int().min(0).default(1).describe('Most addresses one unverified report may suppress (a forged report must not suppress at scale).'),
-  }).prefault({}),
-  outbox: z.strictObject({
-    transport: z.enum(['file', 'smtp']).default('file').describe('How queued mail leaves: file writes each message as <dataDir>/outbox/<timestamp>-<id>.eml (nothing leaves the machine); smtp hands it to the relay below.'),
-    smtpHost: z.string().default('').describe('SMTP relay host (required when transport is smtp).'),
-    smtpPort: port.default(587).describe('SMTP relay port.'),
-    smtpSecure: z.boolean().default(false).describe('Implicit TLS from the first byte (port 465); false uses STARTTLS when the relay offers it.'),
-    smtpUser: z.string().default('').describe('SMTP AUTH user (empty: no AUTH).'),
-    smtpPassword: z.string().default('').describe('SMTP AUTH password.'),
-    from: z.email().default('abuse@esp.example').describe('From address of acknowledgements; replies to it thread into the ticket, so it should be one of the accepted mailboxes.'),
-    fromName: z.string().regex(/^[^\r\n]*$/, 'a display name is one line').default('ESP Abuse Desk').describe('Display name of the From address.'),
-    maxAttempts: positiveInt.default(8).describe('Delivery attempts before an outbox row is marked failed.'),
-    retryBaseMs: positiveInt.default(30_000).describe('First retry delay; doubles each attempt up to retryMaxMs.'),
-    retryMaxMs: positiveInt.default(60 * 60_000).describe('Longest delay between two delivery attempts.'),
-    pollMs: positiveInt.default(5000).describe('How often the outbox sender looks for due rows when not woken.'),
-    ackDailyCap: positiveInt.default(3).describe('Most acknowledgements one address gets per day (across tickets).'),
-  }).superRefine((o, ctx) => {
-    if (o.transport === 'smtp' && o.smtpHost === '') ctx.addIssue({ code: 'custom', path: ['smtpHost'], message: 'transport smtp needs a relay host' });
-    if (o.retryMaxMs < o.retryBaseMs) ctx.addIssue({ code: 'custom', path: ['retryMaxMs'], message: 'retryMaxMs must be at least retryBaseMs' });
-  }).prefault({}),
-  webhooks: z.strictObject({
-    endpoints: z.array(z.strictObject({
-      url: z.url().describe('Endpoint that receives every event (all clients).'),
-      secret: z.string().regex(/^whsec_\S+( whsec_\S+)*$/, 'whsec_<base64>, several separated by spaces during rotation').describe('Standard Webhooks signing secret(s): whsec_<base64>; several separated by spaces while rotating.'),
-    })).default([]).describe('Global webhook endpoints, in addition to each client\'s own webhook_url.'),
-    maxAttempts: positiveInt.default(10).describe('Delivery attempts before a webhook is marked failed (replayable).'),
-    retryBaseMs: positiveInt.default(30_000).describe('First webhook retry delay; doubles each attempt up to retryMaxMs.'),
-    retryMaxMs: positiveInt.default(60 * 60_000).describe('Longest delay between two webhook attempts.'),
-    timeoutMs: positiveInt.default(10_000).describe('How long one webhook POST may take before it counts as failed.'),
-    pollMs: positiveInt.default(5000).describe('How often the webhook sender looks for due rows when not woken.'),
-  }).superRefine((o, ctx) => {
-    if (o.retryMaxMs < o.retryBaseMs) ctx.addIssue({ code: 'custom', path: ['retryMaxMs'], message: 'retryMaxMs must be at least retryBaseMs' });
-  }).prefault({}),
-  enforcement: z.strictObject({
-    mode: z.enum(['enforce', 'dry-run']).default('enforce').describe('enforce: automatic status changes apply; dry-run: they are recorded in the client history as what would have happened, and nothing changes.'),
-    windowDays: positiveInt.max(365).default(30).describe('Rolling window of rates: campaigns started and signals received in the last N days (never before the last reinstatement).'),
-    minVolume: positiveInt.default(1000).describe('Rate signals are judged only with at least this many messages in the denominator (per client and per campaign).'),
-    confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence of the Wilson interval: a rate crosses a threshold only when its lower bound does.'),
-    fblShareFloor: z.number().gt(0).max(1).default(0.1).describe('Smallest share of deliveries to feedback-loop providers used to scale the complaint-rate denominator.'),
-    recoverRatio: z.number().gt(0).max(1).default(0.5).describe('Hysteresis: watch/warned steps down only when every rate is below this fraction of the current level\'s threshold…'),
-    minDaysInState: z.number().min(0).default(7).describe('…and the status has held at least this many days.'),
-    autoSuspend: z.boolean().default(true).describe('false: automatic enforcement stops at warned and a suspension is only proposed to staff.'),
-    sweepIntervalMs: positiveInt.default(60 * 60_000).describe('How often every client is re-assessed (windows slide and hysteresis releases even without new reports).'),
-    countTokenProvenSignals: z.boolean().default(true).describe('Count human complaints, bounces and unsubscribes proven by a trace token or the send log (one per recipient); false: only DKIM-verified FBL reports count.'),
-    thresholds: z.strictObject({
-      complaintRate: levelThresholds('Complaints per delivered message (to feedback-loop providers when the send log shows the share)', { watch: 0.001, warn: 0.0015, suspend: 0.0025 }),
-      hardBounceRate: levelThresholds('Hard bounces per sent message', { watch: 0.02, warn: 0.03, suspend: 0.05 }),
-      unsubscribeRate: levelThresholds('Unsubscribes per delivered message', { watch: 0.01, warn: null, suspend: null }),
-      trapHits: levelThresholds('Spam-trap hits (a complaint or bounce involving a listed trap address)', { watch: null, warn: null, suspend: 1 }),
-      blocklistings: levelThresholds('Bounces saying the mail was refused because of a blocklisting', { watch: null, warn: null, suspend: 1 }),
-    }).prefault({}),
-    trapAddresses: z.array(z.string().regex(/^([^@\s]+@|@)[a-z0-9.-]+\.[a-z]{2,}$/i, 'an address, or @domain for a whole trap domain')).default([]).describe('Spam-trap addresses (or @domain) kept in the managed trap list (staff add more with the API or `abusedesk traps add`).'),
-    refusedConsentMethods: z.array(z.enum(consentMethods)).default(['rented', 'bought', 'harvested']).describe('Consent methods that never justify a reinstatement (the API refuses with 422).'),
-    scoreWeights: z.strictObject({
-      complaints: z.number().min(0).max(100).default(40).describe('Most points complaints take off the reputation score.'),
-      hardBounces: z.number().min(0).max(100).default(20).describe('Most points hard bounces (bad addresses) take off.'),
-      unsubscribes: z.number().min(0).max(100).default(10).describe('Most points unsubscribes take off.'),
-      trapHits: z.number().min(0).max(100).default(15).describe('Most points spam-trap hits take off.'),
-      blocklistings: z.number().min(0).max(100).default(5).describe('Most points blocklisting reports take off.'),
-      nonEngagement: z.number().min(0).max(100).default(10).describe('Most points non-engagement takes off (campaigns with an engaged count only).'),
-    }).prefault({}),
-  }).superRefine((e, ctx) => {
-    for (const [name, t] of Object.entries(e.thresholds)) {
-      const set = (['watch', 'warn', 'suspend'] as const).filter((k) => t[k] !== null);
-      for (let i = 1; i < set.length; i++) {
-        if ((t[set[i]!] as number) <= (t[set[i - 1]!] as number)) ctx.addIssue({ code: 'custom', path: ['thresholds', name, set[i]!], message: `must be above ${set[i - 1]!} (${String(t[set[i - 1]!])})` });
+  dataDir: z
+    .string()
+    .min(1)
+    .default('data')
+    .describe('Where the database, outbox and backups live (relative to the working directory).'),
+  database: z
+    .strictObject({
+      file: z.string().min(1).default('abusedesk.db').describe('SQLite database file, relative to dataDir.'),
+      busyTimeoutMs: positiveInt
+        .default(5000)
+        .describe('How long a writer waits for the database lock before giving up.'),
+      groupCommitMs: z
+        .number()
+        .min(0)
+        .max(50)
+        .default(0)
+        .describe(
+          'Intake group commit: how long the first message of a batch waits for others before one shared fsync (0: none; messages arriving during a commit share the next one).',
+        ),
+      walAutocheckpointPages: positiveInt
+        .default(10000)
+        .describe('WAL pages between automatic checkpoints (SQLite default 1000 stalls intake under load).'),
+    })
+    .prefault({}),
+  smtp: z
+    .strictObject({
+      host: z.string().default('127.0.0.1').describe('Address the SMTP intake listens on.'),
+      port: port.default(2525).describe('SMTP intake port (0 picks a free port).'),
+      hostname: z
+        .string()
+        .default('abusedesk.esp.example')
+        .describe('Name announced in the greeting and EHLO reply.'),
+      domains: z
+        .array(z.string().min(1))
+        .min(1)
+        .default(['esp.example', 'localhost'])
+        .describe('Domains whose mailboxes are accepted (case-insensitive).'),
+      mailboxes: z
+        .array(z.string().regex(/^[a-z0-9._-]+$/i, 'a mailbox is a local part such as abuse'))
+        .min(1)
+        .default(['abuse', 'postmaster', 'fbl', 'unsubscribe'])
+        .describe('Accepted local parts; each also takes +tag sub-addresses.'),
+      unsubscribeMailboxes: z
+        .array(z.string())
+        .default(['unsubscribe'])
+        .describe('Local parts whose mail is an unsubscribe request.'),
+      maxMessageBytes: positiveInt
+        .default(25 * 1024 * 1024)
+        .describe('Largest accepted message (advertised as SIZE); larger gets 552 5.3.4.'),
+      maxRecipients: positiveInt.default(50).describe('Most RCPT TO per message; more get 452 4.5.3.'),
+      maxConnections: positiveInt.default(200).describe('Most concurrent SMTP sessions; more get 421.'),
+      maxConnectionsPerIp: positiveInt
+        .default(20)
+        .describe('Most concurrent SMTP sessions from one client IP; more get 421.'),
+      idleTimeoutMs: positiveInt.default(60_000).describe('Close a session idle this long.'),
+      sessionTimeoutMs: positiveInt.default(10 * 60_000).describe('Close any session open this long.'),
+      storeTimeoutMs: positiveInt
+        .default(30_000)
+        .describe('Deadline for storing a message; past it the client gets 451 and retries.'),
+      tlsKeyFile: z.string().default('').describe('PEM private key for STARTTLS (empty: STARTTLS off).'),
+      tlsCertFile: z.string().default('').describe('PEM certificate chain for STARTTLS.'),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      host: z.string().default('127.0.0.1').describe('Address the HTTP API and web UI listen on.'),
+      port: port.default(8025).describe('HTTP port (0 picks a free port).'),
+      publicUrl: z
+        .string()
+        .default('')
+        .describe('Base URL users reach the web UI at (for links in mail); default http://host:port.'),
+    })
+    .prefault({}),
+  worker: z
+    .strictObject({
+      maxAttempts: positiveInt.default(5).describe('Attempts before a failing message is quarantined.'),
+      retryBaseMs: positiveInt.default(2000).describe('First retry delay; doubles each attempt.'),
+      pollMs: positiveInt.default(1000).describe('How often the worker looks for due work when not woken.'),
+      batchSize: positiveInt.default(64).describe('Messages taken per worker round.'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info')
+        .describe('Log level (pino).'),
+    })
+    .prefault({}),
+  parse: z
+    .strictObject({
+      ticketIdPattern: z
+        .string()
+        .default('\\bAD-[0-9A-Z]{6}\\b')
+        .describe('Regex source of our ticket ids, found in Subject/In-Reply-To/References of replies.'),
+      campaignHeaders: z
+        .array(z.string().min(1))
+        .default(['X-Campaign-ID', 'X-Client-ID', 'X-Mailer-Campaign'])
+        .describe('Header names of the original that carry campaign identifiers.'),
+      verpPattern: z
+        .string()
+        .default('')
+        .describe('Regex source with named groups applied to the original Return-Path (empty: no VERP).'),
+      maxDepth: positiveInt
+        .default(12)
+        .describe('Deepest MIME nesting parsed; deeper mail becomes kind other.'),
+      maxParts: positiveInt.default(500).describe('Most MIME parts parsed per message.'),
+      maxHeaderBytes: positiveInt
+        .default(256 * 1024)
+        .describe('Largest header block parsed per MIME entity.'),
+      timeoutMs: positiveInt.default(2000).describe('Parse time budget per message.'),
+    })
+    .prefault({}),
+  authenticate: z
+    .strictObject({
+      dns: z
+        .enum(['system', 'off'])
+        .default('system')
+        .describe(
+          'DNS for DKIM/SPF/DMARC/ARC of incoming reports: the system resolver, or off (nothing verified, nothing trusted).',
+        ),
+      timeoutMs: positiveInt
+        .default(5000)
+        .describe('Time budget for authenticating one report; past it results are temperror.'),
+    })
+    .prefault({}),
+  tokens: z
+    .strictObject({
+      keys: z
+        .array(tokenKeySchema)
+        .min(1, 'configure at least one trace-token key')
+        .default([{ ...DEMO_TOKEN_KEY }])
+        .describe(
+          'Trace-token keys as [{"id","secret"}]. The default is a public DEMO key: replace it with your own secret before real use, and keep retired keys listed so their tokens still open.',
+        ),
+      activeKeyId: z
+        .string()
+        .default(DEMO_TOKEN_KEY.id)
+        .describe(
+          'Id of the key that mints new trace tokens; every key in tokens.keys opens them (rotation).',
+        ),
+    })
+    .superRefine((t, ctx) => {
+      const ids = t.keys.map((k) => k.id);
+      if (!ids.includes(t.activeKeyId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['activeKeyId'],
+          message: `no key in tokens.keys has id "${t.activeKeyId}"`,
+        });
+      const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+      if (dup !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['keys'], message: `key id "${dup}" is listed twice` });
+    })
+    .prefault({}),
+  actions: z
+    .strictObject({
+      globalSuppressionReasons: z
+        .array(z.enum(['complaint', 'opt-out', 'bounce', 'unsubscribe', 'manual', 'trap']))
+        .default(['trap'])
+        .describe("Suppression reasons applied in every client's scope, not just the attributed client's."),
+      untrustedMaxSuppressions: z
+        .number()
+        .int()
+        .min(0)
+        .default(1)
+        .describe(
+          'Most addresses one unverified report may suppress (a forged report must not suppress at scale).',
+        ),
+    })
+    .prefault({}),
+  outbox: z
+    .strictObject({
+      transport: z
+        .enum(['file', 'smtp'])
+        .default('file')
+        .describe(
+          'How queued mail leaves: file writes each message as <dataDir>/outbox/<timestamp>-<id>.eml (nothing leaves the machine); smtp hands it to the relay below.',
+        ),
+      smtpHost: z.string().default('').describe('SMTP relay host (required when transport is smtp).'),
+      smtpPort: port.default(587).describe('SMTP relay port.'),
+      smtpSecure: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Implicit TLS from the first byte (port 465); false uses STARTTLS when the relay offers it.',
+        ),
+      smtpUser: z.string().default('').describe('SMTP AUTH user (empty: no AUTH).'),
+      smtpPassword: z.string().default('').describe('SMTP AUTH password.'),
+      from: z
+        .email()
+        .default('abuse@esp.example')
+        .describe(
+          'From address of acknowledgements; replies to it thread into the ticket, so it should be one of the accepted mailboxes.',
+        ),
+      fromName: z
+        .string()
+        .regex(/^[^\r\n]*$/, 'a display name is one line')
+        .default('ESP Abuse Desk')
+        .describe('Display name of the From address.'),
+      maxAttempts: positiveInt
+        .default(8)
+        .describe('Delivery attempts before an outbox row is marked failed.'),
+      retryBaseMs: positiveInt
+        .default(30_000)
+        .describe('First retry delay; doubles each attempt up to retryMaxMs.'),
+      retryMaxMs: positiveInt.default(60 * 60_000).describe('Longest delay between two delivery attempts.'),
+      pollMs: positiveInt
+        .default(5000)
+        .describe('How often the outbox sender looks for due rows when not woken.'),
+      ackDailyCap: positiveInt
+        .default(3)
+        .describe('Most acknowledgements one address gets per day (across tickets).'),
+    })
+    .superRefine((o, ctx) => {
+      if (o.transport === 'smtp' && o.smtpHost === '')
+        ctx.addIssue({ code: 'custom', path: ['smtpHost'], message: 'transport smtp needs a relay host' });
+      if (o.retryMaxMs < o.retryBaseMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retryMaxMs'],
+          message: 'retryMaxMs must be at least retryBaseMs',
+        });
+    })
+    .prefault({}),
+  webhooks: z
+    .strictObject({
+      endpoints: z
+        .array(
+          z.strictObject({
+            url: z.url().describe('Endpoint that receives every event (all clients).'),
+            secret: z
+              .string()
+              .regex(
+                /^whsec_\S+( whsec_\S+)*$/,
+                'whsec_<base64>, several separated by spaces during rotation',
+              )
+              .describe(
+                'Standard Webhooks signing secret(s): whsec_<base64>; several separated by spaces while rotating.',
+              ),
+          }),
+        )
+        .default([])
+        .describe("Global webhook endpoints, in addition to each client's own webhook_url."),
+      maxAttempts: positiveInt
+        .default(10)
+        .describe('Delivery attempts before a webhook is marked failed (replayable).'),
+      retryBaseMs: positiveInt
+        .default(30_000)
+        .describe('First webhook retry delay; doubles each attempt up to retryMaxMs.'),
+      retryMaxMs: positiveInt.default(60 * 60_000).describe('Longest delay between two webhook attempts.'),
+      timeoutMs: positiveInt
+        .default(10_000)
+        .describe('How long one webhook POST may take before it counts as failed.'),
+      pollMs: positiveInt
+        .default(5000)
+        .describe('How often the webhook sender looks for due rows when not woken.'),
+    })
+    .superRefine((o, ctx) => {
+      if (o.retryMaxMs < o.retryBaseMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retryMaxMs'],
+          message: 'retryMaxMs must be at least retryBaseMs',
+        });
+    })
+    .prefault({}),
+  enforcement: z
+    .strictObject({
+      mode: z
+        .enum(['enforce', 'dry-run'])
+        .default('enforce')
+        .describe(
+          'enforce: automatic status changes apply; dry-run: they are recorded in the client history as what would have happened, and nothing changes.',
+        ),
+      windowDays: positiveInt
+        .max(365)
+        .default(30)
+        .describe(
+          'Rolling window of rates: campaigns started and signals received in the last N days (never before the last reinstatement).',
+        ),
+      minVolume: positiveInt
+        .default(1000)
+        .describe(
+          'Rate signals are judged only with at least this many messages in the denominator (per client and per campaign).',
+        ),
+      confidence: z
+        .number()
+        .gt(0.5)
+        .lt(1)
+        .default(0.95)
+        .describe(
+          'Confidence of the Wilson interval: a rate crosses a threshold only when its lower bound does.',
+        ),
+      fblShareFloor: z
+        .number()
+        .gt(0)
+        .max(1)
+        .default(0.1)
+        .describe(
+          'Smallest share of deliveries to feedback-loop providers used to scale the complaint-rate denominator.',
+        ),
+      recoverRatio: z
+        .number()
+        .gt(0)
+        .max(1)
+        .default(0.5)
+        .describe(
+          "Hysteresis: watch/warned steps down only when every rate is below this fraction of the current level's threshold…",
+        ),
+      minDaysInState: z
+        .number()
+        .min(0)
+        .default(7)
+        .describe('…and the status has held at least this many days.'),
+      autoSuspend: z
+        .boolean()
+        .default(true)
+        .describe('false: automatic enforcement stops at warned and a suspension is only proposed to staff.'),
+      sweepIntervalMs: positiveInt
+        .default(60 * 60_000)
+        .describe(
+          'How often every client is re-assessed (windows slide and hysteresis releases even without new reports).',
+        ),
+      countTokenProvenSignals: z
+        .boolean()
+        .default(true)
+        .describe(
+          'Count human complaints, bounces and unsubscribes proven by a trace token or the send log (one per recipient); false: only DKIM-verified FBL reports count.',
+        ),
+      thresholds: z
+        .strictObject({
+          complaintRate: levelThresholds(
+            'Complaints per delivered message (to feedback-loop providers when the send log shows the share)',
+            { watch: 0.001, warn: 0.0015, suspend: 0.0025 },
+          ),
+          hardBounceRate: levelThresholds('Hard bounces per sent message', {
+            watch: 0.02,
+            warn: 0.03,
+            suspend: 0.05,
+          }),
+          unsubscribeRate: levelThresholds('Unsubscribes per delivered message', {
+            watch: 0.01,
+            warn: null,
+            suspend: null,
+          }),
+          trapHits: levelThresholds(
+            'Spam-trap hits (a complaint or bounce involving a listed trap address)',
+            { watch: null, warn: null, suspend: 1 },
+          ),
+          blocklistings: levelThresholds('Bounces saying the mail was refused because of a blocklisting', {
+            watch: null,
+            warn: null,
+            suspend: 1,
+          }),
+        })
+        .prefault({}),
+      trapAddresses: z
+        .array(
+          z
+            .string()
+            .regex(/^([^@\s]+@|@)[a-z0-9.-]+\.[a-z]{2,}$/i, 'an address, or @domain for a whole trap domain'),
+        )
+        .default([])
+        .describe(
+          'Spam-trap addresses (or @domain) kept in the managed trap list (staff add more with the API or `abusedesk traps add`).',
+        ),
+      refusedConsentMethods: z
+        .array(z.enum(consentMethods))
+        .default(['rented', 'bought', 'harvested'])
+        .describe('Consent methods that never justify a reinstatement (the API refuses with 422).'),
+      scoreWeights: z
+        .strictObject({
+          complaints: z
+            .number()
+            .min(0)
+            .max(100)
+            .default(40)
+            .describe('Most points complaints take off the reputation score.'),
+          hardBounces: z
+            .number()
+            .min(0)
+            .max(100)
+            .default(20)
+            .describe('Most points hard bounces (bad addresses) take off.'),
+          unsubscribes: z.number().min(0).max(100).default(10).describe('Most points unsubscribes take off.'),
+          trapHits: z.number().min(0).max(100).default(15).describe('Most points spam-trap hits take off.'),
+          blocklistings: z
+            .number()
+            .min(0)
+            .max(100)
+            .default(5)
+            .describe('Most points blocklisting reports take off.'),
+          nonEngagement: z
+            .number()
+            .min(0)
+            .max(100)
+            .default(10)
+            .describe('Most points non-engagement takes off (campaigns with an engaged count only).'),
+        })
+        .prefault({}),
+    })
+    .superRefine((e, ctx) => {
+      for (const [name, t] of Object.entries(e.thresholds)) {
+        const set = (['watch', 'warn', 'suspend'] as const).filter((k) => t[k] !== null);
+        for (let i = 1; i < set.length; i++) {
+          if ((t[set[i]!] as number) <= (t[set[i - 1]!] as number))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['thresholds', name, set[i]!],
+              message: `must be above ${set[i - 1]!} (${String(t[set[i - 1]!])})`,
+            });
+        }
       }
-    }
-  }).prefault({}),
-  demo: z.strictObject({
-    load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),
-  }).prefault({}),
+    })
+    .prefault({}),
+  demo: z
+    .strictObject({
+      load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-

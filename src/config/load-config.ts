@@ -53,7 +53,12 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
     out[k] =
-      typeof v === 'object' && v !== null && !Array.isArray(v) && typeof prev === 'object' && prev !== null && !Array.isArray(prev)
+      typeof v === 'object' &&
+      v !== null &&
+      !Array.isArray(v) &&
+      typeof prev === 'object' &&
+      prev !== null &&
+      !Array.isArray(prev)
         ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
         : v;
   }
@@ -65,7 +70,9 @@ function coerceEnv(key: SchemaKey, raw: string): { value: unknown } | { error: s
   switch (key.type) {
     case 'number': {
       const n = Number(raw.trim());
-      return raw.trim() !== '' && Number.isFinite(n) ? { value: n } : { error: `expected a number, got "${raw}"` };
+      return raw.trim() !== '' && Number.isFinite(n)
+        ? { value: n }
+        : { error: `expected a number, got "${raw}"` };
     }
     case 'boolean':
       if (/^(1|true|yes|on)$/i.test(raw.trim())) return { value: true };
@@ -73,7 +80,12 @@ function coerceEnv(key: SchemaKey, raw: string): { value: unknown } | { error: s
       return { error: `expected true or false, got "${raw}"` };
     case 'array':
       if (raw.trim().startsWith('[')) return parseJson(raw);
-      return { value: raw.split(',').map((s) => s.trim()).filter(Boolean) };
+      return {
+        value: raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
     case 'json':
       return parseJson(raw);
     default:
@@ -93,7 +105,8 @@ function describeIssue(issue: z.core.$ZodIssue, keysByPath: Map<string, SchemaKe
   const path = issue.path.map(String);
   const name = path.join('.') || '(root)';
   // Find the nearest schema key to name its env variable and say what the key is for.
-  const key = keysByPath.get(name) ?? [...keysByPath.values()].find((k) => name.startsWith(`${k.path.join('.')}.`));
+  const key =
+    keysByPath.get(name) ?? [...keysByPath.values()].find((k) => name.startsWith(`${k.path.join('.')}.`));
   const hint = key ? ` (${key.description} Env: ${key.env}.)` : '';
   if (issue.code === 'unrecognized_keys') {
     return `${name === '(root)' ? '' : `${name}.`}${issue.keys.join(', ')}: unknown key — remove it or check its spelling (see \`abusedesk config show\`)`;
@@ -115,7 +128,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (file) {
     try {
       const parsed = JSON.parse(readFileSync(resolve(file), 'utf8')) as unknown;
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push(`${file}: the config file must hold one JSON object`);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        problems.push(`${file}: the config file must hold one JSON object`);
       else fromFile = parsed as Record<string, unknown>;
     } catch (e) {
       problems.push(`${file}: cannot read config file: ${(e as Error).message}`);
@@ -137,7 +151,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
   for (const name of Object.keys(env)) {
     if (name.startsWith('ABUSEDESK_') && name !== 'ABUSEDESK_CONFIG' && !keys.some((k) => k.env === name)) {
-      problems.push(`${name}: unknown environment variable — no config key maps to it (see \`abusedesk config show\`)`);
+      problems.push(
+        `${name}: unknown environment variable — no config key maps to it (see \`abusedesk config show\`)`,
+      );
     }
   }
   const merged = deepMerge(deepMerge(fromFile, fromEnv), options.overrides ?? {});

@@ -33,7 +33,9 @@ export function schemaKeys(schema: z.ZodType, path: string[] = []): SchemaKey[] 
   for (;;) {
     const d = def(s);
     if ((d.type === 'default' || d.type === 'prefault') && d.innerType) {
-      if (defaultValue === undefined) defaultValue = typeof d.defaultValue === 'function' ? (d.defaultValue as () => unknown)() : d.defaultValue;
+      if (defaultValue === undefined)
+        defaultValue =
+          typeof d.defaultValue === 'function' ? (d.defaultValue as () => unknown)() : d.defaultValue;
       s = d.innerType;
       description ||= s.description ?? '';
     } else if ((d.type === 'optional' || d.type === 'nullable') && d.innerType) {
@@ -46,6 +48,12 @@ export function schemaKeys(schema: z.ZodType, path: string[] = []): SchemaKey[] 
     return Object.entries(d.shape).flatMap(([k, v]) => schemaKeys(v, [...path, k]));
   }
   const type: SchemaKey['type'] =
-    d.type === 'string' || d.type === 'number' || d.type === 'boolean' || d.type === 'enum' || d.type === 'array' ? d.type : 'json';
+    d.type === 'string' ||
+    d.type === 'number' ||
+    d.type === 'boolean' ||
+    d.type === 'enum' ||
+    d.type === 'array'
+      ? d.type
+      : 'json';
   return [{ path, env: envName(path), type, description, defaultValue }];
 }

@@ -8,7 +8,11 @@ export interface BackupProgress {
 }
 
 /** SQLite's online backup API: a consistent copy while the service keeps writing. */
-export async function backupDatabase(db: Database, target: string, onProgress?: (p: BackupProgress) => void): Promise<string> {
+export async function backupDatabase(
+  db: Database,
+  target: string,
+  onProgress?: (p: BackupProgress) => void,
+): Promise<string> {
   const file = resolve(target);
   mkdirSync(dirname(file), { recursive: true });
   await db.backup(file, {

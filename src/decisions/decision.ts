@@ -25,7 +25,13 @@ export type Decision =
   | (DecisionBase & { kind: 'open-ticket'; target: string; ticketType: TicketType; parentId: string | null })
   | (DecisionBase & { kind: 'reopen-ticket'; target: string })
   | (DecisionBase & { kind: 'append-ticket'; target: string; change: 'report' | 'reply' })
-  | (DecisionBase & { kind: 'ack-queued'; target: string; ticketId: string | null; outboxId: number; language: string })
+  | (DecisionBase & {
+      kind: 'ack-queued';
+      target: string;
+      ticketId: string | null;
+      outboxId: number;
+      language: string;
+    })
   | (DecisionBase & { kind: 'ack-skipped'; ticketId: string | null })
   | (DecisionBase & { kind: 'signal-counted' | 'signal-recorded'; signal: SignalKind })
   | (DecisionBase & { kind: 'duplicate'; target: string; duplicateOf: number })
@@ -48,7 +54,13 @@ export const decisionKinds: readonly DecisionKind[] = [
 ];
 
 /** A decision that only records a fact about the report. */
-export const note = (rule: string, reason: string): Decision => ({ kind: 'note', target: null, scope: null, rule, reason });
+export const note = (rule: string, reason: string): Decision => ({
+  kind: 'note',
+  target: null,
+  scope: null,
+  rule,
+  reason,
+});
 
 /** The scope of something done for one client (null when no client is known). */
 export const clientScope = (client: string | null): DecisionScope => (client ? `client:${client}` : null);

@@ -1,6 +1,7 @@
 import type { Decision } from './decision.ts';
 
-const scopeText = (d: Decision): string => (d.scope === 'global' ? 'global' : d.scope ? `client ${d.scope.slice('client:'.length)}` : 'no client');
+const scopeText = (d: Decision): string =>
+  d.scope === 'global' ? 'global' : d.scope ? `client ${d.scope.slice('client:'.length)}` : 'no client';
 
 /** One line for staff, built from the record (stage trail, ticket timeline, CLI). */
 export function describeDecision(d: Decision): string {

@@ -14,5 +14,7 @@ export function readDecisions(json: string | null): Decision[] {
   if (!json) return [];
   const value: unknown = JSON.parse(json);
   if (!Array.isArray(value)) return [];
-  return value.map((v: unknown) => (isDecision(v) ? v : note('unrecognised', typeof v === 'string' ? v : JSON.stringify(v))));
+  return value.map((v: unknown) =>
+    isDecision(v) ? v : note('unrecognised', typeof v === 'string' ? v : JSON.stringify(v)),
+  );
 }

@@ -1,7 +1,15 @@
 import type { Config } from '../config/config-schema.ts';
 import { keyringFromConfig } from '../attribute/token-keyring.ts';
 import { mintTraceToken } from '../attribute/trace-token.ts';
-import { fblReport, frenchInlineForward, germanInlineForward, jmrpReport, outOfOffice, postfixBounce, yahooFbl } from './report-builders.ts';
+import {
+  fblReport,
+  frenchInlineForward,
+  germanInlineForward,
+  jmrpReport,
+  outOfOffice,
+  postfixBounce,
+  yahooFbl,
+} from './report-builders.ts';
 
 export interface DemoMessage {
   label: string;
@@ -18,15 +26,90 @@ export interface DemoMessage {
 export function demoTraffic(config: Pick<Config, 'tokens'>, now = new Date()): DemoMessage[] {
   const keyring = keyringFromConfig(config);
   const t = now.getTime();
-  const token = (client: string, campaign: string, recipient: string): string => mintTraceToken({ client, campaign, recipient, sentAt: new Date(t - 3600_000) }, keyring);
+  const token = (client: string, campaign: string, recipient: string): string =>
+    mintTraceToken({ client, campaign, recipient, sentAt: new Date(t - 3600_000) }, keyring);
   return [
-    { label: 'Yahoo FBL (acme, trace token)', mailFrom: 'feedback@arf.mail.yahoo.com', rcpt: 'fbl@esp.example', body: yahooFbl({ n: 1, recipient: 'sam.jones@yahoo.example', token: token('acme', 'acme-spring-sale', 'sam.jones@yahoo.example'), campaign: 'acme-spring-sale', client: 'acme', domain: 'news.acme.example' }) },
-    { label: 'Yahoo FBL (acme, Feedback-ID only)', mailFrom: 'feedback@arf.mail.yahoo.com', rcpt: 'fbl@esp.example', body: yahooFbl({ n: 2, recipient: 'lee.wong@yahoo.example', campaign: 'acme-black-friday', client: 'acme', domain: 'news.acme.example' }) },
-    { label: 'AOL FBL, complainant redacted (acme)', mailFrom: 'scomp@aol.net', rcpt: 'fbl@esp.example', body: fblReport({ reportMessageId: `<aol-${t}@aol.example>`, originalTo: 'redacted@aol.com', originalMessageId: `<acme-weekly-${t}@news.acme.example>`, traceToken: token('acme', 'acme-weekly-news', 'pat.miller@aol.example') }) },
-    { label: 'Microsoft JMRP (globex)', mailFrom: 'staff@hotmail.com', rcpt: 'fbl@esp.example', body: jmrpReport({ n: 1, recipient: 'chris.doe@outlook.example', client: 'Globex', domain: 'mail.globex.example', campaign: 'globex-webinar' }) },
-    { label: 'French inline forward (globex)', mailFrom: 'marie.dupont@example.fr', rcpt: 'abuse@esp.example', body: frenchInlineForward({ reporter: 'marie.dupont@example.fr', messageId: `<fwd-fr-${t}@example.fr>`, token: token('globex', 'globex-rentree', 'marie.dupont@example.fr'), to: 'marie.dupont@example.fr' }) },
-    { label: 'German inline forward (initech)', mailFrom: 'klaus@example.de', rcpt: 'abuse@esp.example', body: germanInlineForward({ reporter: 'klaus@example.de', messageId: `<fwd-de-${t}@example.de>`, token: token('initech', 'initech-winter-promo', 'klaus.berger@example.de'), to: 'klaus.berger@example.de' }) },
-    { label: 'Hard bounce (acme)', mailFrom: '', rcpt: 'postmaster@esp.example', body: postfixBounce(`<dsn-${t}@mx.example.org>`, 'old.address@example.org') },
-    { label: 'Out-of-office auto-reply', mailFrom: 'bob@example.org', rcpt: 'abuse@esp.example', body: outOfOffice(`<ooo-${t}@example.org>`) },
+    {
+      label: 'Yahoo FBL (acme, trace token)',
+      mailFrom: 'feedback@arf.mail.yahoo.com',
+      rcpt: 'fbl@esp.example',
+      body: yahooFbl({
+        n: 1,
+        recipient: 'sam.jones@yahoo.example',
+        token: token('acme', 'acme-spring-sale', 'sam.jones@yahoo.example'),
+        campaign: 'acme-spring-sale',
+        client: 'acme',
+        domain: 'news.acme.example',
+      }),
+    },
+    {
+      label: 'Yahoo FBL (acme, Feedback-ID only)',
+      mailFrom: 'feedback@arf.mail.yahoo.com',
+      rcpt: 'fbl@esp.example',
+      body: yahooFbl({
+        n: 2,
+        recipient: 'lee.wong@yahoo.example',
+        campaign: 'acme-black-friday',
+        client: 'acme',
+        domain: 'news.acme.example',
+      }),
+    },
+    {
+      label: 'AOL FBL, complainant redacted (acme)',
+      mailFrom: 'scomp@aol.net',
+      rcpt: 'fbl@esp.example',
+      body: fblReport({
+        reportMessageId: `<aol-${t}@aol.example>`,
+        originalTo: 'redacted@aol.com',
+        originalMessageId: `<acme-weekly-${t}@news.acme.example>`,
+        traceToken: token('acme', 'acme-weekly-news', 'pat.miller@aol.example'),
+      }),
+    },
+    {
+      label: 'Microsoft JMRP (globex)',
+      mailFrom: 'staff@hotmail.com',
+      rcpt: 'fbl@esp.example',
+      body: jmrpReport({
+        n: 1,
+        recipient: 'chris.doe@outlook.example',
+        client: 'Globex',
+        domain: 'mail.globex.example',
+        campaign: 'globex-webinar',
+      }),
+    },
+    {
+      label: 'French inline forward (globex)',
+      mailFrom: 'marie.dupont@example.fr',
+      rcpt: 'abuse@esp.example',
+      body: frenchInlineForward({
+        reporter: 'marie.dupont@example.fr',
+        messageId: `<fwd-fr-${t}@example.fr>`,
+        token: token('globex', 'globex-rentree', 'marie.dupont@example.fr'),
+        to: 'marie.dupont@example.fr',
+      }),
+    },
+    {
+      label: 'German inline forward (initech)',
+      mailFrom: 'klaus@example.de',
+      rcpt: 'abuse@esp.example',
+      body: germanInlineForward({
+        reporter: 'klaus@example.de',
+        messageId: `<fwd-de-${t}@example.de>`,
+        token: token('initech', 'initech-winter-promo', 'klaus.berger@example.de'),
+        to: 'klaus.berger@example.de',
+      }),
+    },
+    {
+      label: 'Hard bounce (acme)',
+      mailFrom: '',
+      rcpt: 'postmaster@esp.example',
+      body: postfixBounce(`<dsn-${t}@mx.example.org>`, 'old.address@example.org'),
+    },
+    {
+      label: 'Out-of-office auto-reply',
+      mailFrom: 'bob@example.org',
+      rcpt: 'abuse@esp.example',
+      body: outOfOffice(`<ooo-${t}@example.org>`),
+    },
   ];
 }

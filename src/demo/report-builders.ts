@@ -56,7 +56,12 @@ export function fblReport(o: FblOptions): string {
 }
 
 /** A French Gmail-style inline forward whose unsubscribe link carries the trace token. */
-export function frenchInlineForward(o: { reporter: string; messageId: string; token: string; to: string }): string {
+export function frenchInlineForward(o: {
+  reporter: string;
+  messageId: string;
+  token: string;
+  to: string;
+}): string {
   return [
     `From: Marie Dupont <${o.reporter}>`,
     'To: abuse@esp.example',
@@ -132,7 +137,14 @@ export const postfixBounce = (messageId: string, recipient: string): string =>
   ].join('\r\n');
 
 /** A Yahoo FBL (ARF) naming the complainant, with a Feedback-ID and optionally a trace token in the original. */
-export function yahooFbl(o: { n: number; recipient: string; token?: string | null; campaign: string; client: string; domain: string }): string {
+export function yahooFbl(o: {
+  n: number;
+  recipient: string;
+  token?: string | null;
+  campaign: string;
+  client: string;
+  domain: string;
+}): string {
   return [
     'From: Yahoo! Mail AntiSpam Feedback <feedback@arf.mail.yahoo.com>',
     'To: fbl@esp.example',
@@ -175,7 +187,13 @@ export function yahooFbl(o: { n: number; recipient: string; token?: string | nul
 }
 
 /** Microsoft JMRP: no feedback-report part; the complainant is in X-HmXmrOriginalRecipient. */
-export function jmrpReport(o: { n: number; recipient: string; client: string; domain: string; campaign: string }): string {
+export function jmrpReport(o: {
+  n: number;
+  recipient: string;
+  client: string;
+  domain: string;
+  campaign: string;
+}): string {
   return [
     'From: staff@hotmail.com',
     'To: fbl@esp.example',
@@ -204,7 +222,12 @@ export function jmrpReport(o: { n: number; recipient: string; client: string; do
 }
 
 /** A German Thunderbird-style inline forward. */
-export function germanInlineForward(o: { reporter: string; messageId: string; token: string; to: string }): string {
+export function germanInlineForward(o: {
+  reporter: string;
+  messageId: string;
+  token: string;
+  to: string;
+}): string {
   return [
     `From: Klaus Berger <${o.reporter}>`,
     'To: abuse@esp.example',
@@ -230,7 +253,12 @@ export function germanInlineForward(o: { reporter: string; messageId: string; to
 }
 
 /** An English reply to one of our acknowledgements: lands in the same ticket. */
-export const ticketReply = (o: { ticketId: string; reporter: string; messageId: string; inReplyTo?: string }): string =>
+export const ticketReply = (o: {
+  ticketId: string;
+  reporter: string;
+  messageId: string;
+  inReplyTo?: string;
+}): string =>
   [
     `From: <${o.reporter}>`,
     'To: abuse@esp.example',

@@ -1,17 +1,29 @@
 import { configSchema } from '../config/config-schema.ts';
-import { BOUNCE_REASON_MEANING, DEAD_ADDRESS_REASONS, BLOCKLISTING_REASONS, type BounceReason } from '../report/bounce-reason.ts';
+import {
+  BOUNCE_REASON_MEANING,
+  DEAD_ADDRESS_REASONS,
+  BLOCKLISTING_REASONS,
+  type BounceReason,
+} from '../report/bounce-reason.ts';
 import { schemaKeys } from '../config/schema-keys.ts';
 import { logEvents } from '../log/events.ts';
 
 /** The README's configuration table, generated from the schema (`abusedesk config docs`). */
 export function configTable(): string {
-  const rows = schemaKeys(configSchema).map((k) => `| \`${k.path.join('.')}\` | \`${k.env}\` | \`${JSON.stringify(k.defaultValue)}\` | ${k.description} |`);
+  const rows = schemaKeys(configSchema).map(
+    (k) =>
+      `| \`${k.path.join('.')}\` | \`${k.env}\` | \`${JSON.stringify(k.defaultValue)}\` | ${k.description} |`,
+  );
   return ['| key | environment variable | default | what it is |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The README's log event table. */
 export function logEventTable(): string {
-  return ['| event | meaning |', '|---|---|', ...Object.entries(logEvents).map(([e, d]) => `| \`${e}\` | ${d} |`)].join('\n');
+  return [
+    '| event | meaning |',
+    '|---|---|',
+    ...Object.entries(logEvents).map(([e, d]) => `| \`${e}\` | ${d} |`),
+  ].join('\n');
 }
 
 /** The README's API table, from the same route table the server and the OpenAPI document use. */
@@ -24,7 +36,13 @@ export async function apiRouteTable(): Promise<string> {
 /** The README's bounce reason table, from the vocabulary itself. */
 export function bounceReasonTable(): string {
   const effect = (reason: BounceReason): string =>
-    DEAD_ADDRESS_REASONS.has(reason) ? '**hard** (when permanent): suppressed' : BLOCKLISTING_REASONS.has(reason) ? 'soft; a blocklisting' : 'soft';
-  const rows = Object.entries(BOUNCE_REASON_MEANING).map(([reason, meaning]) => `| \`${reason}\` | ${meaning} | ${effect(reason as BounceReason)} |`);
+    DEAD_ADDRESS_REASONS.has(reason)
+      ? '**hard** (when permanent): suppressed'
+      : BLOCKLISTING_REASONS.has(reason)
+        ? 'soft; a blocklisting'
+        : 'soft';
+  const rows = Object.entries(BOUNCE_REASON_MEANING).map(
+    ([reason, meaning]) => `| \`${reason}\` | ${meaning} | ${effect(reason as BounceReason)} |`,
+  );
   return ['| reason | meaning | effect |', '|---|---|---|', ...rows].join('\n');
 }

@@ -27,7 +27,12 @@ const LEVELS_DOWN: readonly { key: keyof LevelThresholds; status: ClientStatus }
 ];
 const LEVELS_UP = [...LEVELS_DOWN].reverse();
 
-const THRESHOLD_KEY: Record<ClientStatus, keyof LevelThresholds | null> = { active: null, watch: 'watch', warned: 'warn', suspended: 'suspend' };
+const THRESHOLD_KEY: Record<ClientStatus, keyof LevelThresholds | null> = {
+  active: null,
+  watch: 'watch',
+  warned: 'warn',
+  suspended: 'suspend',
+};
 
 const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const ratioFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
@@ -59,7 +64,12 @@ function higher(a: ClientStatus, b: ClientStatus): ClientStatus {
  * single complaint up into a huge rate) compares clients fairly. Null fblShare means the send log is too thin
  * to estimate the share; then deliveries count as they are.
  */
-export function complaintTrials(delivered: number, complaints: number, fblShare: number | null, fblShareFloor: number): number {
+export function complaintTrials(
+  delivered: number,
+  complaints: number,
+  fblShare: number | null,
+  fblShareFloor: number,
+): number {
   const share = fblShare === null ? 1 : Math.min(1, Math.max(fblShare, fblShareFloor));
   return Math.max(complaints, Math.round(delivered * share));
 }
@@ -100,13 +110,26 @@ function rateSpecs(scope: ScopeFacts, facts: ClientFacts, policy: EnforcementPol
       n: complaintTrials(volume.delivered, counts.complaints, facts.fblShare, policy.fblShareFloor),
       of: facts.fblShare === null ? 'delivered' : 'delivered to feedback-loop providers',
     },
-    { signal: 'hardBounceRate', k: counts.hardBounces, n: Math.max(counts.hardBounces, volume.sent), of: 'sent' },
-    { signal: 'unsubscribeRate', k: counts.unsubscribes, n: Math.max(counts.unsubscribes, volume.delivered), of: 'delivered' },
+    {
+      signal: 'hardBounceRate',
+      k: counts.hardBounces,
+      n: Math.max(counts.hardBounces, volume.sent),
+      of: 'sent',
+    },
+    {
+      signal: 'unsubscribeRate',
+      k: counts.unsubscribes,
+      n: Math.max(counts.unsubscribes, volume.delivered),
+      of: 'delivered',
+    },
   ];
 }
 
 /** The level a measure reaches, and the threshold to show: the one crossed, or else the first one still ahead. */
-function judge(thresholds: LevelThresholds, crosses: (threshold: number) => boolean): { level: ClientStatus; key: keyof LevelThresholds | null; threshold: number | null } {
+function judge(
+  thresholds: LevelThresholds,
+  crosses: (threshold: number) => boolean,
+): { level: ClientStatus; key: keyof LevelThresholds | null; threshold: number | null } {
   for (const { key, status } of LEVELS_DOWN) {
     const threshold = thresholds[key];
     if (threshold !== null && crosses(threshold)) return { level: status, key, threshold };
@@ -118,7 +141,12 @@ function judge(thresholds: LevelThresholds, crosses: (threshold: number) => bool
   return { level: 'active', key: null, threshold: null };
 }
 
-function assessRate(spec: RateSpec, campaign: string | null, policy: EnforcementPolicy, z: number): SignalAssessment {
+function assessRate(
+  spec: RateSpec,
+  campaign: string | null,
+  policy: EnforcementPolicy,
+  z: number,
+): SignalAssessment {
   const { signal, k, n } = spec;
   const value = n > 0 ? k / n : 0;
   const measured = `${rateName(signal)} ${formatPercent(value)}`;
@@ -145,9 +173,21 @@ function assessRate(spec: RateSpec, campaign: string | null, policy: Enforcement
   let text: string;
   if (key === null || threshold === null) text = `${measuredWithBound}: no threshold configured`;
   // The comparison is on the lower bound, so say so: a point estimate above the threshold is not yet evidence.
-  else if (level === 'active') text = `${measuredWithBound}: the lower bound is not above the ${key} threshold ${formatPercent(threshold)}`;
+  else if (level === 'active')
+    text = `${measuredWithBound}: the lower bound is not above the ${key} threshold ${formatPercent(threshold)}`;
   else text = `${measuredWithBound} is above the ${key} threshold ${formatPercent(threshold)}`;
-  return { signal, campaign, k, n, value, lowerBound, belowMinimum: false, level, threshold, text: prefix + text };
+  return {
+    signal,
+    campaign,
+    k,
+    n,
+    value,
+    lowerBound,
+    belowMinimum: false,
+    level,
+    threshold,
+    text: prefix + text,
+  };
 }
 
 function assessCount(signal: SignalName, k: number, policy: EnforcementPolicy): SignalAssessment {
@@ -157,7 +197,18 @@ function assessCount(signal: SignalName, k: number, policy: EnforcementPolicy): 
   if (key === null || threshold === null) text = `${counted}: no threshold configured`;
   else if (level === 'active') text = `${counted}: below the ${key} threshold ${formatCount(threshold)}`;
   else text = `${counted} ≥ ${key} threshold ${formatCount(threshold)}`;
-  return { signal, campaign: null, k, n: null, value: k, lowerBound: null, belowMinimum: false, level, threshold, text };
+  return {
+    signal,
+    campaign: null,
+    k,
+    n: null,
+    value: k,
+    lowerBound: null,
+    belowMinimum: false,
+    level,
+    threshold,
+    text,
+  };
 }
 
 /** Every signal in every scope, the client as a whole first. */
@@ -166,7 +217,8 @@ function assessSignals(facts: ClientFacts, policy: EnforcementPolicy): SignalAss
   const signals: SignalAssessment[] = [];
   const scopes: ScopeFacts[] = [{ ...facts.total, campaign: null }, ...facts.campaigns];
   for (const scope of scopes) {
-    for (const spec of rateSpecs(scope, facts, policy)) signals.push(assessRate(spec, scope.campaign, policy, z));
+    for (const spec of rateSpecs(scope, facts, policy))
+      signals.push(assessRate(spec, scope.campaign, policy, z));
     // Traps and blocklistings hit the sending reputation of the whole client; per campaign they would double count.
     if (scope.campaign === null) {
       signals.push(assessCount('trapHits', scope.counts.trapHits, policy));
@@ -177,17 +229,24 @@ function assessSignals(facts: ClientFacts, policy: EnforcementPolicy): SignalAss
 }
 
 /** Why a step down is not allowed yet: one sentence per condition that still holds the status. */
-function hysteresisHolds(facts: ClientFacts, policy: EnforcementPolicy, signals: SignalAssessment[], now: Date): { holds: string[]; days: number | null } {
+function hysteresisHolds(
+  facts: ClientFacts,
+  policy: EnforcementPolicy,
+  signals: SignalAssessment[],
+  now: Date,
+): { holds: string[]; days: number | null } {
   const status = facts.status;
   const key = THRESHOLD_KEY[status];
   const holds: string[] = [];
   let days: number | null = null;
   if (facts.statusChangedAt !== null) {
     const elapsed = now.getTime() - Date.parse(facts.statusChangedAt);
-    if (Number.isNaN(elapsed)) holds.push(`hysteresis: the time of the last status change (${facts.statusChangedAt}) cannot be read`);
+    if (Number.isNaN(elapsed))
+      holds.push(`hysteresis: the time of the last status change (${facts.statusChangedAt}) cannot be read`);
     else {
       days = Math.max(0, Math.floor(elapsed / DAY_MS));
-      if (elapsed < policy.minDaysInState * DAY_MS) holds.push(`hysteresis: ${days} of ${policy.minDaysInState} days in state ${status}`);
+      if (elapsed < policy.minDaysInState * DAY_MS)
+        holds.push(`hysteresis: ${days} of ${policy.minDaysInState} days in state ${status}`);
     }
   }
   if (key === null) return { holds, days };
@@ -196,7 +255,10 @@ function hysteresisHolds(facts: ClientFacts, policy: EnforcementPolicy, signals:
     const threshold = policy.thresholds[signal.signal][key];
     if (threshold === null) continue;
     if (signal.n === null) {
-      if (signal.k >= threshold) holds.push(`hysteresis: ${countPhrase(signal.signal, signal.k)} is not below the ${key} threshold ${formatCount(threshold)}`);
+      if (signal.k >= threshold)
+        holds.push(
+          `hysteresis: ${countPhrase(signal.signal, signal.k)} is not below the ${key} threshold ${formatCount(threshold)}`,
+        );
     } else if (!signal.belowMinimum && !(signal.value < policy.recoverRatio * threshold)) {
       holds.push(
         `hysteresis: ${scopePrefix(signal.campaign)}${rateName(signal.signal)} ${formatPercent(signal.value)} is not yet below ${ratio} of the ${key} threshold ${formatPercent(threshold)}`,
@@ -217,7 +279,11 @@ export function assessClient(facts: ClientFacts, policy: EnforcementPolicy, now:
   const status = facts.status;
   const target = signals.reduce<ClientStatus>((level, signal) => higher(level, signal.level), 'active');
   const effective: ClientStatus = policy.autoSuspend || rank(target) < rank('warned') ? target : 'warned';
-  const evidence = (level: ClientStatus): string => signals.filter((signal) => rank(signal.level) >= rank(level)).map((signal) => signal.text).join('; ');
+  const evidence = (level: ClientStatus): string =>
+    signals
+      .filter((signal) => rank(signal.level) >= rank(level))
+      .map((signal) => signal.text)
+      .join('; ');
 
   const proposal =
     target === 'suspended' && !policy.autoSuspend && status !== 'suspended'
@@ -249,18 +315,27 @@ export function assessClient(facts: ClientFacts, policy: EnforcementPolicy, now:
   } else {
     const { holds, days } = hysteresisHolds(facts, policy, signals, now);
     if (holds.length > 0) {
-      reasons.push(`the signals now reach only ${effective}, but ${status} holds until the client has recovered`, ...holds);
+      reasons.push(
+        `the signals now reach only ${effective}, but ${status} holds until the client has recovered`,
+        ...holds,
+      );
     } else {
       const to = clientStatuses[rank(status) - 1]!;
       const ratio = `${ratioFormat.format(policy.recoverRatio * 100)} %`;
-      const since = days === null ? 'with no recorded status change' : `after ${days} days in state ${status} (at least ${policy.minDaysInState} needed)`;
+      const since =
+        days === null
+          ? 'with no recorded status change'
+          : `after ${days} days in state ${status} (at least ${policy.minDaysInState} needed)`;
       change = {
         from: status,
         to,
         reason: `every judged rate is below ${ratio} of its ${THRESHOLD_KEY[status]} threshold and every count below its own, ${since}: one step down to ${to}`,
       };
       reasons.push(`${status} → ${to}: ${change.reason}`);
-      if (rank(effective) < rank(to)) reasons.push(`one level at a time: a further step down to ${effective} needs another ${policy.minDaysInState} days in ${to}`);
+      if (rank(effective) < rank(to))
+        reasons.push(
+          `one level at a time: a further step down to ${effective} needs another ${policy.minDaysInState} days in ${to}`,
+        );
     }
   }
   if (proposal !== null) reasons.push('suspension proposed to staff: automatic suspension is off');

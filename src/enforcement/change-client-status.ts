@@ -3,7 +3,12 @@ import { writeAudit } from '../store/audit-store.ts';
 import { clientForEnforcement, updateClientStatus } from '../store/clients-store.ts';
 import { insertStatusChange } from '../store/enforcement-store.ts';
 import { clientStatuses, type StatusChangeMode } from '../store/vocabulary.ts';
-import { addTicketEvent, createTicket, setTicketStatus, ticketByIncidentKey } from '../store/tickets-store.ts';
+import {
+  addTicketEvent,
+  createTicket,
+  setTicketStatus,
+  ticketByIncidentKey,
+} from '../store/tickets-store.ts';
 import { emitWebhook, type WebhookEndpoint } from '../webhooks/emit-webhook.ts';
 import type { ClientStatus } from './enforcement-types.ts';
 
@@ -45,29 +50,109 @@ export function changeClientStatus(db: Database, input: StatusChangeInput): Stat
   const at = input.now.toISOString();
   const applied = input.mode === 'applied';
   const staff = input.actor !== 'system:enforcement';
-  const verb = input.to === 'suspended' ? 'suspend' : c.status === 'suspended' && input.to === 'active' ? 'reinstate' : 'status';
+  const verb =
+    input.to === 'suspended'
+      ? 'suspend'
+      : c.status === 'suspended' && input.to === 'active'
+        ? 'reinstate'
+        : 'status';
   let auditId: number | null = null;
   if (applied) {
     const lowered = ORDER.indexOf(input.to) < ORDER.indexOf(c.status);
     updateClientStatus(db, c.id, input.to, at, staff && lowered);
-    auditId = writeAudit(db, { actor: input.actor, action: `client.${verb}`, target: c.slug, detail: { from: c.status, to: input.to, reason: input.reason, note: input.note ?? null, evidence: input.evidence ?? null, consent: input.consent ?? null }, now: input.now });
+    auditId = writeAudit(db, {
+      actor: input.actor,
+      action: `client.${verb}`,
+      target: c.slug,
+      detail: {
+        from: c.status,
+        to: input.to,
+        reason: input.reason,
+        note: input.note ?? null,
+        evidence: input.evidence ?? null,
+        consent: input.consent ?? null,
+      },
+      now: input.now,
+    });
   }
 
   const key = `enforcement:${c.id}`;
   let ticket = ticketByIncidentKey(db, key);
-  const ticketId = ticket?.id ?? createTicket(db, { type: 'incident', subject: `Enforcement: ${c.slug}`, clientId: c.id, incidentKey: key, trusted: true, now: input.now });
-  const label = input.mode === 'dry-run' ? 'dry run — would change' : input.mode === 'proposed' ? 'proposed (staff decide)' : 'status';
-  addTicketEvent(db, ticketId, { type: 'action', actor: input.actor, text: `${label}: ${c.slug} ${c.status} → ${input.to}: ${input.reason}${input.note ? ` — note: ${input.note}` : ''}`, data: { evidence: input.evidence ?? null, consent: input.consent ?? null }, now: input.now });
+  const ticketId =
+    ticket?.id ??
+    createTicket(db, {
+      type: 'incident',
+      subject: `Enforcement: ${c.slug}`,
+      clientId: c.id,
+      incidentKey: key,
+      trusted: true,
+      now: input.now,
+    });
+  const label =
+    input.mode === 'dry-run'
+      ? 'dry run — would change'
+      : input.mode === 'proposed'
+        ? 'proposed (staff decide)'
+        : 'status';
+  addTicketEvent(db, ticketId, {
+    type: 'action',
+    actor: input.actor,
+    text: `${label}: ${c.slug} ${c.status} → ${input.to}: ${input.reason}${input.note ? ` — note: ${input.note}` : ''}`,
+    data: { evidence: input.evidence ?? null, consent: input.consent ?? null },
+    now: input.now,
+  });
   ticket = ticketByIncidentKey(db, key)!;
-  if (applied && staff && input.to === 'active') setTicketStatus(db, ticketId, 'resolved', { actor: input.actor, note: 'client reinstated', now: input.now });
-  else if (ticket.status === 'resolved' && ORDER.indexOf(input.to) > ORDER.indexOf(c.status)) setTicketStatus(db, ticketId, 'open', { actor: input.actor, note: 'enforcement escalated', now: input.now });
+  if (applied && staff && input.to === 'active')
+    setTicketStatus(db, ticketId, 'resolved', {
+      actor: input.actor,
+      note: 'client reinstated',
+      now: input.now,
+    });
+  else if (ticket.status === 'resolved' && ORDER.indexOf(input.to) > ORDER.indexOf(c.status))
+    setTicketStatus(db, ticketId, 'open', {
+      actor: input.actor,
+      note: 'enforcement escalated',
+      now: input.now,
+    });
 
   const historyId = insertStatusChange(db, {
-    clientId: c.id, at, from: c.status, to: input.to, actor: input.actor, mode: input.mode, reason: input.reason, note: input.note ?? null,
-    evidence: input.evidence === undefined ? null : JSON.stringify(input.evidence), consent: input.consent === undefined ? null : JSON.stringify(input.consent), ticketId, auditId,
+    clientId: c.id,
+    at,
+    from: c.status,
+    to: input.to,
+    actor: input.actor,
+    mode: input.mode,
+    reason: input.reason,
+    note: input.note ?? null,
+    evidence: input.evidence === undefined ? null : JSON.stringify(input.evidence),
+    consent: input.consent === undefined ? null : JSON.stringify(input.consent),
+    ticketId,
+    auditId,
   });
   if (applied) {
-    emitWebhook(db, 'client.status_changed', { client: c.slug, from: c.status, to: input.to, actor: input.actor, reason: input.reason, note: input.note ?? null, score: c.score, ticketId, historyId, evidence: input.evidence ?? null }, { clientId: c.id, now: input.now, key: `status:${historyId}`, ticketId, endpoints: input.webhookEndpoints });
+    emitWebhook(
+      db,
+      'client.status_changed',
+      {
+        client: c.slug,
+        from: c.status,
+        to: input.to,
+        actor: input.actor,
+        reason: input.reason,
+        note: input.note ?? null,
+        score: c.score,
+        ticketId,
+        historyId,
+        evidence: input.evidence ?? null,
+      },
+      {
+        clientId: c.id,
+        now: input.now,
+        key: `status:${historyId}`,
+        ticketId,
+        endpoints: input.webhookEndpoints,
+      },
+    );
   }
   return { historyId, ticketId, from: c.status, to: input.to };
 }

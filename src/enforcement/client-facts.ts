@@ -2,12 +2,26 @@ import type { Database } from 'better-sqlite3';
 import { campaignsSince } from '../store/campaigns-store.ts';
 import { clientForEnforcement } from '../store/clients-store.ts';
 import { recentSignalReportIds, sendVolumeSince, signalTotalsSince } from '../store/enforcement-store.ts';
-import type { ClientFacts, EnforcementPolicy, ProviderFacts, ScopeFacts, SignalCounts } from './enforcement-types.ts';
+import type {
+  ClientFacts,
+  EnforcementPolicy,
+  ProviderFacts,
+  ScopeFacts,
+  SignalCounts,
+} from './enforcement-types.ts';
 import type { MailboxProviders } from './mailbox-providers.ts';
 
 const DAY_MS = 86_400_000;
 
-const emptyCounts = (): SignalCounts => ({ complaints: 0, hardBounces: 0, softBounces: 0, unsubscribes: 0, trapHits: 0, blocklistings: 0, uncounted: 0 });
+const emptyCounts = (): SignalCounts => ({
+  complaints: 0,
+  hardBounces: 0,
+  softBounces: 0,
+  unsubscribes: 0,
+  trapHits: 0,
+  blocklistings: 0,
+  uncounted: 0,
+});
 
 const FIELD: Record<string, keyof SignalCounts> = {
   complaint: 'complaints',
@@ -23,7 +37,13 @@ const FIELD: Record<string, keyof SignalCounts> = {
  * and engaged counts are the denominators) and the signals received in the window about those campaigns or
  * about no campaign. The window never reaches back past the last reinstatement: those signals were answered.
  */
-export function clientFacts(db: Database, clientId: number, policy: EnforcementPolicy, providers: MailboxProviders, now: Date): ClientFacts {
+export function clientFacts(
+  db: Database,
+  clientId: number,
+  policy: EnforcementPolicy,
+  providers: MailboxProviders,
+  now: Date,
+): ClientFacts {
   const c = clientForEnforcement(db, clientId);
   if (!c) throw new Error(`no client with id ${clientId}`);
   const rolling = new Date(now.getTime() - policy.windowDays * DAY_MS).toISOString();
@@ -32,7 +52,16 @@ export function clientFacts(db: Database, clientId: number, policy: EnforcementP
 
   const campaigns = campaignsSince(db, clientId, windowStart);
   const inWindow = new Map(campaigns.map((k) => [k.id, k]));
-  const scopes = new Map<number, ScopeFacts>(campaigns.map((k) => [k.id, { campaign: k.slug, volume: { sent: k.sent, delivered: k.delivered, engaged: k.engaged }, counts: emptyCounts() }]));
+  const scopes = new Map<number, ScopeFacts>(
+    campaigns.map((k) => [
+      k.id,
+      {
+        campaign: k.slug,
+        volume: { sent: k.sent, delivered: k.delivered, engaged: k.engaged },
+        counts: emptyCounts(),
+      },
+    ]),
+  );
   const engagedKnown = campaigns.some((k) => k.engaged !== null);
   const total: ScopeFacts = {
     campaign: null,
@@ -48,7 +77,18 @@ export function clientFacts(db: Database, clientId: number, policy: EnforcementP
   const byProvider = new Map<string, ProviderFacts>();
   const providerFacts = (name: string): ProviderFacts => {
     let p = byProvider.get(name);
-    if (!p) byProvider.set(name, (p = { provider: name, fbl: providers.sendsFbl(name), sends: 0, complaints: 0, hardBounces: 0, unsubscribes: 0 }));
+    if (!p)
+      byProvider.set(
+        name,
+        (p = {
+          provider: name,
+          fbl: providers.sendsFbl(name),
+          sends: 0,
+          complaints: 0,
+          hardBounces: 0,
+          unsubscribes: 0,
+        }),
+      );
     return p;
   };
   for (const r of rows) {
@@ -60,7 +100,12 @@ export function clientFacts(db: Database, clientId: number, policy: EnforcementP
       scope.counts[field] += r.counted;
       scope.counts.uncounted += r.uncounted;
     }
-    if (r.provider && r.counted > 0 && (field === 'complaints' || field === 'hardBounces' || field === 'unsubscribes')) providerFacts(r.provider)[field] += r.counted;
+    if (
+      r.provider &&
+      r.counted > 0 &&
+      (field === 'complaints' || field === 'hardBounces' || field === 'unsubscribes')
+    )
+      providerFacts(r.provider)[field] += r.counted;
   }
 
   const volume = sendVolumeSince(db, clientId, windowStart.slice(0, 10));
@@ -83,7 +128,9 @@ export function clientFacts(db: Database, clientId: number, policy: EnforcementP
     windowEnd,
     total,
     campaigns: [...scopes.values()],
-    providers: [...byProvider.values()].sort((a, b) => b.sends - a.sends || a.provider.localeCompare(b.provider)),
+    providers: [...byProvider.values()].sort(
+      (a, b) => b.sends - a.sends || a.provider.localeCompare(b.provider),
+    ),
     fblShare: logged >= policy.minVolume ? toFbl / logged : null,
     sampleReportIds: samples.map((s) => s.id),
   };

@@ -2,7 +2,11 @@ import type { Database } from 'better-sqlite3';
 import { clientAssessmentJson, clientIds, saveClientAssessment } from '../store/clients-store.ts';
 import { latestUnappliedTarget } from '../store/enforcement-store.ts';
 import { assessClient } from './assess-client.ts';
-import { changeClientStatus, type StatusChangeMode, type StatusChangeResult } from './change-client-status.ts';
+import {
+  changeClientStatus,
+  type StatusChangeMode,
+  type StatusChangeResult,
+} from './change-client-status.ts';
 import { clientFacts } from './client-facts.ts';
 import type { Assessment, ClientFacts, EnforcementPolicy, ReputationScore } from './enforcement-types.ts';
 import type { MailboxProviders } from './mailbox-providers.ts';
@@ -38,7 +42,17 @@ function evidenceOf(facts: ClientFacts, a: Assessment, score: ReputationScore): 
     volume: facts.total.volume,
     counts: facts.total.counts,
     fblShare: facts.fblShare,
-    signals: crossed.map((s) => ({ signal: s.signal, campaign: s.campaign, k: s.k, n: s.n, value: s.value, lowerBound: s.lowerBound, threshold: s.threshold, level: s.level, text: s.text })),
+    signals: crossed.map((s) => ({
+      signal: s.signal,
+      campaign: s.campaign,
+      k: s.k,
+      n: s.n,
+      value: s.value,
+      lowerBound: s.lowerBound,
+      threshold: s.threshold,
+      level: s.level,
+      text: s.text,
+    })),
     campaigns: [...new Set(crossed.map((s) => s.campaign).filter((x): x is string => x !== null))],
     sampleReportIds: facts.sampleReportIds,
     score: score.score,
@@ -55,7 +69,12 @@ function alreadyRecorded(db: Database, clientId: number, mode: StatusChangeMode,
  * and makes the automatic status change policy asks for — or, in dry-run mode, records what it would be.
  * Call inside a transaction (the actions stage's savepoint, or the sweeper's own).
  */
-export function enforceClient(db: Database, clientId: number, ctx: EnforcementContext, now: Date): EnforcementOutcome {
+export function enforceClient(
+  db: Database,
+  clientId: number,
+  ctx: EnforcementContext,
+  now: Date,
+): EnforcementOutcome {
   const facts = clientFacts(db, clientId, ctx.policy, ctx.providers, now);
   const assessment = assessClient(facts, ctx.policy, now);
   const score = reputationScore(facts, ctx.policy);
@@ -67,11 +86,32 @@ export function enforceClient(db: Database, clientId: number, ctx: EnforcementCo
   if (assessment.change) {
     const mode: StatusChangeMode = ctx.policy.mode === 'dry-run' ? 'dry-run' : 'applied';
     if (mode === 'applied' || !alreadyRecorded(db, clientId, mode, assessment.change.to)) {
-      change = { ...changeClientStatus(db, { clientId, to: assessment.change.to, actor: 'system:enforcement', reason: assessment.change.reason, mode, evidence: evidence(), webhookEndpoints: ctx.webhookEndpoints, now }), mode };
+      change = {
+        ...changeClientStatus(db, {
+          clientId,
+          to: assessment.change.to,
+          actor: 'system:enforcement',
+          reason: assessment.change.reason,
+          mode,
+          evidence: evidence(),
+          webhookEndpoints: ctx.webhookEndpoints,
+          now,
+        }),
+        mode,
+      };
     }
   }
   if (assessment.proposal && !alreadyRecorded(db, clientId, 'proposed', 'suspended')) {
-    const proposed = changeClientStatus(db, { clientId, to: 'suspended', actor: 'system:enforcement', reason: assessment.proposal, mode: 'proposed', evidence: evidence(), webhookEndpoints: ctx.webhookEndpoints, now });
+    const proposed = changeClientStatus(db, {
+      clientId,
+      to: 'suspended',
+      actor: 'system:enforcement',
+      reason: assessment.proposal,
+      mode: 'proposed',
+      evidence: evidence(),
+      webhookEndpoints: ctx.webhookEndpoints,
+      now,
+    });
     change ??= { ...proposed, mode: 'proposed' };
   }
   return { ...stored, change };

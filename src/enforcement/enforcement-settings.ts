@@ -9,5 +9,10 @@ export interface EnforcementSettings extends EnforcementContext {
 }
 
 export function enforcementSettings(config: Pick<Config, 'enforcement' | 'webhooks'>): EnforcementSettings {
-  return { policy: enforcementPolicy(config), providers: loadMailboxProviders(), refusedConsentMethods: config.enforcement.refusedConsentMethods, webhookEndpoints: config.webhooks.endpoints };
+  return {
+    policy: enforcementPolicy(config),
+    providers: loadMailboxProviders(),
+    refusedConsentMethods: config.enforcement.refusedConsentMethods,
+    webhookEndpoints: config.webhooks.endpoints,
+  };
 }

@@ -22,11 +22,20 @@ const signalDecision = (s: PlannedSignal, client: string | null): Decision => ({
   signal: s.signal,
 });
 
-const skipped = (reason: string): StageOutcome & { state: { enforcement: EnforcementResult } } => ({ outcome: 'skipped', reason, state: { enforcement: { status: 'skipped', signals: [], decisions: [] } } });
+const skipped = (reason: string): StageOutcome & { state: { enforcement: EnforcementResult } } => ({
+  outcome: 'skipped',
+  reason,
+  state: { enforcement: { status: 'skipped', signals: [], decisions: [] } },
+});
 
 /** The trail entry: the report's signals and whether they count. */
 function signalsReason(client: string, signals: readonly PlannedSignal[]): string {
-  const list = signals.map((s) => `${s.signal}${s.recipient ? ` ${s.recipient}` : ''}: ${s.counts ? 'counts' : 'not counted'} (${s.reason})`).join('; ');
+  const list = signals
+    .map(
+      (s) =>
+        `${s.signal}${s.recipient ? ` ${s.recipient}` : ''}: ${s.counts ? 'counts' : 'not counted'} (${s.reason})`,
+    )
+    .join('; ');
   return `${list}; ${client} is re-assessed when this batch commits (see the client's history)`;
 }
 
@@ -42,23 +51,52 @@ export function enforcementStage(options: EnforcementStageOptions): Stage {
     commit(ctx) {
       const actions = required(ctx.state, 'actions', 'enforcement');
       const a = required(ctx.state, 'attribution', 'enforcement');
-      if (actions.status !== 'acted') return skipped(actions.status === 'duplicate' ? 'duplicate report: no signal' : 'processed before: no second effect');
+      if (actions.status !== 'acted')
+        return skipped(
+          actions.status === 'duplicate'
+            ? 'duplicate report: no signal'
+            : 'processed before: no second effect',
+        );
       if (a.clientId === null) return skipped('no client attributed');
       const { reportId } = required(ctx.state, 'stored', 'enforcement');
-      const signals = planSignals(required(ctx.state, 'report', 'enforcement'), a, { ...options.signals, providers: options.ctx.providers, isTrap: trapChecker(ctx.db) });
-      if (signals.length === 0) return { outcome: 'none', reason: `no signal for ${a.client ?? ''}`, state: { enforcement: { status: 'recorded', signals, decisions: [] } } };
-      recordSignals(ctx.db, signals, { clientId: a.clientId, campaignId: a.campaignId, reportId, now: ctx.now() });
+      const signals = planSignals(required(ctx.state, 'report', 'enforcement'), a, {
+        ...options.signals,
+        providers: options.ctx.providers,
+        isTrap: trapChecker(ctx.db),
+      });
+      if (signals.length === 0)
+        return {
+          outcome: 'none',
+          reason: `no signal for ${a.client ?? ''}`,
+          state: { enforcement: { status: 'recorded', signals, decisions: [] } },
+        };
+      recordSignals(ctx.db, signals, {
+        clientId: a.clientId,
+        campaignId: a.campaignId,
+        reportId,
+        now: ctx.now(),
+      });
       const decisions = signals.map((s) => signalDecision(s, a.client));
       saveDecisions(ctx.db, reportId, [...actions.decisions, ...decisions], actions.ticketId);
       touched.add(a.clientId);
-      return { outcome: signals.some((s) => s.counts) ? 'counted' : 'recorded', reason: signalsReason(a.client ?? '', signals), state: { enforcement: { status: 'recorded', signals, decisions } } };
+      return {
+        outcome: signals.some((s) => s.counts) ? 'counted' : 'recorded',
+        reason: signalsReason(a.client ?? '', signals),
+        state: { enforcement: { status: 'recorded', signals, decisions } },
+      };
     },
     finishBatch({ db, now, logger }) {
       const ids = [...touched];
       touched.clear();
       for (const id of ids) {
         const e = enforceClient(db, id, options.ctx, now);
-        if (e.change) logEvent(logger, 'info', 'enforcement.changed', { client: e.facts.client, from: e.change.from, to: e.change.to, mode: e.change.mode });
+        if (e.change)
+          logEvent(logger, 'info', 'enforcement.changed', {
+            client: e.facts.client,
+            from: e.change.from,
+            to: e.change.to,
+            mode: e.change.mode,
+          });
       }
     },
   };

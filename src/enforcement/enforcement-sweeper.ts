@@ -1,7 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { PollingWorker } from '../jobs/polling-loop.ts';
-import { enforceAllClients, enforceClient, type EnforcementContext, type EnforcementOutcome } from './enforce-client.ts';
+import {
+  enforceAllClients,
+  enforceClient,
+  type EnforcementContext,
+  type EnforcementOutcome,
+} from './enforce-client.ts';
 
 /**
  * Re-assesses clients in the background:
@@ -14,9 +19,18 @@ export class EnforcementSweeper extends PollingWorker {
   private lastRun = 0;
   private readonly pending = new Set<number>();
   constructor(
-    private readonly options: { db: Database; ctx: EnforcementContext; logger: Logger; intervalMs: number; now: () => Date; onChanged?: () => void },
+    private readonly options: {
+      db: Database;
+      ctx: EnforcementContext;
+      logger: Logger;
+      intervalMs: number;
+      now: () => Date;
+      onChanged?: () => void;
+    },
   ) {
-    super(options.intervalMs, (e) => logEvent(options.logger, 'error', 'enforcement.failed', { err: (e as Error).stack ?? String(e) }));
+    super(options.intervalMs, (e) =>
+      logEvent(options.logger, 'error', 'enforcement.failed', { err: (e as Error).stack ?? String(e) }),
+    );
   }
 
   /** Asks for this client to be re-assessed soon (its signals changed). */
@@ -33,14 +47,23 @@ export class EnforcementSweeper extends PollingWorker {
       this.lastRun = now.getTime();
       this.pending.clear();
       outcomes = enforceAllClients(db, ctx, now);
-      logEvent(logger, 'debug', 'enforcement.swept', { clients: outcomes.length, changes: outcomes.filter((o) => o.change).length });
+      logEvent(logger, 'debug', 'enforcement.swept', {
+        clients: outcomes.length,
+        changes: outcomes.filter((o) => o.change).length,
+      });
     } else if (this.pending.size > 0) {
       const ids = [...this.pending];
       this.pending.clear();
       outcomes = ids.map((id) => db.transaction(() => enforceClient(db, id, ctx, now))());
     }
     const changes = outcomes.filter((o) => o.change);
-    for (const o of changes) logEvent(logger, 'info', 'enforcement.changed', { client: o.facts.client, from: o.change!.from, to: o.change!.to, mode: o.change!.mode });
+    for (const o of changes)
+      logEvent(logger, 'info', 'enforcement.changed', {
+        client: o.facts.client,
+        from: o.change!.from,
+        to: o.change!.to,
+        mode: o.change!.mode,
+      });
     if (changes.length) this.options.onChanged?.();
     return Promise.resolve(0);
   }

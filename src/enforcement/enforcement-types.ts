@@ -9,7 +9,13 @@ import type { ClientStatus } from '../store/vocabulary.ts';
 export { clientStatuses, type ClientStatus } from '../store/vocabulary.ts';
 
 /** The signals policy watches. Rates are proportions (0.0025 = 0.25 %); counts are whole numbers. */
-export const signalNames = ['complaintRate', 'hardBounceRate', 'unsubscribeRate', 'trapHits', 'blocklistings'] as const;
+export const signalNames = [
+  'complaintRate',
+  'hardBounceRate',
+  'unsubscribeRate',
+  'trapHits',
+  'blocklistings',
+] as const;
 export type SignalName = (typeof signalNames)[number];
 
 /** The value at which a signal puts a client in each state; null: this signal never causes that state. */
@@ -19,7 +25,14 @@ export interface LevelThresholds {
   suspend: number | null;
 }
 
-export const scoreFactors = ['complaints', 'hardBounces', 'unsubscribes', 'trapHits', 'blocklistings', 'nonEngagement'] as const;
+export const scoreFactors = [
+  'complaints',
+  'hardBounces',
+  'unsubscribes',
+  'trapHits',
+  'blocklistings',
+  'nonEngagement',
+] as const;
 export type ScoreFactorName = (typeof scoreFactors)[number];
 
 /** Policy as data (config `enforcement`). */

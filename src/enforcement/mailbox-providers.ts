@@ -31,14 +31,18 @@ export interface MailboxProviders {
 
 export function mailboxProviders(data: unknown): MailboxProviders {
   const parsed = fileSchema.safeParse(data);
-  if (!parsed.success) throw new Error(`mailbox providers: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `mailbox providers: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const byDomain = new Map<string, string>();
   const fbl = new Map<string, boolean>();
   for (const p of parsed.data.providers) {
     fbl.set(p.name, p.fbl);
     for (const d of p.domains) {
       const owner = byDomain.get(d);
-      if (owner) throw new Error(`mailbox providers: domain ${d} is listed under both ${owner} and ${p.name}`);
+      if (owner)
+        throw new Error(`mailbox providers: domain ${d} is listed under both ${owner} and ${p.name}`);
       byDomain.set(d, p.name);
     }
   }

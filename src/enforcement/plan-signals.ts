@@ -38,7 +38,9 @@ export function planSignals(r: ParsedReport, a: Attribution, o: SignalOptions): 
   const trusted = r.auth?.trusted === true;
   const proven = o.countTokenProven && PROVING.has(a.method);
   const provenWhy = `proven by ${a.method === 'trace-token' ? 'a trace token' : a.method === 'verp' ? 'the VERP return path' : 'the send log'}`;
-  const notProven = o.countTokenProven ? `not counted: neither a DKIM-verified FBL nor proven by a trace token or the send log (attributed by ${a.method})` : 'not counted: only DKIM-verified FBL reports count (enforcement.countTokenProvenSignals is off)';
+  const notProven = o.countTokenProven
+    ? `not counted: neither a DKIM-verified FBL nor proven by a trace token or the send log (attributed by ${a.method})`
+    : 'not counted: only DKIM-verified FBL reports count (enforcement.countTokenProvenSignals is off)';
   const out: PlannedSignal[] = [];
   const provider = (recipient: string | null): string | null => {
     if (recipient) return o.providers.of(recipient);
@@ -47,25 +49,56 @@ export function planSignals(r: ParsedReport, a: Attribution, o: SignalOptions): 
   const add = (signal: SignalKind, recipient: string | null, counts: boolean, reason: string): void => {
     const rcpt = recipient?.toLowerCase() ?? null;
     out.push({ signal, recipient: rcpt, mailboxProvider: provider(rcpt), counts, reason });
-    if (rcpt && signal !== 'unsubscribe' && o.isTrap(rcpt)) out.push({ signal: 'trap-hit', recipient: rcpt, mailboxProvider: provider(rcpt), counts, reason: `${rcpt} is a listed spam trap; ${reason}` });
+    if (rcpt && signal !== 'unsubscribe' && o.isTrap(rcpt))
+      out.push({
+        signal: 'trap-hit',
+        recipient: rcpt,
+        mailboxProvider: provider(rcpt),
+        counts,
+        reason: `${rcpt} is a listed spam trap; ${reason}`,
+      });
   };
   const firstComplainant = a.recipient ?? r.complainants[0] ?? null;
   if (r.kind === 'fbl') {
     if (r.feedbackType === 'not-spam') return [];
     const signal = r.feedbackType === 'opt-out' ? 'unsubscribe' : 'complaint';
     // An FBL speaks for a provider: unless the provider's DKIM signature passes it is a forgery, token or not.
-    if (trusted) add(signal, firstComplainant, true, `DKIM-verified ${r.provider ?? 'provider'} feedback-loop report`);
-    else add(signal, firstComplainant, false, `not counted: feedback-loop report without a passing DKIM signature of ${r.provider ?? 'a known provider'} (unverified or forged)`);
+    if (trusted)
+      add(signal, firstComplainant, true, `DKIM-verified ${r.provider ?? 'provider'} feedback-loop report`);
+    else
+      add(
+        signal,
+        firstComplainant,
+        false,
+        `not counted: feedback-loop report without a passing DKIM signature of ${r.provider ?? 'a known provider'} (unverified or forged)`,
+      );
   } else if (r.kind === 'complaint') {
-    add('complaint', firstComplainant, trusted || proven, trusted ? 'DKIM-verified report' : proven ? `human complaint ${provenWhy}` : notProven);
+    add(
+      'complaint',
+      firstComplainant,
+      trusted || proven,
+      trusted ? 'DKIM-verified report' : proven ? `human complaint ${provenWhy}` : notProven,
+    );
   } else if (r.kind === 'unsubscribe') {
-    add('unsubscribe', a.recipient ?? r.reporter, trusted || proven, proven ? `unsubscribe ${provenWhy}` : notProven);
+    add(
+      'unsubscribe',
+      a.recipient ?? r.reporter,
+      trusted || proven,
+      proven ? `unsubscribe ${provenWhy}` : notProven,
+    );
   } else if (r.kind === 'bounce') {
     for (const b of r.bounces) {
       const counts = trusted || proven;
       const why = counts ? `bounce ${provenWhy}` : notProven;
-      if (b.hard) add('hard-bounce', b.recipient, counts, `${why}: ${b.status ?? ''} ${b.diagnostic ?? ''}`.trim());
-      else if (BLOCKLISTING_REASONS.has(b.reason)) add('blocklisting', b.recipient, counts, `${why}: refused for a blocklisting (${b.reason}): ${b.diagnostic ?? ''}`);
+      if (b.hard)
+        add('hard-bounce', b.recipient, counts, `${why}: ${b.status ?? ''} ${b.diagnostic ?? ''}`.trim());
+      else if (BLOCKLISTING_REASONS.has(b.reason))
+        add(
+          'blocklisting',
+          b.recipient,
+          counts,
+          `${why}: refused for a blocklisting (${b.reason}): ${b.diagnostic ?? ''}`,
+        );
       else add('soft-bounce', b.recipient, counts, `${why}: ${b.status ?? ''} ${b.diagnostic ?? ''}`.trim());
     }
   }

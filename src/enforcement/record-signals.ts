@@ -19,7 +19,18 @@ export function recordSignals(db: Database, signals: readonly PlannedSignal[], s
   for (const s of signals) {
     const who = s.recipient ?? `report:${scope.reportId ?? 'none'}`;
     const dedupe = `${scope.clientId}:${scope.campaignId ?? 0}:${s.signal}:${who}`;
-    const isNew = saveSignal(db, { clientId: scope.clientId, campaignId: scope.campaignId, signal: s.signal, recipient: s.recipient, provider: s.mailboxProvider, reportId: scope.reportId, counts: s.counts ? 1 : 0, reason: s.reason, dedupe, at: scope.now.toISOString() });
+    const isNew = saveSignal(db, {
+      clientId: scope.clientId,
+      campaignId: scope.campaignId,
+      signal: s.signal,
+      recipient: s.recipient,
+      provider: s.mailboxProvider,
+      reportId: scope.reportId,
+      counts: s.counts ? 1 : 0,
+      reason: s.reason,
+      dedupe,
+      at: scope.now.toISOString(),
+    });
     if (isNew) created++;
   }
   return created;

@@ -3,7 +3,15 @@
  * It never drives enforcement (assess-client does); it explains and ranks.
  */
 import { complaintTrials, formatCount, formatPercent } from './assess-client.ts';
-import { scoreFactors, type ClientFacts, type ScopeFacts, type EnforcementPolicy, type ReputationScore, type ScoreFactor, type ScoreFactorName } from './enforcement-types.ts';
+import {
+  scoreFactors,
+  type ClientFacts,
+  type ScopeFacts,
+  type EnforcementPolicy,
+  type ReputationScore,
+  type ScoreFactor,
+  type ScoreFactorName,
+} from './enforcement-types.ts';
 
 /** Scales used when policy sets no threshold: common industry lines (0.25 % complaints, 5 % hard bounces, 2 % unsubscribes). */
 const DEFAULT_COMPLAINT_SCALE = 0.0025;
@@ -58,9 +66,11 @@ export function reputationScore(facts: ClientFacts, policy: EnforcementPolicy): 
   const { volume, counts } = facts.total;
   const { thresholds, scoreWeights: weights } = policy;
   const delivered = Math.max(0, volume.delivered);
-  const unsubscribeLines = [thresholds.unsubscribeRate.watch, thresholds.unsubscribeRate.warn, thresholds.unsubscribeRate.suspend].filter(
-    (threshold): threshold is number => threshold !== null,
-  );
+  const unsubscribeLines = [
+    thresholds.unsubscribeRate.watch,
+    thresholds.unsubscribeRate.warn,
+    thresholds.unsubscribeRate.suspend,
+  ].filter((threshold): threshold is number => threshold !== null);
 
   const ratesOf = (scope: ScopeFacts): RateInput[] => {
     const d = Math.max(0, scope.volume.delivered);
@@ -103,7 +113,13 @@ export function reputationScore(facts: ClientFacts, policy: EnforcementPolicy): 
 
   const rateFactor = (rate: RateInput, scope: ScopeFacts): ScoreFactor => {
     const weight = weights[rate.factor];
-    if (rate.base <= 0 || rate.n <= 0) return { factor: rate.factor, value: null, penalty: 0, text: `no ${rate.of} to measure a ${rate.name} against: −0` };
+    if (rate.base <= 0 || rate.n <= 0)
+      return {
+        factor: rate.factor,
+        value: null,
+        penalty: 0,
+        text: `no ${rate.of} to measure a ${rate.name} against: −0`,
+      };
     const d = Math.max(0, scope.volume.delivered);
     const volumeWeight = d < policy.minVolume && policy.minVolume > 0 ? d / policy.minVolume : 1;
     const value = rate.k / rate.n;
@@ -113,8 +129,14 @@ export function reputationScore(facts: ClientFacts, policy: EnforcementPolicy): 
       volumeWeight < 1 && rate.k > 0
         ? `, weighed at ${shareFormat.format(volumeWeight * 100)} % as only ${formatCount(d)} of the ${formatCount(policy.minVolume)} minimum were delivered`
         : '';
-    const where = scope.campaign === null ? '' : `campaign ${scope.campaign} (its worst at or above the minimum volume): `;
-    const text = rate.k === 0 ? `no ${rate.plural}: ${points(penalty)}` : `${where}${rate.name} ${formatPercent(value)} ${against}${balanced}: ${points(penalty)}`;
+    const where =
+      scope.campaign === null
+        ? ''
+        : `campaign ${scope.campaign} (its worst at or above the minimum volume): `;
+    const text =
+      rate.k === 0
+        ? `no ${rate.plural}: ${points(penalty)}`
+        : `${where}${rate.name} ${formatPercent(value)} ${against}${balanced}: ${points(penalty)}`;
     return { factor: rate.factor, value, penalty, text };
   };
 
@@ -148,11 +170,16 @@ export function reputationScore(facts: ClientFacts, policy: EnforcementPolicy): 
       factor: 'nonEngagement',
       value: null,
       penalty: 0,
-      text: volume.engaged === null ? 'no engagement data from the ESP: −0' : 'no deliveries to measure engagement against: −0',
+      text:
+        volume.engaged === null
+          ? 'no engagement data from the ESP: −0'
+          : 'no deliveries to measure engagement against: −0',
     });
   } else {
     const value = clamp(1 - volume.engaged / delivered, 0, 1);
-    const penalty = roundTenth(weights.nonEngagement * clamp((value - NON_ENGAGEMENT_FREE) / (1 - NON_ENGAGEMENT_FREE), 0, 1));
+    const penalty = roundTenth(
+      weights.nonEngagement * clamp((value - NON_ENGAGEMENT_FREE) / (1 - NON_ENGAGEMENT_FREE), 0, 1),
+    );
     factors.push({
       factor: 'nonEngagement',
       value,

@@ -1,6 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { writeAudit } from '../store/audit-store.ts';
-import { deleteTrap, insertTrap, listTraps, setTrapNote, trapExists, trapListed } from '../store/traps-store.ts';
+import {
+  deleteTrap,
+  insertTrap,
+  listTraps,
+  setTrapNote,
+  trapExists,
+  trapListed,
+} from '../store/traps-store.ts';
 import type { TrapSource } from '../store/vocabulary.ts';
 
 export { listTraps, type SpamTrap } from '../store/traps-store.ts';
@@ -15,13 +22,22 @@ export function normalizeTrap(entry: string): string {
 }
 
 /** Adds a trap (a known one keeps its source, and takes the new note if given); returns true when it was new. */
-export function addTrap(db: Database, t: { address: string; note?: string | null; source: TrapSource; createdBy: string; now: Date }): boolean {
+export function addTrap(
+  db: Database,
+  t: { address: string; note?: string | null; source: TrapSource; createdBy: string; now: Date },
+): boolean {
   const address = normalizeTrap(t.address);
   if (trapExists(db, address)) {
     if (t.note) setTrapNote(db, address, t.note);
     return false;
   }
-  insertTrap(db, { address, note: t.note ?? null, source: t.source, createdBy: t.createdBy, at: t.now.toISOString() });
+  insertTrap(db, {
+    address,
+    note: t.note ?? null,
+    source: t.source,
+    createdBy: t.createdBy,
+    at: t.now.toISOString(),
+  });
   return true;
 }
 
@@ -30,10 +46,25 @@ export function removeTrap(db: Database, address: string): boolean {
 }
 
 /** A staff member adds a trap: the entry and its audit entry, in one transaction. Returns true when it was new. */
-export function addTrapByStaff(db: Database, t: { address: string; note?: string | null; actor: string; now: Date }): boolean {
+export function addTrapByStaff(
+  db: Database,
+  t: { address: string; note?: string | null; actor: string; now: Date },
+): boolean {
   return db.transaction(() => {
-    const isNew = addTrap(db, { address: t.address, note: t.note ?? null, source: 'staff', createdBy: t.actor, now: t.now });
-    writeAudit(db, { actor: t.actor, action: 'trap.add', target: normalizeTrap(t.address), detail: { note: t.note ?? null }, now: t.now });
+    const isNew = addTrap(db, {
+      address: t.address,
+      note: t.note ?? null,
+      source: 'staff',
+      createdBy: t.actor,
+      now: t.now,
+    });
+    writeAudit(db, {
+      actor: t.actor,
+      action: 'trap.add',
+      target: normalizeTrap(t.address),
+      detail: { note: t.note ?? null },
+      now: t.now,
+    });
     return isNew;
   })();
 }
@@ -42,7 +73,10 @@ export function addTrapByStaff(db: Database, t: { address: string; note?: string
  * A staff member removes a trap, audited. Entries from config are refused (they would come back at the next
  * start): the caller says so. Returns 'removed', 'unknown' or 'config'.
  */
-export function removeTrapByStaff(db: Database, t: { address: string; actor: string; now: Date }): 'removed' | 'unknown' | 'config' {
+export function removeTrapByStaff(
+  db: Database,
+  t: { address: string; actor: string; now: Date },
+): 'removed' | 'unknown' | 'config' {
   const address = t.address.trim().toLowerCase();
   const entry = listTraps(db).find((x) => x.address === address);
   if (!entry) return 'unknown';
@@ -58,8 +92,16 @@ export function removeTrapByStaff(db: Database, t: { address: string; actor: str
 export function syncConfigTraps(db: Database, addresses: readonly string[], now: Date): void {
   const wanted = new Set(addresses.map(normalizeTrap));
   db.transaction(() => {
-    for (const a of wanted) addTrap(db, { address: a, note: 'from config enforcement.trapAddresses', source: 'config', createdBy: 'config', now });
-    for (const t of listTraps(db)) if (t.source === 'config' && !wanted.has(t.address)) removeTrap(db, t.address);
+    for (const a of wanted)
+      addTrap(db, {
+        address: a,
+        note: 'from config enforcement.trapAddresses',
+        source: 'config',
+        createdBy: 'config',
+        now,
+      });
+    for (const t of listTraps(db))
+      if (t.source === 'config' && !wanted.has(t.address)) removeTrap(db, t.address);
   })();
 }
 

@@ -35,13 +35,30 @@ const needNote = (note: string): string => {
 };
 
 /** Staff set any status with a note (suspend, or move to watch/warned by hand). Lowering it restarts the enforcement window. */
-export function setClientStatus(db: Database, a: StaffAction & { to: ClientStatus }, ctx: EnforcementContext): StatusChangeResult {
+export function setClientStatus(
+  db: Database,
+  a: StaffAction & { to: ClientStatus },
+  ctx: EnforcementContext,
+): StatusChangeResult {
   const note = needNote(a.note);
   return db.transaction(() => {
     const c = client(db, a.slug);
     if (c.status === a.to) throw new StatusActionError('conflict', `client "${a.slug}" is already ${a.to}`);
-    if (c.status === 'suspended' && a.to === 'active') throw new StatusActionError('refused', 'a suspended client is reinstated with the consent answers (reinstate), not by setting its status');
-    const r = changeClientStatus(db, { clientId: c.id, to: a.to, actor: a.actor, reason: a.to === 'suspended' ? 'suspended by staff' : `set to ${a.to} by staff`, note, mode: 'applied', webhookEndpoints: ctx.webhookEndpoints, now: a.now });
+    if (c.status === 'suspended' && a.to === 'active')
+      throw new StatusActionError(
+        'refused',
+        'a suspended client is reinstated with the consent answers (reinstate), not by setting its status',
+      );
+    const r = changeClientStatus(db, {
+      clientId: c.id,
+      to: a.to,
+      actor: a.actor,
+      reason: a.to === 'suspended' ? 'suspended by staff' : `set to ${a.to} by staff`,
+      note,
+      mode: 'applied',
+      webhookEndpoints: ctx.webhookEndpoints,
+      now: a.now,
+    });
     enforceClient(db, c.id, ctx, a.now);
     return r;
   })();
@@ -51,14 +68,29 @@ export function setClientStatus(db: Database, a: StaffAction & { to: ClientStatu
  * Reinstatement: a suspended or warned client back to active, with a required note and the
  * client's consent answers, kept in its history. Policy refuses some consent methods outright.
  */
-export function reinstateClient(db: Database, a: StaffAction & { consent: ConsentAnswers; refusedMethods: readonly string[] }, ctx: EnforcementContext): StatusChangeResult {
+export function reinstateClient(
+  db: Database,
+  a: StaffAction & { consent: ConsentAnswers; refusedMethods: readonly string[] },
+  ctx: EnforcementContext,
+): StatusChangeResult {
   const note = needNote(a.note);
   const refusal = refusedConsent(a.consent, a.refusedMethods);
   if (refusal) throw new StatusActionError('refused', refusal);
   return db.transaction(() => {
     const c = client(db, a.slug);
-    if (c.status === 'active') throw new StatusActionError('conflict', `client "${a.slug}" is already active`);
-    const r = changeClientStatus(db, { clientId: c.id, to: 'active', actor: a.actor, reason: `reinstated by staff; consent: ${describeConsent(a.consent)}`, note, consent: a.consent, mode: 'applied', webhookEndpoints: ctx.webhookEndpoints, now: a.now });
+    if (c.status === 'active')
+      throw new StatusActionError('conflict', `client "${a.slug}" is already active`);
+    const r = changeClientStatus(db, {
+      clientId: c.id,
+      to: 'active',
+      actor: a.actor,
+      reason: `reinstated by staff; consent: ${describeConsent(a.consent)}`,
+      note,
+      consent: a.consent,
+      mode: 'applied',
+      webhookEndpoints: ctx.webhookEndpoints,
+      now: a.now,
+    });
     enforceClient(db, c.id, ctx, a.now);
     return r;
   })();

@@ -9,16 +9,27 @@
  * below 1.15e-9 over the whole range), far more precision than a policy's confidence needs. A closed-form
  * approximation keeps the module free of a statistics dependency.
  */
-const A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239] as const;
-const B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1] as const;
-const C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783] as const;
+const A = [
+  -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+  2.506628277459239,
+] as const;
+const B = [
+  -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
+] as const;
+const C = [
+  -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+] as const;
 const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416] as const;
 /** Below this tail probability Acklam switches from the central rational function to the tail one. */
 const P_LOW = 0.02425;
 
 function tail(p: number): number {
   const q = Math.sqrt(-2 * Math.log(p));
-  return (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1);
+  return (
+    (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) /
+    ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1)
+  );
 }
 
 /** Inverse standard normal CDF (Acklam), for 0 < p < 1. */
@@ -36,7 +47,8 @@ function inverseNormalCdf(p: number): number {
 
 /** The z of a two-sided interval at this confidence: 0.95 → 1.959964, 0.99 → 2.575829, 0.9 → 1.644854. */
 export function zForConfidence(confidence: number): number {
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must lie strictly between 0 and 1, got ${confidence}`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`confidence must lie strictly between 0 and 1, got ${confidence}`);
   return inverseNormalCdf(0.5 + confidence / 2);
 }
 
@@ -45,7 +57,8 @@ export function zForConfidence(confidence: number): number {
  * 0 when nothing was observed (n = 0) or nothing happened (k = 0).
  */
 export function wilsonLowerBound(k: number, n: number, z: number): number {
-  if (!Number.isFinite(k) || !Number.isFinite(n) || k < 0 || n < 0) throw new RangeError(`k and n must be finite and non-negative, got k=${k}, n=${n}`);
+  if (!Number.isFinite(k) || !Number.isFinite(n) || k < 0 || n < 0)
+    throw new RangeError(`k and n must be finite and non-negative, got k=${k}, n=${n}`);
   if (k > n) throw new RangeError(`k (${k}) cannot exceed n (${n})`);
   if (!Number.isFinite(z) || z < 0) throw new RangeError(`z must be finite and non-negative, got ${z}`);
   if (n === 0 || k === 0) return 0;

@@ -30,7 +30,9 @@ export function extractIdentifiers(src: IdentifierSources): Identifiers {
     const v = h ? lastHeader(h, name.toLowerCase()) : null;
     return v === null ? null : decodeHeaderValue(v).trim();
   };
-  const listUnsubscribe = [...(get('list-unsubscribe') ?? '').matchAll(/<([^>]+)>/g)].map((m) => m[1]!.trim());
+  const listUnsubscribe = [...(get('list-unsubscribe') ?? '').matchAll(/<([^>]+)>/g)].map((m) =>
+    m[1]!.trim(),
+  );
   const headers: Record<string, string> = {};
   for (const name of src.campaignHeaders) {
     const v = get(name);
@@ -48,8 +50,24 @@ export function extractIdentifiers(src: IdentifierSources): Identifiers {
   let verp: Record<string, string> | null = null;
   if (src.verp && src.returnPath) {
     const m = src.verp.exec(src.returnPath.replace(/^<|>$/g, ''));
-    if (m?.groups) verp = Object.fromEntries(Object.entries(m.groups).filter((e): e is [string, string] => e[1] !== undefined));
+    if (m?.groups)
+      verp = Object.fromEntries(
+        Object.entries(m.groups).filter((e): e is [string, string] => e[1] !== undefined),
+      );
   }
-  const unsubscribe = unsubscribePolicy(get('list-unsubscribe'), get('list-unsubscribe-post'), h !== null && src.headersKnown, src.bodies);
-  return { traceToken, feedbackId: get('feedback-id'), cfblFeedbackId: get('cfbl-feedback-id'), verp, listUnsubscribe, headers, unsubscribe };
+  const unsubscribe = unsubscribePolicy(
+    get('list-unsubscribe'),
+    get('list-unsubscribe-post'),
+    h !== null && src.headersKnown,
+    src.bodies,
+  );
+  return {
+    traceToken,
+    feedbackId: get('feedback-id'),
+    cfblFeedbackId: get('cfbl-feedback-id'),
+    verp,
+    listUnsubscribe,
+    headers,
+    unsubscribe,
+  };
 }

@@ -1,5 +1,6 @@
 // An addr-spec as seen in real reports: permissive local part, dotted domain. Quoted local parts are rare in reports.
-const ADDRESS = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*/g;
+const ADDRESS =
+  /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*/g;
 
 /** Every email address in a header value or text, lower-cased, deduplicated, in order. */
 export function parseAddresses(value: string | null | undefined): string[] {

@@ -6,10 +6,17 @@ const UNSUBSCRIBE_WORDS =
 
 const LINK = /(?:https?:\/\/|mailto:)[^\s"'<>]+/gi;
 
-export function unsubscribePolicy(listUnsubscribe: string | null, listUnsubscribePost: string | null, headersKnown: boolean, bodies: string[]): UnsubscribePolicy {
+export function unsubscribePolicy(
+  listUnsubscribe: string | null,
+  listUnsubscribePost: string | null,
+  headersKnown: boolean,
+  bodies: string[],
+): UnsubscribePolicy {
   const uris = [...(listUnsubscribe ?? '').matchAll(/<([^>]+)>/g)].map((m) => m[1]!.trim());
   const header = headersKnown ? uris.length > 0 : null;
-  const oneClick = headersKnown ? /List-Unsubscribe=One-Click/i.test(listUnsubscribePost ?? '') && uris.some((u) => /^https:/i.test(u)) : null;
+  const oneClick = headersKnown
+    ? /List-Unsubscribe=One-Click/i.test(listUnsubscribePost ?? '') && uris.some((u) => /^https:/i.test(u))
+    : null;
   const bodyLink = bodies.some((text) => {
     for (const m of text.matchAll(LINK)) {
       // the link itself, or the words just before it (anchor text survives html-to-text as "text <url>" or "text (url)")

@@ -44,6 +44,10 @@ export const headersStage: Stage = {
     // The top-level header block is read once per message, here; later stages take it from the state.
     const headerBlock = readHeaderBlock(ctx.raw);
     const headers = topHeaders(headerBlock);
-    return { outcome: 'read', reason: `from ${headers.from ?? '(none)'}, subject ${JSON.stringify(headers.subject ?? '')}`, state: { headers, headerBlock } };
+    return {
+      outcome: 'read',
+      reason: `from ${headers.from ?? '(none)'}, subject ${JSON.stringify(headers.subject ?? '')}`,
+      state: { headers, headerBlock },
+    };
   },
 };

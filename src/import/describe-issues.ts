@@ -17,7 +17,8 @@ export function describeIssues(error: z.ZodError, input: unknown): string {
   return error.issues
     .map((issue) => {
       const field = issue.path.map(String).join('.');
-      if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => (field ? `${field}.${k}` : k)).join(', ')}`;
+      if (issue.code === 'unrecognized_keys')
+        return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => (field ? `${field}.${k}` : k)).join(', ')}`;
       if (issue.path.length > 0 && valueAt(input, issue.path) === undefined) return `${field}: required`;
       return `${field || '(row)'}: ${issue.message}`;
     })

@@ -1,6 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
-import { campaignInputSchema, clientInputSchema, type CampaignInput, type ClientInput } from '../clients/client-records.ts';
+import {
+  campaignInputSchema,
+  clientInputSchema,
+  type CampaignInput,
+  type ClientInput,
+} from '../clients/client-records.ts';
 import { upsertCampaign, upsertClient } from '../store/clients-store.ts';
 import { sendInputSchema, type SendInput } from '../sends/send-records.ts';
 import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
@@ -37,10 +42,19 @@ const BATCH = 1000;
 /** Spreadsheet-friendly spellings: flat consentMethod… columns for sends, a space/comma/semicolon list of domains for clients. */
 function shape(kind: ImportKind, record: Record<string, unknown>): Record<string, unknown> {
   if (kind === 'sends') {
-    const flat: Record<string, string> = { consentMethod: 'method', consentDate: 'date', consentAt: 'date', consentIp: 'ip', consentSource: 'source' };
+    const flat: Record<string, string> = {
+      consentMethod: 'method',
+      consentDate: 'date',
+      consentAt: 'date',
+      consentIp: 'ip',
+      consentSource: 'source',
+    };
     if (!Object.keys(record).some((k) => k in flat)) return record;
     const out: Record<string, unknown> = {};
-    const consent: Record<string, unknown> = typeof record.consent === 'object' && record.consent !== null ? { ...(record.consent as Record<string, unknown>) } : {};
+    const consent: Record<string, unknown> =
+      typeof record.consent === 'object' && record.consent !== null
+        ? { ...(record.consent as Record<string, unknown>) }
+        : {};
     for (const [k, v] of Object.entries(record)) {
       if (k in flat) consent[flat[k]!] = v;
       else if (k !== 'consent') out[k] = v;
@@ -54,14 +68,23 @@ function shape(kind: ImportKind, record: Record<string, unknown>): Record<string
   return record;
 }
 
-const schemas: Record<ImportKind, z.ZodType> = { sends: sendInputSchema, campaigns: campaignInputSchema, clients: clientInputSchema };
+const schemas: Record<ImportKind, z.ZodType> = {
+  sends: sendInputSchema,
+  campaigns: campaignInputSchema,
+  clients: clientInputSchema,
+};
 
 /**
  * Imports a JSONL or CSV file of sends, campaigns or clients. Good rows are stored (upserted: importing
  * the same file twice changes nothing), bad rows are reported by line with the field at fault, and
  * reading streams, so a file of any size runs in constant memory. Throws only if the file cannot be read.
  */
-export async function importRecords(db: Database, kind: ImportKind, file: string, options: ImportRecordsOptions = {}): Promise<ImportSummary> {
+export async function importRecords(
+  db: Database,
+  kind: ImportKind,
+  file: string,
+  options: ImportRecordsOptions = {},
+): Promise<ImportSummary> {
   const started = performance.now();
   const now = options.now ?? (() => new Date());
   let imported = 0;
@@ -81,7 +104,12 @@ export async function importRecords(db: Database, kind: ImportKind, file: string
     const failed = entries.filter((e): e is BadRow => 'error' in e);
     const good = entries.filter((e): e is { line: number; value: unknown } => 'value' in e);
     if (kind === 'sends') {
-      const result = insertSends(db, good.map((r) => r.value as SendInput), now(), loadMailboxProviders());
+      const result = insertSends(
+        db,
+        good.map((r) => r.value as SendInput),
+        now(),
+        loadMailboxProviders(),
+      );
       imported += result.stored;
       for (const e of result.errors) failed.push({ line: good[e.index]!.line, error: e.error });
     } else {
@@ -90,11 +118,21 @@ export async function importRecords(db: Database, kind: ImportKind, file: string
         for (const r of good) {
           try {
             // A nested transaction is a savepoint: a row that fails half-way (a client and its domains) leaves nothing behind.
-            db.transaction(() => (kind === 'clients' ? upsertClient(db, r.value as ClientInput, at) : upsertCampaign(db, r.value as CampaignInput, at)))();
+            db.transaction(() =>
+              kind === 'clients'
+                ? upsertClient(db, r.value as ClientInput, at)
+                : upsertCampaign(db, r.value as CampaignInput, at),
+            )();
             imported++;
           } catch (e) {
             const message = (e as Error).message;
-            failed.push({ line: r.line, error: kind === 'campaigns' ? `${message.startsWith('unknown client') ? 'client' : 'slug'}: ${message}` : message });
+            failed.push({
+              line: r.line,
+              error:
+                kind === 'campaigns'
+                  ? `${message.startsWith('unknown client') ? 'client' : 'slug'}: ${message}`
+                  : message,
+            });
           }
         }
       })();
@@ -107,7 +145,11 @@ export async function importRecords(db: Database, kind: ImportKind, file: string
     else {
       const input = shape(kind, r.record);
       const parsed = schemas[kind].safeParse(input);
-      batch.push(parsed.success ? { line: r.line, value: parsed.data } : { line: r.line, error: describeIssues(parsed.error, input) });
+      batch.push(
+        parsed.success
+          ? { line: r.line, value: parsed.data }
+          : { line: r.line, error: describeIssues(parsed.error, input) },
+      );
     }
     if (batch.length >= BATCH) flush();
   }

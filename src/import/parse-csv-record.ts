@@ -3,7 +3,9 @@
  * hold commas, line breaks and quotes doubled (`""`). Returns `incomplete` while a quoted field is still
  * open at the end of `text`, so the caller appends the next line and tries again.
  */
-export function parseCsvRecord(text: string): { fields: string[] } | { incomplete: true } | { error: string } {
+export function parseCsvRecord(
+  text: string,
+): { fields: string[] } | { incomplete: true } | { error: string } {
   const fields: string[] = [];
   let i = 0;
   for (;;) {
@@ -24,7 +26,10 @@ export function parseCsvRecord(text: string): { fields: string[] } | { incomplet
       }
       fields.push(value);
       if (i === text.length) return { fields };
-      if (text[i] !== ',') return { error: `field ${fields.length}: text after a closing quote (quote the whole field and double inner quotes, RFC 4180 §2)` };
+      if (text[i] !== ',')
+        return {
+          error: `field ${fields.length}: text after a closing quote (quote the whole field and double inner quotes, RFC 4180 §2)`,
+        };
       i++;
     } else {
       // Unquoted field: up to the next comma. A stray quote inside is kept as text (lenient, like most readers).

@@ -16,7 +16,9 @@ export function createProgressBar(out: NodeJS.WritableStream, total: number, lab
     const fraction = total > 0 ? Math.min(1, done / total) : 1;
     const filled = Math.round(fraction * WIDTH);
     // \r returns to column 0 and ESC[K (ANSI EL) clears the rest of the line.
-    out.write(`\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${Math.floor(fraction * 100)}%${note ? `  ${note}` : ''}`);
+    out.write(
+      `\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${Math.floor(fraction * 100)}%${note ? `  ${note}` : ''}`,
+    );
     drawnAt = Date.now();
   };
   return {

@@ -26,7 +26,14 @@ export function detectFormat(file: string): RecordFormat {
   try {
     const head = Buffer.alloc(512);
     const n = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'jsonl' : 'csv';
+    return head
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{')
+      ? 'jsonl'
+      : 'csv';
   } finally {
     closeSync(fd);
   }
@@ -54,7 +61,10 @@ function csvObject(header: readonly string[], fields: readonly string[]): Record
  * first) without loading the file into memory. Blank lines are skipped. Bad records are yielded as
  * errors with their line number, so the caller can keep the good ones.
  */
-export async function* readRecords(file: string, options: ReadRecordsOptions = {}): AsyncGenerator<ReadRecord> {
+export async function* readRecords(
+  file: string,
+  options: ReadRecordsOptions = {},
+): AsyncGenerator<ReadRecord> {
   const format = options.format ?? detectFormat(file);
   const stream = createReadStream(file);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
@@ -76,7 +86,8 @@ export async function* readRecords(file: string, options: ReadRecordsOptions = {
           yield { line: lineNo, error: `invalid JSON: ${(e as Error).message}` };
           continue;
         }
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { line: lineNo, error: 'not a JSON object' };
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+          yield { line: lineNo, error: 'not a JSON object' };
         else yield { line: lineNo, record: value as Record<string, unknown> };
         continue;
       }

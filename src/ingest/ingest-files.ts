@@ -47,13 +47,33 @@ export async function ingestFiles(db: Database, paths: string[], o: IngestOption
   const t0 = Date.now();
   const store = new SqliteMessageStore(db);
   const { files, skipped } = listInputFiles(paths);
-  const summary: IngestSummary = { files: files.length, skipped, messages: 0, stored: 0, duplicates: 0, unreadable: [], byKind: {}, quarantined: 0, ms: 0 };
+  const summary: IngestSummary = {
+    files: files.length,
+    skipped,
+    messages: 0,
+    stored: 0,
+    duplicates: 0,
+    unreadable: [],
+    byKind: {},
+    quarantined: 0,
+    ms: 0,
+  };
   const ids: number[] = [];
   files.forEach((file, i) => {
     try {
       for (const m of messagesInFile(file)) {
         summary.messages++;
-        const r = store.storeNow({ raw: m.raw, mailFrom: '', rcptTo: [], clientIp: null, clientHostname: null, helo: null, tls: null, receivedAt: new Date(), source: 'ingest' });
+        const r = store.storeNow({
+          raw: m.raw,
+          mailFrom: '',
+          rcptTo: [],
+          clientIp: null,
+          clientHostname: null,
+          helo: null,
+          tls: null,
+          receivedAt: new Date(),
+          source: 'ingest',
+        });
         if (r.duplicate) summary.duplicates++;
         else {
           summary.stored++;
@@ -79,7 +99,11 @@ export async function ingestFiles(db: Database, paths: string[], o: IngestOption
     const results = await processor.processBatch(queuedMessages(db, chunk));
     processed += results.length;
     summary.quarantined += results.filter((r) => r.state === 'quarantined').length;
-    o.onProgress?.(files.length + Math.round((processed / ids.length) * files.length), files.length * 2, `processed ${processed}/${ids.length}`);
+    o.onProgress?.(
+      files.length + Math.round((processed / ids.length) * files.length),
+      files.length * 2,
+      `processed ${processed}/${ids.length}`,
+    );
   }
   if (ids.length) summary.byKind = reportKindCounts(db, ids);
   summary.ms = Date.now() - t0;

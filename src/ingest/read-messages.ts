@@ -49,7 +49,8 @@ export function messagesInFile(file: string): SourceMessage[] {
   for (let i = 0; i < lines.length; i++) {
     offsets.push(offset);
     // A separator begins the file or follows an empty line (RFC 4155 §2).
-    if (SEPARATOR.test(lines[i]!.replace(/\r$/, '')) && (i === 0 || lines[i - 1]!.replace(/\r$/, '') === '')) starts.push(i);
+    if (SEPARATOR.test(lines[i]!.replace(/\r$/, '')) && (i === 0 || lines[i - 1]!.replace(/\r$/, '') === ''))
+      starts.push(i);
     offset += lines[i]!.length + 1;
   }
   if (starts.length <= 1) return [{ source: file, raw }];

@@ -6,7 +6,13 @@ export interface RecipientPolicy {
 
 export type RecipientDecision =
   | { ok: true; mailbox: string; tag: string | null; domain: string }
-  | { ok: false; code: number; enhanced: string; message: string; reason: 'unknown-mailbox' | 'foreign-domain' | 'syntax' };
+  | {
+      ok: false;
+      code: number;
+      enhanced: string;
+      message: string;
+      reason: 'unknown-mailbox' | 'foreign-domain' | 'syntax';
+    };
 
 /**
  * `abuse+yahoo@ESP.example` → mailbox `abuse`, tag `yahoo`. Local parts and domains compare
@@ -16,18 +22,39 @@ export type RecipientDecision =
 export function checkRecipient(address: string, policy: RecipientPolicy): RecipientDecision {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) {
-    return { ok: false, code: 550, enhanced: '5.1.3', message: `<${address}>: bad recipient address syntax`, reason: 'syntax' };
+    return {
+      ok: false,
+      code: 550,
+      enhanced: '5.1.3',
+      message: `<${address}>: bad recipient address syntax`,
+      reason: 'syntax',
+    };
   }
   const local = address.slice(0, at).toLowerCase();
-  const domain = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  const domain = address
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
   if (!policy.domains.some((d) => d.toLowerCase() === domain)) {
-    return { ok: false, code: 550, enhanced: '5.7.1', message: `<${address}>: relaying denied, this server only accepts mail for its own mailboxes`, reason: 'foreign-domain' };
+    return {
+      ok: false,
+      code: 550,
+      enhanced: '5.7.1',
+      message: `<${address}>: relaying denied, this server only accepts mail for its own mailboxes`,
+      reason: 'foreign-domain',
+    };
   }
   const plus = local.indexOf('+');
   const base = plus === -1 ? local : local.slice(0, plus);
   const tag = plus === -1 ? null : local.slice(plus + 1);
   if (!policy.mailboxes.some((m) => m.toLowerCase() === base)) {
-    return { ok: false, code: 550, enhanced: '5.1.1', message: `<${address}>: no such mailbox here`, reason: 'unknown-mailbox' };
+    return {
+      ok: false,
+      code: 550,
+      enhanced: '5.1.1',
+      message: `<${address}>: no such mailbox here`,
+      reason: 'unknown-mailbox',
+    };
   }
   return { ok: true, mailbox: base, tag, domain };
 }

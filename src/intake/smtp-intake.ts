@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import {
+  SMTPServer,
+  type SMTPServerAddress,
+  type SMTPServerDataStream,
+  type SMTPServerSession,
+} from 'smtp-server';
 import type { Config } from '../config/config-schema.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { MessageStore, StoreResult } from '../store/messages-store.ts';
@@ -39,7 +44,10 @@ export class SmtpIntake {
   constructor(private readonly options: SmtpIntakeOptions) {
     const { smtp } = options;
     this.now = options.now ?? (() => new Date());
-    const tls = smtp.tlsKeyFile && smtp.tlsCertFile ? { key: readFileSync(smtp.tlsKeyFile), cert: readFileSync(smtp.tlsCertFile) } : null;
+    const tls =
+      smtp.tlsKeyFile && smtp.tlsCertFile
+        ? { key: readFileSync(smtp.tlsKeyFile), cert: readFileSync(smtp.tlsCertFile) }
+        : null;
     this.server = new SMTPServer({
       name: smtp.hostname,
       banner: 'abusedesk ESMTP: abuse and feedback-loop reports only',
@@ -116,13 +124,20 @@ export class SmtpIntake {
   private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
     const ip = session.remoteAddress;
     if (this.stopping) {
-      logEvent(this.options.logger, 'info', 'smtp.connection_refused', { clientIp: ip, reason: 'shutting-down' });
+      logEvent(this.options.logger, 'info', 'smtp.connection_refused', {
+        clientIp: ip,
+        reason: 'shutting-down',
+      });
       this.options.onOutcome?.('shutting-down');
       return cb(this.shuttingDown());
     }
     const n = this.perIp.get(ip) ?? 0;
     if (n >= this.options.smtp.maxConnectionsPerIp) {
-      logEvent(this.options.logger, 'warn', 'smtp.connection_refused', { clientIp: ip, reason: 'per-ip-limit', connections: n });
+      logEvent(this.options.logger, 'warn', 'smtp.connection_refused', {
+        clientIp: ip,
+        reason: 'per-ip-limit',
+        connections: n,
+      });
       this.options.onOutcome?.('per-ip-limit');
       return cb(new SmtpReject(421, '4.7.0', `too many connections from ${ip}, try again later`));
     }
@@ -142,18 +157,30 @@ export class SmtpIntake {
   private onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
     if (this.stopping) return this.shuttingDown();
     if (session.envelope.rcptTo.length >= this.options.smtp.maxRecipients) {
-      logEvent(this.options.logger, 'info', 'smtp.rcpt_rejected', { clientIp: session.remoteAddress, rcpt: address.address, reason: 'too-many-recipients' });
+      logEvent(this.options.logger, 'info', 'smtp.rcpt_rejected', {
+        clientIp: session.remoteAddress,
+        rcpt: address.address,
+        reason: 'too-many-recipients',
+      });
       this.options.onOutcome?.('too-many-recipients');
       return new SmtpReject(452, '4.5.3', 'too many recipients for one message');
     }
     const decision = checkRecipient(address.address, this.options.smtp);
     if (decision.ok) return null;
-    logEvent(this.options.logger, 'info', 'smtp.rcpt_rejected', { clientIp: session.remoteAddress, rcpt: address.address, reason: decision.reason });
+    logEvent(this.options.logger, 'info', 'smtp.rcpt_rejected', {
+      clientIp: session.remoteAddress,
+      rcpt: address.address,
+      reason: decision.reason,
+    });
     this.options.onOutcome?.(decision.reason);
     return new SmtpReject(decision.code, decision.enhanced, decision.message);
   }
 
-  private onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
+  private onData(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    cb: (err?: Error | null, message?: string) => void,
+  ): void {
     this.inData++;
     const started = process.hrtime.bigint();
     const chunks: Buffer[] = [];
@@ -180,10 +207,19 @@ export class SmtpIntake {
       if (stream.sizeExceeded) {
         logEvent(this.options.logger, 'info', 'smtp.rejected', { ...fields, size, reason: 'oversize' });
         this.options.onOutcome?.('oversize');
-        return finish(new SmtpReject(552, '5.3.4', `message exceeds the fixed maximum size of ${this.options.smtp.maxMessageBytes} bytes`));
+        return finish(
+          new SmtpReject(
+            552,
+            '5.3.4',
+            `message exceeds the fixed maximum size of ${this.options.smtp.maxMessageBytes} bytes`,
+          ),
+        );
       }
       const raw = Buffer.concat(chunks, size);
-      const tls = session.secure && session.tlsOptions ? { protocol: session.tlsOptions.version ?? '', cipher: session.tlsOptions.name ?? '' } : null;
+      const tls =
+        session.secure && session.tlsOptions
+          ? { protocol: session.tlsOptions.version ?? '', cipher: session.tlsOptions.name ?? '' }
+          : null;
       const deadline = rejectIn(this.options.smtp.storeTimeoutMs, () => new Error('store deadline passed'));
       Promise.race([
         this.options.store.store({
@@ -202,14 +238,24 @@ export class SmtpIntake {
         (r: StoreResult) => {
           deadline.cancel();
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          logEvent(this.options.logger, 'info', r.duplicate ? 'smtp.duplicate' : 'smtp.accepted', { queueId: r.queueId, ...fields, size, ms });
+          logEvent(this.options.logger, 'info', r.duplicate ? 'smtp.duplicate' : 'smtp.accepted', {
+            queueId: r.queueId,
+            ...fields,
+            size,
+            ms,
+          });
           this.options.onOutcome?.(r.duplicate ? 'duplicate' : 'accepted');
           finish(null, `2.0.0 Ok: queued as ${r.queueId}`);
         },
         (err: Error) => {
           deadline.cancel();
           const timeout = err.message === 'store deadline passed';
-          logEvent(this.options.logger, 'error', 'smtp.rejected', { ...fields, size, reason: timeout ? 'store-timeout' : 'store-failed', err: err.message });
+          logEvent(this.options.logger, 'error', 'smtp.rejected', {
+            ...fields,
+            size,
+            reason: timeout ? 'store-timeout' : 'store-failed',
+            err: err.message,
+          });
           this.options.onOutcome?.(timeout ? 'store-timeout' : 'store-failed');
           finish(new SmtpReject(451, '4.3.0', 'could not store the message durably, please try again later'));
         },

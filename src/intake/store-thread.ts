@@ -17,7 +17,9 @@ export interface StoreThreadOptions {
   groupCommitMs: number;
   walAutocheckpointPages: number;
 }
-export type StoreResponse = { seq: number; ok: true; id: number; queueId: string; duplicate: boolean } | { seq: number; ok: false; error: string };
+export type StoreResponse =
+  | { seq: number; ok: true; id: number; queueId: string; duplicate: boolean }
+  | { seq: number; ok: false; error: string };
 
 const { file, busyTimeoutMs, groupCommitMs, walAutocheckpointPages } = workerData as StoreThreadOptions;
 const db = openIntakeDatabase(file, { busyTimeoutMs, walAutocheckpointPages });

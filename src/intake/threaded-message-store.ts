@@ -27,7 +27,9 @@ export class ThreadedMessageStore implements MessageStore {
   }
 
   private spawn(): void {
-    this.worker = new Worker(projectUrl('src', 'intake', 'store-thread-entry.mjs'), { workerData: this.options });
+    this.worker = new Worker(projectUrl('src', 'intake', 'store-thread-entry.mjs'), {
+      workerData: this.options,
+    });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', () => resolve());
       this.worker.once('error', reject);
@@ -63,7 +65,10 @@ export class ThreadedMessageStore implements MessageStore {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiters.set(seq, { resolve, reject });
-      const req: StoreRequest = { seq, message: { ...message, raw: message.raw, receivedAt: message.receivedAt.toISOString() } };
+      const req: StoreRequest = {
+        seq,
+        message: { ...message, raw: message.raw, receivedAt: message.receivedAt.toISOString() },
+      };
       this.worker.postMessage(req);
     });
   }

@@ -7,11 +7,15 @@ export const logEvents = {
   'service.stopping': 'a signal arrived; intake refuses new sessions (421) and finishes messages in DATA',
   'service.stopped': 'every listener is closed and the worker has finished its current message',
   'demo.loaded': 'the demo clients and campaigns were loaded into an empty database',
-  'smtp.accepted': 'a message was stored durably and answered 250 (queue id, client IP, MAIL FROM, RCPTs, size)',
-  'smtp.duplicate': 'a retry of an already stored message (same bytes): answered 250 with the original queue id',
+  'smtp.accepted':
+    'a message was stored durably and answered 250 (queue id, client IP, MAIL FROM, RCPTs, size)',
+  'smtp.duplicate':
+    'a retry of an already stored message (same bytes): answered 250 with the original queue id',
   'smtp.rejected': 'a transaction was refused (reason: oversize, store-failed, store-timeout, shutting-down)',
-  'smtp.rcpt_rejected': 'RCPT TO refused: unknown mailbox (550 5.1.1), foreign domain (550 5.7.1) or too many recipients',
-  'smtp.connection_refused': 'a connection was refused with 421 (too many connections overall or from one IP, shutting down)',
+  'smtp.rcpt_rejected':
+    'RCPT TO refused: unknown mailbox (550 5.1.1), foreign domain (550 5.7.1) or too many recipients',
+  'smtp.connection_refused':
+    'a connection was refused with 421 (too many connections overall or from one IP, shutting down)',
   'smtp.error': 'a socket or protocol error in an SMTP session',
   'worker.processed': 'a message went through the pipeline: state done, with each stage and its time',
   'worker.retry': 'a stage failed; the message is retried later with backoff (attempt, error)',
@@ -20,15 +24,21 @@ export const logEvents = {
   'worker.crashed': 'the processing loop stopped on an unexpected error and will restart',
   'http.request': 'an HTTP request (method, url, status, ms)',
   'http.error': 'an HTTP handler failed (5xx)',
-  'outbox.sent': 'an outbox row was delivered (id, kind, transport, attempts, detail such as the .eml file or the relay response)',
-  'outbox.retry': 'an outbox delivery failed and is retried later with capped exponential backoff (id, attempts, next, error)',
-  'outbox.failed': 'an outbox row was given up on after its last attempt or a permanent (5xx) rejection; kept as failed with the error',
+  'outbox.sent':
+    'an outbox row was delivered (id, kind, transport, attempts, detail such as the .eml file or the relay response)',
+  'outbox.retry':
+    'an outbox delivery failed and is retried later with capped exponential backoff (id, attempts, next, error)',
+  'outbox.failed':
+    'an outbox row was given up on after its last attempt or a permanent (5xx) rejection; kept as failed with the error',
   'outbox.crashed': 'the outbox loop stopped on an unexpected error and will restart',
   'webhook.sent': 'a webhook was delivered: the endpoint answered 2xx (id, type, url, status, attempts)',
-  'webhook.retry': 'a webhook delivery failed (non-2xx, timeout, network) and is retried with capped exponential backoff',
+  'webhook.retry':
+    'a webhook delivery failed (non-2xx, timeout, network) and is retried with capped exponential backoff',
   'webhook.failed': 'a webhook was given up on after its last attempt; kept as failed, replayable',
-  'worker.batch_step_failed': 'a stage\'s once-per-batch step (e.g. re-assessing clients) failed and was undone; the messages are unaffected',
-  'enforcement.changed': 'a client status changed automatically, or dry-run/proposal recorded what it would be (client, from, to, mode)',
+  'worker.batch_step_failed':
+    "a stage's once-per-batch step (e.g. re-assessing clients) failed and was undone; the messages are unaffected",
+  'enforcement.changed':
+    'a client status changed automatically, or dry-run/proposal recorded what it would be (client, from, to, mode)',
   'enforcement.swept': 'the periodic re-assessment of every client ran (clients, changes)',
   'enforcement.failed': 'a re-assessment failed; the stored assessment is kept and the next round retries',
   'webhook.crashed': 'the webhook loop stopped on an unexpected error and will restart',

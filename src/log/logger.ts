@@ -9,6 +9,12 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
 }
 
 /** Logs a stable event code with its fields: `log(logger, 'info', 'smtp.accepted', {...})`. */
-export function logEvent(logger: Logger, level: 'info' | 'warn' | 'error' | 'debug', event: LogEvent, fields: Record<string, unknown> = {}, msg?: string): void {
+export function logEvent(
+  logger: Logger,
+  level: 'info' | 'warn' | 'error' | 'debug',
+  event: LogEvent,
+  fields: Record<string, unknown> = {},
+  msg?: string,
+): void {
   logger[level]({ event, ...fields }, msg ?? event);
 }

@@ -24,10 +24,30 @@ const UNMATCHED_WINDOW_MS = 24 * 3600_000;
  */
 export function createMetrics(db: Database, now: () => Date = () => new Date()): Metrics {
   const registry = new Registry();
-  const accepted = new Counter({ name: 'abusedesk_messages_accepted_total', help: 'Messages stored and answered 250 (duplicate: a retry of a stored message)', labelNames: ['duplicate'], registers: [registry] });
-  const rejected = new Counter({ name: 'abusedesk_messages_rejected_total', help: 'Connections, recipients or messages refused at intake, by reason', labelNames: ['reason'], registers: [registry] });
-  const reports = new Counter({ name: 'abusedesk_reports_total', help: 'Reports made from processed messages, by kind and provider', labelNames: ['kind', 'provider'], registers: [registry] });
-  const processed = new Counter({ name: 'abusedesk_messages_processed_total', help: 'Processing attempts by resulting state (done, queued for retry, quarantined)', labelNames: ['state'], registers: [registry] });
+  const accepted = new Counter({
+    name: 'abusedesk_messages_accepted_total',
+    help: 'Messages stored and answered 250 (duplicate: a retry of a stored message)',
+    labelNames: ['duplicate'],
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'abusedesk_messages_rejected_total',
+    help: 'Connections, recipients or messages refused at intake, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const reports = new Counter({
+    name: 'abusedesk_reports_total',
+    help: 'Reports made from processed messages, by kind and provider',
+    labelNames: ['kind', 'provider'],
+    registers: [registry],
+  });
+  const processed = new Counter({
+    name: 'abusedesk_messages_processed_total',
+    help: 'Processing attempts by resulting state (done, queued for retry, quarantined)',
+    labelNames: ['state'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'abusedesk_processing_seconds',
     help: 'Time to run the pipeline over one message',
@@ -79,7 +99,8 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     registers: [registry],
     collect() {
       const rows = clientCountsByStatus(db);
-      for (const status of clientStatuses) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+      for (const status of clientStatuses)
+        this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
     },
   });
   new Gauge({
@@ -110,7 +131,8 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
   return {
     registry,
     onOutcome(outcome) {
-      if (outcome === 'accepted' || outcome === 'duplicate') accepted.inc({ duplicate: String(outcome === 'duplicate') });
+      if (outcome === 'accepted' || outcome === 'duplicate')
+        accepted.inc({ duplicate: String(outcome === 'duplicate') });
       else rejected.inc({ reason: outcome });
     },
     onProcessed(message, ms) {

@@ -1,6 +1,9 @@
 // libmime ships no types; these are the few functions the MIME walker uses (libmime 5.3).
 declare module 'libmime' {
-  interface ParsedHeaderValue { value: string; params: Record<string, string> }
+  interface ParsedHeaderValue {
+    value: string;
+    params: Record<string, string>;
+  }
   const libmime: {
     decodeWords(str: string): string;
     parseHeaderValue(str: string): ParsedHeaderValue;

@@ -60,5 +60,10 @@ export function parseHeaderBlock(text: string, maxBytes: number): HeaderBlockRes
     pos = end + 1;
   }
   flush();
-  return { headers, bodyStart: Math.min(pos, text.length), raw: text.slice(0, Math.min(pos, text.length)), truncated };
+  return {
+    headers,
+    bodyStart: Math.min(pos, text.length),
+    raw: text.slice(0, Math.min(pos, text.length)),
+    truncated,
+  };
 }

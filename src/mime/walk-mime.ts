@@ -28,7 +28,8 @@ export function walkMime(text: string, state: WalkState, depth = 0, defaultType 
   if (state.exceeded) return part;
   const canDescend = (): boolean => {
     if (depth + 1 > state.limits.maxDepth) exceed(state, `MIME nesting deeper than ${state.limits.maxDepth}`);
-    else if (state.parts >= state.limits.maxParts) exceed(state, `more than ${state.limits.maxParts} MIME parts`);
+    else if (state.parts >= state.limits.maxParts)
+      exceed(state, `more than ${state.limits.maxParts} MIME parts`);
     else if (performance.now() > state.limits.deadline) exceed(state, 'parse time limit exceeded');
     return state.exceeded === null;
   };
@@ -42,7 +43,10 @@ export function walkMime(text: string, state: WalkState, depth = 0, defaultType 
     }
   } else if (MESSAGE_TYPES.has(part.type) || HEADERS_ONLY_TYPES.has(part.type)) {
     if (!canDescend()) return part;
-    const inner = decodeTransfer(part.body, firstHeader(part.headers, 'content-transfer-encoding')).replace(/^\s*\n/, '');
+    const inner = decodeTransfer(part.body, firstHeader(part.headers, 'content-transfer-encoding')).replace(
+      /^\s*\n/,
+      '',
+    );
     const child = walkMime(inner, state, depth + 1);
     child.headersOnly = HEADERS_ONLY_TYPES.has(part.type);
     part.children.push(child);
@@ -54,7 +58,10 @@ function exceed(state: WalkState, reason: string): void {
   state.exceeded ??= reason;
 }
 
-function parseContentType(raw: string | null, defaultType: string): { type: string; params: Record<string, string> } {
+function parseContentType(
+  raw: string | null,
+  defaultType: string,
+): { type: string; params: Record<string, string> } {
   if (!raw) return { type: defaultType, params: {} };
   try {
     const parsed = libmime.parseHeaderValue(raw);

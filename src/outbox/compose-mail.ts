@@ -8,6 +8,7 @@ const composer = nodemailer.createTransport({ streamTransport: true, buffer: tru
 /** The complete RFC 5322 message (CRLF line ends, §2.1) for an outbox mail, as nodemailer builds it. */
 export async function composeMail(mail: OutgoingMail, date: Date): Promise<Buffer> {
   const info = await composer.sendMail(mailOptions(mail, date));
-  if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer stream transport returned a stream, expected a buffer');
+  if (!Buffer.isBuffer(info.message))
+    throw new Error('nodemailer stream transport returned a stream, expected a buffer');
   return info.message;
 }

@@ -7,6 +7,13 @@ import { smtpMailTransport } from './smtp-mail-transport.ts';
 /** The transport the config asks for: `.eml` files under `<dataDir>/outbox/` by default, or the SMTP relay. */
 export function createMailTransport(config: Pick<Config, 'dataDir' | 'outbox'>): MailTransport {
   const o = config.outbox;
-  if (o.transport === 'smtp') return smtpMailTransport({ host: o.smtpHost, port: o.smtpPort, secure: o.smtpSecure, user: o.smtpUser, password: o.smtpPassword });
+  if (o.transport === 'smtp')
+    return smtpMailTransport({
+      host: o.smtpHost,
+      port: o.smtpPort,
+      secure: o.smtpSecure,
+      user: o.smtpUser,
+      password: o.smtpPassword,
+    });
   return fileMailTransport(resolve(config.dataDir, 'outbox'));
 }

@@ -24,5 +24,11 @@ export interface EnqueueResult {
 export function enqueueMail(db: Database, mail: OutgoingMail, options: EnqueueMailOptions): EnqueueResult {
   const checked = outgoingMailSchema.parse(mail);
   const at = options.now.toISOString();
-  return queueMail(db, { dedupeKey: options.dedupeKey, payload: JSON.stringify(checked), at, ticketId: options.ticketId ?? null, reportId: options.reportId ?? null });
+  return queueMail(db, {
+    dedupeKey: options.dedupeKey,
+    payload: JSON.stringify(checked),
+    at,
+    ticketId: options.ticketId ?? null,
+    reportId: options.reportId ?? null,
+  });
 }

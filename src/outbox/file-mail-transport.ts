@@ -5,7 +5,11 @@ import type { DeliveryContext, MailTransport } from './mail-transport.ts';
 import type { OutgoingMail } from './outgoing-mail.ts';
 
 /** `2026-11-23T10:00:00.000Z` → `20261123T100000Z` (sortable, no characters file systems dislike). */
-const stamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+const stamp = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 
 async function fsyncPath(path: string, flags: string): Promise<void> {
   const fh = await open(path, flags);

@@ -9,7 +9,12 @@ import type { OutgoingMail } from './outgoing-mail.ts';
  */
 function preparedSubject(subject: string): string {
   // encodeWords' fourth argument (encodeAll) is missing from @types/nodemailer; false = only the words that need it.
-  const encoded = (mimeFuncs.encodeWords as (v: string, e: 'Q', max: number, all: boolean) => string)(subject, 'Q', 52, false);
+  const encoded = (mimeFuncs.encodeWords as (v: string, e: 'Q', max: number, all: boolean) => string)(
+    subject,
+    'Q',
+    52,
+    false,
+  );
   // Fold by turning an existing space into CRLF + space (RFC 5322 §2.2.3); between encoded words the
   // white space is not part of the text (RFC 2047 §6.2), between plain words unfolding restores it.
   const lines: string[] = [];

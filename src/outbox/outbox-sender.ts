@@ -1,5 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import { claimOutboxRow, dueMail, markMailAttempt, markMailSent, type DueMailRow } from '../store/outbox-store.ts';
+import {
+  claimOutboxRow,
+  dueMail,
+  markMailAttempt,
+  markMailSent,
+  type DueMailRow,
+} from '../store/outbox-store.ts';
 import { PollingWorker } from '../jobs/polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { MailTransport } from './mail-transport.ts';
@@ -48,7 +54,9 @@ export class OutboxSender extends PollingWorker {
   private readonly leaseMs: number;
 
   constructor(private readonly options: OutboxSenderOptions) {
-    super(options.pollMs, (e) => logEvent(options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) }));
+    super(options.pollMs, (e) =>
+      logEvent(options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) }),
+    );
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? 32;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
@@ -67,7 +75,12 @@ export class OutboxSender extends PollingWorker {
   private async deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     const { logger, transport } = this.options;
     const now = this.now();
-    const claimed = claimOutboxRow(this.options.db, row.id, now.toISOString(), new Date(now.getTime() + this.leaseMs).toISOString());
+    const claimed = claimOutboxRow(
+      this.options.db,
+      row.id,
+      now.toISOString(),
+      new Date(now.getTime() + this.leaseMs).toISOString(),
+    );
     if (!claimed) return 'skipped'; // another round or process has it
     const attempts = row.attempts + 1;
     let error: string;
@@ -76,7 +89,16 @@ export class OutboxSender extends PollingWorker {
       const mail = outgoingMailSchema.parse(JSON.parse(row.payload));
       const detail = await transport.send(mail, { id: row.id, createdAt: new Date(row.createdAt), now });
       markMailSent(this.options.db, row.id, attempts, this.now().toISOString());
-      logEvent(logger, 'info', 'outbox.sent', { id: row.id, kind: row.kind, transport: transport.name, attempts, ticketId: row.ticketId, to: mail.to.address, messageId: mail.messageId, detail });
+      logEvent(logger, 'info', 'outbox.sent', {
+        id: row.id,
+        kind: row.kind,
+        transport: transport.name,
+        attempts,
+        ticketId: row.ticketId,
+        to: mail.to.address,
+        messageId: mail.messageId,
+        detail,
+      });
       return 'sent';
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
@@ -84,13 +106,37 @@ export class OutboxSender extends PollingWorker {
       giveUp = permanent(e) || e instanceof SyntaxError || (e as Error).name === 'ZodError';
     }
     if (giveUp || attempts >= this.options.maxAttempts) {
-      markMailAttempt(this.options.db, { id: row.id, state: 'failed', attempts, next: now.toISOString(), error });
-      logEvent(logger, 'error', 'outbox.failed', { id: row.id, kind: row.kind, transport: transport.name, attempts, ticketId: row.ticketId, permanent: giveUp, err: error });
+      markMailAttempt(this.options.db, {
+        id: row.id,
+        state: 'failed',
+        attempts,
+        next: now.toISOString(),
+        error,
+      });
+      logEvent(logger, 'error', 'outbox.failed', {
+        id: row.id,
+        kind: row.kind,
+        transport: transport.name,
+        attempts,
+        ticketId: row.ticketId,
+        permanent: giveUp,
+        err: error,
+      });
       return 'failed';
     }
-    const next = new Date(this.now().getTime() + retryDelay(attempts, this.options.retryBaseMs, this.options.retryMaxMs)).toISOString();
+    const next = new Date(
+      this.now().getTime() + retryDelay(attempts, this.options.retryBaseMs, this.options.retryMaxMs),
+    ).toISOString();
     markMailAttempt(this.options.db, { id: row.id, state: 'pending', attempts, next, error });
-    logEvent(logger, 'warn', 'outbox.retry', { id: row.id, kind: row.kind, transport: transport.name, attempts, next, ticketId: row.ticketId, err: error });
+    logEvent(logger, 'warn', 'outbox.retry', {
+      id: row.id,
+      kind: row.kind,
+      transport: transport.name,
+      attempts,
+      next,
+      ticketId: row.ticketId,
+      err: error,
+    });
     return 'retry';
   }
 }

@@ -16,10 +16,16 @@ export const outgoingMailSchema = z.strictObject({
   text: z.string(),
   /** RFC 5322 §3.6.4 msg-id, angle brackets included. */
   messageId: z.string().regex(/^<[^<>\s]+@[^<>\s]+>$/, 'a Message-ID is <left@right>'),
-  inReplyTo: z.string().regex(/^<[^<>\s]+>$/).nullable(),
+  inReplyTo: z
+    .string()
+    .regex(/^<[^<>\s]+>$/)
+    .nullable(),
   references: z.array(z.string().regex(/^<[^<>\s]+>$/)),
   /** Extra header fields (Auto-Submitted, Content-Language, …), one line each. */
-  headers: z.record(z.string().regex(/^[!-9;-~]+$/, 'a header name is printable ASCII without colon (RFC 5322 §2.2)'), oneLine),
+  headers: z.record(
+    z.string().regex(/^[!-9;-~]+$/, 'a header name is printable ASCII without colon (RFC 5322 §2.2)'),
+    oneLine,
+  ),
   /** RFC 5321 reverse-path; '' is the null reverse-path `<>`. */
   envelopeFrom: z.union([z.literal(''), address]),
 });

@@ -29,14 +29,23 @@ const unreadable = (reason: string): Classification => ({ kind: 'other', reason,
  * Reads the MIME structure within the parse bounds and runs the detectors: the kind and why. Never throws —
  * a message it cannot read is kind `other` with the reason.
  */
-export function classifyMessage(raw: Buffer, options: ParseOptions = {}, detectors: ReportDetectors = defaultDetectors): Classification {
+export function classifyMessage(
+  raw: Buffer,
+  options: ParseOptions = {},
+  detectors: ReportDetectors = defaultDetectors,
+): Classification {
   try {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const state: WalkState = { limits: { ...limits, deadline: performance.now() + limits.timeoutMs }, parts: 0, exceeded: null };
+    const state: WalkState = {
+      limits: { ...limits, deadline: performance.now() + limits.timeoutMs },
+      parts: 0,
+      exceeded: null,
+    };
     const root = walkMime(normalizeRaw(raw), state);
     if (state.exceeded) return unreadable(`message past a parse bound: ${state.exceeded}`);
     const facts = messageFacts(root);
-    const parseEmbedded = (text: string): MimePart => walkMime(text, { limits: state.limits, parts: state.parts, exceeded: null }, 1);
+    const parseEmbedded = (text: string): MimePart =>
+      walkMime(text, { limits: state.limits, parts: state.parts, exceeded: null }, 1);
     const finding = classifyReport(facts, {
       rcptTo: options.envelope?.rcptTo ?? [],
       unsubscribeMailboxes: options.mailboxes?.unsubscribe ?? ['unsubscribe'],
@@ -44,7 +53,8 @@ export function classifyMessage(raw: Buffer, options: ParseOptions = {}, detecto
       parseEmbedded,
       ...detectors,
     });
-    if (performance.now() > state.limits.deadline) return unreadable('message past a parse bound: parse time limit exceeded');
+    if (performance.now() > state.limits.deadline)
+      return unreadable('message past a parse bound: parse time limit exceeded');
     return { kind: finding.kind, reason: finding.reason, message: { root, facts, finding } };
   } catch (e) {
     return unreadable(`parse error: ${(e as Error).message}`);

@@ -1,4 +1,8 @@
-import { loadProviderRegistry, providerFromPatterns, type ProviderRegistry } from '../authenticate/provider-registry.ts';
+import {
+  loadProviderRegistry,
+  providerFromPatterns,
+  type ProviderRegistry,
+} from '../authenticate/provider-registry.ts';
 import type { Finding } from '../report/finding.ts';
 import { extractIdentifiers } from '../extract/extract-identifiers.ts';
 import { extractOriginal } from '../extract/extract-original.ts';
@@ -28,7 +32,12 @@ export function extractReport(c: Classification, options: ParseOptions = {}): Pa
   }
 }
 
-function extract(root: MimePart, finding: Finding, facts: NonNullable<Classification['message']>['facts'], options: ParseOptions): ParsedReport {
+function extract(
+  root: MimePart,
+  finding: Finding,
+  facts: NonNullable<Classification['message']>['facts'],
+  options: ParseOptions,
+): ParsedReport {
   const report = emptyReport(finding.kind, finding.reason);
   report.feedbackType = finding.feedbackType ?? null;
   report.userAgent = finding.userAgent ?? null;
@@ -39,13 +48,23 @@ function extract(root: MimePart, finding: Finding, facts: NonNullable<Classifica
   if (report.kind === 'reply' && finding.ticketId) report.replyTicketId = finding.ticketId;
   splitComplainants(report, finding);
   // A person's own words only: an ESP's JSON event (the finding names its provider) has none.
-  const fromPerson = !finding.provider && (report.kind === 'complaint' || report.kind === 'reply' || report.kind === 'unsubscribe');
+  const fromPerson =
+    !finding.provider &&
+    (report.kind === 'complaint' || report.kind === 'reply' || report.kind === 'unsubscribe');
   if (fromPerson) report.reporterText = reporterWords(facts.bodyText);
   const o = finding.original ?? null;
   report.original = o ? extractOriginal(o) : null;
   report.identifiers = extractIdentifiers({
     originalHeaders: o?.headers ?? null,
-    texts: [o?.rawHeaders ?? '', o?.bodyText ?? '', o?.html ?? '', facts.bodyText, facts.html, decodeHeaderValue(root.rawHeaders), facts.otherText],
+    texts: [
+      o?.rawHeaders ?? '',
+      o?.bodyText ?? '',
+      o?.html ?? '',
+      facts.bodyText,
+      facts.html,
+      decodeHeaderValue(root.rawHeaders),
+      facts.otherText,
+    ],
     bodies: [o?.bodyText ?? '', o?.html ?? '', facts.bodyText, facts.html],
     headersKnown: Boolean(o?.rawHeaders),
     returnPath: report.original?.returnPath ?? null,
@@ -54,12 +73,16 @@ function extract(root: MimePart, finding: Finding, facts: NonNullable<Classifica
   });
   cachedRegistry ??= options.providers ? null : loadProviderRegistry();
   const registry = options.providers ?? cachedRegistry;
-  report.provider = finding.provider ?? (registry ? providerFromPatterns(registry, {
-    from: facts.from,
-    userAgent: report.userAgent,
-    reporter: report.reporter,
-    dkimDomains: dkimDomains(root),
-  }) : null);
+  report.provider =
+    finding.provider ??
+    (registry
+      ? providerFromPatterns(registry, {
+          from: facts.from,
+          userAgent: report.userAgent,
+          reporter: report.reporter,
+          dkimDomains: dkimDomains(root),
+        })
+      : null);
   return report;
 }
 
@@ -78,7 +101,9 @@ function splitComplainants(report: ParsedReport, finding: Finding): void {
 
 /** Unverified DKIM `d=` domains of the report (offline provider guess only; trust needs verification). */
 function dkimDomains(root: MimePart): string[] {
-  return (root.headers.get('dkim-signature') ?? []).flatMap((v) => parseAddresses(`x@${/\bd=([^;\s]+)/.exec(v)?.[1] ?? ''}`).map((a) => a.slice(2)));
+  return (root.headers.get('dkim-signature') ?? []).flatMap((v) =>
+    parseAddresses(`x@${/\bd=([^;\s]+)/.exec(v)?.[1] ?? ''}`).map((a) => a.slice(2)),
+  );
 }
 
 function compileVerp(source: string | null | undefined): RegExp | null {

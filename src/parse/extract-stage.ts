@@ -10,12 +10,25 @@ import type { ParseOptions } from './parse-options.ts';
 /** What the trail shows of the extraction. */
 function extractReason(r: ParsedReport): string {
   const parts: string[] = [];
-  if (r.original) parts.push(`original ${r.original.messageId ?? '(no Message-ID)'}${r.original.headersOnly ? ' (headers only)' : ''}`);
+  if (r.original)
+    parts.push(
+      `original ${r.original.messageId ?? '(no Message-ID)'}${r.original.headersOnly ? ' (headers only)' : ''}`,
+    );
   if (r.complainants.length) parts.push(`complainant ${r.complainants.join(', ')}`);
   if (r.redacted) parts.push('complainant redacted');
-  if (r.bounces.length) parts.push(`${r.bounces.length} bounced recipient(s): ${r.bounces.map((b) => `${b.recipient} ${b.status ?? '?'} ${b.hard ? 'hard' : 'soft'}`).join(', ')}`);
+  if (r.bounces.length)
+    parts.push(
+      `${r.bounces.length} bounced recipient(s): ${r.bounces.map((b) => `${b.recipient} ${b.status ?? '?'} ${b.hard ? 'hard' : 'soft'}`).join(', ')}`,
+    );
   const ids = r.identifiers;
-  const found = [ids.traceToken && 'trace token', ids.feedbackId && 'Feedback-ID', ids.cfblFeedbackId && 'CFBL-Feedback-ID', ids.verp && 'VERP', ids.listUnsubscribe.length && 'List-Unsubscribe', Object.keys(ids.headers).length && 'campaign headers'].filter(Boolean);
+  const found = [
+    ids.traceToken && 'trace token',
+    ids.feedbackId && 'Feedback-ID',
+    ids.cfblFeedbackId && 'CFBL-Feedback-ID',
+    ids.verp && 'VERP',
+    ids.listUnsubscribe.length && 'List-Unsubscribe',
+    Object.keys(ids.headers).length && 'campaign headers',
+  ].filter(Boolean);
   if (found.length) parts.push(`identifiers: ${found.join(', ')}`);
   return parts.join('; ') || 'nothing to extract';
 }
@@ -37,7 +50,11 @@ export function extractStage(options: (message: StoredMessage, now: () => Date) 
     commit(ctx) {
       const report = required(ctx.state, 'report', 'extract');
       const reportId = saveReport(ctx.db, ctx.message.id, report, ctx.now());
-      return { outcome: 'extracted', reason: extractReason(report), state: { stored: { reportId, actedBefore: reportActedOn(ctx.db, reportId) } } };
+      return {
+        outcome: 'extracted',
+        reason: extractReason(report),
+        state: { stored: { reportId, actedBefore: reportActedOn(ctx.db, reportId) } },
+      };
     },
   };
 }

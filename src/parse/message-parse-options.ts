@@ -11,7 +11,10 @@ import { systemResolver } from './system-resolver.ts';
  * the provider registry, its SMTP envelope and the resolver (an injected one — tests' fake zone — wins; with
  * `authenticate.dns` off nothing is verified).
  */
-export function messageParseOptions(config: Config, injected?: DnsResolver): (message: StoredMessage, now: () => Date) => ParseOptions {
+export function messageParseOptions(
+  config: Config,
+  injected?: DnsResolver,
+): (message: StoredMessage, now: () => Date) => ParseOptions {
   const base = parseOptionsFromConfig(config);
   const providers = loadProviderRegistry();
   const resolver = injected ?? (config.authenticate.dns === 'system' ? systemResolver : undefined);

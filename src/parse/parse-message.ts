@@ -11,7 +11,11 @@ import { authenticateParsed, withAuth } from '../authenticate/authenticate-parse
  * it verifies; without one nothing touches the network). Never throws — a message it cannot understand
  * is kind `other` with the reason.
  */
-export async function parseMessage(raw: Buffer, options: ParseOptions = {}, detectors: ReportDetectors = defaultDetectors): Promise<ParsedReport> {
+export async function parseMessage(
+  raw: Buffer,
+  options: ParseOptions = {},
+  detectors: ReportDetectors = defaultDetectors,
+): Promise<ParsedReport> {
   const report = extractReport(classifyMessage(raw, options, detectors), options);
   return options.authenticate ? withAuth(report, await authenticateParsed(raw, options)) : report;
 }

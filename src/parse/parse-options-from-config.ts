@@ -10,6 +10,11 @@ export function parseOptionsFromConfig(config: Config): ParseOptions {
     ticketIdPattern: new RegExp(p.ticketIdPattern),
     campaignHeaders: p.campaignHeaders,
     verpPattern: p.verpPattern === '' ? null : p.verpPattern,
-    limits: { maxDepth: p.maxDepth, maxParts: p.maxParts, maxHeaderBytes: p.maxHeaderBytes, timeoutMs: p.timeoutMs },
+    limits: {
+      maxDepth: p.maxDepth,
+      maxParts: p.maxParts,
+      maxHeaderBytes: p.maxHeaderBytes,
+      timeoutMs: p.timeoutMs,
+    },
   };
 }

@@ -39,6 +39,11 @@ export interface ParseOptions {
   now?: () => Date;
 }
 
-export const DEFAULT_LIMITS: ParseLimits = { maxDepth: 12, maxParts: 500, maxHeaderBytes: MAX_HEADER_BYTES, timeoutMs: 2000 };
+export const DEFAULT_LIMITS: ParseLimits = {
+  maxDepth: 12,
+  maxParts: 500,
+  maxHeaderBytes: MAX_HEADER_BYTES,
+  timeoutMs: 2000,
+};
 export const DEFAULT_TICKET_ID = /\bAD-[0-9A-Z]{6}\b/;
 export const DEFAULT_CAMPAIGN_HEADERS = ['X-Campaign-ID', 'X-Client-ID', 'X-Mailer-Campaign'];

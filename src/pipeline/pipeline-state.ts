@@ -46,7 +46,11 @@ export interface PipelineState {
 }
 
 /** A result an earlier stage must have set; throws (the message is retried) when it did not. */
-export function required<K extends keyof PipelineState>(state: PipelineState, key: K, stage: string): NonNullable<PipelineState[K]> {
+export function required<K extends keyof PipelineState>(
+  state: PipelineState,
+  key: K,
+  stage: string,
+): NonNullable<PipelineState[K]> {
   const value = state[key];
   if (value === undefined || value === null) throw new Error(`${stage} needs the ${key} of an earlier stage`);
   return value;

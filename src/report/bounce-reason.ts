@@ -87,7 +87,12 @@ export const BOUNCE_REASON_MEANING: Readonly<Record<BounceReason, string>> = {
  * policy, reputation, authentication, a full or suspended mailbox, rate limits, an expired queue — is about
  * the message or the sender and is soft whatever the first digit of the status.
  */
-export const DEAD_ADDRESS_REASONS: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', 'hasmoved', 'notaccept']);
+export const DEAD_ADDRESS_REASONS: ReadonlySet<BounceReason> = new Set([
+  'userunknown',
+  'hostunknown',
+  'hasmoved',
+  'notaccept',
+]);
 
 /** Reasons enforcement counts as a blocklisting of the sender: the one decision, made while parsing. */
 export const BLOCKLISTING_REASONS: ReadonlySet<BounceReason> = new Set(['blocklisted', 'badreputation']);

@@ -59,7 +59,10 @@ export function messageFacts(part: MimePart): MessageFacts {
     }
     if (p.type === 'message/feedback-report') {
       // Fields are header-shaped; some generators base64-encode the part, partText undoes that.
-      facts.feedbackReport ??= parseHeaderBlock(`${partText(p).replace(/\r\n?/g, '\n').trim()}\n\n`, MAX_TEXT).headers;
+      facts.feedbackReport ??= parseHeaderBlock(
+        `${partText(p).replace(/\r\n?/g, '\n').trim()}\n\n`,
+        MAX_TEXT,
+      ).headers;
       return;
     }
     if (p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status') {

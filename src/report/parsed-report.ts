@@ -4,7 +4,16 @@ import type { BounceReason } from './bounce-reason.ts';
  * What `parseMessage` makes of one inbound message: the `abusedesk parse` output contract, one JSON
  * object per file. Fields may be null; more fields are welcome.
  */
-export const reportKinds = ['fbl', 'complaint', 'bounce', 'auth-failure', 'autoreply', 'unsubscribe', 'reply', 'other'] as const;
+export const reportKinds = [
+  'fbl',
+  'complaint',
+  'bounce',
+  'auth-failure',
+  'autoreply',
+  'unsubscribe',
+  'reply',
+  'other',
+] as const;
 export type ReportKind = (typeof reportKinds)[number];
 
 export interface BounceDetail {

@@ -17,7 +17,13 @@ export interface ReportedOriginal {
 /** The original as an enclosed MIME message. */
 export function originalFromPart(part: MimePart): ReportedOriginal {
   const facts: MessageFacts = messageFacts(part);
-  return { headers: part.headers, rawHeaders: decodeHeaderValue(part.rawHeaders), bodyText: facts.bodyText, html: facts.html, headersOnly: part.headersOnly };
+  return {
+    headers: part.headers,
+    rawHeaders: decodeHeaderValue(part.rawHeaders),
+    bodyText: facts.bodyText,
+    html: facts.html,
+    headersOnly: part.headersOnly,
+  };
 }
 
 /**

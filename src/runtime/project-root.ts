@@ -12,7 +12,8 @@ function findRoot(start: string): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'abusedesk') return dir;
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'abusedesk')
+          return dir;
       } catch {
         // An unreadable manifest is not ours: keep walking.
       }

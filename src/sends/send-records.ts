@@ -6,20 +6,38 @@ export { consentMethods, type ConsentMethod } from '../store/vocabulary.ts';
 export { normalizeAddress, normalizeMessageId } from '../store/normalize-send-key.ts';
 
 // zod's date-time check also rejects calendar dates that do not exist (2026-02-30).
-const isoTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with a time zone, e.g. 2026-11-02T08:00:00Z' });
+const isoTime = z.iso.datetime({
+  offset: true,
+  message: 'an ISO 8601 date-time with a time zone, e.g. 2026-11-02T08:00:00Z',
+});
 
 /** One send as imported (JSONL/CSV/API): one message to one recipient. */
 export const sendInputSchema = z.strictObject({
   messageId: z
     .string()
     .transform(normalizeMessageId)
-    .pipe(z.string().regex(/^[^\s<>]+@[^\s<>]+$/, 'a Message-ID such as <id@host> (RFC 5322 §3.6.4)').max(998)),
+    .pipe(
+      z
+        .string()
+        .regex(/^[^\s<>]+@[^\s<>]+$/, 'a Message-ID such as <id@host> (RFC 5322 §3.6.4)')
+        .max(998),
+    ),
   recipient: z
     .string()
     .transform(normalizeAddress)
-    .pipe(z.string().regex(/^[^\s@]+@[^\s@]+$/, 'an email address').max(254)),
-  client: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a client slug: lower-case letters, digits and dashes'),
-  campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,126}$/, 'a campaign slug: lower-case letters, digits and dashes').nullish(),
+    .pipe(
+      z
+        .string()
+        .regex(/^[^\s@]+@[^\s@]+$/, 'an email address')
+        .max(254),
+    ),
+  client: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a client slug: lower-case letters, digits and dashes'),
+  campaign: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,126}$/, 'a campaign slug: lower-case letters, digits and dashes')
+    .nullish(),
   sentAt: isoTime,
   consent: z
     .strictObject({

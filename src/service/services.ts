@@ -29,6 +29,7 @@ export function services(config: Config, db: Database): Services {
     config,
     enforcement: enforcementSettings(config),
     webhookEndpoints: config.webhooks.endpoints,
-    stages: (io = {}) => pipelineStages(config, io.acknowledge ?? createAcknowledger(config), { resolver: io.resolver }),
+    stages: (io = {}) =>
+      pipelineStages(config, io.acknowledge ?? createAcknowledger(config), { resolver: io.resolver }),
   };
 }

@@ -66,12 +66,34 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   await durableStore.started();
   const store = options.wrapStore ? options.wrapStore(durableStore) : durableStore;
   const { maxAttempts, retryBaseMs, retryMaxMs, pollMs } = config.outbox;
-  const outbox = new OutboxSender({ db, transport: createMailTransport(config), logger, now, maxAttempts, retryBaseMs, retryMaxMs, pollMs });
+  const outbox = new OutboxSender({
+    db,
+    transport: createMailTransport(config),
+    logger,
+    now,
+    maxAttempts,
+    retryBaseMs,
+    retryMaxMs,
+    pollMs,
+  });
   const svc = services(config, db);
-  const webhooks = new WebhookSender({ db, logger, now, ...config.webhooks, endpoints: svc.webhookEndpoints });
+  const webhooks = new WebhookSender({
+    db,
+    logger,
+    now,
+    ...config.webhooks,
+    endpoints: svc.webhookEndpoints,
+  });
   const metrics = createMetrics(db, now);
   syncConfigTraps(db, config.enforcement.trapAddresses, now());
-  const enforcement = new EnforcementSweeper({ db, ctx: svc.enforcement, logger, intervalMs: config.enforcement.sweepIntervalMs, now, onChanged: () => webhooks.notify() });
+  const enforcement = new EnforcementSweeper({
+    db,
+    ctx: svc.enforcement,
+    logger,
+    intervalMs: config.enforcement.sweepIntervalMs,
+    now,
+    onChanged: () => webhooks.notify(),
+  });
   const processor = new Processor({
     db,
     stages: options.stages ?? svc.stages({ resolver: options.resolver }),
@@ -89,7 +111,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const http = buildHttpServer({
     db,
     config,
-    health: () => ({ smtp: { listening: true, messagesInData: intake.messagesInData }, worker: { running: options.worker !== false }, outbox: outboxDepth(db) }),
+    health: () => ({
+      smtp: { listening: true, messagesInData: intake.messagesInData },
+      worker: { running: options.worker !== false },
+      outbox: outboxDepth(db),
+    }),
     metrics: metrics.registry,
     api: { now, logger, onRequeue: () => processor.notify() },
     onSignals: (clientId) => enforcement.touch(clientId),
@@ -119,5 +145,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       db.close();
       logEvent(logger, 'info', 'service.stopped');
     })());
-  return { db, intake, processor, outbox, webhooks, enforcement, http, smtpAddress, httpAddress, demo, demoStaff, stop };
+  return {
+    db,
+    intake,
+    processor,
+    outbox,
+    webhooks,
+    enforcement,
+    http,
+    smtpAddress,
+    httpAddress,
+    demo,
+    demoStaff,
+    stop,
+  };
 }

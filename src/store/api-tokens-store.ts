@@ -13,15 +13,29 @@ export interface ApiToken {
   revokedAt: string | null;
 }
 
-const columns = 'id, name, role, prefix, created_at AS createdAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt';
+const columns =
+  'id, name, role, prefix, created_at AS createdAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt';
 
 /** Stores a token by its clear lookup prefix and the hex SHA-256 of its secret; returns its id. */
-export function insertApiToken(db: Database, t: { name: string; role: StaffRole; prefix: string; hash: string; now: Date }): number {
-  return Number(prepared(db, 'INSERT INTO api_tokens (name, role, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(t.name, t.role, t.prefix, t.hash, t.now.toISOString()).lastInsertRowid);
+export function insertApiToken(
+  db: Database,
+  t: { name: string; role: StaffRole; prefix: string; hash: string; now: Date },
+): number {
+  return Number(
+    prepared(db, 'INSERT INTO api_tokens (name, role, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      t.name,
+      t.role,
+      t.prefix,
+      t.hash,
+      t.now.toISOString(),
+    ).lastInsertRowid,
+  );
 }
 
 export function getApiToken(db: Database, id: number): ApiToken | null {
-  return (prepared(db, `SELECT ${columns} FROM api_tokens WHERE id = ?`).get(id) as ApiToken | undefined) ?? null;
+  return (
+    (prepared(db, `SELECT ${columns} FROM api_tokens WHERE id = ?`).get(id) as ApiToken | undefined) ?? null
+  );
 }
 
 export function listApiTokens(db: Database): ApiToken[] {
@@ -30,12 +44,19 @@ export function listApiTokens(db: Database): ApiToken[] {
 
 /** Revokes a token; false when it does not exist or was already revoked. */
 export function revokeApiToken(db: Database, id: number, now: Date): boolean {
-  return prepared(db, 'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.toISOString(), id).changes === 1;
+  return (
+    prepared(db, 'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(
+      now.toISOString(),
+      id,
+    ).changes === 1
+  );
 }
 
 /** Tokens (revoked ones too) whose lookup prefix is `prefix`, each with the hex SHA-256 of its secret. */
 export function apiTokensByPrefix(db: Database, prefix: string): Array<ApiToken & { hash: string }> {
-  return prepared(db, `SELECT ${columns}, hash FROM api_tokens WHERE prefix = ?`).all(prefix) as Array<ApiToken & { hash: string }>;
+  return prepared(db, `SELECT ${columns}, hash FROM api_tokens WHERE prefix = ?`).all(prefix) as Array<
+    ApiToken & { hash: string }
+  >;
 }
 
 export function touchApiToken(db: Database, id: number, now: Date): void {

@@ -14,7 +14,10 @@ export interface AuditEntry {
 
 /** Records one staff action. Call it inside the same transaction as the change it describes. */
 export function writeAudit(db: Database, e: AuditEntry): number {
-  const r = prepared(db, 'INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(
+  const r = prepared(
+    db,
+    'INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)',
+  ).run(
     (e.now ?? new Date()).toISOString(),
     e.actor,
     e.action,
@@ -49,6 +52,12 @@ export function listAudit(db: Database, o: ListAuditOptions = {}): AuditRecord[]
      WHERE (@actor IS NULL OR actor = @actor) AND (@action IS NULL OR action = @action) AND (@target IS NULL OR target = @target)
        AND (@before IS NULL OR id < @before)
      ORDER BY id DESC LIMIT @limit`,
-  ).all({ actor: o.actor ?? null, action: o.action ?? null, target: o.target ?? null, before: o.before ?? null, limit: o.limit ?? 100 }) as Array<Omit<AuditRecord, 'detail'> & { detail: string | null }>;
+  ).all({
+    actor: o.actor ?? null,
+    action: o.action ?? null,
+    target: o.target ?? null,
+    before: o.before ?? null,
+    limit: o.limit ?? 100,
+  }) as Array<Omit<AuditRecord, 'detail'> & { detail: string | null }>;
   return rows.map((r) => ({ ...r, detail: r.detail ? (JSON.parse(r.detail) as unknown) : null }));
 }

@@ -3,7 +3,11 @@ import { prepared } from '../db/prepared.ts';
 import { COMPLAINT_REPORT } from './reports-store.ts';
 
 /** Complaints per campaign per UTC day (the chart's points). */
-export function dailyComplaints(db: Database, clientSlug: string, sinceIso: string): Array<{ campaign: string; day: string; complaints: number }> {
+export function dailyComplaints(
+  db: Database,
+  clientSlug: string,
+  sinceIso: string,
+): Array<{ campaign: string; day: string; complaints: number }> {
   return prepared(
     db,
     `SELECT k.slug AS campaign, substr(r.created_at, 1, 10) AS day, count(*) AS complaints
@@ -19,19 +23,26 @@ export interface CampaignRef {
 }
 
 export function campaignRefBySlug(db: Database, slug: string): CampaignRef | null {
-  return (prepared(db, 'SELECT id, slug, client_id AS clientId FROM campaigns WHERE slug = ?').get(slug) as CampaignRef | undefined) ?? null;
+  return (
+    (prepared(db, 'SELECT id, slug, client_id AS clientId FROM campaigns WHERE slug = ?').get(slug) as
+      CampaignRef | undefined) ?? null
+  );
 }
 
 export function campaignRefById(db: Database, id: number): CampaignRef | null {
-  return (prepared(db, 'SELECT id, slug, client_id AS clientId FROM campaigns WHERE id = ?').get(id) as CampaignRef | undefined) ?? null;
+  return (
+    (prepared(db, 'SELECT id, slug, client_id AS clientId FROM campaigns WHERE id = ?').get(id) as
+      CampaignRef | undefined) ?? null
+  );
 }
 
 /** The client's campaign running at `at`: the latest started at or before it. */
 export function campaignRunningAt(db: Database, clientId: number, at: string): CampaignRef | null {
   return (
-    (prepared(db, `SELECT id, slug, client_id AS clientId FROM campaigns WHERE client_id = ? AND started_at IS NOT NULL AND started_at <= ? ORDER BY started_at DESC LIMIT 1`).get(clientId, at) as
-      | CampaignRef
-      | undefined) ?? null
+    (prepared(
+      db,
+      `SELECT id, slug, client_id AS clientId FROM campaigns WHERE client_id = ? AND started_at IS NOT NULL AND started_at <= ? ORDER BY started_at DESC LIMIT 1`,
+    ).get(clientId, at) as CampaignRef | undefined) ?? null
   );
 }
 
@@ -85,7 +96,16 @@ export function campaignView(db: Database, slug: string): CampaignView | null {
 export function clientCampaignStats(
   db: Database,
   clientId: number,
-): Array<{ slug: string; name: string; sent: number; delivered: number; engaged: number | null; startedAt: string | null; complaints: number; bounces: number }> {
+): Array<{
+  slug: string;
+  name: string;
+  sent: number;
+  delivered: number;
+  engaged: number | null;
+  startedAt: string | null;
+  complaints: number;
+  bounces: number;
+}> {
   return prepared(
     db,
     `SELECT k.slug, k.name, k.sent, k.delivered, k.engaged, k.started_at AS startedAt,

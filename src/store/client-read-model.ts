@@ -32,12 +32,27 @@ export interface ClientSummary {
   complaintRate: number | null;
   bounceRate: number | null;
   /** Rates over the enforcement window from counted signals (null before the first assessment or without volume). */
-  window: { start: string; complaintRate: number | null; hardBounceRate: number | null; unsubscribeRate: number | null; fblShare: number | null } | null;
+  window: {
+    start: string;
+    complaintRate: number | null;
+    hardBounceRate: number | null;
+    unsubscribeRate: number | null;
+    fblShare: number | null;
+  } | null;
 }
 
 export interface ClientDetail extends ClientSummary {
   domains: string[];
-  campaigns: Array<{ slug: string; name: string; sent: number; delivered: number; engaged: number | null; startedAt: string | null; complaints: number; bounces: number }>;
+  campaigns: Array<{
+    slug: string;
+    name: string;
+    sent: number;
+    delivered: number;
+    engaged: number | null;
+    startedAt: string | null;
+    complaints: number;
+    bounces: number;
+  }>;
   enforcement: ClientAssessment | null;
   history: StatusHistoryEntry[];
 }
@@ -60,11 +75,22 @@ function windowRates(a: ClientAssessment): NonNullable<ClientSummary['window']> 
     const s = a.assessment.signals.find((x) => x.signal === signal && x.campaign === null);
     return s && s.n ? s.value : null;
   };
-  return { start: a.facts.windowStart, complaintRate: value('complaintRate'), hardBounceRate: value('hardBounceRate'), unsubscribeRate: value('unsubscribeRate'), fblShare: a.facts.fblShare };
+  return {
+    start: a.facts.windowStart,
+    complaintRate: value('complaintRate'),
+    hardBounceRate: value('hardBounceRate'),
+    unsubscribeRate: value('unsubscribeRate'),
+    fblShare: a.facts.fblShare,
+  };
 }
 
-export function clientSummaries(db: Database, o: { status?: string | undefined; slug?: string | undefined } = {}): ClientSummary[] {
-  const rows = prepared(db, summarySql).all({ status: o.status ?? null, slug: o.slug ?? null }) as Array<Omit<ClientSummary, 'complaintRate' | 'bounceRate' | 'window'> & { assessment: string | null }>;
+export function clientSummaries(
+  db: Database,
+  o: { status?: string | undefined; slug?: string | undefined } = {},
+): ClientSummary[] {
+  const rows = prepared(db, summarySql).all({ status: o.status ?? null, slug: o.slug ?? null }) as Array<
+    Omit<ClientSummary, 'complaintRate' | 'bounceRate' | 'window'> & { assessment: string | null }
+  >;
   return rows.map(({ assessment, ...r }) => ({
     ...r,
     complaintRate: ratio(r.complaints, r.delivered),
@@ -79,5 +105,11 @@ export function clientDetail(db: Database, slug: string): ClientDetail | null {
   const domains = clientDomains(db, c.id);
   const campaigns = clientCampaignStats(db, c.id);
   const assessment = clientAssessmentJson(db, c.id);
-  return { ...c, domains, campaigns, enforcement: assessment ? (JSON.parse(assessment) as ClientAssessment) : null, history: clientStatusHistory(db, c.id, 50) };
+  return {
+    ...c,
+    domains,
+    campaigns,
+    enforcement: assessment ? (JSON.parse(assessment) as ClientAssessment) : null,
+    history: clientStatusHistory(db, c.id, 50),
+  };
 }

@@ -52,16 +52,31 @@ export function signalTotalsSince(db: Database, clientId: number, since: string)
 }
 
 /** Reports behind the client's most recent counted signals since `since` (newest first, up to `limit` signals). */
-export function recentSignalReportIds(db: Database, clientId: number, since: string, limit: number): number[] {
+export function recentSignalReportIds(
+  db: Database,
+  clientId: number,
+  since: string,
+  limit: number,
+): number[] {
   // Newest first along the (client_id, at) index, stopping early: DISTINCT over the whole window would sort it all.
-  return prepared(db, 'SELECT report_id FROM client_signals WHERE client_id = ? AND at >= ? AND counts = 1 AND report_id IS NOT NULL ORDER BY at DESC LIMIT ?')
+  return prepared(
+    db,
+    'SELECT report_id FROM client_signals WHERE client_id = ? AND at >= ? AND counts = 1 AND report_id IS NOT NULL ORDER BY at DESC LIMIT ?',
+  )
     .pluck()
     .all(clientId, since, limit) as number[];
 }
 
 /** Sends in the send log per mailbox provider since `day` (YYYY-MM-DD). */
-export function sendVolumeSince(db: Database, clientId: number, day: string): Array<{ provider: string; sends: number }> {
-  return prepared(db, 'SELECT mailbox_provider AS provider, sum(sends) AS sends FROM send_volume WHERE client_id = ? AND day >= ? GROUP BY mailbox_provider').all(clientId, day) as Array<{
+export function sendVolumeSince(
+  db: Database,
+  clientId: number,
+  day: string,
+): Array<{ provider: string; sends: number }> {
+  return prepared(
+    db,
+    'SELECT mailbox_provider AS provider, sum(sends) AS sends FROM send_volume WHERE client_id = ? AND day >= ? GROUP BY mailbox_provider',
+  ).all(clientId, day) as Array<{
     provider: string;
     sends: number;
   }>;
@@ -94,7 +109,11 @@ export function insertStatusChange(db: Database, r: StatusChangeRow): number {
 }
 
 /** The target of the latest `mode` record since the client's last applied change, or null. */
-export function latestUnappliedTarget(db: Database, clientId: number, mode: StatusChangeMode): ClientStatus | null {
+export function latestUnappliedTarget(
+  db: Database,
+  clientId: number,
+  mode: StatusChangeMode,
+): ClientStatus | null {
   return (
     (prepared(
       db,
@@ -126,6 +145,12 @@ export function clientStatusHistory(db: Database, clientId: number, limit = 100)
     db,
     `SELECT id, at, from_status AS "from", to_status AS "to", actor, mode, reason, note, evidence, consent, ticket_id AS ticketId
      FROM client_status_changes WHERE client_id = ? ORDER BY id DESC LIMIT ?`,
-  ).all(clientId, limit) as Array<Omit<StatusHistoryEntry, 'evidence' | 'consent'> & { evidence: string | null; consent: string | null }>;
-  return rows.map((r) => ({ ...r, evidence: r.evidence ? (JSON.parse(r.evidence) as unknown) : null, consent: r.consent ? (JSON.parse(r.consent) as unknown) : null }));
+  ).all(clientId, limit) as Array<
+    Omit<StatusHistoryEntry, 'evidence' | 'consent'> & { evidence: string | null; consent: string | null }
+  >;
+  return rows.map((r) => ({
+    ...r,
+    evidence: r.evidence ? (JSON.parse(r.evidence) as unknown) : null,
+    consent: r.consent ? (JSON.parse(r.consent) as unknown) : null,
+  }));
 }

@@ -89,7 +89,9 @@ export class SqliteMessageStore implements MessageStore {
   /** Stores synchronously (CLI ingest, tests). */
   storeNow(message: IncomingMessage): StoreResult {
     const sha256 = createHash('sha256').update(message.raw).digest('hex');
-    const [result] = this.writeBatch([{ message, sha256, resolve: () => undefined, reject: () => undefined }]);
+    const [result] = this.writeBatch([
+      { message, sha256, resolve: () => undefined, reject: () => undefined },
+    ]);
     return result!;
   }
 
@@ -223,25 +225,36 @@ export function listMessages(db: Database, options: ListMessagesOptions = {}): S
     db,
     `SELECT ${messageColumns} FROM messages WHERE (@state IS NULL OR state = @state) AND (@before IS NULL OR id < @before)
      ORDER BY id DESC LIMIT @limit`,
-  ).all({ state: options.state ?? null, before: options.before ?? null, limit: options.limit ?? 50 }) as MessageRow[];
+  ).all({
+    state: options.state ?? null,
+    before: options.before ?? null,
+    limit: options.limit ?? 50,
+  }) as MessageRow[];
   return rows.map(toStoredMessage);
 }
 
 /** Finds a message by queue id (or numeric id). */
 export function getMessage(db: Database, ref: string): StoredMessage | null {
-  const row = prepared(db, `SELECT ${messageColumns} FROM messages WHERE queue_id = ? OR (id = ? AND ? GLOB '[0-9]*')`).get(ref.toUpperCase(), Number(ref) || -1, ref) as MessageRow | undefined;
+  const row = prepared(
+    db,
+    `SELECT ${messageColumns} FROM messages WHERE queue_id = ? OR (id = ? AND ? GLOB '[0-9]*')`,
+  ).get(ref.toUpperCase(), Number(ref) || -1, ref) as MessageRow | undefined;
   return row ? toStoredMessage(row) : null;
 }
 
 /** The raw bytes of a stored message, or null. */
 export function getRaw(db: Database, id: number): Buffer | null {
-  const row = prepared(db, 'SELECT raw FROM message_raw WHERE message_id = ?').get(id) as { raw: Buffer } | undefined;
+  const row = prepared(db, 'SELECT raw FROM message_raw WHERE message_id = ?').get(id) as
+    { raw: Buffer } | undefined;
   return row ? row.raw : null;
 }
 
 export function messageCountsByState(db: Database): Record<MessageState, number> {
   const counts: Record<MessageState, number> = { queued: 0, done: 0, quarantined: 0 };
-  for (const r of prepared(db, 'SELECT state, count(*) AS n FROM messages GROUP BY state').all() as Array<{ state: MessageState; n: number }>) {
+  for (const r of prepared(db, 'SELECT state, count(*) AS n FROM messages GROUP BY state').all() as Array<{
+    state: MessageState;
+    n: number;
+  }>) {
     counts[r.state] = r.n;
   }
   return counts;
@@ -249,44 +262,80 @@ export function messageCountsByState(db: Database): Record<MessageState, number>
 
 /** When the oldest message still waiting for the worker arrived, or null when none waits. */
 export function oldestQueuedAt(db: Database): string | null {
-  return (prepared(db, `SELECT min(received_at) FROM messages WHERE state = 'queued'`).pluck().get() as string | null | undefined) ?? null;
+  return (
+    (prepared(db, `SELECT min(received_at) FROM messages WHERE state = 'queued'`).pluck().get() as
+      string | null | undefined) ?? null
+  );
 }
 
 /** Queued messages due at `now` (never tried, or their retry time has come), in arrival order. */
 export function dueMessages(db: Database, now: Date, limit: number): StoredMessage[] {
-  const rows = prepared(db, `SELECT ${messageColumns} FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`).all(now.toISOString(), limit) as MessageRow[];
+  const rows = prepared(
+    db,
+    `SELECT ${messageColumns} FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`,
+  ).all(now.toISOString(), limit) as MessageRow[];
   return rows.map(toStoredMessage);
 }
 
 /** The messages among `ids` still waiting for the worker, in arrival order. */
 export function queuedMessages(db: Database, ids: readonly number[]): StoredMessage[] {
-  const rows = prepared(db, `SELECT ${messageColumns} FROM messages WHERE state = 'queued' AND id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(JSON.stringify(ids)) as MessageRow[];
+  const rows = prepared(
+    db,
+    `SELECT ${messageColumns} FROM messages WHERE state = 'queued' AND id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  ).all(JSON.stringify(ids)) as MessageRow[];
   return rows.map(toStoredMessage);
 }
 
 /** Records a processed message: done, with the headers it was read with and its stage trail. */
-export function markMessageDone(db: Database, id: number, m: { at: Date; headers: unknown; stages: readonly StageRecord[] }): void {
+export function markMessageDone(
+  db: Database,
+  id: number,
+  m: { at: Date; headers: unknown; stages: readonly StageRecord[] },
+): void {
   prepared(
     db,
     `UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = @at, headers = @headers,
       stages = @stages, last_error = NULL, next_attempt_at = NULL WHERE id = @id`,
-  ).run({ id, at: m.at.toISOString(), headers: JSON.stringify(m.headers ?? null), stages: JSON.stringify(m.stages) });
+  ).run({
+    id,
+    at: m.at.toISOString(),
+    headers: JSON.stringify(m.headers ?? null),
+    stages: JSON.stringify(m.stages),
+  });
 }
 
 /** Records a failed attempt: queued again from `next`, or quarantined (`next` null) with its error. */
 export function markMessageFailed(
   db: Database,
   id: number,
-  m: { state: Exclude<MessageState, 'done'>; attempts: number; next: Date | null; error: string; stages: readonly StageRecord[] },
+  m: {
+    state: Exclude<MessageState, 'done'>;
+    attempts: number;
+    next: Date | null;
+    error: string;
+    stages: readonly StageRecord[];
+  },
 ): void {
   prepared(
     db,
     `UPDATE messages SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
       stages = @stages WHERE id = @id`,
-  ).run({ id, state: m.state, attempts: m.attempts, next: m.next?.toISOString() ?? null, error: m.error, stages: JSON.stringify(m.stages) });
+  ).run({
+    id,
+    state: m.state,
+    attempts: m.attempts,
+    next: m.next?.toISOString() ?? null,
+    error: m.error,
+    stages: JSON.stringify(m.stages),
+  });
 }
 
 /** Staff retry of a quarantined (or stuck) message: due now, attempts reset. Returns false if unknown. */
 export function requeueMessage(db: Database, id: number): boolean {
-  return prepared(db, `UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?`).run(id).changes > 0;
+  return (
+    prepared(
+      db,
+      `UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?`,
+    ).run(id).changes > 0
+  );
 }

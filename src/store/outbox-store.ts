@@ -46,7 +46,10 @@ export function queueMail(db: Database, row: QueueMailRow): { id: number; create
 
 /** The outbox row queued under a dedupe key (an action already taken), or null. */
 export function outboxIdByKey(db: Database, dedupeKey: string): number | null {
-  return (prepared(db, 'SELECT id FROM outbox WHERE dedupe_key = ?').pluck().get(dedupeKey) as number | undefined) ?? null;
+  return (
+    (prepared(db, 'SELECT id FROM outbox WHERE dedupe_key = ?').pluck().get(dedupeKey) as
+      number | undefined) ?? null
+  );
 }
 
 export interface DueMailRow {
@@ -69,23 +72,43 @@ export function dueMail(db: Database, now: string, limit: number): DueMailRow[] 
 
 /** Claims a due row: pushes next_attempt_at past the lease, only if nobody else did since it was read. */
 export function claimOutboxRow(db: Database, id: number, now: string, lease: string): boolean {
-  return prepared(db, `UPDATE outbox SET next_attempt_at = @lease WHERE id = @id AND state = 'pending' AND next_attempt_at <= @now`).run({ id, now, lease }).changes === 1;
+  return (
+    prepared(
+      db,
+      `UPDATE outbox SET next_attempt_at = @lease WHERE id = @id AND state = 'pending' AND next_attempt_at <= @now`,
+    ).run({ id, now, lease }).changes === 1
+  );
 }
 
 export function markMailSent(db: Database, id: number, attempts: number, at: string): void {
-  prepared(db, `UPDATE outbox SET state = 'sent', attempts = @attempts, sent_at = @at, last_error = NULL WHERE id = @id`).run({ id, attempts, at });
+  prepared(
+    db,
+    `UPDATE outbox SET state = 'sent', attempts = @attempts, sent_at = @at, last_error = NULL WHERE id = @id`,
+  ).run({ id, attempts, at });
 }
 
 /** Records a failed attempt: `pending` again at `next`, or `failed` for good. */
-export function markMailAttempt(db: Database, a: { id: number; state: Exclude<OutboxState, 'sent'>; attempts: number; next: string; error: string }): void {
-  prepared(db, `UPDATE outbox SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error WHERE id = @id`).run(a);
+export function markMailAttempt(
+  db: Database,
+  a: { id: number; state: Exclude<OutboxState, 'sent'>; attempts: number; next: string; error: string },
+): void {
+  prepared(
+    db,
+    `UPDATE outbox SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error WHERE id = @id`,
+  ).run(a);
 }
 
 /** Acknowledgements sent to one address on one UTC day (`outbox.ackDailyCap`). */
 export function ackCount(db: Database, address: string, day: string): number {
-  return (prepared(db, 'SELECT count FROM ack_counts WHERE address = ? AND day = ?').pluck().get(address, day) as number | undefined) ?? 0;
+  return (
+    (prepared(db, 'SELECT count FROM ack_counts WHERE address = ? AND day = ?').pluck().get(address, day) as
+      number | undefined) ?? 0
+  );
 }
 
 export function bumpAckCount(db: Database, address: string, day: string): void {
-  prepared(db, 'INSERT INTO ack_counts (address, day, count) VALUES (?, ?, 1) ON CONFLICT (address, day) DO UPDATE SET count = count + 1').run(address, day);
+  prepared(
+    db,
+    'INSERT INTO ack_counts (address, day, count) VALUES (?, ?, 1) ON CONFLICT (address, day) DO UPDATE SET count = count + 1',
+  ).run(address, day);
 }

@@ -72,9 +72,11 @@ interface DetailRow extends SummaryRow {
 const summaryColumns = `r.id, m.queue_id, r.kind, r.reason, r.feedback_type, r.provider, r.trusted, r.reporter, r.complainants,
   r.redacted, r.original_message_id, c.slug AS client, k.slug AS campaign, r.ticket_id, r.attribution, r.decisions, r.created_at`;
 const detailColumns = `${summaryColumns}, r.parsed, r.message_id, m.received_at, m.mail_from, m.client_ip, m.stages`;
-const reportsJoined = 'reports r JOIN messages m ON m.id = r.message_id LEFT JOIN clients c ON c.id = r.client_id LEFT JOIN campaigns k ON k.id = r.campaign_id';
+const reportsJoined =
+  'reports r JOIN messages m ON m.id = r.message_id LEFT JOIN clients c ON c.id = r.client_id LEFT JOIN campaigns k ON k.id = r.campaign_id';
 /** A ticket's reports: those charged to it, and those its timeline names (an incident's reports). */
-const ofTicket = 'r.ticket_id = @id OR r.id IN (SELECT report_id FROM ticket_events WHERE ticket_id = @id AND report_id IS NOT NULL)';
+const ofTicket =
+  'r.ticket_id = @id OR r.id IN (SELECT report_id FROM ticket_events WHERE ticket_id = @id AND report_id IS NOT NULL)';
 
 const json = <T>(s: string | null): T | null => (s ? (JSON.parse(s) as T) : null);
 
@@ -149,23 +151,33 @@ export function listReports(db: Database, f: ReportFilter): ReportSummary[] {
 }
 
 export function reportDetail(db: Database, id: number): ReportDetail | null {
-  const row = prepared(db, `SELECT ${detailColumns} FROM ${reportsJoined} WHERE r.id = ?`).get(id) as DetailRow | undefined;
+  const row = prepared(db, `SELECT ${detailColumns} FROM ${reportsJoined} WHERE r.id = ?`).get(id) as
+    DetailRow | undefined;
   return row ? toDetail(row) : null;
 }
 
 /** A ticket's reports, oldest first. */
 export function ticketReportSummaries(db: Database, ticketId: string): ReportSummary[] {
-  const rows = prepared(db, `SELECT ${summaryColumns} FROM ${reportsJoined} WHERE ${ofTicket} ORDER BY r.id`).all({ id: ticketId }) as SummaryRow[];
+  const rows = prepared(
+    db,
+    `SELECT ${summaryColumns} FROM ${reportsJoined} WHERE ${ofTicket} ORDER BY r.id`,
+  ).all({ id: ticketId }) as SummaryRow[];
   return rows.map(toSummary);
 }
 
 /** A ticket's reports with their detail, newest first, at most `limit`. */
 export function ticketReportDetails(db: Database, ticketId: string, limit = 20): ReportDetail[] {
-  const rows = prepared(db, `SELECT ${detailColumns} FROM ${reportsJoined} WHERE ${ofTicket} ORDER BY r.id DESC LIMIT @limit`).all({ id: ticketId, limit }) as DetailRow[];
+  const rows = prepared(
+    db,
+    `SELECT ${detailColumns} FROM ${reportsJoined} WHERE ${ofTicket} ORDER BY r.id DESC LIMIT @limit`,
+  ).all({ id: ticketId, limit }) as DetailRow[];
   return rows.map(toDetail);
 }
 
 /** The ticket a report is charged to; null when the report is unknown or on no ticket. */
 export function reportTicketId(db: Database, id: number): string | null {
-  return (prepared(db, 'SELECT ticket_id FROM reports WHERE id = ?').pluck().get(id) as string | null | undefined) ?? null;
+  return (
+    (prepared(db, 'SELECT ticket_id FROM reports WHERE id = ?').pluck().get(id) as
+      string | null | undefined) ?? null
+  );
 }

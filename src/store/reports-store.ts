@@ -19,90 +19,150 @@ export interface StoredReport {
 
 /** Records (or, when a message is processed again, replaces) the report of a message. */
 export function saveReport(db: Database, messageId: number, report: ParsedReport, now: Date): number {
-  const row = prepared(db, 
-      `INSERT INTO reports (message_id, kind, reason, feedback_type, provider, trusted, reporter, complainants, redacted, original_message_id, parsed, created_at)
+  const row = prepared(
+    db,
+    `INSERT INTO reports (message_id, kind, reason, feedback_type, provider, trusted, reporter, complainants, redacted, original_message_id, parsed, created_at)
        VALUES (@messageId, @kind, @reason, @feedbackType, @provider, @trusted, @reporter, @complainants, @redacted, @originalMessageId, @parsed, @createdAt)
        ON CONFLICT (message_id) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, feedback_type = excluded.feedback_type,
          provider = excluded.provider, trusted = excluded.trusted, reporter = excluded.reporter, complainants = excluded.complainants,
          redacted = excluded.redacted, original_message_id = excluded.original_message_id, parsed = excluded.parsed
        RETURNING id`,
-    )
-    .get({
-      messageId,
-      kind: report.kind,
-      reason: report.reason,
-      feedbackType: report.feedbackType,
-      provider: report.provider,
-      trusted: report.auth?.trusted ? 1 : 0,
-      reporter: report.reporter,
-      complainants: JSON.stringify(report.complainants),
-      redacted: report.redacted ? 1 : 0,
-      originalMessageId: report.original?.messageId ?? null,
-      parsed: JSON.stringify(report),
-      createdAt: now.toISOString(),
-    }) as { id: number };
+  ).get({
+    messageId,
+    kind: report.kind,
+    reason: report.reason,
+    feedbackType: report.feedbackType,
+    provider: report.provider,
+    trusted: report.auth?.trusted ? 1 : 0,
+    reporter: report.reporter,
+    complainants: JSON.stringify(report.complainants),
+    redacted: report.redacted ? 1 : 0,
+    originalMessageId: report.original?.messageId ?? null,
+    parsed: JSON.stringify(report),
+    createdAt: now.toISOString(),
+  }) as { id: number };
   return row.id;
 }
 
 export function reportForMessage(db: Database, messageId: number): StoredReport | null {
-  const r = prepared(db, 'SELECT id, message_id, kind, reason, trusted, created_at, parsed FROM reports WHERE message_id = ?').get(messageId) as
-    | { id: number; message_id: number; kind: ParsedReport['kind']; reason: string; trusted: number; created_at: string; parsed: string }
+  const r = prepared(
+    db,
+    'SELECT id, message_id, kind, reason, trusted, created_at, parsed FROM reports WHERE message_id = ?',
+  ).get(messageId) as
+    | {
+        id: number;
+        message_id: number;
+        kind: ParsedReport['kind'];
+        reason: string;
+        trusted: number;
+        created_at: string;
+        parsed: string;
+      }
     | undefined;
-  return r ? { id: r.id, messageId: r.message_id, kind: r.kind, reason: r.reason, trusted: r.trusted === 1, createdAt: r.created_at, parsed: JSON.parse(r.parsed) as ParsedReport } : null;
+  return r
+    ? {
+        id: r.id,
+        messageId: r.message_id,
+        kind: r.kind,
+        reason: r.reason,
+        trusted: r.trusted === 1,
+        createdAt: r.created_at,
+        parsed: JSON.parse(r.parsed) as ParsedReport,
+      }
+    : null;
 }
 
 /** Whether the report's decisions are stored: it was acted on, and re-processing must repeat nothing. */
 export function reportActedOn(db: Database, reportId: number): boolean {
-  return prepared(db, 'SELECT 1 FROM reports WHERE id = ? AND decisions IS NOT NULL').get(reportId) !== undefined;
+  return (
+    prepared(db, 'SELECT 1 FROM reports WHERE id = ? AND decisions IS NOT NULL').get(reportId) !== undefined
+  );
 }
 
 /** The stored attribution of a report, or null. */
 export function storedAttribution(db: Database, reportId: number): Attribution | null {
-  const json = (prepared(db, 'SELECT attribution FROM reports WHERE id = ?').get(reportId) as { attribution: string | null } | undefined)?.attribution;
+  const json = (
+    prepared(db, 'SELECT attribution FROM reports WHERE id = ?').get(reportId) as
+      { attribution: string | null } | undefined
+  )?.attribution;
   return json ? (JSON.parse(json) as Attribution) : null;
 }
 
 /** A report already acted on for the same top-level Message-ID from another stored message (a provider re-sending the same report). */
-export function earlierActedReport(db: Database, messageId: string | null, selfMessageRow: number): number | null {
+export function earlierActedReport(
+  db: Database,
+  messageId: string | null,
+  selfMessageRow: number,
+): number | null {
   if (!messageId) return null;
-  const r = prepared(db, 'SELECT r.id FROM reports r JOIN messages m ON m.id = r.message_id WHERE m.message_id = ? AND m.id <> ? AND r.decisions IS NOT NULL ORDER BY r.id LIMIT 1')
-    .get(messageId, selfMessageRow) as { id: number } | undefined;
+  const r = prepared(
+    db,
+    'SELECT r.id FROM reports r JOIN messages m ON m.id = r.message_id WHERE m.message_id = ? AND m.id <> ? AND r.decisions IS NOT NULL ORDER BY r.id LIMIT 1',
+  ).get(messageId, selfMessageRow) as { id: number } | undefined;
   return r?.id ?? null;
 }
 
 /** Stores the attribution: the client and campaign ids and the whole attribution as JSON. */
 export function saveAttribution(db: Database, reportId: number, a: Attribution): void {
-  prepared(db, 'UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ? WHERE id = ?').run(a.clientId, a.campaignId, JSON.stringify(a), reportId);
+  prepared(db, 'UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ? WHERE id = ?').run(
+    a.clientId,
+    a.campaignId,
+    JSON.stringify(a),
+    reportId,
+  );
 }
 
 /** Stores the report's decisions (JSON records) and the ticket it is charged to. */
-export function saveDecisions(db: Database, reportId: number, decisions: readonly Decision[], ticketId: string | null): void {
-  prepared(db, 'UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(JSON.stringify(decisions), ticketId, reportId);
+export function saveDecisions(
+  db: Database,
+  reportId: number,
+  decisions: readonly Decision[],
+  ticketId: string | null,
+): void {
+  prepared(db, 'UPDATE reports SET decisions = ?, ticket_id = ? WHERE id = ?').run(
+    JSON.stringify(decisions),
+    ticketId,
+    reportId,
+  );
 }
 
 /** Reports per kind among those made from the given messages. */
 export function reportKindCounts(db: Database, messageIds: readonly number[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  const rows = prepared(db, 'SELECT kind, count(*) AS n FROM reports WHERE message_id IN (SELECT value FROM json_each(?)) GROUP BY kind').all(JSON.stringify(messageIds)) as Array<{ kind: string; n: number }>;
+  const rows = prepared(
+    db,
+    'SELECT kind, count(*) AS n FROM reports WHERE message_id IN (SELECT value FROM json_each(?)) GROUP BY kind',
+  ).all(JSON.stringify(messageIds)) as Array<{ kind: string; n: number }>;
   for (const r of rows) counts[r.kind] = r.n;
   return counts;
 }
 
 /** The kind and provider of the report made from a message, or null. */
-export function reportKindOfMessage(db: Database, messageId: number): { kind: string; provider: string | null } | null {
-  return (prepared(db, 'SELECT kind, provider FROM reports WHERE message_id = ?').get(messageId) as { kind: string; provider: string | null } | undefined) ?? null;
+export function reportKindOfMessage(
+  db: Database,
+  messageId: number,
+): { kind: string; provider: string | null } | null {
+  return (
+    (prepared(db, 'SELECT kind, provider FROM reports WHERE message_id = ?').get(messageId) as
+      { kind: string; provider: string | null } | undefined) ?? null
+  );
 }
 
 /** Reports created since `since` that went through attribution, and how many of them were charged to no client. */
 export function attributionOutcomesSince(db: Database, since: Date): { total: number; unmatched: number } {
-  return prepared(db, `SELECT count(*) AS total, coalesce(sum(client_id IS NULL), 0) AS unmatched FROM reports WHERE attribution IS NOT NULL AND created_at >= ?`).get(since.toISOString()) as {
+  return prepared(
+    db,
+    `SELECT count(*) AS total, coalesce(sum(client_id IS NULL), 0) AS unmatched FROM reports WHERE attribution IS NOT NULL AND created_at >= ?`,
+  ).get(since.toISOString()) as {
     total: number;
     unmatched: number;
   };
 }
 
 /** Every report acted on so far: the queue id and processing time of its message, and the attribution method (null: unattributed). */
-export function actedReportTimings(db: Database): Array<{ queueId: string; processedAt: string; method: string | null }> {
+export function actedReportTimings(
+  db: Database,
+): Array<{ queueId: string; processedAt: string; method: string | null }> {
   return prepared(
     db,
     `SELECT m.queue_id AS queueId, m.processed_at AS processedAt, json_extract(r.attribution, '$.method') AS method

@@ -43,7 +43,8 @@ interface SendDbRow {
   created_at: string;
 }
 
-const columns = 'id, message_id, recipient, client_id, campaign_id, sent_at, consent_method, consent_at, consent_ip, consent_source, created_at';
+const columns =
+  'id, message_id, recipient, client_id, campaign_id, sent_at, consent_method, consent_at, consent_ip, consent_source, created_at';
 
 const toSend = (r: SendDbRow): Send => ({
   id: r.id,
@@ -52,7 +53,9 @@ const toSend = (r: SendDbRow): Send => ({
   clientId: r.client_id,
   campaignId: r.campaign_id,
   sentAt: r.sent_at,
-  consent: r.consent_method ? { method: r.consent_method, date: r.consent_at, ip: r.consent_ip, source: r.consent_source } : null,
+  consent: r.consent_method
+    ? { method: r.consent_method, date: r.consent_at, ip: r.consent_ip, source: r.consent_source }
+    : null,
   createdAt: r.created_at,
 });
 
@@ -85,7 +88,8 @@ function statements(db: Database): Statements {
       campaign: db.prepare('SELECT id, client_id AS clientId FROM campaigns WHERE slug = ?'),
       exists: db.prepare('SELECT 1 FROM sends WHERE message_id = ? AND recipient = ?').pluck(),
       // Enforcement's per-provider volume (migration 010): bumped for new sends only, so a re-import counts once.
-      volume: db.prepare(`INSERT INTO send_volume (client_id, campaign_id, day, mailbox_provider, sends) VALUES (?, ?, ?, ?, 1)
+      volume:
+        db.prepare(`INSERT INTO send_volume (client_id, campaign_id, day, mailbox_provider, sends) VALUES (?, ?, ?, ?, 1)
         ON CONFLICT (client_id, day, campaign_id, mailbox_provider) DO UPDATE SET sends = sends + 1`),
     };
     statementCache.set(db, s);
@@ -101,7 +105,12 @@ const BATCH = 1000;
  * returned as errors; the others are kept. Times are stored as ISO 8601 UTC. A new send also counts in its
  * client's daily volume to the recipient's mailbox provider (`providers`).
  */
-export function insertSends(db: Database, rows: readonly SendInput[], now: Date, providers: Pick<MailboxProviders, 'of'>): InsertSendsResult {
+export function insertSends(
+  db: Database,
+  rows: readonly SendInput[],
+  now: Date,
+  providers: Pick<MailboxProviders, 'of'>,
+): InsertSendsResult {
   const s = statements(db);
   const createdAt = now.toISOString();
   const clients = new Map<string, number | undefined>();
@@ -113,7 +122,8 @@ export function insertSends(db: Database, rows: readonly SendInput[], now: Date,
     return clients.get(slug);
   };
   const campaign = (slug: string): { id: number; clientId: number } | undefined => {
-    if (!campaigns.has(slug)) campaigns.set(slug, s.campaign.get(slug) as { id: number; clientId: number } | undefined);
+    if (!campaigns.has(slug))
+      campaigns.set(slug, s.campaign.get(slug) as { id: number; clientId: number } | undefined);
     return campaigns.get(slug);
   };
   const batch = db.transaction((from: number, to: number) => {
@@ -132,7 +142,10 @@ export function insertSends(db: Database, rows: readonly SendInput[], now: Date,
           continue;
         }
         if (c.clientId !== cid) {
-          errors.push({ index: i, error: `campaign: "${r.campaign}" belongs to another client than "${r.client}"` });
+          errors.push({
+            index: i,
+            error: `campaign: "${r.campaign}" belongs to another client than "${r.client}"`,
+          });
           continue;
         }
         campaignId = c.id;
@@ -155,13 +168,18 @@ export function insertSends(db: Database, rows: readonly SendInput[], now: Date,
           consentSource: r.consent?.source ?? null,
           createdAt,
         }).changes;
-        if (changes === 1 && !known) s.volume.run(cid, campaignId ?? 0, sentAt.slice(0, 10), providers.of(recipient));
+        if (changes === 1 && !known)
+          s.volume.run(cid, campaignId ?? 0, sentAt.slice(0, 10), providers.of(recipient));
       } catch (e) {
         // A constraint the schema did not foresee fails this row only (SQLite rolls back just the statement).
         errors.push({ index: i, error: `(database): ${(e as Error).message}` });
         continue;
       }
-      if (changes === 0) errors.push({ index: i, error: `messageId: this send is already recorded for another client than "${r.client}"` });
+      if (changes === 0)
+        errors.push({
+          index: i,
+          error: `messageId: this send is already recorded for another client than "${r.client}"`,
+        });
       else stored++;
     }
   });
@@ -176,7 +194,9 @@ export function getSend(db: Database, id: number): Send | null {
 
 /** Every send of one message (one per recipient), oldest first; the Message-ID is normalized as stored. */
 export function findSendsByMessageId(db: Database, messageId: string): Send[] {
-  const rows = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? ORDER BY id`).all(normalizeMessageId(messageId)) as SendDbRow[];
+  const rows = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? ORDER BY id`).all(
+    normalizeMessageId(messageId),
+  ) as SendDbRow[];
   return rows.map(toSend);
 }
 
@@ -187,19 +207,35 @@ export function findSendsByMessageId(db: Database, messageId: string): Send[] {
  */
 export function findSendByMessageId(db: Database, messageId: string, recipient?: string): Send | null {
   if (recipient !== undefined) {
-    const r = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? AND recipient = ?`).get(normalizeMessageId(messageId), normalizeAddress(recipient)) as SendDbRow | undefined;
+    const r = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? AND recipient = ?`).get(
+      normalizeMessageId(messageId),
+      normalizeAddress(recipient),
+    ) as SendDbRow | undefined;
     return r ? toSend(r) : null;
   }
-  const rows = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? LIMIT 2`).all(normalizeMessageId(messageId)) as SendDbRow[];
+  const rows = prepared(db, `SELECT ${columns} FROM sends WHERE message_id = ? LIMIT 2`).all(
+    normalizeMessageId(messageId),
+  ) as SendDbRow[];
   return rows.length === 1 ? toSend(rows[0]!) : null;
 }
 
 /** Sends to one address, newest first, optionally for one client only. */
-export function findSendsByRecipient(db: Database, recipient: string, clientId?: number, limit = 100): Send[] {
+export function findSendsByRecipient(
+  db: Database,
+  recipient: string,
+  clientId?: number,
+  limit = 100,
+): Send[] {
   const rows = (
     clientId === undefined
-      ? prepared(db, `SELECT ${columns} FROM sends WHERE recipient = ? ORDER BY sent_at DESC, id DESC LIMIT ?`).all(normalizeAddress(recipient), limit)
-      : prepared(db, `SELECT ${columns} FROM sends WHERE client_id = ? AND recipient = ? ORDER BY sent_at DESC, id DESC LIMIT ?`).all(clientId, normalizeAddress(recipient), limit)
+      ? prepared(
+          db,
+          `SELECT ${columns} FROM sends WHERE recipient = ? ORDER BY sent_at DESC, id DESC LIMIT ?`,
+        ).all(normalizeAddress(recipient), limit)
+      : prepared(
+          db,
+          `SELECT ${columns} FROM sends WHERE client_id = ? AND recipient = ? ORDER BY sent_at DESC, id DESC LIMIT ?`,
+        ).all(clientId, normalizeAddress(recipient), limit)
   ) as SendDbRow[];
   return rows.map(toSend);
 }
@@ -216,10 +252,16 @@ export interface SendRef {
 const refColumns = 'id, recipient, client_id AS clientId, campaign_id AS campaignId, sent_at AS sentAt';
 
 export function sendRefById(db: Database, id: number): SendRef | null {
-  return (prepared(db, `SELECT ${refColumns} FROM sends WHERE id = ?`).get(id) as SendRef | undefined) ?? null;
+  return (
+    (prepared(db, `SELECT ${refColumns} FROM sends WHERE id = ?`).get(id) as SendRef | undefined) ?? null
+  );
 }
 
 /** The first send stored for a Message-ID (given as stored: normalized), or null. */
 export function firstSendByMessageId(db: Database, messageId: string): SendRef | null {
-  return (prepared(db, `SELECT ${refColumns} FROM sends WHERE message_id = ? ORDER BY id LIMIT 1`).get(messageId) as SendRef | undefined) ?? null;
+  return (
+    (prepared(db, `SELECT ${refColumns} FROM sends WHERE message_id = ? ORDER BY id LIMIT 1`).get(
+      messageId,
+    ) as SendRef | undefined) ?? null
+  );
 }

@@ -22,16 +22,25 @@ export function staffEmailTaken(db: Database, email: string): boolean {
 }
 
 /** Stores an account (email already normalized and free); returns its id. */
-export function insertStaffUser(db: Database, u: { email: string; name: string; role: StaffRole; passwordHash: string; createdAt: string }): number {
-  return Number(prepared(db, 'INSERT INTO staff_users (email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)').run(u.email, u.name, u.passwordHash, u.role, u.createdAt).lastInsertRowid);
+export function insertStaffUser(
+  db: Database,
+  u: { email: string; name: string; role: StaffRole; passwordHash: string; createdAt: string },
+): number {
+  return Number(
+    prepared(
+      db,
+      'INSERT INTO staff_users (email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(u.email, u.name, u.passwordHash, u.role, u.createdAt).lastInsertRowid,
+  );
 }
 
 /** An enabled account by login (already normalized), with its password hash. */
 export function enabledStaffByEmail(db: Database, email: string): StaffUserWithHash | null {
   return (
-    (prepared(db, 'SELECT id, email, name, role, created_at AS createdAt, password_hash AS passwordHash FROM staff_users WHERE email = ? AND disabled_at IS NULL').get(email) as
-      | StaffUserWithHash
-      | undefined) ?? null
+    (prepared(
+      db,
+      'SELECT id, email, name, role, created_at AS createdAt, password_hash AS passwordHash FROM staff_users WHERE email = ? AND disabled_at IS NULL',
+    ).get(email) as StaffUserWithHash | undefined) ?? null
   );
 }
 
@@ -40,17 +49,30 @@ export function countStaffUsers(db: Database): number {
 }
 
 export function listStaffUsers(db: Database): StaffUser[] {
-  return prepared(db, 'SELECT id, email, name, role, created_at AS createdAt FROM staff_users ORDER BY email').all() as StaffUser[];
+  return prepared(
+    db,
+    'SELECT id, email, name, role, created_at AS createdAt FROM staff_users ORDER BY email',
+  ).all() as StaffUser[];
 }
 
 /** Stores a session under the digest of its cookie value, and drops the sessions expired at `now`. */
-export function insertStaffSession(db: Database, s: { id: string; userId: number; csrf: string; now: Date; expiresAt: Date }): void {
+export function insertStaffSession(
+  db: Database,
+  s: { id: string; userId: number; csrf: string; now: Date; expiresAt: Date },
+): void {
   prepared(db, 'DELETE FROM staff_sessions WHERE expires_at < ?').run(s.now.toISOString());
-  prepared(db, 'INSERT INTO staff_sessions (id, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.id, s.userId, s.csrf, s.now.toISOString(), s.expiresAt.toISOString());
+  prepared(
+    db,
+    'INSERT INTO staff_sessions (id, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(s.id, s.userId, s.csrf, s.now.toISOString(), s.expiresAt.toISOString());
 }
 
 /** The session stored under a digest, live at `now`, of an enabled account; or null. */
-export function liveStaffSession(db: Database, id: string, now: Date): { user: StaffUser; csrf: string; expiresAt: string } | null {
+export function liveStaffSession(
+  db: Database,
+  id: string,
+  now: Date,
+): { user: StaffUser; csrf: string; expiresAt: string } | null {
   const row = prepared(
     db,
     `SELECT s.csrf, s.expires_at AS expiresAt, u.id, u.email, u.name, u.role, u.created_at AS createdAt

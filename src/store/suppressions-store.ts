@@ -34,17 +34,22 @@ export interface SuppressInput {
 export function suppress(db: Database, s: SuppressInput): { id: number; created: boolean } {
   const address = s.address.trim().toLowerCase();
   const at = s.now.toISOString();
-  const existing = prepared(db, 'SELECT id FROM suppressions WHERE address = ? AND coalesce(client_id, 0) = coalesce(?, 0) AND reason = ?')
-    .get(address, s.clientId, s.reason) as { id: number } | undefined;
+  const existing = prepared(
+    db,
+    'SELECT id FROM suppressions WHERE address = ? AND coalesce(client_id, 0) = coalesce(?, 0) AND reason = ?',
+  ).get(address, s.clientId, s.reason) as { id: number } | undefined;
   if (existing) {
-    prepared(db, 'UPDATE suppressions SET last_seen = ?, count = count + 1 WHERE id = ?').run(at, existing.id);
+    prepared(db, 'UPDATE suppressions SET last_seen = ?, count = count + 1 WHERE id = ?').run(
+      at,
+      existing.id,
+    );
     return { id: existing.id, created: false };
   }
-  const r = prepared(db, 
-      `INSERT INTO suppressions (address, client_id, reason, evidence_report_id, first_seen, last_seen, note, created_by)
+  const r = prepared(
+    db,
+    `INSERT INTO suppressions (address, client_id, reason, evidence_report_id, first_seen, last_seen, note, created_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(address, s.clientId, s.reason, s.reportId ?? null, at, at, s.note ?? null, s.createdBy ?? 'system');
+  ).run(address, s.clientId, s.reason, s.reportId ?? null, at, at, s.note ?? null, s.createdBy ?? 'system');
   return { id: Number(r.lastInsertRowid), created: true };
 }
 
@@ -60,43 +65,65 @@ export interface ListSuppressionsOptions {
 }
 
 export function listSuppressions(db: Database, o: ListSuppressionsOptions = {}): Suppression[] {
-  return prepared(db, 
-      `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
+  return prepared(
+    db,
+    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
        WHERE (@address IS NULL OR s.address LIKE @address) AND (@client IS NULL OR c.slug = @client OR (@client = '*' AND s.client_id IS NULL))
          AND (@reason IS NULL OR s.reason = @reason)
        ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`,
-    )
-    .all({ address: o.address ? o.address.toLowerCase().replace(/\*/g, '%') : null, client: o.client ?? null, reason: o.reason ?? null, limit: o.limit ?? 1000 }) as Suppression[];
+  ).all({
+    address: o.address ? o.address.toLowerCase().replace(/\*/g, '%') : null,
+    client: o.client ?? null,
+    reason: o.reason ?? null,
+    limit: o.limit ?? 1000,
+  }) as Suppression[];
 }
 
 /** Is this address suppressed for this client (client scope or global)? The fast path the ESP checks before sending. */
 export function isSuppressed(db: Database, address: string, clientId: number | null): Suppression[] {
-  return prepared(db, `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.address = ? AND (s.client_id IS NULL OR s.client_id = ?)`)
-    .all(address.trim().toLowerCase(), clientId) as Suppression[];
+  return prepared(
+    db,
+    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.address = ? AND (s.client_id IS NULL OR s.client_id = ?)`,
+  ).all(address.trim().toLowerCase(), clientId) as Suppression[];
 }
 
 /** Removes suppressions of an address (one client, or every scope with `clientId` undefined); returns how many. */
-export function removeSuppression(db: Database, address: string, clientId: number | null | undefined, reason?: string): number {
-  return prepared(db, 
-      `DELETE FROM suppressions WHERE address = @address AND (@all = 1 OR coalesce(client_id, 0) = coalesce(@clientId, 0)) AND (@reason IS NULL OR reason = @reason)`,
-    )
-    .run({ address: address.trim().toLowerCase(), all: clientId === undefined ? 1 : 0, clientId: clientId ?? null, reason: reason ?? null }).changes;
+export function removeSuppression(
+  db: Database,
+  address: string,
+  clientId: number | null | undefined,
+  reason?: string,
+): number {
+  return prepared(
+    db,
+    `DELETE FROM suppressions WHERE address = @address AND (@all = 1 OR coalesce(client_id, 0) = coalesce(@clientId, 0)) AND (@reason IS NULL OR reason = @reason)`,
+  ).run({
+    address: address.trim().toLowerCase(),
+    all: clientId === undefined ? 1 : 0,
+    clientId: clientId ?? null,
+    reason: reason ?? null,
+  }).changes;
 }
 
 /** Suppressions whose evidence is one of the given reports, oldest first. */
 export function suppressionsByEvidence(db: Database, reportIds: readonly number[]): Suppression[] {
   if (reportIds.length === 0) return [];
-  return prepared(db, `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.evidence_report_id IN (SELECT value FROM json_each(?)) ORDER BY s.id`).all(
-    JSON.stringify(reportIds),
-  ) as Suppression[];
+  return prepared(
+    db,
+    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.evidence_report_id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
+  ).all(JSON.stringify(reportIds)) as Suppression[];
 }
 
 /** One suppression's address, reason and client slug (null: global), or null when it does not exist. */
-export function suppressionById(db: Database, id: number): { address: string; reason: SuppressionReason; client: string | null } | null {
+export function suppressionById(
+  db: Database,
+  id: number,
+): { address: string; reason: SuppressionReason; client: string | null } | null {
   return (
-    (prepared(db, 'SELECT s.address, s.reason, c.slug AS client FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?').get(id) as
-      | { address: string; reason: SuppressionReason; client: string | null }
-      | undefined) ?? null
+    (prepared(
+      db,
+      'SELECT s.address, s.reason, c.slug AS client FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?',
+    ).get(id) as { address: string; reason: SuppressionReason; client: string | null } | undefined) ?? null
   );
 }
 
@@ -105,8 +132,19 @@ export function deleteSuppression(db: Database, id: number): boolean {
 }
 
 /** Whether the address (already normalized) is suppressed for exactly this client and reason. */
-export function hasClientSuppression(db: Database, address: string, clientId: number, reason: SuppressionReason): boolean {
-  return prepared(db, 'SELECT 1 FROM suppressions WHERE address = ? AND client_id = ? AND reason = ?').get(address, clientId, reason) !== undefined;
+export function hasClientSuppression(
+  db: Database,
+  address: string,
+  clientId: number,
+  reason: SuppressionReason,
+): boolean {
+  return (
+    prepared(db, 'SELECT 1 FROM suppressions WHERE address = ? AND client_id = ? AND reason = ?').get(
+      address,
+      clientId,
+      reason,
+    ) !== undefined
+  );
 }
 
 export interface SuppressionExportRow {
@@ -123,7 +161,10 @@ export interface SuppressionExportRow {
 }
 
 /** Suppressions (of one client, when given) in id order after `afterId`, at most `limit`: one chunk of an export. */
-export function suppressionsAfter(db: Database, o: { client: string | null; afterId: number; limit: number }): SuppressionExportRow[] {
+export function suppressionsAfter(
+  db: Database,
+  o: { client: string | null; afterId: number; limit: number },
+): SuppressionExportRow[] {
   return prepared(
     db,
     `SELECT s.id, s.address, c.slug AS client, s.reason, s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.count,

@@ -23,7 +23,8 @@ const where = `(@type IS NULL OR t.type = @type) AND (@client IS NULL OR c.slug 
   AND (@from IS NULL OR t.created_at >= @from) AND (@to IS NULL OR t.created_at < @to)
   AND (@trusted IS NULL OR t.trusted = @trusted)
   AND (@q IS NULL OR t.id LIKE @q OR t.subject LIKE @q OR t.reporter LIKE @q OR k.slug LIKE @q OR c.slug LIKE @q)`;
-const from = 'FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id';
+const from =
+  'FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id';
 
 /** A YYYY-MM-DD filter as an ISO bound (`plusDays` 1 makes `to` include that whole day); anything else is ignored. */
 function day(v: string | undefined, plusDays = 0): string | null {
@@ -46,7 +47,10 @@ const params = (f: InboxFilters) => ({
 
 /** The inbox: tickets matching the filters and search, most recently updated first. */
 export function inboxTickets(db: Database, f: InboxFilters): Ticket[] {
-  const rows = prepared(db, `SELECT t.id ${from} WHERE (@status IS NULL OR t.status = @status) AND ${where.replace(/LIKE @q/g, "LIKE @q ESCAPE '\\'")} ORDER BY t.updated_at DESC, t.id LIMIT @limit`).all({
+  const rows = prepared(
+    db,
+    `SELECT t.id ${from} WHERE (@status IS NULL OR t.status = @status) AND ${where.replace(/LIKE @q/g, "LIKE @q ESCAPE '\\'")} ORDER BY t.updated_at DESC, t.id LIMIT @limit`,
+  ).all({
     ...params(f),
     status: f.status || null,
     limit: f.limit ?? 100,
@@ -57,7 +61,10 @@ export function inboxTickets(db: Database, f: InboxFilters): Ticket[] {
 /** How many tickets per status under the same filters (status aside). */
 export function inboxCounts(db: Database, f: InboxFilters): Record<TicketStatus, number> {
   const counts: Record<TicketStatus, number> = { open: 0, pending: 0, resolved: 0 };
-  const rows = prepared(db, `SELECT t.status, count(*) AS n ${from} WHERE ${where.replace(/LIKE @q/g, "LIKE @q ESCAPE '\\'")} GROUP BY t.status`).all(params(f)) as Array<{ status: TicketStatus; n: number }>;
+  const rows = prepared(
+    db,
+    `SELECT t.status, count(*) AS n ${from} WHERE ${where.replace(/LIKE @q/g, "LIKE @q ESCAPE '\\'")} GROUP BY t.status`,
+  ).all(params(f)) as Array<{ status: TicketStatus; n: number }>;
   for (const r of rows) counts[r.status] = r.n;
   return counts;
 }

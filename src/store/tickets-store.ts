@@ -86,11 +86,23 @@ export function createTicket(db: Database, t: NewTicket): string {
   // A collision among 729 million ids is rare; retry rather than fail.
   for (;;) {
     const id = newTicketId();
-    const r = prepared(db, 
-        `INSERT INTO tickets (id, type, subject, client_id, campaign_id, parent_id, incident_key, reporter, trusted, created_at, updated_at)
+    const r = prepared(
+      db,
+      `INSERT INTO tickets (id, type, subject, client_id, campaign_id, parent_id, incident_key, reporter, trusted, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-      )
-      .run(id, t.type, t.subject.slice(0, 300), t.clientId ?? null, t.campaignId ?? null, t.parentId ?? null, t.incidentKey ?? null, t.reporter ?? null, t.trusted ? 1 : 0, at, at);
+    ).run(
+      id,
+      t.type,
+      t.subject.slice(0, 300),
+      t.clientId ?? null,
+      t.campaignId ?? null,
+      t.parentId ?? null,
+      t.incidentKey ?? null,
+      t.reporter ?? null,
+      t.trusted ? 1 : 0,
+      at,
+      at,
+    );
     if (r.changes === 1) return id;
   }
 }
@@ -105,8 +117,22 @@ export function ticketByIncidentKey(db: Database, key: string): Ticket | null {
   return r ? toTicket(r) : null;
 }
 
-export function addTicketEvent(db: Database, ticketId: string, e: { type: TicketEventType; text: string; data?: unknown; reportId?: number | null; actor?: string; now: Date }): void {
-  prepared(db, 'INSERT INTO ticket_events (ticket_id, at, type, actor, text, data, report_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+export function addTicketEvent(
+  db: Database,
+  ticketId: string,
+  e: {
+    type: TicketEventType;
+    text: string;
+    data?: unknown;
+    reportId?: number | null;
+    actor?: string;
+    now: Date;
+  },
+): void {
+  prepared(
+    db,
+    'INSERT INTO ticket_events (ticket_id, at, type, actor, text, data, report_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(
     ticketId,
     e.now.toISOString(),
     e.type,
@@ -119,28 +145,56 @@ export function addTicketEvent(db: Database, ticketId: string, e: { type: Ticket
 }
 
 export function ticketEvents(db: Database, ticketId: string): TicketEvent[] {
-  const rows = prepared(db, 'SELECT id, at, type, actor, text, data, report_id AS reportId FROM ticket_events WHERE ticket_id = ? ORDER BY id').all(ticketId) as Array<Omit<TicketEvent, 'data'> & { data: string | null }>;
+  const rows = prepared(
+    db,
+    'SELECT id, at, type, actor, text, data, report_id AS reportId FROM ticket_events WHERE ticket_id = ? ORDER BY id',
+  ).all(ticketId) as Array<Omit<TicketEvent, 'data'> & { data: string | null }>;
   return rows.map((r) => ({ ...r, data: r.data ? (JSON.parse(r.data) as unknown) : null }));
 }
 
 /** Changes status with a timeline entry; returns false when the ticket does not exist. */
-export function setTicketStatus(db: Database, id: string, status: TicketStatus, by: { actor: string; note?: string | undefined; now: Date }): boolean {
+export function setTicketStatus(
+  db: Database,
+  id: string,
+  status: TicketStatus,
+  by: { actor: string; note?: string | undefined; now: Date },
+): boolean {
   const t = getTicket(db, id);
   if (!t) return false;
   if (t.status === status) return true;
-  prepared(db, 'UPDATE tickets SET status = ?, resolved_at = ? WHERE id = ?').run(status, status === 'resolved' ? by.now.toISOString() : null, t.id);
-  addTicketEvent(db, t.id, { type: 'status', actor: by.actor, text: `${t.status} → ${status}${by.note ? `: ${by.note}` : ''}`, now: by.now });
+  prepared(db, 'UPDATE tickets SET status = ?, resolved_at = ? WHERE id = ?').run(
+    status,
+    status === 'resolved' ? by.now.toISOString() : null,
+    t.id,
+  );
+  addTicketEvent(db, t.id, {
+    type: 'status',
+    actor: by.actor,
+    text: `${t.status} → ${status}${by.note ? `: ${by.note}` : ''}`,
+    now: by.now,
+  });
   return true;
 }
 
 /** Records a report on a ticket: counts it, merges policy flags, and reopens a resolved ticket. */
-export function recordReportOnTicket(db: Database, id: string, r: { reportId: number; text: string; flags: string[]; now: Date; data?: unknown }): { reopened: boolean } {
+export function recordReportOnTicket(
+  db: Database,
+  id: string,
+  r: { reportId: number; text: string; flags: string[]; now: Date; data?: unknown },
+): { reopened: boolean } {
   const t = getTicket(db, id)!;
   const flags = [...new Set([...t.flags, ...r.flags])];
-  prepared(db, 'UPDATE tickets SET report_count = report_count + 1, flags = ? WHERE id = ?').run(JSON.stringify(flags), id);
+  prepared(db, 'UPDATE tickets SET report_count = report_count + 1, flags = ? WHERE id = ?').run(
+    JSON.stringify(flags),
+    id,
+  );
   addTicketEvent(db, id, { type: 'report', text: r.text, reportId: r.reportId, data: r.data, now: r.now });
   if (t.status === 'resolved') {
-    setTicketStatus(db, id, 'open', { actor: 'system', note: 'reopened: a new report arrived after it was resolved', now: r.now });
+    setTicketStatus(db, id, 'open', {
+      actor: 'system',
+      note: 'reopened: a new report arrived after it was resolved',
+      now: r.now,
+    });
     return { reopened: true };
   }
   return { reopened: false };
@@ -155,11 +209,17 @@ export interface ListTicketsOptions {
 }
 
 export function listTickets(db: Database, o: ListTicketsOptions = {}): Ticket[] {
-  const rows = prepared(db, 
-      `${select} WHERE (@status IS NULL OR t.status = @status) AND (@type IS NULL OR t.type = @type) AND (@client IS NULL OR c.slug = @client)
+  const rows = prepared(
+    db,
+    `${select} WHERE (@status IS NULL OR t.status = @status) AND (@type IS NULL OR t.type = @type) AND (@client IS NULL OR c.slug = @client)
        AND (@before IS NULL OR t.updated_at < @before) ORDER BY t.updated_at DESC, t.id LIMIT @limit`,
-    )
-    .all({ status: o.status ?? null, type: o.type ?? null, client: o.client ?? null, before: o.before ?? null, limit: o.limit ?? 50 }) as TicketRow[];
+  ).all({
+    status: o.status ?? null,
+    type: o.type ?? null,
+    client: o.client ?? null,
+    before: o.before ?? null,
+    limit: o.limit ?? 50,
+  }) as TicketRow[];
   return rows.map(toTicket);
 }
 
@@ -167,7 +227,9 @@ export function listTickets(db: Database, o: ListTicketsOptions = {}): Ticket[] 
  * Acknowledgements by outcome, all time, from ticket timelines: a `mail` event of kind ack-queued (outcome
  * `sent`), or an `action` event of kind ack-skipped naming the rule that stopped it (outcome `skipped`).
  */
-export function acknowledgementCounts(db: Database): Array<{ outcome: 'sent' | 'skipped'; rule: string; n: number }> {
+export function acknowledgementCounts(
+  db: Database,
+): Array<{ outcome: 'sent' | 'skipped'; rule: string; n: number }> {
   return prepared(
     db,
     `SELECT CASE json_extract(data, '$.kind') WHEN 'ack-queued' THEN 'sent' ELSE 'skipped' END AS outcome,
@@ -180,13 +242,18 @@ export function acknowledgementCounts(db: Database): Array<{ outcome: 'sent' | '
 /** The newest complaint ticket that has a reporter to write to, or null. */
 export function latestComplaintWithReporter(db: Database): { id: string; reporter: string } | null {
   return (
-    (prepared(db, `SELECT id, reporter FROM tickets WHERE type = 'complaint' AND reporter IS NOT NULL ORDER BY created_at DESC LIMIT 1`).get() as { id: string; reporter: string } | undefined) ?? null
+    (prepared(
+      db,
+      `SELECT id, reporter FROM tickets WHERE type = 'complaint' AND reporter IS NOT NULL ORDER BY created_at DESC LIMIT 1`,
+    ).get() as { id: string; reporter: string } | undefined) ?? null
   );
 }
 
 /** Ids of the tickets linked under a parent (an incident's tickets), oldest first. */
 export function childTicketIds(db: Database, parentId: string): string[] {
-  return prepared(db, 'SELECT id FROM tickets WHERE parent_id = ? ORDER BY created_at').pluck().all(parentId) as string[];
+  return prepared(db, 'SELECT id FROM tickets WHERE parent_id = ? ORDER BY created_at')
+    .pluck()
+    .all(parentId) as string[];
 }
 
 export interface TicketSearch {

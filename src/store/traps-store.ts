@@ -12,7 +12,10 @@ export interface SpamTrap {
 }
 
 export function listTraps(db: Database): SpamTrap[] {
-  return prepared(db, 'SELECT address, note, source, created_by AS createdBy, created_at AS createdAt FROM spam_traps ORDER BY address').all() as SpamTrap[];
+  return prepared(
+    db,
+    'SELECT address, note, source, created_by AS createdBy, created_at AS createdAt FROM spam_traps ORDER BY address',
+  ).all() as SpamTrap[];
 }
 
 export function trapExists(db: Database, address: string): boolean {
@@ -23,8 +26,14 @@ export function setTrapNote(db: Database, address: string, note: string): void {
   prepared(db, 'UPDATE spam_traps SET note = ? WHERE address = ?').run(note, address);
 }
 
-export function insertTrap(db: Database, t: { address: string; note: string | null; source: TrapSource; createdBy: string; at: string }): void {
-  prepared(db, 'INSERT INTO spam_traps (address, note, source, created_by, created_at) VALUES (?, ?, ?, ?, ?)').run(t.address, t.note, t.source, t.createdBy, t.at);
+export function insertTrap(
+  db: Database,
+  t: { address: string; note: string | null; source: TrapSource; createdBy: string; at: string },
+): void {
+  prepared(
+    db,
+    'INSERT INTO spam_traps (address, note, source, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(t.address, t.note, t.source, t.createdBy, t.at);
 }
 
 /** Deletes an entry (already normalized); true when there was one. */
@@ -34,5 +43,7 @@ export function deleteTrap(db: Database, address: string): boolean {
 
 /** Whether the address or its `@domain` is listed (both lower case). */
 export function trapListed(db: Database, address: string, atDomain: string): boolean {
-  return prepared(db, 'SELECT 1 FROM spam_traps WHERE address IN (?, ?)').get(address, atDomain) !== undefined;
+  return (
+    prepared(db, 'SELECT 1 FROM spam_traps WHERE address IN (?, ?)').get(address, atDomain) !== undefined
+  );
 }

@@ -19,5 +19,14 @@ export function insertUnsubscribeRequest(db: Database, r: UnsubscribeRequest): v
     db,
     `INSERT INTO unsubscribe_requests (suppression_id, address, client_id, token_form, token, received_at, committed_at, time_to_suppression_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(r.suppressionId, r.address, r.clientId, r.tokenForm, r.token, r.receivedAt.toISOString(), r.committedAt.toISOString(), r.timeToSuppressionMs);
+  ).run(
+    r.suppressionId,
+    r.address,
+    r.clientId,
+    r.tokenForm,
+    r.token,
+    r.receivedAt.toISOString(),
+    r.committedAt.toISOString(),
+    r.timeToSuppressionMs,
+  );
 }

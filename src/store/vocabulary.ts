@@ -7,7 +7,17 @@ import { reportKinds, type ReportKind } from '../report/parsed-report.ts';
 export { reportKinds, type ReportKind };
 
 /** sends.consent_method: how the recipient's address was obtained; asked for at reinstatement and shown on tickets. */
-export const consentMethods = ['confirmed-opt-in', 'single-opt-in', 'implicit', 'trade-show', 'affiliate', 'rented', 'bought', 'harvested', 'other'] as const;
+export const consentMethods = [
+  'confirmed-opt-in',
+  'single-opt-in',
+  'implicit',
+  'trade-show',
+  'affiliate',
+  'rented',
+  'bought',
+  'harvested',
+  'other',
+] as const;
 export type ConsentMethod = (typeof consentMethods)[number];
 
 /** messages.state: waiting for the worker, processed, or given up on after `worker.maxAttempts`. */
@@ -18,7 +28,14 @@ export type MessageState = (typeof messageStates)[number];
 export const messageSources = ['smtp', 'ingest'] as const;
 export type MessageSource = (typeof messageSources)[number];
 
-export const ticketTypes = ['incident', 'complaint', 'auth-failure', 'unmatched', 'other', 'unsubscribe'] as const;
+export const ticketTypes = [
+  'incident',
+  'complaint',
+  'auth-failure',
+  'unmatched',
+  'other',
+  'unsubscribe',
+] as const;
 export type TicketType = (typeof ticketTypes)[number];
 
 export const ticketStatuses = ['open', 'pending', 'resolved'] as const;
@@ -27,7 +44,14 @@ export type TicketStatus = (typeof ticketStatuses)[number];
 export const ticketEventTypes = ['report', 'action', 'mail', 'note', 'status', 'reply'] as const;
 export type TicketEventType = (typeof ticketEventTypes)[number];
 
-export const suppressionReasons = ['complaint', 'opt-out', 'bounce', 'unsubscribe', 'manual', 'trap'] as const;
+export const suppressionReasons = [
+  'complaint',
+  'opt-out',
+  'bounce',
+  'unsubscribe',
+  'manual',
+  'trap',
+] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 
 /** A suppression holds for one client, or for every client (client_id NULL). */
@@ -47,7 +71,14 @@ export const statusChangeModes = ['applied', 'dry-run', 'proposed'] as const;
 export type StatusChangeMode = (typeof statusChangeModes)[number];
 
 /** client_signals.signal: what one report says about a client. */
-export const signalKinds = ['complaint', 'hard-bounce', 'soft-bounce', 'blocklisting', 'unsubscribe', 'trap-hit'] as const;
+export const signalKinds = [
+  'complaint',
+  'hard-bounce',
+  'soft-bounce',
+  'blocklisting',
+  'unsubscribe',
+  'trap-hit',
+] as const;
 export type SignalKind = (typeof signalKinds)[number];
 
 export const trapSources = ['config', 'staff'] as const;

@@ -4,7 +4,10 @@ import type { WebhookPayload } from '../webhooks/emit-webhook.ts';
 import type { OutboxState } from './vocabulary.ts';
 
 /** Queues one webhook row (outbox kind 'webhook'); null when its dedupe key was already queued. */
-export function queueWebhook(db: Database, row: { dedupeKey: string; payload: string; at: string; ticketId: string | null; reportId: number | null }): number | null {
+export function queueWebhook(
+  db: Database,
+  row: { dedupeKey: string; payload: string; at: string; ticketId: string | null; reportId: number | null },
+): number | null {
   const r = prepared(
     db,
     `INSERT INTO outbox (kind, dedupe_key, payload, state, attempts, next_attempt_at, created_at, ticket_id, report_id)
@@ -21,11 +24,17 @@ export interface DueWebhookRow {
 
 /** Webhook rows due for delivery, oldest due first. */
 export function dueWebhooks(db: Database, now: string, limit: number): DueWebhookRow[] {
-  return prepared(db, `SELECT id, payload, attempts FROM outbox WHERE state = 'pending' AND kind = 'webhook' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`).all(now, limit) as DueWebhookRow[];
+  return prepared(
+    db,
+    `SELECT id, payload, attempts FROM outbox WHERE state = 'pending' AND kind = 'webhook' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+  ).all(now, limit) as DueWebhookRow[];
 }
 
 /** Records an attempt: `sent` (sent_at = next), `pending` again at `next`, or `failed` for good. */
-export function markWebhookAttempt(db: Database, a: { id: number; state: OutboxState; attempts: number; next: string; error: string | null }): void {
+export function markWebhookAttempt(
+  db: Database,
+  a: { id: number; state: OutboxState; attempts: number; next: string; error: string | null },
+): void {
   prepared(
     db,
     `UPDATE outbox SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
@@ -35,17 +44,30 @@ export function markWebhookAttempt(db: Database, a: { id: number; state: OutboxS
 
 /** Per-state counts of webhook deliveries (of one event type, when given). */
 export function webhookStateCounts(db: Database, type: string | null): Array<{ state: string; n: number }> {
-  return prepared(db, `SELECT state, COUNT(*) AS n FROM outbox WHERE kind = 'webhook' AND (@type IS NULL OR json_extract(payload, '$.type') = @type) GROUP BY state`).all({ type }) as Array<{ state: string; n: number }>;
+  return prepared(
+    db,
+    `SELECT state, COUNT(*) AS n FROM outbox WHERE kind = 'webhook' AND (@type IS NULL OR json_extract(payload, '$.type') = @type) GROUP BY state`,
+  ).all({ type }) as Array<{ state: string; n: number }>;
 }
 
 /** One webhook row's state and event type, or null when there is no such webhook row. */
 export function webhookRowState(db: Database, id: number): { state: string; type: string } | null {
-  return (prepared(db, `SELECT state, json_extract(payload, '$.type') AS type FROM outbox WHERE id = ? AND kind = 'webhook'`).get(id) as { state: string; type: string } | undefined) ?? null;
+  return (
+    (prepared(
+      db,
+      `SELECT state, json_extract(payload, '$.type') AS type FROM outbox WHERE id = ? AND kind = 'webhook'`,
+    ).get(id) as { state: string; type: string } | undefined) ?? null
+  );
 }
 
 /** Staff replay: puts a webhook row (sent or failed) back to pending, due now, with a fresh attempt count. */
 export function replayWebhook(db: Database, id: number, now: Date): boolean {
-  return prepared(db, `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE id = ? AND kind = 'webhook'`).run(now.toISOString(), id).changes === 1;
+  return (
+    prepared(
+      db,
+      `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE id = ? AND kind = 'webhook'`,
+    ).run(now.toISOString(), id).changes === 1
+  );
 }
 
 export type WebhookDelivery = {
@@ -79,7 +101,10 @@ export interface WebhookDeliveryFilter {
 }
 
 /** The delivery log: webhook rows of the outbox, newest first; a number is the limit (as the CLI passes it). */
-export function listWebhookDeliveries(db: Database, filter: number | WebhookDeliveryFilter = 50): WebhookDelivery[] {
+export function listWebhookDeliveries(
+  db: Database,
+  filter: number | WebhookDeliveryFilter = 50,
+): WebhookDelivery[] {
   const f = typeof filter === 'number' ? { limit: filter } : filter;
   const rows = prepared(
     db,
@@ -88,7 +113,9 @@ export function listWebhookDeliveries(db: Database, filter: number | WebhookDeli
     FROM outbox o LEFT JOIN reports r ON r.id = o.report_id
     WHERE o.kind = 'webhook' AND (@state IS NULL OR o.state = @state) AND (@type IS NULL OR json_extract(o.payload, '$.type') = @type)
     ORDER BY o.id DESC LIMIT @limit`,
-  ).all({ state: f.state ?? null, type: f.type ?? null, limit: f.limit ?? 50 }) as Array<Omit<WebhookDelivery, 'type' | 'url' | 'webhookId' | 'body'> & { payload: string }>;
+  ).all({ state: f.state ?? null, type: f.type ?? null, limit: f.limit ?? 50 }) as Array<
+    Omit<WebhookDelivery, 'type' | 'url' | 'webhookId' | 'body'> & { payload: string }
+  >;
   return rows.map(({ payload, ...r }) => {
     const p = JSON.parse(payload) as WebhookPayload;
     return {

@@ -42,8 +42,19 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   });
   const enforcement = enforcementSettings(options.config);
   registerApi(app, { ...options.api, db: options.db, enforcement });
-  void app.register(uiPlugin, { db: options.db, now: options.api?.now, onRequeue: options.api?.onRequeue, enforcement });
-  void app.register(unsubscribePlugin, { db: options.db, config: options.config, enforcement, now: options.api?.now, onSignals: options.onSignals });
+  void app.register(uiPlugin, {
+    db: options.db,
+    now: options.api?.now,
+    onRequeue: options.api?.onRequeue,
+    enforcement,
+  });
+  void app.register(unsubscribePlugin, {
+    db: options.db,
+    config: options.config,
+    enforcement,
+    now: options.api?.now,
+    onSignals: options.onSignals,
+  });
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   return app;
 }

@@ -3,7 +3,13 @@ import type { Database } from 'better-sqlite3';
 import { clientWebhookUrl } from '../store/clients-store.ts';
 import { queueWebhook } from '../store/webhooks-store.ts';
 
-export const webhookEventTypes = ['report.received', 'suppression.created', 'ticket.created', 'ticket.updated', 'client.status_changed'] as const;
+export const webhookEventTypes = [
+  'report.received',
+  'suppression.created',
+  'ticket.created',
+  'ticket.updated',
+  'client.status_changed',
+] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export interface WebhookEndpoint {
@@ -39,7 +45,12 @@ export interface EmitWebhookOptions {
  * kind 'webhook'. Synchronous and transaction-neutral: call it inside the caller's transaction so the event
  * is queued if and only if the change it describes commits. Returns the outbox ids created.
  */
-export function emitWebhook(db: Database, event: WebhookEventType, data: Record<string, unknown>, options: EmitWebhookOptions): number[] {
+export function emitWebhook(
+  db: Database,
+  event: WebhookEventType,
+  data: Record<string, unknown>,
+  options: EmitWebhookOptions,
+): number[] {
   const targets: Array<{ url: string; target: 'client' | 'global' }> = [];
   if (options.clientId !== null) {
     const url = clientWebhookUrl(db, options.clientId);
@@ -51,8 +62,22 @@ export function emitWebhook(db: Database, event: WebhookEventType, data: Record<
   for (const t of targets) {
     const dedupeKey = `webhook:${event}:${options.key}:${t.target}:${t.url}`;
     const webhookId = `msg_${randomUUID()}`; // stable across retries and replays: receivers dedupe on it
-    const payload: WebhookPayload = { url: t.url, target: t.target, clientId: options.clientId, webhookId, type: event, timestamp: at, data };
-    const id = queueWebhook(db, { dedupeKey, payload: JSON.stringify(payload), at, ticketId: options.ticketId ?? null, reportId: options.reportId ?? null });
+    const payload: WebhookPayload = {
+      url: t.url,
+      target: t.target,
+      clientId: options.clientId,
+      webhookId,
+      type: event,
+      timestamp: at,
+      data,
+    };
+    const id = queueWebhook(db, {
+      dedupeKey,
+      payload: JSON.stringify(payload),
+      at,
+      ticketId: options.ticketId ?? null,
+      reportId: options.reportId ?? null,
+    });
     if (id !== null) ids.push(id);
   }
   return ids;

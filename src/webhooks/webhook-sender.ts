@@ -36,7 +36,9 @@ type Row = DueWebhookRow;
 export class WebhookSender extends PollingWorker {
   private readonly now: () => Date;
   constructor(private readonly options: WebhookSenderOptions) {
-    super(options.pollMs, (e) => logEvent(options.logger, 'error', 'webhook.crashed', { err: (e as Error).stack ?? String(e) }));
+    super(options.pollMs, (e) =>
+      logEvent(options.logger, 'error', 'webhook.crashed', { err: (e as Error).stack ?? String(e) }),
+    );
     this.now = options.now ?? (() => new Date());
   }
 
@@ -69,12 +71,34 @@ export class WebhookSender extends PollingWorker {
       const secret = this.secretFor(p);
       if (!secret) throw new Error(`no secret configured for ${p.target} endpoint ${p.url}`);
       const body = JSON.stringify({ type: p.type, timestamp: p.timestamp, data: p.data });
-      const headers = { 'content-type': 'application/json', 'user-agent': 'abusedesk-webhooks', ...signWebhook(secret, p.webhookId, Math.floor(now.getTime() / 1000), body) };
-      const res = await fetch(p.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000), redirect: 'manual' });
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'abusedesk-webhooks',
+        ...signWebhook(secret, p.webhookId, Math.floor(now.getTime() / 1000), body),
+      };
+      const res = await fetch(p.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        redirect: 'manual',
+      });
       await res.body?.cancel();
       if (res.status >= 200 && res.status < 300) {
-        markWebhookAttempt(this.options.db, { id: row.id, state: 'sent', attempts, next: this.now().toISOString(), error: null });
-        logEvent(logger, 'info', 'webhook.sent', { id: row.id, type: p.type, url: p.url, status: res.status, attempts });
+        markWebhookAttempt(this.options.db, {
+          id: row.id,
+          state: 'sent',
+          attempts,
+          next: this.now().toISOString(),
+          error: null,
+        });
+        logEvent(logger, 'info', 'webhook.sent', {
+          id: row.id,
+          type: p.type,
+          url: p.url,
+          status: res.status,
+          attempts,
+        });
         return 'sent';
       }
       error = `HTTP ${res.status}`;
@@ -82,7 +106,13 @@ export class WebhookSender extends PollingWorker {
       error = e instanceof Error ? e.message : String(e);
     }
     if (attempts >= maxAttempts) {
-      markWebhookAttempt(this.options.db, { id: row.id, state: 'failed', attempts, next: now.toISOString(), error });
+      markWebhookAttempt(this.options.db, {
+        id: row.id,
+        state: 'failed',
+        attempts,
+        next: now.toISOString(),
+        error,
+      });
       logEvent(logger, 'error', 'webhook.failed', { id: row.id, url, attempts, err: error });
       return 'failed';
     }

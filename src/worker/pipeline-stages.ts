@@ -17,7 +17,11 @@ import type { Stage } from './stage.ts';
  * The pipeline, in order — the stage table of the README. Each stage's name is used in the database, logs and UI:
  * headers → authenticate → classify → extract → attribute → actions → enforcement.
  */
-export function pipelineStages(config: Config, acknowledge?: Acknowledger, io: { resolver?: DnsResolver | undefined } = {}): Stage[] {
+export function pipelineStages(
+  config: Config,
+  acknowledge?: Acknowledger,
+  io: { resolver?: DnsResolver | undefined } = {},
+): Stage[] {
   const parseOptions = messageParseOptions(config, io.resolver);
   return [
     headersStage,
@@ -26,10 +30,16 @@ export function pipelineStages(config: Config, acknowledge?: Acknowledger, io: {
     extractStage(parseOptions),
     attributeStage(tokenOpener(config)),
     reportActionsStage({
-      policy: { globalReasons: config.actions.globalSuppressionReasons, untrustedMaxSuppressions: config.actions.untrustedMaxSuppressions },
+      policy: {
+        globalReasons: config.actions.globalSuppressionReasons,
+        untrustedMaxSuppressions: config.actions.untrustedMaxSuppressions,
+      },
       acknowledge,
       webhookEndpoints: config.webhooks.endpoints,
     }),
-    enforcementStage({ ctx: enforcementSettings(config), signals: { countTokenProven: config.enforcement.countTokenProvenSignals } }),
+    enforcementStage({
+      ctx: enforcementSettings(config),
+      signals: { countTokenProven: config.enforcement.countTokenProvenSignals },
+    }),
   ];
 }

@@ -3,7 +3,13 @@ import { PollingWorker } from '../jobs/polling-loop.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageOutcome, StageRecord } from './stage.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
-import { dueMessages, getRaw, markMessageDone, markMessageFailed, type StoredMessage } from '../store/messages-store.ts';
+import {
+  dueMessages,
+  getRaw,
+  markMessageDone,
+  markMessageFailed,
+  type StoredMessage,
+} from '../store/messages-store.ts';
 
 export interface ProcessorOptions {
   db: Database;
@@ -36,7 +42,9 @@ export class Processor extends PollingWorker {
   private readonly now: () => Date;
 
   constructor(private readonly options: ProcessorOptions) {
-    super(options.pollMs, (e) => logEvent(options.logger, 'error', 'worker.crashed', { err: (e as Error).stack ?? String(e) }));
+    super(options.pollMs, (e) =>
+      logEvent(options.logger, 'error', 'worker.crashed', { err: (e as Error).stack ?? String(e) }),
+    );
     this.now = options.now ?? (() => new Date());
   }
 
@@ -113,7 +121,15 @@ export class Processor extends PollingWorker {
     for (const message of messages) {
       const started = process.hrtime.bigint();
       const raw = getRaw(db, message.id);
-      const p: Prepared = { message, raw, started, stages: [], state: {}, runMs: new Map(), error: raw ? null : 'raw message is missing from message_raw' };
+      const p: Prepared = {
+        message,
+        raw,
+        started,
+        stages: [],
+        state: {},
+        runMs: new Map(),
+        error: raw ? null : 'raw message is missing from message_raw',
+      };
       prepared.push(p);
       if (raw) await this.runStages(p, raw);
       // Let SMTP sessions in between messages.
@@ -130,7 +146,10 @@ export class Processor extends PollingWorker {
         try {
           db.transaction(() => stage.finishBatch!({ db, now: this.now(), logger: this.options.logger }))();
         } catch (e) {
-          logEvent(this.options.logger, 'error', 'worker.batch_step_failed', { stage: stage.name, err: (e as Error).stack ?? String(e) });
+          logEvent(this.options.logger, 'error', 'worker.batch_step_failed', {
+            stage: stage.name,
+            err: (e as Error).stack ?? String(e),
+          });
         }
       }
     })();
@@ -138,7 +157,10 @@ export class Processor extends PollingWorker {
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       const r = results[i]!;
-      this.options.onProcessed?.({ ...p.message, state: r.state, attempts: p.message.attempts + 1 }, Number(process.hrtime.bigint() - p.started) / 1e6);
+      this.options.onProcessed?.(
+        { ...p.message, state: r.state, attempts: p.message.attempts + 1 },
+        Number(process.hrtime.bigint() - p.started) / 1e6,
+      );
     }
     return results;
   }
@@ -152,17 +174,30 @@ export class Processor extends PollingWorker {
     if (error === null) {
       state = 'done';
       markMessageDone(this.options.db, message.id, { at: this.now(), headers: p.state.headers, stages });
-      logEvent(this.options.logger, 'info', 'worker.processed', { queueId: message.queueId, ms, stages: stages.map((s) => `${s.stage}:${s.outcome}`) });
+      logEvent(this.options.logger, 'info', 'worker.processed', {
+        queueId: message.queueId,
+        ms,
+        stages: stages.map((s) => `${s.stage}:${s.outcome}`),
+      });
     } else if (attempts >= this.options.maxAttempts) {
       state = 'quarantined';
       markMessageFailed(this.options.db, message.id, { state, attempts, next: null, error, stages });
-      logEvent(this.options.logger, 'error', 'worker.quarantined', { queueId: message.queueId, attempts, err: error });
+      logEvent(this.options.logger, 'error', 'worker.quarantined', {
+        queueId: message.queueId,
+        attempts,
+        err: error,
+      });
     } else {
       state = 'queued';
       const delay = this.options.retryBaseMs * 2 ** (attempts - 1);
       const next = new Date(this.now().getTime() + delay);
       markMessageFailed(this.options.db, message.id, { state, attempts, next, error, stages });
-      logEvent(this.options.logger, 'warn', 'worker.retry', { queueId: message.queueId, attempts, next: next.toISOString(), err: error });
+      logEvent(this.options.logger, 'warn', 'worker.retry', {
+        queueId: message.queueId,
+        attempts,
+        next: next.toISOString(),
+        err: error,
+      });
     }
     return { state, stages, error };
   }

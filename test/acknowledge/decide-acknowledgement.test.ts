@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ACK_RULES, decideAcknowledgement, type AcknowledgementInput } from '../../src/acknowledge/decide-acknowledgement.ts';
+import {
+  ACK_RULES,
+  decideAcknowledgement,
+  type AcknowledgementInput,
+} from '../../src/acknowledge/decide-acknowledgement.ts';
 
 /** A French reader forwarding spam from their own mailbox: everything allows the acknowledgement. */
 const base = (): AcknowledgementInput => ({
@@ -19,15 +23,23 @@ const base = (): AcknowledgementInput => ({
   language: 'fr',
 });
 
-const withHeader = (name: string, value: string): Partial<AcknowledgementInput> => ({ headers: new Map([...base().headers, [name, [value]]]) });
+const withHeader = (name: string, value: string): Partial<AcknowledgementInput> => ({
+  headers: new Map([...base().headers, [name, [value]]]),
+});
 
 describe('decideAcknowledgement', () => {
   it('acknowledges a human complaint that no rule stops', () => {
-    expect(decideAcknowledgement(base())).toEqual({ send: true, to: 'marie.dupont@example.fr', language: 'fr' });
+    expect(decideAcknowledgement(base())).toEqual({
+      send: true,
+      to: 'marie.dupont@example.fr',
+      language: 'fr',
+    });
   });
 
   it('still acknowledges with Auto-Submitted: no, and DMARC none (only fail blocks)', () => {
-    expect(decideAcknowledgement({ ...base(), ...withHeader('auto-submitted', 'no'), fromDmarc: 'none' }).send).toBe(true);
+    expect(
+      decideAcknowledgement({ ...base(), ...withHeader('auto-submitted', 'no'), fromDmarc: 'none' }).send,
+    ).toBe(true);
   });
 
   const cases: Array<[string, Partial<AcknowledgementInput>, RegExp]> = [
@@ -43,7 +55,11 @@ describe('decideAcknowledgement', () => {
     ['no-reporter', { reporter: 'a@example.org\r\nBcc: victim@example.org' }, /not one valid address/],
     ['null-sender', { mailFrom: '' }, /null envelope sender/],
     ['null-sender', { mailFrom: '<>' }, /null envelope sender/],
-    ['robot-sender', { reporter: 'MAILER-DAEMON@mx.example.org' }, /MAILER-DAEMON@mx\.example\.org is a mail system/],
+    [
+      'robot-sender',
+      { reporter: 'MAILER-DAEMON@mx.example.org' },
+      /MAILER-DAEMON@mx\.example\.org is a mail system/,
+    ],
     ['robot-sender', { reporter: 'postmaster@example.org' }, /postmaster/],
     ['robot-sender', { reporter: 'no-reply@shop.example' }, /no-reply/],
     ['robot-sender', { reporter: 'noreply@shop.example' }, /noreply/],
@@ -51,7 +67,11 @@ describe('decideAcknowledgement', () => {
     ['robot-sender', { mailFrom: 'owner-announce@lists.example.org' }, /envelope sender owner-announce/],
     ['robot-sender', { mailFrom: 'announce-request@lists.example.org' }, /announce-request/],
     ['auto-submitted', withHeader('auto-submitted', 'auto-replied'), /Auto-Submitted: auto-replied/],
-    ['auto-submitted', withHeader('auto-submitted', 'Auto-Generated; owner-email="x@example.org"'), /auto-generated/],
+    [
+      'auto-submitted',
+      withHeader('auto-submitted', 'Auto-Generated; owner-email="x@example.org"'),
+      /auto-generated/,
+    ],
     ['precedence-bulk', withHeader('precedence', 'bulk'), /Precedence: bulk/],
     ['precedence-bulk', withHeader('precedence', 'List'), /Precedence: list/],
     ['precedence-bulk', withHeader('precedence', 'junk'), /Precedence: junk/],
@@ -62,7 +82,11 @@ describe('decideAcknowledgement', () => {
     ['auto-response-suppressed', withHeader('x-auto-response-suppress', 'OOF'), /oof/],
     ['own-address', { reporter: 'abuse@esp.example', mailFrom: 'abuse@esp.example' }, /our own address/],
     ['own-address', { reporter: 'Staff@ESP.example', mailFrom: 'staff@esp.example' }, /loop/],
-    ['own-address', { reporter: 'ops@mail.esp.example', mailFrom: 'ops@mail.esp.example' }, /mail\.esp\.example/],
+    [
+      'own-address',
+      { reporter: 'ops@mail.esp.example', mailFrom: 'ops@mail.esp.example' },
+      /mail\.esp\.example/,
+    ],
     ['dmarc-fail', { fromDmarc: 'fail' }, /fails DMARC/],
     ['already-acknowledged', { alreadyAcknowledged: true }, /already acknowledged on this ticket/],
     ['daily-cap', { sentTodayToAddress: 3 }, /3 acknowledgement\(s\) today \(cap 3\)/],
@@ -76,7 +100,9 @@ describe('decideAcknowledgement', () => {
   });
 
   it('does not block on X-Auto-Response-Suppress values that only suppress receipts (DR, RN)', () => {
-    expect(decideAcknowledgement({ ...base(), ...withHeader('x-auto-response-suppress', 'DR, RN, NRN') }).send).toBe(true);
+    expect(
+      decideAcknowledgement({ ...base(), ...withHeader('x-auto-response-suppress', 'DR, RN, NRN') }).send,
+    ).toBe(true);
   });
 
   it('every rule in the table is exercised above, in table order, and ids are unique', () => {
@@ -88,8 +114,12 @@ describe('decideAcknowledgement', () => {
 
   it('checks in table order: the first blocking rule is reported', () => {
     // An FBL from MAILER-DAEMON with a null sender: the kind rule comes first.
-    expect(decideAcknowledgement({ ...base(), kind: 'fbl', reporter: 'MAILER-DAEMON@x.example', mailFrom: '' })).toMatchObject({ rule: 'kind-not-complaint' });
+    expect(
+      decideAcknowledgement({ ...base(), kind: 'fbl', reporter: 'MAILER-DAEMON@x.example', mailFrom: '' }),
+    ).toMatchObject({ rule: 'kind-not-complaint' });
     // A list mail that also fails DMARC: list-mail is checked before dmarc-fail.
-    expect(decideAcknowledgement({ ...base(), ...withHeader('list-id', '<l.example>'), fromDmarc: 'fail' })).toMatchObject({ rule: 'list-mail' });
+    expect(
+      decideAcknowledgement({ ...base(), ...withHeader('list-id', '<l.example>'), fromDmarc: 'fail' }),
+    ).toMatchObject({ rule: 'list-mail' });
   });
 });

@@ -5,7 +5,10 @@ describe('detectLanguage', () => {
   const snippets: Array<[string, string]> = [
     ['en', 'Hi, I never signed up for this and I keep getting these emails. Please make it stop.'],
     ['en', 'This is spam, please deal with it. Thanks'],
-    ['fr', "Bonjour, je n'ai jamais demandé à recevoir ces messages. Merci de faire le nécessaire pour que cela cesse."],
+    [
+      'fr',
+      "Bonjour, je n'ai jamais demandé à recevoir ces messages. Merci de faire le nécessaire pour que cela cesse.",
+    ],
     ['fr', 'Je reçois encore ce spam alors que je me suis désinscrit.'],
     ['de', 'Hallo, ich habe mich nie für diesen Newsletter angemeldet. Bitte unterbinden Sie das.'],
     ['de', 'Schon wieder Spam von diesem Absender, obwohl ich abgemeldet bin.'],

@@ -6,19 +6,75 @@ import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts
 import type { BounceDetail, ParsedReport } from '../../src/report/parsed-report.ts';
 
 const policy = { globalReasons: ['trap' as const], untrustedMaxSuppressions: 1 };
-const matched: Attribution = { method: 'feedback-id', confidence: 0.7, clientId: 1, client: 'acme', campaignId: 10, campaign: 'acme-spring-sale', recipient: null, sendId: null, reason: 'x', hits: [], rejectedToken: false };
-const unmatched: Attribution = { ...matched, method: 'unmatched', confidence: 0, clientId: null, client: null, campaignId: null, campaign: null };
+const matched: Attribution = {
+  method: 'feedback-id',
+  confidence: 0.7,
+  clientId: 1,
+  client: 'acme',
+  campaignId: 10,
+  campaign: 'acme-spring-sale',
+  recipient: null,
+  sendId: null,
+  reason: 'x',
+  hits: [],
+  rejectedToken: false,
+};
+const unmatched: Attribution = {
+  ...matched,
+  method: 'unmatched',
+  confidence: 0,
+  clientId: null,
+  client: null,
+  campaignId: null,
+  campaign: null,
+};
 const report = (p: Partial<ParsedReport>): ParsedReport => ({
-  kind: 'fbl', reason: 'r', feedbackType: 'abuse', provider: null, userAgent: null, reporter: null, complainants: [], redacted: false, bounces: [], original: null,
-  identifiers: { traceToken: null, feedbackId: null, cfblFeedbackId: null, verp: null, listUnsubscribe: [], headers: {} }, sourceIp: null, arrivalDate: null, auth: null, ...p,
+  kind: 'fbl',
+  reason: 'r',
+  feedbackType: 'abuse',
+  provider: null,
+  userAgent: null,
+  reporter: null,
+  complainants: [],
+  redacted: false,
+  bounces: [],
+  original: null,
+  identifiers: {
+    traceToken: null,
+    feedbackId: null,
+    cfblFeedbackId: null,
+    verp: null,
+    listUnsubscribe: [],
+    headers: {},
+  },
+  sourceIp: null,
+  arrivalDate: null,
+  auth: null,
+  ...p,
 });
-const bounce = (recipient: string, hard: boolean): BounceDetail => ({ recipient, status: hard ? '5.1.1' : '4.2.2', action: hard ? 'failed' : 'delayed', reason: hard ? 'userunknown' : 'mailboxfull', hard, diagnostic: null, remoteMta: null });
+const bounce = (recipient: string, hard: boolean): BounceDetail => ({
+  recipient,
+  status: hard ? '5.1.1' : '4.2.2',
+  action: hard ? 'failed' : 'delayed',
+  reason: hard ? 'userunknown' : 'mailboxfull',
+  hard,
+  diagnostic: null,
+  remoteMta: null,
+});
 const isTrap = (a: string): boolean => a.startsWith('trap');
-const traps = (r: ParsedReport, a = matched) => planActions(r, a, policy, null, isTrap).suppressions.filter((s) => s.reason === 'trap');
+const traps = (r: ParsedReport, a = matched) =>
+  planActions(r, a, policy, null, isTrap).suppressions.filter((s) => s.reason === 'trap');
 
 describe('trap suppressions in the plan', () => {
   it('suppresses a listed trap globally, past the cap for unverified reports, also when it only soft-bounced', () => {
-    const r = report({ kind: 'bounce', bounces: [bounce('gone@x.example', true), bounce('Trap1@x.example', false), bounce('trap2@x.example', true)] });
+    const r = report({
+      kind: 'bounce',
+      bounces: [
+        bounce('gone@x.example', true),
+        bounce('Trap1@x.example', false),
+        bounce('trap2@x.example', true),
+      ],
+    });
     const plan = planActions(r, matched, policy, null, isTrap);
     expect(plan.suppressions.map((s) => [s.address, s.reason, s.global, s.rule])).toEqual([
       ['gone@x.example', 'bounce', false, 'hard-bounce'],
@@ -34,7 +90,9 @@ describe('trap suppressions in the plan', () => {
     expect(traps(report({ feedbackType: 'not-spam', complainants: ['trap@x.example'] }))).toEqual([]);
     expect(traps(report({ feedbackType: 'opt-out', complainants: ['trap@x.example'] }))).toEqual([]);
     expect(traps(report({ kind: 'unsubscribe', reporter: 'trap@x.example' }))).toEqual([]);
-    expect(traps(report({ kind: 'complaint', reporter: 'rep@x.example', complainants: ['trap@x.example'] }))).toHaveLength(1);
+    expect(
+      traps(report({ kind: 'complaint', reporter: 'rep@x.example', complainants: ['trap@x.example'] })),
+    ).toHaveLength(1);
   });
 
   it('names the addresses enforcement records a trap hit for', () => {
@@ -42,12 +100,21 @@ describe('trap suppressions in the plan', () => {
     const cases = [
       report({ complainants: ['trap@x.example'] }),
       report({ kind: 'complaint', reporter: 'rep@x.example', complainants: ['trap@x.example'] }),
-      report({ kind: 'bounce', bounces: [bounce('trap1@x.example', false), bounce('trap2@x.example', true), bounce('ok@x.example', true)] }),
+      report({
+        kind: 'bounce',
+        bounces: [
+          bounce('trap1@x.example', false),
+          bounce('trap2@x.example', true),
+          bounce('ok@x.example', true),
+        ],
+      }),
       report({ kind: 'unsubscribe', reporter: 'trap@x.example' }),
       report({ feedbackType: 'opt-out', complainants: ['trap@x.example'] }),
     ];
     for (const r of cases) {
-      const hits = planSignals(r, matched, { countTokenProven: true, providers, isTrap }).filter((s) => s.signal === 'trap-hit').map((s) => s.recipient);
+      const hits = planSignals(r, matched, { countTokenProven: true, providers, isTrap })
+        .filter((s) => s.signal === 'trap-hit')
+        .map((s) => s.recipient);
       expect(traps(r).map((s) => s.address)).toEqual([...new Set(hits)]);
     }
   });

@@ -26,19 +26,30 @@ const folderOf = (abs: string): string => {
 
 function importsOf(file: string): { spec: string; typeOnly: boolean }[] {
   const text = readFileSync(file, 'utf8');
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    false,
+    file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS,
+  );
   const found: { spec: string; typeOnly: boolean }[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       found.push({ spec: node.moduleSpecifier.text, typeOnly: node.importClause?.isTypeOnly === true });
-    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    } else if (
+      ts.isExportDeclaration(node) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       found.push({ spec: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const arg = node.arguments[0];
       if (arg && ts.isStringLiteralLike(arg)) found.push({ spec: arg.text, typeOnly: false });
     } else if (ts.isImportTypeNode(node)) {
       const arg = node.argument;
-      if (ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal)) found.push({ spec: arg.literal.text, typeOnly: true });
+      if (ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal))
+        found.push({ spec: arg.literal.text, typeOnly: true });
     }
     ts.forEachChild(node, visit);
   };
@@ -58,7 +69,8 @@ function folderEdges(): Edge[] {
       if (relative(SRC, target).startsWith('..')) continue;
       const from = folderOf(file);
       const to = folderOf(target);
-      if (from !== to) edges.push({ from, to, file: relative(SRC, file), target: relative(SRC, target), typeOnly });
+      if (from !== to)
+        edges.push({ from, to, file: relative(SRC, file), target: relative(SRC, target), typeOnly });
     }
   }
   return edges;
@@ -113,7 +125,10 @@ function describeCycle(component: readonly string[], edges: readonly Edge[]): st
     const key = `${e.from} -> ${e.to}`;
     if (!lines.has(key)) lines.set(key, `  ${key}  (${e.file} imports ${e.target})`);
   }
-  return `cycle between ${component.join(', ')}:\n${[...lines.keys()].sort().map((k) => lines.get(k)).join('\n')}`;
+  return `cycle between ${component.join(', ')}:\n${[...lines.keys()]
+    .sort()
+    .map((k) => lines.get(k))
+    .join('\n')}`;
 }
 
 describe('folder import graph of src/', () => {
@@ -122,11 +137,16 @@ describe('folder import graph of src/', () => {
 
   it('has no cycle among runtime imports', () => {
     const found = cycles(runtime);
-    expect(found.map((c) => describeCycle(c, runtime)), 'folders that import each other at runtime').toEqual([]);
+    expect(
+      found.map((c) => describeCycle(c, runtime)),
+      'folders that import each other at runtime',
+    ).toEqual([]);
   });
 
   it(`keeps ${BOTTOM.map((f) => `src/${f}`).join(' and ')} at the bottom: they import no other src folder (types included)`, () => {
-    const upward = edges.filter((e) => BOTTOM.includes(e.from) && !BOTTOM.includes(e.to)).map((e) => `${e.file} imports ${e.target}`);
+    const upward = edges
+      .filter((e) => BOTTOM.includes(e.from) && !BOTTOM.includes(e.to))
+      .map((e) => `${e.file} imports ${e.target}`);
     expect(upward).toEqual([]);
   });
 

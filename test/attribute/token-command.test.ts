@@ -14,12 +14,27 @@ describe('abusedesk token mint|open', () => {
   afterAll(() => tmp.cleanup());
 
   const run = (args: string[], env: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...env }, timeout: 30_000 });
+    const r = spawnSync(process.execPath, [cli, ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...env },
+      timeout: 30_000,
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
   it('mints a token alone on stdout, and opens it back', () => {
-    const mint = run(['token', 'mint', '--client', 'acme', '--campaign', 'acme-spring-sale', '--recipient', 'jane@example.net', '--sent-at', '2026-11-02T08:00:00Z']);
+    const mint = run([
+      'token',
+      'mint',
+      '--client',
+      'acme',
+      '--campaign',
+      'acme-spring-sale',
+      '--recipient',
+      'jane@example.net',
+      '--sent-at',
+      '2026-11-02T08:00:00Z',
+    ]);
     expect(mint.status).toBe(0);
     expect(mint.stdout).toMatch(/^adt1[A-Za-z0-9_-]+\n$/);
     const token = mint.stdout.trim();
@@ -38,14 +53,21 @@ describe('abusedesk token mint|open', () => {
     });
 
     // change one character inside the ciphertext (never a no-op, unlike overwriting the tail with fixed text)
-    const forged = run(['token', 'open', `${token.slice(0, 12)}${token[12] === 'A' ? 'B' : 'A'}${token.slice(13)}`]);
+    const forged = run([
+      'token',
+      'open',
+      `${token.slice(0, 12)}${token[12] === 'A' ? 'B' : 'A'}${token.slice(13)}`,
+    ]);
     expect(forged.status).toBe(1);
     expect(forged.stdout).toBe('');
     expect(forged.stderr).toContain('token does not open (forged, corrupted or unknown key)');
 
     // Another key ring (the demo key replaced) does not open the demo token.
     const keys = JSON.stringify([{ id: 'prod1', secret: 'p'.repeat(48) }]);
-    const other = run(['token', 'open', token], { ABUSEDESK_TOKENS_KEYS: keys, ABUSEDESK_TOKENS_ACTIVE_KEY_ID: 'prod1' });
+    const other = run(['token', 'open', token], {
+      ABUSEDESK_TOKENS_KEYS: keys,
+      ABUSEDESK_TOKENS_ACTIVE_KEY_ID: 'prod1',
+    });
     expect(other.status).toBe(1);
   }, 60_000);
 

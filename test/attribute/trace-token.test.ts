@@ -2,12 +2,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createKeyring, keyringFromConfig } from '../../src/attribute/token-keyring.ts';
 import { traceTokenRegex } from '../../src/report/trace-token-pattern.ts';
-import { MAX_COMPACT_CHARS, mintTraceToken, openTraceToken, type FullTraceClaims } from '../../src/attribute/trace-token.ts';
+import {
+  MAX_COMPACT_CHARS,
+  mintTraceToken,
+  openTraceToken,
+  type FullTraceClaims,
+} from '../../src/attribute/trace-token.ts';
 import { loadConfig, type ConfigError } from '../../src/config/load-config.ts';
 
 const secret = (c: string): string => c.repeat(40);
 const keyring = createKeyring([{ id: 'k2026', secret: secret('a') }], 'k2026');
-const full: FullTraceClaims = { client: 'acme', campaign: 'acme-spring-sale', recipient: 'jane@example.net', sentAt: new Date('2026-11-02T08:00:00Z') };
+const full: FullTraceClaims = {
+  client: 'acme',
+  campaign: 'acme-spring-sale',
+  recipient: 'jane@example.net',
+  sentAt: new Date('2026-11-02T08:00:00Z'),
+};
 const compact = { clientId: 3, campaignId: 17, sendId: 123_456, sentAt: new Date('2026-11-02T08:00:00Z') };
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -26,12 +36,17 @@ describe('trace tokens', () => {
     expect(t.startsWith('adt1')).toBe(true);
     expect(openTraceToken(t, keyring)).toEqual({ ...full, form: 'full', keyId: 'k2026' });
     const withId = mintTraceToken({ ...full, sendId: 'esp-42' }, keyring);
-    expect(openTraceToken(withId, keyring)).toMatchObject({ sendId: 'esp-42', recipient: 'jane@example.net' });
+    expect(openTraceToken(withId, keyring)).toMatchObject({
+      sendId: 'esp-42',
+      recipient: 'jane@example.net',
+    });
   });
 
   it('keeps the full form short enough for a header or URL path (< 120 characters for a typical send)', () => {
     expect(mintTraceToken(full, keyring).length).toBeLessThan(120);
-    expect(mintTraceToken({ ...full, recipient: 'jane.doe+news@gmail.com', sendId: '123456789' }, keyring).length).toBeLessThan(120);
+    expect(
+      mintTraceToken({ ...full, recipient: 'jane.doe+news@gmail.com', sendId: '123456789' }, keyring).length,
+    ).toBeLessThan(120);
   });
 
   it('round-trips every shape the compact claim encoding distinguishes', () => {
@@ -41,9 +56,20 @@ describe('trace tokens', () => {
       { ...full, recipient: 'Jane.Doe@GMAIL.com' }, // case is kept, so the dictionary does not apply
       { ...full, recipient: 'jane@gmail.com', sendId: '0' },
       { ...full, recipient: 'o"brien@x@example.org', sendId: '007' }, // last @ splits; leading zeros stay text
-      { ...full, client: 'globex', campaign: 'globex-rentrée', recipient: 'élodie@exemple.fr', sendId: 'a/b c' },
+      {
+        ...full,
+        client: 'globex',
+        campaign: 'globex-rentrée',
+        recipient: 'élodie@exemple.fr',
+        sendId: 'a/b c',
+      },
     ];
-    for (const claims of variants) expect(openTraceToken(mintTraceToken(claims, keyring), keyring)).toEqual({ ...claims, form: 'full', keyId: 'k2026' });
+    for (const claims of variants)
+      expect(openTraceToken(mintTraceToken(claims, keyring), keyring)).toEqual({
+        ...claims,
+        form: 'full',
+        keyId: 'k2026',
+      });
   });
 
   it('round-trips the compact form, including a send without campaign', () => {
@@ -56,20 +82,31 @@ describe('trace tokens', () => {
 
   it('keeps whole seconds of the send time, also before the encoding epoch', () => {
     const sentAt = new Date('2026-11-02T08:00:00.987Z');
-    expect(openTraceToken(mintTraceToken({ ...full, sentAt }, keyring), keyring)?.sentAt.toISOString()).toBe('2026-11-02T08:00:00.000Z');
+    expect(openTraceToken(mintTraceToken({ ...full, sentAt }, keyring), keyring)?.sentAt.toISOString()).toBe(
+      '2026-11-02T08:00:00.000Z',
+    );
     const old = new Date('2019-06-30T23:59:59Z');
-    expect(openTraceToken(mintTraceToken({ ...compact, sentAt: old }, keyring), keyring)?.sentAt).toEqual(old);
+    expect(openTraceToken(mintTraceToken({ ...compact, sentAt: old }, keyring), keyring)?.sentAt).toEqual(
+      old,
+    );
   });
 
   it('fits the compact form in a VERP local part (≤ 64 characters of [A-Za-z0-9_-]) even with large ids', () => {
-    const big = { clientId: 16_383, campaignId: 2_097_151, sendId: 2 ** 35 - 1, sentAt: new Date('2029-01-01T00:00:00Z') };
+    const big = {
+      clientId: 16_383,
+      campaignId: 2_097_151,
+      sendId: 2 ** 35 - 1,
+      sentAt: new Date('2029-01-01T00:00:00Z'),
+    };
     for (const claims of [compact, big]) {
       const t = mintTraceToken(claims, keyring);
       expect(t.length).toBeLessThanOrEqual(MAX_COMPACT_CHARS);
       expect(t).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
       expect(openTraceToken(t, keyring)).toMatchObject(claims);
     }
-    expect(() => mintTraceToken({ ...big, clientId: 2 ** 40, campaignId: 2 ** 40, sendId: 2 ** 50 }, keyring)).toThrow(RangeError);
+    expect(() =>
+      mintTraceToken({ ...big, clientId: 2 ** 40, campaignId: 2 ** 40, sendId: 2 ** 50 }, keyring),
+    ).toThrow(RangeError);
   });
 
   it('refuses to open a token with any one character changed, truncated or extended', () => {
@@ -84,7 +121,9 @@ describe('trace tokens', () => {
       expect(openTraceToken(t.slice(0, -1), keyring)).toBeNull();
       expect(openTraceToken(`${t}A`, keyring)).toBeNull();
       // The version digit is bound as associated data: a full token relabelled compact (or back) does not open.
-      expect(openTraceToken(t.startsWith('adt1') ? `adt2${t.slice(4)}` : `adt1${t.slice(4)}`, keyring)).toBeNull();
+      expect(
+        openTraceToken(t.startsWith('adt1') ? `adt2${t.slice(4)}` : `adt1${t.slice(4)}`, keyring),
+      ).toBeNull();
     }
   });
 
@@ -100,7 +139,13 @@ describe('trace tokens', () => {
     const before = createKeyring([{ id: 'old', secret: secret('o') }], 'old');
     const oldFull = mintTraceToken(full, before);
     const oldCompact = mintTraceToken(compact, before);
-    const during = createKeyring([{ id: 'old', secret: secret('o') }, { id: 'new', secret: secret('n') }], 'new');
+    const during = createKeyring(
+      [
+        { id: 'old', secret: secret('o') },
+        { id: 'new', secret: secret('n') },
+      ],
+      'new',
+    );
     expect(openTraceToken(oldFull, during)).toMatchObject({ keyId: 'old', recipient: full.recipient });
     expect(openTraceToken(oldCompact, during)).toMatchObject({ keyId: 'old', sendId: compact.sendId });
     const fresh = mintTraceToken(full, during);
@@ -125,7 +170,11 @@ describe('trace tokens', () => {
 
   it('matches the shape the extract stage searches for, in a header, a URL and a VERP address', () => {
     for (const t of [mintTraceToken(full, keyring), mintTraceToken(compact, keyring)]) {
-      for (const text of [`X-Abusedesk-Trace: ${t}`, `https://esp.example/u/${t}?x=1`, `<bounce+${t}@esp.example>`]) {
+      for (const text of [
+        `X-Abusedesk-Trace: ${t}`,
+        `https://esp.example/u/${t}?x=1`,
+        `<bounce+${t}@esp.example>`,
+      ]) {
         const found = [...text.matchAll(traceTokenRegex())].map((m) => m[0]);
         expect(found).toEqual([t]);
       }
@@ -134,9 +183,12 @@ describe('trace tokens', () => {
 
   it('never throws and never opens on arbitrary or token-shaped strings', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 500 }), fc.stringMatching(/^adt[1-9][A-Za-z0-9_-]{30,420}$/)), (s) => {
-        expect(openTraceToken(s, keyring)).toBeNull();
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 500 }), fc.stringMatching(/^adt[1-9][A-Za-z0-9_-]{30,420}$/)),
+        (s) => {
+          expect(openTraceToken(s, keyring)).toBeNull();
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -146,7 +198,9 @@ describe('trace tokens', () => {
     expect(() => mintTraceToken({ ...full, recipient: 'jane' }, keyring)).toThrow(TypeError);
     expect(() => mintTraceToken({ ...full, sentAt: new Date('nope') }, keyring)).toThrow(TypeError);
     expect(() => mintTraceToken({ ...compact, sendId: 0 }, keyring)).toThrow(TypeError);
-    expect(() => mintTraceToken({ ...full, recipient: `${'x'.repeat(400)}@example.com` }, keyring)).toThrow(RangeError);
+    expect(() => mintTraceToken({ ...full, recipient: `${'x'.repeat(400)}@example.com` }, keyring)).toThrow(
+      RangeError,
+    );
     expect(() => mintTraceToken(full, keyring, { keyId: 'missing' })).toThrow(RangeError);
   });
 });
@@ -159,7 +213,13 @@ describe('keyringFromConfig', () => {
   });
 
   it('takes keys and the active id from the environment', () => {
-    const env = { ABUSEDESK_TOKENS_KEYS: JSON.stringify([{ id: 'a1', secret: secret('x') }, { id: 'b2', secret: secret('y') }]), ABUSEDESK_TOKENS_ACTIVE_KEY_ID: 'b2' };
+    const env = {
+      ABUSEDESK_TOKENS_KEYS: JSON.stringify([
+        { id: 'a1', secret: secret('x') },
+        { id: 'b2', secret: secret('y') },
+      ]),
+      ABUSEDESK_TOKENS_ACTIVE_KEY_ID: 'b2',
+    };
     const k = keyringFromConfig(loadConfig({ env }).config);
     expect([k.active.id, [...k.keys.keys()], k.usesDemoKey]).toEqual(['b2', ['a1', 'b2'], false]);
   });
@@ -176,6 +236,8 @@ describe('keyringFromConfig', () => {
     })();
     expect(problems.join('\n')).toMatch(/tokens\.keys\.0\.secret: .*32 characters/);
     const e2 = { ABUSEDESK_TOKENS_KEYS: JSON.stringify([{ id: 'a1', secret: secret('x') }]) };
-    expect(() => loadConfig({ env: e2 })).toThrow(/tokens\.activeKeyId: no key in tokens\.keys has id "demo1"/);
+    expect(() => loadConfig({ env: e2 })).toThrow(
+      /tokens\.activeKeyId: no key in tokens\.keys has id "demo1"/,
+    );
   });
 });

@@ -19,7 +19,10 @@ describe('createDeadline', () => {
   it('cuts off pending and later lookups with ETIMEOUT', async () => {
     deadline = createDeadline(50);
     const resolver = deadline.wrap(() => new Promise(() => undefined));
-    await expect(resolver('slow.example', 'TXT')).rejects.toMatchObject({ code: 'ETIMEOUT', syscall: 'queryTxt' });
+    await expect(resolver('slow.example', 'TXT')).rejects.toMatchObject({
+      code: 'ETIMEOUT',
+      syscall: 'queryTxt',
+    });
     expect(deadline.expired).toBe(true);
     await expect(resolver('later.example', 'TXT')).rejects.toMatchObject({ code: 'ETIMEOUT' });
     expect(deadline.cutOff).toBe(2);

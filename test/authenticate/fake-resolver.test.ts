@@ -14,13 +14,22 @@ describe('createFakeResolver', () => {
     const resolver = createFakeResolver(zone);
     await expect(resolver('example.org', 'TXT')).resolves.toEqual([['v=spf1 ', 'ip4:192.0.2.0/24 -all']]);
     await expect(resolver('EXAMPLE.ORG.', 'a')).resolves.toEqual(['192.0.2.1']);
-    await expect(resolver('example.org', 'MX')).resolves.toEqual([{ exchange: 'mx.example.org', priority: 10 }]);
+    await expect(resolver('example.org', 'MX')).resolves.toEqual([
+      { exchange: 'mx.example.org', priority: 10 },
+    ]);
   });
 
   it('rejects like node:dns: ENOTFOUND for an unknown name, ENODATA for a missing type', async () => {
     const resolver = createFakeResolver(zone);
-    await expect(resolver('nowhere.example', 'TXT')).rejects.toMatchObject({ code: 'ENOTFOUND', hostname: 'nowhere.example', syscall: 'queryTxt' });
-    await expect(resolver('example.org', 'AAAA')).rejects.toMatchObject({ code: 'ENODATA', syscall: 'queryAaaa' });
+    await expect(resolver('nowhere.example', 'TXT')).rejects.toMatchObject({
+      code: 'ENOTFOUND',
+      hostname: 'nowhere.example',
+      syscall: 'queryTxt',
+    });
+    await expect(resolver('example.org', 'AAAA')).rejects.toMatchObject({
+      code: 'ENODATA',
+      syscall: 'queryAaaa',
+    });
     await expect(resolver('example.org', 'AAAA')).rejects.toThrow('queryAaaa ENODATA example.org');
   });
 

@@ -48,7 +48,13 @@ describe.skipIf(!present)('provider patterns on the shared ARF corpus', () => {
   it.each(expected)('%s → %s', async (file, provider) => {
     const raw = readFileSync(`${corpus}${file}`);
     const headers = readReportHeaders(raw);
-    expect(providerFromPatterns(registry, { from: headers.from, userAgent: headers.userAgent, dkimDomains: headers.claimedDkimDomains })).toBe(provider);
+    expect(
+      providerFromPatterns(registry, {
+        from: headers.from,
+        userAgent: headers.userAgent,
+        dkimDomains: headers.claimedDkimDomains,
+      }),
+    ).toBe(provider);
     const offline = await authenticateReport(raw, { providers: registry });
     expect(offline).toMatchObject({ providerByPattern: provider, trusted: false, dkim: 'unchecked' });
   });

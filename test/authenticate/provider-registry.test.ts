@@ -42,7 +42,17 @@ function issuesOf(action: () => unknown): readonly string[] {
 describe('loadProviderRegistry', () => {
   it('loads data/providers.json with the providers the product names', () => {
     const names = registry.providers.map((provider) => provider.name);
-    for (const name of ['yahoo', 'aol', 'microsoft', 'comcast', 'fastmail', 'zoho', 'opensrs', 'rackspace', 'validity']) {
+    for (const name of [
+      'yahoo',
+      'aol',
+      'microsoft',
+      'comcast',
+      'fastmail',
+      'zoho',
+      'opensrs',
+      'rackspace',
+      'validity',
+    ]) {
       expect(names).toContain(name);
     }
     expect(registry.byName.get('yahoo')?.dkimDomains).toContain('arf.mail.yahoo.com');
@@ -53,11 +63,20 @@ describe('loadProviderRegistry', () => {
 
   it('names the index and key of a bad entry', () => {
     const file = writeRegistry({
-      providers: [entry(), entry({ name: 'second', dkimDomains: 'fbl.example.org' }), entry({ name: 'third', fromPatterns: ['(unclosed'] })],
+      providers: [
+        entry(),
+        entry({ name: 'second', dkimDomains: 'fbl.example.org' }),
+        entry({ name: 'third', fromPatterns: ['(unclosed'] }),
+      ],
     });
     const issues = issuesOf(() => loadProviderRegistry(file));
     expect(issues.some((issue) => issue.startsWith('providers[1].dkimDomains:'))).toBe(true);
-    expect(issues.some((issue) => issue.startsWith('providers[2].fromPatterns[0]:') && issue.includes('invalid regular expression'))).toBe(true);
+    expect(
+      issues.some(
+        (issue) =>
+          issue.startsWith('providers[2].fromPatterns[0]:') && issue.includes('invalid regular expression'),
+      ),
+    ).toBe(true);
     expect(issues).toHaveLength(2);
   });
 
@@ -76,7 +95,9 @@ describe('loadProviderRegistry', () => {
     expect(issues.find((issue) => issue.startsWith('providers[0]'))).toContain('dkimDomain');
     expect(issues.some((issue) => issue.startsWith('providers[1].quirks[0]:'))).toBe(true);
     expect(issues.some((issue) => issue.startsWith('providers[2].dkimDomains[0]:'))).toBe(true);
-    expect(issues.some((issue) => issue.startsWith('providers[3].name:') && issue.includes('duplicate'))).toBe(true);
+    expect(
+      issues.some((issue) => issue.startsWith('providers[3].name:') && issue.includes('duplicate')),
+    ).toBe(true);
     expect(issues.some((issue) => issue.startsWith('providers[4].operatedBy:'))).toBe(true);
   });
 
@@ -99,20 +120,32 @@ describe('providerForDkimDomain', () => {
     expect(providerForDkimDomain(registry, domain)?.name).toBe(name);
   });
 
-  it.each(['yahoo.com', 'evilarf.mail.yahoo.com', 'arf.mail.yahoo.com.evil.example', 'example.org', ''])('%s → none', (domain) => {
-    expect(providerForDkimDomain(registry, domain)).toBeNull();
-  });
+  it.each(['yahoo.com', 'evilarf.mail.yahoo.com', 'arf.mail.yahoo.com.evil.example', 'example.org', ''])(
+    '%s → none',
+    (domain) => {
+      expect(providerForDkimDomain(registry, domain)).toBeNull();
+    },
+  );
 });
 
 describe('providerFromPatterns', () => {
   it('reads a display-name From', () => {
-    expect(providerFromPatterns(registry, { from: 'Yahoo! Mail AntiSpam Feedback <feedback@arf.mail.yahoo.com>' })).toBe('yahoo');
+    expect(
+      providerFromPatterns(registry, { from: 'Yahoo! Mail AntiSpam Feedback <feedback@arf.mail.yahoo.com>' }),
+    ).toBe('yahoo');
     expect(providerFromPatterns(registry, { from: '<staff@hotmail.com>' })).toBe('microsoft');
   });
 
   it('prefers the member From over the operator User-Agent', () => {
-    expect(providerFromPatterns(registry, { from: 'feedbackloop@fbl.cox.net', userAgent: 'ReturnPathFBL/1.0' })).toBe('cox');
-    expect(providerFromPatterns(registry, { from: 'feedbackloop@feedback.example.org', userAgent: 'ReturnPathFBL/1.0' })).toBe('validity');
+    expect(
+      providerFromPatterns(registry, { from: 'feedbackloop@fbl.cox.net', userAgent: 'ReturnPathFBL/1.0' }),
+    ).toBe('cox');
+    expect(
+      providerFromPatterns(registry, {
+        from: 'feedbackloop@feedback.example.org',
+        userAgent: 'ReturnPathFBL/1.0',
+      }),
+    ).toBe('validity');
   });
 
   it('falls back to the reporter, the User-Agent, then DKIM domains', () => {
@@ -126,6 +159,8 @@ describe('providerFromPatterns', () => {
     expect(providerFromPatterns(registry, { from: 'xfeedback@arf.mail.yahoo.com' })).toBeNull();
     expect(providerFromPatterns(registry, { userAgent: 'MyYahoo!-Mail-Feedback/1.0' })).toBeNull();
     expect(providerFromPatterns(registry, {})).toBeNull();
-    expect(providerFromPatterns(registry, { from: null, userAgent: null, reporter: null, dkimDomains: null })).toBeNull();
+    expect(
+      providerFromPatterns(registry, { from: null, userAgent: null, reporter: null, dkimDomains: null }),
+    ).toBeNull();
   });
 });

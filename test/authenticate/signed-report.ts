@@ -14,7 +14,10 @@ export function createTestKey(): TestKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const p = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   const record = `v=DKIM1; k=rsa; p=${p}`;
-  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), txt: record.match(/.{1,255}/g) ?? [] };
+  return {
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    txt: record.match(/.{1,255}/g) ?? [],
+  };
 }
 
 export interface ReportOptions {
@@ -71,9 +74,16 @@ export function arfReport(options: ReportOptions = {}): string {
 }
 
 /** Prepends a DKIM-Signature made with mailauth's signer for `signingDomain`. */
-export async function signReport(message: string, signingDomain: string, key: TestKey, selector = 'arf'): Promise<string> {
+export async function signReport(
+  message: string,
+  signingDomain: string,
+  key: TestKey,
+  selector = 'arf',
+): Promise<string> {
   // mailauth reads the keys from signatureData only; its typings still demand them at the top level.
-  const options = { signatureData: [{ signingDomain, selector, privateKey: key.privateKey }] } as unknown as DKIMSignOptions;
+  const options = {
+    signatureData: [{ signingDomain, selector, privateKey: key.privateKey }],
+  } as unknown as DKIMSignOptions;
   const { signatures, errors } = await dkimSign(message, options);
   if (errors.length > 0 || !signatures.startsWith('DKIM-Signature:')) {
     throw new Error(`signing failed: ${errors.map((err) => err.message).join(', ')}`);

@@ -4,11 +4,41 @@ import { BOUNCE_REASONS, DEAD_ADDRESS_REASONS, isHardBounce } from '../../src/re
 import { classifyDiagnostic } from '../../src/extract/bounce/classify-diagnostic.ts';
 
 /** Words real diagnostics are made of, so generated text hits the rules, not only random noise. */
-const WORDS = ['550', '5.1.1', 'user', 'unknown', 'mailbox', 'full', 'blocked', 'spam', 'relay', 'denied', 'host', 'not found', 'domain', 'suspended', 'quota', 'policy', 'null MX', 'moved', 'rate', 'TLS', 'Spamhaus', 'ユーザ', '不存在', 'inconnu'];
-const text = fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.constantFrom(...WORDS), { maxLength: 20 }).map((words) => words.join(' ')));
+const WORDS = [
+  '550',
+  '5.1.1',
+  'user',
+  'unknown',
+  'mailbox',
+  'full',
+  'blocked',
+  'spam',
+  'relay',
+  'denied',
+  'host',
+  'not found',
+  'domain',
+  'suspended',
+  'quota',
+  'policy',
+  'null MX',
+  'moved',
+  'rate',
+  'TLS',
+  'Spamhaus',
+  'ユーザ',
+  '不存在',
+  'inconnu',
+];
+const text = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.array(fc.constantFrom(...WORDS), { maxLength: 20 }).map((words) => words.join(' ')),
+);
 const status = fc.oneof(
   fc.constant(null),
-  fc.tuple(fc.constantFrom('2', '4', '5'), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 40 })).map(([c, s, d]) => `${c}.${s}.${d}`),
+  fc
+    .tuple(fc.constantFrom('2', '4', '5'), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 40 }))
+    .map(([c, s, d]) => `${c}.${s}.${d}`),
 );
 
 describe('bounce reason vocabulary (property)', () => {

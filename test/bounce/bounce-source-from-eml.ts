@@ -7,22 +7,34 @@ import type { AutoreplySource, BounceSource } from '../../src/extract/bounce/bou
  */
 export async function bounceSourceFromEml(raw: Buffer | string): Promise<BounceSource> {
   const text = (typeof raw === 'string' ? raw : raw.toString('latin1')).replace(/\r(?!\n)/g, '\r\n');
-  const parsed = await simpleParser(Buffer.from(text, 'latin1'), { skipImageLinks: true, skipTextToHtml: true });
+  const parsed = await simpleParser(Buffer.from(text, 'latin1'), {
+    skipImageLinks: true,
+    skipTextToHtml: true,
+  });
   const headers = new Map<string, string[]>();
   for (const { key, line } of parsed.headerLines) {
-    const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     headers.set(key.toLowerCase(), [...(headers.get(key.toLowerCase()) ?? []), value]);
   }
-  const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
-  const reportType = contentType?.value?.toLowerCase() === 'multipart/report' ? (contentType.params?.['report-type'] ?? null) : null;
-  const attachment = (...types: string[]) => parsed.attachments.find((part) => types.includes(part.contentType.toLowerCase()));
+  const contentType = parsed.headers.get('content-type') as
+    { value?: string; params?: Record<string, string> } | undefined;
+  const reportType =
+    contentType?.value?.toLowerCase() === 'multipart/report'
+      ? (contentType.params?.['report-type'] ?? null)
+      : null;
+  const attachment = (...types: string[]) =>
+    parsed.attachments.find((part) => types.includes(part.contentType.toLowerCase()));
   // mailparser inlines message/delivery-status and text/rfc822-headers into `text`; cut them out by hand.
   const deliveryStatus = rawPart(text, /^message\/(?:global-)?delivery-status$/i);
   const headerPart = rawPart(text, /^(?:text\/rfc822-headers?|message\/rfc822-headers)$/i);
   const original = attachment('message/rfc822');
   const originalText = headerPart ?? original?.content.toString('utf8') ?? null;
   let bodyText = parsed.text ?? '';
-  for (const part of [deliveryStatus, headerPart]) if (part !== null) bodyText = bodyText.replace(part.trim(), '');
+  for (const part of [deliveryStatus, headerPart])
+    if (part !== null) bodyText = bodyText.replace(part.trim(), '');
   const returnPath = headers.get('return-path')?.[0]?.trim() ?? null;
   return {
     headers,
@@ -58,7 +70,8 @@ function rawPart(raw: string, type: RegExp): string | null {
     if (match === null || !type.test(match[1]!)) continue;
     let j = i;
     let base64 = false;
-    for (; j < lines.length && lines[j]!.trim() !== ''; j++) if (/^content-transfer-encoding:\s*base64/i.test(lines[j]!)) base64 = true;
+    for (; j < lines.length && lines[j]!.trim() !== ''; j++)
+      if (/^content-transfer-encoding:\s*base64/i.test(lines[j]!)) base64 = true;
     const body: string[] = [];
     for (j += 1; j < lines.length && !/^--\S/.test(lines[j]!); j++) body.push(lines[j]!);
     const content = body.join('\n');

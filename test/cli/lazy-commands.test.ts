@@ -1,13 +1,20 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, namedCommand, registerAllCommands, registerCommands } from '../../src/cli/register-commands.ts';
+import {
+  COMMANDS,
+  namedCommand,
+  registerAllCommands,
+  registerCommands,
+} from '../../src/cli/register-commands.ts';
 
 describe('lazily loaded CLI commands', () => {
   it('describes each command exactly as its module registers it', async () => {
     const full = new Command('abusedesk');
     await registerAllCommands(full);
     const real = new Map(full.commands.map((c) => [c.name(), c.description()]));
-    expect(COMMANDS.map((c) => [c.name, c.description])).toEqual(COMMANDS.map((c) => [c.name, real.get(c.name)]));
+    expect(COMMANDS.map((c) => [c.name, c.description])).toEqual(
+      COMMANDS.map((c) => [c.name, real.get(c.name)]),
+    );
     expect([...real.keys()].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
   });
 

@@ -17,11 +17,20 @@ describe('tickets and suppressions commands', () => {
     const db = openDatabase(testConfig(tmp.dir));
     const now = new Date('2026-11-23T10:00:00Z');
     loadDemoIfEmpty(db, now);
-    ticketId = createTicket(db, { type: 'complaint', subject: 'Spam complaint from ann@example.com', clientId: 1, now });
+    ticketId = createTicket(db, {
+      type: 'complaint',
+      subject: 'Spam complaint from ann@example.com',
+      clientId: 1,
+      now,
+    });
     suppress(db, { address: 'Jane@Example.net', clientId: 1, reason: 'complaint', now });
     db.close();
     run = (...args) => {
-      const r = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir }, encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, [cli, ...args], {
+        env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     };
   });
@@ -32,7 +41,10 @@ describe('tickets and suppressions commands', () => {
     expect(list).toEqual([expect.objectContaining({ id: ticketId, status: 'open', client: 'acme' })]);
     expect(run('tickets', 'note', ticketId, 'called', 'the', 'client').status).toBe(0);
     expect(run('tickets', 'resolve', ticketId, '--note', 'client cleaned its list').status).toBe(0);
-    const shown = JSON.parse(run('tickets', 'show', ticketId, '--json').stdout) as { status: string; events: Array<{ type: string; text: string }> };
+    const shown = JSON.parse(run('tickets', 'show', ticketId, '--json').stdout) as {
+      status: string;
+      events: Array<{ type: string; text: string }>;
+    };
     expect(shown.status).toBe('resolved');
     expect(shown.events.map((e) => [e.type, e.text])).toEqual([
       ['note', 'called the client'],
@@ -43,7 +55,11 @@ describe('tickets and suppressions commands', () => {
 
   it('adds, lists, exports and removes suppressions', () => {
     expect(run('suppressions', 'add', 'trap@example.org', '--reason', 'trap').status).toBe(0);
-    const list = JSON.parse(run('suppressions', 'list', '--json').stdout) as Array<{ address: string; client: string | null; reason: string }>;
+    const list = JSON.parse(run('suppressions', 'list', '--json').stdout) as Array<{
+      address: string;
+      client: string | null;
+      reason: string;
+    }>;
     expect(list.map((s) => [s.address, s.client, s.reason]).sort()).toEqual([
       ['jane@example.net', 'acme', 'complaint'],
       ['trap@example.org', null, 'trap'],

@@ -20,7 +20,11 @@ const problemsOf = (fn: () => unknown): string[] => {
 describe('loadConfig', () => {
   it('has working defaults', () => {
     const { config } = loadConfig({ env: {} });
-    expect(config.smtp).toMatchObject({ host: '127.0.0.1', port: 2525, domains: ['esp.example', 'localhost'] });
+    expect(config.smtp).toMatchObject({
+      host: '127.0.0.1',
+      port: 2525,
+      domains: ['esp.example', 'localhost'],
+    });
     expect(config.http.port).toBe(8025);
     expect(config.dataDir).toBe('data');
   });
@@ -28,8 +32,18 @@ describe('loadConfig', () => {
   it('layers file < env, and records where each value came from', () => {
     const dir = mkdtempSync(join(tmpdir(), 'abusedesk-cfg-'));
     const file = join(dir, 'abusedesk.json');
-    writeFileSync(file, JSON.stringify({ smtp: { port: 2600, domains: ['abuse.esp.example'] }, http: { port: 8100 } }));
-    const loaded = loadConfig({ file, env: { ABUSEDESK_HTTP_PORT: '8200', ABUSEDESK_DATA_DIR: '/var/lib/abusedesk', ABUSEDESK_SMTP_MAILBOXES: 'abuse, fbl' } });
+    writeFileSync(
+      file,
+      JSON.stringify({ smtp: { port: 2600, domains: ['abuse.esp.example'] }, http: { port: 8100 } }),
+    );
+    const loaded = loadConfig({
+      file,
+      env: {
+        ABUSEDESK_HTTP_PORT: '8200',
+        ABUSEDESK_DATA_DIR: '/var/lib/abusedesk',
+        ABUSEDESK_SMTP_MAILBOXES: 'abuse, fbl',
+      },
+    });
     expect(loaded.config.smtp.port).toBe(2600);
     expect(loaded.config.smtp.domains).toEqual(['abuse.esp.example']);
     expect(loaded.config.smtp.mailboxes).toEqual(['abuse', 'fbl']);
@@ -43,8 +57,16 @@ describe('loadConfig', () => {
   it('lists every bad key at once, naming the key and how to fix it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'abusedesk-cfg-'));
     const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ smtp: { maxMessageBytes: -1, mailboxs: ['abuse'] }, log: { level: 'loud' } }));
-    const problems = problemsOf(() => loadConfig({ file, env: { ABUSEDESK_SMTP_PORT: 'twenty-five', ABUSEDESK_HTTP_PORT: '70000', ABUSEDESK_SMTP_PROT: '1' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ smtp: { maxMessageBytes: -1, mailboxs: ['abuse'] }, log: { level: 'loud' } }),
+    );
+    const problems = problemsOf(() =>
+      loadConfig({
+        file,
+        env: { ABUSEDESK_SMTP_PORT: 'twenty-five', ABUSEDESK_HTTP_PORT: '70000', ABUSEDESK_SMTP_PROT: '1' },
+      }),
+    );
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^smtp\.port: ABUSEDESK_SMTP_PORT expected a number/),
@@ -59,11 +81,15 @@ describe('loadConfig', () => {
   });
 
   it('names an unreadable or non-JSON config file', () => {
-    expect(problemsOf(() => loadConfig({ file: '/nonexistent/abusedesk.json', env: {} }))[0]).toMatch(/cannot read config file/);
+    expect(problemsOf(() => loadConfig({ file: '/nonexistent/abusedesk.json', env: {} }))[0]).toMatch(
+      /cannot read config file/,
+    );
   });
 
   it('masks secrets for display', () => {
-    expect(maskSecrets({ a: { webhookSecret: 'abc', password: 'x', port: 1 } })).toEqual({ a: { webhookSecret: '********', password: '********', port: 1 } });
+    expect(maskSecrets({ a: { webhookSecret: 'abc', password: 'x', port: 1 } })).toEqual({
+      a: { webhookSecret: '********', password: '********', port: 1 },
+    });
   });
 
   it('makes `abusedesk serve` exit non-zero with every bad key listed, before listening', () => {

@@ -27,7 +27,11 @@ function rows(): Array<{ file: string; provenance: string; licence: string }> {
     .filter((l) => l.startsWith('|'))
     .slice(2)
     .map((l) => {
-      const cells = l.replace(/^\|/, '').replace(/\|\s*$/, '').split('|').map((c) => c.trim());
+      const cells = l
+        .replace(/^\|/, '')
+        .replace(/\|\s*$/, '')
+        .split('|')
+        .map((c) => c.trim());
       return { file: cells[0] ?? '', provenance: cells[1] ?? '', licence: cells[2] ?? '' };
     });
 }
@@ -38,11 +42,19 @@ describe('test/fixtures/README.md', () => {
   });
   it('gives every fixture file a provenance row', () => {
     const listed = new Set(rows().map((r) => r.file));
-    expect(fixtureFiles().filter((f) => !listed.has(f)).sort()).toEqual([]);
+    expect(
+      fixtureFiles()
+        .filter((f) => !listed.has(f))
+        .sort(),
+    ).toEqual([]);
   });
   it('names only files that exist', () => {
     const present = new Set(fixtureFiles());
-    expect(rows().map((r) => r.file).filter((f) => !present.has(f))).toEqual([]);
+    expect(
+      rows()
+        .map((r) => r.file)
+        .filter((f) => !present.has(f)),
+    ).toEqual([]);
   });
   it('fills provenance and licence in every row, one row per file, sorted by path', () => {
     const table = rows();

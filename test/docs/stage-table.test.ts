@@ -9,7 +9,10 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 function stageTable(): Array<{ name: string; where: string }> {
   const start = readme.indexOf('| stage | what it does | where |');
   const rows = readme.slice(start).split('\n').slice(2);
-  const table = rows.slice(0, rows.findIndex((l) => !l.startsWith('|')));
+  const table = rows.slice(
+    0,
+    rows.findIndex((l) => !l.startsWith('|')),
+  );
   return table.map((l) => {
     const cells = l.split(' | ');
     return { name: cells[0]!.replace(/^\|\s*/, '').replaceAll('`', ''), where: cells.at(-1)! };

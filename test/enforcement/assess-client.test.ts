@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assessClient } from '../../src/enforcement/assess-client.ts';
-import { clientStatuses, type ClientStatus, type SignalAssessment, type SignalName } from '../../src/enforcement/enforcement-types.ts';
+import {
+  clientStatuses,
+  type ClientStatus,
+  type SignalAssessment,
+  type SignalName,
+} from '../../src/enforcement/enforcement-types.ts';
 import { clientFacts, daysBefore, NOW, testPolicy, type FactsInput } from './enforcement-fixtures.ts';
 
 const policy = testPolicy();
@@ -19,7 +24,14 @@ describe('assessClient: rate signals', () => {
   it('never moves an active client for 1 complaint in 50 delivered: too few to judge', () => {
     const result = assess({ delivered: 50, counts: { complaints: 1 } });
     const complaints = totalSignal(result.signals, 'complaintRate');
-    expect(complaints).toMatchObject({ k: 1, n: 50, value: 0.02, belowMinimum: true, lowerBound: null, level: 'active' });
+    expect(complaints).toMatchObject({
+      k: 1,
+      n: 50,
+      value: 0.02,
+      belowMinimum: true,
+      lowerBound: null,
+      level: 'active',
+    });
     expect(complaints.text).toContain('below the minimum volume of 1,000');
     expect(result.target).toBe('active');
     expect(result.change).toBeNull();
@@ -32,7 +44,9 @@ describe('assessClient: rate signals', () => {
     expect(complaints.level).toBe('suspended');
     expect(complaints.threshold).toBe(0.0025);
     expect(complaints.lowerBound).toBeGreaterThan(0.0025);
-    expect(complaints.text).toBe('complaint rate 0.50 % (Wilson lower bound 0.27 %, 10 of 2,000 delivered) is above the suspend threshold 0.25 %');
+    expect(complaints.text).toBe(
+      'complaint rate 0.50 % (Wilson lower bound 0.27 %, 10 of 2,000 delivered) is above the suspend threshold 0.25 %',
+    );
     expect(result.target).toBe('suspended');
     expect(result.change).toEqual({ from: 'active', to: 'suspended', reason: complaints.text });
     expect(result.proposal).toBeNull();
@@ -42,7 +56,10 @@ describe('assessClient: rate signals', () => {
     const firstK = new Map<ClientStatus, number>();
     let previous: ClientStatus = 'active';
     for (let k = 0; k <= 100; k++) {
-      const level = totalSignal(assess({ delivered: 1000, counts: { complaints: k } }).signals, 'complaintRate').level;
+      const level = totalSignal(
+        assess({ delivered: 1000, counts: { complaints: k } }).signals,
+        'complaintRate',
+      ).level;
       expect(rank(level)).toBeGreaterThanOrEqual(rank(previous));
       if (!firstK.has(level)) firstK.set(level, k);
       previous = level;
@@ -62,7 +79,9 @@ describe('assessClient: rate signals', () => {
     const result = assess({ delivered: 2900, sent: 3000, counts: { hardBounces: 36 } });
     const bounces = totalSignal(result.signals, 'hardBounceRate');
     expect(bounces).toMatchObject({ k: 36, n: 3000, level: 'active', threshold: 0.02 });
-    expect(bounces.text).toMatch(/^hard-bounce rate 1\.20 % \(Wilson lower bound 0\.\d\d %, 36 of 3,000 sent\): .*watch threshold 2\.00 %$/);
+    expect(bounces.text).toMatch(
+      /^hard-bounce rate 1\.20 % \(Wilson lower bound 0\.\d\d %, 36 of 3,000 sent\): .*watch threshold 2\.00 %$/,
+    );
   });
 
   it('keeps the rate denominator at least the count, so data glitches cannot make a rate above 100 %', () => {
@@ -102,7 +121,9 @@ describe('assessClient: scopes and counts', () => {
       ],
     });
     expect(totalSignal(result.signals, 'complaintRate').level).toBe('active');
-    const campaign = result.signals.find((s) => s.signal === 'complaintRate' && s.campaign === 'spring-sale')!;
+    const campaign = result.signals.find(
+      (s) => s.signal === 'complaintRate' && s.campaign === 'spring-sale',
+    )!;
     expect(campaign.level).toBe('suspended');
     expect(campaign.text).toMatch(/^campaign spring-sale: complaint rate 0\.50 %/);
     expect(result.target).toBe('suspended');
@@ -112,7 +133,13 @@ describe('assessClient: scopes and counts', () => {
   });
 
   it('lists the total scope first, counts only there, then each campaign', () => {
-    const result = assess({ delivered: 5000, campaigns: [{ campaign: 'a', delivered: 2000 }, { campaign: 'b', delivered: 3000 }] });
+    const result = assess({
+      delivered: 5000,
+      campaigns: [
+        { campaign: 'a', delivered: 2000 },
+        { campaign: 'b', delivered: 3000 },
+      ],
+    });
     expect(result.signals.map((s) => `${s.campaign ?? 'total'}:${s.signal}`)).toEqual([
       'total:complaintRate',
       'total:hardBounceRate',
@@ -133,7 +160,9 @@ describe('assessClient: scopes and counts', () => {
     const traps = totalSignal(result.signals, 'trapHits');
     expect(traps).toMatchObject({ k: 1, n: null, lowerBound: null, level: 'suspended', threshold: 1 });
     expect(traps.text).toBe('1 spam-trap hit ≥ suspend threshold 1');
-    expect(totalSignal(assess({ delivered: 200, counts: { trapHits: 2 } }).signals, 'trapHits').text).toBe('2 spam-trap hits ≥ suspend threshold 1');
+    expect(totalSignal(assess({ delivered: 200, counts: { trapHits: 2 } }).signals, 'trapHits').text).toBe(
+      '2 spam-trap hits ≥ suspend threshold 1',
+    );
     expect(result.change).toEqual({ from: 'active', to: 'suspended', reason: traps.text });
   });
 
@@ -148,13 +177,19 @@ describe('assessClient: scopes and counts', () => {
   });
 
   it('keeps a warned client warned, still proposing, when autoSuspend is off', () => {
-    const result = assess({ status: 'warned', statusChangedAt: daysBefore(2), delivered: 5000, counts: { blocklistings: 1 } }, { autoSuspend: false });
+    const result = assess(
+      { status: 'warned', statusChangedAt: daysBefore(2), delivered: 5000, counts: { blocklistings: 1 } },
+      { autoSuspend: false },
+    );
     expect(result.change).toBeNull();
     expect(result.proposal).toContain('1 blocklisting');
   });
 
   it('reports thresholds the policy leaves out without judging them', () => {
-    const result = assess({ delivered: 5000, counts: { trapHits: 3 } }, { thresholds: { ...policy.thresholds, trapHits: { watch: null, warn: null, suspend: null } } });
+    const result = assess(
+      { delivered: 5000, counts: { trapHits: 3 } },
+      { thresholds: { ...policy.thresholds, trapHits: { watch: null, warn: null, suspend: null } } },
+    );
     const traps = totalSignal(result.signals, 'trapHits');
     expect(traps).toMatchObject({ level: 'active', threshold: null });
     expect(traps.text).toBe('3 spam-trap hits: no threshold configured');
@@ -164,14 +199,26 @@ describe('assessClient: scopes and counts', () => {
 describe('assessClient: hysteresis', () => {
   it('holds warned while rates are just under the warn line, and says which rate holds it', () => {
     // 0.14 % is under warn (0.15 %) but not under half of it.
-    const result = assess({ status: 'warned', statusChangedAt: daysBefore(30), delivered: 10_000, counts: { complaints: 14 } });
+    const result = assess({
+      status: 'warned',
+      statusChangedAt: daysBefore(30),
+      delivered: 10_000,
+      counts: { complaints: 14 },
+    });
     expect(rank(result.target)).toBeLessThan(rank('warned'));
     expect(result.change).toBeNull();
-    expect(result.reasons).toContain('hysteresis: complaint rate 0.14 % is not yet below 50 % of the warn threshold 0.15 %');
+    expect(result.reasons).toContain(
+      'hysteresis: complaint rate 0.14 % is not yet below 50 % of the warn threshold 0.15 %',
+    );
   });
 
   it('steps a recovered warned client down to watch after 8 days: one level, never two', () => {
-    const result = assess({ status: 'warned', statusChangedAt: daysBefore(8), delivered: 10_000, counts: { complaints: 5, hardBounces: 100 } });
+    const result = assess({
+      status: 'warned',
+      statusChangedAt: daysBefore(8),
+      delivered: 10_000,
+      counts: { complaints: 5, hardBounces: 100 },
+    });
     expect(result.target).toBe('active');
     expect(result.change).toMatchObject({ from: 'warned', to: 'watch' });
     expect(result.change?.reason).toMatch(/8 days in state warned/);
@@ -179,18 +226,35 @@ describe('assessClient: hysteresis', () => {
   });
 
   it('holds a recovered client that has spent only 3 days in its state, and says so', () => {
-    const result = assess({ status: 'warned', statusChangedAt: daysBefore(3), delivered: 10_000, counts: { complaints: 5 } });
+    const result = assess({
+      status: 'warned',
+      statusChangedAt: daysBefore(3),
+      delivered: 10_000,
+      counts: { complaints: 5 },
+    });
     expect(result.change).toBeNull();
     expect(result.reasons).toContain('hysteresis: 3 of 7 days in state warned');
   });
 
   it('steps watch down to active against the watch thresholds', () => {
-    const recovered = assess({ status: 'watch', statusChangedAt: daysBefore(10), delivered: 10_000, counts: { complaints: 4 } });
+    const recovered = assess({
+      status: 'watch',
+      statusChangedAt: daysBefore(10),
+      delivered: 10_000,
+      counts: { complaints: 4 },
+    });
     expect(recovered.change).toMatchObject({ from: 'watch', to: 'active' });
     // 0.06 % is below the watch line (0.10 %) but not below half of it.
-    const hovering = assess({ status: 'watch', statusChangedAt: daysBefore(10), delivered: 10_000, counts: { complaints: 6 } });
+    const hovering = assess({
+      status: 'watch',
+      statusChangedAt: daysBefore(10),
+      delivered: 10_000,
+      counts: { complaints: 6 },
+    });
     expect(hovering.change).toBeNull();
-    expect(hovering.reasons).toContain('hysteresis: complaint rate 0.06 % is not yet below 50 % of the watch threshold 0.10 %');
+    expect(hovering.reasons).toContain(
+      'hysteresis: complaint rate 0.06 % is not yet below 50 % of the watch threshold 0.10 %',
+    );
   });
 
   it('ignores campaign rates too small to judge when deciding a step down', () => {
@@ -213,7 +277,12 @@ describe('assessClient: hysteresis', () => {
   });
 
   it('escalates a watched client at once, regardless of days in state', () => {
-    const result = assess({ status: 'watch', statusChangedAt: daysBefore(1), delivered: 2000, counts: { complaints: 10 } });
+    const result = assess({
+      status: 'watch',
+      statusChangedAt: daysBefore(1),
+      delivered: 2000,
+      counts: { complaints: 10 },
+    });
     expect(result.change).toMatchObject({ from: 'watch', to: 'suspended' });
   });
 
@@ -234,7 +303,16 @@ describe('assessClient: hysteresis', () => {
         fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
         fc.boolean(),
         (status, days, delivered, c, fblShare, autoSuspend) => {
-          const result = assess({ status, statusChangedAt: days === null ? null : daysBefore(days), delivered, counts: c, fblShare }, { autoSuspend });
+          const result = assess(
+            {
+              status,
+              statusChangedAt: days === null ? null : daysBefore(days),
+              delivered,
+              counts: c,
+              fblShare,
+            },
+            { autoSuspend },
+          );
           expect(result.reasons.length).toBeGreaterThan(0);
           if (status === 'suspended') expect(result.change).toBeNull();
           if (result.change !== null) {

@@ -25,7 +25,17 @@ describe('client facts from the database', () => {
     loadDemoIfEmpty(db, NOW);
     initech = (db.prepare("SELECT id FROM clients WHERE slug = 'initech'").get() as { id: number }).id;
     db.prepare('DELETE FROM campaigns WHERE client_id = ?').run(initech);
-    campaign = upsertCampaign(db, { slug: 'initech-q4', client: 'initech', sent: 10_000, delivered: 10_000, startedAt: '2026-11-20T08:00:00Z' }, NOW);
+    campaign = upsertCampaign(
+      db,
+      {
+        slug: 'initech-q4',
+        client: 'initech',
+        sent: 10_000,
+        delivered: 10_000,
+        startedAt: '2026-11-20T08:00:00Z',
+      },
+      NOW,
+    );
   });
   afterEach(() => {
     db.close();
@@ -43,7 +53,17 @@ describe('client facts from the database', () => {
     }));
     insertSends(db, sends, NOW, loadMailboxProviders());
     insertSends(db, sends.slice(0, 500), NOW, loadMailboxProviders());
-    recordSignals(db, Array.from({ length: 4 }, (_, i) => ({ signal: 'complaint' as const, recipient: `user${9000 + i}@sub.yahoo.com`, mailboxProvider: providers.of(`user${9000 + i}@sub.yahoo.com`), counts: true, reason: 'verified' })), { clientId: initech, campaignId: campaign, reportId: null, now: NOW });
+    recordSignals(
+      db,
+      Array.from({ length: 4 }, (_, i) => ({
+        signal: 'complaint' as const,
+        recipient: `user${9000 + i}@sub.yahoo.com`,
+        mailboxProvider: providers.of(`user${9000 + i}@sub.yahoo.com`),
+        counts: true,
+        reason: 'verified',
+      })),
+      { clientId: initech, campaignId: campaign, reportId: null, now: NOW },
+    );
     const facts = clientFacts(db, initech, testPolicy(), providers, NOW);
     expect(facts.fblShare).toBeCloseTo(0.1, 5);
     expect(facts.providers.map((p) => [p.provider, p.fbl, p.sends, p.complaints])).toEqual([
@@ -61,12 +81,24 @@ describe('client facts from the database', () => {
 
   it('counts one signal per recipient, upgrades an unverified one when verified evidence arrives, and keeps the window', () => {
     const scope = { clientId: initech, campaignId: campaign, reportId: null, now: NOW };
-    const one = { signal: 'complaint' as const, recipient: 'ann@example.org', mailboxProvider: 'other', counts: false, reason: 'unverified' };
+    const one = {
+      signal: 'complaint' as const,
+      recipient: 'ann@example.org',
+      mailboxProvider: 'other',
+      counts: false,
+      reason: 'unverified',
+    };
     expect(recordSignals(db, [one], scope)).toBe(1);
     expect(recordSignals(db, [one], scope)).toBe(0);
-    expect(clientFacts(db, initech, testPolicy(), providers, NOW).total.counts).toMatchObject({ complaints: 0, uncounted: 1 });
+    expect(clientFacts(db, initech, testPolicy(), providers, NOW).total.counts).toMatchObject({
+      complaints: 0,
+      uncounted: 1,
+    });
     recordSignals(db, [{ ...one, counts: true, reason: 'DKIM-verified' }], scope);
-    expect(clientFacts(db, initech, testPolicy(), providers, NOW).total.counts).toMatchObject({ complaints: 1, uncounted: 0 });
+    expect(clientFacts(db, initech, testPolicy(), providers, NOW).total.counts).toMatchObject({
+      complaints: 1,
+      uncounted: 0,
+    });
     // Redacted complainants (no address) are one signal per report.
     recordSignals(db, [{ ...one, recipient: null, counts: true }], { ...scope, reportId: null });
     expect(clientFacts(db, initech, testPolicy(), providers, NOW).total.counts.complaints).toBe(2);

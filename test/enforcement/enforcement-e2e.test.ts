@@ -6,7 +6,13 @@ import { upsertCampaign } from '../../src/store/clients-store.ts';
 import { wilsonLowerBound, zForConfidence } from '../../src/enforcement/wilson-bound.ts';
 import { apiClient, roleTokens, type ApiClient } from '../web/api/api-harness.ts';
 import { loginInject } from '../web/ui/ui-session.ts';
-import { arfReport, createTestKey, signReport, yahooZone, type TestKey } from '../authenticate/signed-report.ts';
+import {
+  arfReport,
+  createTestKey,
+  signReport,
+  yahooZone,
+  type TestKey,
+} from '../authenticate/signed-report.ts';
 import type { RunningService } from '../../src/service/start-service.ts';
 import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '../helpers/test-service.ts';
 
@@ -23,7 +29,11 @@ let seq = 0;
 /** A Yahoo ARF report about `recipient`, the original carrying its trace token in an unsubscribe link. */
 function yahooFbl(recipient: string, token: string): string {
   seq++;
-  return arfReport({ recipient, messageId: `<fbl-${seq}-${recipient.replace(/\W/g, '')}@arf.mail.yahoo.com>`, originalBody: `Deals. Unsubscribe: https://esp.example/u/${token}` });
+  return arfReport({
+    recipient,
+    messageId: `<fbl-${seq}-${recipient.replace(/\W/g, '')}@arf.mail.yahoo.com>`,
+    originalBody: `Deals. Unsubscribe: https://esp.example/u/${token}`,
+  });
 }
 
 interface Harness {
@@ -47,20 +57,43 @@ async function harness(overrides: Record<string, unknown> = {}, delivered = 1000
   key ??= createTestKey();
   svc = await startTestService(tmp.dir, { resolver: createFakeResolver(yahooZone(key)), overrides });
   const s = svc;
-  upsertCampaign(s.db, { slug: CAMPAIGN, client: 'acme', name: 'Enforcement test', sent: delivered, delivered, startedAt: START.toISOString() }, START);
+  upsertCampaign(
+    s.db,
+    {
+      slug: CAMPAIGN,
+      client: 'acme',
+      name: 'Enforcement test',
+      sent: delivered,
+      delivered,
+      startedAt: START.toISOString(),
+    },
+    START,
+  );
   const keyring = keyringFromConfig(testConfig(tmp.dir));
-  const token = (recipient: string, campaign = CAMPAIGN): string => mintTraceToken({ client: 'acme', campaign, recipient, sentAt: START }, keyring);
+  const token = (recipient: string, campaign = CAMPAIGN): string =>
+    mintTraceToken({ client: 'acme', campaign, recipient, sentAt: START }, keyring);
   return {
     svc: s,
     api: apiClient(s.http, roleTokens(s.db)),
     dir: tmp.dir,
     token,
-    status: () => (s.db.prepare("SELECT status FROM clients WHERE slug = 'acme'").get() as { status: string }).status,
+    status: () =>
+      (s.db.prepare("SELECT status FROM clients WHERE slug = 'acme'").get() as { status: string }).status,
     trustedFbl: async (recipient) => {
-      await deliverAndProcess(s, 'fbl@esp.example', await signReport(yahooFbl(recipient, token(recipient)), 'arf.mail.yahoo.com', key), 'bounces@returns.bulk.yahoo.com');
+      await deliverAndProcess(
+        s,
+        'fbl@esp.example',
+        await signReport(yahooFbl(recipient, token(recipient)), 'arf.mail.yahoo.com', key),
+        'bounces@returns.bulk.yahoo.com',
+      );
     },
     forgedFbl: async (recipient) => {
-      await deliverAndProcess(s, 'fbl@esp.example', yahooFbl(recipient, token(recipient)), 'bounces@returns.bulk.yahoo.com');
+      await deliverAndProcess(
+        s,
+        'fbl@esp.example',
+        yahooFbl(recipient, token(recipient)),
+        'bounces@returns.bulk.yahoo.com',
+      );
     },
   };
 }
@@ -85,8 +118,16 @@ function firstK(n: number, threshold: number): number {
 
 describe('enforcement through the pipeline', () => {
   it('moves acme active → watch → warned → suspended as trusted complaints cross each threshold, with evidence, audit, ticket and webhook', async () => {
-    const h = await harness({ webhooks: { endpoints: [{ url: 'http://127.0.0.1:9/hook', secret: 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=' }] } });
-    const expected = { watch: firstK(1000, 0.001), warned: firstK(1000, 0.0015), suspended: firstK(1000, 0.0025) };
+    const h = await harness({
+      webhooks: {
+        endpoints: [{ url: 'http://127.0.0.1:9/hook', secret: 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=' }],
+      },
+    });
+    const expected = {
+      watch: firstK(1000, 0.001),
+      warned: firstK(1000, 0.0015),
+      suspended: firstK(1000, 0.0025),
+    };
     expect(expected.watch).toBeLessThan(expected.warned);
     expect(expected.warned).toBeLessThan(expected.suspended);
     const seen: Record<string, number> = {};
@@ -95,32 +136,66 @@ describe('enforcement through the pipeline', () => {
       const s = h.status();
       seen[s] ??= k;
     }
-    expect(seen).toEqual({ active: 1, watch: expected.watch, warned: expected.warned, suspended: expected.suspended });
+    expect(seen).toEqual({
+      active: 1,
+      watch: expected.watch,
+      warned: expected.warned,
+      suspended: expected.suspended,
+    });
 
-    const history = (await h.api.call('GET', '/api/v1/clients/acme/history', 'viewer')).json().items as Array<Record<string, unknown>>;
-    expect(history.map((x) => `${String(x.from)}→${String(x.to)}:${String(x.mode)}:${String(x.actor)}`)).toEqual([
+    const history = (await h.api.call('GET', '/api/v1/clients/acme/history', 'viewer')).json().items as Array<
+      Record<string, unknown>
+    >;
+    expect(
+      history.map((x) => `${String(x.from)}→${String(x.to)}:${String(x.mode)}:${String(x.actor)}`),
+    ).toEqual([
       'warned→suspended:applied:system:enforcement',
       'watch→warned:applied:system:enforcement',
       'active→watch:applied:system:enforcement',
     ]);
-    const evidence = history[0]!.evidence as { signals: Array<{ signal: string; k: number; n: number; level: string }>; sampleReportIds: number[]; campaigns: string[] };
-    expect(evidence.signals).toContainEqual(expect.objectContaining({ signal: 'complaintRate', k: expected.suspended, n: 1000, level: 'suspended' }));
+    const evidence = history[0]!.evidence as {
+      signals: Array<{ signal: string; k: number; n: number; level: string }>;
+      sampleReportIds: number[];
+      campaigns: string[];
+    };
+    expect(evidence.signals).toContainEqual(
+      expect.objectContaining({
+        signal: 'complaintRate',
+        k: expected.suspended,
+        n: 1000,
+        level: 'suspended',
+      }),
+    );
     expect(evidence.sampleReportIds.length).toBeGreaterThan(0);
     expect(evidence.campaigns).toContain(CAMPAIGN);
     expect(String(history[0]!.reason)).toMatch(/complaint rate .* suspend/);
 
-    const audit = h.svc.db.prepare("SELECT action, actor FROM audit_log WHERE target = 'acme' ORDER BY id").all();
+    const audit = h.svc.db
+      .prepare("SELECT action, actor FROM audit_log WHERE target = 'acme' ORDER BY id")
+      .all();
     expect(audit).toEqual([
       { action: 'client.status', actor: 'system:enforcement' },
       { action: 'client.status', actor: 'system:enforcement' },
       { action: 'client.suspend', actor: 'system:enforcement' },
     ]);
-    const ticket = h.svc.db.prepare("SELECT id, status, subject FROM tickets WHERE incident_key LIKE 'enforcement:%'").get() as { id: string; status: string; subject: string };
+    const ticket = h.svc.db
+      .prepare("SELECT id, status, subject FROM tickets WHERE incident_key LIKE 'enforcement:%'")
+      .get() as { id: string; status: string; subject: string };
     expect(ticket).toMatchObject({ status: 'open', subject: 'Enforcement: acme' });
     expect(history.every((x) => x.ticketId === ticket.id)).toBe(true);
-    const hooks = h.svc.db.prepare("SELECT payload FROM outbox WHERE kind = 'webhook'").all() as Array<{ payload: string }>;
-    const changes = hooks.map((r) => JSON.parse(r.payload) as { type: string; data: { from: string; to: string; client: string } }).filter((p) => p.type === 'client.status_changed');
-    expect(changes.map((p) => `${p.data.client}:${p.data.from}→${p.data.to}`)).toEqual(['acme:active→watch', 'acme:watch→warned', 'acme:warned→suspended']);
+    const hooks = h.svc.db.prepare("SELECT payload FROM outbox WHERE kind = 'webhook'").all() as Array<{
+      payload: string;
+    }>;
+    const changes = hooks
+      .map(
+        (r) => JSON.parse(r.payload) as { type: string; data: { from: string; to: string; client: string } },
+      )
+      .filter((p) => p.type === 'client.status_changed');
+    expect(changes.map((p) => `${p.data.client}:${p.data.from}→${p.data.to}`)).toEqual([
+      'acme:active→watch',
+      'acme:watch→warned',
+      'acme:warned→suspended',
+    ]);
 
     const detail = (await h.api.call('GET', '/api/v1/clients/acme', 'viewer')).json();
     expect(detail.status).toBe('suspended');
@@ -129,34 +204,71 @@ describe('enforcement through the pipeline', () => {
     // The decision trail of the last report names the change.
     // Staff follow the evidence from the client page to the reports' tickets.
     const staff = await loginInject(h.svc.http, h.svc.demoStaff!.email, h.svc.demoStaff!.password);
-    const page = await h.svc.http.inject({ method: 'GET', url: '/ui/clients/acme', headers: { cookie: staff.cookie } });
+    const page = await h.svc.http.inject({
+      method: 'GET',
+      url: '/ui/clients/acme',
+      headers: { cookie: staff.cookie },
+    });
     expect(page.body).toContain(`<a href="/ui/reports/${evidence.sampleReportIds[0]!}">`);
-    const jump = await h.svc.http.inject({ method: 'GET', url: `/ui/reports/${evidence.sampleReportIds[0]!}`, headers: { cookie: staff.cookie } });
+    const jump = await h.svc.http.inject({
+      method: 'GET',
+      url: `/ui/reports/${evidence.sampleReportIds[0]!}`,
+      headers: { cookie: staff.cookie },
+    });
     expect(jump.statusCode).toBe(303);
-    expect(jump.headers.location).toMatch(new RegExp(`^/ui/tickets/AD-[0-9A-Z]{6}\\?report=${evidence.sampleReportIds[0]!}`));
-    const trail = JSON.parse((h.svc.db.prepare('SELECT stages FROM messages ORDER BY id DESC LIMIT 1').get() as { stages: string }).stages) as Array<{ stage: string; outcome: string; reason: string }>;
-    expect(trail.find((t) => t.stage === 'enforcement')).toMatchObject({ outcome: 'counted', reason: expect.stringMatching(/complaint .*: counts \(DKIM-verified yahoo feedback-loop report\)/) });
+    expect(jump.headers.location).toMatch(
+      new RegExp(`^/ui/tickets/AD-[0-9A-Z]{6}\\?report=${evidence.sampleReportIds[0]!}`),
+    );
+    const trail = JSON.parse(
+      (h.svc.db.prepare('SELECT stages FROM messages ORDER BY id DESC LIMIT 1').get() as { stages: string })
+        .stages,
+    ) as Array<{ stage: string; outcome: string; reason: string }>;
+    expect(trail.find((t) => t.stage === 'enforcement')).toMatchObject({
+      outcome: 'counted',
+      reason: expect.stringMatching(/complaint .*: counts \(DKIM-verified yahoo feedback-loop report\)/),
+    });
   }, 120_000);
 
   it('does not move for forged (unsigned) FBLs, however many, nor for 1 complaint in 50 sends', async () => {
     const h = await harness();
     for (let k = 1; k <= 12; k++) await h.forgedFbl(`forged${k}@yahoo.com`);
     expect(h.status()).toBe('active');
-    const signals = h.svc.db.prepare('SELECT counts, reason FROM client_signals').all() as Array<{ counts: number; reason: string }>;
+    const signals = h.svc.db.prepare('SELECT counts, reason FROM client_signals').all() as Array<{
+      counts: number;
+      reason: string;
+    }>;
     expect(signals).toHaveLength(12);
-    expect(signals.every((s) => s.counts === 0 && /without a passing DKIM signature/.test(s.reason))).toBe(true);
+    expect(signals.every((s) => s.counts === 0 && /without a passing DKIM signature/.test(s.reason))).toBe(
+      true,
+    );
     const detail = (await h.api.call('GET', '/api/v1/clients/acme', 'viewer')).json();
     expect(detail.enforcement.facts.total.counts).toMatchObject({ complaints: 0, uncounted: 12 });
     expect(detail.score).toBe(100);
 
     // A tiny campaign: one trusted complaint in 50 sends is 2 %, but below the minimum volume.
-    upsertCampaign(h.svc.db, { slug: 'acme-tiny', client: 'acme', sent: 50, delivered: 50, startedAt: START.toISOString() }, START);
+    upsertCampaign(
+      h.svc.db,
+      { slug: 'acme-tiny', client: 'acme', sent: 50, delivered: 50, startedAt: START.toISOString() },
+      START,
+    );
     h.svc.db.prepare(`UPDATE campaigns SET sent = 0, delivered = 0 WHERE slug = ?`).run(CAMPAIGN);
-    await deliverAndProcess(h.svc, 'fbl@esp.example', await signReport(yahooFbl('tiny@yahoo.com', h.token('tiny@yahoo.com', 'acme-tiny')), 'arf.mail.yahoo.com', key), 'bounces@returns.bulk.yahoo.com');
+    await deliverAndProcess(
+      h.svc,
+      'fbl@esp.example',
+      await signReport(
+        yahooFbl('tiny@yahoo.com', h.token('tiny@yahoo.com', 'acme-tiny')),
+        'arf.mail.yahoo.com',
+        key,
+      ),
+      'bounces@returns.bulk.yahoo.com',
+    );
     expect(h.status()).toBe('active');
     const after = (await h.api.call('GET', '/api/v1/clients/acme', 'viewer')).json();
     expect(after.enforcement.facts.total.counts.complaints).toBe(1);
-    const tiny = after.enforcement.assessment.signals.find((s: { signal: string; campaign: string | null }) => s.signal === 'complaintRate' && s.campaign === 'acme-tiny');
+    const tiny = after.enforcement.assessment.signals.find(
+      (s: { signal: string; campaign: string | null }) =>
+        s.signal === 'complaintRate' && s.campaign === 'acme-tiny',
+    );
     expect(tiny).toMatchObject({ k: 1, n: 50, belowMinimum: true, level: 'active' });
   }, 120_000);
 
@@ -165,17 +277,29 @@ describe('enforcement through the pipeline', () => {
     const n = firstK(1000, 0.0025);
     for (let k = 1; k <= n; k++) await h.trustedFbl(`dry${k}@yahoo.com`);
     expect(h.status()).toBe('active');
-    const history = (await h.api.call('GET', '/api/v1/clients/acme/history', 'viewer')).json().items as Array<{ mode: string; to: string }>;
+    const history = (await h.api.call('GET', '/api/v1/clients/acme/history', 'viewer')).json()
+      .items as Array<{ mode: string; to: string }>;
     expect(history.length).toBeGreaterThan(0);
     expect(history.every((x) => x.mode === 'dry-run')).toBe(true);
     expect(history[0]!.to).toBe('suspended');
-    expect(h.svc.db.prepare("SELECT count(*) AS n FROM outbox WHERE payload LIKE '%client.status_changed%'").get()).toEqual({ n: 0 });
-    expect(h.svc.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'client.%'").get()).toEqual({ n: 0 });
+    expect(
+      h.svc.db.prepare("SELECT count(*) AS n FROM outbox WHERE payload LIKE '%client.status_changed%'").get(),
+    ).toEqual({ n: 0 });
+    expect(
+      h.svc.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'client.%'").get(),
+    ).toEqual({ n: 0 });
   }, 120_000);
 
   it('a hard bounce from a listed spam trap suspends at once and suppresses the trap everywhere; reinstatement needs consent answers', async () => {
     const h = await harness();
-    expect((await h.api.call('POST', '/api/v1/traps', 'admin', { address: 'Trap@Pristine.example', note: 'from our trap network' })).statusCode).toBe(201);
+    expect(
+      (
+        await h.api.call('POST', '/api/v1/traps', 'admin', {
+          address: 'Trap@Pristine.example',
+          note: 'from our trap network',
+        })
+      ).statusCode,
+    ).toBe(201);
     const bounce = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.pristine.example>',
       'To: bounces@esp.example',
@@ -211,17 +335,36 @@ describe('enforcement through the pipeline', () => {
     ].join('\r\n');
     await deliverAndProcess(h.svc, 'postmaster@esp.example', bounce, '');
     expect(h.status()).toBe('suspended');
-    const trapSuppression = h.svc.db.prepare("SELECT client_id AS clientId, reason FROM suppressions WHERE address = 'trap@pristine.example' AND reason = 'trap'").get();
+    const trapSuppression = h.svc.db
+      .prepare(
+        "SELECT client_id AS clientId, reason FROM suppressions WHERE address = 'trap@pristine.example' AND reason = 'trap'",
+      )
+      .get();
     expect(trapSuppression).toEqual({ clientId: null, reason: 'trap' });
-    const history = (await h.api.call('GET', '/api/v1/clients/acme/history', 'viewer')).json().items as Array<{ reason: string }>;
+    const history = (await h.api.call('GET', '/api/v1/clients/acme/history', 'viewer')).json()
+      .items as Array<{ reason: string }>;
     expect(history[0]!.reason).toMatch(/spam-trap/);
 
-    const consent = { listAgeMonths: 18, signupUrl: 'https://acme.example/join', method: 'bought', proof: { at: '2025-05-01T10:00:00Z', ip: '198.51.100.7', source: 'signup form' } };
-    const refused = await h.api.call('POST', '/api/v1/clients/acme/reinstate', 'admin', { note: 'they promise', consent });
+    const consent = {
+      listAgeMonths: 18,
+      signupUrl: 'https://acme.example/join',
+      method: 'bought',
+      proof: { at: '2025-05-01T10:00:00Z', ip: '198.51.100.7', source: 'signup form' },
+    };
+    const refused = await h.api.call('POST', '/api/v1/clients/acme/reinstate', 'admin', {
+      note: 'they promise',
+      consent,
+    });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.message).toMatch(/bought/);
-    expect((await h.api.call('POST', '/api/v1/clients/acme/reinstate', 'admin', { note: 'no consent given' })).statusCode).toBe(400);
-    const ok = await h.api.call('POST', '/api/v1/clients/acme/reinstate', 'admin', { note: 'trap removed, list re-permissioned', consent: { ...consent, method: 'confirmed-opt-in' } });
+    expect(
+      (await h.api.call('POST', '/api/v1/clients/acme/reinstate', 'admin', { note: 'no consent given' }))
+        .statusCode,
+    ).toBe(400);
+    const ok = await h.api.call('POST', '/api/v1/clients/acme/reinstate', 'admin', {
+      note: 'trap removed, list re-permissioned',
+      consent: { ...consent, method: 'confirmed-opt-in' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().status).toBe('active');
     // The window restarts at the reinstatement: the old trap hit does not suspend again on the next assessment.
@@ -230,6 +373,12 @@ describe('enforcement through the pipeline', () => {
     expect(assessed.json().change).toBeNull();
     expect(h.status()).toBe('active');
     const latest = (await h.api.call('GET', '/api/v1/clients/acme/history', 'viewer')).json().items[0];
-    expect(latest).toMatchObject({ from: 'suspended', to: 'active', mode: 'applied', note: 'trap removed, list re-permissioned', consent: { method: 'confirmed-opt-in', listAgeMonths: 18, signupUrl: 'https://acme.example/join' } });
+    expect(latest).toMatchObject({
+      from: 'suspended',
+      to: 'active',
+      mode: 'applied',
+      note: 'trap removed, list re-permissioned',
+      consent: { method: 'confirmed-opt-in', listAgeMonths: 18, signupUrl: 'https://acme.example/join' },
+    });
   }, 120_000);
 });

@@ -1,4 +1,11 @@
-import type { ClientFacts, ClientStatus, EnforcementPolicy, ScopeFacts, SignalCounts, Volume } from '../../src/enforcement/enforcement-types.ts';
+import type {
+  ClientFacts,
+  ClientStatus,
+  EnforcementPolicy,
+  ScopeFacts,
+  SignalCounts,
+  Volume,
+} from '../../src/enforcement/enforcement-types.ts';
 
 /** A policy shaped like a real ESP's: complaint lines at 0.10 / 0.15 / 0.25 %, a single trap hit suspends. */
 export function testPolicy(overrides: Partial<EnforcementPolicy> = {}): EnforcementPolicy {
@@ -18,7 +25,14 @@ export function testPolicy(overrides: Partial<EnforcementPolicy> = {}): Enforcem
       trapHits: { watch: null, warn: null, suspend: 1 },
       blocklistings: { watch: null, warn: null, suspend: 1 },
     },
-    scoreWeights: { complaints: 40, hardBounces: 20, unsubscribes: 10, trapHits: 15, blocklistings: 5, nonEngagement: 10 },
+    scoreWeights: {
+      complaints: 40,
+      hardBounces: 20,
+      unsubscribes: 10,
+      trapHits: 15,
+      blocklistings: 5,
+      nonEngagement: 10,
+    },
     ...overrides,
   };
 }
@@ -41,7 +55,16 @@ export interface ScopeInput {
 export function scope(input: ScopeInput = {}): ScopeFacts {
   const delivered = input.delivered ?? 0;
   const volume: Volume = { sent: input.sent ?? delivered, delivered, engaged: input.engaged ?? null };
-  const counts: SignalCounts = { complaints: 0, hardBounces: 0, softBounces: 0, unsubscribes: 0, trapHits: 0, blocklistings: 0, uncounted: 0, ...input.counts };
+  const counts: SignalCounts = {
+    complaints: 0,
+    hardBounces: 0,
+    softBounces: 0,
+    unsubscribes: 0,
+    trapHits: 0,
+    blocklistings: 0,
+    uncounted: 0,
+    ...input.counts,
+  };
   return { campaign: input.campaign ?? null, volume, counts };
 }
 

@@ -22,18 +22,35 @@ describe('EnforcementSweeper', () => {
 
   it('lets time alone release a warned client one level per sweep once it has held minDaysInState, and only every interval', async () => {
     const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
-    db.prepare("UPDATE clients SET status = 'warned', status_changed_at = ? WHERE slug = 'globex'").run('2026-11-20T10:00:00Z');
+    db.prepare("UPDATE clients SET status = 'warned', status_changed_at = ? WHERE slug = 'globex'").run(
+      '2026-11-20T10:00:00Z',
+    );
     const { logger, lines } = memoryLogger();
-    const sweeper = new EnforcementSweeper({ db, ctx: enforcementSettings(testConfig(tmp.dir)), logger, intervalMs: 3_600_000, now: () => new Date(clock.t) });
-    const status = (): string => (db.prepare("SELECT status FROM clients WHERE slug = 'globex'").get() as { status: string }).status;
+    const sweeper = new EnforcementSweeper({
+      db,
+      ctx: enforcementSettings(testConfig(tmp.dir)),
+      logger,
+      intervalMs: 3_600_000,
+      now: () => new Date(clock.t),
+    });
+    const status = (): string =>
+      (db.prepare("SELECT status FROM clients WHERE slug = 'globex'").get() as { status: string }).status;
     await sweeper.drainOnce();
     expect(status()).toBe('warned'); // 3 of 7 days
-    const held = JSON.parse((db.prepare("SELECT assessment FROM clients WHERE slug = 'globex'").get() as { assessment: string }).assessment) as { assessment: { reasons: string[] } };
+    const held = JSON.parse(
+      (db.prepare("SELECT assessment FROM clients WHERE slug = 'globex'").get() as { assessment: string })
+        .assessment,
+    ) as { assessment: { reasons: string[] } };
     expect(held.assessment.reasons.join(' ')).toMatch(/3 of 7 days/);
     clock.t += 5 * 86_400_000;
     await sweeper.drainOnce();
     expect(status()).toBe('watch');
-    expect(lines.find((l) => l.event === 'enforcement.changed')).toMatchObject({ client: 'globex', from: 'warned', to: 'watch', mode: 'applied' });
+    expect(lines.find((l) => l.event === 'enforcement.changed')).toMatchObject({
+      client: 'globex',
+      from: 'warned',
+      to: 'watch',
+      mode: 'applied',
+    });
     clock.t += 30 * 60_000; // within the interval: no sweep
     await sweeper.drainOnce();
     expect(status()).toBe('watch');
@@ -41,6 +58,9 @@ describe('EnforcementSweeper', () => {
     await sweeper.drainOnce();
     expect(status()).toBe('active');
     const id = (db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number }).id;
-    expect(clientStatusHistory(db, id).map((h) => `${h.from}→${h.to}`)).toEqual(['watch→active', 'warned→watch']);
+    expect(clientStatusHistory(db, id).map((h) => `${h.from}→${h.to}`)).toEqual([
+      'watch→active',
+      'warned→watch',
+    ]);
   });
 });

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scoreFactors, type ScoreFactor, type ScoreFactorName } from '../../src/enforcement/enforcement-types.ts';
+import {
+  scoreFactors,
+  type ScoreFactor,
+  type ScoreFactorName,
+} from '../../src/enforcement/enforcement-types.ts';
 import { reputationScore } from '../../src/enforcement/reputation-score.ts';
 import { clientFacts, testPolicy, type FactsInput } from './enforcement-fixtures.ts';
 
@@ -21,7 +25,12 @@ describe('reputationScore', () => {
       { campaign: 'bad-list', delivered: 2_000, counts: { complaints: 10 } },
       { campaign: 'tiny', delivered: 50, counts: { hardBounces: 10 } },
     ];
-    const result = score({ delivered: 242_050, sent: 242_050, counts: { complaints: 10, hardBounces: 10 }, campaigns });
+    const result = score({
+      delivered: 242_050,
+      sent: 242_050,
+      counts: { complaints: 10, hardBounces: 10 },
+      campaigns,
+    });
     const complaints = factor(result.factors, 'complaints');
     expect(complaints.penalty).toBe(40);
     expect(complaints.text).toMatch(/^campaign bad-list/);
@@ -51,25 +60,38 @@ describe('reputationScore', () => {
 
   it('uses the feedback-loop-adjusted denominator for complaints', () => {
     const unknown = factor(score({ delivered: 10_000, counts: { complaints: 2 } }).factors, 'complaints');
-    const fifth = factor(score({ delivered: 10_000, counts: { complaints: 2 }, fblShare: 0.2 }).factors, 'complaints');
+    const fifth = factor(
+      score({ delivered: 10_000, counts: { complaints: 2 }, fblShare: 0.2 }).factors,
+      'complaints',
+    );
     expect(unknown.value).toBeCloseTo(0.0002, 10);
     expect(fifth.value).toBeCloseTo(0.001, 10);
     expect(fifth.penalty).toBeGreaterThan(unknown.penalty);
   });
 
   it('takes the whole weight at or past the line, never more', () => {
-    const result = score({ delivered: 10_000, counts: { complaints: 500, hardBounces: 2000, trapHits: 3, blocklistings: 4 }, engaged: 0 });
+    const result = score({
+      delivered: 10_000,
+      counts: { complaints: 500, hardBounces: 2000, trapHits: 3, blocklistings: 4 },
+      engaged: 0,
+    });
     expect(factor(result.factors, 'complaints').penalty).toBe(40);
     expect(factor(result.factors, 'hardBounces').penalty).toBe(20);
     expect(factor(result.factors, 'trapHits')).toMatchObject({ value: 3, penalty: 15 });
-    expect(factor(result.factors, 'trapHits').text).toBe('3 spam-trap hits against the policy suspend line of 1: −15');
+    expect(factor(result.factors, 'trapHits').text).toBe(
+      '3 spam-trap hits against the policy suspend line of 1: −15',
+    );
     expect(factor(result.factors, 'blocklistings').penalty).toBe(5);
     expect(factor(result.factors, 'nonEngagement')).toMatchObject({ value: 1, penalty: 10 });
     expect(result.score).toBe(10);
   });
 
   it('lists the biggest penalty first, ties in the usual factor order', () => {
-    const result = score({ delivered: 16_000, counts: { complaints: 10, hardBounces: 640, unsubscribes: 160, trapHits: 1 }, engaged: 3200 });
+    const result = score({
+      delivered: 16_000,
+      counts: { complaints: 10, hardBounces: 640, unsubscribes: 160, trapHits: 1 },
+      engaged: 3200,
+    });
     expect(result.factors.map((f) => `${f.factor} ${f.penalty}`)).toEqual([
       'hardBounces 16',
       'trapHits 15',
@@ -82,7 +104,7 @@ describe('reputationScore', () => {
     expect(result.score).toBe(43);
   });
 
-  it('weighs a small sender\'s rates less: the same rate costs less at 500 than at 5,000 delivered', () => {
+  it("weighs a small sender's rates less: the same rate costs less at 500 than at 5,000 delivered", () => {
     const small = factor(score({ delivered: 500, counts: { complaints: 1 } }).factors, 'complaints');
     const large = factor(score({ delivered: 5000, counts: { complaints: 10 } }).factors, 'complaints');
     expect(small.value).toBe(large.value);
@@ -116,16 +138,25 @@ describe('reputationScore', () => {
   it('falls back to reference scales when policy has no suspend line', () => {
     const thresholds = { ...policy.thresholds, complaintRate: { watch: 0.001, warn: null, suspend: null } };
     const result = score({ delivered: 10_000, counts: { complaints: 10 } }, { thresholds });
-    expect(factor(result.factors, 'complaints')).toMatchObject({ penalty: 16, text: 'complaint rate 0.10 % against the 0.25 % reference: −16' });
+    expect(factor(result.factors, 'complaints')).toMatchObject({
+      penalty: 16,
+      text: 'complaint rate 0.10 % against the 0.25 % reference: −16',
+    });
   });
 
   it('never rises as complaints grow', () => {
     fc.assert(
-      fc.property(fc.nat(200_000), fc.nat(500), fc.nat(500), fc.option(fc.double({ min: 0, max: 1, noNaN: true })), (delivered, k, extra, fblShare) => {
-        const before = score({ delivered, counts: { complaints: k }, fblShare }).score;
-        const after = score({ delivered, counts: { complaints: k + extra }, fblShare }).score;
-        expect(after).toBeLessThanOrEqual(before);
-      }),
+      fc.property(
+        fc.nat(200_000),
+        fc.nat(500),
+        fc.nat(500),
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+        (delivered, k, extra, fblShare) => {
+          const before = score({ delivered, counts: { complaints: k }, fblShare }).score;
+          const after = score({ delivered, counts: { complaints: k + extra }, fblShare }).score;
+          expect(after).toBeLessThanOrEqual(before);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -135,7 +166,13 @@ describe('reputationScore', () => {
     fc.assert(
       fc.property(
         fc.record({ delivered: count, sent: count, engaged: fc.option(count) }),
-        fc.record({ complaints: count, hardBounces: count, unsubscribes: count, trapHits: fc.nat(20), blocklistings: fc.nat(20) }),
+        fc.record({
+          complaints: count,
+          hardBounces: count,
+          unsubscribes: count,
+          trapHits: fc.nat(20),
+          blocklistings: fc.nat(20),
+        }),
         fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
         (volume, counts, fblShare) => {
           const result = score({ ...volume, counts, fblShare });

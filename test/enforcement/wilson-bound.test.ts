@@ -14,9 +14,13 @@ describe('zForConfidence', () => {
 
   it('grows with confidence', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.001, max: 0.998, noNaN: true }), fc.double({ min: 0.0001, max: 0.001, noNaN: true }), (c, step) => {
-        expect(zForConfidence(c + step)).toBeGreaterThan(zForConfidence(c));
-      }),
+      fc.property(
+        fc.double({ min: 0.001, max: 0.998, noNaN: true }),
+        fc.double({ min: 0.0001, max: 0.001, noNaN: true }),
+        (c, step) => {
+          expect(zForConfidence(c + step)).toBeGreaterThan(zForConfidence(c));
+        },
+      ),
     );
   });
 
@@ -51,7 +55,9 @@ describe('wilsonLowerBound', () => {
   });
 
   const z = fc.double({ min: 0, max: 4, noNaN: true });
-  const trials = fc.integer({ min: 1, max: 10_000_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
+  const trials = fc
+    .integer({ min: 1, max: 10_000_000 })
+    .chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
 
   it('lies between 0 and the point estimate', () => {
     fc.assert(
@@ -67,7 +73,9 @@ describe('wilsonLowerBound', () => {
   it('never falls when one more success is counted in the same trials', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 1_000_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.constant(n))),
+        fc
+          .integer({ min: 1, max: 1_000_000 })
+          .chain((n) => fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.constant(n))),
         z,
         ([k, n], zz) => {
           expect(wilsonLowerBound(k + 1, n, zz)).toBeGreaterThanOrEqual(wilsonLowerBound(k, n, zz));
@@ -80,7 +88,9 @@ describe('wilsonLowerBound', () => {
   it('closes in on the rate as the sample grows at a fixed rate', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 200 }).chain((b) => fc.tuple(fc.integer({ min: 1, max: b }), fc.constant(b))),
+        fc
+          .integer({ min: 1, max: 200 })
+          .chain((b) => fc.tuple(fc.integer({ min: 1, max: b }), fc.constant(b))),
         fc.integer({ min: 1, max: 1000 }),
         fc.integer({ min: 1, max: 1000 }),
         fc.double({ min: 0.5, max: 4, noNaN: true }),

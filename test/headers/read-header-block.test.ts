@@ -5,7 +5,9 @@ import type { StageContext } from '../../src/worker/stage.ts';
 
 describe('readHeaderBlock', () => {
   it('reads the top-level block only: mbox line skipped, CRLF and folding undone, names lower-cased, values undecoded', () => {
-    const raw = Buffer.from('From MAILER-DAEMON Mon Nov 23 10:00:00 2026\r\nMessage-ID:\r\n <a@example.org>\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n\r\nSubject: body\r\n');
+    const raw = Buffer.from(
+      'From MAILER-DAEMON Mon Nov 23 10:00:00 2026\r\nMessage-ID:\r\n <a@example.org>\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n\r\nSubject: body\r\n',
+    );
     const headers = readHeaderBlock(raw);
     expect([...headers.keys()]).toEqual(['message-id', 'subject']);
     expect(headers.get('subject')).toEqual(['=?utf-8?q?caf=C3=A9?=']);

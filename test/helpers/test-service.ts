@@ -29,30 +29,47 @@ export function deepMerge(base: Tree, over: Tree): Tree {
 
 /** Config for tests: free ports (never the defaults a real abusedesk may hold), temp data dir, quick retries. */
 export function testConfig(dataDir: string, overrides: Tree = {}): Config {
-  const base: Tree = { dataDir, smtp: { port: 0 }, http: { port: 0 }, worker: { retryBaseMs: 10, pollMs: 50 }, authenticate: { dns: 'off' } };
+  const base: Tree = {
+    dataDir,
+    smtp: { port: 0 },
+    http: { port: 0 },
+    worker: { retryBaseMs: 10, pollMs: 50 },
+    authenticate: { dns: 'off' },
+  };
   return loadConfig({ env: {}, overrides: deepMerge(base, overrides) }).config;
 }
 
 /** Captures log lines as parsed JSON objects. */
-export function memoryLogger(): { logger: ReturnType<typeof createLogger>; lines: Array<Record<string, unknown>> } {
+export function memoryLogger(): {
+  logger: ReturnType<typeof createLogger>;
+  lines: Array<Record<string, unknown>>;
+} {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString().split('\n'))
+        if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
       cb();
     },
   });
   return { logger: createLogger('debug', sink), lines };
 }
 
-export async function startTestService(dataDir: string, options: Partial<ServiceOptions> & { overrides?: Record<string, unknown> } = {}): Promise<RunningService & { lines: Array<Record<string, unknown>> }> {
+export async function startTestService(
+  dataDir: string,
+  options: Partial<ServiceOptions> & { overrides?: Record<string, unknown> } = {},
+): Promise<RunningService & { lines: Array<Record<string, unknown>> }> {
   const { logger, lines } = memoryLogger();
   const service = await startService({ config: testConfig(dataDir, options.overrides), logger, ...options });
   return Object.assign(service, { lines });
 }
 
 /** Polls until `check` returns a truthy value (or throws after `ms`). */
-export async function waitFor<T>(check: () => T | undefined | null | false, ms = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | null | false,
+  ms = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = check();
@@ -68,8 +85,12 @@ export async function waitFor<T>(check: () => T | undefined | null | false, ms =
  */
 export async function waitForIdle(svc: RunningService, ms = 10_000): Promise<void> {
   const busy = (): boolean => {
-    const queued = svc.db.prepare("SELECT count(*) AS n FROM messages WHERE state = 'queued'").get() as { n: number };
-    const pending = svc.db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND kind = 'mail'").get() as { n: number };
+    const queued = svc.db.prepare("SELECT count(*) AS n FROM messages WHERE state = 'queued'").get() as {
+      n: number;
+    };
+    const pending = svc.db
+      .prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND kind = 'mail'")
+      .get() as { n: number };
     return queued.n + pending.n > 0;
   };
   await waitFor(() => !busy(), ms, 'the pipeline and the outbox to be idle');
@@ -79,17 +100,26 @@ export const simpleMessage = (subject: string, extra = ''): string =>
   `From: Jane <jane@example.net>\r\nTo: abuse@esp.example\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.net>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n${extra}\r\nThis is spam I got.\r\n`;
 
 /** Sends one message over SMTP to a test service and waits until the worker has processed it; returns its queue id. */
-export async function deliverAndProcess(svc: RunningService, rcpt: string, body: string, mailFrom = 'sender@provider.example'): Promise<string> {
+export async function deliverAndProcess(
+  svc: RunningService,
+  rcpt: string,
+  body: string,
+  mailFrom = 'sender@provider.example',
+): Promise<string> {
   const { client } = await openSession(svc.smtpAddress.port);
   const reply = await client.send(mailFrom, [rcpt], body);
   await client.quit();
   const queueId = queueIdOf(reply);
-  if (reply.code !== 250 || !queueId) throw new Error(`SMTP refused the message: ${reply.code} ${reply.text}`);
+  if (reply.code !== 250 || !queueId)
+    throw new Error(`SMTP refused the message: ${reply.code} ${reply.text}`);
   await waitFor(() => getMessage(svc.db, queueId)?.state === 'done', 10_000, `processing of ${queueId}`);
   return queueId;
 }
 
 /** A full trace token for acme's spring sale, minted with the test config's (demo) key. */
 export function springSaleToken(dataDir: string, recipient: string): string {
-  return mintTraceToken({ client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') }, keyringFromConfig(testConfig(dataDir)));
+  return mintTraceToken(
+    { client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') },
+    keyringFromConfig(testConfig(dataDir)),
+  );
 }

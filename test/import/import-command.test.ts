@@ -16,7 +16,15 @@ describe('abusedesk import', () => {
   afterAll(() => tmp.cleanup());
 
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: join(tmp.dir, 'data'), ABUSEDESK_DEMO_LOAD: 'false' }, timeout: 30_000 });
+    const r = spawnSync(process.execPath, [cli, ...args], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        ABUSEDESK_DATA_DIR: join(tmp.dir, 'data'),
+        ABUSEDESK_DEMO_LOAD: 'false',
+      },
+      timeout: 30_000,
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const file = (name: string, text: string): string => {
@@ -26,7 +34,10 @@ describe('abusedesk import', () => {
   };
 
   it('imports clients, campaigns and sends; reports bad rows by line on stderr; exits 0 when anything was imported', () => {
-    expect(run('import', 'clients', demo('clients.jsonl'))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^imported 3 clients in \d+\.\d s\n$/) });
+    expect(run('import', 'clients', demo('clients.jsonl'))).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(/^imported 3 clients in \d+\.\d s\n$/),
+    });
     expect(run('import', 'campaigns', demo('campaigns.jsonl')).status).toBe(0);
     const sends = file(
       'sends.csv',
@@ -45,15 +56,26 @@ describe('abusedesk import', () => {
     expect(token).toMatch(/^adt2[A-Za-z0-9_-]+$/);
     expect(token.length).toBeLessThanOrEqual(64);
     const open = run('token', 'open', token, '--json');
-    expect(JSON.parse(open.stdout)).toMatchObject({ form: 'compact', clientId: 1, campaignId: 1, sendId: 1, sentAt: '2026-11-02T08:00:00.000Z' });
-    expect(run('token', 'mint', '--compact', '--send-id', '1', '--client', 'globex')).toMatchObject({ status: 1, stdout: '' });
+    expect(JSON.parse(open.stdout)).toMatchObject({
+      form: 'compact',
+      clientId: 1,
+      campaignId: 1,
+      sendId: 1,
+      sentAt: '2026-11-02T08:00:00.000Z',
+    });
+    expect(run('token', 'mint', '--compact', '--send-id', '1', '--client', 'globex')).toMatchObject({
+      status: 1,
+      stdout: '',
+    });
   });
 
   it('exits 2 when every row is bad, and 1 when the file cannot be read', () => {
     const junk = run('import', 'sends', file('junk.jsonl', '{"recipient":"x"}\nnot json\n'));
     expect(junk.status).toBe(2);
     expect(junk.stdout).toMatch(/^imported 0 sends, 2 bad rows/);
-    expect(junk.stderr).toMatch(/junk\.jsonl:1: messageId: required; recipient: an email address; client: required; sentAt: required\n.*junk\.jsonl:2: invalid JSON/);
+    expect(junk.stderr).toMatch(
+      /junk\.jsonl:1: messageId: required; recipient: an email address; client: required; sentAt: required\n.*junk\.jsonl:2: invalid JSON/,
+    );
     const missing = run('import', 'sends', join(tmp.dir, 'nope.csv'));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/cannot read .*nope\.csv/);

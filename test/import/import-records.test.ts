@@ -40,7 +40,17 @@ describe('importRecords', () => {
   const count = (): number => (db.prepare('SELECT count(*) AS n FROM sends').get() as { n: number }).n;
 
   it('keeps the good JSONL rows around bad ones and names the line and the field of each bad one', async () => {
-    const lines = [send(1), send(2), { ...send(3), recipient: 'not-an-address' }, send(4), { ...send(5), sentAt: undefined }, { ...send(6), campaign: 'globex-webinar' }, { ...send(7), client: 'nobody' }, { ...send(8), colour: 'red' }, send(9)];
+    const lines = [
+      send(1),
+      send(2),
+      { ...send(3), recipient: 'not-an-address' },
+      send(4),
+      { ...send(5), sentAt: undefined },
+      { ...send(6), campaign: 'globex-webinar' },
+      { ...send(7), client: 'nobody' },
+      { ...send(8), colour: 'red' },
+      send(9),
+    ];
     const text = lines.map((l) => JSON.stringify(l)).join('\n');
     const { summary, bad } = await run('sends', 'sends.jsonl', `${text}\n`);
     expect(summary).toMatchObject({ kind: 'sends', imported: 4, bad: 5 });
@@ -53,7 +63,11 @@ describe('importRecords', () => {
     ]);
     expect(count()).toBe(4);
     const row = db.prepare('SELECT message_id, recipient, sent_at FROM sends ORDER BY id LIMIT 1').get();
-    expect(row).toEqual({ message_id: 'm1.a@news.acme.example', recipient: 'user1@example.net', sent_at: '2026-11-02T08:00:00.000Z' });
+    expect(row).toEqual({
+      message_id: 'm1.a@news.acme.example',
+      recipient: 'user1@example.net',
+      sent_at: '2026-11-02T08:00:00.000Z',
+    });
   });
 
   it('imports CSV with nested consent columns or flat consentMethod columns, and reports a bad row by line', async () => {
@@ -70,14 +84,37 @@ describe('importRecords', () => {
       { line: 4, error: expect.stringMatching(/^consent\.method: one of confirmed-opt-in/) },
       { line: 5, error: 'sentAt: an ISO 8601 date-time with a time zone, e.g. 2026-11-02T08:00:00Z' },
     ]);
-    expect(db.prepare('SELECT recipient, campaign_id, consent_method, consent_at, consent_ip, consent_source FROM sends ORDER BY id').all()).toEqual([
-      { recipient: 'a@example.net', campaign_id: 1, consent_method: 'confirmed-opt-in', consent_at: '2025-03-01T09:00:00.000Z', consent_ip: '192.0.2.7', consent_source: 'signup form, footer' },
-      { recipient: 'b@example.net', campaign_id: null, consent_method: 'bought', consent_at: null, consent_ip: null, consent_source: null },
+    expect(
+      db
+        .prepare(
+          'SELECT recipient, campaign_id, consent_method, consent_at, consent_ip, consent_source FROM sends ORDER BY id',
+        )
+        .all(),
+    ).toEqual([
+      {
+        recipient: 'a@example.net',
+        campaign_id: 1,
+        consent_method: 'confirmed-opt-in',
+        consent_at: '2025-03-01T09:00:00.000Z',
+        consent_ip: '192.0.2.7',
+        consent_source: 'signup form, footer',
+      },
+      {
+        recipient: 'b@example.net',
+        campaign_id: null,
+        consent_method: 'bought',
+        consent_at: null,
+        consent_ip: null,
+        consent_source: null,
+      },
     ]);
 
-    const flat = 'messageId,recipient,client,sentAt,consentMethod,consentIp\n<e@x>,e@example.net,acme,2026-11-02T08:00:00Z,single-opt-in,2001:db8::1\n';
+    const flat =
+      'messageId,recipient,client,sentAt,consentMethod,consentIp\n<e@x>,e@example.net,acme,2026-11-02T08:00:00Z,single-opt-in,2001:db8::1\n';
     expect((await run('sends', 'flat.csv', flat)).summary.imported).toBe(1);
-    expect(db.prepare("SELECT consent_method, consent_ip FROM sends WHERE message_id = 'e@x'").get()).toEqual({ consent_method: 'single-opt-in', consent_ip: '2001:db8::1' });
+    expect(db.prepare("SELECT consent_method, consent_ip FROM sends WHERE message_id = 'e@x'").get()).toEqual(
+      { consent_method: 'single-opt-in', consent_ip: '2001:db8::1' },
+    );
   });
 
   it('is idempotent: importing the same file twice keeps one row per send, with the same ids', async () => {
@@ -93,18 +130,30 @@ describe('importRecords', () => {
     await run('sends', 'a.jsonl', JSON.stringify(send(1)));
     await run('sends', 'b.jsonl', JSON.stringify(send(1, { consent: { method: 'single-opt-in' } })));
     expect(db.prepare('SELECT consent_method FROM sends').pluck().get()).toBe('single-opt-in');
-    const { summary, bad } = await run('sends', 'c.jsonl', JSON.stringify(send(1, { client: 'globex', campaign: null })));
+    const { summary, bad } = await run(
+      'sends',
+      'c.jsonl',
+      JSON.stringify(send(1, { client: 'globex', campaign: null })),
+    );
     expect(summary).toMatchObject({ imported: 0, bad: 1 });
     expect(bad[0]!.error).toMatch(/^messageId: this send is already recorded for another client/);
     expect(db.prepare('SELECT client_id FROM sends').pluck().get()).toBe(1);
   });
 
   it('imports clients (domains as a list in CSV) and campaigns, reporting an unknown client by line', async () => {
-    const clients = 'slug,name,contactEmail,language,domains\nhooli,Hooli,abuse@hooli.example,en,"hooli.example; mail.hooli.example"\nBad Slug,Bad,,en,\n';
+    const clients =
+      'slug,name,contactEmail,language,domains\nhooli,Hooli,abuse@hooli.example,en,"hooli.example; mail.hooli.example"\nBad Slug,Bad,,en,\n';
     const c = await run('clients', 'clients.csv', clients);
     expect(c.summary).toMatchObject({ kind: 'clients', imported: 1, bad: 1 });
     expect(c.bad).toEqual([{ line: 3, error: 'slug: slug: lower-case letters, digits and dashes' }]);
-    expect(db.prepare("SELECT domain FROM client_domains WHERE client_id = (SELECT id FROM clients WHERE slug = 'hooli') ORDER BY domain").pluck().all()).toEqual(['hooli.example', 'mail.hooli.example']);
+    expect(
+      db
+        .prepare(
+          "SELECT domain FROM client_domains WHERE client_id = (SELECT id FROM clients WHERE slug = 'hooli') ORDER BY domain",
+        )
+        .pluck()
+        .all(),
+    ).toEqual(['hooli.example', 'mail.hooli.example']);
 
     const campaigns = [
       { slug: 'hooli-launch', client: 'hooli', name: 'Launch', sent: 10, delivered: 9 },

@@ -45,9 +45,13 @@ describe('readRecords', () => {
   });
 
   it('reads CSV with a header, nested dotted columns, empty cells as absent, and multi-line fields', async () => {
-    const csv = 'recipient,consent.method,consent.ip,note\r\njane@example.net,single-opt-in,,"two\r\nlines"\r\nbad,row\r\n"x@y.z",,,\r\n';
+    const csv =
+      'recipient,consent.method,consent.ip,note\r\njane@example.net,single-opt-in,,"two\r\nlines"\r\nbad,row\r\n"x@y.z",,,\r\n';
     expect(await read('x.csv', csv)).toEqual([
-      { line: 2, record: { recipient: 'jane@example.net', consent: { method: 'single-opt-in' }, note: 'two\nlines' } },
+      {
+        line: 2,
+        record: { recipient: 'jane@example.net', consent: { method: 'single-opt-in' }, note: 'two\nlines' },
+      },
       { line: 4, error: '2 fields, but the header has 4' },
       { line: 5, record: { recipient: 'x@y.z' } },
     ]);

@@ -20,9 +20,16 @@ describe('abusedesk ingest', () => {
       'From MAILER-DAEMON Mon Nov 23 10:00:00 2026',
       postfixBounce('<dsn-m1@mx.example.org>', 'gone@example.org').replace(/\r\n/g, '\n'),
       'From bob@example.org Mon Nov 23 10:01:00 2026',
-      outOfOffice('<ooo-m2@example.org>').replace(/\r\n/g, '\n').replace('I am out of the office', '>From Monday I am out of the office'),
+      outOfOffice('<ooo-m2@example.org>')
+        .replace(/\r\n/g, '\n')
+        .replace('I am out of the office', '>From Monday I am out of the office'),
       'From marie.dupont@example.fr Mon Nov 23 10:02:00 2026',
-      frenchInlineForward({ reporter: 'marie.dupont@example.fr', messageId: '<fwd-m3@example.fr>', token: 'adt1notatoken0000000000000000000000000', to: 'marie.dupont@example.fr' }).replace(/\r\n/g, '\n'),
+      frenchInlineForward({
+        reporter: 'marie.dupont@example.fr',
+        messageId: '<fwd-m3@example.fr>',
+        token: 'adt1notatoken0000000000000000000000000',
+        to: 'marie.dupont@example.fr',
+      }).replace(/\r\n/g, '\n'),
       '',
     ].join('\n');
 
@@ -46,12 +53,27 @@ describe('abusedesk ingest', () => {
     loadDemoIfEmpty(db, new Date());
     const { logger } = memoryLogger();
     const first = await ingestFiles(db, [dir], { config, logger });
-    expect(first).toMatchObject({ files: 2, messages: 4, stored: 4, duplicates: 0, quarantined: 0, byKind: { bounce: 1, autoreply: 2, complaint: 1 } });
+    expect(first).toMatchObject({
+      files: 2,
+      messages: 4,
+      stored: 4,
+      duplicates: 0,
+      quarantined: 0,
+      byKind: { bounce: 1, autoreply: 2, complaint: 1 },
+    });
     expect(first.skipped).toEqual([join(dir, 'README.md')]);
-    expect(db.prepare(`SELECT count(*) AS n FROM messages WHERE source = 'ingest' AND state = 'done'`).get()).toEqual({ n: 4 });
+    expect(
+      db.prepare(`SELECT count(*) AS n FROM messages WHERE source = 'ingest' AND state = 'done'`).get(),
+    ).toEqual({ n: 4 });
     // a backfill writes to nobody, and the ticket says so
     expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
-    expect(db.prepare(`SELECT text FROM ticket_events WHERE text LIKE 'no acknowledgement: ingested as a backfill%'`).all()).toHaveLength(1);
+    expect(
+      db
+        .prepare(
+          `SELECT text FROM ticket_events WHERE text LIKE 'no acknowledgement: ingested as a backfill%'`,
+        )
+        .all(),
+    ).toHaveLength(1);
     const again = await ingestFiles(db, [dir], { config, logger });
     expect(again).toMatchObject({ messages: 4, stored: 0, duplicates: 4 });
     db.close();

@@ -8,9 +8,20 @@ import { simpleMessage, tempDataDir, waitFor } from '../helpers/test-service.ts'
 const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
 
 /** Starts `abusedesk serve` as a real process on free ports; resolves with its SMTP port. */
-function serve(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; smtpPort: number; stdout: () => string }> {
+function serve(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; smtpPort: number; stdout: () => string }> {
   const child = spawn(process.execPath, [cli, 'serve'], {
-    env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: dataDir, ABUSEDESK_SMTP_PORT: '0', ABUSEDESK_HTTP_PORT: '0', ABUSEDESK_LOG_LEVEL: 'warn', ABUSEDESK_AUTHENTICATE_DNS: 'off', ...env },
+    env: {
+      PATH: process.env.PATH,
+      ABUSEDESK_DATA_DIR: dataDir,
+      ABUSEDESK_SMTP_PORT: '0',
+      ABUSEDESK_HTTP_PORT: '0',
+      ABUSEDESK_LOG_LEVEL: 'warn',
+      ABUSEDESK_AUTHENTICATE_DNS: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -35,13 +46,20 @@ describe('durability across SIGKILL', () => {
 
   it('loses nothing answered 250 and processes each message once after restart', async () => {
     // Processing is slowed down so that most of the burst is still queued when the process dies.
-    const first = await serve(tmp.dir, { ABUSEDESK_WORKER_BATCH_SIZE: '1', ABUSEDESK_WORKER_POLL_MS: '60000' });
+    const first = await serve(tmp.dir, {
+      ABUSEDESK_WORKER_BATCH_SIZE: '1',
+      ABUSEDESK_WORKER_POLL_MS: '60000',
+    });
     const queueIds: string[] = [];
     await Promise.all(
       Array.from({ length: 6 }, async (_, c) => {
         const { client } = await openSession(first.smtpPort);
         for (let i = 0; i < 25; i++) {
-          const reply = await client.send('fbl@provider.example', ['fbl@esp.example'], simpleMessage(`burst ${c}-${i}`));
+          const reply = await client.send(
+            'fbl@provider.example',
+            ['fbl@esp.example'],
+            simpleMessage(`burst ${c}-${i}`),
+          );
           expect(reply.code).toBe(250);
           queueIds.push(queueIdOf(reply)!);
         }
@@ -53,7 +71,9 @@ describe('durability across SIGKILL', () => {
     expect(queueIds).toHaveLength(150);
     // Before any restart: every message answered 250 is on disk.
     const afterKill = new BetterSqlite3(join(tmp.dir, 'abusedesk.db'));
-    const stored = afterKill.prepare('SELECT queue_id AS q FROM messages JOIN message_raw ON message_raw.message_id = messages.id').all() as Array<{ q: string }>;
+    const stored = afterKill
+      .prepare('SELECT queue_id AS q FROM messages JOIN message_raw ON message_raw.message_id = messages.id')
+      .all() as Array<{ q: string }>;
     afterKill.close();
     expect(new Set(stored.map((r) => r.q))).toEqual(new Set(queueIds));
 
@@ -62,7 +82,11 @@ describe('durability across SIGKILL', () => {
       const db = new BetterSqlite3(join(tmp.dir, 'abusedesk.db'), { readonly: true });
       const rows = await waitFor(
         () => {
-          const r = db.prepare('SELECT queue_id AS queueId, state, attempts FROM messages').all() as Array<{ queueId: string; state: string; attempts: number }>;
+          const r = db.prepare('SELECT queue_id AS queueId, state, attempts FROM messages').all() as Array<{
+            queueId: string;
+            state: string;
+            attempts: number;
+          }>;
           return r.length === 150 && r.every((x) => x.state === 'done') ? r : null;
         },
         20_000,

@@ -30,7 +30,9 @@ describe('SqliteMessageStore (group commit)', () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.store(incoming(`m${i}`))));
     expect(new Set(results.map((r) => r.queueId)).size).toBe(20);
     expect(commits).toEqual([20]);
-    const row = db.prepare('SELECT message_id AS mid, client_ip AS ip FROM messages WHERE queue_id = ?').get(results[3]!.queueId);
+    const row = db
+      .prepare('SELECT message_id AS mid, client_ip AS ip FROM messages WHERE queue_id = ?')
+      .get(results[3]!.queueId);
     expect(row).toEqual({ mid: '<m3@example.net>', ip: '192.0.2.1' });
     db.close();
   });

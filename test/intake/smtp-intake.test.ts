@@ -20,8 +20,14 @@ describe('SMTP intake over a real socket', () => {
       expect(ehlo.text).not.toMatch(/AUTH/);
       expect((await client.command('AUTH PLAIN AGpAcA==')).code).toBeGreaterThanOrEqual(500);
       expect((await client.command('MAIL FROM:<>')).code).toBe(250);
-      expect(await client.command('RCPT TO:<nobody@esp.example>')).toMatchObject({ code: 550, text: expect.stringMatching(/^5\.1\.1/) });
-      expect(await client.command('RCPT TO:<abuse@victim.example>')).toMatchObject({ code: 550, text: expect.stringMatching(/^5\.7\.1/) });
+      expect(await client.command('RCPT TO:<nobody@esp.example>')).toMatchObject({
+        code: 550,
+        text: expect.stringMatching(/^5\.1\.1/),
+      });
+      expect(await client.command('RCPT TO:<abuse@victim.example>')).toMatchObject({
+        code: 550,
+        text: expect.stringMatching(/^5\.7\.1/),
+      });
       expect((await client.command('RCPT TO:<Abuse+Yahoo@ESP.EXAMPLE>')).code).toBe(250);
       const reply = await client.data(simpleMessage('policy'));
       expect(reply.code).toBe(250);
@@ -29,14 +35,34 @@ describe('SMTP intake over a real socket', () => {
       expect(queueId).toMatch(/^[0-9A-Z]{14}$/);
       await client.quit();
       const [stored] = listMessages(svc.db);
-      expect(stored).toMatchObject({ queueId, mailFrom: '', rcptTo: ['Abuse+Yahoo@ESP.EXAMPLE'], clientIp: '127.0.0.1', helo: 'client.example' });
+      expect(stored).toMatchObject({
+        queueId,
+        mailFrom: '',
+        rcptTo: ['Abuse+Yahoo@ESP.EXAMPLE'],
+        clientIp: '127.0.0.1',
+        helo: 'client.example',
+      });
       expect(getRaw(svc.db, stored!.id)!.toString()).toContain('This is spam I got.');
       // the worker reads the headers of what intake stored
-      const done = await waitFor(() => listMessages(svc.db).find((m) => m.state === 'done'), 5000, 'processing');
-      expect(done.headers).toMatchObject({ subject: 'policy', from: 'jane@example.net', messageId: '<policy@example.net>' });
+      const done = await waitFor(
+        () => listMessages(svc.db).find((m) => m.state === 'done'),
+        5000,
+        'processing',
+      );
+      expect(done.headers).toMatchObject({
+        subject: 'policy',
+        from: 'jane@example.net',
+        messageId: '<policy@example.net>',
+      });
       expect(done.stages.map((s) => s.stage)).toContain('headers');
-      expect(svc.lines.some((l) => l.event === 'smtp.accepted' && l.queueId === queueId && l.clientIp === '127.0.0.1')).toBe(true);
-      expect(svc.lines.some((l) => l.event === 'smtp.rcpt_rejected' && l.reason === 'foreign-domain')).toBe(true);
+      expect(
+        svc.lines.some(
+          (l) => l.event === 'smtp.accepted' && l.queueId === queueId && l.clientIp === '127.0.0.1',
+        ),
+      ).toBe(true);
+      expect(svc.lines.some((l) => l.event === 'smtp.rcpt_rejected' && l.reason === 'foreign-domain')).toBe(
+        true,
+      );
     } finally {
       await svc.stop();
     }
@@ -46,10 +72,16 @@ describe('SMTP intake over a real socket', () => {
     const svc = await startTestService(tmp.dir, { overrides: { smtp: { maxMessageBytes: 10_000 } } });
     try {
       const { client } = await openSession(svc.smtpAddress.port);
-      const reply = await client.send('a@b.example', ['abuse@esp.example'], simpleMessage('big') + 'x'.repeat(76).concat('\r\n').repeat(400));
+      const reply = await client.send(
+        'a@b.example',
+        ['abuse@esp.example'],
+        simpleMessage('big') + 'x'.repeat(76).concat('\r\n').repeat(400),
+      );
       expect(reply).toMatchObject({ code: 552, text: expect.stringMatching(/^5\.3\.4/) });
       // the session stays usable
-      expect((await client.send('a@b.example', ['abuse@esp.example'], simpleMessage('small'))).code).toBe(250);
+      expect((await client.send('a@b.example', ['abuse@esp.example'], simpleMessage('small'))).code).toBe(
+        250,
+      );
       await client.quit();
       expect(listMessages(svc.db).map((m) => m.headers?.subject ?? m.size)).toHaveLength(1);
       // and a declared SIZE= over the limit is refused at MAIL FROM
@@ -64,7 +96,9 @@ describe('SMTP intake over a real socket', () => {
   it('answers 451 when the durable store fails, and 250 only once it succeeds', async () => {
     let failing = true;
     const svc = await startTestService(tmp.dir, {
-      wrapStore: (real): MessageStore => ({ store: (m) => (failing ? Promise.reject(new Error('disk I/O error')) : real.store(m)) }),
+      wrapStore: (real): MessageStore => ({
+        store: (m) => (failing ? Promise.reject(new Error('disk I/O error')) : real.store(m)),
+      }),
     });
     try {
       const { client } = await openSession(svc.smtpAddress.port);
@@ -72,7 +106,9 @@ describe('SMTP intake over a real socket', () => {
       expect(reply).toMatchObject({ code: 451, text: expect.stringMatching(/^4\.3\.0/) });
       expect(listMessages(svc.db)).toHaveLength(0);
       failing = false;
-      expect((await client.send('a@b.example', ['abuse@esp.example'], simpleMessage('fails'))).code).toBe(250);
+      expect((await client.send('a@b.example', ['abuse@esp.example'], simpleMessage('fails'))).code).toBe(
+        250,
+      );
       expect(listMessages(svc.db)).toHaveLength(1);
       await client.quit();
       expect(svc.lines.some((l) => l.event === 'smtp.rejected' && l.reason === 'store-failed')).toBe(true);
@@ -111,13 +147,18 @@ describe('SMTP intake over a real socket', () => {
   });
 
   it('limits recipients per message and connections per IP', async () => {
-    const svc = await startTestService(tmp.dir, { overrides: { smtp: { maxRecipients: 2, maxConnectionsPerIp: 2 } } });
+    const svc = await startTestService(tmp.dir, {
+      overrides: { smtp: { maxRecipients: 2, maxConnectionsPerIp: 2 } },
+    });
     try {
       const a = await openSession(svc.smtpAddress.port);
       await a.client.command('MAIL FROM:<a@b.example>');
       expect((await a.client.command('RCPT TO:<abuse@esp.example>')).code).toBe(250);
       expect((await a.client.command('RCPT TO:<fbl@esp.example>')).code).toBe(250);
-      expect(await a.client.command('RCPT TO:<postmaster@esp.example>')).toMatchObject({ code: 452, text: expect.stringMatching(/^4\.5\.3/) });
+      expect(await a.client.command('RCPT TO:<postmaster@esp.example>')).toMatchObject({
+        code: 452,
+        text: expect.stringMatching(/^4\.5\.3/),
+      });
       const b = await openSession(svc.smtpAddress.port);
       const c = await openSession(svc.smtpAddress.port);
       expect(b.greeting.code).toBe(220);

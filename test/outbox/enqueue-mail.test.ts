@@ -16,9 +16,20 @@ describe('enqueueMail', () => {
 
   it('queues a pending row due now, with its ticket and report', () => {
     const db = openDatabase(testConfig(tmp.dir));
-    const r = enqueueMail(db, sampleMail(), { dedupeKey: 'ack:AD-7KQ2MX:reporter1@example.net', ticketId: 'AD-7KQ2MX', reportId: null, now });
+    const r = enqueueMail(db, sampleMail(), {
+      dedupeKey: 'ack:AD-7KQ2MX:reporter1@example.net',
+      ticketId: 'AD-7KQ2MX',
+      reportId: null,
+      now,
+    });
     expect(r.created).toBe(true);
-    expect(outboxRow(db, r.id)).toMatchObject({ state: 'pending', attempts: 0, nextAttemptAt: now.toISOString(), ticketId: 'AD-7KQ2MX', sentAt: null });
+    expect(outboxRow(db, r.id)).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: now.toISOString(),
+      ticketId: 'AD-7KQ2MX',
+      sentAt: null,
+    });
     expect(outboxDepth(db)).toEqual({ pending: 1, failed: 0, oldestPendingAt: now.toISOString() });
     db.close();
   });
@@ -46,8 +57,20 @@ describe('enqueueMail', () => {
 
   it('refuses a malformed mail before it reaches the outbox', () => {
     const db = openDatabase(testConfig(tmp.dir));
-    expect(() => enqueueMail(db, { ...sampleMail(), subject: 'x\r\nBcc: victim@example.org' }, { dedupeKey: 'bad', now })).toThrow(/one line/);
-    expect(() => enqueueMail(db, { ...sampleMail(), to: { name: '', address: 'a@example.org, b@example.org' } }, { dedupeKey: 'bad2', now })).toThrow();
+    expect(() =>
+      enqueueMail(
+        db,
+        { ...sampleMail(), subject: 'x\r\nBcc: victim@example.org' },
+        { dedupeKey: 'bad', now },
+      ),
+    ).toThrow(/one line/);
+    expect(() =>
+      enqueueMail(
+        db,
+        { ...sampleMail(), to: { name: '', address: 'a@example.org, b@example.org' } },
+        { dedupeKey: 'bad2', now },
+      ),
+    ).toThrow();
     expect(outboxDepth(db).pending).toBe(0);
     db.close();
   });
@@ -55,7 +78,9 @@ describe('enqueueMail', () => {
 
 describe('retryDelay', () => {
   it('doubles from the base and is capped', () => {
-    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelay(a, 1000, 10_000))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelay(a, 1000, 10_000))).toEqual([
+      1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
     expect(retryDelay(500, 1000, 3_600_000)).toBe(3_600_000);
   });
 });

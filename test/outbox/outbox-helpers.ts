@@ -15,7 +15,10 @@ export const sampleMail = (n = 1): OutgoingMail => ({
 });
 
 /** A transport that records what it was given and fails the first `failures` calls. */
-export function recordingTransport(failures = 0, error: () => Error = () => new Error('connect ECONNREFUSED 127.0.0.1:587')): MailTransport & { sent: Array<{ mail: OutgoingMail; ctx: DeliveryContext }>; calls: number } {
+export function recordingTransport(
+  failures = 0,
+  error: () => Error = () => new Error('connect ECONNREFUSED 127.0.0.1:587'),
+): MailTransport & { sent: Array<{ mail: OutgoingMail; ctx: DeliveryContext }>; calls: number } {
   const t = {
     name: 'memory',
     sent: [] as Array<{ mail: OutgoingMail; ctx: DeliveryContext }>,
@@ -31,4 +34,8 @@ export function recordingTransport(failures = 0, error: () => Error = () => new 
 }
 
 export const outboxRow = (db: Database, id: number) =>
-  db.prepare('SELECT id, state, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt, ticket_id AS ticketId, report_id AS reportId FROM outbox WHERE id = ?').get(id) as Record<string, unknown>;
+  db
+    .prepare(
+      'SELECT id, state, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt, ticket_id AS ticketId, report_id AS reportId FROM outbox WHERE id = ?',
+    )
+    .get(id) as Record<string, unknown>;

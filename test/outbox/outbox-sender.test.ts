@@ -26,12 +26,30 @@ describe('OutboxSender', () => {
     tmp.cleanup();
   });
 
-  const sender = (transport: MailTransport, over: Partial<ConstructorParameters<typeof OutboxSender>[0]> = {}) => {
+  const sender = (
+    transport: MailTransport,
+    over: Partial<ConstructorParameters<typeof OutboxSender>[0]> = {},
+  ) => {
     const { logger, lines } = memoryLogger();
-    const s = new OutboxSender({ db, transport, logger, maxAttempts: 4, retryBaseMs: 1000, retryMaxMs: 3000, pollMs: 20, now: () => new Date(clock.t), ...over });
+    const s = new OutboxSender({
+      db,
+      transport,
+      logger,
+      maxAttempts: 4,
+      retryBaseMs: 1000,
+      retryMaxMs: 3000,
+      pollMs: 20,
+      now: () => new Date(clock.t),
+      ...over,
+    });
     return { s, lines };
   };
-  const queue = (n: number) => enqueueMail(db, sampleMail(n), { dedupeKey: `ack:AD-7KQ2MX:${n}`, ticketId: 'AD-7KQ2MX', now: new Date(clock.t) }).id;
+  const queue = (n: number) =>
+    enqueueMail(db, sampleMail(n), {
+      dedupeKey: `ack:AD-7KQ2MX:${n}`,
+      ticketId: 'AD-7KQ2MX',
+      now: new Date(clock.t),
+    }).id;
 
   it('file transport writes the complete message as <dataDir>/outbox/<timestamp>-<id>.eml, parseable', async () => {
     const config = testConfig(tmp.dir);
@@ -49,8 +67,17 @@ describe('OutboxSender', () => {
     expect(parsed.headers.get('auto-submitted')).toBe('auto-replied');
     expect(parsed.date?.toISOString()).toBe('2026-11-23T10:00:00.000Z');
     expect(parsed.text?.trim()).toBe('Thank you for your report 1.');
-    expect(outboxRow(db, id)).toMatchObject({ state: 'sent', attempts: 1, sentAt: '2026-11-23T10:00:00.000Z', lastError: null });
-    expect(lines.find((l) => l.event === 'outbox.sent')).toMatchObject({ id, transport: 'file', to: 'reporter1@example.net' });
+    expect(outboxRow(db, id)).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+      sentAt: '2026-11-23T10:00:00.000Z',
+      lastError: null,
+    });
+    expect(lines.find((l) => l.event === 'outbox.sent')).toMatchObject({
+      id,
+      transport: 'file',
+      to: 'reporter1@example.net',
+    });
     expect(outboxDepth(db)).toEqual({ pending: 0, failed: 0, oldestPendingAt: null });
     expect(await s.drain()).toBe(0); // sent is never sent again
   });
@@ -60,19 +87,36 @@ describe('OutboxSender', () => {
     const { s, lines } = sender(transport);
     const id = queue(1);
     await s.drain();
-    expect(outboxRow(db, id)).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: '2026-11-23T10:00:01.000Z', lastError: 'connect ECONNREFUSED 127.0.0.1:587' });
+    expect(outboxRow(db, id)).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      nextAttemptAt: '2026-11-23T10:00:01.000Z',
+      lastError: 'connect ECONNREFUSED 127.0.0.1:587',
+    });
     expect(await s.drain()).toBe(0); // not due yet
     clock.t += 999;
     expect(await s.drain()).toBe(0);
     clock.t += 1;
     await s.drain();
-    expect(outboxRow(db, id)).toMatchObject({ state: 'pending', attempts: 2, nextAttemptAt: '2026-11-23T10:00:03.000Z' });
+    expect(outboxRow(db, id)).toMatchObject({
+      state: 'pending',
+      attempts: 2,
+      nextAttemptAt: '2026-11-23T10:00:03.000Z',
+    });
     clock.t += 2000;
     await s.drain();
-    expect(outboxRow(db, id)).toMatchObject({ state: 'sent', attempts: 3, lastError: null, sentAt: '2026-11-23T10:00:03.000Z' });
+    expect(outboxRow(db, id)).toMatchObject({
+      state: 'sent',
+      attempts: 3,
+      lastError: null,
+      sentAt: '2026-11-23T10:00:03.000Z',
+    });
     expect(transport.calls).toBe(3);
     expect(transport.sent).toHaveLength(1);
-    expect(lines.filter((l) => l.event === 'outbox.retry').map((l) => l.next)).toEqual(['2026-11-23T10:00:01.000Z', '2026-11-23T10:00:03.000Z']);
+    expect(lines.filter((l) => l.event === 'outbox.retry').map((l) => l.next)).toEqual([
+      '2026-11-23T10:00:01.000Z',
+      '2026-11-23T10:00:03.000Z',
+    ]);
   });
 
   it('caps the backoff at retryMaxMs and marks the row failed after maxAttempts, keeping the error', async () => {
@@ -87,8 +131,17 @@ describe('OutboxSender', () => {
       clock.t += 10_000;
     }
     expect(nexts).toEqual([1000, 2000, 3000, 'failed']); // 4000 capped to 3000
-    expect(outboxRow(db, id)).toMatchObject({ state: 'failed', attempts: 4, lastError: 'connect ECONNREFUSED 127.0.0.1:587', sentAt: null });
-    expect(lines.find((l) => l.event === 'outbox.failed')).toMatchObject({ id, attempts: 4, permanent: false });
+    expect(outboxRow(db, id)).toMatchObject({
+      state: 'failed',
+      attempts: 4,
+      lastError: 'connect ECONNREFUSED 127.0.0.1:587',
+      sentAt: null,
+    });
+    expect(lines.find((l) => l.event === 'outbox.failed')).toMatchObject({
+      id,
+      attempts: 4,
+      permanent: false,
+    });
     expect(outboxDepth(db)).toMatchObject({ pending: 0, failed: 1 });
     clock.t += 1e9;
     expect(await s.drain()).toBe(0);
@@ -96,11 +149,17 @@ describe('OutboxSender', () => {
   });
 
   it('a permanent SMTP rejection (5xx) fails at once', async () => {
-    const transport = recordingTransport(1, () => Object.assign(new Error('550 5.1.1 mailbox unavailable'), { responseCode: 550 }));
+    const transport = recordingTransport(1, () =>
+      Object.assign(new Error('550 5.1.1 mailbox unavailable'), { responseCode: 550 }),
+    );
     const { s, lines } = sender(transport);
     const id = queue(1);
     await s.drain();
-    expect(outboxRow(db, id)).toMatchObject({ state: 'failed', attempts: 1, lastError: '550 5.1.1 mailbox unavailable' });
+    expect(outboxRow(db, id)).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      lastError: '550 5.1.1 mailbox unavailable',
+    });
     expect(lines.find((l) => l.event === 'outbox.failed')).toMatchObject({ permanent: true });
   });
 
@@ -148,7 +207,15 @@ describe('OutboxSender', () => {
   it('two senders running at once never send the same row twice', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => queue(i + 1));
     const slow = (): MailTransport & { ids: number[] } => {
-      const t = { name: 'slow', ids: [] as number[], send: async (_m: unknown, ctx: { id: number }) => (await new Promise((r) => setTimeout(r, 1)), t.ids.push(ctx.id), 'ok') };
+      const t = {
+        name: 'slow',
+        ids: [] as number[],
+        send: async (_m: unknown, ctx: { id: number }) => (
+          await new Promise((r) => setTimeout(r, 1)),
+          t.ids.push(ctx.id),
+          'ok'
+        ),
+      };
       return t;
     };
     const ta = slow();

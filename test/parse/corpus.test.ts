@@ -12,8 +12,14 @@ if (!present) console.warn(`corpus test skipped: ${corpus} not found (see /work/
 
 /** The folder is "a first guess at the kind, not a ruling" (corpus README). */
 const KIND_BY_FOLDER: Record<string, ReportKind> = {
-  arf: 'fbl', 'dmarc-forensic': 'auth-failure', dsn: 'bounce', autoreply: 'autoreply',
-  forward: 'complaint', spamcop: 'complaint', xarf: 'other', other: 'other',
+  arf: 'fbl',
+  'dmarc-forensic': 'auth-failure',
+  dsn: 'bounce',
+  autoreply: 'autoreply',
+  forward: 'complaint',
+  spamcop: 'complaint',
+  xarf: 'other',
+  other: 'other',
 };
 
 /**
@@ -28,8 +34,14 @@ const DISAGREEMENTS: Record<string, { kind: ReportKind; why: string }> = {
   // confirm, but the message was not delivered — abusedesk counts it as a bounce (soft: policy, not the address).
   'other/bounceparser-whitelist.eml': { kind: 'bounce', why: 'RFC 3464 DSN with Action: failed' },
   // Challenge-response systems are `autoreply` in abusedesk's vocabulary, not `other`.
-  'other/bounceparser-bluebottle.eml': { kind: 'autoreply', why: 'challenge-response (abusedesk kind: autoreply)' },
-  'other/bounceparser-boxbe-cr.eml': { kind: 'autoreply', why: 'Boxbe challenge-response in a multipart/report' },
+  'other/bounceparser-bluebottle.eml': {
+    kind: 'autoreply',
+    why: 'challenge-response (abusedesk kind: autoreply)',
+  },
+  'other/bounceparser-boxbe-cr.eml': {
+    kind: 'autoreply',
+    why: 'Boxbe challenge-response in a multipart/report',
+  },
   // Starts with application debug-log lines and has no top-level headers: nobody to acknowledge or to
   // suppress for, so staff triage it (`other`), though a newsletter is attached inside.
   'forward/phpbh-unsubscribe.eml': { kind: 'other', why: 'no top-level headers: reporter unknown' },
@@ -44,12 +56,21 @@ const STATUS_DISAGREEMENTS: Record<string, string[]> = {
   'dsn/sisimai-lhost-googleworkspace-01.eml': ['5.7.1'],
 };
 
-interface Row { file: string; category: string; expected: Record<string, unknown> | null; notes: string }
+interface Row {
+  file: string;
+  category: string;
+  expected: Record<string, unknown> | null;
+  notes: string;
+}
 const rows: Row[] = present
-  ? readFileSync(join(corpus, 'INDEX.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => {
-    const c = line.split('\t');
-    return { file: c[0]!, category: c[1]!, expected: c[6] ? JSON.parse(c[6]) : null, notes: c[7] ?? '' };
-  })
+  ? readFileSync(join(corpus, 'INDEX.tsv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => {
+        const c = line.split('\t');
+        return { file: c[0]!, category: c[1]!, expected: c[6] ? JSON.parse(c[6]) : null, notes: c[7] ?? '' };
+      })
   : [];
 
 /** crisp-*.txt are body-only inline-forward fragments: we give them the minimal headers a forward has. */
@@ -57,9 +78,18 @@ function rawOf(row: Row): Buffer {
   const bytes = readFileSync(join(corpus, row.file));
   if (!row.file.endsWith('.txt')) return bytes;
   // Like the library's own tests: the parent subject when the source gives one, else none for non-forwards.
-  const subject = typeof row.expected?.subjectInput === 'string' ? row.expected.subjectInput
-    : row.expected?.forwarded === false ? '' : `Fwd: ${typeof row.expected?.subject === 'string' ? row.expected.subject : 'spam'}`;
-  return Buffer.concat([Buffer.from(`From: Reporter <reporter@example.org>\nTo: abuse@esp.example\nSubject: ${subject}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n`), bytes]);
+  const subject =
+    typeof row.expected?.subjectInput === 'string'
+      ? row.expected.subjectInput
+      : row.expected?.forwarded === false
+        ? ''
+        : `Fwd: ${typeof row.expected?.subject === 'string' ? row.expected.subject : 'spam'}`;
+  return Buffer.concat([
+    Buffer.from(
+      `From: Reporter <reporter@example.org>\nTo: abuse@esp.example\nSubject: ${subject}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n`,
+    ),
+    bytes,
+  ]);
 }
 
 function expectedKind(row: Row): ReportKind {
@@ -69,7 +99,8 @@ function expectedKind(row: Row): ReportKind {
   return KIND_BY_FOLDER[row.category] ?? 'other';
 }
 
-const complainantCount = (r: ParsedReport): number => r.complainants.length + (r.redactedComplainants?.length ?? 0);
+const complainantCount = (r: ParsedReport): number =>
+  r.complainants.length + (r.redactedComplainants?.length ?? 0);
 
 describe.skipIf(!present)('shared corpus', () => {
   for (const row of rows) {
@@ -80,10 +111,13 @@ describe.skipIf(!present)('shared corpus', () => {
       expect(r.kind, r.reason).toBe(expectedKind(row));
       if (typeof e.feedbackType === 'string') expect(r.feedbackType).toBe(e.feedbackType);
       // sisimai's count is records: one per recipient, and one for a report whose recipient is withheld.
-      if (r.kind === 'fbl' && typeof e.count === 'number') expect(Math.max(1, complainantCount(r))).toBe(e.count);
+      if (r.kind === 'fbl' && typeof e.count === 'number')
+        expect(Math.max(1, complainantCount(r))).toBe(e.count);
       if (r.kind === 'bounce') {
         if (typeof e.count === 'number') expect(r.bounces.length).toBe(e.count);
-        const statuses = STATUS_DISAGREEMENTS[row.file] ?? (Array.isArray(e.status) ? e.status : typeof e.status === 'string' ? [e.status] : null);
+        const statuses =
+          STATUS_DISAGREEMENTS[row.file] ??
+          (Array.isArray(e.status) ? e.status : typeof e.status === 'string' ? [e.status] : null);
         if (statuses) expect(r.bounces.map((b) => b.status)).toEqual(statuses);
         if (e.hardBounce === true) expect(r.bounces.some((b) => b.hard)).toBe(true);
         if (Array.isArray(e.addresses)) expect(r.bounces.map((b) => b.recipient)).toEqual(e.addresses);

@@ -16,15 +16,34 @@ describe('parse stage in the worker', () => {
     const svc = await startTestService(tmp.dir);
     try {
       const { client } = await openSession(svc.smtpAddress.port);
-      const reply = await client.send('feedback@arf.mail.yahoo.com', ['fbl@esp.example'], arfSample(7, 'jane@example.net'));
+      const reply = await client.send(
+        'feedback@arf.mail.yahoo.com',
+        ['fbl@esp.example'],
+        arfSample(7, 'jane@example.net'),
+      );
       await client.quit();
       const queueId = queueIdOf(reply)!;
-      const message = await waitFor(() => {
-        const m = getMessage(svc.db, queueId);
-        return m?.state === 'done' ? m : null;
-      }, 10_000, 'processing');
-      expect(message.stages.map((s) => s.stage)).toEqual(['headers', 'authenticate', 'classify', 'extract', 'attribute', 'actions', 'enforcement']);
-      expect(message.stages.find((s) => s.stage === 'classify')).toMatchObject({ outcome: 'fbl', reason: expect.stringMatching(/feedback-report/) });
+      const message = await waitFor(
+        () => {
+          const m = getMessage(svc.db, queueId);
+          return m?.state === 'done' ? m : null;
+        },
+        10_000,
+        'processing',
+      );
+      expect(message.stages.map((s) => s.stage)).toEqual([
+        'headers',
+        'authenticate',
+        'classify',
+        'extract',
+        'attribute',
+        'actions',
+        'enforcement',
+      ]);
+      expect(message.stages.find((s) => s.stage === 'classify')).toMatchObject({
+        outcome: 'fbl',
+        reason: expect.stringMatching(/feedback-report/),
+      });
       expect(message.stages.find((s) => s.stage === 'authenticate')).toMatchObject({ outcome: 'untrusted' });
       const report = reportForMessage(svc.db, message.id)!;
       expect(report.kind).toBe('fbl');

@@ -20,7 +20,18 @@ function prepare(dir: string): string {
   const db = openDatabase(config);
   const now = new Date('2026-11-23T10:00:00Z');
   loadDemoIfEmpty(db, now);
-  upsertClient(db, { slug: 'acme', name: 'Acme', language: 'en', domains: [], webhookUrl: 'https://acme.example/hooks', webhookSecret: secret }, now);
+  upsertClient(
+    db,
+    {
+      slug: 'acme',
+      name: 'Acme',
+      language: 'en',
+      domains: [],
+      webhookUrl: 'https://acme.example/hooks',
+      webhookSecret: secret,
+    },
+    now,
+  );
   db.close();
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify({ dataDir: dir, authenticate: { dns: 'off' }, webhooks }));
@@ -60,7 +71,12 @@ describe('a client status change queues the same webhooks from the CLI as from t
     try {
       await app.ready();
       const tokens = roleTokens(apiDb);
-      const res = await app.inject({ method: 'POST', url: '/api/v1/clients/acme/suspend', headers: { authorization: `Bearer ${tokens.admin}` }, payload: { note: 'blocklisted' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/clients/acme/suspend',
+        headers: { authorization: `Bearer ${tokens.admin}` },
+        payload: { note: 'blocklisted' },
+      });
       expect(res.statusCode).toBe(200);
       const fromApi = listWebhookDeliveries(apiDb).map(shape);
 
@@ -69,7 +85,9 @@ describe('a client status change queues the same webhooks from the CLI as from t
       cliDb.close();
 
       expect(fromApi).toHaveLength(2);
-      expect(new Set(fromApi.map((d) => (d as { url: string }).url))).toEqual(new Set(['https://acme.example/hooks', 'https://hooks.esp.example/abuse']));
+      expect(new Set(fromApi.map((d) => (d as { url: string }).url))).toEqual(
+        new Set(['https://acme.example/hooks', 'https://hooks.esp.example/abuse']),
+      );
       expect(fromCli).toEqual(fromApi);
     } finally {
       await app.close();

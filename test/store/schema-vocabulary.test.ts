@@ -28,7 +28,9 @@ const expected: Record<string, readonly (string | number)[]> = {
 /** `column IN ('a', 'b')` lists of every table's CHECK constraints, keyed `table.column`. */
 function schemaChecks(db: Database): Record<string, Array<string | number>> {
   const out: Record<string, Array<string | number>> = {};
-  const tables = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL`).all() as Array<{ name: string; sql: string }>;
+  const tables = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL`)
+    .all() as Array<{ name: string; sql: string }>;
   for (const t of tables) {
     for (const m of t.sql.matchAll(/CHECK\s*\(\s*(\w+)\s+IN\s*\(([^)]*)\)\s*\)/gi)) {
       out[`${t.name}.${m[1]!}`] = m[2]!.split(',').map((x) => {
@@ -55,7 +57,8 @@ describe('the schema and the TypeScript vocabularies agree', () => {
   it('every CHECK list of the migrated schema has its vocabulary, with the same values', () => {
     const checks = schemaChecks(db);
     expect(Object.keys(checks).sort()).toEqual(Object.keys(expected).sort());
-    for (const [column, values] of Object.entries(expected)) expect([...checks[column]!].sort(), column).toEqual([...values].sort());
+    for (const [column, values] of Object.entries(expected))
+      expect([...checks[column]!].sort(), column).toEqual([...values].sort());
   });
 
   it('messages.source has no CHECK: each source the code writes is stored as spelled', () => {
@@ -65,6 +68,8 @@ describe('the schema and the TypeScript vocabularies agree', () => {
         `INSERT INTO messages (queue_id, received_at, source, mail_from, rcpt_to, size, sha256) VALUES (?, '2026-11-23T10:00:00Z', ?, '', '[]', 0, ?)`,
       ).run(`Q${source}`, source, source);
     }
-    expect(db.prepare('SELECT source FROM messages ORDER BY id').pluck().all()).toEqual([...v.messageSources]);
+    expect(db.prepare('SELECT source FROM messages ORDER BY id').pluck().all()).toEqual([
+      ...v.messageSources,
+    ]);
   });
 });

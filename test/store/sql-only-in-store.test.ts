@@ -9,7 +9,13 @@ const root = join(import.meta.dirname, '..', '..');
 const SQL_HOMES = ['src/store/', 'src/db/'];
 
 /** SQL statements as they appear in string and template literals (keywords upper case, as the code writes them). */
-const SQL_TEXT = [/\bSELECT\b[\s\S]*\bFROM\b/, /\bINSERT\s+(OR\s+\w+\s+)?INTO\b/, /\bUPDATE\s+\w+\s+SET\b/, /\bDELETE\s+FROM\b/, /\b(CREATE|DROP|ALTER)\s+(TABLE|INDEX|VIEW|TRIGGER)\b/];
+const SQL_TEXT = [
+  /\bSELECT\b[\s\S]*\bFROM\b/,
+  /\bINSERT\s+(OR\s+\w+\s+)?INTO\b/,
+  /\bUPDATE\s+\w+\s+SET\b/,
+  /\bDELETE\s+FROM\b/,
+  /\b(CREATE|DROP|ALTER)\s+(TABLE|INDEX|VIEW|TRIGGER)\b/,
+];
 /** Receivers that are a database handle: `db.exec(…)`, `this.db.pragma(…)`. */
 const DB_RECEIVER = /^(this\.)?(db|database|conn|connection|sqlite)$/i;
 
@@ -25,7 +31,8 @@ const looksLikeSql = (text: string): boolean => SQL_TEXT.some((re) => re.test(te
 
 function literalText(node: ts.Node): string | null {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isTemplateExpression(node)) return node.head.text + node.templateSpans.map((s) => ' x ' + s.literal.text).join('');
+  if (ts.isTemplateExpression(node))
+    return node.head.text + node.templateSpans.map((s) => ' x ' + s.literal.text).join('');
   return null;
 }
 
@@ -34,7 +41,9 @@ function sqlFindings(file: string, text: string): string[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found: string[] = [];
   const at = (n: ts.Node, what: string): void => {
-    found.push(`${relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1} ${what}`);
+    found.push(
+      `${relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1} ${what}`,
+    );
   };
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n)) {
@@ -44,7 +53,8 @@ function sqlFindings(file: string, text: string): string[] {
         const name = callee.name.text;
         const receiver = callee.expression.getText(sf);
         if (name === 'prepare') at(n, '.prepare(…)');
-        if ((name === 'exec' || name === 'pragma') && DB_RECEIVER.test(receiver)) at(n, `${receiver}.${name}(…)`);
+        if ((name === 'exec' || name === 'pragma') && DB_RECEIVER.test(receiver))
+          at(n, `${receiver}.${name}(…)`);
       }
     }
     const lit = literalText(n);
@@ -56,7 +66,10 @@ function sqlFindings(file: string, text: string): string[] {
 }
 
 describe('SQL lives only in src/store/ and src/db/', () => {
-  const files = sourceFiles(join(root, 'src')).map((f) => ({ path: f, rel: relative(root, f).split('\\').join('/') }));
+  const files = sourceFiles(join(root, 'src')).map((f) => ({
+    path: f,
+    rel: relative(root, f).split('\\').join('/'),
+  }));
 
   it('finds SQL the way the check reads it (and ignores comments and regexes)', () => {
     const sample = [
@@ -71,7 +84,13 @@ describe('SQL lives only in src/store/ and src/db/', () => {
       "db.exec('VACUUM');",
     ].join('\n');
     const lines = sqlFindings(join(root, 'src', 'sample.ts'), sample).map((f) => f.split(' ')[0]);
-    expect(lines).toEqual(['src/sample.ts:6', 'src/sample.ts:6', 'src/sample.ts:7', 'src/sample.ts:8', 'src/sample.ts:9']);
+    expect(lines).toEqual([
+      'src/sample.ts:6',
+      'src/sample.ts:6',
+      'src/sample.ts:7',
+      'src/sample.ts:8',
+      'src/sample.ts:9',
+    ]);
   });
 
   it('no file outside them prepares, runs or spells SQL', () => {

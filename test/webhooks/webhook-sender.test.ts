@@ -14,7 +14,11 @@ describe('signWebhook', () => {
   it('signs "id.timestamp.body" with every secret during rotation', () => {
     const h = signWebhook(`${oldSecret} ${newSecret}`, 'msg_1', 1700000000, '{"a":1}');
     expect(h['webhook-signature']!.split(' ')).toHaveLength(2);
-    const headers = { id: h['webhook-id']!, timestamp: h['webhook-timestamp']!, signature: h['webhook-signature']! };
+    const headers = {
+      id: h['webhook-id']!,
+      timestamp: h['webhook-timestamp']!,
+      signature: h['webhook-signature']!,
+    };
     expect(verifyWebhook(oldSecret, headers, '{"a":1}')).toBe(true);
     expect(verifyWebhook(newSecret, headers, '{"a":1}')).toBe(true);
     expect(verifyWebhook(newSecret, headers, '{"a":2}')).toBe(false);
@@ -38,19 +42,49 @@ describe('WebhookSender', () => {
     try {
       const { db } = svc;
       const clientId = (db.prepare('SELECT id FROM clients ORDER BY id LIMIT 1').get() as { id: number }).id;
-      db.prepare('UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE id = ?').run(url, newSecret, clientId);
+      db.prepare('UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE id = ?').run(
+        url,
+        newSecret,
+        clientId,
+      );
       let t = Date.parse('2026-11-23T10:00:00Z');
       const now = (): Date => new Date(t);
-      const ids = emitWebhook(db, 'client.status_changed', { from: 'active', to: 'watch' }, { clientId, now: now(), key: 'status:1', endpoints: [] });
+      const ids = emitWebhook(
+        db,
+        'client.status_changed',
+        { from: 'active', to: 'watch' },
+        { clientId, now: now(), key: 'status:1', endpoints: [] },
+      );
       expect(ids).toHaveLength(1);
-      expect(emitWebhook(db, 'client.status_changed', { from: 'active', to: 'watch' }, { clientId, now: now(), key: 'status:1', endpoints: [] })).toEqual([]);
-      const sender = new WebhookSender({ db, endpoints: [], logger: memoryLogger().logger, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 2000, pollMs: 1000, now });
+      expect(
+        emitWebhook(
+          db,
+          'client.status_changed',
+          { from: 'active', to: 'watch' },
+          { clientId, now: now(), key: 'status:1', endpoints: [] },
+        ),
+      ).toEqual([]);
+      const sender = new WebhookSender({
+        db,
+        endpoints: [],
+        logger: memoryLogger().logger,
+        maxAttempts: 3,
+        retryBaseMs: 1000,
+        retryMaxMs: 2000,
+        pollMs: 1000,
+        now,
+      });
       for (let i = 0; i < 3; i++) {
         await sender.drainOnce();
         t += 5000;
       }
       expect(hits).toBe(3);
-      expect(listWebhookDeliveries(db)[0]).toMatchObject({ id: ids[0], state: 'failed', attempts: 3, lastError: 'HTTP 503' });
+      expect(listWebhookDeliveries(db)[0]).toMatchObject({
+        id: ids[0],
+        state: 'failed',
+        attempts: 3,
+        lastError: 'HTTP 503',
+      });
       expect(await sender.drainOnce()).toBe(0);
       status = 204;
       expect(replayWebhook(db, ids[0]!, now())).toBe(true);

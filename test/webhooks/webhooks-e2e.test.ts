@@ -3,13 +3,26 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/webhooks/sign-webhook.ts';
 import { listWebhookDeliveries } from '../../src/store/webhooks-store.ts';
-import { deliverAndProcess, simpleMessage, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
+import {
+  deliverAndProcess,
+  simpleMessage,
+  startTestService,
+  tempDataDir,
+  waitFor,
+} from '../helpers/test-service.ts';
 
 const secret = `whsec_${Buffer.from('test-secret-0123456789abcdef').toString('base64')}`;
 
-interface Received { id: string; valid: boolean; type: string; status: number }
+interface Received {
+  id: string;
+  valid: boolean;
+  type: string;
+  status: number;
+}
 
-async function receiver(answer: (n: number) => number): Promise<{ server: Server; url: string; got: Received[] }> {
+async function receiver(
+  answer: (n: number) => number,
+): Promise<{ server: Server; url: string; got: Received[] }> {
   const got: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -18,7 +31,16 @@ async function receiver(answer: (n: number) => number): Promise<{ server: Server
       const body = Buffer.concat(chunks).toString();
       const h = (n: string): string => String(req.headers[n] ?? '');
       const status = answer(got.length);
-      got.push({ id: h('webhook-id'), valid: verifyWebhook(`whsec_other ${secret}`, { id: h('webhook-id'), timestamp: h('webhook-timestamp'), signature: h('webhook-signature') }, body), type: (JSON.parse(body) as { type: string }).type, status });
+      got.push({
+        id: h('webhook-id'),
+        valid: verifyWebhook(
+          `whsec_other ${secret}`,
+          { id: h('webhook-id'), timestamp: h('webhook-timestamp'), signature: h('webhook-signature') },
+          body,
+        ),
+        type: (JSON.parse(body) as { type: string }).type,
+        status,
+      });
       res.writeHead(status).end();
     });
   });
@@ -37,10 +59,18 @@ describe('webhooks', () => {
     cleanups.push(cleanup);
     const rx = await receiver((n) => (n === 0 ? 500 : 200));
     cleanups.push(() => new Promise<void>((r) => rx.server.close(() => r())));
-    const overrides = { webhooks: { endpoints: [{ url: rx.url, secret }], retryBaseMs: 20, retryMaxMs: 100, pollMs: 50 } };
+    const overrides = {
+      webhooks: { endpoints: [{ url: rx.url, secret }], retryBaseMs: 20, retryMaxMs: 100, pollMs: 50 },
+    };
     const svc = await startTestService(dir, { overrides });
     await deliverAndProcess(svc, 'abuse@esp.example', simpleMessage('Spam one'));
-    await waitFor(() => listWebhookDeliveries(svc.db).length >= 2 && listWebhookDeliveries(svc.db).every((d) => d.state === 'sent'), 5000, 'webhooks sent');
+    await waitFor(
+      () =>
+        listWebhookDeliveries(svc.db).length >= 2 &&
+        listWebhookDeliveries(svc.db).every((d) => d.state === 'sent'),
+      5000,
+      'webhooks sent',
+    );
     expect(rx.got[0]!.status).toBe(500);
     const retried = rx.got.filter((g) => g.id === rx.got[0]!.id);
     expect(retried.length).toBe(2); // same webhook-id after the 500
@@ -58,7 +88,13 @@ describe('webhooks', () => {
     await svc2.stop();
     const svc3 = await startTestService(dir, { overrides });
     cleanups.push(() => svc3.stop());
-    await waitFor(() => listWebhookDeliveries(svc3.db).length >= 4 && listWebhookDeliveries(svc3.db).every((d) => d.state === 'sent'), 5000, 'all webhooks sent after restart');
+    await waitFor(
+      () =>
+        listWebhookDeliveries(svc3.db).length >= 4 &&
+        listWebhookDeliveries(svc3.db).every((d) => d.state === 'sent'),
+      5000,
+      'all webhooks sent after restart',
+    );
     const ids = new Set(rx.got.map((g) => g.id));
     expect(ids.size).toBe(listWebhookDeliveries(svc3.db).length);
   });

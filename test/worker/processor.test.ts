@@ -17,24 +17,55 @@ describe('Processor', () => {
     const db = openDatabase(testConfig(tmp.dir));
     const store = new SqliteMessageStore(db);
     const { logger, lines } = memoryLogger();
-    const processor = new Processor({ db, stages, logger, maxAttempts: 3, retryBaseMs: 1000, pollMs: 50, batchSize: 10, now: () => new Date(clock.t) });
+    const processor = new Processor({
+      db,
+      stages,
+      logger,
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+      pollMs: 50,
+      batchSize: 10,
+      now: () => new Date(clock.t),
+    });
     const put = (s: string) =>
-      store.storeNow({ raw: Buffer.from(simpleMessage(s)), mailFrom: '', rcptTo: ['abuse@esp.example'], clientIp: null, clientHostname: null, helo: null, tls: null, receivedAt: new Date(clock.t), source: 'ingest' });
+      store.storeNow({
+        raw: Buffer.from(simpleMessage(s)),
+        mailFrom: '',
+        rcptTo: ['abuse@esp.example'],
+        clientIp: null,
+        clientHostname: null,
+        helo: null,
+        tls: null,
+        receivedAt: new Date(clock.t),
+        source: 'ingest',
+      });
     return { db, processor, put, lines };
   };
 
   it('processes in arrival order and records each stage with its reason', async () => {
     const seen: string[] = [];
     const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
-    const { db, processor, put } = setup([{ name: 'headers', run: (ctx) => (seen.push(ctx.message.queueId), { outcome: 'read', reason: 'ok', data: { n: 1 } }) }], clock);
+    const { db, processor, put } = setup(
+      [
+        {
+          name: 'headers',
+          run: (ctx) => (seen.push(ctx.message.queueId), { outcome: 'read', reason: 'ok', data: { n: 1 } }),
+        },
+      ],
+      clock,
+    );
     const ids = ['a', 'b', 'c'].map((s) => put(s).queueId);
     expect(await processor.drain()).toBe(3);
     expect(seen).toEqual(ids);
-    expect(getMessage(db, ids[0]!)).toMatchObject({ state: 'done', attempts: 1, stages: [{ stage: 'headers', outcome: 'read', reason: 'ok' }] });
+    expect(getMessage(db, ids[0]!)).toMatchObject({
+      state: 'done',
+      attempts: 1,
+      stages: [{ stage: 'headers', outcome: 'read', reason: 'ok' }],
+    });
     db.close();
   });
 
-  it('runs a stage\'s finishBatch once per batch; a failing one is undone and logged, and the messages still complete', async () => {
+  it("runs a stage's finishBatch once per batch; a failing one is undone and logged, and the messages still complete", async () => {
     const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
     let batches = 0;
     let fail = true;
@@ -55,29 +86,57 @@ describe('Processor', () => {
     expect(await processor.drain()).toBe(3);
     expect(batches).toBe(1);
     expect(ids.map((id) => getMessage(db, id)!.state)).toEqual(['done', 'done', 'done']);
-    expect(db.prepare('SELECT action, count(*) AS n FROM audit_log GROUP BY action').all()).toEqual([{ action: 'per-message', n: 3 }]);
+    expect(db.prepare('SELECT action, count(*) AS n FROM audit_log GROUP BY action').all()).toEqual([
+      { action: 'per-message', n: 3 },
+    ]);
     expect(lines.find((l) => l.event === 'worker.batch_step_failed')).toMatchObject({ stage: 'actions' });
     fail = false;
     put('d');
     await processor.drain();
-    expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'per-batch'").get()).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'per-batch'").get()).toEqual({
+      n: 1,
+    });
     db.close();
   });
 
   it('retries a failing stage with backoff, then quarantines it with the error — never drops it', async () => {
     let fail = true;
     const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
-    const { db, processor, put, lines } = setup([{ name: 'classify', run: () => { if (fail) throw new Error('boom'); return { outcome: 'ok', reason: 'fine' }; } }], clock);
+    const { db, processor, put, lines } = setup(
+      [
+        {
+          name: 'classify',
+          run: () => {
+            if (fail) throw new Error('boom');
+            return { outcome: 'ok', reason: 'fine' };
+          },
+        },
+      ],
+      clock,
+    );
     const { queueId } = put('x');
     await processor.drain();
-    expect(getMessage(db, queueId)).toMatchObject({ state: 'queued', attempts: 1, lastError: 'classify: boom', nextAttemptAt: '2026-11-23T10:00:01.000Z' });
+    expect(getMessage(db, queueId)).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      lastError: 'classify: boom',
+      nextAttemptAt: '2026-11-23T10:00:01.000Z',
+    });
     expect(await processor.drain()).toBe(0); // not due yet
     clock.t += 1000;
     await processor.drain();
-    expect(getMessage(db, queueId)).toMatchObject({ state: 'queued', attempts: 2, nextAttemptAt: '2026-11-23T10:00:03.000Z' });
+    expect(getMessage(db, queueId)).toMatchObject({
+      state: 'queued',
+      attempts: 2,
+      nextAttemptAt: '2026-11-23T10:00:03.000Z',
+    });
     clock.t += 2000;
     await processor.drain();
-    expect(getMessage(db, queueId)).toMatchObject({ state: 'quarantined', attempts: 3, lastError: 'classify: boom' });
+    expect(getMessage(db, queueId)).toMatchObject({
+      state: 'quarantined',
+      attempts: 3,
+      lastError: 'classify: boom',
+    });
     expect(lines.some((l) => l.event === 'worker.quarantined')).toBe(true);
     // staff retry after the fix
     fail = false;

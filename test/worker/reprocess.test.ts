@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fblReport } from '../../src/demo/report-builders.ts';
 import { getMessage, requeueMessage } from '../../src/store/messages-store.ts';
-import { deliverAndProcess, springSaleToken, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
+import {
+  deliverAndProcess,
+  springSaleToken,
+  startTestService,
+  tempDataDir,
+  waitFor,
+} from '../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -18,7 +24,12 @@ describe('processing a message again', () => {
   });
 
   it('runs every stage again, repeats no action, and keeps the decisions and attribution of the first run', async () => {
-    const body = fblReport({ reportMessageId: '<fbl-again@aol.example>', originalTo: 'redacted@aol.com', originalMessageId: '<send-again@news.acme.example>', traceToken: springSaleToken(tmp.dir, 'again@example.net') });
+    const body = fblReport({
+      reportMessageId: '<fbl-again@aol.example>',
+      originalTo: 'redacted@aol.com',
+      originalMessageId: '<send-again@news.acme.example>',
+      traceToken: springSaleToken(tmp.dir, 'again@example.net'),
+    });
     const queueId = await deliverAndProcess(svc, 'fbl@esp.example', body);
     const count = (table: string): unknown => svc.db.prepare(`SELECT count(*) AS n FROM ${table}`).get();
     const tables = ['suppressions', 'tickets', 'ticket_events', 'outbox', 'client_signals'];
@@ -27,17 +38,33 @@ describe('processing a message again', () => {
     const first = report();
     const firstRun = getMessage(svc.db, queueId)!;
     expect(firstRun.stages.map((s) => `${s.stage}:${s.outcome}`)).toEqual([
-      'headers:read', 'authenticate:untrusted', 'classify:fbl', 'extract:extracted', 'attribute:trace-token', 'actions:suppressed', 'enforcement:recorded',
+      'headers:read',
+      'authenticate:untrusted',
+      'classify:fbl',
+      'extract:extracted',
+      'attribute:trace-token',
+      'actions:suppressed',
+      'enforcement:recorded',
     ]);
 
     expect(requeueMessage(svc.db, firstRun.id)).toBe(true);
     svc.processor.notify();
-    const again = await waitFor(() => {
-      const m = getMessage(svc.db, queueId);
-      return m?.state === 'done' && m.processedAt !== firstRun.processedAt ? m : null;
-    }, 10_000, 'second processing');
+    const again = await waitFor(
+      () => {
+        const m = getMessage(svc.db, queueId);
+        return m?.state === 'done' && m.processedAt !== firstRun.processedAt ? m : null;
+      },
+      10_000,
+      'second processing',
+    );
     expect(again.stages.map((s) => `${s.stage}:${s.outcome}`)).toEqual([
-      'headers:read', 'authenticate:untrusted', 'classify:fbl', 'extract:extracted', 'attribute:trace-token', 'actions:already-done', 'enforcement:skipped',
+      'headers:read',
+      'authenticate:untrusted',
+      'classify:fbl',
+      'extract:extracted',
+      'attribute:trace-token',
+      'actions:already-done',
+      'enforcement:skipped',
     ]);
     expect(tables.map(count)).toEqual(before);
     expect(report()).toEqual(first);

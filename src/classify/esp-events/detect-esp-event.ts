@@ -11,13 +11,24 @@ import { readSendgrid } from './sendgrid.ts';
 import { readSparkpost } from './sparkpost.ts';
 
 /** Each reader accepts only JSON with its ESP's required fields, so a pasted JSON snippet is never an event. */
-const READERS: ((value: unknown) => EspBatch | null)[] = [readAmazonSes, readSendgrid, readMailgun, readPostmark, readSparkpost];
+const READERS: ((value: unknown) => EspBatch | null)[] = [
+  readAmazonSes,
+  readSendgrid,
+  readMailgun,
+  readPostmark,
+  readSparkpost,
+];
 
 /** A cheap look before any JSON parsing: a field name one of the readers requires. */
 const MARKER = /"(?:Type|notificationType|eventType|event|RecordType|msys|event-data)"\s*:/;
 
 /** Kind by priority: a complaint outweighs a bounce, a bounce an unsubscribe, anything a delivery or open. */
-const PRIORITY: [EspCategory, ReportKind][] = [['complaint', 'fbl'], ['bounce', 'bounce'], ['unsubscribe', 'unsubscribe'], ['other', 'other']];
+const PRIORITY: [EspCategory, ReportKind][] = [
+  ['complaint', 'fbl'],
+  ['bounce', 'bounce'],
+  ['unsubscribe', 'unsubscribe'],
+  ['other', 'other'],
+];
 
 /**
  * ESP event notifications that arrive by mail — Amazon SES (SNS-wrapped or raw), SendGrid Event Webhook,
@@ -40,15 +51,32 @@ export function detectEspEvent(facts: MessageFacts): Finding | null {
 }
 
 function findingOf(batch: EspBatch, from: string | null): Finding {
-  const [category, kind] = PRIORITY.find(([c]) => batch.events.some((e) => e.category === c)) ?? ['other', 'other'];
+  const [category, kind] = PRIORITY.find(([c]) => batch.events.some((e) => e.category === c)) ?? [
+    'other',
+    'other',
+  ];
   const chosen = batch.events.filter((e) => e.category === category);
   const lead = chosen[0]!;
   const bounces = batch.events.flatMap((e) => e.bounces);
   const recipients = unique(chosen.flatMap((e) => e.recipients));
   const reason = reasonOf(batch, kind, lead, chosen);
-  const common = { kind, reason, original: lead.original, provider: batch.provider, bounces, arrivalDate: lead.date ?? null, sourceIp: lead.sourceIp ?? null };
+  const common = {
+    kind,
+    reason,
+    original: lead.original,
+    provider: batch.provider,
+    bounces,
+    arrivalDate: lead.date ?? null,
+    sourceIp: lead.sourceIp ?? null,
+  };
   if (kind === 'fbl') {
-    return { ...common, reporter: from, complainants: recipients, feedbackType: lead.feedbackType ?? 'abuse', userAgent: lead.userAgent ?? null };
+    return {
+      ...common,
+      reporter: from,
+      complainants: recipients,
+      feedbackType: lead.feedbackType ?? 'abuse',
+      userAgent: lead.userAgent ?? null,
+    };
   }
   if (kind === 'unsubscribe') return { ...common, reporter: recipients[0] ?? from, complainants: recipients };
   return { ...common, reporter: from };
@@ -58,7 +86,8 @@ function reasonOf(batch: EspBatch, kind: ReportKind, lead: EspEvent, chosen: Esp
   const counts = new Map<string, number>();
   for (const e of batch.events) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
   const tally = [...counts].map(([name, n]) => `${n} ${name}`).join(', ');
-  const unread = batch.total > batch.events.length ? `; ${batch.total - batch.events.length} more not read` : '';
+  const unread =
+    batch.total > batch.events.length ? `; ${batch.total - batch.events.length} more not read` : '';
   const what = `${batch.label}: ${batch.events.length === 1 ? lead.name : `${batch.events.length} events (${tally})`}${unread}`;
   const note = lead.note ? `; ${lead.note}` : '';
   if (kind === 'fbl') return `${what}${note}`;

@@ -75,15 +75,40 @@ export function statusOf(diagnostic: string | null): string | null {
  * The reason the diagnostic text (or status) gives; `fallback` when it says nothing definite (onhold or
  * undefined), and only reasons in `family` are taken from the text when a family is given.
  */
-export function diagnosticReason(diagnostic: string | null, status: string | null, delayed: boolean, fallback?: BounceReason, family?: ReadonlySet<BounceReason>): BounceReason {
+export function diagnosticReason(
+  diagnostic: string | null,
+  status: string | null,
+  delayed: boolean,
+  fallback?: BounceReason,
+  family?: ReadonlySet<BounceReason>,
+): BounceReason {
   const r = classifyDiagnostic(diagnostic ?? '', status, delayed).reason;
   if (family) return family.has(r) ? r : (fallback ?? r);
   return (r === 'onhold' || r === 'undefined') && fallback ? fallback : r;
 }
 
-export const DEAD_FAMILY: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', 'hasmoved', 'notaccept', 'suspend']);
-export const CONTENT_FAMILY: ReadonlySet<BounceReason> = new Set(['spamdetected', 'virusdetected', 'contenterror', 'policyviolation', 'notcompliantrfc']);
-export const BLOCK_FAMILY: ReadonlySet<BounceReason> = new Set(['blocked', 'blocklisted', 'badreputation', 'requireptr', 'authfailure', 'rejected']);
+export const DEAD_FAMILY: ReadonlySet<BounceReason> = new Set([
+  'userunknown',
+  'hostunknown',
+  'hasmoved',
+  'notaccept',
+  'suspend',
+]);
+export const CONTENT_FAMILY: ReadonlySet<BounceReason> = new Set([
+  'spamdetected',
+  'virusdetected',
+  'contenterror',
+  'policyviolation',
+  'notcompliantrfc',
+]);
+export const BLOCK_FAMILY: ReadonlySet<BounceReason> = new Set([
+  'blocked',
+  'blocklisted',
+  'badreputation',
+  'requireptr',
+  'authfailure',
+  'rejected',
+]);
 
 /** A rejected attachment: a virus when the text says so, otherwise content the destination refused. */
 export function attachmentReason(diagnostic: string | null): BounceReason {
@@ -136,5 +161,11 @@ export function metadataHeaders(meta: unknown, skip: ReadonlySet<string> = new S
 export function originalOf(pairs: [string, string | null | undefined][]): ReportedOriginal | null {
   const kept = pairs.filter((p): p is [string, string] => typeof p[1] === 'string' && p[1].trim() !== '');
   if (kept.length === 0) return null;
-  return { headers: headerMapOf(kept), rawHeaders: kept.map(([n, v]) => `${n}: ${v}`).join('\n'), bodyText: '', html: '', headersOnly: true };
+  return {
+    headers: headerMapOf(kept),
+    rawHeaders: kept.map(([n, v]) => `${n}: ${v}`).join('\n'),
+    bodyText: '',
+    html: '',
+    headersOnly: true,
+  };
 }

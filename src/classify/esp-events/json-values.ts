@@ -2,7 +2,8 @@
 
 export type Json = Record<string, unknown>;
 
-export const obj = (v: unknown): Json | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
+export const obj = (v: unknown): Json | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
 export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** A number, or a string that is one (SparkPost sends numbers as strings). */

@@ -1,6 +1,19 @@
 import type { BounceReason } from '../../report/bounce-reason.ts';
 import type { BounceDetail } from '../../report/parsed-report.ts';
-import { addressOf, BLOCK_FAMILY, diagnosticReason, eventDate, failure, MAX_EVENTS, metadataHeaders, originalOf, statusOf, type EspBatch, type EspCategory, type EspEvent } from './esp-event.ts';
+import {
+  addressOf,
+  BLOCK_FAMILY,
+  diagnosticReason,
+  eventDate,
+  failure,
+  MAX_EVENTS,
+  metadataHeaders,
+  originalOf,
+  statusOf,
+  type EspBatch,
+  type EspCategory,
+  type EspEvent,
+} from './esp-event.ts';
 import { num, obj, str, text, type Json } from './json-values.ts';
 
 const CATEGORY: Record<string, EspCategory> = {
@@ -28,11 +41,19 @@ export function readMailgun(value: unknown): EspBatch | null {
   else list = [v];
   const isEvent = (e: unknown): e is Json => {
     const o = obj(e);
-    return o !== null && typeof o.event === 'string' && typeof o.recipient === 'string' && num(o.timestamp) !== null && typeof o.id === 'string';
+    return (
+      o !== null &&
+      typeof o.event === 'string' &&
+      typeof o.recipient === 'string' &&
+      num(o.timestamp) !== null &&
+      typeof o.id === 'string'
+    );
   };
   if (list.length === 0 || !list.every(isEvent)) return null;
   const events = list.slice(0, MAX_EVENTS).flatMap((e) => mailgunEvent(e));
-  return events.length > 0 ? { provider: 'mailgun', label: 'Mailgun webhook', events, total: list.length } : null;
+  return events.length > 0
+    ? { provider: 'mailgun', label: 'Mailgun webhook', events, total: list.length }
+    : null;
 }
 
 function mailgunEvent(e: Json): EspEvent[] {
@@ -57,16 +78,32 @@ function mailgunEvent(e: Json): EspEvent[] {
     const ds = obj(e['delivery-status']);
     const code = text(ds?.code);
     const said = text(ds?.message) ?? text(ds?.description);
-    const diagnostic = said ? (code && !said.startsWith(code) ? `${code} ${said}` : said) : (text(ds?.description) ?? null);
+    const diagnostic = said
+      ? code && !said.startsWith(code)
+        ? `${code} ${said}`
+        : said
+      : (text(ds?.description) ?? null);
     const status = text(ds?.['enhanced-code']) ?? statusOf(diagnostic);
     const delayed = severity === 'temporary';
     const reason = failedReason(why, diagnostic, status, delayed);
-    return [{
-      ...base,
-      name: `failed (${severity}${why ? `, ${why}` : ''})`,
-      note: `severity ${severity}`,
-      bounces: [failure({ recipient, reason, permanent: severity === 'permanent', action: delayed ? 'delayed' : 'failed', status, diagnostic, remoteMta: text(ds?.['mx-host']) })],
-    }];
+    return [
+      {
+        ...base,
+        name: `failed (${severity}${why ? `, ${why}` : ''})`,
+        note: `severity ${severity}`,
+        bounces: [
+          failure({
+            recipient,
+            reason,
+            permanent: severity === 'permanent',
+            action: delayed ? 'delayed' : 'failed',
+            status,
+            diagnostic,
+            remoteMta: text(ds?.['mx-host']),
+          }),
+        ],
+      },
+    ];
   }
   if (name === 'complained') return [{ ...base, feedbackType: 'abuse' }];
   return [base];
@@ -77,7 +114,12 @@ function mailgunEvent(e: Json): EspEvent[] {
  * to send to a suppressed address; "old" is a message retried until it expired; "espblock" a block by the
  * mailbox provider; otherwise ("bounce", "generic", "greylisted") the diagnostic decides.
  */
-function failedReason(why: string | null, diagnostic: string | null, status: string | null, delayed: boolean): BounceReason {
+function failedReason(
+  why: string | null,
+  diagnostic: string | null,
+  status: string | null,
+  delayed: boolean,
+): BounceReason {
   if (why?.startsWith('suppress-')) return 'suppressed';
   if (why === 'old') return 'expired';
   if (why === 'espblock') return diagnosticReason(diagnostic, status, delayed, 'blocked', BLOCK_FAMILY);

@@ -1,6 +1,19 @@
 import type { BounceReason } from '../../report/bounce-reason.ts';
 import type { BounceDetail } from '../../report/parsed-report.ts';
-import { addressOf, BLOCK_FAMILY, DEAD_FAMILY, diagnosticReason, eventDate, failure, MAX_EVENTS, metadataHeaders, originalOf, statusOf, type EspBatch, type EspEvent } from './esp-event.ts';
+import {
+  addressOf,
+  BLOCK_FAMILY,
+  DEAD_FAMILY,
+  diagnosticReason,
+  eventDate,
+  failure,
+  MAX_EVENTS,
+  metadataHeaders,
+  originalOf,
+  statusOf,
+  type EspBatch,
+  type EspEvent,
+} from './esp-event.ts';
 import { num, obj, str, text, type Json } from './json-values.ts';
 
 /** Postmark bounce `Type` names by `TypeCode`, for records that carry only the code. */
@@ -49,13 +62,17 @@ export function readPostmark(value: unknown): EspBatch | null {
   const isRecord = (e: unknown): e is Json => {
     const o = obj(e);
     if (!o || typeof o.RecordType !== 'string' || typeof o.MessageID !== 'string') return false;
-    if (o.RecordType === 'Bounce' || o.RecordType === 'SpamComplaint') return typeof o.Email === 'string' && (typeof o.Type === 'string' || typeof o.TypeCode === 'number');
-    if (o.RecordType === 'SubscriptionChange') return typeof o.Recipient === 'string' && typeof o.SuppressSending === 'boolean';
+    if (o.RecordType === 'Bounce' || o.RecordType === 'SpamComplaint')
+      return typeof o.Email === 'string' && (typeof o.Type === 'string' || typeof o.TypeCode === 'number');
+    if (o.RecordType === 'SubscriptionChange')
+      return typeof o.Recipient === 'string' && typeof o.SuppressSending === 'boolean';
     return ['Delivery', 'Open', 'Click'].includes(o.RecordType) && typeof o.Recipient === 'string';
   };
   if (list.length === 0 || !list.every(isRecord)) return null;
   const events = list.slice(0, MAX_EVENTS).flatMap((e) => postmarkEvent(e));
-  return events.length > 0 ? { provider: 'postmark', label: 'Postmark webhook', events, total: list.length } : null;
+  return events.length > 0
+    ? { provider: 'postmark', label: 'Postmark webhook', events, total: list.length }
+    : null;
 }
 
 function postmarkEvent(e: Json): EspEvent[] {
@@ -73,7 +90,8 @@ function postmarkEvent(e: Json): EspEvent[] {
     const type = text(e.Type) ?? TYPE_BY_CODE[num(e.TypeCode) ?? -1] ?? 'Unknown';
     const date = eventDate(e.BouncedAt);
     const name = record === type ? record : `${record}/${type}`;
-    if (record === 'SpamComplaint' || type === 'SpamComplaint') return [{ ...base, name, category: 'complaint', feedbackType: 'abuse', date }];
+    if (record === 'SpamComplaint' || type === 'SpamComplaint')
+      return [{ ...base, name, category: 'complaint', feedbackType: 'abuse', date }];
     if (type === 'Unsubscribe') return [{ ...base, name, category: 'unsubscribe', date }];
     const not = NOT_FAILURES[type];
     if (not) return [{ ...base, name, category: 'other', date, note: not }];
@@ -82,7 +100,25 @@ function postmarkEvent(e: Json): EspEvent[] {
     const status = statusOf(diagnostic);
     const [reason, permanent, delayed] = bounceReason(type, diagnostic, status);
     const inactive = e.Inactive === true ? '; Postmark deactivated the address' : '';
-    return [{ ...base, name, category: 'bounce', date, note: `Type ${type}${inactive}`, bounces: [failure({ recipient, reason, permanent, status, diagnostic, action: delayed ? 'delayed' : 'failed' })] }];
+    return [
+      {
+        ...base,
+        name,
+        category: 'bounce',
+        date,
+        note: `Type ${type}${inactive}`,
+        bounces: [
+          failure({
+            recipient,
+            reason,
+            permanent,
+            status,
+            diagnostic,
+            action: delayed ? 'delayed' : 'failed',
+          }),
+        ],
+      },
+    ];
   }
   if (record === 'SubscriptionChange') {
     const date = eventDate(e.ChangedAt);
@@ -90,15 +126,26 @@ function postmarkEvent(e: Json): EspEvent[] {
     const origin = text(e.Origin);
     // ManualSuppression with origin Recipient is the recipient unsubscribing (link or List-Unsubscribe);
     // HardBounce and SpamComplaint suppressions follow a Bounce or SpamComplaint record of their own.
-    const unsubscribed = e.SuppressSending === true && why === 'ManualSuppression' && origin !== 'Customer' && origin !== 'Admin';
-    const note = e.SuppressSending === true ? `suppressed (${why ?? 'no reason'}, origin ${origin ?? 'unknown'})` : `reactivated (origin ${origin ?? 'unknown'})`;
+    const unsubscribed =
+      e.SuppressSending === true &&
+      why === 'ManualSuppression' &&
+      origin !== 'Customer' &&
+      origin !== 'Admin';
+    const note =
+      e.SuppressSending === true
+        ? `suppressed (${why ?? 'no reason'}, origin ${origin ?? 'unknown'})`
+        : `reactivated (origin ${origin ?? 'unknown'})`;
     return [{ ...base, category: unsubscribed ? 'unsubscribe' : 'other', date, note }];
   }
   return [{ ...base, category: 'other', date: eventDate(e.DeliveredAt ?? e.ReceivedAt) }];
 }
 
 /** Postmark's bounce `Type` in our reasons: [reason, permanent per Postmark, a delay rather than a failure]. */
-function bounceReason(type: string, diagnostic: string | null, status: string | null): [BounceReason, boolean, boolean] {
+function bounceReason(
+  type: string,
+  diagnostic: string | null,
+  status: string | null,
+): [BounceReason, boolean, boolean] {
   switch (type) {
     case 'HardBounce':
       return [diagnosticReason(diagnostic, status, false, 'userunknown', DEAD_FAMILY), true, false];
@@ -107,7 +154,17 @@ function bounceReason(type: string, diagnostic: string | null, status: string | 
     case 'Transient':
       return [diagnosticReason(diagnostic, status, true), false, true];
     case 'DnsError':
-      return [diagnosticReason(diagnostic, status, false, 'networkerror', new Set<BounceReason>(['hostunknown', 'networkerror', 'notaccept'])), false, false];
+      return [
+        diagnosticReason(
+          diagnostic,
+          status,
+          false,
+          'networkerror',
+          new Set<BounceReason>(['hostunknown', 'networkerror', 'notaccept']),
+        ),
+        false,
+        false,
+      ];
     case 'SpamNotification':
       return ['spamdetected', false, false];
     case 'VirusNotification':

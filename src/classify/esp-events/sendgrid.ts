@@ -45,12 +45,21 @@ export function readSendgrid(value: unknown): EspBatch | null {
   if (list.length === 0) return null;
   const isEvent = (e: unknown): e is Json => {
     const o = obj(e);
-    return o !== null && typeof o.event === 'string' && typeof o.email === 'string' && typeof o.timestamp === 'number'
-      && (typeof o.sg_event_id === 'string' || typeof o.sg_message_id === 'string' || typeof o['smtp-id'] === 'string');
+    return (
+      o !== null &&
+      typeof o.event === 'string' &&
+      typeof o.email === 'string' &&
+      typeof o.timestamp === 'number' &&
+      (typeof o.sg_event_id === 'string' ||
+        typeof o.sg_message_id === 'string' ||
+        typeof o['smtp-id'] === 'string')
+    );
   };
   if (!list.every(isEvent)) return null;
   const events = list.slice(0, MAX_EVENTS).flatMap((e) => sendgridEvent(e));
-  return events.length > 0 ? { provider: 'sendgrid', label: 'SendGrid Event Webhook', events, total: list.length } : null;
+  return events.length > 0
+    ? { provider: 'sendgrid', label: 'SendGrid Event Webhook', events, total: list.length }
+    : null;
 }
 
 function sendgridEvent(e: Json): EspEvent[] {
@@ -73,21 +82,51 @@ function sendgridEvent(e: Json): EspEvent[] {
     // type "bounce": the server refused the address for good; "blocked": it refused this message or sender.
     const permanent = type !== 'blocked' && !(status ?? '').startsWith('4');
     const reason = bounceReason(classification, diagnostic, status);
-    return [{ ...base, name: `bounce (${type})`, note: classification ? `bounce_classification ${classification}` : null, sourceIp: text(e.ip), bounces: [failure({ recipient, reason, permanent, status, diagnostic })] }];
+    return [
+      {
+        ...base,
+        name: `bounce (${type})`,
+        note: classification ? `bounce_classification ${classification}` : null,
+        sourceIp: text(e.ip),
+        bounces: [failure({ recipient, reason, permanent, status, diagnostic })],
+      },
+    ];
   }
   if (name === 'dropped') {
     const why = text(e.reason);
     const diagnostic = why ? `dropped by SendGrid: ${why}` : 'dropped by SendGrid';
     const [reason, permanent] = droppedReason(why);
-    return [{ ...base, note: why, bounces: [failure({ recipient, reason, permanent, status: text(e.status), diagnostic })] }];
+    return [
+      {
+        ...base,
+        note: why,
+        bounces: [failure({ recipient, reason, permanent, status: text(e.status), diagnostic })],
+      },
+    ];
   }
   if (name === 'deferred') {
     const diagnostic = text(e.response);
     const status = statusOf(diagnostic);
-    return [{ ...base, note: text(e.attempt) ? `attempt ${text(e.attempt)}` : null, bounces: [failure({ recipient, reason: diagnosticReason(diagnostic, status, true), permanent: false, action: 'delayed', status, diagnostic })] }];
+    return [
+      {
+        ...base,
+        note: text(e.attempt) ? `attempt ${text(e.attempt)}` : null,
+        bounces: [
+          failure({
+            recipient,
+            reason: diagnosticReason(diagnostic, status, true),
+            permanent: false,
+            action: 'delayed',
+            status,
+            diagnostic,
+          }),
+        ],
+      },
+    ];
   }
   if (name === 'spamreport') return [{ ...base, feedbackType: 'abuse' }];
-  if (category === 'other' && (name === 'delivered' || name === 'processed')) return [{ ...base, sourceIp: text(e.ip) }];
+  if (category === 'other' && (name === 'delivered' || name === 'processed'))
+    return [{ ...base, sourceIp: text(e.ip) }];
   return [base];
 }
 
@@ -95,18 +134,34 @@ function sendgridEvent(e: Json): EspEvent[] {
  * SendGrid's `bounce_classification` (Invalid Address, Mailbox Unavailable, Reputation, Content, Frequency or
  * Volume, Technical, Unclassified) narrows what the diagnostic may say; without one the diagnostic decides.
  */
-function bounceReason(classification: string | null, diagnostic: string | null, status: string | null): BounceReason {
+function bounceReason(
+  classification: string | null,
+  diagnostic: string | null,
+  status: string | null,
+): BounceReason {
   switch (classification?.toLowerCase()) {
     case 'invalid address':
       return diagnosticReason(diagnostic, status, false, 'userunknown', DEAD_FAMILY);
     case 'mailbox unavailable':
-      return diagnosticReason(diagnostic, status, false, 'suspend', new Set<BounceReason>([...DEAD_FAMILY, 'mailboxfull', 'exceedlimit']));
+      return diagnosticReason(
+        diagnostic,
+        status,
+        false,
+        'suspend',
+        new Set<BounceReason>([...DEAD_FAMILY, 'mailboxfull', 'exceedlimit']),
+      );
     case 'reputation':
       return diagnosticReason(diagnostic, status, false, 'badreputation', BLOCK_FAMILY);
     case 'content':
       return diagnosticReason(diagnostic, status, false, 'spamdetected', CONTENT_FAMILY);
     case 'frequency or volume':
-      return diagnosticReason(diagnostic, status, false, 'ratelimited', new Set<BounceReason>(['ratelimited', 'toomanyconn']));
+      return diagnosticReason(
+        diagnostic,
+        status,
+        false,
+        'ratelimited',
+        new Set<BounceReason>(['ratelimited', 'toomanyconn']),
+      );
     case 'technical':
       return diagnosticReason(diagnostic, status, false, 'systemerror');
     default:

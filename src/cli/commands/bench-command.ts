@@ -18,14 +18,18 @@ const sections = ['cli', 'parse', 'intake', 'e2e', 'check'] as const;
 type Section = (typeof sections)[number];
 
 async function benchIntake(seconds: number): Promise<void> {
-  process.stdout.write(`\n== SMTP intake: ~6 KB ARF reports, ${seconds} s per run, load from a separate process\n`);
+  process.stdout.write(
+    `\n== SMTP intake: ~6 KB ARF reports, ${seconds} s per run, load from a separate process\n`,
+  );
   for (const connections of [16, 32]) {
     const bare = await loadTest('bare', connections, seconds);
     process.stdout.write(`${row(bare)}\n`);
     const intake = await loadTest('intake', connections, seconds);
     process.stdout.write(`${row(intake)}\n`);
     const ratio = intake.perSecond / bare.perSecond;
-    process.stdout.write(`  ratio intake/bare at ${connections} connections: ${ratio.toFixed(2)}${connections === 16 ? ` (target ≥ 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})` : ''}\n`);
+    process.stdout.write(
+      `  ratio intake/bare at ${connections} connections: ${ratio.toFixed(2)}${connections === 16 ? ` (target ≥ 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})` : ''}\n`,
+    );
   }
 }
 
@@ -48,9 +52,13 @@ function benchCli(): void {
     const env = { ...process.env, ABUSEDESK_DATA_DIR: dir };
     for (const args of [['--help'], ['tickets', 'list']]) {
       const r = benchCliStart(args, 7, env);
-      process.stdout.write(`  abusedesk ${r.command.padEnd(14)} ${r.cpuMs.toFixed(0).padStart(5)} ms CPU  ${r.wallMs.toFixed(0).padStart(5)} ms wall  (target < 300 ms CPU: ${r.cpuMs < 300 ? 'met' : 'NOT met'})\n`);
+      process.stdout.write(
+        `  abusedesk ${r.command.padEnd(14)} ${r.cpuMs.toFixed(0).padStart(5)} ms CPU  ${r.wallMs.toFixed(0).padStart(5)} ms wall  (target < 300 ms CPU: ${r.cpuMs < 300 ? 'met' : 'NOT met'})\n`,
+      );
       const source = benchCliStart(args, 3, { ...env, ABUSEDESK_NO_BUNDLE: '1' });
-      process.stdout.write(`    from the TypeScript sources (tsx, no bundle): ${source.cpuMs.toFixed(0)} ms CPU\n`);
+      process.stdout.write(
+        `    from the TypeScript sources (tsx, no bundle): ${source.cpuMs.toFixed(0)} ms CPU\n`,
+      );
     }
   } finally {
     cleanup();
@@ -61,12 +69,19 @@ async function benchParsing(): Promise<void> {
   process.stdout.write('\n== parse (authenticate offline, classify, extract): one core, in-process\n');
   const typical = Array.from({ length: 50 }, (_, i) => Buffer.from(arfSample(i), 'latin1'));
   const t = await benchParseMessages(typical);
-  process.stdout.write(`  typical ~6 KB ARF     ${String(t.messagesPerSecond).padStart(6)} msg/s  p99 ${t.p99Ms.toFixed(2)} ms  (${t.count} parses; target ≥ 2,000 msg/s: ${t.messagesPerSecond >= 2000 ? 'met' : 'NOT met'})\n`);
+  process.stdout.write(
+    `  typical ~6 KB ARF     ${String(t.messagesPerSecond).padStart(6)} msg/s  p99 ${t.p99Ms.toFixed(2)} ms  (${t.count} parses; target ≥ 2,000 msg/s: ${t.messagesPerSecond >= 2000 ? 'met' : 'NOT met'})\n`,
+  );
   // Bounce-heavy: every bounce layout the golden fixtures cover (MTAs, providers, ESP events), plus the corpus DSNs.
-  const bounceFiles = [...corpusFiles(resolve('test/fixtures/bounce')), ...corpusFiles(resolve('../shared/corpus/dsn'))];
+  const bounceFiles = [
+    ...corpusFiles(resolve('test/fixtures/bounce')),
+    ...corpusFiles(resolve('../shared/corpus/dsn')),
+  ];
   if (bounceFiles.length > 0) {
     const b = await benchParse(bounceFiles);
-    process.stdout.write(`  bounces (${bounceFiles.length} files)   ${String(b.messagesPerSecond).padStart(6)} msg/s  p99 ${b.p99Ms.toFixed(2)} ms  (fixtures' bounce layouts and the corpus DSNs)\n`);
+    process.stdout.write(
+      `  bounces (${bounceFiles.length} files)   ${String(b.messagesPerSecond).padStart(6)} msg/s  p99 ${b.p99Ms.toFixed(2)} ms  (fixtures' bounce layouts and the corpus DSNs)\n`,
+    );
   }
   const corpus = resolve('../shared/corpus');
   const files = corpusFiles(corpus);
@@ -76,9 +91,13 @@ async function benchParsing(): Promise<void> {
   }
   const arf = files.filter((f) => f.includes('/arf/'));
   const a = await benchParse(arf);
-  process.stdout.write(`  corpus arf/ (${arf.length} files) ${String(a.messagesPerSecond).padStart(6)} msg/s  p99 ${a.p99Ms.toFixed(2)} ms\n`);
+  process.stdout.write(
+    `  corpus arf/ (${arf.length} files) ${String(a.messagesPerSecond).padStart(6)} msg/s  p99 ${a.p99Ms.toFixed(2)} ms\n`,
+  );
   const all = await benchParse(files);
-  process.stdout.write(`  whole corpus (${files.length}) ${String(all.messagesPerSecond).padStart(6)} msg/s  p99 ${all.p99Ms.toFixed(2)} ms\n`);
+  process.stdout.write(
+    `  whole corpus (${files.length}) ${String(all.messagesPerSecond).padStart(6)} msg/s  p99 ${all.p99Ms.toFixed(2)} ms\n`,
+  );
 }
 
 export function registerBenchCommand(program: Command): void {
@@ -90,27 +109,41 @@ export function registerBenchCommand(program: Command): void {
     .option('--only <sections>', `comma-separated: ${sections.join(', ')}`)
     .action(async (opts: { seconds: string; only?: string; reports: string }) => {
       const wanted = (opts.only ? opts.only.split(',') : [...sections]) as Section[];
-      for (const w of wanted) if (!sections.includes(w)) throw new CliError(`--only takes ${sections.join(', ')}`, 2);
+      for (const w of wanted)
+        if (!sections.includes(w)) throw new CliError(`--only takes ${sections.join(', ')}`, 2);
       const seconds = Number(opts.seconds) || 5;
       if (wanted.includes('cli')) benchCli();
       if (wanted.includes('parse')) await benchParsing();
       if (wanted.includes('intake')) await benchIntake(seconds);
       if (wanted.includes('check')) {
-        process.stdout.write('\n== suppression check: GET /api/v1/suppressions/check, 1M suppressions loaded, 16 keep-alive connections from this process\n');
+        process.stdout.write(
+          '\n== suppression check: GET /api/v1/suppressions/check, 1M suppressions loaded, 16 keep-alive connections from this process\n',
+        );
         const r = await benchSuppressionCheck(1_000_000, 16, seconds);
-        process.stdout.write(`  ${r.connections} conns: ${r.perSecond.toFixed(0)} requests/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  (${r.requests} requests, ${r.hits} suppressed; target ≥ 5,000/s with p99 < 10 ms: ${r.perSecond >= 5000 && r.p99Ms < 10 ? 'met' : 'NOT met'})\n`);
+        process.stdout.write(
+          `  ${r.connections} conns: ${r.perSecond.toFixed(0)} requests/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  (${r.requests} requests, ${r.hits} suppressed; target ≥ 5,000/s with p99 < 10 ms: ${r.perSecond >= 5000 && r.p99Ms < 10 ? 'met' : 'NOT met'})\n`,
+        );
       }
       if (wanted.includes('e2e')) {
-        process.stdout.write('\n== end to end: FBL reports over SMTP → committed actions (intake + worker in one process, 100k sends loaded)\n');
+        process.stdout.write(
+          '\n== end to end: FBL reports over SMTP → committed actions (intake + worker in one process, 100k sends loaded)\n',
+        );
         const r = await benchEndToEnd(Number(opts.reports) || 4000, 16);
-        process.stdout.write(`  ${r.reports} reports, 16 conns: ${r.perSecond.toFixed(0)} reports/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (attribution: ${Object.entries(r.byMethod).map(([k, v]) => `${k} ${v}`).join(', ')}; target ≥ 1,000/s: ${r.perSecond >= 1000 ? 'met' : 'NOT met'})\n`);
+        process.stdout.write(
+          `  ${r.reports} reports, 16 conns: ${r.perSecond.toFixed(0)} reports/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (attribution: ${Object.entries(
+            r.byMethod,
+          )
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}; target ≥ 1,000/s: ${r.perSecond >= 1000 ? 'met' : 'NOT met'})\n`,
+        );
       }
     });
   program
     .command('bench-server <mode> [sends]', { hidden: true })
     .description('server side of the benchmark (intake | bare | e2e)')
     .action(async (mode: string, sends?: string) => {
-      if (mode !== 'intake' && mode !== 'bare' && mode !== 'e2e' && mode !== 'api') throw new CliError('mode is intake, bare, e2e or api', 2);
+      if (mode !== 'intake' && mode !== 'bare' && mode !== 'e2e' && mode !== 'api')
+        throw new CliError('mode is intake, bare, e2e or api', 2);
       await runBenchServer(mode, Number(sends) || 0);
     });
 }

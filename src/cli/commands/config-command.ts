@@ -23,13 +23,19 @@ export function registerConfigCommand(program: Command): void {
         const name = key.path.join('.');
         let v: unknown = masked;
         for (const k of key.path) v = (v as Record<string, unknown>)[k];
-        process.stdout.write(`${name} = ${JSON.stringify(v)}  # ${loaded.sources.get(name) ?? 'default'}; env ${key.env}\n`);
+        process.stdout.write(
+          `${name} = ${JSON.stringify(v)}  # ${loaded.sources.get(name) ?? 'default'}; env ${key.env}\n`,
+        );
       }
     });
   config
     .command('docs')
-    .description('print the configuration, log-event, API and bounce-reason reference tables (Markdown, as in the README)')
+    .description(
+      'print the configuration, log-event, API and bounce-reason reference tables (Markdown, as in the README)',
+    )
     .action(async () => {
-      process.stdout.write(`${configTable()}\n\n${logEventTable()}\n\n${await apiRouteTable()}\n\n${bounceReasonTable()}\n`);
+      process.stdout.write(
+        `${configTable()}\n\n${logEventTable()}\n\n${await apiRouteTable()}\n\n${bounceReasonTable()}\n`,
+      );
     });
 }

@@ -13,8 +13,11 @@ export function registerDbCommand(program: Command): void {
       const handle = openDatabase(config, { migrate: false });
       try {
         const applied = migrate(handle);
-        for (const m of applied) process.stdout.write(`applied ${String(m.version).padStart(3, '0')}-${m.name}\n`);
-        process.stdout.write(`${databasePath(config)} is at schema version ${schemaVersion(handle)}${applied.length ? '' : ' (up to date)'}\n`);
+        for (const m of applied)
+          process.stdout.write(`applied ${String(m.version).padStart(3, '0')}-${m.name}\n`);
+        process.stdout.write(
+          `${databasePath(config)} is at schema version ${schemaVersion(handle)}${applied.length ? '' : ' (up to date)'}\n`,
+        );
       } finally {
         handle.close();
       }
@@ -27,7 +30,10 @@ export function registerDbCommand(program: Command): void {
       try {
         const tty = process.stderr.isTTY;
         const out = await backupDatabase(handle, file, (p) => {
-          if (tty) process.stderr.write(`\rbackup ${Math.round(((p.totalPages - p.remainingPages) / Math.max(1, p.totalPages)) * 100)}%`);
+          if (tty)
+            process.stderr.write(
+              `\rbackup ${Math.round(((p.totalPages - p.remainingPages) / Math.max(1, p.totalPages)) * 100)}%`,
+            );
         });
         if (tty) process.stderr.write('\n');
         process.stdout.write(`backed up ${databasePath(config)} to ${out}\n`);

@@ -6,16 +6,21 @@ import type { RecordFormat } from '../../import/read-records.ts';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../cli-context.ts';
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 export function registerImportCommand(program: Command): void {
   program
     .command('import <kind> <file>')
-    .description(`load ${importKinds.join(', ')} from a JSONL or CSV file; keeps good rows, reports bad ones by line`)
+    .description(
+      `load ${importKinds.join(', ')} from a JSONL or CSV file; keeps good rows, reports bad ones by line`,
+    )
     .option('--format <format>', 'jsonl or csv (default: from the file name, else its first character)')
     .action(async (kind: string, file: string, opts: { format?: string }, cmd: Command) => {
-      if (!(importKinds as readonly string[]).includes(kind)) throw new CliError(`cannot import "${kind}": choose ${importKinds.join(', ')}`, 2);
-      if (opts.format !== undefined && opts.format !== 'jsonl' && opts.format !== 'csv') throw new CliError('--format must be jsonl or csv', 2);
+      if (!(importKinds as readonly string[]).includes(kind))
+        throw new CliError(`cannot import "${kind}": choose ${importKinds.join(', ')}`, 2);
+      if (opts.format !== undefined && opts.format !== 'jsonl' && opts.format !== 'csv')
+        throw new CliError('--format must be jsonl or csv', 2);
       let size: number;
       try {
         const st = statSync(file);
@@ -25,7 +30,9 @@ export function registerImportCommand(program: Command): void {
         throw new CliError(`cannot read ${file}: ${(e as Error).message}`, 1);
       }
       await withDatabase(cmd, async (db) => {
-        const bar = process.stderr.isTTY ? createProgressBar(process.stderr, size, `importing ${kind}`) : null;
+        const bar = process.stderr.isTTY
+          ? createProgressBar(process.stderr, size, `importing ${kind}`)
+          : null;
         const report = (b: BadRow): void => {
           const line = `${file}:${b.line}: ${b.error}`;
           if (bar) bar.log(line);
@@ -40,16 +47,20 @@ export function registerImportCommand(program: Command): void {
           });
         } catch (e) {
           // fs errors carry a syscall (read, open…); anything else is not about the file and propagates as is.
-          if (e instanceof Error && 'syscall' in e) throw new CliError(`cannot read ${file}: ${e.message}`, 1);
+          if (e instanceof Error && 'syscall' in e)
+            throw new CliError(`cannot read ${file}: ${e.message}`, 1);
           throw e;
         } finally {
           bar?.finish();
         }
         const singular = kind.slice(0, -1);
         const bad = summary.bad ? `, ${plural(summary.bad, 'bad row')} (see above)` : '';
-        process.stdout.write(`imported ${plural(summary.imported, singular)}${bad} in ${(summary.ms / 1000).toFixed(1)} s\n`);
+        process.stdout.write(
+          `imported ${plural(summary.imported, singular)}${bad} in ${(summary.ms / 1000).toFixed(1)} s\n`,
+        );
         // 2: the file was read but nothing in it was usable — a wrong file or a wrong kind, most likely.
-        if (summary.imported === 0 && summary.bad > 0) throw new CliError(`no ${kind} imported: every row was bad`, 2);
+        if (summary.imported === 0 && summary.bad > 0)
+          throw new CliError(`no ${kind} imported: every row was bad`, 2);
       });
     });
 }

@@ -1,13 +1,21 @@
 import type { Command } from 'commander';
 import { reportForMessage } from '../../store/reports-store.ts';
-import { getMessage, getRaw, listMessages, requeueMessage, type MessageState } from '../../store/messages-store.ts';
+import {
+  getMessage,
+  getRaw,
+  listMessages,
+  requeueMessage,
+  type MessageState,
+} from '../../store/messages-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 
 const states = ['queued', 'done', 'quarantined'];
 
 export function registerMessagesCommand(program: Command): void {
-  const messages = program.command('messages').description('the intake log: every accepted message, its state and what it became');
+  const messages = program
+    .command('messages')
+    .description('the intake log: every accepted message, its state and what it became');
   messages
     .command('list')
     .description('list accepted messages, newest first')
@@ -16,11 +24,24 @@ export function registerMessagesCommand(program: Command): void {
     .option('--json', 'print one JSON array')
     .action((opts: { state?: string; limit: string; json?: boolean }, cmd: Command) =>
       withDatabase(cmd, (db) => {
-        if (opts.state && !states.includes(opts.state)) throw new CliError(`--state must be one of ${states.join(', ')}`, 2);
-        const rows = listMessages(db, { state: opts.state as MessageState | undefined, limit: Number(opts.limit) || 50 });
+        if (opts.state && !states.includes(opts.state))
+          throw new CliError(`--state must be one of ${states.join(', ')}`, 2);
+        const rows = listMessages(db, {
+          state: opts.state as MessageState | undefined,
+          limit: Number(opts.limit) || 50,
+        });
         if (opts.json) return printJson(rows);
         printTable(
-          rows.map((m) => ({ queueId: m.queueId, receivedAt: m.receivedAt, state: m.state, from: m.mailFrom || '<>', to: m.rcptTo.join(','), size: m.size, subject: m.headers?.subject ?? null, error: m.lastError })),
+          rows.map((m) => ({
+            queueId: m.queueId,
+            receivedAt: m.receivedAt,
+            state: m.state,
+            from: m.mailFrom || '<>',
+            to: m.rcptTo.join(','),
+            size: m.size,
+            subject: m.headers?.subject ?? null,
+            error: m.lastError,
+          })),
           ['queueId', 'receivedAt', 'state', 'from', 'to', 'size', 'subject', 'error'],
         );
       }),
@@ -48,16 +69,24 @@ export function registerMessagesCommand(program: Command): void {
           `state        ${m.state}   attempts ${m.attempts}${m.nextAttemptAt ? `   next attempt ${m.nextAttemptAt}` : ''}`,
           ...(m.lastError ? [`error        ${m.lastError}`] : []),
           ...(m.headers ? [`headers      ${JSON.stringify(m.headers)}`] : []),
-          ...(report ? [`report       #${report.id} ${report.kind}${report.trusted ? ' (trusted)' : ''}: ${report.reason}`] : []),
+          ...(report
+            ? [
+                `report       #${report.id} ${report.kind}${report.trusted ? ' (trusted)' : ''}: ${report.reason}`,
+              ]
+            : []),
           'stages',
-          ...m.stages.map((s) => `  ${s.stage.padEnd(14)} ${s.outcome.padEnd(12)} ${s.reason}  (${s.ms.toFixed(1)} ms)`),
+          ...m.stages.map(
+            (s) => `  ${s.stage.padEnd(14)} ${s.outcome.padEnd(12)} ${s.reason}  (${s.ms.toFixed(1)} ms)`,
+          ),
         ];
         process.stdout.write(`${out.join('\n')}\n`);
       }),
     );
   messages
     .command('retry <queueId...>')
-    .description('queue messages again (e.g. quarantined ones after a fix); the running service picks them up')
+    .description(
+      'queue messages again (e.g. quarantined ones after a fix); the running service picks them up',
+    )
     .action((refs: string[], _opts: unknown, cmd: Command) =>
       withDatabase(cmd, (db) => {
         for (const ref of refs) {

@@ -12,10 +12,17 @@ export function registerParseCommand(program: Command): void {
     .command('parse')
     .description('understand messages without side effects; prints one JSON object per file (NDJSON)')
     .argument('<files...>', 'message files (.eml)')
-    .option('--dns', 'verify DKIM/DMARC/ARC with the system resolver (default: offline, and `auth` says what was not checked)')
+    .option(
+      '--dns',
+      'verify DKIM/DMARC/ARC with the system resolver (default: offline, and `auth` says what was not checked)',
+    )
     .action(async (files: string[], opts: { dns?: boolean }, cmd: Command) => {
       // A file has no SMTP envelope, so SPF is never checked here; authenticate says so in authNote.
-      const options = { ...parseOptionsFromConfig(loadConfig({ file: globalOptions(cmd).config }).config), authenticate: true, ...(opts.dns ? { resolver: systemResolver } : {}) };
+      const options = {
+        ...parseOptionsFromConfig(loadConfig({ file: globalOptions(cmd).config }).config),
+        authenticate: true,
+        ...(opts.dns ? { resolver: systemResolver } : {}),
+      };
       let failed = 0;
       for (const file of files) {
         let raw: Buffer;

@@ -13,13 +13,20 @@ export function registerServeCommand(program: Command): void {
       const service = await startService({ config, logger });
       const smtp = `${service.smtpAddress.address}:${service.smtpAddress.port}`;
       const http = `http://${service.httpAddress.address}:${service.httpAddress.port}`;
-      logger.info({ event: 'service.started', smtp, http, dataDir: config.dataDir, config: file }, 'service.started');
+      logger.info(
+        { event: 'service.started', smtp, http, dataDir: config.dataDir, config: file },
+        'service.started',
+      );
       process.stdout.write(
         [
           `abusedesk is running`,
           `  SMTP intake  ${smtp}   (mailboxes ${config.smtp.mailboxes.join(', ')} @ ${config.smtp.domains.join(', ')})`,
           `  HTTP         ${http}   (health: ${http}/healthz)`,
-          ...(service.demoStaff ? [`  Web UI: ${http}/  login ${service.demoStaff.email} / ${service.demoStaff.password}   (shown once; add staff with: npx abusedesk users add EMAIL --role agent)`] : [`  Web UI       ${http}/`]),
+          ...(service.demoStaff
+            ? [
+                `  Web UI: ${http}/  login ${service.demoStaff.email} / ${service.demoStaff.password}   (shown once; add staff with: npx abusedesk users add EMAIL --role agent)`,
+              ]
+            : [`  Web UI       ${http}/`]),
           `  data dir     ${config.dataDir}${service.demo ? `   (demo data loaded: ${service.demo.clients} clients, ${service.demo.campaigns} campaigns)` : ''}`,
           `Try: swaks --server ${smtp} --to abuse@esp.example   or   npx abusedesk messages list`,
           '',

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { clientIdBySlug } from '../../store/clients-store.ts';
 import type { Database } from 'better-sqlite3';
-import { listSuppressions, removeSuppression, suppress, suppressionReasons, type SuppressionReason } from '../../store/suppressions-store.ts';
+import {
+  listSuppressions,
+  removeSuppression,
+  suppress,
+  suppressionReasons,
+  type SuppressionReason,
+} from '../../store/suppressions-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 
@@ -14,12 +20,19 @@ const clientId = (db: Database, slug: string | undefined): number | null => {
 
 /** RFC 4180 field quoting. */
 const csv = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : `${v as string | number}`;
+  const s =
+    v === null || v === undefined
+      ? ''
+      : typeof v === 'object'
+        ? JSON.stringify(v)
+        : `${v as string | number}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 export function registerSuppressionsCommand(program: Command): void {
-  const s = program.command('suppressions').description('addresses the ESP must not mail, per client (or global)');
+  const s = program
+    .command('suppressions')
+    .description('addresses the ESP must not mail, per client (or global)');
   s.command('list')
     .description('suppressions, most recent first')
     .option('--address <pattern>', 'address, * as wildcard')
@@ -27,15 +40,39 @@ export function registerSuppressionsCommand(program: Command): void {
     .option('--reason <reason>', suppressionReasons.join(', '))
     .option('--limit <n>', 'how many', '100')
     .option('--json', 'print one JSON array')
-    .action((o: { address?: string; client?: string; reason?: string; limit: string; json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        const rows = listSuppressions(db, { address: o.address, client: o.client, reason: o.reason, limit: Number(o.limit) || 100 });
-        if (o.json) return printJson(rows);
-        printTable(
-          rows.map((r) => ({ ...r, client: r.client ?? '(global)', timeToSuppression: r.timeToSuppressionMs === null ? null : `${Math.round(r.timeToSuppressionMs)} ms` })),
-          ['address', 'client', 'reason', 'count', 'firstSeen', 'lastSeen', 'evidenceReportId', 'createdBy', 'timeToSuppression'],
-        );
-      }),
+    .action(
+      (
+        o: { address?: string; client?: string; reason?: string; limit: string; json?: boolean },
+        cmd: Command,
+      ) =>
+        withDatabase(cmd, (db) => {
+          const rows = listSuppressions(db, {
+            address: o.address,
+            client: o.client,
+            reason: o.reason,
+            limit: Number(o.limit) || 100,
+          });
+          if (o.json) return printJson(rows);
+          printTable(
+            rows.map((r) => ({
+              ...r,
+              client: r.client ?? '(global)',
+              timeToSuppression:
+                r.timeToSuppressionMs === null ? null : `${Math.round(r.timeToSuppressionMs)} ms`,
+            })),
+            [
+              'address',
+              'client',
+              'reason',
+              'count',
+              'firstSeen',
+              'lastSeen',
+              'evidenceReportId',
+              'createdBy',
+              'timeToSuppression',
+            ],
+          );
+        }),
     );
   s.command('add <address>')
     .description('suppress an address by hand')
@@ -44,10 +81,21 @@ export function registerSuppressionsCommand(program: Command): void {
     .option('--note <text>', 'why')
     .action((address: string, o: { client?: string; reason: string; note?: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
-        if (!suppressionReasons.includes(o.reason as SuppressionReason)) throw new CliError(`--reason must be one of ${suppressionReasons.join(', ')}`, 2);
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) throw new CliError(`"${address}" is not an email address`, 2);
-        const r = suppress(db, { address, clientId: clientId(db, o.client), reason: o.reason as SuppressionReason, note: o.note ?? null, createdBy: `cli:${process.env.USER ?? 'staff'}`, now: new Date() });
-        process.stdout.write(`${address.toLowerCase()} ${r.created ? 'suppressed' : 'was already suppressed'} (${o.reason}, ${o.client ?? 'global'})\n`);
+        if (!suppressionReasons.includes(o.reason as SuppressionReason))
+          throw new CliError(`--reason must be one of ${suppressionReasons.join(', ')}`, 2);
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address))
+          throw new CliError(`"${address}" is not an email address`, 2);
+        const r = suppress(db, {
+          address,
+          clientId: clientId(db, o.client),
+          reason: o.reason as SuppressionReason,
+          note: o.note ?? null,
+          createdBy: `cli:${process.env.USER ?? 'staff'}`,
+          now: new Date(),
+        });
+        process.stdout.write(
+          `${address.toLowerCase()} ${r.created ? 'suppressed' : 'was already suppressed'} (${o.reason}, ${o.client ?? 'global'})\n`,
+        );
       }),
     );
   s.command('remove <address>')
@@ -68,9 +116,20 @@ export function registerSuppressionsCommand(program: Command): void {
     .option('--client <slug>', 'only this client')
     .action((o: { client?: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
-        const cols = ['address', 'client', 'reason', 'firstSeen', 'lastSeen', 'count', 'evidenceReportId', 'createdBy', 'note'] as const;
+        const cols = [
+          'address',
+          'client',
+          'reason',
+          'firstSeen',
+          'lastSeen',
+          'count',
+          'evidenceReportId',
+          'createdBy',
+          'note',
+        ] as const;
         process.stdout.write(`${cols.join(',')}\n`);
-        for (const r of listSuppressions(db, { client: o.client, limit: Number.MAX_SAFE_INTEGER })) process.stdout.write(`${cols.map((c) => csv(r[c])).join(',')}\n`);
+        for (const r of listSuppressions(db, { client: o.client, limit: Number.MAX_SAFE_INTEGER }))
+          process.stdout.write(`${cols.map((c) => csv(r[c])).join(',')}\n`);
       }),
     );
 }

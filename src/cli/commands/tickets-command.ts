@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { addTicketEvent, getTicket, listTickets, setTicketStatus, ticketEvents } from '../../store/tickets-store.ts';
+import {
+  addTicketEvent,
+  getTicket,
+  listTickets,
+  setTicketStatus,
+  ticketEvents,
+} from '../../store/tickets-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 import { eventText } from '../../decisions/event-text.ts';
@@ -16,12 +22,21 @@ export function registerTicketsCommand(program: Command): void {
     .option('--client <slug>', 'only this client')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print one JSON array')
-    .action((o: { status?: string; type?: string; client?: string; limit: string; json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        const rows = listTickets(db, { status: o.status, type: o.type, client: o.client, limit: Number(o.limit) || 50 });
-        if (o.json) return printJson(rows);
-        printTable(rows.map((t) => ({ ...t, flags: t.flags.join(',') || null })), ['id', 'status', 'type', 'client', 'campaign', 'reportCount', 'updatedAt', 'subject', 'flags']);
-      }),
+    .action(
+      (o: { status?: string; type?: string; client?: string; limit: string; json?: boolean }, cmd: Command) =>
+        withDatabase(cmd, (db) => {
+          const rows = listTickets(db, {
+            status: o.status,
+            type: o.type,
+            client: o.client,
+            limit: Number(o.limit) || 50,
+          });
+          if (o.json) return printJson(rows);
+          printTable(
+            rows.map((t) => ({ ...t, flags: t.flags.join(',') || null })),
+            ['id', 'status', 'type', 'client', 'campaign', 'reportCount', 'updatedAt', 'subject', 'flags'],
+          );
+        }),
     );
   tickets
     .command('show <id>')
@@ -38,7 +53,10 @@ export function registerTicketsCommand(program: Command): void {
           `client ${t.client ?? '-'}  campaign ${t.campaign ?? '-'}  reports ${t.reportCount}  ${t.trusted ? 'trusted' : 'unverified'}${t.parentId ? `  incident ${t.parentId}` : ''}${t.reporter ? `  reporter ${t.reporter}` : ''}`,
           ...(t.flags.length ? [`policy flags: ${t.flags.join(', ')}`] : []),
           'timeline:',
-          ...events.map((e) => `  ${e.at}  ${e.type.padEnd(6)} ${e.actor === 'system' ? '' : `${e.actor}: `}${eventText(e)}`),
+          ...events.map(
+            (e) =>
+              `  ${e.at}  ${e.type.padEnd(6)} ${e.actor === 'system' ? '' : `${e.actor}: `}${eventText(e)}`,
+          ),
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       }),
@@ -50,7 +68,8 @@ export function registerTicketsCommand(program: Command): void {
     .action((ids: string[], o: { note?: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
         for (const id of ids) {
-          if (!setTicketStatus(db, id, 'resolved', { actor: actor(), note: o.note, now: new Date() })) throw new CliError(`no ticket ${id}`);
+          if (!setTicketStatus(db, id, 'resolved', { actor: actor(), note: o.note, now: new Date() }))
+            throw new CliError(`no ticket ${id}`);
           process.stdout.write(`${id.toUpperCase()} resolved\n`);
         }
       }),

@@ -18,26 +18,43 @@ interface MintOptions {
 function parseSentAt(value: string | undefined): Date {
   if (value === undefined) return new Date();
   const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(d.getTime())) throw new CliError(`--sent-at must be an ISO 8601 date-time such as 2026-11-02T08:00:00Z, got "${value}"`, 2);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(d.getTime()))
+    throw new CliError(
+      `--sent-at must be an ISO 8601 date-time such as 2026-11-02T08:00:00Z, got "${value}"`,
+      2,
+    );
   return d;
 }
 
 /** Compact claims come from the stored send: its row id is what the token carries, and the row is the truth. */
 async function compactClaims(cmd: Command, opts: MintOptions): Promise<TraceClaims> {
   const id = Number(opts.sendId);
-  if (!opts.sendId || !Number.isSafeInteger(id) || id < 1) throw new CliError('--compact needs --send-id N, the id of a send in the sends table (abusedesk import sends)', 2);
+  if (!opts.sendId || !Number.isSafeInteger(id) || id < 1)
+    throw new CliError(
+      '--compact needs --send-id N, the id of a send in the sends table (abusedesk import sends)',
+      2,
+    );
   return withDatabase(cmd, (db) => {
     const send = getSend(db, id);
     if (!send) throw new CliError(`no send with id ${id}`, 1);
     const client = opts.client && (clientIdBySlug(db, opts.client) ?? undefined);
-    if (opts.client && client !== send.clientId) throw new CliError(`send ${id} does not belong to client "${opts.client}"`, 1);
-    if (opts.recipient && opts.recipient.trim().toLowerCase() !== send.recipient) throw new CliError(`send ${id} went to another recipient`, 1);
-    return { clientId: send.clientId, campaignId: send.campaignId, sendId: send.id, sentAt: opts.sentAt ? parseSentAt(opts.sentAt) : new Date(send.sentAt) };
+    if (opts.client && client !== send.clientId)
+      throw new CliError(`send ${id} does not belong to client "${opts.client}"`, 1);
+    if (opts.recipient && opts.recipient.trim().toLowerCase() !== send.recipient)
+      throw new CliError(`send ${id} went to another recipient`, 1);
+    return {
+      clientId: send.clientId,
+      campaignId: send.campaignId,
+      sendId: send.id,
+      sentAt: opts.sentAt ? parseSentAt(opts.sentAt) : new Date(send.sentAt),
+    };
   });
 }
 
 export function registerTokenCommand(program: Command): void {
-  const token = program.command('token').description('mint and open trace tokens (AES-256-GCM, keys under tokens in the config)');
+  const token = program
+    .command('token')
+    .description('mint and open trace tokens (AES-256-GCM, keys under tokens in the config)');
   token
     .command('mint')
     .description('print a trace token for one send, alone on stdout')
@@ -46,17 +63,30 @@ export function registerTokenCommand(program: Command): void {
     .option('--recipient <address>', 'the address the send went to')
     .option('--sent-at <iso>', 'send time (default: now)')
     .option('--send-id <id>', 'full form: your id for the send; --compact: the send row id')
-    .option('--compact', 'the ≤ 64-character form for a VERP local part: ids of the stored send instead of the address')
+    .option(
+      '--compact',
+      'the ≤ 64-character form for a VERP local part: ids of the stored send instead of the address',
+    )
     .action(async (opts: MintOptions, cmd: Command) => {
       const keyring = keyringFromConfig(commandConfig(cmd).config);
       let claims: TraceClaims;
       if (opts.compact) claims = await compactClaims(cmd, opts);
       else {
         const missing = (['client', 'campaign', 'recipient'] as const).filter((k) => !opts[k]);
-        if (missing.length) throw new CliError(`token mint needs ${missing.map((k) => `--${k}`).join(', ')}`, 2);
-        claims = { client: opts.client!, campaign: opts.campaign!, recipient: opts.recipient!, sentAt: parseSentAt(opts.sentAt), ...(opts.sendId ? { sendId: opts.sendId } : {}) };
+        if (missing.length)
+          throw new CliError(`token mint needs ${missing.map((k) => `--${k}`).join(', ')}`, 2);
+        claims = {
+          client: opts.client!,
+          campaign: opts.campaign!,
+          recipient: opts.recipient!,
+          sentAt: parseSentAt(opts.sentAt),
+          ...(opts.sendId ? { sendId: opts.sendId } : {}),
+        };
       }
-      if (keyring.usesDemoKey) process.stderr.write('abusedesk: warning: minting with the public demo key (configure tokens.keys)\n');
+      if (keyring.usesDemoKey)
+        process.stderr.write(
+          'abusedesk: warning: minting with the public demo key (configure tokens.keys)\n',
+        );
       let minted: string;
       try {
         minted = mintTraceToken(claims, keyring);
@@ -73,7 +103,9 @@ export function registerTokenCommand(program: Command): void {
       const claims = openTraceToken(value.trim(), keyringFromConfig(commandConfig(cmd).config));
       if (!claims) throw new CliError('token does not open (forged, corrupted or unknown key)', 1);
       if (opts.json) return printJson(claims);
-      const rows = Object.entries(claims).map(([k, v]) => `${k.padEnd(11)} ${v instanceof Date ? v.toISOString() : String(v)}`);
+      const rows = Object.entries(claims).map(
+        ([k, v]) => `${k.padEnd(11)} ${v instanceof Date ? v.toISOString() : String(v)}`,
+      );
       process.stdout.write(`${rows.join('\n')}\n`);
     });
 }

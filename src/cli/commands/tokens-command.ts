@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { apiRoles, createApiToken, listApiTokens, revokeApiToken, type ApiRole } from '../../auth/api-tokens.ts';
+import {
+  apiRoles,
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+  type ApiRole,
+} from '../../auth/api-tokens.ts';
 import { writeAudit } from '../../store/audit-store.ts';
 import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
@@ -8,7 +14,9 @@ const cliActor = (): string => `cli:${process.env.USER ?? 'staff'}`;
 
 /** `abusedesk tokens`: API bearer tokens with roles (not `token`, which mints trace tokens). */
 export function registerTokensCommand(program: Command): void {
-  const tokens = program.command('tokens').description(`API tokens for /api/v1, with roles ${apiRoles.join(', ')}`);
+  const tokens = program
+    .command('tokens')
+    .description(`API tokens for /api/v1, with roles ${apiRoles.join(', ')}`);
   tokens
     .command('create')
     .description('create a token and print its secret alone on stdout (shown once, stored hashed)')
@@ -16,16 +24,25 @@ export function registerTokensCommand(program: Command): void {
     .requiredOption('--name <name>', 'who or what uses it, e.g. platform')
     .action((o: { role: string; name: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
-        if (!apiRoles.includes(o.role as ApiRole)) throw new CliError(`--role must be one of ${apiRoles.join(', ')}`, 2);
+        if (!apiRoles.includes(o.role as ApiRole))
+          throw new CliError(`--role must be one of ${apiRoles.join(', ')}`, 2);
         if (!o.name.trim()) throw new CliError('--name must not be empty', 2);
         const now = new Date();
         const { token, secret } = db.transaction(() => {
           const created = createApiToken(db, { name: o.name.trim(), role: o.role as ApiRole, now });
-          writeAudit(db, { actor: cliActor(), action: 'token.create', target: `token:${created.token.id}`, detail: { name: created.token.name, role: created.token.role }, now });
+          writeAudit(db, {
+            actor: cliActor(),
+            action: 'token.create',
+            target: `token:${created.token.id}`,
+            detail: { name: created.token.name, role: created.token.role },
+            now,
+          });
           return created;
         })();
         process.stdout.write(`${secret}\n`);
-        process.stderr.write(`token ${token.id} "${token.name}" (${token.role}) created; the secret above is not shown again\n`);
+        process.stderr.write(
+          `token ${token.id} "${token.name}" (${token.role}) created; the secret above is not shown again\n`,
+        );
       }),
     );
   tokens
@@ -36,7 +53,10 @@ export function registerTokensCommand(program: Command): void {
       withDatabase(cmd, (db) => {
         const rows = listApiTokens(db);
         if (o.json) return printJson(rows);
-        printTable(rows.map((t) => ({ ...t, status: t.revokedAt ? 'revoked' : 'live' })), ['id', 'name', 'role', 'prefix', 'status', 'createdAt', 'lastUsedAt', 'revokedAt']);
+        printTable(
+          rows.map((t) => ({ ...t, status: t.revokedAt ? 'revoked' : 'live' })),
+          ['id', 'name', 'role', 'prefix', 'status', 'createdAt', 'lastUsedAt', 'revokedAt'],
+        );
       }),
     );
   tokens
@@ -45,7 +65,8 @@ export function registerTokensCommand(program: Command): void {
     .action((id: string, _o: unknown, cmd: Command) =>
       withDatabase(cmd, (db) => {
         const n = Number(id);
-        if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`"${id}" is not a token id (see abusedesk tokens list)`, 2);
+        if (!Number.isSafeInteger(n) || n < 1)
+          throw new CliError(`"${id}" is not a token id (see abusedesk tokens list)`, 2);
         const now = new Date();
         db.transaction(() => {
           if (!revokeApiToken(db, n, now)) throw new CliError(`no live token with id ${n}`, 1);

@@ -4,7 +4,9 @@ import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 
 export function registerTrapsCommand(program: Command): void {
-  const traps = program.command('traps').description('the managed spam-trap list: a complaint or bounce involving one is a trap hit');
+  const traps = program
+    .command('traps')
+    .description('the managed spam-trap list: a complaint or bounce involving one is a trap hit');
   traps
     .command('list')
     .description('trap addresses and @domains')
@@ -13,7 +15,13 @@ export function registerTrapsCommand(program: Command): void {
       withDatabase(cmd, (db) => {
         const rows = listTraps(db);
         if (o.json) return printJson(rows);
-        printTable(rows as unknown as Array<Record<string, unknown>>, ['address', 'source', 'note', 'createdBy', 'createdAt']);
+        printTable(rows as unknown as Array<Record<string, unknown>>, [
+          'address',
+          'source',
+          'note',
+          'createdBy',
+          'createdAt',
+        ]);
       }),
     );
   traps
@@ -28,7 +36,12 @@ export function registerTrapsCommand(program: Command): void {
         } catch (e) {
           throw new CliError((e as Error).message, 2);
         }
-        const created = addTrapByStaff(db, { address: entry, note: o.note ?? null, actor: `cli:${process.env.USER ?? 'staff'}`, now: new Date() });
+        const created = addTrapByStaff(db, {
+          address: entry,
+          note: o.note ?? null,
+          actor: `cli:${process.env.USER ?? 'staff'}`,
+          now: new Date(),
+        });
         process.stdout.write(`${entry} ${created ? 'added' : 'was already listed'}\n`);
       }),
     );
@@ -38,9 +51,14 @@ export function registerTrapsCommand(program: Command): void {
     .action((address: string, _o: unknown, cmd: Command) =>
       withDatabase(cmd, (db) => {
         const entry = address.trim().toLowerCase();
-        const r = removeTrapByStaff(db, { address: entry, actor: `cli:${process.env.USER ?? 'staff'}`, now: new Date() });
+        const r = removeTrapByStaff(db, {
+          address: entry,
+          actor: `cli:${process.env.USER ?? 'staff'}`,
+          now: new Date(),
+        });
         if (r === 'unknown') throw new CliError(`"${entry}" is not listed`);
-        if (r === 'config') throw new CliError(`"${entry}" comes from config enforcement.trapAddresses: remove it there`);
+        if (r === 'config')
+          throw new CliError(`"${entry}" comes from config enforcement.trapAddresses: remove it there`);
         process.stdout.write(`${entry} removed\n`);
       }),
     );

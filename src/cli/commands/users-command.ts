@@ -22,14 +22,30 @@ export function registerUsersCommand(program: Command): void {
     .option('--role <role>', `one of ${staffRoles.join(', ')}`, 'agent')
     .option('--name <name>', 'display name')
     .action(async (email: string, o: { role: string; name?: string }, cmd: Command) => {
-      if (!staffRoles.includes(o.role as StaffRole)) throw new CliError(`--role must be one of ${staffRoles.join(', ')}`, 2);
+      if (!staffRoles.includes(o.role as StaffRole))
+        throw new CliError(`--role must be one of ${staffRoles.join(', ')}`, 2);
       const given = await passwordFromStdin();
       const password = given ?? generatePassword();
       await withDatabase(cmd, (db) => {
         try {
-          const u = createStaffUser(db, { email, name: o.name, role: o.role as StaffRole, password, now: new Date() });
-          writeAudit(db, { actor: `cli:${process.env.USER ?? 'staff'}`, action: 'staff.add', target: u.email, detail: { role: u.role } });
-          process.stdout.write(given ? `created ${u.email} (${u.role})\n` : `created ${u.email} (${u.role}); password (shown once): ${password}\n`);
+          const u = createStaffUser(db, {
+            email,
+            name: o.name,
+            role: o.role as StaffRole,
+            password,
+            now: new Date(),
+          });
+          writeAudit(db, {
+            actor: `cli:${process.env.USER ?? 'staff'}`,
+            action: 'staff.add',
+            target: u.email,
+            detail: { role: u.role },
+          });
+          process.stdout.write(
+            given
+              ? `created ${u.email} (${u.role})\n`
+              : `created ${u.email} (${u.role}); password (shown once): ${password}\n`,
+          );
         } catch (e) {
           throw new CliError((e as Error).message, 1);
         }

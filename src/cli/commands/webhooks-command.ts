@@ -4,7 +4,9 @@ import { CliError } from '../cli-error.ts';
 import { printJson, printTable, withDatabase } from '../cli-context.ts';
 
 export function registerWebhooksCommand(program: Command): void {
-  const webhooks = program.command('webhooks').description('webhook delivery log (from the outbox) and manual replay');
+  const webhooks = program
+    .command('webhooks')
+    .description('webhook delivery log (from the outbox) and manual replay');
   webhooks
     .command('list')
     .description('list webhook deliveries, newest first')
@@ -19,10 +21,13 @@ export function registerWebhooksCommand(program: Command): void {
     );
   webhooks
     .command('replay <id>')
-    .description('deliver a webhook again (sent or failed): the running service picks it up on its next round')
+    .description(
+      'deliver a webhook again (sent or failed): the running service picks it up on its next round',
+    )
     .action((id: string, _opts: unknown, cmd: Command) =>
       withDatabase(cmd, (db) => {
-        if (!replayWebhook(db, Number(id), new Date())) throw new CliError(`no webhook delivery with id ${id}`, 1);
+        if (!replayWebhook(db, Number(id), new Date()))
+          throw new CliError(`no webhook delivery with id ${id}`, 1);
         process.stdout.write(`webhook ${id} queued for delivery\n`);
       }),
     );

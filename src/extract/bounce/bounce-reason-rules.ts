@@ -9,8 +9,14 @@ const textRuleSchema = z
   .object({
     reason: z.enum(BOUNCE_REASONS),
     pattern: z.string().min(1),
-    flags: z.string().regex(/^[imsu]*$/, 'only the flags i, m, s, u are allowed').optional(),
-    status: z.string().regex(/^[245]\.\d{1,3}\.\d{1,3}$/, 'an RFC 3463 status such as 5.1.1').optional(),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'only the flags i, m, s, u are allowed')
+      .optional(),
+    status: z
+      .string()
+      .regex(/^[245]\.\d{1,3}\.\d{1,3}$/, 'an RFC 3463 status such as 5.1.1')
+      .optional(),
     note: z.string().optional(),
   })
   .strict();
@@ -24,7 +30,15 @@ const statusRuleSchema = z
 
 const fileSchema = z
   .object({
-    status: z.record(z.string().regex(STATUS_KEY, 'a status "class.subject.detail" (5.7.1), "subject.detail" (7.1) or "subject" (7)'), z.enum(BOUNCE_REASONS)),
+    status: z.record(
+      z
+        .string()
+        .regex(
+          STATUS_KEY,
+          'a status "class.subject.detail" (5.7.1), "subject.detail" (7.1) or "subject" (7)',
+        ),
+      z.enum(BOUNCE_REASONS),
+    ),
     rules: z.array(z.unknown()),
   })
   .strict();
@@ -66,13 +80,25 @@ function compileRule(item: unknown, index: number): BounceReasonRule | string {
   if (typeof item === 'object' && item !== null && 'statusSays' in item) {
     const parsed = statusRuleSchema.safeParse(item);
     if (!parsed.success) return `rules[${index}]: ${issues(parsed.error)}`;
-    return { kind: 'status', index, reasons: new Set(parsed.data.statusSays), note: parsed.data.note ?? null };
+    return {
+      kind: 'status',
+      index,
+      reasons: new Set(parsed.data.statusSays),
+      note: parsed.data.note ?? null,
+    };
   }
   const parsed = textRuleSchema.safeParse(item);
   if (!parsed.success) return `rules[${index}]: ${issues(parsed.error)}`;
   const rule = parsed.data;
   try {
-    return { kind: 'text', index, regex: new RegExp(rule.pattern, rule.flags ?? 'i'), reason: rule.reason, status: rule.status ?? null, note: rule.note ?? null };
+    return {
+      kind: 'text',
+      index,
+      regex: new RegExp(rule.pattern, rule.flags ?? 'i'),
+      reason: rule.reason,
+      status: rule.status ?? null,
+      note: rule.note ?? null,
+    };
   } catch (error) {
     return `rules[${index}]: pattern is not a valid regular expression (${(error as Error).message})`;
   }
@@ -85,7 +111,9 @@ function compileRule(item: unknown, index: number): BounceReasonRule | string {
 export function compileBounceReasons(raw: unknown, source = 'data/bounce-reasons.json'): BounceReasonTable {
   const file = fileSchema.safeParse(raw);
   if (!file.success) {
-    throw new Error(`${source}: ${file.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ')}`);
+    throw new Error(
+      `${source}: ${file.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ')}`,
+    );
   }
   const problems: string[] = [];
   const rules: BounceReasonRule[] = [];

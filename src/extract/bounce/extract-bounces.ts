@@ -22,7 +22,8 @@ const DELAY_MARKERS =
   /Delivery Status Notification \(Delay\)|still undelivered|message (?:\S+ )?delayed|delayed mail|Mail Delivery Delayed|delivery (?:has been |is )?delayed|notification about a delay|Delivery to the following recipients? has been delayed|will (?:continue|keep) trying|There is no need to resend|could not send message for past|This is a warning message only/i;
 
 /** Challenge-response notices dressed as DSNs (Boxbe sends multipart/report): autoreplies, not bounces. */
-const CHALLENGE = /X-Boxbe-Notice|\bBoxbe\b|not pre-approved|Guest List|verify (?:that )?you are (?:a )?human|challenge[- ]response|Spam ?Arrest|protected by Bluebottle/i;
+const CHALLENGE =
+  /X-Boxbe-Notice|\bBoxbe\b|not pre-approved|Guest List|verify (?:that )?you are (?:a )?human|challenge[- ]response|Spam ?Arrest|protected by Bluebottle/i;
 
 /** Final failures after temporary replies (qmail-send, Exim): the last reply was 4xx but delivery was abandoned. */
 const GAVE_UP = /this message has been in the queue too long|retry timeout exceeded/i;
@@ -38,7 +39,12 @@ const MAX_LISTED = 5;
 function domainOf(address: string): string | null {
   const at = address.lastIndexOf('@');
   if (at < 0) return null;
-  return address.slice(at + 1).replace(/[>\s)].*$/, '').toLowerCase() || null;
+  return (
+    address
+      .slice(at + 1)
+      .replace(/[>\s)].*$/, '')
+      .toLowerCase() || null
+  );
 }
 
 function looksLikeAddress(value: string | null): value is string {
@@ -54,14 +60,23 @@ function inferStatus(klass: DiagnosticClass, text: string, temporary: boolean): 
 }
 
 /** The remote server named in a diagnostic ("host mx.example.org[192.0.2.1] said:", Exim's "host … [ip]"). */
-const REMOTE_HOST = /\bhost\s+([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)\.?\s*\[/;
+const REMOTE_HOST =
+  /\bhost\s+([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)\.?\s*\[/;
 
 /** qmail names the remote server by address: "192.0.2.1 does not like recipient.", "Giving up on 192.0.2.1.". */
-const QMAIL_REMOTE = /(?:^|\s)(?:Giving up on|Connected to)\s+([0-9A-Fa-f.:]{3,45}[0-9A-Fa-f])\b|(?:^|\s)([0-9]{1,3}(?:\.[0-9]{1,3}){3}) (?:does not like recipient|failed (?:on DATA command|after I sent the message))/;
+const QMAIL_REMOTE =
+  /(?:^|\s)(?:Giving up on|Connected to)\s+([0-9A-Fa-f.:]{3,45}[0-9A-Fa-f])\b|(?:^|\s)([0-9]{1,3}(?:\.[0-9]{1,3}){3}) (?:does not like recipient|failed (?:on DATA command|after I sent the message))/;
 
 function remoteMtaOf(stated: string | null | undefined, text: string): string | null {
   // "dns; mx.example.net (192.0.2.1)", "dns;mx.example.net (TCP|…)": the host name is the first word.
-  if (stated) return stated.replace(/^\s*dns\s*;\s*/i, '').trim().split(/[\s(]/)[0]?.replace(/\.$/, '') || null;
+  if (stated)
+    return (
+      stated
+        .replace(/^\s*dns\s*;\s*/i, '')
+        .trim()
+        .split(/[\s(]/)[0]
+        ?.replace(/\.$/, '') || null
+    );
   const bounded = text.slice(0, 2000);
   const host = REMOTE_HOST.exec(bounded)?.[1]?.toLowerCase();
   if (host !== undefined) return host;
@@ -91,7 +106,15 @@ function outcome(
   // or the whole message being a delay warning — never is. The one place hard is decided for a DSN.
   const hard = isHardBounce(klass.reason, status, delayed || warningOnly);
   return {
-    detail: { recipient, status, action, reason: klass.reason, hard, diagnostic, remoteMta: remoteMtaOf(remoteMta, text) },
+    detail: {
+      recipient,
+      status,
+      action,
+      reason: klass.reason,
+      hard,
+      diagnostic,
+      remoteMta: remoteMtaOf(remoteMta, text),
+    },
     basis: klass.basis,
     statusNote,
   };
@@ -107,10 +130,21 @@ function describe(outcomes: readonly Outcome[]): string {
   return listed.join('; ');
 }
 
-function summarize(prefix: string, failing: readonly Outcome[], informational: readonly string[], delayed: boolean): BounceExtraction {
+function summarize(
+  prefix: string,
+  failing: readonly Outcome[],
+  informational: readonly string[],
+  delayed: boolean,
+): BounceExtraction {
   const count = `${failing.length} recipient${failing.length === 1 ? '' : 's'} ${delayed ? 'delayed' : 'failed'}`;
-  const extra = informational.length > 0 ? `; not bounces: ${informational.slice(0, MAX_LISTED).join(', ')}` : '';
-  return { reason: `${prefix}; ${count}: ${describe(failing)}${extra}`, bounces: failing.map((item) => item.detail), delayed, notBounce: false };
+  const extra =
+    informational.length > 0 ? `; not bounces: ${informational.slice(0, MAX_LISTED).join(', ')}` : '';
+  return {
+    reason: `${prefix}; ${count}: ${describe(failing)}${extra}`,
+    bounces: failing.map((item) => item.detail),
+    delayed,
+    notBounce: false,
+  };
 }
 
 /** The status of one DSN recipient: its Status field, refined by the diagnostic when the field is only X.0.0. */
@@ -138,9 +172,17 @@ function fromDeliveryStatus(
   const informational: string[] = [];
   for (const record of records) {
     // The Original-Recipient is the address the ESP sent to (RCPT TO ORCPT, RFC 3461); Final-Recipient may be an alias target.
-    const recipient = looksLikeAddress(record.originalRecipient) ? record.originalRecipient : (record.finalRecipient ?? record.originalRecipient ?? '');
+    const recipient = looksLikeAddress(record.originalRecipient)
+      ? record.originalRecipient
+      : (record.finalRecipient ?? record.originalRecipient ?? '');
     const { status, note } = dsnStatus(record);
-    const action = record.action ?? (status?.startsWith('2') === true ? 'delivered' : status?.startsWith('4') === true || messageDelayed ? 'delayed' : 'failed');
+    const action =
+      record.action ??
+      (status?.startsWith('2') === true
+        ? 'delivered'
+        : status?.startsWith('4') === true || messageDelayed
+          ? 'delayed'
+          : 'failed');
     if (SUCCESS_ACTIONS.has(action)) {
       informational.push(`${recipient} ${action}`);
       continue;
@@ -150,7 +192,8 @@ function fromDeliveryStatus(
       // No Diagnostic-Code: the human-readable part often has the remote server's reply for this address.
       text ??= parseTextBounce(source.bodyText, [], null, source);
       const wanted = [record.finalRecipient, record.originalRecipient].map((value) => value?.toLowerCase());
-      diagnostic = text.recipients.find((entry) => wanted.includes(entry.recipient.toLowerCase()))?.diagnostic ?? null;
+      diagnostic =
+        text.recipients.find((entry) => wanted.includes(entry.recipient.toLowerCase()))?.diagnostic ?? null;
     }
     failing.push(outcome(recipient, action, status, note, diagnostic, record.remoteMta));
   }
@@ -167,7 +210,12 @@ function fromDeliveryStatus(
   return summarize(prefix, failing, informational, delayed);
 }
 
-function fromText(source: BounceSource, evidence: string, failedHeader: readonly string[], messageDelayed: boolean): BounceExtraction {
+function fromText(
+  source: BounceSource,
+  evidence: string,
+  failedHeader: readonly string[],
+  messageDelayed: boolean,
+): BounceExtraction {
   const fromDomain = domainOf(source.from);
   const parsed = parseTextBounce(source.bodyText, failedHeader, fromDomain, source);
   const failing = parsed.recipients.map((entry) => {
@@ -175,12 +223,26 @@ function fromText(source: BounceSource, evidence: string, failedHeader: readonly
     const stated = entry.status ?? null;
     let explicit = stated ?? (entry.diagnostic === null ? null : findEnhancedStatus(entry.diagnostic, true));
     // qmail gives up on a temporary reply once the message has queued too long: the failure is final.
-    if (explicit?.startsWith('4') === true && action === 'failed' && GAVE_UP.test(entry.diagnostic ?? '')) explicit = `5${explicit.slice(1)}`;
-    return outcome(entry.recipient, action, explicit, stated === null ? 'from the text' : 'stated by the layout', entry.diagnostic, entry.remoteMta ?? null, messageDelayed);
+    if (explicit?.startsWith('4') === true && action === 'failed' && GAVE_UP.test(entry.diagnostic ?? ''))
+      explicit = `5${explicit.slice(1)}`;
+    return outcome(
+      entry.recipient,
+      action,
+      explicit,
+      stated === null ? 'from the text' : 'stated by the layout',
+      entry.diagnostic,
+      entry.remoteMta ?? null,
+      messageDelayed,
+    );
   });
   const prefix = `${parsed.format} bounce (${evidence})`;
   if (failing.length === 0) {
-    return { reason: `${prefix}; no failed recipient could be read`, bounces: [], delayed: messageDelayed, notBounce: false };
+    return {
+      reason: `${prefix}; no failed recipient could be read`,
+      bounces: [],
+      delayed: messageDelayed,
+      notBounce: false,
+    };
   }
   return summarize(prefix, failing, [], messageDelayed);
 }
@@ -213,7 +275,12 @@ export function extractBounces(source: BounceSource): BounceExtraction | null {
   if (embedded !== null) {
     const inText = parseDeliveryStatus(text.slice(embedded.index));
     if (inText.some((record) => record.action !== null || record.status !== null)) {
-      return fromDeliveryStatus(source, inText, messageDelayed, `RFC 3464 fields in the body text (${evidence})`);
+      return fromDeliveryStatus(
+        source,
+        inText,
+        messageDelayed,
+        `RFC 3464 fields in the body text (${evidence})`,
+      );
     }
   }
   if (!/mailer[-_]?daemon|postmaster/i.test(source.from) && CHALLENGE.test(head)) return null;

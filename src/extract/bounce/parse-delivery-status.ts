@@ -18,7 +18,10 @@ const FIELD = /^([A-Za-z][A-Za-z0-9-]*)\s*:\s?(.*)$/;
  */
 function recipientAddress(value: string): string | null {
   const semicolon = value.indexOf(';');
-  const address = (semicolon >= 0 ? value.slice(semicolon + 1) : value).trim().replace(/^<(.*)>$/, '$1').trim();
+  const address = (semicolon >= 0 ? value.slice(semicolon + 1) : value)
+    .trim()
+    .replace(/^<(.*)>$/, '$1')
+    .trim();
   return address === '' ? null : address;
 }
 
@@ -29,7 +32,14 @@ function typedText(value: string): string {
 }
 
 function emptyRecipient(): DeliveryStatusRecipient {
-  return { originalRecipient: null, finalRecipient: null, action: null, status: null, diagnostic: null, remoteMta: null };
+  return {
+    originalRecipient: null,
+    finalRecipient: null,
+    action: null,
+    status: null,
+    diagnostic: null,
+    remoteMta: null,
+  };
 }
 
 /**
@@ -94,8 +104,10 @@ export function parseDeliveryStatus(text: string): DeliveryStatusRecipient[] {
     // field, or a recipient field after the group's Action/Status, starts the next recipient.
     const groupHasOutcome = current.action !== null || current.status !== null;
     const startsNewGroup =
-      (name === 'final-recipient' && (current.finalRecipient !== null || (current.originalRecipient !== null && groupHasOutcome))) ||
-      (name === 'original-recipient' && (current.originalRecipient !== null || (current.finalRecipient !== null && groupHasOutcome)));
+      (name === 'final-recipient' &&
+        (current.finalRecipient !== null || (current.originalRecipient !== null && groupHasOutcome))) ||
+      (name === 'original-recipient' &&
+        (current.originalRecipient !== null || (current.finalRecipient !== null && groupHasOutcome)));
     if (startsNewGroup) flushRecipient();
     last = { name, value: match[2] ?? '' };
   }

@@ -35,23 +35,35 @@ const FORMAT_MARKERS: readonly (readonly [RegExp, string])[] = [
   [/The following addresses had (?:permanent fatal errors|transient non-fatal errors)/i, 'Sendmail'],
 
   [/Sorry, we were unable to deliver your message to the following address/i, 'Yahoo'],
-  [/Remote Server returned '|Microsoft Exchange|Delivery has failed to these recipients|Your message to \S+ couldn't be delivered/i, 'Exchange'],
+  [
+    /Remote Server returned '|Microsoft Exchange|Delivery has failed to these recipients|Your message to \S+ couldn't be delivered/i,
+    'Exchange',
+  ],
   [/amazonses\.com|The following message to <[^>]+> was undeliverable/i, 'Amazon SES'],
   [/This is the Courier mail server|Courier mail server at/i, 'Courier'],
   [/Domino Directory|was not delivered to:/i, 'Domino'],
   [/OpenSMTPD|This is the MAILER-DAEMON, please DO NOT REPLY/i, 'OpenSMTPD'],
-  [/Delivery to the following recipients? (?:failed permanently|has been delayed)|Google tried to deliver your message|\*\* (?:Address not found|Message not delivered|Message blocked) \*\*/i, 'Gmail'],
+  [
+    /Delivery to the following recipients? (?:failed permanently|has been delayed)|Google tried to deliver your message|\*\* (?:Address not found|Message not delivered|Message blocked) \*\*/i,
+    'Gmail',
+  ],
   [/Your mail to the following recipients could not be delivered because/i, 'AOL'],
 ];
 
 /** Sentences that name one failed recipient (group 1), some with the failure text alongside (group 2). */
 const PHRASES: readonly RegExp[] = [
-  new RegExp(String.raw`The following message to <(${EMAIL})> was undeliverable\.?\s*(?:The reason for the problem:\s*([^\n]+(?:\n[^\n]+){0,10}))?`, 'gi'),
+  new RegExp(
+    String.raw`The following message to <(${EMAIL})> was undeliverable\.?\s*(?:The reason for the problem:\s*([^\n]+(?:\n[^\n]+){0,10}))?`,
+    'gi',
+  ),
   new RegExp(String.raw`Your message to <?(${EMAIL})>? couldn't be delivered`, 'gi'),
   new RegExp(String.raw`Your message wasn't delivered to <?(${EMAIL})>?`, 'gi'),
   new RegExp(String.raw`There was a problem delivering your message to <?(${EMAIL})>?`, 'gi'),
   new RegExp(String.raw`<mailto:(${EMAIL})>`, 'gi'),
-  new RegExp(String.raw`was not delivered to:\s*\n\s*<?(${EMAIL})>?\s*(?:\n\s*because:\s*\n\s*([^\n]+))?`, 'gi'),
+  new RegExp(
+    String.raw`was not delivered to:\s*\n\s*<?(${EMAIL})>?\s*(?:\n\s*because:\s*\n\s*([^\n]+))?`,
+    'gi',
+  ),
 ];
 
 /** Whole-message failure texts (Gmail, Exchange, SES put one reply for all recipients). */
@@ -73,7 +85,9 @@ const LIST_HEADINGS =
 /** `<addr>: text` (Postfix, Yahoo) or `<addr>:` followed by lines (qmail, Courier); `(expanded from <x>)` is Postfix. */
 const ANGLE_BLOCK = new RegExp(String.raw`^<(${EMAIL})>(?:\s*\(expanded from <(${EMAIL})>\))?:[ \t]*(.*)$`);
 /** An address alone on an indented line, maybe in angle brackets (Exim, Sendmail, Gmail). */
-const INDENTED_ADDRESS = new RegExp(String.raw`^([ \t]*)<?(${EMAIL})>?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*)\))?[ \t]*$`);
+const INDENTED_ADDRESS = new RegExp(
+  String.raw`^([ \t]*)<?(${EMAIL})>?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*)\))?[ \t]*$`,
+);
 /** `addr: 550 …` (OpenSMTPD and similar one-line layouts). */
 const ADDRESS_REPLY = new RegExp(String.raw`^[ \t]*<?(${EMAIL})>?:[ \t]+(\d{3}[ -].*)$`, 'gm');
 /** AOL: "could not be delivered because <reason>:" followed by bare local parts. */
@@ -100,7 +114,8 @@ function angleBlocks(lines: readonly string[]): TextBounceRecipient[] {
     if (match === null) continue;
     const block = [match[3] ?? ''];
     // The block runs until a blank line or the next address line.
-    for (let j = i + 1; j < lines.length && lines[j]!.trim() !== '' && !ANGLE_BLOCK.test(lines[j]!); j++) block.push(lines[j]!);
+    for (let j = i + 1; j < lines.length && lines[j]!.trim() !== '' && !ANGLE_BLOCK.test(lines[j]!); j++)
+      block.push(lines[j]!);
     // Postfix "<final> (expanded from <alias>)": the final address failed; several may share one alias.
     found.push({ recipient: match[1]!, diagnostic: collapse(block.join('\n')) });
   }
@@ -113,7 +128,9 @@ function indentedLists(text: string): TextBounceRecipient[] {
   for (const heading of text.matchAll(LIST_HEADINGS)) {
     // Real bounces have one or two list headings; more is noise, and each costs a scan.
     if (++headings > 10) break;
-    const lines = text.slice(heading.index + heading[0].length, heading.index + heading[0].length + 4000).split('\n');
+    const lines = text
+      .slice(heading.index + heading[0].length, heading.index + heading[0].length + 4000)
+      .split('\n');
     let seenAddress = false;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
@@ -134,7 +151,10 @@ function indentedLists(text: string): TextBounceRecipient[] {
         if (next.trim() === '' || nextIndent <= indent || INDENTED_ADDRESS.test(next)) break;
         block.push(next);
       }
-      found.push({ recipient: match[2]!, diagnostic: collapse(block.join('\n').replace(/^\s*\(reason:\s*([\s\S]*)\)\s*$/, '$1')) });
+      found.push({
+        recipient: match[2]!,
+        diagnostic: collapse(block.join('\n').replace(/^\s*\(reason:\s*([\s\S]*)\)\s*$/, '$1')),
+      });
     }
   }
   return found;
@@ -145,7 +165,10 @@ function phraseRecipients(text: string): TextBounceRecipient[] {
   for (const phrase of PHRASES) {
     for (const match of text.matchAll(phrase)) {
       const diagnostic = match[2];
-      found.push({ recipient: match[1]!, diagnostic: diagnostic === undefined ? null : collapse(diagnostic) });
+      found.push({
+        recipient: match[1]!,
+        diagnostic: diagnostic === undefined ? null : collapse(diagnostic),
+      });
     }
   }
   return found;
@@ -170,13 +193,21 @@ function aolRecipients(text: string, fromDomain: string | null): TextBounceRecip
  * no message/delivery-status part (qmail, Exim, old Gmail, AOL, OpenSMTPD…) or an empty one. `failedHeader`
  * is the X-Failed-Recipients list (Exim, Gmail), used when the text names nobody.
  */
-function layoutInput(bodyText: string, fromDomain: string | null, top: Pick<TextBounceInput, 'subject' | 'from' | 'headers'>): TextBounceInput {
+function layoutInput(
+  bodyText: string,
+  fromDomain: string | null,
+  top: Pick<TextBounceInput, 'subject' | 'from' | 'headers'>,
+): TextBounceInput {
   const body = bodyText.length > MAX_TEXT * 4 ? bodyText.slice(0, MAX_TEXT * 4) : bodyText;
   return { text: failureText(bodyText), bodyText: body, fromDomain, ...top };
 }
 
 /** The name of the MTA or provider layout that wrote this bounce, when one recognises it, else null. */
-export function detectLayout(bodyText: string, fromDomain: string | null, top: Pick<TextBounceInput, 'subject' | 'from' | 'headers'>): string | null {
+export function detectLayout(
+  bodyText: string,
+  fromDomain: string | null,
+  top: Pick<TextBounceInput, 'subject' | 'from' | 'headers'>,
+): string | null {
   const input = layoutInput(bodyText, fromDomain, top);
   return TEXT_BOUNCE_FORMATS.find((format) => format.detect(input))?.name ?? null;
 }
@@ -200,13 +231,21 @@ export function parseTextBounce(
     ...angleBlocks(lines),
     ...indentedLists(text),
     ...phraseRecipients(text),
-    ...Array.from(text.matchAll(ADDRESS_REPLY), (match) => ({ recipient: match[1]!, diagnostic: collapse(match[2]!) })),
+    ...Array.from(text.matchAll(ADDRESS_REPLY), (match) => ({
+      recipient: match[1]!,
+      diagnostic: collapse(match[2]!),
+    })),
     ...aolRecipients(text, fromDomain),
     ...failedHeader.map((recipient) => ({ recipient, diagnostic: null })),
   ];
-  const globalDiagnostic = GLOBAL_DIAGNOSTICS.map((pattern) => pattern.exec(text)?.[1]).find((found) => found !== undefined);
+  const globalDiagnostic = GLOBAL_DIAGNOSTICS.map((pattern) => pattern.exec(text)?.[1]).find(
+    (found) => found !== undefined,
+  );
   const global = globalDiagnostic === undefined ? null : collapse(globalDiagnostic);
-  const recipients = dedupe(candidates).map((entry) => ({ ...entry, diagnostic: entry.diagnostic ?? replyNaming(lines, entry.recipient) ?? global }));
+  const recipients = dedupe(candidates).map((entry) => ({
+    ...entry,
+    diagnostic: entry.diagnostic ?? replyNaming(lines, entry.recipient) ?? global,
+  }));
   return { format, recipients };
 }
 

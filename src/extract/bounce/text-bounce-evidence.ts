@@ -17,7 +17,10 @@ export const FORWARD_SUBJECT = /^\s*(?:fwd?|fw|tr|wg|rv|i)\s*:/i;
 
 /** The X-Failed-Recipients header (Exim, Gmail): comma-separated addresses. */
 export function failedRecipientsHeader(headers: Map<string, string[]>): string[] {
-  return (headers.get('x-failed-recipients') ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value.includes('@'));
+  return (headers.get('x-failed-recipients') ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value.includes('@'));
 }
 
 /**
@@ -27,14 +30,17 @@ export function failedRecipientsHeader(headers: Map<string, string[]>): string[]
  */
 export function textBounceEvidence(source: BounceSource, failedHeader: readonly string[]): string | null {
   const reportType = source.reportType?.toLowerCase() ?? null;
-  if (reportType === 'delivery-status' || reportType === 'global-delivery-status') return `multipart/report; report-type=${reportType}`;
+  if (reportType === 'delivery-status' || reportType === 'global-delivery-status')
+    return `multipart/report; report-type=${reportType}`;
   if (failedHeader.length > 0) return 'X-Failed-Recipients header';
   const fromSystem = DELIVERY_SYSTEM_SENDER.test(source.from);
   if (!fromSystem && FORWARD_SUBJECT.test(source.subject)) return null;
   if (!fromSystem && !source.returnPathEmpty) return null;
   const who = fromSystem ? 'delivery-system sender' : 'null Return-Path';
   if (BOUNCE_SUBJECT.test(source.subject)) return `${who} and bounce subject`;
-  const marker = BODY_MARKERS.exec(source.bodyText.length > 16_384 ? source.bodyText.slice(0, 16_384) : source.bodyText);
+  const marker = BODY_MARKERS.exec(
+    source.bodyText.length > 16_384 ? source.bodyText.slice(0, 16_384) : source.bodyText,
+  );
   if (marker !== null) return `${who} and "${marker[0]}"`;
   return null;
 }

@@ -49,7 +49,12 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: st
   const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
   const details = r.error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message }));
-  throw new HttpError(400, 'invalid_input', `invalid ${where}: ${details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ')}`, details);
+  throw new HttpError(
+    400,
+    'invalid_input',
+    `invalid ${where}: ${details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ')}`,
+    details,
+  );
 }
 
 /** Declares a route; its params, query and body are validated with zod before the handler runs. */
@@ -59,6 +64,11 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(spec: R
     ...meta,
     schemas: { params, query, body },
     run: (raw, call) =>
-      handle({ params: validate(params, raw.params, 'path'), query: validate(query, raw.query, 'query'), body: validate(body, raw.body, 'body'), ...call }),
+      handle({
+        params: validate(params, raw.params, 'path'),
+        query: validate(query, raw.query, 'query'),
+        body: validate(body, raw.body, 'body'),
+        ...call,
+      }),
   };
 }

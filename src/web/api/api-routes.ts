@@ -17,7 +17,18 @@ const version = (JSON.parse(readFileSync(projectUrl('package.json'), 'utf8')) as
 
 /** Every route of /api/v1 with the role it needs: the one list the server and the OpenAPI document are built from. */
 export function apiRoutes(): ApiRoute[] {
-  const routes = [...ticketRoutes, ...reportRoutes, ...messageRoutes, ...quarantineRoutes, ...clientRoutes, ...campaignRoutes, ...sendRoutes, ...suppressionRoutes, ...trapRoutes, ...tokenRoutes];
+  const routes = [
+    ...ticketRoutes,
+    ...reportRoutes,
+    ...messageRoutes,
+    ...quarantineRoutes,
+    ...clientRoutes,
+    ...campaignRoutes,
+    ...sendRoutes,
+    ...suppressionRoutes,
+    ...trapRoutes,
+    ...tokenRoutes,
+  ];
   let document: Record<string, unknown> | null = null;
   const openapi: ApiRoute = defineRoute({
     method: 'GET',

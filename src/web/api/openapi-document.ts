@@ -12,7 +12,11 @@ const errorSchema = {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string', examples: ['not_found', 'invalid_input', 'unauthorized', 'forbidden'] }, message: { type: 'string' }, details: {} },
+      properties: {
+        code: { type: 'string', examples: ['not_found', 'invalid_input', 'unauthorized', 'forbidden'] },
+        message: { type: 'string' },
+        details: {},
+      },
     },
   },
 };
@@ -20,7 +24,12 @@ const errorSchema = {
 function parameters(where: 'path' | 'query', s: z.ZodType | undefined): unknown[] {
   if (!s) return [];
   const schema = jsonSchema(s);
-  return Object.entries(schema.properties ?? {}).map(([name, p]) => ({ name, in: where, required: where === 'path' || (schema.required ?? []).includes(name), schema: p }));
+  return Object.entries(schema.properties ?? {}).map(([name, p]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (schema.required ?? []).includes(name),
+    schema: p,
+  }));
 }
 
 /**
@@ -31,13 +40,22 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = `/api/v1${r.path.replace(/:(\w+)/g, '{$1}')}`;
-    const ok = r.produces ? { content: { [r.produces]: { schema: { type: 'string' } } } } : { content: { 'application/json': { schema: {} } } };
+    const ok = r.produces
+      ? { content: { [r.produces]: { schema: { type: 'string' } } } }
+      : { content: { 'application/json': { schema: {} } } };
     (paths[path] ??= {})[r.method.toLowerCase()] = {
       summary: r.summary,
       'x-role': r.role,
       description: `Needs a token with role ${r.role} or higher.`,
       parameters: [...parameters('path', r.schemas.params), ...parameters('query', r.schemas.query)],
-      ...(r.schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.schemas.body) } } } } : {}),
+      ...(r.schemas.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(r.schemas.body) } },
+            },
+          }
+        : {}),
       responses: {
         '200': { description: 'OK', ...ok },
         '400': { $ref: '#/components/responses/Error' },
@@ -49,13 +67,23 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'abusedesk API', version, description: 'Bearer tokens (abusedesk tokens create --role viewer|agent|admin). Errors: { error: { code, message, details? } }.' },
+    info: {
+      title: 'abusedesk API',
+      version,
+      description:
+        'Bearer tokens (abusedesk tokens create --role viewer|agent|admin). Errors: { error: { code, message, details? } }.',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: { Error: errorSchema },
-      responses: { Error: { description: 'An error with a machine code and a human message', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      responses: {
+        Error: {
+          description: 'An error with a machine code and a human message',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
     },
     paths,
   };

@@ -5,5 +5,9 @@ import { UiError } from './ui-error.ts';
 export function checkCsrf(submitted: string, expected: string | undefined): void {
   const a = Buffer.from(submitted);
   const b = Buffer.from(expected ?? '');
-  if (!b.length || a.length !== b.length || !timingSafeEqual(a, b)) throw new UiError(403, 'The form expired or did not come from this site (CSRF check failed). Reload the page and try again.');
+  if (!b.length || a.length !== b.length || !timingSafeEqual(a, b))
+    throw new UiError(
+      403,
+      'The form expired or did not come from this site (CSRF check failed). Reload the page and try again.',
+    );
 }

@@ -19,8 +19,11 @@ const percent = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)} %
  * numbers follows for screen readers and exact values.
  */
 export function complaintRateChart(days: string[], series: ChartSeries[], policy: number): SafeHtml {
-  const max = Math.max(policy * 2, ...series.flatMap((s) => s.rates.filter((r): r is number => r !== null))) * 1.1;
-  const x = (i: number): number => M.left + (days.length <= 1 ? (W - M.left - M.right) / 2 : (i * (W - M.left - M.right)) / (days.length - 1));
+  const max =
+    Math.max(policy * 2, ...series.flatMap((s) => s.rates.filter((r): r is number => r !== null))) * 1.1;
+  const x = (i: number): number =>
+    M.left +
+    (days.length <= 1 ? (W - M.left - M.right) / 2 : (i * (W - M.left - M.right)) / (days.length - 1));
   const y = (v: number): number => H - M.bottom - (v / max) * (H - M.top - M.bottom);
   const ticks = [0, max / 4, max / 2, (3 * max) / 4, max];
   const labelEvery = Math.max(1, Math.ceil(days.length / 8));
@@ -34,7 +37,9 @@ ${days.map((d, i) => (i % labelEvery === 0 ? html`<text x="${x(i).toFixed(1)}" y
 <text x="${W - M.right}" y="${(y(policy) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="#a3261b">policy ${percent(policy)}</text>
 ${series.map((s, n) => {
   const colour = COLOURS[n % COLOURS.length]!;
-  const pts = s.rates.map((r, i) => (r === null ? null : ([x(i), y(r), r, days[i]!] as const))).filter((p) => p !== null);
+  const pts = s.rates
+    .map((r, i) => (r === null ? null : ([x(i), y(r), r, days[i]!] as const)))
+    .filter((p) => p !== null);
   return html`<g>
 <polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')}"/>
 ${pts.map(([px, py, r, d]) => html`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="3" fill="${colour}"><title>${s.campaign} ${d}: ${percent(r)}</title></circle>`)}

@@ -17,11 +17,13 @@ export function decisionTrail(r: ReportDetail): SafeHtml {
 ${r.stages.map((s) => html`<li><span class="stage">${s.stage}</span>: ${s.outcome} — ${s.reason}</li>`)}
 <li><span class="stage">why this kind</span>: <strong>${r.kind}</strong> — ${r.reason}</li>
 ${auth ? html`<li><span class="stage">trust</span>: ${auth.trusted ? 'trusted' : 'not trusted'} (DKIM ${auth.dkim}${auth.dkimDomains.length ? ` d=${auth.dkimDomains.join(', ')}` : ''}, SPF ${auth.spf}, DMARC ${auth.dmarc})${r.parsed.authNote ? ` — ${r.parsed.authNote}` : ''}</li>` : ''}
-${a
-  ? html`<li><span class="stage">which campaign, how sure</span>: ${a.client ? `${a.client}${a.campaign ? ` / ${a.campaign}` : ''}` : 'unmatched'} by ${a.method}, confidence ${pct(a.confidence)} — ${a.reason}
+${
+  a
+    ? html`<li><span class="stage">which campaign, how sure</span>: ${a.client ? `${a.client}${a.campaign ? ` / ${a.campaign}` : ''}` : 'unmatched'} by ${a.method}, confidence ${pct(a.confidence)} — ${a.reason}
 ${a.hits.length > 1 ? html`<ul>${a.hits.map((h) => html`<li>${h.method} (${pct(h.confidence)}): ${h.client}${h.campaign ? ` / ${h.campaign}` : ''} — ${h.reason}</li>`)}</ul>` : ''}
 ${a.rejectedToken ? html`<p>A token-shaped string was found but did not open (forged, corrupted or another key).</p>` : ''}</li>`
-  : html`<li><span class="stage">attribution</span>: not run yet</li>`}
+    : html`<li><span class="stage">attribution</span>: not run yet</li>`
+}
 ${(r.decisions ?? []).map((d) => html`<li><span class="stage">${decisionLabel(d)}</span>: ${describeDecision(d)}</li>`)}
 </ol>`;
 }

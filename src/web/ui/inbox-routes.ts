@@ -16,20 +16,31 @@ import { UiError } from './ui-error.ts';
 const STATUSES: readonly TicketStatus[] = ticketStatuses;
 const TYPES: readonly string[] = ticketTypes;
 
-const option = (value: string, label: string, selected: string | undefined) => html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
+const option = (value: string, label: string, selected: string | undefined) =>
+  html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
 
 const listCampaignSlugs = (db: UiContext['db']): string[] => campaignSlugs(db);
 
 export function inboxRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get<{ Querystring: InboxFilters & { done?: string } }>('/ui/', (req, reply) => {
     const q = req.query;
-    const f: InboxFilters = { status: q.status ?? 'open', type: q.type, client: q.client, campaign: q.campaign, trust: q.trust, from: q.from, to: q.to, q: q.q?.slice(0, 200) };
+    const f: InboxFilters = {
+      status: q.status ?? 'open',
+      type: q.type,
+      client: q.client,
+      campaign: q.campaign,
+      trust: q.trust,
+      from: q.from,
+      to: q.to,
+      q: q.q?.slice(0, 200),
+    };
     if (f.status === 'all') f.status = undefined;
     const tickets = inboxTickets(ctx.db, f);
     const counts = inboxCounts(ctx.db, f);
     const clients = listClients(ctx.db);
     const canAct = roleAtLeast(req.staff!.user.role, 'agent');
-    const link = (status: string) => `/ui/?${new URLSearchParams({ ...Object.fromEntries(Object.entries({ ...f, status }).filter(([, v]) => v)) } as Record<string, string>).toString()}`;
+    const link = (status: string) =>
+      `/ui/?${new URLSearchParams({ ...Object.fromEntries(Object.entries({ ...f, status }).filter(([, v]) => v)) } as Record<string, string>).toString()}`;
     reply.type('text/html; charset=utf-8');
     return layout({
       title: 'Inbox',
@@ -69,9 +80,11 @@ ${canAct ? html`<td><input type="checkbox" name="ids" value="${t.id}" id="sel-${
 )}
 </tbody>
 </table>
-${canAct
-  ? html`<p class="actions"><label>Set selected tickets to <select name="status">${STATUSES.map((s) => option(s, s, 'resolved'))}</select></label> <button type="submit">Apply</button></p>`
-  : ''}
+${
+  canAct
+    ? html`<p class="actions"><label>Set selected tickets to <select name="status">${STATUSES.map((s) => option(s, s, 'resolved'))}</select></label> <button type="submit">Apply</button></p>`
+    : ''
+}
 </form>`,
     });
   });
@@ -88,10 +101,19 @@ ${canAct
       for (const id of ids) {
         if (setTicketStatus(ctx.db, id, status, { actor, now })) {
           changed++;
-          writeAudit(ctx.db, { actor, action: 'ticket.status', target: id.toUpperCase(), detail: { status, bulk: true }, now });
+          writeAudit(ctx.db, {
+            actor,
+            action: 'ticket.status',
+            target: id.toUpperCase(),
+            detail: { status, bulk: true },
+            now,
+          });
         }
       }
     })();
-    return reply.redirect(`/ui/?${new URLSearchParams({ done: `${changed} ticket(s) set to ${status}.` }).toString()}`, 303);
+    return reply.redirect(
+      `/ui/?${new URLSearchParams({ done: `${changed} ticket(s) set to ${status}.` }).toString()}`,
+      303,
+    );
   });
 }

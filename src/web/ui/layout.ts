@@ -10,7 +10,12 @@ const NAV: Array<[string, string]> = [
 ];
 
 /** The page shell: skip link, navigation (current page marked), the user and a logout form. */
-export function layout(o: { title: string; session: StaffSession | null; current?: string; body: SafeHtml }): string {
+export function layout(o: {
+  title: string;
+  session: StaffSession | null;
+  current?: string;
+  body: SafeHtml;
+}): string {
   const s = o.session;
   return html`<!doctype html>
 <html lang="en">
@@ -24,10 +29,12 @@ export function layout(o: { title: string; session: StaffSession | null; current
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
 <span class="brand">abusedesk</span>
-${s
-  ? html`<nav aria-label="Main"><ul>${NAV.map(([href, label]) => html`<li><a href="${href}"${o.current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul></nav>
+${
+  s
+    ? html`<nav aria-label="Main"><ul>${NAV.map(([href, label]) => html`<li><a href="${href}"${o.current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul></nav>
 <form class="logout" method="post" action="/ui/logout"><input type="hidden" name="_csrf" value="${s.csrf}"><span>${s.user.email} (${s.user.role})</span> <button type="submit">Log out</button></form>`
-  : ''}
+    : ''
+}
 </header>
 <main id="main" tabindex="-1">
 ${o.body}
@@ -38,4 +45,5 @@ ${o.body}
 }
 
 /** The hidden CSRF field every POST form carries. */
-export const csrfField = (s: StaffSession | null): SafeHtml => html`<input type="hidden" name="_csrf" value="${s?.csrf ?? ''}">`;
+export const csrfField = (s: StaffSession | null): SafeHtml =>
+  html`<input type="hidden" name="_csrf" value="${s?.csrf ?? ''}">`;

@@ -30,7 +30,8 @@ export class LoginLimiter {
     const e = this.failures.get(k);
     if (!e || e.resetAt <= nowMs) this.failures.set(k, { count: 1, resetAt: nowMs + this.windowMs });
     else e.count++;
-    if (this.failures.size > 10_000) for (const [kk, v] of this.failures) if (v.resetAt <= nowMs) this.failures.delete(kk);
+    if (this.failures.size > 10_000)
+      for (const [kk, v] of this.failures) if (v.resetAt <= nowMs) this.failures.delete(kk);
   }
 
   succeed(ip: string, email: string): void {

@@ -13,7 +13,8 @@ import { cookie, LOGIN_CSRF_COOKIE, SESSION_COOKIE } from './session-cookie.ts';
 import type { UiContext } from './ui-context.ts';
 
 /** Only our own pages are valid targets after login (no open redirect). */
-export const safeNext = (next: string | undefined): string => (next?.startsWith('/ui/') && !/[\\\s]/.test(next) ? next : '/ui/');
+export const safeNext = (next: string | undefined): string =>
+  next?.startsWith('/ui/') && !/[\\\s]/.test(next) ? next : '/ui/';
 
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -55,7 +56,11 @@ export function loginRoutes(app: FastifyInstance, ctx: UiContext): void {
     const wait = ctx.limiter.blockedFor(clientIp(req), email, nowMs);
     if (wait > 0) {
       reply.code(429).header('retry-after', String(wait)).type('text/html; charset=utf-8');
-      return loginPage(token, { email, next, error: `Too many failed attempts. Try again in ${wait} seconds.` });
+      return loginPage(token, {
+        email,
+        next,
+        error: `Too many failed attempts. Try again in ${wait} seconds.`,
+      });
     }
     const user = findStaffByEmail(ctx.db, email);
     // Hash even for unknown accounts, so the response time does not tell which emails exist.
@@ -67,8 +72,17 @@ export function loginRoutes(app: FastifyInstance, ctx: UiContext): void {
     }
     ctx.limiter.succeed(clientIp(req), email);
     const session = createStaffSession(ctx.db, user.id, ctx.now());
-    writeAudit(ctx.db, { actor: `user:${user.email}`, action: 'staff.login', target: user.email, detail: { ip: clientIp(req) }, now: ctx.now() });
-    reply.header('set-cookie', [cookie(req, SESSION_COOKIE, session.token, SESSION_TTL_MS / 1000), cookie(req, LOGIN_CSRF_COOKIE, '', 0)]);
+    writeAudit(ctx.db, {
+      actor: `user:${user.email}`,
+      action: 'staff.login',
+      target: user.email,
+      detail: { ip: clientIp(req) },
+      now: ctx.now(),
+    });
+    reply.header('set-cookie', [
+      cookie(req, SESSION_COOKIE, session.token, SESSION_TTL_MS / 1000),
+      cookie(req, LOGIN_CSRF_COOKIE, '', 0),
+    ]);
     return reply.redirect(next, 303);
   });
 

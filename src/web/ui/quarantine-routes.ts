@@ -22,8 +22,12 @@ export function quarantineRoutes(app: FastifyInstance, ctx: UiContext): void {
 ${req.query.done ? html`<p class="notice" role="status">${req.query.done}</p>` : ''}
 <table><thead><tr><th scope="col">Queue id</th><th scope="col">Received</th><th scope="col">From</th><th scope="col" class="num">Attempts</th><th scope="col">Error</th>${agent ? html`<th scope="col"><span class="sr-only">Action</span></th>` : ''}</tr></thead>
 <tbody>${rows.length === 0 ? html`<tr><td colspan="6">Nothing in quarantine.</td></tr>` : ''}
-${rows.map((m) => html`<tr><td>${m.queueId}</td><td>${m.receivedAt.slice(0, 19).replace('T', ' ')}</td><td>${m.mailFrom || '<>'}</td><td class="num">${m.attempts}</td><td>${m.lastError ?? ''}</td>
-${agent ? html`<td><form method="post" action="/ui/quarantine/${m.queueId}/retry">${csrfField(req.staff)}<button type="submit">Retry ${m.queueId}</button></form> <a href="/ui/messages/${m.id}/raw">raw</a></td>` : ''}</tr>`)}
+${rows.map(
+  (
+    m,
+  ) => html`<tr><td>${m.queueId}</td><td>${m.receivedAt.slice(0, 19).replace('T', ' ')}</td><td>${m.mailFrom || '<>'}</td><td class="num">${m.attempts}</td><td>${m.lastError ?? ''}</td>
+${agent ? html`<td><form method="post" action="/ui/quarantine/${m.queueId}/retry">${csrfField(req.staff)}<button type="submit">Retry ${m.queueId}</button></form> <a href="/ui/messages/${m.id}/raw">raw</a></td>` : ''}</tr>`,
+)}
 </tbody></table>`,
     });
   });

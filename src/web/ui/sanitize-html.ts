@@ -2,20 +2,97 @@ import { defangUrl } from './defang.ts';
 import { escapeHtml } from './html.ts';
 
 /** Basic formatting kept (without any attribute); everything else is unwrapped to its text. */
-const KEPT = new Set(['p', 'br', 'b', 'i', 'u', 'em', 'strong', 'small', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'div', 'span', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'hr', 'a', 'font', 'center']);
+const KEPT = new Set([
+  'p',
+  'br',
+  'b',
+  'i',
+  'u',
+  'em',
+  'strong',
+  'small',
+  'ul',
+  'ol',
+  'li',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'td',
+  'th',
+  'div',
+  'span',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'code',
+  'hr',
+  'a',
+  'font',
+  'center',
+]);
 const VOID = new Set(['br', 'hr']);
 /** Elements whose content is never shown: code, styles, metadata, embedded documents and forms. */
-const DROPPED = new Set(['script', 'style', 'head', 'title', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'noscript', 'noembed', 'noframes', 'template', 'svg', 'math', 'textarea', 'select', 'xmp', 'plaintext', 'video', 'audio', 'canvas', 'button']);
+const DROPPED = new Set([
+  'script',
+  'style',
+  'head',
+  'title',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'noscript',
+  'noembed',
+  'noframes',
+  'template',
+  'svg',
+  'math',
+  'textarea',
+  'select',
+  'xmp',
+  'plaintext',
+  'video',
+  'audio',
+  'canvas',
+  'button',
+]);
 /** What replaces an unwrapped element that carried a URL. */
 const RENAMED: Record<string, string> = { font: 'span', center: 'div', a: 'span' };
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', copy: '©', reg: '®', hellip: '…', mdash: '—', ndash: '–', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“', euro: '€' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  copy: '©',
+  reg: '®',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  rsquo: '’',
+  lsquo: '‘',
+  rdquo: '”',
+  ldquo: '“',
+  euro: '€',
+};
 
 export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});?/gi, (all, e: string) => {
     if (e[0] === '#') {
       const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+        ? String.fromCodePoint(code)
+        : '\ufffd';
     }
     return ENTITIES[e.toLowerCase()] ?? all;
   });
@@ -37,7 +114,8 @@ export function sanitizeHtml(input: string, maxLength = 500_000): string {
   const out: string[] = [];
   const open: string[] = [];
   const linkTargets: Array<string | null> = [];
-  const tag = /<!--[\s\S]*?(?:-->|$)|<![^>]*>?|<\?[^>]*>?|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:"[^"]*"|'[^']*'|[^'">])*)>?/g;
+  const tag =
+    /<!--[\s\S]*?(?:-->|$)|<![^>]*>?|<\?[^>]*>?|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:"[^"]*"|'[^']*'|[^'">])*)>?/g;
   let last = 0;
   for (let m = tag.exec(src); m; m = tag.exec(src)) {
     if (m.index > last) out.push(escapeHtml(decodeEntities(src.slice(last, m.index))));

@@ -1,11 +1,13 @@
 /** The UI's page policy: no script at all, our own stylesheet, frames only from our sandboxed message view. */
-export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; frame-src 'self'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; frame-src 'self'";
 
 /**
  * The sanitized-message view: already script-free and without remote URLs, and the CSP `sandbox`
  * directive (no allow-scripts, unique origin) plus `default-src 'none'` block anything that slipped through.
  */
-export const MESSAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox";
+export const MESSAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox";
 
 export function securityHeaders(csp: string): Record<string, string> {
   return {

@@ -11,10 +11,23 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
  * warn and suspend thresholds. Staff see at a glance how close a client is to the next state.
  */
 export function signalGauge(s: SignalAssessment, t: LevelThresholds): SafeHtml {
-  const marks = ([['watch', t.watch, '#b58900'], ['warn', t.warn, '#cb6d00'], ['suspend', t.suspend, '#a3261b']] as const).filter((m) => m[1] !== null) as Array<readonly [string, number, string]>;
+  const marks = (
+    [
+      ['watch', t.watch, '#b58900'],
+      ['warn', t.warn, '#cb6d00'],
+      ['suspend', t.suspend, '#a3261b'],
+    ] as const
+  ).filter((m) => m[1] !== null) as Array<readonly [string, number, string]>;
   const max = Math.max(...marks.map((m) => m[1] * 1.5), s.value * 1.1, 0.0001);
   const x = (v: number): number => 4 + (Math.min(v, max) / max) * (W - 8);
-  const colour = s.level === 'active' ? '#2a7d3f' : s.level === 'watch' ? '#b58900' : s.level === 'warned' ? '#cb6d00' : '#a3261b';
+  const colour =
+    s.level === 'active'
+      ? '#2a7d3f'
+      : s.level === 'watch'
+        ? '#b58900'
+        : s.level === 'warned'
+          ? '#cb6d00'
+          : '#a3261b';
   return html`<svg class="gauge" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title>${s.text}</title>
 <rect x="4" y="8" width="${W - 8}" height="12" fill="#eef0f4"/>
 <rect x="4" y="8" width="${(x(s.value) - 4).toFixed(1)}" height="12" fill="${s.belowMinimum ? '#9aa3b2' : colour}"/>

@@ -17,7 +17,14 @@ const csvCell = (v: unknown): string => {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
-const query = (q: Query) => ({ address: q.address?.trim() ? (q.address.includes('*') ? q.address.trim() : `*${q.address.trim()}*`) : undefined, client: q.client || undefined });
+const query = (q: Query) => ({
+  address: q.address?.trim()
+    ? q.address.includes('*')
+      ? q.address.trim()
+      : `*${q.address.trim()}*`
+    : undefined,
+  client: q.client || undefined,
+});
 
 export function suppressionRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get<{ Querystring: Query }>('/ui/suppressions', (req, reply) => {
@@ -43,8 +50,22 @@ ${clients.map((c) => html`<option value="${c.slug}"${req.query.client === c.slug
 
   app.get<{ Querystring: Query }>('/ui/suppressions.csv', (req, reply) => {
     const rows = listSuppressions(ctx.db, { ...query(req.query), limit: 1_000_000 });
-    const cols: Array<keyof Suppression> = ['address', 'client', 'reason', 'count', 'firstSeen', 'lastSeen', 'evidenceReportId', 'note', 'createdBy'];
-    const body = [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="suppressions.csv"').send(body);
+    const cols: Array<keyof Suppression> = [
+      'address',
+      'client',
+      'reason',
+      'count',
+      'firstSeen',
+      'lastSeen',
+      'evidenceReportId',
+      'note',
+      'createdBy',
+    ];
+    const body =
+      [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="suppressions.csv"')
+      .send(body);
   });
 }

@@ -55,31 +55,41 @@ ${fact('campaign', t.campaign)}${fact('reporter', t.reporter)}<dt>trust</dt><dd>
 ${fact('reports', t.reportCount)}${fact('policy flags', t.flags.join(', '))}${t.parentId ? html`<dt>incident</dt><dd><a href="/ui/tickets/${t.parentId}">${t.parentId}</a></dd>` : ''}
 ${fact('opened', t.createdAt)}${fact('updated', t.updatedAt)}${fact('resolved', t.resolvedAt)}
 </dl>
-${agent
-  ? html`<h2>Actions</h2><div class="actions">
+${
+  agent
+    ? html`<h2>Actions</h2><div class="actions">
 <form method="post" action="${base}/status">${csrfField(s)}<input type="hidden" name="status" value="${t.status === 'resolved' ? 'open' : 'resolved'}">
 <button type="submit">${t.status === 'resolved' ? 'Reopen' : 'Resolve'}</button></form>
 <form method="post" action="${base}/note">${csrfField(s)}<label>Note <textarea name="text" rows="2" cols="40" required></textarea></label><button type="submit">Add note</button></form>
 ${t.client && admin && d.clientStatus !== 'suspended' ? html`<form method="post" action="/ui/clients/${t.client}/status">${csrfField(s)}<input type="hidden" name="status" value="suspended"><input type="hidden" name="ticket" value="${t.id}"><label>Reason <input name="note" required></label><button type="submit">Suspend client ${t.client}</button></form>` : ''}
 </div>`
-  : ''}
-${d.suppressions.length
-  ? html`<h2>Suppressions from these reports</h2><table><thead><tr><th scope="col">Address</th><th scope="col">Client</th><th scope="col">Reason</th><th scope="col">Since</th>${agent ? html`<th scope="col"><span class="sr-only">Action</span></th>` : ''}</tr></thead><tbody>
-${d.suppressions.map((x) => html`<tr><td>${x.address}</td><td>${x.client ?? 'global'}</td><td>${x.reason}</td><td>${x.firstSeen.slice(0, 10)}</td>
-${agent ? html`<td><form method="post" action="${base}/unsuppress">${csrfField(s)}<input type="hidden" name="id" value="${x.id}"><button type="submit">Un-suppress ${x.address}</button></form></td>` : ''}</tr>`)}
+    : ''
+}
+${
+  d.suppressions.length
+    ? html`<h2>Suppressions from these reports</h2><table><thead><tr><th scope="col">Address</th><th scope="col">Client</th><th scope="col">Reason</th><th scope="col">Since</th>${agent ? html`<th scope="col"><span class="sr-only">Action</span></th>` : ''}</tr></thead><tbody>
+${d.suppressions.map(
+  (
+    x,
+  ) => html`<tr><td>${x.address}</td><td>${x.client ?? 'global'}</td><td>${x.reason}</td><td>${x.firstSeen.slice(0, 10)}</td>
+${agent ? html`<td><form method="post" action="${base}/unsuppress">${csrfField(s)}<input type="hidden" name="id" value="${x.id}"><button type="submit">Un-suppress ${x.address}</button></form></td>` : ''}</tr>`,
+)}
 </tbody></table>`
-  : ''}
+    : ''
+}
 <h2>Timeline</h2>
 <ol class="timeline">
 ${d.events.map((e) => html`<li><time datetime="${e.at}">${e.at.slice(0, 19).replace('T', ' ')}</time> <span class="badge">${e.type}</span> ${e.actor === 'system' ? '' : html`<strong>${e.actor}</strong>: `}${eventText(e)}${e.reportId ? html` <a href="${base}?report=${e.reportId}#message">report #${e.reportId}</a>` : ''}</li>`)}
 </ol>
 <h2>Reports</h2>
 ${d.reports.length === 0 ? html`<p>No reports.</p>` : ''}
-${d.reports.map((r) => html`<section class="report" aria-labelledby="report-${r.id}">
+${d.reports.map(
+  (r) => html`<section class="report" aria-labelledby="report-${r.id}">
 <h3 id="report-${r.id}">Report #${r.id} · ${r.kind} · ${r.receivedAt.slice(0, 19).replace('T', ' ')} ${d.shown?.report.id === r.id ? '' : html`<a href="${base}?report=${r.id}#message">show message</a>`}</h3>
 ${reportFacts(r)}
 ${decisionTrail(r)}
-</section>`)}
+</section>`,
+)}
 ${d.shown ? html`<h2 id="message">Message of report #${d.shown.report.id}</h2>${d.shown.view}` : ''}`,
   });
 }

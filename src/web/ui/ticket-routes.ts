@@ -2,8 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { writeAudit } from '../../store/audit-store.ts';
 import { clientStatusBySlug } from '../../store/clients-store.ts';
 import { ticketReportDetails } from '../../store/report-read-model.ts';
-import { deleteSuppression, suppressionById, suppressionsByEvidence } from '../../store/suppressions-store.ts';
-import { addTicketEvent, getTicket, setTicketStatus, ticketEvents, type TicketStatus } from '../../store/tickets-store.ts';
+import {
+  deleteSuppression,
+  suppressionById,
+  suppressionsByEvidence,
+} from '../../store/suppressions-store.ts';
+import {
+  addTicketEvent,
+  getTicket,
+  setTicketStatus,
+  ticketEvents,
+  type TicketStatus,
+} from '../../store/tickets-store.ts';
 import { getRaw } from '../../store/messages-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { messageParts, messageView } from './message-view.ts';
@@ -14,29 +24,45 @@ import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
 
 export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
-  app.get<{ Params: { id: string }; Querystring: { report?: string; html?: string; done?: string } }>('/ui/tickets/:id', async (req, reply) => {
-    const ticket = getTicket(ctx.db, req.params.id);
-    if (!ticket) throw new UiError(404, `No ticket ${req.params.id}.`);
-    const reports = ticketReportDetails(ctx.db, ticket.id);
-    const chosen = reports.find((r) => String(r.id) === req.query.report) ?? reports[0];
-    let shown = null;
-    if (chosen) {
-      const raw = getRaw(ctx.db, chosen.messageId);
-      const base = `/ui/tickets/${ticket.id}?report=${chosen.id}`;
-      if (raw) {
-        const view = messageView(await messageParts(raw), {
-          showHtml: req.query.html === '1',
-          htmlHref: `${base}&html=1#message`,
-          textHref: `${base}#message`,
-          rawHref: roleAtLeast(req.staff!.user.role, 'agent') ? `/ui/messages/${chosen.messageId}/raw` : null,
-        });
-        shown = { report: chosen, view };
+  app.get<{ Params: { id: string }; Querystring: { report?: string; html?: string; done?: string } }>(
+    '/ui/tickets/:id',
+    async (req, reply) => {
+      const ticket = getTicket(ctx.db, req.params.id);
+      if (!ticket) throw new UiError(404, `No ticket ${req.params.id}.`);
+      const reports = ticketReportDetails(ctx.db, ticket.id);
+      const chosen = reports.find((r) => String(r.id) === req.query.report) ?? reports[0];
+      let shown = null;
+      if (chosen) {
+        const raw = getRaw(ctx.db, chosen.messageId);
+        const base = `/ui/tickets/${ticket.id}?report=${chosen.id}`;
+        if (raw) {
+          const view = messageView(await messageParts(raw), {
+            showHtml: req.query.html === '1',
+            htmlHref: `${base}&html=1#message`,
+            textHref: `${base}#message`,
+            rawHref: roleAtLeast(req.staff!.user.role, 'agent')
+              ? `/ui/messages/${chosen.messageId}/raw`
+              : null,
+          });
+          shown = { report: chosen, view };
+        }
       }
-    }
-    const clientStatus = ticket.client ? (clientStatusBySlug(ctx.db, ticket.client)?.status ?? null) : null;
-    reply.type('text/html; charset=utf-8');
-    return ticketPage(req.staff!, { ticket, events: ticketEvents(ctx.db, ticket.id), reports, suppressions: suppressionsByEvidence(ctx.db, reports.map((r) => r.id)), clientStatus, shown, notice: req.query.done });
-  });
+      const clientStatus = ticket.client ? (clientStatusBySlug(ctx.db, ticket.client)?.status ?? null) : null;
+      reply.type('text/html; charset=utf-8');
+      return ticketPage(req.staff!, {
+        ticket,
+        events: ticketEvents(ctx.db, ticket.id),
+        reports,
+        suppressions: suppressionsByEvidence(
+          ctx.db,
+          reports.map((r) => r.id),
+        ),
+        clientStatus,
+        shown,
+        notice: req.query.done,
+      });
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: FormBody }>('/ui/tickets/:id/status', (req, reply) => {
     requireRole(req, 'agent');
@@ -45,12 +71,28 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
     const actor = `user:${req.staff!.user.email}`;
     const now = ctx.now();
     const ok = ctx.db.transaction(() => {
-      if (!setTicketStatus(ctx.db, req.params.id, status, { actor, note: formValue(req.body, 'note') || undefined, now })) return false;
-      writeAudit(ctx.db, { actor, action: 'ticket.status', target: req.params.id.toUpperCase(), detail: { status }, now });
+      if (
+        !setTicketStatus(ctx.db, req.params.id, status, {
+          actor,
+          note: formValue(req.body, 'note') || undefined,
+          now,
+        })
+      )
+        return false;
+      writeAudit(ctx.db, {
+        actor,
+        action: 'ticket.status',
+        target: req.params.id.toUpperCase(),
+        detail: { status },
+        now,
+      });
       return true;
     })();
     if (!ok) throw new UiError(404, `No ticket ${req.params.id}.`);
-    return reply.redirect(`/ui/tickets/${encodeURIComponent(req.params.id.toUpperCase())}?done=${encodeURIComponent(`Ticket ${status}.`)}`, 303);
+    return reply.redirect(
+      `/ui/tickets/${encodeURIComponent(req.params.id.toUpperCase())}?done=${encodeURIComponent(`Ticket ${status}.`)}`,
+      303,
+    );
   });
 
   app.post<{ Params: { id: string }; Body: FormBody }>('/ui/tickets/:id/note', (req, reply) => {
@@ -79,10 +121,24 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
     const now = ctx.now();
     ctx.db.transaction(() => {
       deleteSuppression(ctx.db, id);
-      addTicketEvent(ctx.db, t.id, { type: 'action', actor, text: `un-suppressed ${s.address} (${s.reason}, ${s.client ?? 'global'})`, now });
-      writeAudit(ctx.db, { actor, action: 'suppression.remove', target: s.address, detail: { client: s.client, reason: s.reason, ticket: t.id }, now });
+      addTicketEvent(ctx.db, t.id, {
+        type: 'action',
+        actor,
+        text: `un-suppressed ${s.address} (${s.reason}, ${s.client ?? 'global'})`,
+        now,
+      });
+      writeAudit(ctx.db, {
+        actor,
+        action: 'suppression.remove',
+        target: s.address,
+        detail: { client: s.client, reason: s.reason, ticket: t.id },
+        now,
+      });
     })();
-    return reply.redirect(`/ui/tickets/${t.id}?done=${encodeURIComponent(`${s.address} un-suppressed.`)}`, 303);
+    return reply.redirect(
+      `/ui/tickets/${t.id}?done=${encodeURIComponent(`${s.address} un-suppressed.`)}`,
+      303,
+    );
   });
 
   // Raw bytes for agents, always as a download: never rendered by the browser.
@@ -90,7 +146,15 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
     requireRole(req, 'agent');
     const raw = getRaw(ctx.db, Number(req.params.id));
     if (!raw) throw new UiError(404, 'No such message.');
-    writeAudit(ctx.db, { actor: `user:${req.staff!.user.email}`, action: 'message.download', target: req.params.id, now: ctx.now() });
-    return reply.type('application/octet-stream').header('content-disposition', `attachment; filename="message-${Number(req.params.id)}.eml"`).send(raw);
+    writeAudit(ctx.db, {
+      actor: `user:${req.staff!.user.email}`,
+      action: 'message.download',
+      target: req.params.id,
+      now: ctx.now(),
+    });
+    return reply
+      .type('application/octet-stream')
+      .header('content-disposition', `attachment; filename="message-${Number(req.params.id)}.eml"`)
+      .send(raw);
   });
 }

@@ -41,10 +41,20 @@ const PUBLIC = new Set(['/ui/login', '/ui/app.css']);
  * its form parser, auth hook and headers apply to UI routes only, never to the API.
  */
 export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (err?: Error) => void): void {
-  const ctx: UiContext = { db: options.db, now: options.now ?? (() => new Date()), limiter: options.limiter ?? new LoginLimiter(), onRequeue: options.onRequeue ?? (() => undefined), enforcement: options.enforcement ?? enforcementSettings(loadConfig({ env: {} }).config) };
+  const ctx: UiContext = {
+    db: options.db,
+    now: options.now ?? (() => new Date()),
+    limiter: options.limiter ?? new LoginLimiter(),
+    onRequeue: options.onRequeue ?? (() => undefined),
+    enforcement: options.enforcement ?? enforcementSettings(loadConfig({ env: {} }).config),
+  };
 
   app.decorateRequest('staff', null);
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, next) => next(null, parseForm(body as string)));
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 1024 * 1024 },
+    (_req, body, next) => next(null, parseForm(body as string)),
+  );
 
   app.addHook('onSend', (req, reply, payload, next) => {
     // The sanitized-message view sets its own, even stricter policy.
@@ -61,7 +71,11 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
     req.staff = token ? findStaffSession(ctx.db, token, ctx.now()) : null;
     if (!req.staff) {
       if (req.method === 'GET') void reply.redirect(`/ui/login?next=${encodeURIComponent(req.url)}`, 303);
-      else void reply.code(401).type('text/html; charset=utf-8').send(errorPage(req, 401, 'Your session has ended. Log in again.'));
+      else
+        void reply
+          .code(401)
+          .type('text/html; charset=utf-8')
+          .send(errorPage(req, 401, 'Your session has ended. Log in again.'));
       return;
     }
     next();
@@ -78,14 +92,20 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err instanceof UiError ? err.status : (err.statusCode ?? 500);
-    const message = err instanceof UiError || status < 500 ? err.message : 'Something went wrong on our side.';
+    const message =
+      err instanceof UiError || status < 500 ? err.message : 'Something went wrong on our side.';
     if (status >= 500) req.log.error(err);
-    void reply.code(status).type('text/html; charset=utf-8').send(errorPage(req, status, message));
+    void reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(errorPage(req, status, message));
   });
 
   app.get('/', (_req, reply) => reply.redirect('/ui/', 302));
   app.get('/ui', (_req, reply) => reply.redirect('/ui/', 302));
-  app.get('/ui/app.css', (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(CSS));
+  app.get('/ui/app.css', (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(CSS),
+  );
   loginRoutes(app, ctx);
   inboxRoutes(app, ctx);
   ticketRoutes(app, ctx);
@@ -97,5 +117,9 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
 }
 
 function errorPage(req: FastifyRequest, status: number, message: string): string {
-  return layout({ title: `Error ${status}`, session: req.staff, body: html`<h1>Error ${status}</h1><p class="error" role="alert">${message}</p><p><a href="/ui/">Back to the inbox</a></p>` });
+  return layout({
+    title: `Error ${status}`,
+    session: req.staff,
+    body: html`<h1>Error ${status}</h1><p class="error" role="alert">${message}</p><p><a href="/ui/">Back to the inbox</a></p>`,
+  });
 }

@@ -3,7 +3,13 @@ import { outboxStates } from '../../store/vocabulary.ts';
 import { writeAudit } from '../../store/audit-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { webhookEventTypes } from '../../webhooks/emit-webhook.ts';
-import { listWebhookDeliveries, replayWebhook, webhookRowState, webhookStateCounts, type WebhookDelivery } from '../../store/webhooks-store.ts';
+import {
+  listWebhookDeliveries,
+  replayWebhook,
+  webhookRowState,
+  webhookStateCounts,
+  type WebhookDelivery,
+} from '../../store/webhooks-store.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
 import { requireRole } from './require-role.ts';
@@ -21,9 +27,11 @@ interface Query {
   done?: string;
 }
 
-const option = (value: string, label: string, selected: string | undefined) => html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
+const option = (value: string, label: string, selected: string | undefined) =>
+  html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
 
-const when = (iso: string | null): SafeHtml | string => (iso ? html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')}</time>` : '—');
+const when = (iso: string | null): SafeHtml | string =>
+  iso ? html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')}</time>` : '—';
 
 const SECRET_PARAM = /token|secret|key|sig|pass|auth|code/i;
 
@@ -36,7 +44,8 @@ export function displayUrl(url: string): string {
     return url;
   }
   if (u.password) u.password = '***';
-  for (const name of [...new Set(u.searchParams.keys())]) if (SECRET_PARAM.test(name)) u.searchParams.set(name, '***');
+  for (const name of [...new Set(u.searchParams.keys())])
+    if (SECRET_PARAM.test(name)) u.searchParams.set(name, '***');
   return u.toString();
 }
 
@@ -52,7 +61,11 @@ const about = (d: WebhookDelivery): SafeHtml | string => {
   const parts: SafeHtml[] = [];
   if (d.ticketId) parts.push(html`<a href="/ui/tickets/${encodeURIComponent(d.ticketId)}">${d.ticketId}</a>`);
   if (d.reportId !== null) {
-    parts.push(d.reportTicketId ? html`<a href="/ui/tickets/${encodeURIComponent(d.reportTicketId)}?report=${d.reportId}">report #${d.reportId}</a>` : html`report #${d.reportId}`);
+    parts.push(
+      d.reportTicketId
+        ? html`<a href="/ui/tickets/${encodeURIComponent(d.reportTicketId)}?report=${d.reportId}">report #${d.reportId}</a>`
+        : html`report #${d.reportId}`,
+    );
   }
   return parts.length ? html`${parts.map((p, i) => (i ? html`<br>${p}` : p))}` : '—';
 };
@@ -67,7 +80,8 @@ export function webhookRoutes(app: FastifyInstance, ctx: UiContext): void {
     const rows = listWebhookDeliveries(ctx.db, { state, type, limit });
     const counts = stateCounts(ctx, type);
     const admin = roleAtLeast(req.staff!.user.role, 'admin');
-    const link = (s: string | undefined) => `/ui/webhooks?${new URLSearchParams(Object.entries({ state: s, type, limit: limit === DEFAULT_LIMIT ? undefined : String(limit) }).filter((e): e is [string, string] => !!e[1])).toString()}`;
+    const link = (s: string | undefined) =>
+      `/ui/webhooks?${new URLSearchParams(Object.entries({ state: s, type, limit: limit === DEFAULT_LIMIT ? undefined : String(limit) }).filter((e): e is [string, string] => !!e[1])).toString()}`;
     reply.type('text/html; charset=utf-8');
     return layout({
       title: 'Webhooks',
@@ -120,8 +134,17 @@ ${admin ? html`<td><form method="post" action="/ui/webhooks/${d.id}/replay">${cs
     const now = ctx.now();
     ctx.db.transaction(() => {
       if (!replayWebhook(ctx.db, id, now)) throw new UiError(404, `No webhook delivery ${id}.`);
-      writeAudit(ctx.db, { actor: `user:${req.staff!.user.email}`, action: 'webhook.replay', target: String(id), detail: { type: row.type, previousState: row.state }, now });
+      writeAudit(ctx.db, {
+        actor: `user:${req.staff!.user.email}`,
+        action: 'webhook.replay',
+        target: String(id),
+        detail: { type: row.type, previousState: row.state },
+        now,
+      });
     })();
-    return reply.redirect(`/ui/webhooks?done=${encodeURIComponent(`Webhook ${id} (${row.type}) queued for delivery.`)}`, 303);
+    return reply.redirect(
+      `/ui/webhooks?done=${encodeURIComponent(`Webhook ${id} (${row.type}) queued for delivery.`)}`,
+      303,
+    );
   });
 }

@@ -24,7 +24,8 @@ export interface UnsubscribeOptions {
 }
 
 /** The public pages allow no script, no frames, no remote anything; the form posts back to us only. */
-const UNSUBSCRIBE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const UNSUBSCRIBE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const page = (title: string, body: SafeHtml): string =>
   html`<!doctype html>
@@ -33,10 +34,19 @@ const page = (title: string, body: SafeHtml): string =>
 <body>${body}</body></html>`.value;
 
 const send = (reply: FastifyReply, status: number, title: string, body: SafeHtml): FastifyReply =>
-  reply.code(status).headers(securityHeaders(UNSUBSCRIBE_CSP)).type('text/html; charset=utf-8').send(page(title, body));
+  reply
+    .code(status)
+    .headers(securityHeaders(UNSUBSCRIBE_CSP))
+    .type('text/html; charset=utf-8')
+    .send(page(title, body));
 
 const NOT_FOUND = (reply: FastifyReply): FastifyReply =>
-  send(reply, 404, 'Link not recognised', html`<h1>Link not recognised</h1><p>This unsubscribe link is not valid. Nothing was changed.</p>`);
+  send(
+    reply,
+    404,
+    'Link not recognised',
+    html`<h1>Link not recognised</h1><p>This unsubscribe link is not valid. Nothing was changed.</p>`,
+  );
 
 /**
  * RFC 8058 one-click unsubscribe at /u/{token}. POST suppresses at once (no login, no confirmation;
@@ -44,23 +54,52 @@ const NOT_FOUND = (reply: FastifyReply): FastifyReply =>
  * same URL — link scanners prefetch GETs, so a GET never unsubscribes. Encapsulated: the form parser
  * and headers apply here only.
  */
-export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOptions, done: (err?: Error) => void): void {
+export function unsubscribePlugin(
+  app: FastifyInstance,
+  options: UnsubscribeOptions,
+  done: (err?: Error) => void,
+): void {
   const { db } = options;
   const now = options.now ?? (() => new Date());
   // A wildcard, not `/u/:token`: full tokens (~110 characters) exceed fastify's 100-character parameter limit.
   const lookups = databaseLookups(db, tokenOpener(options.config));
   const { enforcement } = options;
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, next) => next(null, parseForm(body as string)));
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_req, body, next) => next(null, parseForm(body as string)),
+  );
   // Some senders post one-click requests as multipart/form-data or text/plain; the body carries nothing we need.
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, next) => next(null, null));
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, next) =>
+    next(null, null),
+  );
 
-  const record = (token: string, target: UnsubscribeTarget, receivedAt: Date, reply: FastifyReply): { created: boolean; ms: number | null } =>
+  const record = (
+    token: string,
+    target: UnsubscribeTarget,
+    receivedAt: Date,
+    reply: FastifyReply,
+  ): { created: boolean; ms: number | null } =>
     db.transaction(() => {
       // Idempotent: a repeated click (or a retrying sender) changes nothing.
-      if (hasClientSuppression(db, target.address, target.clientId, 'unsubscribe')) return { created: false, ms: null };
+      if (hasClientSuppression(db, target.address, target.clientId, 'unsubscribe'))
+        return { created: false, ms: null };
       const note = `one-click unsubscribe (${target.tokenForm} token) requested ${receivedAt.toISOString()}`;
-      const s = suppress(db, { address: target.address, clientId: target.clientId, reason: 'unsubscribe', note, createdBy: 'unsubscribe:one-click', now: receivedAt });
-      writeAudit(db, { actor: 'unsubscribe:one-click', action: 'suppression.add', target: target.address, detail: { client: target.client, reason: 'unsubscribe', tokenForm: target.tokenForm }, now: receivedAt });
+      const s = suppress(db, {
+        address: target.address,
+        clientId: target.clientId,
+        reason: 'unsubscribe',
+        note,
+        createdBy: 'unsubscribe:one-click',
+        now: receivedAt,
+      });
+      writeAudit(db, {
+        actor: 'unsubscribe:one-click',
+        action: 'suppression.add',
+        target: target.address,
+        detail: { client: target.client, reason: 'unsubscribe', tokenForm: target.tokenForm },
+        now: receivedAt,
+      });
       // Committed when this transaction returns; the elapsed time measured here is the time to suppression.
       const ms = reply.elapsedTime;
       insertUnsubscribeRequest(db, {
@@ -74,8 +113,19 @@ export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOpti
         timeToSuppressionMs: ms,
       });
       // The token proves the recipient got this client's mail: the unsubscribe counts toward its rates and score.
-      recordSignals(db, [{ signal: 'unsubscribe', recipient: target.address, mailboxProvider: enforcement.providers.of(target.address), counts: true, reason: `one-click unsubscribe proven by a ${target.tokenForm} trace token` }],
-        { clientId: target.clientId, campaignId: target.campaignId, reportId: null, now: receivedAt });
+      recordSignals(
+        db,
+        [
+          {
+            signal: 'unsubscribe',
+            recipient: target.address,
+            mailboxProvider: enforcement.providers.of(target.address),
+            counts: true,
+            reason: `one-click unsubscribe proven by a ${target.tokenForm} trace token`,
+          },
+        ],
+        { clientId: target.clientId, campaignId: target.campaignId, reportId: null, now: receivedAt },
+      );
       if (!options.onSignals) enforceClient(db, target.clientId, enforcement, receivedAt);
       return { created: true, ms };
     })();
@@ -86,7 +136,12 @@ export function unsubscribePlugin(app: FastifyInstance, options: UnsubscribeOpti
     const target = unsubscribeTarget(lookups, token);
     if (!target) return NOT_FOUND(reply);
     if (record(token, target, receivedAt, reply).created) options.onSignals?.(target.clientId);
-    return send(reply, 200, 'Unsubscribed', html`<h1>Unsubscribed</h1><p>${target.address} will receive no more mail from this sender.</p>`);
+    return send(
+      reply,
+      200,
+      'Unsubscribed',
+      html`<h1>Unsubscribed</h1><p>${target.address} will receive no more mail from this sender.</p>`,
+    );
   });
 
   app.get<{ Params: { '*': string } }>('/u/*', (req, reply) => {

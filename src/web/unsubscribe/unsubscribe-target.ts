@@ -22,11 +22,23 @@ export function unsubscribeTarget(lookups: AttributionLookups, token: string): U
     const client = lookups.clientBySlug(opened.client);
     if (!client || !opened.recipient) return null;
     const campaign = opened.campaign ? lookups.campaignBySlug(opened.campaign) : null;
-    return { address: opened.recipient.trim().toLowerCase(), clientId: client.id, client: client.slug, campaignId: campaign?.clientId === client.id ? campaign.id : null, tokenForm: 'full' };
+    return {
+      address: opened.recipient.trim().toLowerCase(),
+      clientId: client.id,
+      client: client.slug,
+      campaignId: campaign?.clientId === client.id ? campaign.id : null,
+      tokenForm: 'full',
+    };
   }
   if (opened.clientId === undefined || opened.sendId === undefined) return null;
   const client = lookups.clientById(opened.clientId);
   const send = lookups.sendById(opened.sendId);
   if (!client || !send || send.clientId !== client.id || !send.recipient) return null;
-  return { address: send.recipient.trim().toLowerCase(), clientId: client.id, client: client.slug, campaignId: send.campaignId ?? null, tokenForm: 'compact' };
+  return {
+    address: send.recipient.trim().toLowerCase(),
+    clientId: client.id,
+    client: client.slug,
+    campaignId: send.campaignId ?? null,
+    tokenForm: 'compact',
+  };
 }

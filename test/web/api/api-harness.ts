@@ -9,7 +9,12 @@ import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
 export type Role = ApiRole;
 
 export interface ApiClient {
-  call(method: InjectOptions['method'], url: string, role: Role | null, body?: unknown): Promise<LightMyRequestResponse>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    role: Role | null,
+    body?: unknown,
+  ): Promise<LightMyRequestResponse>;
 }
 
 /** Bearer secrets for each role on this database. */
@@ -25,12 +30,19 @@ export function roleTokens(db: Database): Record<Role, string> {
 export function apiClient(app: FastifyInstance, tokens: Record<Role, string>): ApiClient {
   return {
     call: (method, url, role, body) =>
-      app.inject({ method, url, headers: role ? { authorization: `Bearer ${tokens[role]}` } : {}, ...(body === undefined ? {} : { payload: body as object }) }),
+      app.inject({
+        method,
+        url,
+        headers: role ? { authorization: `Bearer ${tokens[role]}` } : {},
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
   };
 }
 
 /** The HTTP server over a fresh database with the demo clients, without SMTP or worker. */
-export async function apiHarness(): Promise<ApiClient & { db: Database; app: FastifyInstance; tokens: Record<Role, string>; close(): Promise<void> }> {
+export async function apiHarness(): Promise<
+  ApiClient & { db: Database; app: FastifyInstance; tokens: Record<Role, string>; close(): Promise<void> }
+> {
   const tmp = tempDataDir();
   const config = testConfig(tmp.dir);
   const db = openDatabase(config);

@@ -22,7 +22,12 @@ describe('API authentication, roles and errors', () => {
   });
 
   it('401 for an unknown, malformed or non-Bearer token', async () => {
-    for (const authorization of ['Bearer adk_notarealtokennotarealtoken', 'Bearer', 'Basic dXNlcjpwYXNz', `Bearer ${h.tokens.viewer}x`]) {
+    for (const authorization of [
+      'Bearer adk_notarealtokennotarealtoken',
+      'Bearer',
+      'Basic dXNlcjpwYXNz',
+      `Bearer ${h.tokens.viewer}x`,
+    ]) {
       const r = await h.app.inject({ method: 'GET', url: '/api/v1/tickets', headers: { authorization } });
       expect(r.statusCode, authorization).toBe(401);
       expect(r.headers['www-authenticate']).toContain('Bearer');
@@ -32,11 +37,21 @@ describe('API authentication, roles and errors', () => {
 
   it('401 for a revoked token; last_used_at is recorded on use', async () => {
     const { token, secret } = createApiToken(h.db, { name: 'temp', role: 'admin', now: new Date() });
-    const ok = await h.app.inject({ method: 'GET', url: '/api/v1/tickets', headers: { authorization: `Bearer ${secret}` } });
+    const ok = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/tickets',
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(ok.statusCode).toBe(200);
-    expect(h.db.prepare('SELECT last_used_at FROM api_tokens WHERE id = ?').get(token.id)).toEqual({ last_used_at: expect.any(String) });
+    expect(h.db.prepare('SELECT last_used_at FROM api_tokens WHERE id = ?').get(token.id)).toEqual({
+      last_used_at: expect.any(String),
+    });
     revokeApiToken(h.db, token.id, new Date());
-    const r = await h.app.inject({ method: 'GET', url: '/api/v1/tickets', headers: { authorization: `Bearer ${secret}` } });
+    const r = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/tickets',
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(r.statusCode).toBe(401);
     expect(r.headers['www-authenticate']).toContain('error="invalid_token"');
   });
@@ -44,7 +59,10 @@ describe('API authentication, roles and errors', () => {
   it('stores only a hash of the secret', () => {
     const { secret } = createApiToken(h.db, { name: 'hash-check', role: 'viewer', now: new Date() });
     expect(secret).toMatch(/^adk_[A-Za-z0-9_-]{40}$/);
-    const row = h.db.prepare("SELECT * FROM api_tokens WHERE name = 'hash-check'").get() as Record<string, unknown>;
+    const row = h.db.prepare("SELECT * FROM api_tokens WHERE name = 'hash-check'").get() as Record<
+      string,
+      unknown
+    >;
     expect(Object.values(row)).not.toContain(secret);
     expect(verifyApiToken(h.db, secret, new Date())?.name).toBe('hash-check');
   });
@@ -54,9 +72,15 @@ describe('API authentication, roles and errors', () => {
     expect(patch.statusCode).toBe(403);
     expect(patch.json()).toEqual({ error: { code: 'forbidden', message: expect.stringContaining('agent') } });
     expect((await h.call('GET', '/api/v1/tokens', 'agent')).statusCode).toBe(403);
-    expect((await h.call('POST', '/api/v1/tokens', 'agent', { name: 'x', role: 'admin' })).statusCode).toBe(403);
-    expect((await h.call('POST', '/api/v1/clients/acme/suspend', 'agent', { note: 'x' })).statusCode).toBe(403);
-    expect((await h.call('POST', '/api/v1/suppressions', 'viewer', { address: 'a@example.net' })).statusCode).toBe(403);
+    expect((await h.call('POST', '/api/v1/tokens', 'agent', { name: 'x', role: 'admin' })).statusCode).toBe(
+      403,
+    );
+    expect((await h.call('POST', '/api/v1/clients/acme/suspend', 'agent', { note: 'x' })).statusCode).toBe(
+      403,
+    );
+    expect(
+      (await h.call('POST', '/api/v1/suppressions', 'viewer', { address: 'a@example.net' })).statusCode,
+    ).toBe(403);
     expect((await h.call('GET', '/api/v1/messages/Q1/raw', 'viewer')).statusCode).toBe(403);
   });
 
@@ -65,15 +89,36 @@ describe('API authentication, roles and errors', () => {
     expect(created.statusCode).toBe(201);
     const body = created.json();
     expect(body).toMatchObject({ name: 'platform', role: 'agent', secret: expect.stringMatching(/^adk_/) });
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/suppressions', headers: { authorization: `Bearer ${body.secret}` } })).statusCode).toBe(200);
+    expect(
+      (
+        await h.app.inject({
+          method: 'GET',
+          url: '/api/v1/suppressions',
+          headers: { authorization: `Bearer ${body.secret}` },
+        })
+      ).statusCode,
+    ).toBe(200);
     const list = (await h.call('GET', '/api/v1/tokens', 'admin')).json();
     expect(list.items.find((t: { id: number }) => t.id === body.id)).not.toHaveProperty('secret');
     expect(JSON.stringify(list)).not.toContain(body.secret);
     expect((await h.call('DELETE', `/api/v1/tokens/${body.id}`, 'admin')).statusCode).toBe(200);
     expect((await h.call('DELETE', `/api/v1/tokens/${body.id}`, 'admin')).statusCode).toBe(404);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/suppressions', headers: { authorization: `Bearer ${body.secret}` } })).statusCode).toBe(401);
+    expect(
+      (
+        await h.app.inject({
+          method: 'GET',
+          url: '/api/v1/suppressions',
+          headers: { authorization: `Bearer ${body.secret}` },
+        })
+      ).statusCode,
+    ).toBe(401);
     const audit = (await h.call('GET', '/api/v1/audit?action=token.create', 'admin')).json();
-    expect(audit.items[0]).toMatchObject({ actor: 'token:test-admin', action: 'token.create', target: `token:${body.id}`, detail: { name: 'platform', role: 'agent' } });
+    expect(audit.items[0]).toMatchObject({
+      actor: 'token:test-admin',
+      action: 'token.create',
+      target: `token:${body.id}`,
+      detail: { name: 'platform', role: 'agent' },
+    });
   });
 
   it('400 invalid_input with details for bad input; JSON 404 for an unknown route; 400 for bad JSON', async () => {
@@ -85,7 +130,12 @@ describe('API authentication, roles and errors', () => {
     const nf = await h.call('GET', '/api/v1/nothing-here', 'viewer');
     expect(nf.statusCode).toBe(404);
     expect(nf.json().error.code).toBe('not_found');
-    const bad = await h.app.inject({ method: 'POST', url: '/api/v1/suppressions', headers: { authorization: `Bearer ${h.tokens.agent}`, 'content-type': 'application/json' }, payload: '{nope' });
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/suppressions',
+      headers: { authorization: `Bearer ${h.tokens.agent}`, 'content-type': 'application/json' },
+      payload: '{nope',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_input');
     const cursor = await h.call('GET', '/api/v1/tickets?cursor=garbage', 'viewer');
@@ -102,7 +152,12 @@ describe('API authentication, roles and errors', () => {
       expect(op, `${route.method} ${route.path}`).toBeDefined();
       expect(op['x-role']).toBe(route.role);
     }
-    expect(doc.paths['/api/v1/tickets'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'client', 'cursor', 'limit', 'q']));
-    expect(doc.paths['/api/v1/tickets/{id}'].patch.requestBody.content['application/json'].schema.properties.status.enum).toEqual(['open', 'pending', 'resolved']);
+    expect(doc.paths['/api/v1/tickets'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'client', 'cursor', 'limit', 'q']),
+    );
+    expect(
+      doc.paths['/api/v1/tickets/{id}'].patch.requestBody.content['application/json'].schema.properties.status
+        .enum,
+    ).toEqual(['open', 'pending', 'resolved']);
   });
 });

@@ -4,7 +4,13 @@ import { mintTraceToken } from '../../../src/attribute/trace-token.ts';
 import { fblReport, frenchInlineForward } from '../../../src/demo/report-builders.ts';
 import { createTicket } from '../../../src/store/tickets-store.ts';
 import { getMessage } from '../../../src/store/messages-store.ts';
-import { deliverAndProcess, startTestService, tempDataDir, testConfig, waitFor } from '../../helpers/test-service.ts';
+import {
+  deliverAndProcess,
+  startTestService,
+  tempDataDir,
+  testConfig,
+  waitFor,
+} from '../../helpers/test-service.ts';
 import { apiClient, roleTokens, type ApiClient } from './api-harness.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
@@ -16,18 +22,35 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
   let fblQueueId: string;
   let forwardQueueId: string;
 
-  const deliver = (rcpt: string, body: string, mailFrom?: string): Promise<string> => deliverAndProcess(svc, rcpt, body, mailFrom);
+  const deliver = (rcpt: string, body: string, mailFrom?: string): Promise<string> =>
+    deliverAndProcess(svc, rcpt, body, mailFrom);
 
   beforeAll(async () => {
     tmp = tempDataDir();
     svc = await startTestService(tmp.dir);
     api = apiClient(svc.http, roleTokens(svc.db));
     const token = (recipient: string) =>
-      mintTraceToken({ client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') }, keyringFromConfig(testConfig(tmp.dir)));
-    fblQueueId = await deliver('fbl@esp.example', fblReport({ reportMessageId: '<fbl-api@aol.example>', originalTo: 'redacted@aol.com', originalMessageId: '<send-api@news.acme.example>', traceToken: token('jane@example.net') }));
+      mintTraceToken(
+        { client: 'acme', campaign: 'acme-spring-sale', recipient, sentAt: new Date('2026-11-23T08:54:00Z') },
+        keyringFromConfig(testConfig(tmp.dir)),
+      );
+    fblQueueId = await deliver(
+      'fbl@esp.example',
+      fblReport({
+        reportMessageId: '<fbl-api@aol.example>',
+        originalTo: 'redacted@aol.com',
+        originalMessageId: '<send-api@news.acme.example>',
+        traceToken: token('jane@example.net'),
+      }),
+    );
     forwardQueueId = await deliver(
       'abuse@esp.example',
-      frenchInlineForward({ reporter: 'marie@example.fr', messageId: '<fwd-api@example.fr>', token: token('marie@example.fr'), to: 'abuse@esp.example' }),
+      frenchInlineForward({
+        reporter: 'marie@example.fr',
+        messageId: '<fwd-api@example.fr>',
+        token: token('marie@example.fr'),
+        to: 'abuse@esp.example',
+      }),
       'marie@example.fr',
     );
   }, 30_000);
@@ -40,45 +63,86 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
     const all = (await api.call('GET', '/api/v1/tickets', 'viewer')).json();
     expect(all.items.length).toBeGreaterThanOrEqual(2);
     expect(all.nextCursor).toBeNull();
-    const incidents = (await api.call('GET', '/api/v1/tickets?type=incident&client=acme&campaign=acme-spring-sale&status=open', 'viewer')).json();
+    const incidents = (
+      await api.call(
+        'GET',
+        '/api/v1/tickets?type=incident&client=acme&campaign=acme-spring-sale&status=open',
+        'viewer',
+      )
+    ).json();
     expect(incidents.items).toHaveLength(1);
     const id = incidents.items[0].id as string;
     expect((await api.call('GET', '/api/v1/tickets?client=globex', 'viewer')).json().items).toEqual([]);
-    expect((await api.call(`GET`, `/api/v1/tickets?q=${id.toLowerCase()}`, 'viewer')).json().items.map((t: { id: string }) => t.id)).toEqual([id]);
+    expect(
+      (await api.call(`GET`, `/api/v1/tickets?q=${id.toLowerCase()}`, 'viewer'))
+        .json()
+        .items.map((t: { id: string }) => t.id),
+    ).toEqual([id]);
     expect((await api.call('GET', '/api/v1/tickets?from=2999-01-01', 'viewer')).json().items).toEqual([]);
     expect((await api.call('GET', '/api/v1/tickets?status=closed', 'viewer')).statusCode).toBe(400);
 
     const t = (await api.call('GET', `/api/v1/tickets/${id}`, 'viewer')).json();
     expect(t).toMatchObject({ id, type: 'incident', client: 'acme' });
-    expect(t.reports[0]).toMatchObject({ kind: 'fbl', queueId: fblQueueId, client: 'acme', campaign: 'acme-spring-sale', attribution: { method: 'trace-token' } });
+    expect(t.reports[0]).toMatchObject({
+      kind: 'fbl',
+      queueId: fblQueueId,
+      client: 'acme',
+      campaign: 'acme-spring-sale',
+      attribution: { method: 'trace-token' },
+    });
     expect(t.reports[0].decisions.length).toBeGreaterThan(0);
     expect(t.timeline.some((e: { type: string }) => e.type === 'report')).toBe(true);
     expect((await api.call('GET', '/api/v1/tickets/AD-NOPE00', 'viewer')).statusCode).toBe(404);
   });
 
   it('changes status and adds notes (agent), both audited and on the timeline', async () => {
-    const id = (await api.call('GET', '/api/v1/tickets?type=incident', 'viewer')).json().items[0].id as string;
-    const r = await api.call('PATCH', `/api/v1/tickets/${id}`, 'agent', { status: 'resolved', note: 'client cleaned the list' });
+    const id = (await api.call('GET', '/api/v1/tickets?type=incident', 'viewer')).json().items[0]
+      .id as string;
+    const r = await api.call('PATCH', `/api/v1/tickets/${id}`, 'agent', {
+      status: 'resolved',
+      note: 'client cleaned the list',
+    });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ id, status: 'resolved', resolvedAt: expect.any(String) });
-    expect((await api.call('PATCH', `/api/v1/tickets/${id}`, 'agent', { status: 'done' })).statusCode).toBe(400);
-    expect((await api.call('PATCH', '/api/v1/tickets/AD-NOPE00', 'agent', { status: 'open' })).statusCode).toBe(404);
-    const note = await api.call('POST', `/api/v1/tickets/${id}/notes`, 'agent', { text: 'called the client' });
+    expect((await api.call('PATCH', `/api/v1/tickets/${id}`, 'agent', { status: 'done' })).statusCode).toBe(
+      400,
+    );
+    expect(
+      (await api.call('PATCH', '/api/v1/tickets/AD-NOPE00', 'agent', { status: 'open' })).statusCode,
+    ).toBe(404);
+    const note = await api.call('POST', `/api/v1/tickets/${id}/notes`, 'agent', {
+      text: 'called the client',
+    });
     expect(note.statusCode).toBe(201);
     expect(note.json()).toMatchObject({ type: 'note', actor: 'token:test-agent', text: 'called the client' });
     const t = (await api.call('GET', `/api/v1/tickets/${id}`, 'viewer')).json();
-    expect(t.timeline.filter((e: { actor: string }) => e.actor === 'token:test-agent').map((e: { type: string }) => e.type)).toEqual(['status', 'note']);
+    expect(
+      t.timeline
+        .filter((e: { actor: string }) => e.actor === 'token:test-agent')
+        .map((e: { type: string }) => e.type),
+    ).toEqual(['status', 'note']);
     const audit = svc.db.prepare('SELECT action FROM audit_log WHERE target = ? ORDER BY id').all(id);
     expect(audit).toEqual([{ action: 'ticket.status' }, { action: 'ticket.note' }]);
   });
 
   it('paginates tickets with a cursor, without gaps or repeats', async () => {
-    for (let i = 0; i < 5; i++) createTicket(svc.db, { type: 'other', subject: `paging ${i}`, now: new Date(Date.UTC(2026, 0, 1, 0, i)) });
+    for (let i = 0; i < 5; i++)
+      createTicket(svc.db, {
+        type: 'other',
+        subject: `paging ${i}`,
+        now: new Date(Date.UTC(2026, 0, 1, 0, i)),
+      });
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: { items: Array<{ subject: string }>; nextCursor: string | null } = (await api.call('GET', `/api/v1/tickets?type=other&limit=2${cursor ? `&cursor=${cursor}` : ''}`, 'viewer')).json();
+      const r: { items: Array<{ subject: string }>; nextCursor: string | null } = (
+        await api.call(
+          'GET',
+          `/api/v1/tickets?type=other&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          'viewer',
+        )
+      ).json();
       seen.push(...r.items.map((t: { subject: string }) => t.subject));
       cursor = r.nextCursor;
       pages++;
@@ -91,11 +155,20 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
     const list = (await api.call('GET', '/api/v1/reports?kind=fbl', 'viewer')).json();
     expect(list.items).toHaveLength(1);
     const one = (await api.call('GET', `/api/v1/reports/${list.items[0].id}`, 'viewer')).json();
-    expect(one).toMatchObject({ kind: 'fbl', provider: expect.anything(), parsed: { kind: 'fbl' }, attribution: { client: 'acme' } });
-    expect((await api.call('GET', '/api/v1/reports?unmatched=true&kind=fbl', 'viewer')).json().items).toEqual([]);
+    expect(one).toMatchObject({
+      kind: 'fbl',
+      provider: expect.anything(),
+      parsed: { kind: 'fbl' },
+      attribution: { client: 'acme' },
+    });
+    expect((await api.call('GET', '/api/v1/reports?unmatched=true&kind=fbl', 'viewer')).json().items).toEqual(
+      [],
+    );
     const paged = (await api.call('GET', '/api/v1/reports?limit=1', 'viewer')).json();
     expect(paged.items).toHaveLength(1);
-    const next = (await api.call('GET', `/api/v1/reports?limit=1&cursor=${paged.nextCursor}`, 'viewer')).json();
+    const next = (
+      await api.call('GET', `/api/v1/reports?limit=1&cursor=${paged.nextCursor}`, 'viewer')
+    ).json();
     expect(next.items[0].id).toBeLessThan(paged.items[0].id);
     expect((await api.call('GET', '/api/v1/reports/999999', 'viewer')).statusCode).toBe(404);
   });
@@ -114,15 +187,27 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
   });
 
   it('lists quarantined messages with their error and retries one', async () => {
-    svc.db.prepare(`UPDATE messages SET state = 'quarantined', attempts = 5, last_error = 'parse: boom' WHERE queue_id = ?`).run(forwardQueueId);
+    svc.db
+      .prepare(
+        `UPDATE messages SET state = 'quarantined', attempts = 5, last_error = 'parse: boom' WHERE queue_id = ?`,
+      )
+      .run(forwardQueueId);
     const q = (await api.call('GET', '/api/v1/quarantine', 'viewer')).json();
-    expect(q.items).toEqual([expect.objectContaining({ queueId: forwardQueueId, error: 'parse: boom', attempts: 5 })]);
-    expect((await api.call('POST', `/api/v1/quarantine/${forwardQueueId}/retry`, 'viewer')).statusCode).toBe(403);
+    expect(q.items).toEqual([
+      expect.objectContaining({ queueId: forwardQueueId, error: 'parse: boom', attempts: 5 }),
+    ]);
+    expect((await api.call('POST', `/api/v1/quarantine/${forwardQueueId}/retry`, 'viewer')).statusCode).toBe(
+      403,
+    );
     const r = await api.call('POST', `/api/v1/quarantine/${forwardQueueId}/retry`, 'agent');
     expect(r.statusCode).toBe(202);
     await waitFor(() => getMessage(svc.db, forwardQueueId)?.state === 'done', 10_000, 'reprocessing');
-    expect((await api.call('POST', `/api/v1/quarantine/${forwardQueueId}/retry`, 'agent')).statusCode).toBe(409);
-    expect(svc.db.prepare("SELECT actor, action FROM audit_log WHERE action = 'message.retry'").all()).toEqual([{ actor: 'token:test-agent', action: 'message.retry' }]);
+    expect((await api.call('POST', `/api/v1/quarantine/${forwardQueueId}/retry`, 'agent')).statusCode).toBe(
+      409,
+    );
+    expect(
+      svc.db.prepare("SELECT actor, action FROM audit_log WHERE action = 'message.retry'").all(),
+    ).toEqual([{ actor: 'token:test-agent', action: 'message.retry' }]);
   });
 
   it('exposes Prometheus metrics once messages were processed', async () => {

@@ -9,7 +9,11 @@ const cli = new URL('../../../src/cli/abusedesk.mjs', import.meta.url).pathname;
 describe('abusedesk tokens create|list|revoke', () => {
   let tmp: ReturnType<typeof tempDataDir>;
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, USER: 'tester' }, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, USER: 'tester' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   beforeAll(() => {
@@ -27,7 +31,9 @@ describe('abusedesk tokens create|list|revoke', () => {
     try {
       expect(verifyApiToken(db, secret, new Date())).toMatchObject({ name: 'platform', role: 'agent' });
       const list = run('tokens', 'list', '--json');
-      expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: 1, name: 'platform', role: 'agent', revokedAt: null })]);
+      expect(JSON.parse(list.stdout)).toEqual([
+        expect.objectContaining({ id: 1, name: 'platform', role: 'agent', revokedAt: null }),
+      ]);
       expect(list.stdout).not.toContain(secret);
       expect(run('tokens', 'revoke', '1').status).toBe(0);
       expect(run('tokens', 'revoke', '1').status).toBe(1);

@@ -15,7 +15,10 @@ const CORPUS_ARF = new URL('../../../../shared/corpus/arf/sisimai-arf-02.eml', i
 const haveChromium = existsSync(CHROMIUM);
 // In CI the browser tests must run: a missing chromium is a failure there, not a skip.
 const skip = !haveChromium && !process.env.CI;
-if (skip) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium); they never skip in CI`);
+if (skip)
+  console.warn(
+    `browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium); they never skip in CI`,
+  );
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -25,11 +28,21 @@ async function deliver(svc: Service, rcpt: string, body: string): Promise<number
   await client.quit();
   expect(reply.code).toBe(250);
   const q = queueIdOf(reply)!;
-  return (await waitFor(() => (getMessage(svc.db, q)?.state === 'done' ? getMessage(svc.db, q) : null), 15_000, `processing of ${q}`)).id;
+  return (
+    await waitFor(
+      () => (getMessage(svc.db, q)?.state === 'done' ? getMessage(svc.db, q) : null),
+      15_000,
+      `processing of ${q}`,
+    )
+  ).id;
 }
 
 const ticketOfMessage = (svc: Service, id: number): string =>
-  (svc.db.prepare('SELECT ticket_id FROM reports WHERE message_id = ?').get(id) as { ticket_id: string | null }).ticket_id!;
+  (
+    svc.db.prepare('SELECT ticket_id FROM reports WHERE message_id = ?').get(id) as {
+      ticket_id: string | null;
+    }
+  ).ticket_id!;
 
 describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -50,7 +63,16 @@ describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => 
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.on('request', (r) => requests.push(r.url()));
@@ -77,8 +99,17 @@ describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => 
 
   it('opens the ticket of a real corpus FBL report sent over SMTP, shows its decision trail, and resolves it', async () => {
     const corpus = existsSync(CORPUS_ARF);
-    if (!corpus) console.warn('corpus missing (../shared/corpus): using a built FBL report instead of sisimai-arf-02.eml');
-    const raw = corpus ? readFileSync(CORPUS_ARF, 'latin1') : fblReport({ reportMessageId: '<ui-fbl-1@aol.example>', originalTo: 'jane@example.net', originalMessageId: '<send-1@news.acme.example>' });
+    if (!corpus)
+      console.warn(
+        'corpus missing (../shared/corpus): using a built FBL report instead of sisimai-arf-02.eml',
+      );
+    const raw = corpus
+      ? readFileSync(CORPUS_ARF, 'latin1')
+      : fblReport({
+          reportMessageId: '<ui-fbl-1@aol.example>',
+          originalTo: 'jane@example.net',
+          originalMessageId: '<send-1@news.acme.example>',
+        });
     const id = await deliver(svc, 'fbl@esp.example', raw);
     const ticketId = ticketOfMessage(svc, id);
     await page.goto(`${base}/ui/`);
@@ -104,21 +135,36 @@ describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => 
     await page.goto(`${base}/ui/tickets/${ticketId}`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     // Text view by default: the script tag is visible as text.
-    await expect.poll(() => page.locator('pre.message').nth(1).textContent()).toContain('<script>window.__pwned=1</script>');
+    await expect
+      .poll(() => page.locator('pre.message').nth(1).textContent())
+      .toContain('<script>window.__pwned=1</script>');
     await page.getByRole('link', { name: 'Show sanitized HTML' }).click();
     const frame = page.frameLocator('iframe.message');
     await frame.getByText('This is spam I never asked for.').waitFor();
-    await expect.poll(() => frame.locator('body').textContent()).toContain('[image: hxxp://127[.]0[.]0[.]2:9/x.png]');
+    await expect
+      .poll(() => frame.locator('body').textContent())
+      .toContain('[image: hxxp://127[.]0[.]0[.]2:9/x.png]');
     await page.waitForTimeout(500);
-    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    for (const f of page.frames()) expect(await f.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned).catch(() => undefined)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
+    for (const f of page.frames())
+      expect(
+        await f
+          .evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned)
+          .catch(() => undefined),
+      ).toBeUndefined();
     expect(dialogs).toEqual([]);
-    const foreign = requests.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('about:') && !u.startsWith('data:'));
+    const foreign = requests.filter(
+      (u) => !u.startsWith(`${base}/`) && !u.startsWith('about:') && !u.startsWith('data:'),
+    );
     expect(foreign).toEqual([]);
     expect(requests.some((u) => u.includes('127.0.0.2'))).toBe(false);
     // The subject's encoded CRLF and markup stay one line of escaped text in the header block.
     const headers = (await page.locator('pre.message').first().textContent())!;
-    expect(headers).toContain('subject: Spam! Bcc: victim@example.org <script>window.__pwned=1</script><img src=x onerror=alert(1)>');
+    expect(headers).toContain(
+      'subject: Spam! Bcc: victim@example.org <script>window.__pwned=1</script><img src=x onerror=alert(1)>',
+    );
     expect(await page.locator('main script, main img').count()).toBe(0);
   }, 60_000);
   it('suspends a client from its page, then reinstates it with the consent answers; the history shows both', async () => {
@@ -138,8 +184,13 @@ describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => 
     await page.getByRole('button', { name: 'Reinstate' }).click();
     await page.getByRole('status').filter({ hasText: 'Client initech reinstated' }).waitFor();
     const history = (await page.locator('h2:text("Status history") + table').textContent())!;
-    expect(history).toContain('confirmed-opt-in, list 9 month(s) old, signup https://initech.example/newsletter, proof at 2026-02-01T08:30:00Z from 203.0.113.20');
+    expect(history).toContain(
+      'confirmed-opt-in, list 9 month(s) old, signup https://initech.example/newsletter, proof at 2026-02-01T08:30:00Z from 203.0.113.20',
+    );
     expect(history).toContain('user:staff@esp.example');
-    expect((svc.db.prepare("SELECT status FROM clients WHERE slug = 'initech'").get() as { status: string }).status).toBe('active');
+    expect(
+      (svc.db.prepare("SELECT status FROM clients WHERE slug = 'initech'").get() as { status: string })
+        .status,
+    ).toBe('active');
   }, 60_000);
 });

@@ -26,14 +26,55 @@ describe('client page: enforcement, score explanation, history and status action
     const config = testConfig(tmp.dir);
     db = openDatabase(config);
     loadDemoIfEmpty(db, NOW);
-    createStaffUser(db, { email: 'admin@esp.example', role: 'admin', password: 'admin password 1', now: NOW });
-    createStaffUser(db, { email: 'viewer@esp.example', role: 'viewer', password: 'viewer password 1', now: NOW });
+    createStaffUser(db, {
+      email: 'admin@esp.example',
+      role: 'admin',
+      password: 'admin password 1',
+      now: NOW,
+    });
+    createStaffUser(db, {
+      email: 'viewer@esp.example',
+      role: 'viewer',
+      password: 'viewer password 1',
+      now: NOW,
+    });
     // globex: one campaign of 2,000 with 12 counted complaints — above every complaint threshold.
-    const campaignId = upsertCampaign(db, { slug: 'globex-promo', client: 'globex', sent: 2000, delivered: 2000, startedAt: '2026-11-21T08:00:00Z' }, NOW);
+    const campaignId = upsertCampaign(
+      db,
+      {
+        slug: 'globex-promo',
+        client: 'globex',
+        sent: 2000,
+        delivered: 2000,
+        startedAt: '2026-11-21T08:00:00Z',
+      },
+      NOW,
+    );
     const clientId = (db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number }).id;
-    recordSignals(db, Array.from({ length: 12 }, (_, i) => ({ signal: 'complaint' as const, recipient: `p${i}@yahoo.com`, mailboxProvider: 'yahoo', counts: true, reason: 'DKIM-verified yahoo feedback-loop report' })), { clientId, campaignId, reportId: null, now: NOW });
+    recordSignals(
+      db,
+      Array.from({ length: 12 }, (_, i) => ({
+        signal: 'complaint' as const,
+        recipient: `p${i}@yahoo.com`,
+        mailboxProvider: 'yahoo',
+        counts: true,
+        reason: 'DKIM-verified yahoo feedback-loop report',
+      })),
+      { clientId, campaignId, reportId: null, now: NOW },
+    );
     // The send log: 500 sends to Gmail, 500 to Yahoo.
-    insertSends(db, Array.from({ length: 1000 }, (_, i) => ({ messageId: `<p${i}@mail.globex.example>`, recipient: i < 500 ? `g${i}@gmail.com` : `p${i}@yahoo.com`, client: 'globex', campaign: 'globex-promo', sentAt: '2026-11-21T08:00:00Z' })), NOW, loadMailboxProviders());
+    insertSends(
+      db,
+      Array.from({ length: 1000 }, (_, i) => ({
+        messageId: `<p${i}@mail.globex.example>`,
+        recipient: i < 500 ? `g${i}@gmail.com` : `p${i}@yahoo.com`,
+        client: 'globex',
+        campaign: 'globex-promo',
+        sentAt: '2026-11-21T08:00:00Z',
+      })),
+      NOW,
+      loadMailboxProviders(),
+    );
     const settings = enforcementSettings(config);
     enforceAllClients(db, settings, NOW);
     app = Fastify();
@@ -58,33 +99,63 @@ describe('client page: enforcement, score explanation, history and status action
     expect(page.body).toMatch(/active<\/span> → <span class="status-suspended">suspended/);
     expect(page.body).toContain('system:enforcement');
     // Per mailbox provider: the 12 Yahoo complaints against 500 sends to Yahoo; Gmail sends no feedback loop.
-    expect(page.body).toMatch(/<th scope="row">yahoo<\/th><td>yes<\/td><td class="num">500<\/td><td class="num">12<\/td><td class="num">2\.400 %<\/td>/);
+    expect(page.body).toMatch(
+      /<th scope="row">yahoo<\/th><td>yes<\/td><td class="num">500<\/td><td class="num">12<\/td><td class="num">2\.400 %<\/td>/,
+    );
     expect(page.body).toMatch(/<th scope="row">gmail<\/th><td>no<\/td><td class="num">500<\/td>/);
     expect(page.body).toMatch(/Share of sends to providers that send feedback loops: 50\.000 %/);
     expect(page.body).toContain('<summary>Evidence</summary>');
     // Viewers see no status forms.
     expect(page.body).not.toContain('action="/ui/clients/globex/reinstate"');
-    const refused = await app.inject({ method: 'POST', url: '/ui/clients/globex/status', headers: { cookie, ...FORM }, payload: new URLSearchParams({ _csrf: csrfOf(page.body), status: 'watch', note: 'x' }).toString() });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/ui/clients/globex/status',
+      headers: { cookie, ...FORM },
+      payload: new URLSearchParams({ _csrf: csrfOf(page.body), status: 'watch', note: 'x' }).toString(),
+    });
     expect(refused.statusCode).toBe(403);
   });
 
   it('reinstates from the form with the consent answers (refusing a bought list), and the history shows them', async () => {
     const s = await loginInject(app, 'admin@esp.example', 'admin password 1');
-    const page = await app.inject({ method: 'GET', url: '/ui/clients/globex', headers: { cookie: s.cookie } });
+    const page = await app.inject({
+      method: 'GET',
+      url: '/ui/clients/globex',
+      headers: { cookie: s.cookie },
+    });
     expect(page.body).toContain('action="/ui/clients/globex/reinstate"');
     const post = (fields: Record<string, string>) =>
-      app.inject({ method: 'POST', url: '/ui/clients/globex/reinstate', headers: { cookie: s.cookie, ...FORM }, payload: new URLSearchParams({ _csrf: csrfOf(page.body), ...fields }).toString() });
-    const answers = { listAgeMonths: '12', signupUrl: 'https://globex.example/inscription', method: 'confirmed-opt-in', proofAt: '2026-03-02T09:15', proofIp: '192.0.2.44', proofSource: 'double opt-in log', note: 'purged non-openers' };
+      app.inject({
+        method: 'POST',
+        url: '/ui/clients/globex/reinstate',
+        headers: { cookie: s.cookie, ...FORM },
+        payload: new URLSearchParams({ _csrf: csrfOf(page.body), ...fields }).toString(),
+      });
+    const answers = {
+      listAgeMonths: '12',
+      signupUrl: 'https://globex.example/inscription',
+      method: 'confirmed-opt-in',
+      proofAt: '2026-03-02T09:15',
+      proofIp: '192.0.2.44',
+      proofSource: 'double opt-in log',
+      note: 'purged non-openers',
+    };
     const bought = await post({ ...answers, method: 'bought' });
     expect(bought.statusCode).toBe(422);
     expect(bought.body).toMatch(/bought/);
-    expect((await post({ ...answers, listAgeMonths: '' , note: 'x' })).statusCode).toBe(400);
+    expect((await post({ ...answers, listAgeMonths: '', note: 'x' })).statusCode).toBe(400);
     const ok = await post(answers);
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toMatch(/^\/ui\/clients\/globex\?done=/);
-    const after = await app.inject({ method: 'GET', url: '/ui/clients/globex', headers: { cookie: s.cookie } });
+    const after = await app.inject({
+      method: 'GET',
+      url: '/ui/clients/globex',
+      headers: { cookie: s.cookie },
+    });
     expect(after.body).toMatch(/<dd class="status-active">active/);
-    expect(after.body).toContain('confirmed-opt-in, list 12 month(s) old, signup https://globex.example/inscription, proof at 2026-03-02T09:15:00Z from 192.0.2.44 via double opt-in log');
+    expect(after.body).toContain(
+      'confirmed-opt-in, list 12 month(s) old, signup https://globex.example/inscription, proof at 2026-03-02T09:15:00Z from 192.0.2.44 via double opt-in log',
+    );
     expect(after.body).toContain('purged non-openers');
   });
 });

@@ -8,7 +8,11 @@ export const hostileComplaint = (n: number): string =>
     'From: Angry Recipient <angry@example.net>',
     'To: abuse@esp.example',
     // =?utf-8?…?= decodes to a CRLF + fake header and markup: must stay one line of escaped text.
-    'Subject: =?utf-8?B?' + Buffer.from(`Spam!\r\nBcc: victim@example.org <script>window.__pwned=1</script><img src=x onerror=alert(1)>`).toString('base64') + '?=',
+    'Subject: =?utf-8?B?' +
+      Buffer.from(
+        `Spam!\r\nBcc: victim@example.org <script>window.__pwned=1</script><img src=x onerror=alert(1)>`,
+      ).toString('base64') +
+      '?=',
     `Message-ID: <hostile-${n}@example.net>`,
     'Date: Mon, 23 Nov 2026 09:00:00 +0000',
     'MIME-Version: 1.0',

@@ -22,8 +22,18 @@ describe('staff web UI (fastify inject)', () => {
   beforeEach(async () => {
     tmp = tempDataDir();
     db = openDatabase(testConfig(tmp.dir));
-    createStaffUser(db, { email: 'agent@esp.example', role: 'agent', password: 'correct horse battery', now: new Date() });
-    createStaffUser(db, { email: 'viewer@esp.example', role: 'viewer', password: 'viewer password 1', now: new Date() });
+    createStaffUser(db, {
+      email: 'agent@esp.example',
+      role: 'agent',
+      password: 'correct horse battery',
+      now: new Date(),
+    });
+    createStaffUser(db, {
+      email: 'viewer@esp.example',
+      role: 'viewer',
+      password: 'viewer password 1',
+      now: new Date(),
+    });
     app = Fastify();
     await app.register(uiPlugin, { db });
     await app.ready();
@@ -40,7 +50,17 @@ describe('staff web UI (fastify inject)', () => {
     expect(r.headers.location).toBe('/ui/login?next=%2Fui%2Ftickets%2FAD-XXXXXX');
     const page = await app.inject({ method: 'GET', url: '/ui/login' });
     const jar = cookiesFrom(page.headers['set-cookie']);
-    const ok = await app.inject({ method: 'POST', url: '/ui/login', headers: { cookie: cookieHeader(jar), ...FORM }, ...form({ _csrf: csrfOf(page.body), email: 'Agent@ESP.example', password: 'correct horse battery', next: '/ui/clients' }) });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/ui/login',
+      headers: { cookie: cookieHeader(jar), ...FORM },
+      ...form({
+        _csrf: csrfOf(page.body),
+        email: 'Agent@ESP.example',
+        password: 'correct horse battery',
+        next: '/ui/clients',
+      }),
+    });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/ui/clients');
     const set = [ok.headers['set-cookie']].flat().find((c) => c!.startsWith('ad_session='))!;
@@ -49,7 +69,12 @@ describe('staff web UI (fastify inject)', () => {
     expect(set).not.toMatch(/Secure/);
     expect(listAudit(db, { action: 'staff.login' })).toHaveLength(1);
     // Behind a TLS-terminating proxy the cookie is Secure.
-    const tls = await app.inject({ method: 'POST', url: '/ui/login', headers: { cookie: cookieHeader(jar), 'x-forwarded-proto': 'https', ...FORM }, ...form({ _csrf: csrfOf(page.body), email: 'agent@esp.example', password: 'correct horse battery' }) });
+    const tls = await app.inject({
+      method: 'POST',
+      url: '/ui/login',
+      headers: { cookie: cookieHeader(jar), 'x-forwarded-proto': 'https', ...FORM },
+      ...form({ _csrf: csrfOf(page.body), email: 'agent@esp.example', password: 'correct horse battery' }),
+    });
     expect([tls.headers['set-cookie']].flat().find((c) => c!.startsWith('ad_session='))).toMatch(/; Secure/);
   });
 
@@ -57,15 +82,30 @@ describe('staff web UI (fastify inject)', () => {
     const page = await app.inject({ method: 'GET', url: '/ui/login' });
     const jar = cookiesFrom(page.headers['set-cookie']);
     for (const next of ['//evil.example/', 'https://evil.example/', '/ui/\\evil']) {
-      const r = await app.inject({ method: 'POST', url: '/ui/login', headers: { cookie: cookieHeader(jar), ...FORM }, ...form({ _csrf: csrfOf(page.body), email: 'agent@esp.example', password: 'correct horse battery', next }) });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/ui/login',
+        headers: { cookie: cookieHeader(jar), ...FORM },
+        ...form({
+          _csrf: csrfOf(page.body),
+          email: 'agent@esp.example',
+          password: 'correct horse battery',
+          next,
+        }),
+      });
       expect(r.headers.location).toBe('/ui/');
     }
   });
 
   it('wrong password: 401; after 5 failures per IP and email: 429 even with the right password, other IPs unaffected', async () => {
-    for (let i = 0; i < 5; i++) expect((await loginInject(app, 'agent@esp.example', 'wrong password!', '10.0.0.1')).status).toBe(401);
-    expect((await loginInject(app, 'agent@esp.example', 'correct horse battery', '10.0.0.1')).status).toBe(429);
-    expect((await loginInject(app, 'agent@esp.example', 'correct horse battery', '10.0.0.2')).status).toBe(303);
+    for (let i = 0; i < 5; i++)
+      expect((await loginInject(app, 'agent@esp.example', 'wrong password!', '10.0.0.1')).status).toBe(401);
+    expect((await loginInject(app, 'agent@esp.example', 'correct horse battery', '10.0.0.1')).status).toBe(
+      429,
+    );
+    expect((await loginInject(app, 'agent@esp.example', 'correct horse battery', '10.0.0.2')).status).toBe(
+      303,
+    );
     expect((await loginInject(app, 'nobody@esp.example', 'whatever password')).status).toBe(401);
   });
 
@@ -73,15 +113,33 @@ describe('staff web UI (fastify inject)', () => {
     const id = createTicket(db, { type: 'other', subject: 'hello', now: new Date() });
     const { cookie, csrf } = await loginInject(app, 'agent@esp.example', 'correct horse battery');
     for (const token of ['', 'x'.repeat(csrf.length), 'short']) {
-      const r = await app.inject({ method: 'POST', url: `/ui/tickets/${id}/status`, headers: { cookie, ...FORM }, ...form({ _csrf: token, status: 'resolved' }) });
+      const r = await app.inject({
+        method: 'POST',
+        url: `/ui/tickets/${id}/status`,
+        headers: { cookie, ...FORM },
+        ...form({ _csrf: token, status: 'resolved' }),
+      });
       expect(r.statusCode).toBe(403);
     }
     expect(getTicket(db, id)!.status).toBe('open');
-    const ok = await app.inject({ method: 'POST', url: `/ui/tickets/${id}/status`, headers: { cookie, ...FORM }, ...form({ _csrf: csrf, status: 'resolved' }) });
+    const ok = await app.inject({
+      method: 'POST',
+      url: `/ui/tickets/${id}/status`,
+      headers: { cookie, ...FORM },
+      ...form({ _csrf: csrf, status: 'resolved' }),
+    });
     expect(ok.statusCode).toBe(303);
     expect(getTicket(db, id)!.status).toBe('resolved');
-    expect(listAudit(db, { action: 'ticket.status' })[0]).toMatchObject({ actor: 'user:agent@esp.example', target: id });
-    const login = await app.inject({ method: 'POST', url: '/ui/login', headers: FORM, ...form({ _csrf: 'forged', email: 'agent@esp.example', password: 'correct horse battery' }) });
+    expect(listAudit(db, { action: 'ticket.status' })[0]).toMatchObject({
+      actor: 'user:agent@esp.example',
+      target: id,
+    });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/ui/login',
+      headers: FORM,
+      ...form({ _csrf: 'forged', email: 'agent@esp.example', password: 'correct horse battery' }),
+    });
     expect(login.statusCode).toBe(403);
   });
 
@@ -91,17 +149,41 @@ describe('staff web UI (fastify inject)', () => {
     const page = await app.inject({ method: 'GET', url: `/ui/tickets/${id}`, headers: { cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('/status"');
-    const r = await app.inject({ method: 'POST', url: `/ui/tickets/${id}/status`, headers: { cookie, ...FORM }, ...form({ _csrf: csrf, status: 'resolved' }) });
+    const r = await app.inject({
+      method: 'POST',
+      url: `/ui/tickets/${id}/status`,
+      headers: { cookie, ...FORM },
+      ...form({ _csrf: csrf, status: 'resolved' }),
+    });
     expect(r.statusCode).toBe(403);
-    await app.inject({ method: 'POST', url: '/ui/logout', headers: { cookie, ...FORM }, ...form({ _csrf: csrf }) });
+    await app.inject({
+      method: 'POST',
+      url: '/ui/logout',
+      headers: { cookie, ...FORM },
+      ...form({ _csrf: csrf }),
+    });
     expect((await app.inject({ method: 'GET', url: '/ui/', headers: { cookie } })).statusCode).toBe(303);
   });
 
   it('every page has the strict CSP, nosniff and no-referrer, no inline script, and escapes message-derived text', async () => {
     const hostile = `<script>window.__pwned=1</script><img src=x onerror=alert(1)>"'\``;
-    const id = createTicket(db, { type: 'complaint', subject: hostile, reporter: '"><svg onload=alert(1)>@evil.example', now: new Date() });
+    const id = createTicket(db, {
+      type: 'complaint',
+      subject: hostile,
+      reporter: '"><svg onload=alert(1)>@evil.example',
+      now: new Date(),
+    });
     const { cookie } = await loginInject(app, 'agent@esp.example', 'correct horse battery');
-    for (const url of ['/ui/', `/ui/tickets/${id}`, `/ui/?q=${encodeURIComponent(hostile)}`, '/ui/clients', '/ui/clients/acme', '/ui/suppressions', '/ui/quarantine', '/ui/login']) {
+    for (const url of [
+      '/ui/',
+      `/ui/tickets/${id}`,
+      `/ui/?q=${encodeURIComponent(hostile)}`,
+      '/ui/clients',
+      '/ui/clients/acme',
+      '/ui/suppressions',
+      '/ui/quarantine',
+      '/ui/login',
+    ]) {
       const r = await app.inject({ method: 'GET', url, headers: { cookie } });
       expect(r.statusCode, url).toBeLessThan(500);
       expect(r.headers['content-security-policy'], url).toBe(PAGE_CSP);
@@ -127,10 +209,23 @@ describe('staff web UI (fastify inject)', () => {
 
   it('filters the inbox by campaign and by creation date', async () => {
     loadDemoIfEmpty(db, new Date('2026-11-01T00:00:00Z'));
-    const spring = createTicket(db, { type: 'incident', subject: 'spring incident', clientId: 1, campaignId: 1, now: new Date('2026-11-10T12:00:00Z') });
-    const weekly = createTicket(db, { type: 'incident', subject: 'weekly incident', clientId: 1, campaignId: 2, now: new Date('2026-11-20T12:00:00Z') });
+    const spring = createTicket(db, {
+      type: 'incident',
+      subject: 'spring incident',
+      clientId: 1,
+      campaignId: 1,
+      now: new Date('2026-11-10T12:00:00Z'),
+    });
+    const weekly = createTicket(db, {
+      type: 'incident',
+      subject: 'weekly incident',
+      clientId: 1,
+      campaignId: 2,
+      now: new Date('2026-11-20T12:00:00Z'),
+    });
     const { cookie } = await loginInject(app, 'agent@esp.example', 'correct horse battery');
-    const get = async (q: string) => (await app.inject({ method: 'GET', url: `/ui/?status=all&${q}`, headers: { cookie } })).body;
+    const get = async (q: string) =>
+      (await app.inject({ method: 'GET', url: `/ui/?status=all&${q}`, headers: { cookie } })).body;
     const byCampaign = await get('campaign=acme-spring-sale');
     expect(byCampaign).toContain(spring);
     expect(byCampaign).not.toContain(weekly);

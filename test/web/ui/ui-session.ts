@@ -20,7 +20,12 @@ export const cookieHeader = (jar: Record<string, string>): string =>
 export const csrfOf = (body: string): string => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
 
 /** Logs in through the real form (fastify inject); returns the session cookie header and the page CSRF token. */
-export async function loginInject(app: FastifyInstance, email: string, password: string, ip = '127.0.0.1'): Promise<{ cookie: string; csrf: string; status: number }> {
+export async function loginInject(
+  app: FastifyInstance,
+  email: string,
+  password: string,
+  ip = '127.0.0.1',
+): Promise<{ cookie: string; csrf: string; status: number }> {
   const page = await app.inject({ method: 'GET', url: '/ui/login', remoteAddress: ip });
   const jar = cookiesFrom(page.headers['set-cookie']);
   const res = await app.inject({

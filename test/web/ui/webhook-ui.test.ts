@@ -11,7 +11,13 @@ import { emitWebhook } from '../../../src/webhooks/emit-webhook.ts';
 import { listWebhookDeliveries } from '../../../src/store/webhooks-store.ts';
 import { PAGE_CSP } from '../../../src/web/ui/security-headers.ts';
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
-import { deliverAndProcess, springSaleToken, startTestService, tempDataDir, testConfig } from '../../helpers/test-service.ts';
+import {
+  deliverAndProcess,
+  springSaleToken,
+  startTestService,
+  tempDataDir,
+  testConfig,
+} from '../../helpers/test-service.ts';
 import { loginInject } from './ui-session.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -24,10 +30,21 @@ const users = (db: Database): void => {
   createStaffUser(db, { email: 'agent@esp.example', role: 'agent', password: 'agent password 1', now });
   createStaffUser(db, { email: 'viewer@esp.example', role: 'viewer', password: 'viewer password 1', now });
 };
-const login = (app: FastifyInstance, role: 'admin' | 'agent' | 'viewer') => loginInject(app, `${role}@esp.example`, `${role} password 1`);
+const login = (app: FastifyInstance, role: 'admin' | 'agent' | 'viewer') =>
+  loginInject(app, `${role}@esp.example`, `${role} password 1`);
 const replay = (app: FastifyInstance, s: { cookie: string }, id: number | string, csrf: string | null) =>
-  app.inject({ method: 'POST', url: `/ui/webhooks/${id}/replay`, headers: { cookie: s.cookie, ...FORM }, payload: csrf === null ? '' : new URLSearchParams({ _csrf: csrf }).toString() });
-const rowOf = (db: Database, id: number) => db.prepare('SELECT state, attempts, last_error AS lastError FROM outbox WHERE id = ?').get(id) as { state: string; attempts: number; lastError: string | null };
+  app.inject({
+    method: 'POST',
+    url: `/ui/webhooks/${id}/replay`,
+    headers: { cookie: s.cookie, ...FORM },
+    payload: csrf === null ? '' : new URLSearchParams({ _csrf: csrf }).toString(),
+  });
+const rowOf = (db: Database, id: number) =>
+  db.prepare('SELECT state, attempts, last_error AS lastError FROM outbox WHERE id = ?').get(id) as {
+    state: string;
+    attempts: number;
+    lastError: string | null;
+  };
 
 describe('webhook delivery log in the staff UI (fastify inject)', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -40,17 +57,47 @@ describe('webhook delivery log in the staff UI (fastify inject)', () => {
     db = openDatabase(testConfig(tmp.dir));
     loadDemoIfEmpty(db, new Date('2026-11-01T00:00:00Z'));
     users(db);
-    db.prepare('UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE slug = ?').run(HOOK_URL, SECRET, 'acme');
+    db.prepare('UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE slug = ?').run(
+      HOOK_URL,
+      SECRET,
+      'acme',
+    );
     const clientId = (db.prepare('SELECT id FROM clients WHERE slug = ?').get('acme') as { id: number }).id;
-    ticketId = createTicket(db, { type: 'incident', subject: 'hooks', clientId, now: new Date('2026-11-23T09:00:00Z') });
+    ticketId = createTicket(db, {
+      type: 'incident',
+      subject: 'hooks',
+      clientId,
+      now: new Date('2026-11-23T09:00:00Z'),
+    });
     const at = (m: number) => new Date(Date.UTC(2026, 10, 23, 9, m));
     ids = {
-      received: emitWebhook(db, 'report.received', { kind: 'fbl' }, { clientId, now: at(1), key: 'report:1', endpoints: [] })[0]!,
-      created: emitWebhook(db, 'ticket.created', { ticketId, type: 'incident' }, { clientId, now: at(2), key: `ticket:${ticketId}`, ticketId, endpoints: [] })[0]!,
-      failed: emitWebhook(db, 'ticket.updated', { ticketId, change: 'report' }, { clientId, now: at(3), key: `ticket:${ticketId}:report:1`, ticketId, endpoints: [] })[0]!,
+      received: emitWebhook(
+        db,
+        'report.received',
+        { kind: 'fbl' },
+        { clientId, now: at(1), key: 'report:1', endpoints: [] },
+      )[0]!,
+      created: emitWebhook(
+        db,
+        'ticket.created',
+        { ticketId, type: 'incident' },
+        { clientId, now: at(2), key: `ticket:${ticketId}`, ticketId, endpoints: [] },
+      )[0]!,
+      failed: emitWebhook(
+        db,
+        'ticket.updated',
+        { ticketId, change: 'report' },
+        { clientId, now: at(3), key: `ticket:${ticketId}:report:1`, ticketId, endpoints: [] },
+      )[0]!,
     };
-    db.prepare(`UPDATE outbox SET state = 'sent', attempts = 1, sent_at = ? WHERE id = ?`).run(at(4).toISOString(), ids.created);
-    db.prepare(`UPDATE outbox SET state = 'failed', attempts = 10, last_error = ? WHERE id = ?`).run('<script>alert(1)</script><img src=x onerror=alert(1)>', ids.failed);
+    db.prepare(`UPDATE outbox SET state = 'sent', attempts = 1, sent_at = ? WHERE id = ?`).run(
+      at(4).toISOString(),
+      ids.created,
+    );
+    db.prepare(`UPDATE outbox SET state = 'failed', attempts = 10, last_error = ? WHERE id = ?`).run(
+      '<script>alert(1)</script><img src=x onerror=alert(1)>',
+      ids.failed,
+    );
     app = Fastify();
     await app.register(uiPlugin, { db });
     await app.ready();
@@ -88,8 +135,13 @@ describe('webhook delivery log in the staff UI (fastify inject)', () => {
 
   it('filters by state and event type, and limits', async () => {
     const { cookie } = await login(app, 'viewer');
-    const get = async (q: string) => (await app.inject({ method: 'GET', url: `/ui/webhooks?${q}`, headers: { cookie } })).body;
-    const shown = (body: string) => Object.entries(ids).filter(([, id]) => body.includes(`id="delivery-${id}"`)).map(([k]) => k).sort();
+    const get = async (q: string) =>
+      (await app.inject({ method: 'GET', url: `/ui/webhooks?${q}`, headers: { cookie } })).body;
+    const shown = (body: string) =>
+      Object.entries(ids)
+        .filter(([, id]) => body.includes(`id="delivery-${id}"`))
+        .map(([k]) => k)
+        .sort();
     expect(shown(await get('state=failed'))).toEqual(['failed']);
     expect(shown(await get('state=pending'))).toEqual(['received']);
     expect(shown(await get('type=ticket.created'))).toEqual(['created']);
@@ -116,9 +168,16 @@ describe('webhook delivery log in the staff UI (fastify inject)', () => {
       ['user:admin@esp.example', String(ids.created), { type: 'ticket.created', previousState: 'sent' }],
       ['user:admin@esp.example', String(ids.failed), { type: 'ticket.updated', previousState: 'failed' }],
     ]);
-    const done = await app.inject({ method: 'GET', url: (await replay(app, admin, ids.failed, admin.csrf)).headers.location!, headers: { cookie: admin.cookie } });
-    expect(done.body).toContain(`<p class="notice" role="status">Webhook ${ids.failed} (ticket.updated) queued for delivery.</p>`);
-    for (const bad of ['999999', 'abc', '0']) expect((await replay(app, admin, bad, admin.csrf)).statusCode).toBe(404);
+    const done = await app.inject({
+      method: 'GET',
+      url: (await replay(app, admin, ids.failed, admin.csrf)).headers.location!,
+      headers: { cookie: admin.cookie },
+    });
+    expect(done.body).toContain(
+      `<p class="notice" role="status">Webhook ${ids.failed} (ticket.updated) queued for delivery.</p>`,
+    );
+    for (const bad of ['999999', 'abc', '0'])
+      expect((await replay(app, admin, bad, admin.csrf)).statusCode).toBe(404);
   });
 
   it('viewers and agents see no replay button and are refused; a POST without the CSRF token is refused', async () => {
@@ -155,14 +214,36 @@ describe('webhook delivery log, end to end', () => {
     svc = await startTestService(tmp.dir, { overrides: { webhooks: { maxAttempts: 1, timeoutMs: 2000 } } });
     await svc.webhooks.stop(); // this test drives delivery rounds itself
     users(svc.db);
-    svc.db.prepare('UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE slug = ?').run('http://127.0.0.1:9/hook', SECRET, 'acme');
-    await deliverAndProcess(svc, 'fbl@esp.example', fblReport({ reportMessageId: '<wh-ui-1@aol.example>', originalTo: 'redacted@aol.com', originalMessageId: '<send-wh-1@news.acme.example>', traceToken: springSaleToken(tmp.dir, 'jane@example.net') }));
+    svc.db
+      .prepare('UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE slug = ?')
+      .run('http://127.0.0.1:9/hook', SECRET, 'acme');
+    await deliverAndProcess(
+      svc,
+      'fbl@esp.example',
+      fblReport({
+        reportMessageId: '<wh-ui-1@aol.example>',
+        originalTo: 'redacted@aol.com',
+        originalMessageId: '<send-wh-1@news.acme.example>',
+        traceToken: springSaleToken(tmp.dir, 'jane@example.net'),
+      }),
+    );
     expect(await svc.webhooks.drainOnce()).toBeGreaterThan(0); // nothing listens on port 9: one attempt, failed
     const received = listWebhookDeliveries(svc.db, { type: 'report.received' })[0]!;
-    expect(received).toMatchObject({ state: 'failed', attempts: 1, reportId: expect.any(Number), reportTicketId: expect.any(String) });
+    expect(received).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      reportId: expect.any(Number),
+      reportTicketId: expect.any(String),
+    });
     const admin = await login(svc.http, 'admin');
-    const page = await svc.http.inject({ method: 'GET', url: '/ui/webhooks?state=failed', headers: { cookie: admin.cookie } });
-    expect(page.body).toContain(`<a href="/ui/tickets/${received.reportTicketId}?report=${received.reportId}">report #${received.reportId}</a>`);
+    const page = await svc.http.inject({
+      method: 'GET',
+      url: '/ui/webhooks?state=failed',
+      headers: { cookie: admin.cookie },
+    });
+    expect(page.body).toContain(
+      `<a href="/ui/tickets/${received.reportTicketId}?report=${received.reportId}">report #${received.reportId}</a>`,
+    );
     expect(page.body).toContain('suppression.created');
     expect(page.body).toContain('ticket.created');
     const r = await replay(svc.http, admin, received.id, admin.csrf);

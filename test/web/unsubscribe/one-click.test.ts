@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSuppressions } from '../../../src/store/suppressions-store.ts';
-import { springSaleToken, deliverAndProcess, startTestService, tempDataDir, waitFor } from '../../helpers/test-service.ts';
+import {
+  springSaleToken,
+  deliverAndProcess,
+  startTestService,
+  tempDataDir,
+  waitFor,
+} from '../../helpers/test-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -19,9 +25,20 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
   const token = (recipient: string): string => springSaleToken(tmp.dir, recipient);
   const url = (t: string) => `http://127.0.0.1:${svc.httpAddress.port}/u/${t}`;
   const oneClick = (t: string) =>
-    fetch(url(t), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    fetch(url(t), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
   const unsubscribes = () => listSuppressions(svc.db, { reason: 'unsubscribe' });
-  const requests = () => svc.db.prepare('SELECT * FROM unsubscribe_requests').all() as Array<{ suppression_id: number; token_form: string; token: string; time_to_suppression_ms: number; received_at: string }>;
+  const requests = () =>
+    svc.db.prepare('SELECT * FROM unsubscribe_requests').all() as Array<{
+      suppression_id: number;
+      token_form: string;
+      token: string;
+      time_to_suppression_ms: number;
+      received_at: string;
+    }>;
 
   it('a one-click POST suppresses the recipient for the token’s client within the response, and records the time to suppression', async () => {
     const t = token('Jane@Example.net');
@@ -31,15 +48,36 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await res.text()).toContain('jane@example.net');
     const rows = unsubscribes();
-    expect(rows).toEqual([expect.objectContaining({ address: 'jane@example.net', client: 'acme', reason: 'unsubscribe', createdBy: 'unsubscribe:one-click' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        address: 'jane@example.net',
+        client: 'acme',
+        reason: 'unsubscribe',
+        createdBy: 'unsubscribe:one-click',
+      }),
+    ]);
     expect(rows[0]!.timeToSuppressionMs).toBeGreaterThanOrEqual(0);
-    expect(requests()).toEqual([expect.objectContaining({ suppression_id: rows[0]!.id, token_form: 'full', token: t })]);
+    expect(requests()).toEqual([
+      expect.objectContaining({ suppression_id: rows[0]!.id, token_form: 'full', token: t }),
+    ]);
     // The unsubscribe counts toward acme's rates (proven by the token), and the sweeper re-assesses acme soon after.
-    expect(svc.db.prepare("SELECT signal, recipient, counts FROM client_signals").all()).toEqual([{ signal: 'unsubscribe', recipient: 'jane@example.net', counts: 1 }]);
-    await waitFor(() => {
-      const a = svc.db.prepare("SELECT assessment FROM clients WHERE slug = 'acme'").get() as { assessment: string | null };
-      return a.assessment && (JSON.parse(a.assessment) as { facts: { total: { counts: { unsubscribes: number } } } }).facts.total.counts.unsubscribes === 1;
-    }, 5000, 'acme re-assessed with the unsubscribe');
+    expect(svc.db.prepare('SELECT signal, recipient, counts FROM client_signals').all()).toEqual([
+      { signal: 'unsubscribe', recipient: 'jane@example.net', counts: 1 },
+    ]);
+    await waitFor(
+      () => {
+        const a = svc.db.prepare("SELECT assessment FROM clients WHERE slug = 'acme'").get() as {
+          assessment: string | null;
+        };
+        return (
+          a.assessment &&
+          (JSON.parse(a.assessment) as { facts: { total: { counts: { unsubscribes: number } } } }).facts.total
+            .counts.unsubscribes === 1
+        );
+      },
+      5000,
+      'acme re-assessed with the unsubscribe',
+    );
   });
 
   it('accepts an empty body too', async () => {
@@ -90,6 +128,8 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
       `From: Someone Else <forwarder@example.org>\r\nTo: unsubscribe@esp.example\r\nSubject: unsubscribe ${t}\r\nMessage-ID: <unsub-mailto-1@example.org>\r\n` +
       `Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nunsubscribe\r\n`;
     await deliverAndProcess(svc, 'unsubscribe@esp.example', body);
-    expect(unsubscribes()).toEqual([expect.objectContaining({ address: 'mailto@example.net', client: 'acme', reason: 'unsubscribe' })]);
+    expect(unsubscribes()).toEqual([
+      expect.objectContaining({ address: 'mailto@example.net', client: 'acme', reason: 'unsubscribe' }),
+    ]);
   });
 });

@@ -10,7 +10,10 @@ import type { TextBounceFormat, TextBounceInput } from './text-bounce-format.ts'
 const TARGET = new RegExp(String.raw`^>>>\s+<?(${ADDRESS})>?`);
 
 function detect(input: TextBounceInput): boolean {
-  return header(input, 'x-ahmailid') !== '' && /The following addresses had permanent fatal errors/.test(input.text);
+  return (
+    header(input, 'x-ahmailid') !== '' &&
+    /The following addresses had permanent fatal errors/.test(input.text)
+  );
 }
 
 function recipients(input: TextBounceInput): TextBounceRecipient[] {

@@ -10,7 +10,11 @@ import type { TextBounceFormat, TextBounceInput } from './text-bounce-format.ts'
 export const APACHE_JAMES_FORMAT: TextBounceFormat = {
   name: 'Apache James',
   detect(input: TextBounceInput): boolean {
-    return /^Message details:[ \t]*$/m.test(input.text) && /^[ \t]+RCPT TO:[ \t]*\S+@/m.test(input.text) && /^Error message below:/m.test(input.text);
+    return (
+      /^Message details:[ \t]*$/m.test(input.text) &&
+      /^[ \t]+RCPT TO:[ \t]*\S+@/m.test(input.text) &&
+      /^Error message below:/m.test(input.text)
+    );
   },
   recipients(input: TextBounceInput): TextBounceRecipient[] {
     const lines = linesOf(input.text);

@@ -24,7 +24,9 @@ const REASONS: readonly (readonly [RegExp, string])[] = [
 function detect(input: TextBounceInput): boolean {
   if (SENDER.test(input.from)) return true;
   if (input.subject.trim() !== 'Mail System Error - Returned Mail') return false;
-  return HOSTS.test(header(input, 'message-id')) || headers(input, 'received').some((value) => HOSTS.test(value));
+  return (
+    HOSTS.test(header(input, 'message-id')) || headers(input, 'received').some((value) => HOSTS.test(value))
+  );
 }
 
 function recipients(input: TextBounceInput): TextBounceRecipient[] {

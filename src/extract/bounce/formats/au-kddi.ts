@@ -19,7 +19,12 @@ const REASONS: readonly (readonly [RegExp, string])[] = [
 
 function detect(input: TextBounceInput): boolean {
   if (!START.test(input.text) || !TARGET.test(input.text)) return false;
-  const where = [input.from, header(input, 'reply-to'), header(input, 'message-id'), ...headers(input, 'received')];
+  const where = [
+    input.from,
+    header(input, 'reply-to'),
+    header(input, 'message-id'),
+    ...headers(input, 'received'),
+  ];
   return where.some((value) => KDDI_HOSTS.test(value));
 }
 

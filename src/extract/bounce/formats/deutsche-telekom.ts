@@ -30,7 +30,14 @@ function recipients(input: TextBounceInput): TextBounceRecipient[] {
     else if (smail !== null) found.push({ recipient: smail[1]!, lines: [smail[2]!] });
     else if (found.length > 0 && line.trim() !== '') found[found.length - 1]!.lines.push(line);
   }
-  return found.map((entry) => ({ recipient: entry.recipient, diagnostic: tidy(entry.lines.length > 0 ? entry.lines.join(' ') : logText) }));
+  return found.map((entry) => ({
+    recipient: entry.recipient,
+    diagnostic: tidy(entry.lines.length > 0 ? entry.lines.join(' ') : logText),
+  }));
 }
 
-export const DEUTSCHE_TELEKOM_FORMAT: TextBounceFormat = { name: 'Deutsche Telekom (T-Online)', detect, recipients };
+export const DEUTSCHE_TELEKOM_FORMAT: TextBounceFormat = {
+  name: 'Deutsche Telekom (T-Online)',
+  detect,
+  recipients,
+};

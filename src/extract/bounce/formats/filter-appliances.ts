@@ -13,7 +13,9 @@ const MCAFEE_LINE = new RegExp(String.raw`^<(${ADDRESS})>\s+\((.{1,500})\)\s*$`)
 
 export const MCAFEE_FORMAT: TextBounceFormat = {
   name: 'McAfee Email Gateway',
-  detect: (input) => header(input, 'x-nai-header').startsWith('Modified by McAfee') && /The following addresses had delivery problems/.test(input.text),
+  detect: (input) =>
+    header(input, 'x-nai-header').startsWith('Modified by McAfee') &&
+    /The following addresses had delivery problems/.test(input.text),
   recipients: (input) =>
     linesOf(input.text, STOP).flatMap((line) => {
       const match = MCAFEE_LINE.exec(line.trim());
@@ -39,19 +41,27 @@ function surfRecipients(input: TextBounceInput): TextBounceRecipient[] {
     }
     const reply = SURF_REPLY.exec(line);
     if (reply === null) continue;
-    const entry = found.find((item) => item.recipient.toLowerCase() === reply[1]!.toLowerCase()) ?? found[found.length - 1];
+    const entry =
+      found.find((item) => item.recipient.toLowerCase() === reply[1]!.toLowerCase()) ??
+      found[found.length - 1];
     if (entry === undefined) found.push({ recipient: reply[1]!, diagnostic: reply[3]!, remote: reply[2]! });
     else {
       entry.diagnostic = reply[3]!;
       entry.remote = reply[2]!;
     }
   }
-  return found.map((entry) => ({ recipient: entry.recipient, diagnostic: tidy(entry.diagnostic), remoteMta: entry.remote }));
+  return found.map((entry) => ({
+    recipient: entry.recipient,
+    diagnostic: tidy(entry.diagnostic),
+    remoteMta: entry.remote,
+  }));
 }
 
 export const SURFCONTROL_FORMAT: TextBounceFormat = {
   name: 'SurfControl',
-  detect: (input) => header(input, 'x-mailer').trim() === 'SurfControl E-mail Filter' && /Your message could not be sent\./.test(input.text),
+  detect: (input) =>
+    header(input, 'x-mailer').trim() === 'SurfControl E-mail Filter' &&
+    /Your message could not be sent\./.test(input.text),
   recipients: surfRecipients,
 };
 
@@ -74,7 +84,8 @@ function mxlRecipients(input: TextBounceInput): TextBounceRecipient[] {
       found.push({ recipient: (angle ?? indented)![1]!, lines: angle?.[2] ? [angle[2]] : [] });
       open = true;
     } else if (open && line.trim() !== '' && /^\s/.test(line)) found[found.length - 1]!.lines.push(line);
-    else if (line.trim() === '' || !/^\s/.test(line)) open = found.length > 0 && found[found.length - 1]!.lines.length === 0 && line.trim() === '';
+    else if (line.trim() === '' || !/^\s/.test(line))
+      open = found.length > 0 && found[found.length - 1]!.lines.length === 0 && line.trim() === '';
   }
   return found.map((entry) => ({ recipient: entry.recipient, diagnostic: tidy(entry.lines.join(' ')) }));
 }
@@ -82,7 +93,9 @@ function mxlRecipients(input: TextBounceInput): TextBounceRecipient[] {
 export const MXLOGIC_FORMAT: TextBounceFormat = {
   name: 'McAfee SaaS (MX Logic)',
   detect: (input) =>
-    (header(input, 'x-mx-bounce') !== '' || header(input, 'x-mxl-hash') !== '' || header(input, 'x-mxl-notehash') !== '') &&
+    (header(input, 'x-mx-bounce') !== '' ||
+      header(input, 'x-mxl-hash') !== '' ||
+      header(input, 'x-mxl-notehash') !== '') &&
     /This message was created automatically by mail delivery software/.test(input.text),
   recipients: mxlRecipients,
 };

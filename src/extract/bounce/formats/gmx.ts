@@ -9,11 +9,14 @@ import type { TextBounceFormat, TextBounceInput } from './text-bounce-format.ts'
  * reason follows ("SMTP error from remote server …", "host: mx…", "Reason:", "For the following reason:").
  */
 const ORIGINAL = /^-{2,3} The header of the original message is following\. -{2,3}/m;
-const PREAMBLE = /This message was created automatically by mail delivery software|could not be delivered to one or more/i;
-const HEADINGS = /^(?:For the following reason:|Reason:|The following address(?:es)? failed:?|A message that you sent|its recipients|failed:)$/i;
+const PREAMBLE =
+  /This message was created automatically by mail delivery software|could not be delivered to one or more/i;
+const HEADINGS =
+  /^(?:For the following reason:|Reason:|The following address(?:es)? failed:?|A message that you sent|its recipients|failed:)$/i;
 
 function detect(input: TextBounceInput): boolean {
-  if (ORIGINAL.test(input.bodyText)) return PREAMBLE.test(input.text) || /^Mail delivery failed/i.test(input.subject);
+  if (ORIGINAL.test(input.bodyText))
+    return PREAMBLE.test(input.text) || /^Mail delivery failed/i.test(input.subject);
   const gmxHeaders = header(input, 'x-gmx-antispam') !== '' || header(input, 'x-ui-out-filterresults') !== '';
   return gmxHeaders && PREAMBLE.test(input.text) && /mailer-daemon|mail delivery system/i.test(input.from);
 }

@@ -20,7 +20,11 @@ function gmailDetect(input: TextBounceInput): boolean {
 }
 
 function gmailRecipients(input: TextBounceInput): TextBounceRecipient[] {
-  interface Group { delayed: boolean; addresses: string[]; details: string[] }
+  interface Group {
+    delayed: boolean;
+    addresses: string[];
+    details: string[];
+  }
   const groups: Group[] = [];
   let mode: 'none' | 'list' | 'details' = 'none';
   for (const line of linesOf(input.text, ORIGINAL)) {
@@ -48,7 +52,9 @@ function gmailRecipients(input: TextBounceInput): TextBounceRecipient[] {
     const returned = /The error that the other server returned was:\s*(.*)$/i.exec(text)?.[1];
     const diagnostic = tidy(returned !== undefined && returned.trim() !== '' ? returned : text);
     const remoteMta = REMOTE.exec(text)?.[1]?.toLowerCase() ?? null;
-    const dns = /DNS Error: (?:Domain name not found|DNS server returned answer with no data)/i.test(text) ? '5.1.2' : null;
+    const dns = /DNS Error: (?:Domain name not found|DNS server returned answer with no data)/i.test(text)
+      ? '5.1.2'
+      : null;
     return group.addresses.map((recipient) => ({
       recipient,
       diagnostic,
@@ -59,17 +65,26 @@ function gmailRecipients(input: TextBounceInput): TextBounceRecipient[] {
   });
 }
 
-export const GMAIL_FORMAT: TextBounceFormat = { name: 'Gmail', detect: gmailDetect, recipients: gmailRecipients };
+export const GMAIL_FORMAT: TextBounceFormat = {
+  name: 'Gmail',
+  detect: gmailDetect,
+  recipients: gmailRecipients,
+};
 
 /**
  * Google Groups: a post to a group that does not exist or refuses the sender comes back from
  * mailer-daemon@googlemail.com with X-Failed-Recipients naming the group address and a text about the group
  * ("the group you tried to contact … may not exist, or you may not have permission to post", "Google Groups").
  */
-const GROUP_TEXT = /the group you tried to contact|Google Groups|because the group|permission to post (?:messages )?to the group/i;
+const GROUP_TEXT =
+  /the group you tried to contact|Google Groups|because the group|permission to post (?:messages )?to the group/i;
 
 function groupsDetect(input: TextBounceInput): boolean {
-  return GOOGLE_SENDER.test(input.from) && GROUP_TEXT.test(input.text) && (input.headers.get('x-failed-recipients')?.length ?? 0) > 0;
+  return (
+    GOOGLE_SENDER.test(input.from) &&
+    GROUP_TEXT.test(input.text) &&
+    (input.headers.get('x-failed-recipients')?.length ?? 0) > 0
+  );
 }
 
 function groupsRecipients(input: TextBounceInput): TextBounceRecipient[] {
@@ -77,10 +92,20 @@ function groupsRecipients(input: TextBounceInput): TextBounceRecipient[] {
     .join('\n')
     .split(/\n\s*\n/)
     .map((paragraph) => paragraph.trim())
-    .filter((paragraph) => paragraph !== '' && !/^(?:Hello|Hi)\b[^\n]*,$/i.test(paragraph) && !/^\*\*.*\*\*$/.test(paragraph));
-  const reason = paragraphs.find((paragraph) => GROUP_TEXT.test(paragraph) || /wasn't delivered|couldn't be delivered/i.test(paragraph)) ?? paragraphs[0];
+    .filter(
+      (paragraph) =>
+        paragraph !== '' && !/^(?:Hello|Hi)\b[^\n]*,$/i.test(paragraph) && !/^\*\*.*\*\*$/.test(paragraph),
+    );
+  const reason =
+    paragraphs.find(
+      (paragraph) => GROUP_TEXT.test(paragraph) || /wasn't delivered|couldn't be delivered/i.test(paragraph),
+    ) ?? paragraphs[0];
   const response = /The response (?:from the remote server )?was:\s*\n?([^\n]+)/i.exec(input.text)?.[1];
   return failedHeaderRecipients(input, tidy(response ?? reason));
 }
 
-export const GOOGLE_GROUPS_FORMAT: TextBounceFormat = { name: 'Google Groups', detect: groupsDetect, recipients: groupsRecipients };
+export const GOOGLE_GROUPS_FORMAT: TextBounceFormat = {
+  name: 'Google Groups',
+  detect: groupsDetect,
+  recipients: groupsRecipients,
+};

@@ -9,7 +9,8 @@ import type { TextBounceFormat, TextBounceInput } from './text-bounce-format.ts'
  * "Body of message generated response:" block, then "Original message follows.".
  */
 const STOP = /^Original message follows\./m;
-const RECIPIENT_LINE = /^(?:([A-Za-z][A-Za-z0-9 ]{3,60}):[ \t]*<?([^\s<>]{1,128}@[^\s<>:]{1,255})>?:?[ \t]*$|undeliverable (?:to )?<?([^\s<>]{1,128}@[^\s<>]{1,255}?)>?\.?[ \t]*$)/i;
+const RECIPIENT_LINE =
+  /^(?:([A-Za-z][A-Za-z0-9 ]{3,60}):[ \t]*<?([^\s<>]{1,128}@[^\s<>:]{1,255})>?:?[ \t]*$|undeliverable (?:to )?<?([^\s<>]{1,128}@[^\s<>]{1,255}?)>?\.?[ \t]*$)/i;
 
 export const IMAIL_FORMAT: TextBounceFormat = {
   name: 'IMail',
@@ -34,13 +35,16 @@ export const IMAIL_FORMAT: TextBounceFormat = {
       if (address !== null) {
         inGenerated = false;
         const text = [line.trim()];
-        for (let j = i + 1; j < lines.length && j < i + 6 && /^[ \t]+\S/.test(lines[j]!); j++) text.push(lines[j]!.trim());
+        for (let j = i + 1; j < lines.length && j < i + 6 && /^[ \t]+\S/.test(lines[j]!); j++)
+          text.push(lines[j]!.trim());
         found.push({ recipient: address, diagnostic: tidy(text.join(' ')) });
         continue;
       }
       if (inGenerated && line.trim() !== '' && generated.length < 10) generated.push(line.trim());
     }
     const extra = tidy(generated.join(' '));
-    return extra === null ? found : found.map((entry) => ({ ...entry, diagnostic: tidy(`${extra} ${entry.diagnostic ?? ''}`) }));
+    return extra === null
+      ? found
+      : found.map((entry) => ({ ...entry, diagnostic: tidy(`${extra} ${entry.diagnostic ?? ''}`) }));
   },
 };

@@ -12,7 +12,10 @@ const RCPT = new RegExp(String.raw`^RCPT TO:\s*<(${ADDRESS})>`, 'i');
 const UNABLE = new RegExp(String.raw`Unable to deliver (?:the )?message to <(${ADDRESS})>`);
 
 function detect(input: TextBounceInput): boolean {
-  const named = /^"?InterScan/i.test(input.from) || header(input, 'content-type').includes('InterScan') || / InterScan /.test(input.text);
+  const named =
+    /^"?InterScan/i.test(input.from) ||
+    header(input, 'content-type').includes('InterScan') ||
+    / InterScan /.test(input.text);
   return named && (/(?:<<<|>>>)\s*RCPT TO:/i.test(input.text) || UNABLE.test(input.text));
 }
 

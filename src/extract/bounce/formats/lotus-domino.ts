@@ -60,7 +60,12 @@ export const DOMINO_FORMAT: TextBounceFormat = {
 export const NOTES_FORMAT: TextBounceFormat = {
   name: 'Lotus Notes',
   detect(input: TextBounceInput): boolean {
-    return /^-{3,} ?Failure Reasons ?-{3,}/m.test(input.text) || (/^Undeliverable message/i.test(input.subject) && /Failure Reasons/.test(input.text) && header(input, 'subject') !== '');
+    return (
+      /^-{3,} ?Failure Reasons ?-{3,}/m.test(input.text) ||
+      (/^Undeliverable message/i.test(input.subject) &&
+        /Failure Reasons/.test(input.text) &&
+        header(input, 'subject') !== '')
+    );
   },
   recipients(input: TextBounceInput): TextBounceRecipient[] {
     const lines = linesOf(input.bodyText, /^-{3,} ?Returned Message ?-{3,}/m);

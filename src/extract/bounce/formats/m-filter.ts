@@ -9,7 +9,10 @@ import type { TextBounceFormat, TextBounceInput } from './text-bounce-format.ts'
 const STOP = /^-------original (?:message|mail info)/m;
 
 function detect(input: TextBounceInput): boolean {
-  return header(input, 'x-mailer').trim().toLowerCase() === 'm-filter' && /^-------(?:server message|SMTP command)/m.test(input.bodyText);
+  return (
+    header(input, 'x-mailer').trim().toLowerCase() === 'm-filter' &&
+    /^-------(?:server message|SMTP command)/m.test(input.bodyText)
+  );
 }
 
 function recipients(input: TextBounceInput): TextBounceRecipient[] {

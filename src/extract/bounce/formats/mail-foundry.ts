@@ -13,7 +13,10 @@ const SERVER = /^Server ([A-Za-z0-9][A-Za-z0-9.-]*)\s*\[[^\]]{1,64}\] failed wit
 function detect(input: TextBounceInput): boolean {
   const layout = TARGET.test(input.text.trimStart()) || /^Unable to deliver message to: </m.test(input.text);
   if (!layout || !/Delivery failed for the following reason:/.test(input.text)) return false;
-  return input.subject.trim() === 'Message delivery has failed' || headers(input, 'received').some((value) => value.includes('(MAILFOUNDRY)'));
+  return (
+    input.subject.trim() === 'Message delivery has failed' ||
+    headers(input, 'received').some((value) => value.includes('(MAILFOUNDRY)'))
+  );
 }
 
 function recipients(input: TextBounceInput): TextBounceRecipient[] {

@@ -11,13 +11,19 @@ import type { TextBounceFormat, TextBounceInput } from './text-bounce-format.ts'
 export const MESSAGING_SERVER_FORMAT: TextBounceFormat = {
   name: 'Oracle Messaging Server',
   detect(input: TextBounceInput): boolean {
-    return /This report relates to a message you sent with the following header fields:/.test(input.text) && /^[ \t]+Recipient address:/m.test(input.text);
+    return (
+      /This report relates to a message you sent with the following header fields:/.test(input.text) &&
+      /^[ \t]+Recipient address:/m.test(input.text)
+    );
   },
   recipients(input: TextBounceInput): TextBounceRecipient[] {
     const found: (TextBounceRecipient & { parts: string[] })[] = [];
     let current: (TextBounceRecipient & { parts: string[] }) | null = null;
     for (const line of linesOf(input.text)) {
-      const field = /^[ \t]+(Recipient address|Original address|Reason|Diagnostic code|Remote system):[ \t]*(.*)$/i.exec(line);
+      const field =
+        /^[ \t]+(Recipient address|Original address|Reason|Diagnostic code|Remote system):[ \t]*(.*)$/i.exec(
+          line,
+        );
       if (field === null) continue;
       const name = field[1]!.toLowerCase();
       const value = field[2]!.trim();

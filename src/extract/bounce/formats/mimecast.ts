@@ -8,7 +8,8 @@ import type { TextBounceFormat, TextBounceInput } from './text-bounce-format.ts'
  * ("-- Recipient email address is possibly incorrect", "-- 5.4.1 Recipient address rejected: …").
  */
 function detect(input: TextBounceInput): boolean {
-  const mimecast = /Email Delivery Failure/i.test(input.subject) || /\.mimecast\.lan>/i.test(header(input, 'message-id'));
+  const mimecast =
+    /Email Delivery Failure/i.test(input.subject) || /\.mimecast\.lan>/i.test(header(input, 'message-id'));
   return mimecast && /^-- \S+@\S+$/m.test(input.text);
 }
 
@@ -26,7 +27,10 @@ function recipients(input: TextBounceInput): TextBounceRecipient[] {
     }
   }
   // The explanation usually follows the last address and covers all of them.
-  return found.map((entry) => ({ recipient: entry.recipient, diagnostic: tidy((entry.lines.length > 0 ? entry.lines : all).join(' ')) }));
+  return found.map((entry) => ({
+    recipient: entry.recipient,
+    diagnostic: tidy((entry.lines.length > 0 ? entry.lines : all).join(' ')),
+  }));
 }
 
 export const MIMECAST_FORMAT: TextBounceFormat = { name: 'Mimecast', detect, recipients };

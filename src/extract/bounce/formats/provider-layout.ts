@@ -46,12 +46,19 @@ export function firstAddress(text: string): string | null {
 
 /** A bare address line ("user@example.org", maybe in <> or quotes, maybe ending in ":"), else null. */
 export function addressLine(line: string): string | null {
-  const trimmed = line.trim().replace(/:$/, '').replace(/^"(.*)"$/, '$1').replace(/^<(.*)>$/, '$1');
+  const trimmed = line
+    .trim()
+    .replace(/:$/, '')
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/^<(.*)>$/, '$1');
   return ADDRESS_ONLY.test(trimmed) ? trimmed : null;
 }
 
 /** Recipient records from the X-Failed-Recipients header, each with the same diagnostic. */
-export function failedHeaderRecipients(input: TextBounceInput, diagnostic: string | null): TextBounceRecipient[] {
+export function failedHeaderRecipients(
+  input: TextBounceInput,
+  diagnostic: string | null,
+): TextBounceRecipient[] {
   return headers(input, 'x-failed-recipients')
     .flatMap((value) => value.split(','))
     .map((value) => value.trim().replace(/^<(.*)>$/, '$1'))

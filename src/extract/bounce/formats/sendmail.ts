@@ -11,9 +11,12 @@ import type { TextBounceFormat, TextBounceInput } from './text-bounce-format.ts'
 // Three dashes suffice to anchor it, and keep a long run of dashes from costing quadratic time.
 const TRANSCRIPT = /--- ?Transcript of session follows ?---/i;
 const FATAL_LIST = /The following addresses had (permanent fatal|transient non-fatal) errors/i;
-const STOP = /^[ \t]*-{3,} ?(?:Unsent message follows|No message was collected|Original message follows|Message header follows|Below this line is a copy)/im;
+const STOP =
+  /^[ \t]*-{3,} ?(?:Unsent message follows|No message was collected|Original message follows|Message header follows|Below this line is a copy)/im;
 /** "550 5.1.1 <user@example.org>... User unknown" (angle brackets optional). */
-const VERDICT = new RegExp(String.raw`^[ \t]*(\d{3})[ -](?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?<?(${ADDRESS})>?\.\.\.[ \t]*(.*)$`);
+const VERDICT = new RegExp(
+  String.raw`^[ \t]*(\d{3})[ -](?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?<?(${ADDRESS})>?\.\.\.[ \t]*(.*)$`,
+);
 const RCPT = new RegExp(String.raw`^>>>[ \t]*RCPT[ \t]+TO:[ \t]*<?(${ADDRESS})>?`, 'i');
 const TALKING = /while talking to \[?([A-Za-z0-9.-]+?)\]?\.?:/i;
 const LISTED = new RegExp(String.raw`^[ \t]*<?(${ADDRESS})>?[ \t]*(?:\([^)]*\))?[ \t]*$`);
@@ -27,7 +30,9 @@ interface Entry extends TextBounceRecipient {
 export const SENDMAIL_FORMAT: TextBounceFormat = {
   name: 'Sendmail',
   detect(input: TextBounceInput): boolean {
-    return TRANSCRIPT.test(input.text) || (FATAL_LIST.test(input.text) && /^[ \t]*\(reason: /m.test(input.text));
+    return (
+      TRANSCRIPT.test(input.text) || (FATAL_LIST.test(input.text) && /^[ \t]*\(reason: /m.test(input.text))
+    );
   },
   recipients(input: TextBounceInput): TextBounceRecipient[] {
     const lines = linesOf(input.bodyText, STOP);
@@ -41,7 +46,9 @@ export const SENDMAIL_FORMAT: TextBounceFormat = {
       }
       return found;
     };
-    const transient = /The following addresses had transient non-fatal errors/i.test(input.text) && !/permanent fatal errors/i.test(input.text);
+    const transient =
+      /The following addresses had transient non-fatal errors/i.test(input.text) &&
+      !/permanent fatal errors/i.test(input.text);
     let inList = false;
     let host: string | null = null;
     let pendingRcpt: Entry | null = null;

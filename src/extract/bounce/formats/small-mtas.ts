@@ -20,14 +20,17 @@ export const DRAGONFLY_FORMAT: TextBounceFormat = {
     const lines = linesOf(input.text, /^(?:Original message follows\.|Message headers follow)/m);
     const found: (TextBounceRecipient & { parts: string[] })[] = [];
     for (const line of lines) {
-      const start = new RegExp(String.raw`There was an error delivering your mail to <(${ADDRESS})>`).exec(line);
+      const start = new RegExp(String.raw`There was an error delivering your mail to <(${ADDRESS})>`).exec(
+        line,
+      );
       if (start !== null) {
         found.push({ recipient: start[1]!, diagnostic: null, parts: [] });
         continue;
       }
       const current = found[found.length - 1];
       if (current === undefined || line.trim() === '' || current.parts.length >= 10) continue;
-      if (/ did not like our /.test(line)) current.remoteMta ??= HOST_BEFORE_IP.exec(line)?.[1]?.toLowerCase() ?? null;
+      if (/ did not like our /.test(line))
+        current.remoteMta ??= HOST_BEFORE_IP.exec(line)?.[1]?.toLowerCase() ?? null;
       current.parts.push(line.trim());
     }
     // The reply line after "did not like our RCPT TO:" is the diagnostic; keep the context after it.
@@ -43,14 +46,20 @@ export const DRAGONFLY_FORMAT: TextBounceFormat = {
 export const MAILMARSHAL_FORMAT: TextBounceFormat = {
   name: 'MailMarshal',
   detect(input: TextBounceInput): boolean {
-    return /^Could not be delivered because of/m.test(input.text) && /^The following recipients were affected:/m.test(input.text);
+    return (
+      /^Could not be delivered because of/m.test(input.text) &&
+      /^The following recipients were affected:/m.test(input.text)
+    );
   },
   recipients(input: TextBounceInput): TextBounceRecipient[] {
     const lines = linesOf(input.text);
     const because = lines.findIndex((line) => /^Could not be delivered because of/.test(line));
     const affected = lines.findIndex((line) => /^The following recipients were affected:/.test(line));
     const diagnostic = tidy(lines.slice(because + 1, affected > because ? affected : because + 8).join(' '));
-    const remote = lines.map((line) => /^Remote-MTA:[ \t]*<([^>]+)>/i.exec(line)?.[1]).find((value) => value !== undefined) ?? null;
+    const remote =
+      lines
+        .map((line) => /^Remote-MTA:[ \t]*<([^>]+)>/i.exec(line)?.[1])
+        .find((value) => value !== undefined) ?? null;
     const found: TextBounceRecipient[] = [];
     for (const line of lines.slice(affected + 1)) {
       if (line.trim() === '') {
@@ -72,7 +81,9 @@ export const OPENSMTPD_FORMAT: TextBounceFormat = {
     return /This is the MAILER-DAEMON, please DO NOT REPLY to this e-?mail/i.test(input.text);
   },
   recipients(input: TextBounceInput): TextBounceRecipient[] {
-    const delayed = /A message is delayed for more than|this is only a temporary failure report/i.test(input.text);
+    const delayed = /A message is delayed for more than|this is only a temporary failure report/i.test(
+      input.text,
+    );
     const entry = new RegExp(String.raw`^<?(${ADDRESS})>?:[ \t]+(\S.*)$`);
     const found: TextBounceRecipient[] = [];
     for (const line of linesOf(input.text, /^[ \t]*Below is a copy of the original message/m)) {
@@ -93,10 +104,15 @@ export const OPENSMTPD_FORMAT: TextBounceFormat = {
 export const COURIER_FORMAT: TextBounceFormat = {
   name: 'Courier',
   detect(input: TextBounceInput): boolean {
-    return /running the Courier mail server|Courier mail server at /i.test(input.text) || /Courier mail server at /i.test(input.from) || /^<courier\./i.test(input.headers.get('message-id')?.[0] ?? '');
+    return (
+      /running the Courier mail server|Courier mail server at /i.test(input.text) ||
+      /Courier mail server at /i.test(input.from) ||
+      /^<courier\./i.test(input.headers.get('message-id')?.[0] ?? '')
+    );
   },
   recipients(input: TextBounceInput): TextBounceRecipient[] {
-    const delayed = /DELAYS IN DELIVERING YOUR MESSAGE/.test(input.text) && !/UNDELIVERABLE MAIL/.test(input.text);
+    const delayed =
+      /DELAYS IN DELIVERING YOUR MESSAGE/.test(input.text) && !/UNDELIVERABLE MAIL/.test(input.text);
     const lines = linesOf(input.text);
     const found: TextBounceRecipient[] = [];
     for (let i = 0; i < lines.length; i++) {
@@ -113,13 +129,19 @@ export const COURIER_FORMAT: TextBounceFormat = {
         else if (/^<<< /.test(next)) replies.push(next.slice(4));
         else if (!/^>>> /.test(next)) other.push(next.trim());
       }
-      const recipient: TextBounceRecipient = { recipient: match[1]!, diagnostic: tidy([...replies, ...other].join(' ')), remoteMta: remote };
+      const recipient: TextBounceRecipient = {
+        recipient: match[1]!,
+        diagnostic: tidy([...replies, ...other].join(' ')),
+        remoteMta: remote,
+      };
       if (delayed) recipient.action = 'delayed';
       found.push(recipient);
     }
     if (found.length === 0) {
       // Courier's text without per-recipient blocks: the address is in a DSN-like "Final-Recipient" or stated inline.
-      const address = firstAddress(input.text.split(/UNDELIVERABLE MAIL|DELAYS IN DELIVERING YOUR MESSAGE/)[1] ?? '');
+      const address = firstAddress(
+        input.text.split(/UNDELIVERABLE MAIL|DELAYS IN DELIVERING YOUR MESSAGE/)[1] ?? '',
+      );
       if (address !== null) found.push({ recipient: address, diagnostic: null });
     }
     return found;

@@ -8,7 +8,11 @@ import { DOMINO_FORMAT, NOTES_FORMAT } from './lotus-domino.ts';
 import { MESSAGING_SERVER_FORMAT } from './messaging-server.ts';
 import { SENDMAIL_FORMAT } from './sendmail.ts';
 import { COURIER_FORMAT, DRAGONFLY_FORMAT, MAILMARSHAL_FORMAT, OPENSMTPD_FORMAT } from './small-mtas.ts';
-import { DELIVERY_ERRORS_LIST_FORMAT, STARRED_LIST_FORMAT, TROUBLE_DELIVERING_FORMAT } from './unidentified-mtas.ts';
+import {
+  DELIVERY_ERRORS_LIST_FORMAT,
+  STARRED_LIST_FORMAT,
+  TROUBLE_DELIVERING_FORMAT,
+} from './unidentified-mtas.ts';
 import { ACTIVE_HUNTER_FORMAT } from './active-hunter.ts';
 import { AU_EZWEB_FORMAT } from './au-ezweb.ts';
 import { AU_KDDI_FORMAT } from './au-kddi.ts';

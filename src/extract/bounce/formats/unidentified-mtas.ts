@@ -46,14 +46,20 @@ export const TROUBLE_DELIVERING_FORMAT: TextBounceFormat = {
     return /We had trouble delivering your message\. Full details follow:/.test(input.text);
   },
   recipients(input: TextBounceInput): TextBounceRecipient[] {
-    const rejected = new RegExp(String.raw`SMTP Server <([^>\s]{1,255})> rejected recipient <(${ADDRESS})>(.*)$`);
+    const rejected = new RegExp(
+      String.raw`SMTP Server <([^>\s]{1,255})> rejected recipient <(${ADDRESS})>(.*)$`,
+    );
     const permanent = /The following recipients returned permanent errors: (.*)$/;
     const found: TextBounceRecipient[] = [];
     for (const line of linesOf(input.text)) {
       const match = rejected.exec(line);
       if (match !== null) {
         const reply = /responded as follows: \[([^\]]*)\]/.exec(match[3]!)?.[1];
-        found.push({ recipient: match[2]!, diagnostic: tidy(reply ?? line), remoteMta: match[1]!.toLowerCase() });
+        found.push({
+          recipient: match[2]!,
+          diagnostic: tidy(reply ?? line),
+          remoteMta: match[1]!.toLowerCase(),
+        });
         continue;
       }
       const listed = permanent.exec(line);

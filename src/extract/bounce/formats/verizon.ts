@@ -24,7 +24,8 @@ function recipients(input: TextBounceInput): TextBounceRecipient[] {
   const at = BOUNDARY.exec(input.bodyText);
   const original = at === null ? '' : input.bodyText.slice(at.index, at.index + 8000);
   const rcpt = /^\s*RCPT TO:\s*([^\n]{1,300})$/im.exec(original)?.[1];
-  const recipient = (rcpt === undefined ? null : firstAddress(rcpt)) ?? originalTo(original.replace(/^[ \t]+/gm, ''));
+  const recipient =
+    (rcpt === undefined ? null : firstAddress(rcpt)) ?? originalTo(original.replace(/^[ \t]+/gm, ''));
   return recipient === null ? [] : [{ recipient, diagnostic: tidy(errors.join(' ')) }];
 }
 

@@ -24,7 +24,11 @@ function recipients(input: TextBounceInput): TextBounceRecipient[] {
     const match = error ?? status;
     if (match !== null) {
       const rest = error !== null ? line.slice(match[1]!.length) : line;
-      found.push({ recipient: match[1]!, lines: [rest], gaveUp: status !== null && /ResponseCode\s+4\d\d/.test(line) });
+      found.push({
+        recipient: match[1]!,
+        lines: [rest],
+        gaveUp: status !== null && /ResponseCode\s+4\d\d/.test(line),
+      });
       open = true;
     } else if (open && line.trim() !== '') found[found.length - 1]!.lines.push(line);
     else open = false;

@@ -21,7 +21,8 @@ export const campaignRoutes: ApiRoute[] = [
     method: 'PUT',
     path: '/campaigns/:slug',
     role: 'admin',
-    summary: 'Create or update a campaign with its sent and delivered counts (the denominators of complaint rates)',
+    summary:
+      'Create or update a campaign with its sent and delivered counts (the denominators of complaint rates)',
     params: z.object({ slug: slugField }),
     body: campaignInputSchema.omit({ slug: true }),
     handle: ({ params, body, deps, actor, now }) => {
@@ -32,11 +33,23 @@ export const campaignRoutes: ApiRoute[] = [
         } catch (e) {
           // upsertCampaign's refusals: an unknown client, or a slug that belongs to another client.
           const message = (e as Error).message;
-          if (/unknown client/.test(message)) throw new HttpError(400, 'invalid_input', message, [{ in: 'body', path: 'client', message }]);
+          if (/unknown client/.test(message))
+            throw new HttpError(400, 'invalid_input', message, [{ in: 'body', path: 'client', message }]);
           if (/another client/.test(message)) throw new HttpError(409, 'conflict', message);
           throw e;
         }
-        writeAudit(deps.db, { actor, action: 'campaign.upsert', target: params.slug, detail: { client: body.client, sent: body.sent, delivered: body.delivered, engaged: body.engaged ?? null }, now });
+        writeAudit(deps.db, {
+          actor,
+          action: 'campaign.upsert',
+          target: params.slug,
+          detail: {
+            client: body.client,
+            sent: body.sent,
+            delivered: body.delivered,
+            engaged: body.engaged ?? null,
+          },
+          now,
+        });
         // New denominators move the rates: re-assess the client now rather than at the next report or sweep.
         const { clientId } = campaignRefById(deps.db, campaignId)!;
         enforceClient(deps.db, clientId, deps.enforcement, now);

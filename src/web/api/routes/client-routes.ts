@@ -8,7 +8,11 @@ import { clientDetail, clientSummaries, type ClientSummary } from '../../../stor
 import { consentAnswersSchema } from '../../../enforcement/consent-answers.ts';
 import { enforceClient } from '../../../enforcement/enforce-client.ts';
 import { clientStatuses } from '../../../enforcement/enforcement-types.ts';
-import { reinstateClient, setClientStatus, StatusActionError } from '../../../enforcement/staff-status-actions.ts';
+import {
+  reinstateClient,
+  setClientStatus,
+  StatusActionError,
+} from '../../../enforcement/staff-status-actions.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { slugField } from '../query-fields.ts';
@@ -41,7 +45,8 @@ export const clientRoutes: ApiRoute[] = [
     method: 'GET',
     path: '/clients',
     role: 'viewer',
-    summary: 'Clients with status, reputation score, lifetime counts and rates, and the enforcement window\'s rates',
+    summary:
+      "Clients with status, reputation score, lifetime counts and rates, and the enforcement window's rates",
     query: z.object({ status: z.enum(clientStatuses).optional() }),
     handle: ({ query, deps }) => ({ items: clientSummaries(deps.db, query).map(publicSummary) }),
   }),
@@ -49,7 +54,8 @@ export const clientRoutes: ApiRoute[] = [
     method: 'GET',
     path: '/clients/:slug',
     role: 'viewer',
-    summary: 'One client: domains, campaigns, the enforcement assessment (signals, rates with Wilson bounds, providers, reasons), the score with its explanation, and the status history',
+    summary:
+      'One client: domains, campaigns, the enforcement assessment (signals, rates with Wilson bounds, providers, reasons), the score with its explanation, and the status history',
     params: slugParams,
     handle: ({ params, deps }) => {
       const c = clientDetail(deps.db, params.slug);
@@ -62,7 +68,8 @@ export const clientRoutes: ApiRoute[] = [
     method: 'GET',
     path: '/clients/:slug/history',
     role: 'viewer',
-    summary: 'The client\'s status history, newest first: automatic changes with evidence, dry-run and proposed changes, staff actions with notes and consent answers',
+    summary:
+      "The client's status history, newest first: automatic changes with evidence, dry-run and proposed changes, staff actions with notes and consent answers",
     params: slugParams,
     query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
     handle: ({ params, query, deps }) => {
@@ -82,7 +89,13 @@ export const clientRoutes: ApiRoute[] = [
     handle: ({ params, body, deps, actor, now }) => {
       deps.db.transaction(() => {
         upsertClient(deps.db, { ...body, slug: params.slug }, now);
-        writeAudit(deps.db, { actor, action: 'client.upsert', target: params.slug, detail: { name: body.name, domains: body.domains }, now });
+        writeAudit(deps.db, {
+          actor,
+          action: 'client.upsert',
+          target: params.slug,
+          detail: { name: body.name, domains: body.domains },
+          now,
+        });
       })();
       return summaryOf(deps.db, params.slug);
     },
@@ -91,11 +104,18 @@ export const clientRoutes: ApiRoute[] = [
     method: 'POST',
     path: '/clients/:slug/suspend',
     role: 'admin',
-    summary: 'Suspend a client, with a required note (history, audit entry, enforcement ticket, client.status_changed webhook)',
+    summary:
+      'Suspend a client, with a required note (history, audit entry, enforcement ticket, client.status_changed webhook)',
     params: slugParams,
     body: z.strictObject({ note }),
     handle: ({ params, body, deps, actor, now }) => {
-      asHttp(() => setClientStatus(deps.db, { slug: params.slug, to: 'suspended', actor, note: body.note, now }, deps.enforcement));
+      asHttp(() =>
+        setClientStatus(
+          deps.db,
+          { slug: params.slug, to: 'suspended', actor, note: body.note, now },
+          deps.enforcement,
+        ),
+      );
       return summaryOf(deps.db, params.slug);
     },
   }),
@@ -103,11 +123,18 @@ export const clientRoutes: ApiRoute[] = [
     method: 'POST',
     path: '/clients/:slug/status',
     role: 'admin',
-    summary: 'Set a client to watch, warned or suspended (or back to active unless suspended), with a required note',
+    summary:
+      'Set a client to watch, warned or suspended (or back to active unless suspended), with a required note',
     params: slugParams,
     body: z.strictObject({ status: z.enum(clientStatuses), note }),
     handle: ({ params, body, deps, actor, now }) => {
-      asHttp(() => setClientStatus(deps.db, { slug: params.slug, to: body.status, actor, note: body.note, now }, deps.enforcement));
+      asHttp(() =>
+        setClientStatus(
+          deps.db,
+          { slug: params.slug, to: body.status, actor, note: body.note, now },
+          deps.enforcement,
+        ),
+      );
       return summaryOf(deps.db, params.slug);
     },
   }),
@@ -115,11 +142,25 @@ export const clientRoutes: ApiRoute[] = [
     method: 'POST',
     path: '/clients/:slug/reinstate',
     role: 'admin',
-    summary: 'Reinstate a client (status active) with a required note and the client\'s consent answers (list age, signup URL, consent method, proof); 422 for a consent method policy refuses',
+    summary:
+      "Reinstate a client (status active) with a required note and the client's consent answers (list age, signup URL, consent method, proof); 422 for a consent method policy refuses",
     params: slugParams,
     body: z.strictObject({ note, consent: consentAnswersSchema }),
     handle: ({ params, body, deps, actor, now }) => {
-      asHttp(() => reinstateClient(deps.db, { slug: params.slug, actor, note: body.note, consent: body.consent, refusedMethods: deps.enforcement.refusedConsentMethods, now }, deps.enforcement));
+      asHttp(() =>
+        reinstateClient(
+          deps.db,
+          {
+            slug: params.slug,
+            actor,
+            note: body.note,
+            consent: body.consent,
+            refusedMethods: deps.enforcement.refusedConsentMethods,
+            now,
+          },
+          deps.enforcement,
+        ),
+      );
       return summaryOf(deps.db, params.slug);
     },
   }),

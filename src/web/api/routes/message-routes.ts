@@ -9,7 +9,10 @@ import { cursorField, limitField } from '../query-fields.ts';
 const queueIdParams = z.object({ queueId: z.string().regex(/^[A-Za-z0-9]{1,40}$/, 'a queue id') });
 
 /** The intake log, newest first, paginated by message id. */
-export function messagePage(db: Parameters<typeof listMessages>[0], q: { state?: StoredMessage['state'] | undefined; limit: number; cursor?: string | undefined }) {
+export function messagePage(
+  db: Parameters<typeof listMessages>[0],
+  q: { state?: StoredMessage['state'] | undefined; limit: number; cursor?: string | undefined },
+) {
   const after = decodeCursor<[number]>(q.cursor, ['number']);
   const rows = listMessages(db, { state: q.state, limit: q.limit + 1, before: after?.[0] });
   return page(rows, q.limit, (m) => [m.id]);
@@ -27,7 +30,11 @@ export const messageRoutes: ApiRoute[] = [
     path: '/messages',
     role: 'viewer',
     summary: 'The intake log: every accepted message with its state, newest first',
-    query: z.object({ state: z.enum(['queued', 'done', 'quarantined']).optional(), limit: limitField(), cursor: cursorField }),
+    query: z.object({
+      state: z.enum(['queued', 'done', 'quarantined']).optional(),
+      limit: limitField(),
+      cursor: cursorField,
+    }),
     handle: ({ query, deps }) => messagePage(deps.db, query),
   }),
   defineRoute({

@@ -38,10 +38,17 @@ export const quarantineRoutes: ApiRoute[] = [
     params: z.object({ queueId: z.string().regex(/^[A-Za-z0-9]{1,40}$/, 'a queue id') }),
     handle: ({ params, deps, actor, now, reply }) => {
       const m = findMessage(deps.db, params.queueId);
-      if (m.state !== 'quarantined') throw new HttpError(409, 'conflict', `message ${m.queueId} is ${m.state}, not quarantined`);
+      if (m.state !== 'quarantined')
+        throw new HttpError(409, 'conflict', `message ${m.queueId} is ${m.state}, not quarantined`);
       deps.db.transaction(() => {
         requeueMessage(deps.db, m.id);
-        writeAudit(deps.db, { actor, action: 'message.retry', target: m.queueId, detail: { attempts: m.attempts, error: m.lastError }, now });
+        writeAudit(deps.db, {
+          actor,
+          action: 'message.retry',
+          target: m.queueId,
+          detail: { attempts: m.attempts, error: m.lastError },
+          now,
+        });
       })();
       deps.onRequeue?.();
       reply.code(202);

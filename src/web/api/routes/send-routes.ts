@@ -26,13 +26,22 @@ export const sendRoutes: ApiRoute[] = [
           valid.push(r.data);
           indexOf.push(index);
         } else {
-          errors.push({ index, error: r.error.issues.map((i) => `${i.path.join('.') || '(row)'}: ${i.message}`).join('; ') });
+          errors.push({
+            index,
+            error: r.error.issues.map((i) => `${i.path.join('.') || '(row)'}: ${i.message}`).join('; '),
+          });
         }
       });
       const result = insertSends(deps.db, valid, now, deps.enforcement.providers);
       errors.push(...result.errors.map((e) => ({ index: indexOf[e.index]!, error: e.error })));
       errors.sort((a, b) => a.index - b.index);
-      writeAudit(deps.db, { actor, action: 'sends.import', target: null, detail: { received: input.length, stored: result.stored, rejected: errors.length }, now });
+      writeAudit(deps.db, {
+        actor,
+        action: 'sends.import',
+        target: null,
+        detail: { received: input.length, stored: result.stored, rejected: errors.length },
+        now,
+      });
       return { received: input.length, stored: result.stored, errors };
     },
   }),

@@ -1,13 +1,31 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { writeAudit } from '../../../store/audit-store.ts';
-import { isSuppressed, listSuppressions, removeSuppression, suppress, suppressionReasons, suppressionsAfter, type Suppression } from '../../../store/suppressions-store.ts';
+import {
+  isSuppressed,
+  listSuppressions,
+  removeSuppression,
+  suppress,
+  suppressionReasons,
+  suppressionsAfter,
+  type Suppression,
+} from '../../../store/suppressions-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { clientIdOf } from '../client-id.ts';
 import { HttpError } from '../http-error.ts';
 import { booleanField, emailField, limitField, slugField } from '../query-fields.ts';
 
-const csvColumns = ['address', 'client', 'reason', 'firstSeen', 'lastSeen', 'count', 'evidenceReportId', 'createdBy', 'note'] as const;
+const csvColumns = [
+  'address',
+  'client',
+  'reason',
+  'firstSeen',
+  'lastSeen',
+  'count',
+  'evidenceReportId',
+  'createdBy',
+  'note',
+] as const;
 
 /** RFC 4180 field quoting; a leading = + @ is prefixed with ' so spreadsheets do not run it as a formula. */
 const csvField = (v: unknown): string => {
@@ -46,7 +64,13 @@ export const suppressionRoutes: ApiRoute[] = [
       return {
         address: query.address,
         suppressed: rows.length > 0,
-        reasons: rows.map((s: Suppression) => ({ reason: s.reason, scope: s.client === null ? 'global' : 'client', client: s.client, since: s.firstSeen, evidenceReportId: s.evidenceReportId })),
+        reasons: rows.map((s: Suppression) => ({
+          reason: s.reason,
+          scope: s.client === null ? 'global' : 'client',
+          client: s.client,
+          since: s.firstSeen,
+          evidenceReportId: s.evidenceReportId,
+        })),
       };
     },
   }),
@@ -54,7 +78,8 @@ export const suppressionRoutes: ApiRoute[] = [
     method: 'POST',
     path: '/suppressions',
     role: 'agent',
-    summary: 'Suppress an address by hand, for one client or globally (201 when new, 200 when it was already suppressed)',
+    summary:
+      'Suppress an address by hand, for one client or globally (201 when new, 200 when it was already suppressed)',
     body: z.strictObject({
       address: emailField,
       client: slugField.nullish(),
@@ -64,30 +89,75 @@ export const suppressionRoutes: ApiRoute[] = [
     handle: ({ body, deps, actor, now, reply }) => {
       const r = deps.db.transaction(() => {
         const clientId = body.client ? clientIdOf(deps.db, body.client) : null;
-        const res = suppress(deps.db, { address: body.address, clientId, reason: body.reason, note: body.note ?? null, createdBy: actor, now });
-        writeAudit(deps.db, { actor, action: 'suppression.add', target: body.address, detail: { client: body.client ?? null, reason: body.reason, note: body.note ?? null, created: res.created }, now });
+        const res = suppress(deps.db, {
+          address: body.address,
+          clientId,
+          reason: body.reason,
+          note: body.note ?? null,
+          createdBy: actor,
+          now,
+        });
+        writeAudit(deps.db, {
+          actor,
+          action: 'suppression.add',
+          target: body.address,
+          detail: {
+            client: body.client ?? null,
+            reason: body.reason,
+            note: body.note ?? null,
+            created: res.created,
+          },
+          now,
+        });
         return res;
       })();
       reply.code(r.created ? 201 : 200);
-      return { id: r.id, created: r.created, address: body.address, client: body.client ?? null, reason: body.reason };
+      return {
+        id: r.id,
+        created: r.created,
+        address: body.address,
+        client: body.client ?? null,
+        reason: body.reason,
+      };
     },
   }),
   defineRoute({
     method: 'DELETE',
     path: '/suppressions',
     role: 'agent',
-    summary: 'Un-suppress an address: for one client (client=slug), global only (client=*), or every scope (all=true)',
+    summary:
+      'Un-suppress an address: for one client (client=slug), global only (client=*), or every scope (all=true)',
     query: z
-      .object({ address: emailField, client: z.union([slugField, z.literal('*')]).optional(), all: booleanField, reason: z.enum(suppressionReasons).optional() })
-      .refine((q) => q.client !== undefined || q.all === true, { message: 'say client=SLUG (or * for global), or all=true for every scope', path: ['client'] }),
+      .object({
+        address: emailField,
+        client: z.union([slugField, z.literal('*')]).optional(),
+        all: booleanField,
+        reason: z.enum(suppressionReasons).optional(),
+      })
+      .refine((q) => q.client !== undefined || q.all === true, {
+        message: 'say client=SLUG (or * for global), or all=true for every scope',
+        path: ['client'],
+      }),
     handle: ({ query, deps, actor, now }) => {
       const removed = deps.db.transaction(() => {
-        const clientId = query.all ? undefined : query.client === '*' ? null : clientIdOf(deps.db, query.client!);
+        const clientId = query.all
+          ? undefined
+          : query.client === '*'
+            ? null
+            : clientIdOf(deps.db, query.client!);
         const n = removeSuppression(deps.db, query.address, clientId, query.reason);
-        if (n > 0) writeAudit(deps.db, { actor, action: 'suppression.remove', target: query.address, detail: { client: query.all ? 'all' : query.client, reason: query.reason ?? null, removed: n }, now });
+        if (n > 0)
+          writeAudit(deps.db, {
+            actor,
+            action: 'suppression.remove',
+            target: query.address,
+            detail: { client: query.all ? 'all' : query.client, reason: query.reason ?? null, removed: n },
+            now,
+          });
         return n;
       })();
-      if (removed === 0) throw new HttpError(404, 'not_found', `${query.address} is not suppressed in that scope`);
+      if (removed === 0)
+        throw new HttpError(404, 'not_found', `${query.address} is not suppressed in that scope`);
       return { removed };
     },
   }),
@@ -103,16 +173,24 @@ export const suppressionRoutes: ApiRoute[] = [
       const { db } = deps;
       function* lines(): Generator<string> {
         yield `${csvColumns.join(',')}\r\n`;
-        for (let after = 0; ; ) {
-          const rows = suppressionsAfter(db, { client: query.client ?? null, afterId: after, limit: EXPORT_CHUNK });
-          if (rows.length > 0) yield rows.map((r) => `${csvColumns.map((c) => csvField(r[c])).join(',')}\r\n`).join('');
+        for (let after = 0; ;) {
+          const rows = suppressionsAfter(db, {
+            client: query.client ?? null,
+            afterId: after,
+            limit: EXPORT_CHUNK,
+          });
+          if (rows.length > 0)
+            yield rows.map((r) => `${csvColumns.map((c) => csvField(r[c])).join(',')}\r\n`).join('');
           if (rows.length < EXPORT_CHUNK) return;
           after = rows[rows.length - 1]!.id;
         }
       }
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="suppressions${query.client ? `-${query.client}` : ''}.csv"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="suppressions${query.client ? `-${query.client}` : ''}.csv"`,
+        )
         .send(Readable.from(lines()));
     },
   }),

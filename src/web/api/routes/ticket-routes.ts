@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { ticketStatuses, ticketTypes } from '../../../store/vocabulary.ts';
 import { writeAudit } from '../../../store/audit-store.ts';
 import { ticketReportSummaries } from '../../../store/report-read-model.ts';
-import { addTicketEvent, childTicketIds, getTicket, searchTickets, setTicketStatus, ticketEvents } from '../../../store/tickets-store.ts';
+import {
+  addTicketEvent,
+  childTicketIds,
+  getTicket,
+  searchTickets,
+  setTicketStatus,
+  ticketEvents,
+} from '../../../store/tickets-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { notFound } from '../http-error.ts';
@@ -25,7 +32,8 @@ const listQuery = z.object({
   cursor: cursorField,
 });
 
-const iso = (v: string | undefined): string | undefined => (v === undefined ? undefined : new Date(v).toISOString());
+const iso = (v: string | undefined): string | undefined =>
+  v === undefined ? undefined : new Date(v).toISOString();
 
 export const ticketRoutes: ApiRoute[] = [
   defineRoute({
@@ -36,7 +44,13 @@ export const ticketRoutes: ApiRoute[] = [
     query: listQuery,
     handle: ({ query: q, deps }) => {
       const after = decodeCursor<[string, string]>(q.cursor, ['string', 'string']);
-      const rows = searchTickets(deps.db, { ...q, from: iso(q.from), to: iso(q.to), after: after ? { updatedAt: after[0], id: after[1] } : undefined, limit: q.limit + 1 });
+      const rows = searchTickets(deps.db, {
+        ...q,
+        from: iso(q.from),
+        to: iso(q.to),
+        after: after ? { updatedAt: after[0], id: after[1] } : undefined,
+        limit: q.limit + 1,
+      });
       return page(rows, q.limit, (t) => [t.updatedAt, t.id]);
     },
   }),
@@ -49,7 +63,12 @@ export const ticketRoutes: ApiRoute[] = [
     handle: ({ params, deps }) => {
       const ticket = getTicket(deps.db, params.id);
       if (!ticket) throw notFound(`ticket ${params.id}`);
-      return { ...ticket, linkedTickets: childTicketIds(deps.db, ticket.id), reports: ticketReportSummaries(deps.db, ticket.id), timeline: ticketEvents(deps.db, ticket.id) };
+      return {
+        ...ticket,
+        linkedTickets: childTicketIds(deps.db, ticket.id),
+        reports: ticketReportSummaries(deps.db, ticket.id),
+        timeline: ticketEvents(deps.db, ticket.id),
+      };
     },
   }),
   defineRoute({
@@ -62,8 +81,15 @@ export const ticketRoutes: ApiRoute[] = [
     handle: ({ params, body, deps, actor, now }) => {
       const ticket = deps.db.transaction(() => {
         const before = getTicket(deps.db, params.id);
-        if (!before || !setTicketStatus(deps.db, before.id, body.status, { actor, note: body.note, now })) throw notFound(`ticket ${params.id}`);
-        writeAudit(deps.db, { actor, action: 'ticket.status', target: before.id, detail: { from: before.status, to: body.status, note: body.note ?? null }, now });
+        if (!before || !setTicketStatus(deps.db, before.id, body.status, { actor, note: body.note, now }))
+          throw notFound(`ticket ${params.id}`);
+        writeAudit(deps.db, {
+          actor,
+          action: 'ticket.status',
+          target: before.id,
+          detail: { from: before.status, to: body.status, note: body.note ?? null },
+          now,
+        });
         return getTicket(deps.db, before.id)!;
       })();
       return ticket;
@@ -81,7 +107,13 @@ export const ticketRoutes: ApiRoute[] = [
         const ticket = getTicket(deps.db, params.id);
         if (!ticket) throw notFound(`ticket ${params.id}`);
         addTicketEvent(deps.db, ticket.id, { type: 'note', text: body.text, actor, now });
-        writeAudit(deps.db, { actor, action: 'ticket.note', target: ticket.id, detail: { length: body.text.length }, now });
+        writeAudit(deps.db, {
+          actor,
+          action: 'ticket.note',
+          target: ticket.id,
+          detail: { length: body.text.length },
+          now,
+        });
       })();
       reply.code(201);
       return ticketEvents(deps.db, params.id.toUpperCase()).at(-1);

@@ -24,7 +24,13 @@ export const tokenRoutes: ApiRoute[] = [
     handle: ({ body, deps, actor, now, reply }) => {
       const created = deps.db.transaction(() => {
         const c = createApiToken(deps.db, { ...body, now });
-        writeAudit(deps.db, { actor, action: 'token.create', target: `token:${c.token.id}`, detail: { name: body.name, role: body.role }, now });
+        writeAudit(deps.db, {
+          actor,
+          action: 'token.create',
+          target: `token:${c.token.id}`,
+          detail: { name: body.name, role: body.role },
+          now,
+        });
         return c;
       })();
       reply.code(201);
@@ -50,10 +56,20 @@ export const tokenRoutes: ApiRoute[] = [
     path: '/audit',
     role: 'admin',
     summary: 'The audit log of staff actions, newest first',
-    query: z.object({ actor: z.string().max(200).optional(), action: z.string().max(100).optional(), target: z.string().max(300).optional(), limit: limitField(), cursor: cursorField }),
+    query: z.object({
+      actor: z.string().max(200).optional(),
+      action: z.string().max(100).optional(),
+      target: z.string().max(300).optional(),
+      limit: limitField(),
+      cursor: cursorField,
+    }),
     handle: ({ query, deps }) => {
       const after = decodeCursor<[number]>(query.cursor, ['number']);
-      return page(listAudit(deps.db, { ...query, before: after?.[0], limit: query.limit + 1 }), query.limit, (a) => [a.id]);
+      return page(
+        listAudit(deps.db, { ...query, before: after?.[0], limit: query.limit + 1 }),
+        query.limit,
+        (a) => [a.id],
+      );
     },
   }),
 ];

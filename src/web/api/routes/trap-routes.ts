@@ -1,16 +1,26 @@
 import { z } from 'zod';
-import { addTrapByStaff, listTraps, normalizeTrap, removeTrapByStaff } from '../../../enforcement/spam-traps.ts';
+import {
+  addTrapByStaff,
+  listTraps,
+  normalizeTrap,
+  removeTrapByStaff,
+} from '../../../enforcement/spam-traps.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { HttpError, notFound } from '../http-error.ts';
 
-const trapField = z.string().trim().max(254).refine((v) => {
-  try {
-    normalizeTrap(v);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'an address, or @domain for a whole trap domain').transform((v) => normalizeTrap(v));
+const trapField = z
+  .string()
+  .trim()
+  .max(254)
+  .refine((v) => {
+    try {
+      normalizeTrap(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an address, or @domain for a whole trap domain')
+  .transform((v) => normalizeTrap(v));
 
 /** The managed spam-trap list: a complaint or bounce involving a listed address is a trap hit. Agents read it (traps are secret from viewers). */
 export const trapRoutes: ApiRoute[] = [
@@ -42,7 +52,12 @@ export const trapRoutes: ApiRoute[] = [
     handle: ({ params, deps, actor, now }) => {
       const r = removeTrapByStaff(deps.db, { address: params.address, actor, now });
       if (r === 'unknown') throw notFound(`trap "${params.address}"`);
-      if (r === 'config') throw new HttpError(409, 'conflict', `"${params.address}" comes from config enforcement.trapAddresses: remove it there`);
+      if (r === 'config')
+        throw new HttpError(
+          409,
+          'conflict',
+          `"${params.address}" comes from config enforcement.trapAddresses: remove it there`,
+        );
       return { removed: params.address };
     },
   }),
