@@ -120,7 +120,7 @@ function failedReason(
   status: string | null,
   delayed: boolean,
 ): BounceReason {
-  if (why?.startsWith('suppress-')) return 'suppressed';
+  if (/^suppress-/.test(why ?? '')) return 'suppressed';
   if (why === 'old') return 'expired';
   if (why === 'espblock') return diagnosticReason(diagnostic, status, delayed, 'blocked', BLOCK_FAMILY);
   return diagnosticReason(diagnostic, status, delayed);
