@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { projectPath } from '../runtime/project-root.ts';
 
-const cli = new URL('../cli/abusedesk.mjs', import.meta.url).pathname;
+const cli = projectPath('src', 'cli', 'abusedesk.mjs');
 
 /**
  * Starts `abusedesk bench-server …` in its own process (so the load generator does not share its CPU)
