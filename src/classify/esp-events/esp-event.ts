@@ -5,7 +5,7 @@ import { firstAddress } from '../../extract/parse-addresses.ts';
 import { headerMapOf, type ReportedOriginal } from '../../report/reported-original.ts';
 import { toIsoDate } from '../../extract/to-iso-date.ts';
 import type { BounceDetail } from '../../report/parsed-report.ts';
-import { obj, str } from './json-values.ts';
+import { obj, str, type Json } from './json-values.ts';
 
 /** What one ESP event means for us; a mail's kind is the highest of its events' (complaint first). */
 export type EspCategory = 'complaint' | 'bounce' | 'unsubscribe' | 'other';
@@ -26,6 +26,23 @@ export interface EspEvent {
   original: ReportedOriginal | null;
   /** The provider's own classification, for the reason ("bounceType Permanent/General"). */
   note?: string | null;
+}
+
+/**
+ * A batch from a JSON list: every element must be this ESP's event (or the JSON is not this ESP's at all), and
+ * at most MAX_EVENTS are read; null when nothing readable remains.
+ */
+export function espBatch(
+  list: readonly unknown[],
+  isEvent: (e: unknown) => e is Json,
+  toEvents: (e: Json) => EspEvent[],
+  provider: string,
+  label: string,
+): EspBatch | null {
+  const items = list.filter(isEvent);
+  if (list.length === 0 || items.length !== list.length) return null;
+  const events = items.slice(0, MAX_EVENTS).flatMap(toEvents);
+  return events.length > 0 ? { provider, label, events, total: list.length } : null;
 }
 
 export interface EspBatch {

@@ -6,7 +6,7 @@ import {
   diagnosticReason,
   eventDate,
   failure,
-  MAX_EVENTS,
+  espBatch,
   metadataHeaders,
   originalOf,
   statusOf,
@@ -49,11 +49,7 @@ export function readMailgun(value: unknown): EspBatch | null {
       typeof o.id === 'string'
     );
   };
-  if (list.length === 0 || !list.every(isEvent)) return null;
-  const events = list.slice(0, MAX_EVENTS).flatMap((e) => mailgunEvent(e));
-  return events.length > 0
-    ? { provider: 'mailgun', label: 'Mailgun webhook', events, total: list.length }
-    : null;
+  return espBatch(list, isEvent, mailgunEvent, 'mailgun', 'Mailgun webhook');
 }
 
 function mailgunEvent(e: Json): EspEvent[] {

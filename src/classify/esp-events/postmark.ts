@@ -7,7 +7,7 @@ import {
   diagnosticReason,
   eventDate,
   failure,
-  MAX_EVENTS,
+  espBatch,
   metadataHeaders,
   originalOf,
   statusOf,
@@ -68,11 +68,7 @@ export function readPostmark(value: unknown): EspBatch | null {
       return typeof o.Recipient === 'string' && typeof o.SuppressSending === 'boolean';
     return ['Delivery', 'Open', 'Click'].includes(o.RecordType) && typeof o.Recipient === 'string';
   };
-  if (list.length === 0 || !list.every(isRecord)) return null;
-  const events = list.slice(0, MAX_EVENTS).flatMap((e) => postmarkEvent(e));
-  return events.length > 0
-    ? { provider: 'postmark', label: 'Postmark webhook', events, total: list.length }
-    : null;
+  return espBatch(list, isRecord, postmarkEvent, 'postmark', 'Postmark webhook');
 }
 
 function postmarkEvent(e: Json): EspEvent[] {

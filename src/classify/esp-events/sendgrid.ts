@@ -8,7 +8,7 @@ import {
   diagnosticReason,
   eventDate,
   failure,
-  MAX_EVENTS,
+  espBatch,
   metadataHeaders,
   originalOf,
   statusOf,
@@ -55,11 +55,7 @@ export function readSendgrid(value: unknown): EspBatch | null {
         typeof o['smtp-id'] === 'string')
     );
   };
-  if (!list.every(isEvent)) return null;
-  const events = list.slice(0, MAX_EVENTS).flatMap((e) => sendgridEvent(e));
-  return events.length > 0
-    ? { provider: 'sendgrid', label: 'SendGrid Event Webhook', events, total: list.length }
-    : null;
+  return espBatch(list, isEvent, sendgridEvent, 'sendgrid', 'SendGrid Event Webhook');
 }
 
 function sendgridEvent(e: Json): EspEvent[] {
