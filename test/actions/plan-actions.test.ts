@@ -3,6 +3,7 @@ import type { Attribution } from '../../src/attribute/attribution.ts';
 import { planActions, policyFlags } from '../../src/actions/plan-actions.ts';
 import type { ParsedReport } from '../../src/report/parsed-report.ts';
 import { unsubscribePolicy } from '../../src/extract/unsubscribe-policy.ts';
+import { emptyReport } from '../../src/parse/empty-report.ts';
 
 const policy = { globalReasons: ['trap' as const], untrustedMaxSuppressions: 1 };
 const matched: Attribution = {
@@ -30,27 +31,8 @@ const unmatched: Attribution = {
 };
 
 const report = (p: Partial<ParsedReport>): ParsedReport => ({
-  kind: 'fbl',
-  reason: 'r',
+  ...emptyReport('fbl', 'r'),
   feedbackType: 'abuse',
-  provider: null,
-  userAgent: null,
-  reporter: null,
-  complainants: [],
-  redacted: false,
-  bounces: [],
-  original: null,
-  identifiers: {
-    traceToken: null,
-    feedbackId: null,
-    cfblFeedbackId: null,
-    verp: null,
-    listUnsubscribe: [],
-    headers: {},
-  },
-  sourceIp: null,
-  arrivalDate: null,
-  auth: null,
   ...p,
 });
 const trusted = {

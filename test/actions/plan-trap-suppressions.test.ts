@@ -4,6 +4,7 @@ import { planActions } from '../../src/actions/plan-actions.ts';
 import { planSignals } from '../../src/enforcement/plan-signals.ts';
 import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
 import type { BounceDetail, ParsedReport } from '../../src/report/parsed-report.ts';
+import { emptyReport } from '../../src/parse/empty-report.ts';
 
 const policy = { globalReasons: ['trap' as const], untrustedMaxSuppressions: 1 };
 const matched: Attribution = {
@@ -29,27 +30,8 @@ const unmatched: Attribution = {
   campaign: null,
 };
 const report = (p: Partial<ParsedReport>): ParsedReport => ({
-  kind: 'fbl',
-  reason: 'r',
+  ...emptyReport('fbl', 'r'),
   feedbackType: 'abuse',
-  provider: null,
-  userAgent: null,
-  reporter: null,
-  complainants: [],
-  redacted: false,
-  bounces: [],
-  original: null,
-  identifiers: {
-    traceToken: null,
-    feedbackId: null,
-    cfblFeedbackId: null,
-    verp: null,
-    listUnsubscribe: [],
-    headers: {},
-  },
-  sourceIp: null,
-  arrivalDate: null,
-  auth: null,
   ...p,
 });
 const bounce = (recipient: string, hard: boolean): BounceDetail => ({

@@ -3,6 +3,7 @@ import type { Attribution } from '../../src/attribute/attribution.ts';
 import { planSignals } from '../../src/enforcement/plan-signals.ts';
 import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
 import type { BounceDetail, ParsedReport } from '../../src/report/parsed-report.ts';
+import { emptyReport } from '../../src/parse/empty-report.ts';
 
 const tokenProven: Attribution = {
   method: 'trace-token',
@@ -20,29 +21,7 @@ const tokenProven: Attribution = {
 const options = { countTokenProven: true, providers: loadMailboxProviders(), isTrap: () => false };
 
 function bounceReport(bounces: BounceDetail[]): ParsedReport {
-  return {
-    kind: 'bounce',
-    reason: 'r',
-    feedbackType: null,
-    provider: null,
-    userAgent: null,
-    reporter: 'mailer-daemon@mx.example.org',
-    complainants: [],
-    redacted: false,
-    bounces,
-    original: null,
-    sourceIp: null,
-    arrivalDate: null,
-    auth: null,
-    identifiers: {
-      traceToken: null,
-      feedbackId: null,
-      cfblFeedbackId: null,
-      verp: null,
-      listUnsubscribe: [],
-      headers: {},
-    },
-  };
+  return { ...emptyReport('bounce', 'r'), reporter: 'mailer-daemon@mx.example.org', bounces };
 }
 
 const bounce = (
