@@ -1,16 +1,26 @@
+import { isIP } from 'node:net';
 import type { ReportKind } from '../report/parsed-report.ts';
-import { isMailAddress } from './mail-address.ts';
+import { isMailAddress } from '../mime/mail-address.ts';
 
 export interface AcknowledgementInput {
   kind: ReportKind;
-  /** The human reporter's address (From of the report), or null when none was found. */
+  /** The human reporter's address (the one mailbox of From, RFC 5322 §3.4), or null when none was found. */
   reporter: string | null;
+  /** Why From names no single reporter (a group, several mailboxes, an address in the display name…), else null. */
+  reporterIssue: string | null;
   /** RFC 5321 envelope sender of the report; '' for the null sender `<>`. */
   mailFrom: string;
   /** Top-level header fields of the inbound message, by lower-case name. */
   headers: Map<string, string[]>;
   /** DMARC result for the report's From domain ('pass', 'fail', 'none', 'temperror', …). */
   fromDmarc: string;
+  /**
+   * How the reporter's domain authenticated (reporterAuthentication: an aligned DKIM signature or SPF pass),
+   * or null when it did not.
+   */
+  reporterAuthenticated: string | null;
+  /** Acknowledge only authenticated reporters (`outbox.ackRequireAuthentication`). */
+  requireAuthentication: boolean;
   /** Our own mailboxes (abuse@esp.example, …) and domains: never write to ourselves (loops). */
   ourAddresses: string[];
   ourDomains: string[];
@@ -19,6 +29,12 @@ export interface AcknowledgementInput {
   /** Acknowledgements already queued to this address today. */
   sentTodayToAddress: number;
   dailyCap: number;
+  /** Acknowledgements queued in the current UTC hour: in all, to the reporter's source network, to the reporter's domain. */
+  sentThisHour: { total: number; network: number; domain: number };
+  /** `outbox.ackHourlyCap`, `outbox.ackHourlyCapPerNetwork`, `outbox.ackHourlyCapPerDomain`. */
+  hourlyCaps: { total: number; network: number; domain: number };
+  /** The SMTP client's network (/24 IPv4, /48 IPv6), as sourceNetwork() names it; null when unknown. */
+  sourceNetwork: string | null;
   /** Language of the reporter's own words (detectLanguage). */
   language: string;
 }
@@ -28,6 +44,31 @@ export type AcknowledgementDecision =
 
 /** A conservative default for the per-address daily cap (callers usually take it from config). */
 export const DEFAULT_ACK_DAILY_CAP = 3;
+
+/**
+ * The network an SMTP client address belongs to for the per-network cap: its /24 for IPv4, its /48 for IPv6
+ * (the usual smallest allocations to one site, RFC 6177 §3), an IPv4-mapped IPv6 address as IPv4.
+ * Null when the address is not an IP address.
+ */
+export function sourceNetwork(ip: string | null | undefined): string | null {
+  const raw = (ip ?? '')
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/^ipv6:/i, '');
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(raw);
+  if (v4 && isIP(raw.replace(/^::ffff:/i, '')) === 4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (isIP(raw) !== 6) return null;
+  const [head = '', tail = ''] = raw.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = raw.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/48`;
+}
 
 const localPart = (a: string): string => a.slice(0, a.lastIndexOf('@')).toLowerCase();
 const domainOf = (a: string): string =>
@@ -75,6 +116,12 @@ export const ACK_RULES = [
         : i.kind === 'fbl'
           ? 'FBL report: provider agreements forbid contacting the complainant'
           : `kind ${i.kind} is never acknowledged (human complaints only)`,
+  },
+  {
+    rule: 'reporter-ambiguous',
+    description:
+      'From is a group, lists several mailboxes or angle-addrs, or its display name or a comment contains an address (RFC 5322 §3.4): the person to write to cannot be told apart from a third party named in it',
+    blocks: (i) => (i.reporter === null && i.reporterIssue ? i.reporterIssue : null),
   },
   {
     rule: 'no-reporter',
@@ -170,6 +217,15 @@ export const ACK_RULES = [
         : null,
   },
   {
+    rule: 'unauthenticated-reporter',
+    description:
+      "the reporter's domain does not authenticate the report (no DKIM signature or SPF pass aligned with it, RFC 7489 §3.1): the From may be forged, and an acknowledgement would be backscatter to a third party",
+    blocks: (i) =>
+      i.requireAuthentication && i.reporterAuthenticated === null
+        ? `${i.reporter} is not authenticated (no DKIM signature or SPF pass aligned with its domain; DMARC ${i.fromDmarc}): possibly forged, not contacted`
+        : null,
+  },
+  {
     rule: 'already-acknowledged',
     description: 'at most one acknowledgement per reporter per ticket',
     blocks: (i) => (i.alreadyAcknowledged ? `${i.reporter} was already acknowledged on this ticket` : null),
@@ -180,6 +236,32 @@ export const ACK_RULES = [
     blocks: (i) =>
       i.sentTodayToAddress >= i.dailyCap
         ? `${i.reporter} already got ${i.sentTodayToAddress} acknowledgement(s) today (cap ${i.dailyCap})`
+        : null,
+  },
+  {
+    rule: 'hourly-cap',
+    description:
+      'at most ackHourlyCap acknowledgements in all per hour (a flood of reports cannot turn us into a mail cannon)',
+    blocks: (i) =>
+      i.sentThisHour.total >= i.hourlyCaps.total
+        ? `${i.sentThisHour.total} acknowledgement(s) already queued this hour (cap ${i.hourlyCaps.total})`
+        : null,
+  },
+  {
+    rule: 'network-cap',
+    description:
+      'at most ackHourlyCapPerNetwork acknowledgements per hour for reports from one SMTP client network (/24 IPv4, /48 IPv6)',
+    blocks: (i) =>
+      i.sourceNetwork !== null && i.sentThisHour.network >= i.hourlyCaps.network
+        ? `${i.sentThisHour.network} acknowledgement(s) already queued this hour for reports from ${i.sourceNetwork} (cap ${i.hourlyCaps.network})`
+        : null,
+  },
+  {
+    rule: 'domain-cap',
+    description: 'at most ackHourlyCapPerDomain acknowledgements per hour to one reporter domain',
+    blocks: (i) =>
+      i.sentThisHour.domain >= i.hourlyCaps.domain
+        ? `${i.sentThisHour.domain} acknowledgement(s) already queued this hour to @${domainOf(i.reporter!)} (cap ${i.hourlyCaps.domain})`
         : null,
   },
 ] as const satisfies readonly RuleRow[];

@@ -3,7 +3,7 @@ import type { MailAddress, OutgoingMail } from '../outbox/outgoing-mail.ts';
 import { loadAckTemplates, fillTemplate, type AckTemplate } from './ack-template.ts';
 import { LANGUAGES, type Language } from './detect-language.ts';
 import { headerSafe, msgIdOf } from './header-safe.ts';
-import { isMailAddress } from './mail-address.ts';
+import { isMailAddress } from '../mime/mail-address.ts';
 
 export interface RenderAcknowledgementInput {
   language: string;

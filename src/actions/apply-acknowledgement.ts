@@ -6,7 +6,9 @@ import type { ActionPlan } from './plan-actions.ts';
 
 /**
  * Acknowledges a human reporter on the report's own ticket (never on an incident); when nothing is sent the
- * ticket's timeline names the rule that stopped it. A reply is never acknowledged and needs no entry.
+ * ticket's timeline names the rule that stopped it. A reply is never acknowledged and needs no entry. The
+ * acknowledgement is optional: when it fails, the failure is recorded as its decision (rule `ack-error`) and
+ * the report's suppressions and ticket stand (the message is not retried, nor quarantined, for it).
  */
 export function applyAcknowledgement(
   c: ApplyContext,
@@ -17,7 +19,7 @@ export function applyAcknowledgement(
   if (!ticketId || plan.ticket?.type === 'incident') return [];
   let d: AckDecision;
   if (plan.acknowledge && acknowledge) {
-    d = acknowledge({
+    const input = {
       db: c.db,
       ticketId,
       report: c.report,
@@ -26,7 +28,21 @@ export function applyAcknowledgement(
       headers: c.headerBlock,
       suppressed: plan.suppressions.length > 0,
       now: c.now,
-    });
+    };
+    try {
+      // A nested better-sqlite3 transaction is a SAVEPOINT: a failing acknowledgement rolls back only its
+      // own writes (outbox row, counters), never the report's suppressions and ticket.
+      d = c.db.transaction(() => acknowledge(input))();
+    } catch (e) {
+      d = {
+        kind: 'ack-skipped',
+        target: c.report.reporter,
+        scope: null,
+        ticketId,
+        rule: 'ack-error',
+        reason: `the acknowledgement could not be queued: ${e instanceof Error ? e.message.replace(/\s+/g, ' ').slice(0, 300) : String(e)}`,
+      };
+    }
   } else if (c.report.kind === 'reply') return [];
   else if (c.report.kind === 'complaint') {
     d = {

@@ -14,14 +14,26 @@ function authOutcome(auth: ParsedAuth): StageOutcome {
   };
 }
 
-/** authenticate: DKIM, SPF, DMARC and ARC of the report itself, and whether a known provider's signature makes it trusted. */
+/** Runs authentication somewhere else than on the calling thread (the parse pool, src/parse/parse-pool.ts). */
+export interface AuthRunner {
+  authenticate(raw: Buffer, options: ReportAuthOptions): Promise<ParsedAuth>;
+}
+
+/**
+ * authenticate: DKIM, SPF, DMARC and ARC of the report itself, and whether a known provider's signature makes it
+ * trusted. With a `runner`, the work runs there (the thread reads the header block again itself).
+ */
 export function authenticateStage(
   options: (message: StoredMessage, now: () => Date) => ReportAuthOptions,
+  runner?: AuthRunner,
 ): Stage {
   return {
     name: 'authenticate',
     async run(ctx) {
-      const auth = await authenticateParsed(ctx.raw, options(ctx.message, ctx.now), ctx.state.headerBlock);
+      const o = options(ctx.message, ctx.now);
+      const auth = runner
+        ? await runner.authenticate(ctx.raw, o)
+        : await authenticateParsed(ctx.raw, o, ctx.state.headerBlock);
       return { ...authOutcome(auth), state: { auth } };
     },
   };

@@ -9,13 +9,18 @@ import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
 import { insertSends } from '../store/sends-store.ts';
 import { suppress } from '../store/suppressions-store.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { countMessages } from '../store/messages-store.ts';
 
 /**
  * The server side of `npm run bench`, run in its own process so that the load generator does not
  * share its CPU: `intake` is the real durable intake (worker off), `bare` an smtp-server that discards data.
  * Prints `port=N` once listening; exits on SIGTERM.
  */
-export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e' | 'api', sends = 0): Promise<void> {
+export async function runBenchServer(
+  mode: 'intake' | 'bare' | 'e2e' | 'api' | 'hostile',
+  sends = 0,
+): Promise<void> {
   let stop: () => Promise<void>;
   let port: number;
   let dir: string | null = null;
@@ -43,13 +48,35 @@ export async function runBenchServer(mode: 'intake' | 'bare' | 'e2e' | 'api', se
       env: {},
       overrides: {
         dataDir,
-        smtp: { port: 0, maxConnectionsPerIp: 1000 },
+        smtp: {
+          port: 0,
+          maxConnectionsPerIp: 1000,
+          maxConnectionsPerSubnet: 1000,
+          ...(mode === 'hostile' ? { maxMessageBytes: 64 * 1024 * 1024 } : {}),
+        },
         http: { port: 0 },
-        demo: { load: true },
+        // The benchmark mints tokens with the public demo key in a temp data dir: demo mode.
+        demo: { load: true, enabled: true },
         authenticate: { dns: 'off' },
       },
     });
-    const service = await startService({ config, logger: createLogger('silent'), worker: mode === 'e2e' });
+    const service = await startService({
+      config,
+      logger: createLogger('silent'),
+      worker: mode === 'e2e' || mode === 'hostile',
+    });
+    if (mode === 'hostile') {
+      // The event loop's delay, reported (and reset) on SIGUSR2 with the queue and the parse pool's counts.
+      const eld = monitorEventLoopDelay({ resolution: 5 });
+      eld.enable();
+      process.on('SIGUSR2', () => {
+        const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+        process.stdout.write(
+          `eld max=${ms(eld.max)} p99=${ms(eld.percentile(99))} mean=${ms(eld.mean)} queued=${countMessages(service.db, { state: 'queued' })} done=${countMessages(service.db, { state: 'done' })} pool=${service.parsePool.stats.completed}\n`,
+        );
+        eld.reset();
+      });
+    }
     port = service.smtpAddress.port;
     if (mode === 'api') {
       // `sends` suppressions for acme: user0, user2, user4… (even numbers), loaded in one transaction.

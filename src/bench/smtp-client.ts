@@ -23,9 +23,12 @@ export class SmtpClient {
     socket.on('close', () => this.fail(new Error('connection closed')));
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<SmtpClient> {
+  /** `localAddress` picks the client's own address (e.g. 127.0.1.7, another loopback source). */
+  static connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<SmtpClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, host, () => resolve(new SmtpClient(socket)));
+      const socket = connect({ port, host, ...(localAddress ? { localAddress } : {}) }, () =>
+        resolve(new SmtpClient(socket)),
+      );
       socket.once('error', reject);
     });
   }
@@ -106,8 +109,9 @@ export class SmtpClient {
 export async function openSession(
   port: number,
   helo = 'client.example',
+  localAddress?: string,
 ): Promise<{ client: SmtpClient; greeting: SmtpReply; ehlo: SmtpReply }> {
-  const client = await SmtpClient.connect(port);
+  const client = await SmtpClient.connect(port, '127.0.0.1', localAddress);
   const greeting = await client.reply();
   const ehlo = greeting.code === 220 ? await client.command(`EHLO ${helo}`) : greeting;
   return { client, greeting, ehlo };

@@ -1,5 +1,4 @@
 import type { AutoreplySource, BounceExtraction, BounceSource } from '../extract/bounce/bounce-source.ts';
-import { firstAddress } from '../extract/parse-addresses.ts';
 import { originalFromPart } from '../report/reported-original.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import { firstHeader } from '../mime/header-map.ts';
@@ -52,7 +51,7 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
     if (!x) return null;
     const enclosed = facts.enclosed[facts.enclosed.length - 1];
     const original = enclosed ? originalFromPart(enclosed) : null;
-    const reporter = firstAddress(facts.from);
+    const reporter = facts.reporter;
     if (x.notBounce) return { kind: 'other', reason: `not a bounce: ${x.reason}`, reporter, original };
     // Hard or not was decided by the bounce reader (a delay is never hard); it is not revisited here.
     return {
@@ -70,7 +69,7 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
       from: facts.from,
       bodyText: facts.bodyText,
     });
-    return a ? { kind: 'autoreply', reason: a.reason, reporter: firstAddress(facts.from) } : null;
+    return a ? { kind: 'autoreply', reason: a.reason, reporter: facts.reporter } : null;
   };
   const steps: (() => Finding | null)[] = [
     () => detectArf(facts),
@@ -87,7 +86,7 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
         ? {
             kind: 'other',
             reason: 'delivery-status report with no recipient the bounce rules could read',
-            reporter: firstAddress(facts.from),
+            reporter: facts.reporter,
           }
         : null,
     () => detectReply(facts, ctx.ticketIdPattern),
@@ -104,6 +103,6 @@ export function classifyReport(facts: MessageFacts, ctx: ClassifyContext): Findi
   return {
     kind: 'other',
     reason: 'no report, bounce, complaint, autoreply, unsubscribe or reply recognised',
-    reporter: firstAddress(facts.from),
+    reporter: facts.reporter,
   };
 }

@@ -1,5 +1,5 @@
 import { originalFromPart } from '../report/reported-original.ts';
-import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
+import { parseAddresses } from '../extract/parse-addresses.ts';
 import { toIsoDate } from '../extract/to-iso-date.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import { decodeHeaderValue } from '../mime/decode-header-value.ts';
@@ -32,7 +32,7 @@ export function detectArf(facts: MessageFacts): Finding | null {
       reason: `${where} without a feedback-report part`,
       feedbackType: null,
       original,
-      reporter: firstAddress(facts.from),
+      reporter: facts.reporter,
       complainants: originalRecipients(enclosed?.headers ?? null),
     };
   }
@@ -53,7 +53,7 @@ export function detectArf(facts: MessageFacts): Finding | null {
     reason: `${where}; Feedback-Type: ${feedbackType ?? '(missing)'}${isAuth && authFailure ? `; Auth-Failure: ${authFailure}` : ''}`,
     feedbackType,
     userAgent: one(fr, 'user-agent'),
-    reporter: firstAddress(facts.from),
+    reporter: facts.reporter,
     complainants: isAuth ? [] : complainants,
     // No recipient at all (To: "undisclosed"): withheld, so attribution must recover it from a token.
     redacted: redactedField || (!isAuth && complainants.length === 0),

@@ -1,4 +1,4 @@
-import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
+import { parseAddresses } from '../extract/parse-addresses.ts';
 import { originalFromPart } from '../report/reported-original.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import { partHeader } from '../mime/part-text.ts';
@@ -9,7 +9,7 @@ import { humanComplainants } from './human-complainants.ts';
 export function detectAttachedComplaint(facts: MessageFacts): Finding | null {
   const part = facts.enclosed[facts.enclosed.length - 1];
   if (!part || part.headers.size === 0) return null;
-  const reporter = firstAddress(facts.from);
+  const reporter = facts.reporter;
   const to = parseAddresses(partHeader(part, 'to'));
   return {
     kind: 'complaint',

@@ -1,4 +1,3 @@
-import { firstAddress } from '../extract/parse-addresses.ts';
 import { originalFromPart } from '../report/reported-original.ts';
 import { toIsoDate } from '../extract/to-iso-date.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
@@ -35,7 +34,7 @@ export function detectAuthFailureText(
     kind: 'auth-failure',
     reason: `DMARC failure report without a feedback-report part (${SUBJECT.test(facts.subject) ? 'Subject' : 'body wording'})`,
     feedbackType: 'auth-failure',
-    reporter: firstAddress(facts.from),
+    reporter: facts.reporter,
     original: original && original.headers.size > 0 ? originalFromPart(original) : null,
     sourceIp: ip,
     arrivalDate: toIsoDate(/Received date:\s*([^\n]+)/i.exec(body)?.[1]),

@@ -1,6 +1,6 @@
 import EmailForwardParser, { type EmailForwardMailbox, type EmailForwardResult } from 'email-forward-parser';
 import { headerMapOf } from '../report/reported-original.ts';
-import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
+import { parseAddresses } from '../extract/parse-addresses.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import { partHeader } from '../mime/part-text.ts';
 import type { Finding } from '../report/finding.ts';
@@ -156,7 +156,7 @@ function readForward(body: string, subject: string | null): EmailForwardResult |
 function finding(facts: MessageFacts, result: EmailForwardResult, reason: string): Finding {
   const e = result.email;
   const to = mailboxes(e.to).flatMap((m) => parseAddresses(m.address));
-  const reporter = firstAddress(facts.from);
+  const reporter = facts.reporter;
   const headers = headerMapOf([
     ['From', show(e.from)],
     ['To', mailboxes(e.to).map(show).join(', ')],
@@ -195,7 +195,7 @@ export function detectInlineForward(facts: MessageFacts): Finding | null {
   const result = readForward(facts.bodyText, null);
   if (!result) return null;
   const quotedFrom = (result.email.from.address ?? '').toLowerCase();
-  const reporter = firstAddress(facts.from);
+  const reporter = facts.reporter;
   const ours = [
     ...parseAddresses(partHeader(facts.part, 'to')),
     ...parseAddresses(partHeader(facts.part, 'cc')),

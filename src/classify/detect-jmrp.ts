@@ -1,5 +1,5 @@
 import { originalFromPart } from '../report/reported-original.ts';
-import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
+import { parseAddresses } from '../extract/parse-addresses.ts';
 import { toIsoDate } from '../extract/to-iso-date.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import { partHeader } from '../mime/part-text.ts';
@@ -23,7 +23,7 @@ export function detectJmrp(facts: MessageFacts): Finding | null {
       : 'Microsoft JMRP: attached message with X-HmXmrOriginalRecipient, no feedback-report part',
     feedbackType: 'abuse',
     userAgent: null,
-    reporter: firstAddress(facts.from),
+    reporter: facts.reporter,
     complainants: parseAddresses(partHeader(source, 'x-hmxmroriginalrecipient')),
     original: originalFromPart(source),
     sourceIp: ip && /^[0-9a-f.:]+$/i.test(ip) ? ip : null,

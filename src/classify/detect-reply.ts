@@ -1,7 +1,6 @@
 import type { MessageFacts } from '../report/message-facts.ts';
 import { decodeHeaderValue } from '../mime/decode-header-value.ts';
 import { firstHeader } from '../mime/header-map.ts';
-import { firstAddress } from '../extract/parse-addresses.ts';
 import type { Finding } from '../report/finding.ts';
 
 /**
@@ -20,5 +19,5 @@ export function detectReply(facts: MessageFacts, ticketIdPattern: RegExp): Findi
   if (!where) return null;
   const id = subject?.[0] ?? re.exec(decodeHeaderValue(firstHeader(facts.headers, where) ?? ''))?.[0] ?? '';
   const reason = `ticket id ${id} in ${where === 'subject' ? 'Subject' : where === 'in-reply-to' ? 'In-Reply-To' : 'References'}`;
-  return { kind: 'reply', reason, reporter: firstAddress(facts.from), ticketId: id.toUpperCase() };
+  return { kind: 'reply', reason, reporter: facts.reporter, ticketId: id.toUpperCase() };
 }

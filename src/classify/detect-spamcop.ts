@@ -1,4 +1,4 @@
-import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
+import { parseAddresses } from '../extract/parse-addresses.ts';
 import { originalFromPart } from '../report/reported-original.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import type { MimePart } from '../mime/mime-part.ts';
@@ -14,7 +14,7 @@ export function detectSpamcop(
   facts: MessageFacts,
   parseEmbedded: (text: string) => MimePart,
 ): Finding | null {
-  const from = firstAddress(facts.from) ?? '';
+  const from = facts.reporter ?? '';
   if (!/[@.]spamcop\.net$/.test(from) && !/^\[SpamCop\b/i.test(facts.subject)) return null;
   let part: MimePart | null = facts.enclosed[facts.enclosed.length - 1] ?? null;
   if (!part) {

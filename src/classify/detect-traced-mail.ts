@@ -1,5 +1,7 @@
 import { traceTokenRegex } from '../report/trace-token-pattern.ts';
-import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
+import { parseAddresses } from '../extract/parse-addresses.ts';
+import { firstHeader } from '../mime/header-map.ts';
+import { reporterAddress } from '../mime/single-mailbox.ts';
 import { originalFromPart } from '../report/reported-original.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import { partHeader } from '../mime/part-text.ts';
@@ -16,8 +18,9 @@ import { humanComplainants } from './human-complainants.ts';
  */
 export function detectTracedMail(facts: MessageFacts): Finding | null {
   const header = partHeader(facts.part, 'x-abusedesk-trace');
-  const resentFrom = firstAddress(
-    partHeader(facts.part, 'resent-from') ?? partHeader(facts.part, 'resent-sender'),
+  // RFC 5322 §3.6.6: Resent-From names the person who resent; parsed like From (one mailbox, raw field).
+  const resentFrom = reporterAddress(
+    firstHeader(facts.part.headers, 'resent-from') ?? firstHeader(facts.part.headers, 'resent-sender'),
   );
   if (header !== null && traceTokenRegex().test(header) && resentFrom) {
     return {
@@ -33,7 +36,7 @@ export function detectTracedMail(facts: MessageFacts): Finding | null {
   if (header !== null) return null;
   const inText = traceTokenRegex().test(facts.bodyText) || traceTokenRegex().test(facts.html);
   if (!inText) return null;
-  const reporter = firstAddress(facts.from);
+  const reporter = facts.reporter;
   if (!reporter) return null;
   // Our own mailbox writing to itself (a loop, a test) is not a report.
   if (parseAddresses(partHeader(facts.part, 'to')).includes(reporter)) return null;

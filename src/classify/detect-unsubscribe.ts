@@ -1,4 +1,4 @@
-import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
+import { parseAddresses } from '../extract/parse-addresses.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import { decodeHeaderValue } from '../mime/decode-header-value.ts';
 import { firstHeader } from '../mime/header-map.ts';
@@ -26,7 +26,7 @@ export function detectUnsubscribe(
     : parseAddresses(decodeHeaderValue(firstHeader(facts.headers, 'to') ?? '')).find((a) =>
         boxes.has(localBase(a)),
       );
-  const reporter = firstAddress(facts.from);
+  const reporter = facts.reporter;
   const complainants = reporter ? [reporter] : [];
   if (envelopeHit || toHit) {
     return {

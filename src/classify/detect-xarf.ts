@@ -1,4 +1,4 @@
-import { firstAddress, parseAddresses } from '../extract/parse-addresses.ts';
+import { parseAddresses } from '../extract/parse-addresses.ts';
 import { originalFromPart } from '../report/reported-original.ts';
 import type { MessageFacts } from '../report/message-facts.ts';
 import { firstHeader } from '../mime/header-map.ts';
@@ -19,7 +19,7 @@ export function detectXarf(facts: MessageFacts): Finding | null {
     (/^[ \t]*"?Report-Type"?[ \t]*[:=][ \t]*"?([\w-]+)/im.exec(text) ??
       /^[ \t]*"?Category"?[ \t]*[:=][ \t]*"?([\w-]+)/im.exec(text))?.[1]?.toLowerCase() ?? null;
   if (!marked && !/\bx-arf\.org\b/i.test(text)) return null;
-  const reporter = firstAddress(facts.from);
+  const reporter = facts.reporter;
   if (type === 'spam') {
     const enclosed = facts.enclosed[facts.enclosed.length - 1] ?? null;
     const original = enclosed ? originalFromPart(enclosed) : null;

@@ -67,7 +67,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'bench-server',
     args: '<mode> [sends]',
-    description: 'server side of the benchmark (intake | bare | e2e)',
+    description: 'server side of the benchmark (intake | bare | e2e | api | hostile)',
     hidden: true,
     load: async () => (await import('./commands/bench-command.ts')).registerBenchCommand,
   },

@@ -23,3 +23,8 @@ export function loadDemoIfEmpty(db: Database, now: Date): { clients: number; cam
   })();
   return { clients: clients.length, campaigns: campaigns.length };
 }
+
+/** Slugs of the demo clients (data/demo/clients.jsonl). */
+export function demoClientSlugs(): string[] {
+  return jsonl('clients.jsonl').map((c) => clientInputSchema.parse(c).slug);
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 // How a client says its list was built (asked at reinstatement): the same words as the send log's consent_method.
+import { isMailAddress } from '../mime/mail-address.ts';
 import { consentMethods } from '../store/vocabulary.ts';
 
 /**
@@ -74,6 +75,11 @@ export const configSchema = z.strictObject({
       walAutocheckpointPages: positiveInt
         .default(10000)
         .describe('WAL pages between automatic checkpoints (SQLite default 1000 stalls intake under load).'),
+      walCheckpointIntervalMs: positiveInt
+        .default(60_000)
+        .describe(
+          'When the worker is idle, the WAL is checkpointed and truncated (wal_checkpoint(TRUNCATE)) at most this often.',
+        ),
     })
     .prefault({}),
   smtp: z
@@ -106,7 +112,26 @@ export const configSchema = z.strictObject({
       maxConnectionsPerIp: positiveInt
         .default(20)
         .describe('Most concurrent SMTP sessions from one client IP; more get 421.'),
+      maxConnectionsPerSubnet: positiveInt
+        .default(40)
+        .describe(
+          'Most concurrent SMTP sessions from one IPv4 /24 or IPv6 /64; more get 421. When every slot is taken, a source below its fair share takes over the newest session of the source holding the most.',
+        ),
       idleTimeoutMs: positiveInt.default(60_000).describe('Close a session idle this long.'),
+      dataIdleTimeoutMs: positiveInt
+        .default(30_000)
+        .describe('Inside DATA, close a session that sends no byte for this long (421 4.4.2).'),
+      dataMinBytesPerSecond: z
+        .number()
+        .int()
+        .min(0)
+        .default(1024)
+        .describe(
+          'Inside DATA, the slowest average rate accepted once dataRateGraceMs has passed; slower sessions are closed with 421 4.4.2 (0: no minimum).',
+        ),
+      dataRateGraceMs: positiveInt
+        .default(10_000)
+        .describe('How long DATA may run before dataMinBytesPerSecond is enforced.'),
       sessionTimeoutMs: positiveInt.default(10 * 60_000).describe('Close any session open this long.'),
       storeTimeoutMs: positiveInt
         .default(30_000)
@@ -123,6 +148,32 @@ export const configSchema = z.strictObject({
         .string()
         .default('')
         .describe('Base URL users reach the web UI at (for links in mail); default http://host:port.'),
+      metricsToken: z
+        .string()
+        .default('')
+        .describe(
+          'Bearer token Prometheus sends to read GET /metrics (Authorization: Bearer <token>); any API token (role viewer or above) works too. Empty: API tokens only — /metrics always needs one.',
+        ),
+    })
+    .prefault({}),
+  health: z
+    .strictObject({
+      storeProbeTimeoutMs: positiveInt
+        .default(1000)
+        .describe(
+          '/healthz writes a heartbeat row; waiting longer than this for the database lock fails the store check.',
+        ),
+      maxConsecutiveFailures: positiveInt
+        .default(5)
+        .describe(
+          'Consecutive crashes of the worker, outbox, webhook or enforcement loop at which /healthz fails.',
+        ),
+      maxQueued: positiveInt
+        .default(10_000)
+        .describe('Queued messages (waiting for the worker) above which /healthz fails the backlog check.'),
+      maxQueueAgeMs: positiveInt
+        .default(15 * 60_000)
+        .describe('Age of the oldest queued message above which /healthz fails the backlog check.'),
     })
     .prefault({}),
   worker: z
@@ -131,6 +182,11 @@ export const configSchema = z.strictObject({
       retryBaseMs: positiveInt.default(2000).describe('First retry delay; doubles each attempt.'),
       pollMs: positiveInt.default(1000).describe('How often the worker looks for due work when not woken.'),
       batchSize: positiveInt.default(64).describe('Messages taken per worker round.'),
+      maxBacklog: positiveInt
+        .default(10_000)
+        .describe(
+          'Queued messages past which intake answers 451 4.7.1 to the source (client IPv4 /24 or IPv6 /64) with the most queued messages, at RCPT and at the end of DATA.',
+        ),
     })
     .prefault({}),
   log: z
@@ -163,6 +219,24 @@ export const configSchema = z.strictObject({
         .default(256 * 1024)
         .describe('Largest header block parsed per MIME entity.'),
       timeoutMs: positiveInt.default(2000).describe('Parse time budget per message.'),
+      threads: z
+        .number()
+        .int()
+        .min(0)
+        .default(0)
+        .describe(
+          'Parse threads of serve (authenticate, classify and extract run there, off the event loop); 0: one per core but one, at least one.',
+        ),
+      threadTimeoutMs: positiveInt
+        .default(5000)
+        .describe(
+          'A parse thread that has not answered within this (plus authenticate.timeoutMs for authentication) is replaced; the message becomes kind other, past a parse bound.',
+        ),
+      threadMaxHeapMb: positiveInt
+        .default(512)
+        .describe(
+          'Heap limit of each parse thread (MB); a message that exhausts it becomes kind other, past a parse bound.',
+        ),
     })
     .prefault({}),
   authenticate: z
@@ -185,7 +259,7 @@ export const configSchema = z.strictObject({
         .min(1, 'configure at least one trace-token key')
         .default([{ ...DEMO_TOKEN_KEY }])
         .describe(
-          'Trace-token keys as [{"id","secret"}]. The default is a public DEMO key: replace it with your own secret before real use, and keep retired keys listed so their tokens still open.',
+          'Trace-token keys as [{"id","secret"}]. The default is a public DEMO key, which serve refuses outside demo mode (see demo.enabled): replace it with your own secret, and keep retired keys listed so their tokens still open.',
         ),
       activeKeyId: z
         .string()
@@ -242,7 +316,8 @@ export const configSchema = z.strictObject({
       smtpUser: z.string().default('').describe('SMTP AUTH user (empty: no AUTH).'),
       smtpPassword: z.string().default('').describe('SMTP AUTH password.'),
       from: z
-        .email()
+        .string()
+        .refine(isMailAddress, 'not one valid mail address (RFC 5322 §3.4.1)')
         .default('abuse@esp.example')
         .describe(
           'From address of acknowledgements; replies to it thread into the ticket, so it should be one of the accepted mailboxes.',
@@ -265,6 +340,21 @@ export const configSchema = z.strictObject({
       ackDailyCap: positiveInt
         .default(3)
         .describe('Most acknowledgements one address gets per day (across tickets).'),
+      ackRequireAuthentication: z
+        .boolean()
+        .default(true)
+        .describe(
+          'Acknowledge only reporters whose own domain authenticates the report (a DKIM signature or SPF pass aligned with it, as DMARC requires); false also writes to unverified From addresses, which forged reports turn into backscatter.',
+        ),
+      ackHourlyCap: positiveInt.default(200).describe('Most acknowledgements queued per hour in all.'),
+      ackHourlyCapPerNetwork: positiveInt
+        .default(30)
+        .describe(
+          'Most acknowledgements per hour for reports from one SMTP client network (/24 IPv4, /48 IPv6).',
+        ),
+      ackHourlyCapPerDomain: positiveInt
+        .default(50)
+        .describe('Most acknowledgements per hour to addresses of one reporter domain.'),
     })
     .superRefine((o, ctx) => {
       if (o.transport === 'smtp' && o.smtpHost === '')
@@ -380,7 +470,20 @@ export const configSchema = z.strictObject({
         .boolean()
         .default(true)
         .describe(
-          'Count human complaints, bounces and unsubscribes proven by a trace token or the send log (one per recipient); false: only DKIM-verified FBL reports count.',
+          'Count human complaints, bounces and unsubscribes proven by a trace token or the send log (one per recipient) — complaints and bounces only when also authenticated or corroborated (corroborationSources); false: only DKIM-verified FBL reports count.',
+        ),
+      sharedListDays: positiveInt
+        .max(365)
+        .default(90)
+        .describe(
+          'Cross-client list intelligence: a complainant or spam trap reported against two or more clients within this many days is flagged on their client and ticket pages as a possible shared, rented or bought list (for staff; nothing acts on it).',
+        ),
+      corroborationSources: positiveInt
+        .min(2)
+        .max(20)
+        .default(3)
+        .describe(
+          'A complaint, bounce, blocklisting or trap hit from mail not authenticated for its sender (DKIM or SPF aligned with its From domain, or DKIM of a registered provider) counts only once this many reports, each from a different reporting domain AND a different source network (/24, IPv6 /48), carry that kind of signal about the client within the enforcement window.',
         ),
       thresholds: z
         .strictObject({
@@ -471,6 +574,12 @@ export const configSchema = z.strictObject({
   demo: z
     .strictObject({
       load: z.boolean().default(true).describe('Load data/demo into an empty database at start.'),
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Run as a demo: serve accepts the public demo trace-token key in any data dir. Without it the demo key is accepted only in the default data dir holding demo clients only; elsewhere serve refuses to start until tokens.keys has your own secret.',
+        ),
     })
     .prefault({}),
 });

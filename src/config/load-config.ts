@@ -172,6 +172,7 @@ export function maskSecrets(value: unknown, key = ''): unknown {
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
   }
-  if (typeof value === 'string' && value !== '' && /secret|password|pass$/i.test(key)) return '********';
+  if (typeof value === 'string' && value !== '' && /secret|password|pass$|token$/i.test(key))
+    return '********';
   return value;
 }

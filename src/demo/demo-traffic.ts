@@ -1,5 +1,6 @@
 import type { Config } from '../config/config-schema.ts';
 import { keyringFromConfig } from '../attribute/token-keyring.ts';
+import { signDemoMessage } from './demo-dkim.ts';
 import { mintTraceToken } from '../attribute/trace-token.ts';
 import {
   fblReport,
@@ -21,9 +22,11 @@ export interface DemoMessage {
 /**
  * Realistic traffic for the demo clients (data/demo): FBLs from several providers (one redacted, one
  * JMRP), human forwards in French and German, a hard bounce and an auto-reply. Every run is new
- * (Message-IDs carry the time), so it can be sent again and again.
+ * (Message-IDs carry the time), so it can be sent again and again. The human forwards come from the demo
+ * reporter domains and are DKIM-signed with the public demo key (demo-dkim.ts), which `serve` verifies in
+ * demo mode: acknowledgements go only to reporters whose domain authenticates, and the demo shows them.
  */
-export function demoTraffic(config: Pick<Config, 'tokens'>, now = new Date()): DemoMessage[] {
+export async function demoTraffic(config: Pick<Config, 'tokens'>, now = new Date()): Promise<DemoMessage[]> {
   const keyring = keyringFromConfig(config);
   const t = now.getTime();
   const token = (client: string, campaign: string, recipient: string): string =>
@@ -79,25 +82,31 @@ export function demoTraffic(config: Pick<Config, 'tokens'>, now = new Date()): D
     },
     {
       label: 'French inline forward (globex)',
-      mailFrom: 'marie.dupont@example.fr',
+      mailFrom: 'marie.dupont@courriel.example',
       rcpt: 'abuse@esp.example',
-      body: frenchInlineForward({
-        reporter: 'marie.dupont@example.fr',
-        messageId: `<fwd-fr-${t}@example.fr>`,
-        token: token('globex', 'globex-rentree', 'marie.dupont@example.fr'),
-        to: 'marie.dupont@example.fr',
-      }),
+      body: await signDemoMessage(
+        frenchInlineForward({
+          reporter: 'marie.dupont@courriel.example',
+          messageId: `<fwd-fr-${t}@courriel.example>`,
+          token: token('globex', 'globex-rentree', 'marie.dupont@courriel.example'),
+          to: 'marie.dupont@courriel.example',
+        }),
+        'courriel.example',
+      ),
     },
     {
       label: 'German inline forward (initech)',
-      mailFrom: 'klaus@example.de',
+      mailFrom: 'klaus@postfach.example',
       rcpt: 'abuse@esp.example',
-      body: germanInlineForward({
-        reporter: 'klaus@example.de',
-        messageId: `<fwd-de-${t}@example.de>`,
-        token: token('initech', 'initech-winter-promo', 'klaus.berger@example.de'),
-        to: 'klaus.berger@example.de',
-      }),
+      body: await signDemoMessage(
+        germanInlineForward({
+          reporter: 'klaus@postfach.example',
+          messageId: `<fwd-de-${t}@postfach.example>`,
+          token: token('initech', 'initech-winter-promo', 'klaus.berger@postfach.example'),
+          to: 'klaus.berger@postfach.example',
+        }),
+        'postfach.example',
+      ),
     },
     {
       label: 'Hard bounce (acme)',

@@ -268,6 +268,49 @@ function hysteresisHolds(
   return { holds, days };
 }
 
+/** The facts without the signals counted on unauthenticated evidence alone. */
+function authenticatedOnly(facts: ClientFacts): ClientFacts {
+  const strip = (scope: ScopeFacts): ScopeFacts => {
+    const weak = scope.unauthenticated;
+    if (!weak) return scope;
+    const counts = { ...scope.counts };
+    for (const [field, n] of Object.entries(weak) as Array<[keyof typeof counts, number]>)
+      counts[field] = Math.max(0, counts[field] - n);
+    return { ...scope, counts, unauthenticated: {} };
+  };
+  return { ...facts, total: strip(facts.total), campaigns: facts.campaigns.map(strip) };
+}
+
+/**
+ * The highest level automatic enforcement may take the client to. Evidence counted on a trace token alone
+ * (no authentication of its sender, no corroboration) is cheap to fake — anyone who received one of the
+ * client's mails holds a token — so a step that only such evidence triggers goes at most one level above the
+ * current status and never to suspended; what authenticated or corroborated evidence reaches is not capped.
+ */
+function capUnauthenticated(
+  facts: ClientFacts,
+  policy: EnforcementPolicy,
+  status: ClientStatus,
+  target: ClientStatus,
+): { level: ClientStatus; cap: string | null } {
+  const weak = [facts.total, ...facts.campaigns].some((scope) =>
+    Object.values(scope.unauthenticated ?? {}).some((n) => n > 0),
+  );
+  if (!weak || rank(target) <= rank(status)) return { level: target, cap: null };
+  const strong = assessSignals(authenticatedOnly(facts), policy).reduce<ClientStatus>(
+    (level, signal) => higher(level, signal.level),
+    'active',
+  );
+  if (strong === target) return { level: target, cap: null };
+  const ceiling = clientStatuses[Math.min(rank(status) + 1, rank('warned'))]!;
+  const level = higher(strong, rank(ceiling) < rank(target) ? ceiling : target);
+  if (level === target) return { level, cap: null };
+  return {
+    level,
+    cap: `capped at ${level}: the signals reach ${target} only with evidence counted on a trace token alone (not authenticated, not corroborated), which moves a client at most one level and never to suspended; authenticated and corroborated evidence alone reaches ${strong}`,
+  };
+}
+
 /**
  * What policy says about this client now. Escalation is immediate (up to warned unless autoSuspend); a step
  * down is one level at a time and only once the client has stayed in its state long enough with every rate
@@ -278,7 +321,8 @@ export function assessClient(facts: ClientFacts, policy: EnforcementPolicy, now:
   const signals = assessSignals(facts, policy);
   const status = facts.status;
   const target = signals.reduce<ClientStatus>((level, signal) => higher(level, signal.level), 'active');
-  const effective: ClientStatus = policy.autoSuspend || rank(target) < rank('warned') ? target : 'warned';
+  const { level: allowed, cap } = capUnauthenticated(facts, policy, status, target);
+  const effective: ClientStatus = policy.autoSuspend || rank(allowed) < rank('warned') ? allowed : 'warned';
   const evidence = (level: ClientStatus): string =>
     signals
       .filter((signal) => rank(signal.level) >= rank(level))
@@ -286,10 +330,10 @@ export function assessClient(facts: ClientFacts, policy: EnforcementPolicy, now:
       .join('; ');
 
   const proposal =
-    target === 'suspended' && !policy.autoSuspend && status !== 'suspended'
+    allowed === 'suspended' && !policy.autoSuspend && status !== 'suspended'
       ? `policy asks to suspend ${facts.client}, but automatic suspension is off, so staff must decide: ${evidence('suspended')}`
       : null;
-  const reasons: string[] = [];
+  const reasons: string[] = cap === null ? [] : [cap];
   let change: StatusChange | null = null;
 
   if (status === 'suspended') {
@@ -339,5 +383,5 @@ export function assessClient(facts: ClientFacts, policy: EnforcementPolicy, now:
     }
   }
   if (proposal !== null) reasons.push('suspension proposed to staff: automatic suspension is off');
-  return { status, target, change, proposal, signals, reasons };
+  return { status, target, change, proposal, signals, reasons, cap };
 }

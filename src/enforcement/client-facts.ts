@@ -99,6 +99,10 @@ export function clientFacts(
     for (const scope of r.campaignId === null ? [total] : [total, scopes.get(r.campaignId)!]) {
       scope.counts[field] += r.counted;
       scope.counts.uncounted += r.uncounted;
+      if (r.unauthenticated > 0) {
+        scope.unauthenticated ??= {};
+        scope.unauthenticated[field] = (scope.unauthenticated[field] ?? 0) + r.unauthenticated;
+      }
     }
     if (
       r.provider &&

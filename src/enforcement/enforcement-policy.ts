@@ -13,6 +13,7 @@ export function enforcementPolicy(config: Pick<Config, 'enforcement'>): Enforcem
     recoverRatio: e.recoverRatio,
     minDaysInState: e.minDaysInState,
     autoSuspend: e.autoSuspend,
+    corroborationSources: e.corroborationSources,
     thresholds: e.thresholds,
     scoreWeights: e.scoreWeights,
   };

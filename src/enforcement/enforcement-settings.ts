@@ -6,6 +6,8 @@ import { loadMailboxProviders } from './mailbox-providers.ts';
 /** What client status changes need from config: the policy, the mailbox providers, the refused consent methods, the global webhook endpoints. */
 export interface EnforcementSettings extends EnforcementContext {
   refusedConsentMethods: readonly string[];
+  /** Window of cross-client list intelligence (config `enforcement.sharedListDays`). */
+  sharedListDays: number;
 }
 
 export function enforcementSettings(config: Pick<Config, 'enforcement' | 'webhooks'>): EnforcementSettings {
@@ -13,6 +15,7 @@ export function enforcementSettings(config: Pick<Config, 'enforcement' | 'webhoo
     policy: enforcementPolicy(config),
     providers: loadMailboxProviders(),
     refusedConsentMethods: config.enforcement.refusedConsentMethods,
+    sharedListDays: config.enforcement.sharedListDays,
     webhookEndpoints: config.webhooks.endpoints,
   };
 }

@@ -1,11 +1,14 @@
+import { loadProviderRegistry } from '../authenticate/provider-registry.ts';
 import { clientScope, type Decision } from '../decisions/decision.ts';
 import { logEvent } from '../log/logger.ts';
 import { required, type EnforcementResult } from '../pipeline/pipeline-state.ts';
+import { clientForEnforcement } from '../store/clients-store.ts';
 import { saveDecisions } from '../store/reports-store.ts';
 import type { Stage, StageOutcome } from '../worker/stage.ts';
 import { enforceClient, type EnforcementContext } from './enforce-client.ts';
 import { planSignals, type PlannedSignal, type SignalOptions } from './plan-signals.ts';
 import { recordSignals } from './record-signals.ts';
+import { judgeSource } from './signal-source.ts';
 import { trapChecker } from './spam-traps.ts';
 
 export interface EnforcementStageOptions {
@@ -17,7 +20,7 @@ const signalDecision = (s: PlannedSignal, client: string | null): Decision => ({
   kind: s.counts ? 'signal-counted' : 'signal-recorded',
   target: s.recipient,
   scope: clientScope(client),
-  rule: s.counts ? 'counts' : 'not-counted',
+  rule: s.rule,
   reason: s.reason,
   signal: s.signal,
 });
@@ -28,12 +31,24 @@ const skipped = (reason: string): StageOutcome & { state: { enforcement: Enforce
   state: { enforcement: { status: 'skipped', signals: [], decisions: [] } },
 });
 
+/** The enforcement window's start: windowDays back, never before the client's last reinstatement. */
+function windowStart(
+  db: Parameters<typeof clientForEnforcement>[0],
+  clientId: number,
+  days: number,
+  now: Date,
+): string {
+  const rolling = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const since = clientForEnforcement(db, clientId)?.since ?? null;
+  return since && since > rolling ? since : rolling;
+}
+
 /** The trail entry: the report's signals and whether they count. */
 function signalsReason(client: string, signals: readonly PlannedSignal[]): string {
   const list = signals
     .map(
       (s) =>
-        `${s.signal}${s.recipient ? ` ${s.recipient}` : ''}: ${s.counts ? 'counts' : 'not counted'} (${s.reason})`,
+        `${s.signal}${s.recipient ? ` ${s.recipient}` : ''}: ${s.counts ? `counts [${s.rule}]` : `not counted [${s.rule}]`} (${s.reason})`,
     )
     .join('; ');
   return `${list}; ${client} is re-assessed when this batch commits (see the client's history)`;
@@ -59,22 +74,38 @@ export function enforcementStage(options: EnforcementStageOptions): Stage {
         );
       if (a.clientId === null) return skipped('no client attributed');
       const { reportId } = required(ctx.state, 'stored', 'enforcement');
-      const signals = planSignals(required(ctx.state, 'report', 'enforcement'), a, {
+      const report = required(ctx.state, 'report', 'enforcement');
+      const m = ctx.message;
+      const source = judgeSource({
+        kind: report.kind,
+        from: ctx.state.headers?.from ?? report.reporter,
+        auth: report.auth,
+        envelope: { mailFrom: m.mailFrom, helo: m.helo, clientIp: m.clientIp },
+        registry: loadProviderRegistry(),
+      });
+      const planned = planSignals(report, a, {
         ...options.signals,
         providers: options.ctx.providers,
         isTrap: trapChecker(ctx.db),
+        source,
       });
-      if (signals.length === 0)
+      if (planned.length === 0)
         return {
           outcome: 'none',
           reason: `no signal for ${a.client ?? ''}`,
-          state: { enforcement: { status: 'recorded', signals, decisions: [] } },
+          state: { enforcement: { status: 'recorded', signals: planned, decisions: [] } },
         };
-      recordSignals(ctx.db, signals, {
+      const now = ctx.now();
+      const { signals } = recordSignals(ctx.db, planned, {
         clientId: a.clientId,
         campaignId: a.campaignId,
         reportId,
-        now: ctx.now(),
+        now,
+        source,
+        corroboration: {
+          sources: options.ctx.policy.corroborationSources,
+          since: windowStart(ctx.db, a.clientId, options.ctx.policy.windowDays, now),
+        },
       });
       const decisions = signals.map((s) => signalDecision(s, a.client));
       saveDecisions(ctx.db, reportId, [...actions.decisions, ...decisions], actions.ticketId);

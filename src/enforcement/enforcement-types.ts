@@ -53,6 +53,11 @@ export interface EnforcementPolicy {
   minDaysInState: number;
   /** false: automatic enforcement stops at warned, and a suspension is only proposed (staff decide). */
   autoSuspend: boolean;
+  /**
+   * Unauthenticated complaints, bounces, blocklistings and trap hits count once this many distinct reporting
+   * domains and distinct source networks report that kind of signal about the client within the window.
+   */
+  corroborationSources: number;
   thresholds: Record<SignalName, LevelThresholds>;
   /** The most points each factor can take off the reputation score (100 = perfect). */
   scoreWeights: Record<ScoreFactorName, number>;
@@ -84,6 +89,11 @@ export interface ScopeFacts {
   campaign: string | null;
   volume: Volume;
   counts: SignalCounts;
+  /**
+   * The part of `counts` counted on unauthenticated evidence alone (a trace token, neither authenticated nor
+   * corroborated): a step it alone triggers is capped at one level and never reaches suspended. Absent: none.
+   */
+  unauthenticated?: Partial<SignalCounts>;
 }
 
 /** Per mailbox provider (recipient domain family): sends from the send log and counted signals. */
@@ -158,6 +168,11 @@ export interface Assessment {
   signals: SignalAssessment[];
   /** Why the status stays or changes (shown in the UI even when nothing changes). */
   reasons: string[];
+  /**
+   * Set when evidence counted on a token alone (not authenticated, not corroborated) would take the client
+   * further than one level or to suspended: what the step was capped at and why; null otherwise.
+   */
+  cap: string | null;
 }
 
 export interface ScoreFactor {

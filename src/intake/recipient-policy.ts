@@ -17,9 +17,14 @@ export type RecipientDecision =
 /**
  * `abuse+yahoo@ESP.example` → mailbox `abuse`, tag `yahoo`. Local parts and domains compare
  * case-insensitively (RFC 5321 §2.4 lets us treat our own local parts that way).
- * Unknown local part at our domain → 550 5.1.1; any other domain → 550 5.7.1 (we never relay).
+ * Unknown local part at our domain → 550 5.1.1; any other domain → 550 5.7.1 (we never relay); the bare
+ * `<Postmaster>` is always accepted.
  */
 export function checkRecipient(address: string, policy: RecipientPolicy): RecipientDecision {
+  // RFC 5321 §4.5.1: servers MUST NOT refuse `RCPT TO:<Postmaster>` (no domain; §4.1.1.3: "Postmaster"
+  // compares case-insensitively). It is our postmaster, at our first domain, whatever smtp.mailboxes lists.
+  if (address.toLowerCase() === 'postmaster')
+    return { ok: true, mailbox: 'postmaster', tag: null, domain: (policy.domains[0] ?? '').toLowerCase() };
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) {
     return {

@@ -8,8 +8,9 @@ import {
 } from 'smtp-server';
 import type { Config } from '../config/config-schema.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
-import type { MessageStore, StoreResult } from '../store/messages-store.ts';
+import { sourceKey, type MessageStore, type StoreResult } from '../store/messages-store.ts';
 import { checkRecipient } from './recipient-policy.ts';
+import type { SourceBacklog } from './source-backlog.ts';
 import { SmtpReject } from './smtp-reject.ts';
 
 export interface SmtpIntakeOptions {
@@ -19,6 +20,15 @@ export interface SmtpIntakeOptions {
   now?: () => Date;
   /** Counters for metrics: called with an outcome such as `accepted`, `oversize`, `unknown-mailbox`. */
   onOutcome?: (outcome: string) => void;
+  /** Queued messages per source: past the backlog limit the heaviest source gets 451 4.7.1. */
+  backlog?: SourceBacklog;
+}
+
+/** A counted session: its source, when it started, and its socket once known (to close it). */
+interface Slot {
+  key: string;
+  since: number;
+  socket: Socket | undefined;
 }
 
 const rejectIn = (ms: number, error: () => Error): { promise: Promise<never>; cancel: () => void } => {
@@ -36,6 +46,8 @@ const rejectIn = (ms: number, error: () => Error): { promise: Promise<never>; ca
 export class SmtpIntake {
   private readonly server: SMTPServer;
   private readonly perIp = new Map<string, number>();
+  private readonly perSubnet = new Map<string, Set<Slot>>();
+  private readonly slots = new Map<string, Slot>();
   private readonly sockets = new Set<Socket>();
   private inData = 0;
   private stopping = false;
@@ -55,7 +67,9 @@ export class SmtpIntake {
       authOptional: true,
       disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
       hideENHANCEDSTATUSCODES: true, // we write our own RFC 3463 codes into each reply text
-      maxClients: smtp.maxConnections,
+      // The fair share of slots is enforced in onConnect; this is only the hard ceiling (room for the sessions
+      // being taken over while their replacements connect).
+      maxClients: smtp.maxConnections * 2,
       socketTimeout: smtp.idleTimeoutMs,
       closeTimeout: 5_000,
       logger: false,
@@ -117,6 +131,17 @@ export class SmtpIntake {
     });
   }
 
+  private backlogFull(session: SMTPServerSession, at: 'rcpt' | 'data'): SmtpReject {
+    logEvent(this.options.logger, 'warn', 'smtp.rejected', {
+      clientIp: session.remoteAddress,
+      reason: 'backlog',
+      at,
+      queued: this.options.backlog?.queued,
+    });
+    this.options.onOutcome?.('backlog');
+    return new SmtpReject(451, '4.7.1', 'too many messages from your network are waiting, try again later');
+  }
+
   private shuttingDown(): SmtpReject {
     return new SmtpReject(421, '4.3.2', 'shutting down, try again later');
   }
@@ -132,6 +157,17 @@ export class SmtpIntake {
       return cb(this.shuttingDown());
     }
     const n = this.perIp.get(ip) ?? 0;
+    const key = sourceKey(ip);
+    const subnet = this.perSubnet.get(key) ?? new Set<Slot>();
+    if (subnet.size >= this.options.smtp.maxConnectionsPerSubnet) {
+      logEvent(this.options.logger, 'warn', 'smtp.connection_refused', {
+        clientIp: ip,
+        reason: 'per-subnet-limit',
+        connections: subnet.size,
+      });
+      this.options.onOutcome?.('per-subnet-limit');
+      return cb(new SmtpReject(421, '4.7.0', `too many connections from ${key}, try again later`));
+    }
     if (n >= this.options.smtp.maxConnectionsPerIp) {
       logEvent(this.options.logger, 'warn', 'smtp.connection_refused', {
         clientIp: ip,
@@ -141,14 +177,71 @@ export class SmtpIntake {
       this.options.onOutcome?.('per-ip-limit');
       return cb(new SmtpReject(421, '4.7.0', `too many connections from ${ip}, try again later`));
     }
+    if (this.slots.size >= this.options.smtp.maxConnections && !this.takeOverSlot(subnet.size)) {
+      logEvent(this.options.logger, 'warn', 'smtp.connection_refused', {
+        clientIp: ip,
+        reason: 'connection-limit',
+        connections: this.slots.size,
+      });
+      this.options.onOutcome?.('connection-limit');
+      return cb(new SmtpReject(421, '4.7.0', 'too many connections, try again later'));
+    }
     this.perIp.set(ip, n + 1);
+    const slot: Slot = { key, since: Date.now(), socket: this.socketOf(session) };
+    subnet.add(slot);
+    this.perSubnet.set(key, subnet);
+    this.slots.set(this.slotId(session), slot);
     (session as SMTPServerSession & { counted?: boolean }).counted = true;
     cb();
+  }
+
+  private slotId(session: SMTPServerSession): string {
+    return session.id;
+  }
+
+  private socketOf(session: SMTPServerSession): Socket | undefined {
+    const port = (session as SMTPServerSession & { remotePort?: number }).remotePort;
+    for (const s of this.sockets)
+      if (s.remotePort === port && s.remoteAddress?.endsWith(session.remoteAddress)) return s;
+    return undefined;
+  }
+
+  /**
+   * Every slot is taken: a source holding fewer sessions than the heaviest one by two or more takes over the
+   * heaviest source's newest session (closed with 421), so no source can keep all slots. False when the slots
+   * are already shared fairly.
+   */
+  private takeOverSlot(mine: number): boolean {
+    let heaviest: Set<Slot> | null = null;
+    for (const set of this.perSubnet.values()) if (!heaviest || set.size > heaviest.size) heaviest = set;
+    if (!heaviest || heaviest.size < mine + 2) return false;
+    let newest: Slot | null = null;
+    for (const slot of heaviest) if (slot.socket && (!newest || slot.since > newest.since)) newest = slot;
+    if (!newest?.socket) return false;
+    logEvent(this.options.logger, 'warn', 'smtp.session_dropped', {
+      source: newest.key,
+      reason: 'fair-share',
+    });
+    this.options.onOutcome?.('fair-share');
+    this.release(newest);
+    newest.socket.end('421 4.7.0 too many connections from your network, try again later\r\n');
+    newest.socket.destroy();
+    return true;
+  }
+
+  /** Frees a session's slot (once). */
+  private release(slot: Slot): void {
+    const set = this.perSubnet.get(slot.key);
+    if (!set?.delete(slot)) return;
+    if (set.size === 0) this.perSubnet.delete(slot.key);
+    for (const [id, s] of this.slots) if (s === slot) this.slots.delete(id);
   }
 
   private onClose(session: SMTPServerSession): void {
     if (!(session as SMTPServerSession & { counted?: boolean }).counted) return;
     const ip = session.remoteAddress;
+    const slot = this.slots.get(this.slotId(session));
+    if (slot) this.release(slot);
     const n = (this.perIp.get(ip) ?? 1) - 1;
     if (n <= 0) this.perIp.delete(ip);
     else this.perIp.set(ip, n);
@@ -156,6 +249,7 @@ export class SmtpIntake {
 
   private onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
     if (this.stopping) return this.shuttingDown();
+    if (this.options.backlog?.refuses(session.remoteAddress)) return this.backlogFull(session, 'rcpt');
     if (session.envelope.rcptTo.length >= this.options.smtp.maxRecipients) {
       logEvent(this.options.logger, 'info', 'smtp.rcpt_rejected', {
         clientIp: session.remoteAddress,
@@ -186,7 +280,33 @@ export class SmtpIntake {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    const { dataIdleTimeoutMs, dataMinBytesPerSecond, dataRateGraceMs } = this.options.smtp;
+    const begun = Date.now();
+    let lastByte = begun;
+    // A trickling client holds a slot for as long as it likes under the idle timeout alone: DATA must keep a
+    // minimum average rate after the grace period and must not pause longer than dataIdleTimeoutMs.
+    const watch = setInterval(
+      () => {
+        const now = Date.now();
+        const slow =
+          dataMinBytesPerSecond > 0 &&
+          now - begun >= dataRateGraceMs &&
+          (size * 1000) / (now - begun) < dataMinBytesPerSecond;
+        const idle = now - lastByte >= dataIdleTimeoutMs;
+        if (!slow && !idle) return;
+        const reason = idle ? 'data-idle' : 'data-too-slow';
+        logEvent(this.options.logger, 'warn', 'smtp.session_dropped', { ...fields, size, reason });
+        this.options.onOutcome?.(reason);
+        const socket = this.slots.get(this.slotId(session))?.socket ?? this.socketOf(session);
+        finish(new SmtpReject(421, '4.4.2', 'DATA too slow, closing connection'));
+        socket?.end('421 4.4.2 DATA too slow, closing connection\r\n');
+        socket?.destroy();
+      },
+      Math.max(10, Math.min(1000, dataRateGraceMs / 4, dataIdleTimeoutMs / 4)),
+    );
+    watch.unref();
     const finish = (err: Error | null, message?: string): void => {
+      clearInterval(watch);
       if (done) return;
       done = true;
       this.inData--;
@@ -199,6 +319,7 @@ export class SmtpIntake {
     };
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      lastByte = Date.now();
       // Past the limit, keep reading (the client is still sending) but stop buffering.
       if (!stream.sizeExceeded) chunks.push(chunk);
     });
@@ -215,6 +336,9 @@ export class SmtpIntake {
           ),
         );
       }
+      clearInterval(watch);
+      if (this.options.backlog?.refuses(session.remoteAddress))
+        return finish(this.backlogFull(session, 'data'));
       const raw = Buffer.concat(chunks, size);
       const tls =
         session.secure && session.tlsOptions
@@ -245,6 +369,7 @@ export class SmtpIntake {
             ms,
           });
           this.options.onOutcome?.(r.duplicate ? 'duplicate' : 'accepted');
+          if (!r.duplicate) this.options.backlog?.accepted(session.remoteAddress);
           finish(null, `2.0.0 Ok: queued as ${r.queueId}`);
         },
         (err: Error) => {

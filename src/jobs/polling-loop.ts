@@ -8,6 +8,9 @@ export class PollingLoop {
   private kicked = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  /** Rounds in a row that threw; 0 after a round that returned (the health check reads it). */
+  consecutiveFailures = 0;
+  lastError: string | null = null;
 
   constructor(
     private readonly drainOnce: () => Promise<number>,
@@ -45,7 +48,10 @@ export class PollingLoop {
       let worked = 0;
       try {
         worked = await this.drainOnce();
+        this.consecutiveFailures = 0;
       } catch (e) {
+        this.consecutiveFailures++;
+        this.lastError = (e as Error).message ?? String(e);
         this.onCrash(e);
       }
       if (!this.active) break;
@@ -99,6 +105,11 @@ export abstract class PollingWorker {
   /** Wakes the loop now (new work was committed). */
   notify(): void {
     this.loop.notify();
+  }
+
+  /** Whether the background loop is crash-looping: rounds in a row that threw, and the last error. */
+  get failures(): { consecutive: number; lastError: string | null } {
+    return { consecutive: this.loop.consecutiveFailures, lastError: this.loop.lastError };
   }
 
   /** Stops after the item in hand; resolves when the loop has exited. */

@@ -11,11 +11,14 @@ export const logEvents = {
     'a message was stored durably and answered 250 (queue id, client IP, MAIL FROM, RCPTs, size)',
   'smtp.duplicate':
     'a retry of an already stored message (same bytes): answered 250 with the original queue id',
-  'smtp.rejected': 'a transaction was refused (reason: oversize, store-failed, store-timeout, shutting-down)',
+  'smtp.rejected':
+    'a transaction was refused (reason: oversize, store-failed, store-timeout, shutting-down, backlog: 451 4.7.1 to the source with the most queued messages)',
   'smtp.rcpt_rejected':
     'RCPT TO refused: unknown mailbox (550 5.1.1), foreign domain (550 5.7.1) or too many recipients',
   'smtp.connection_refused':
-    'a connection was refused with 421 (too many connections overall or from one IP, shutting down)',
+    'a connection was refused with 421 (too many connections overall, from one IP or from one /24 or /64, shutting down)',
+  'smtp.session_dropped':
+    'a session was closed with 421: DATA too slow or idle (4.4.2), or its slot taken over by a source below its fair share (4.7.0)',
   'smtp.error': 'a socket or protocol error in an SMTP session',
   'worker.processed': 'a message went through the pipeline: state done, with each stage and its time',
   'worker.retry': 'a stage failed; the message is retried later with backoff (attempt, error)',
@@ -23,7 +26,7 @@ export const logEvents = {
   'worker.requeued': 'staff asked to retry a quarantined message',
   'worker.crashed': 'the processing loop stopped on an unexpected error and will restart',
   'http.request': 'an HTTP request (method, url, status, ms)',
-  'http.error': 'an HTTP handler failed (5xx)',
+  'http.error': 'an HTTP handler of the API or the web UI failed (5xx): method, url, status and the stack',
   'outbox.sent':
     'an outbox row was delivered (id, kind, transport, attempts, detail such as the .eml file or the relay response)',
   'outbox.retry':
@@ -42,6 +45,10 @@ export const logEvents = {
   'enforcement.swept': 'the periodic re-assessment of every client ran (clients, changes)',
   'enforcement.failed': 'a re-assessment failed; the stored assessment is kept and the next round retries',
   'webhook.crashed': 'the webhook loop stopped on an unexpected error and will restart',
+  'service.lock_taken_over':
+    "serve took the data dir's lock over from a process that died holding it (the lock file's pid, host, start)",
+  'service.temp_files_removed': 'half-written temp files left by a process that died were removed at start',
+  'db.checkpointed': 'the worker was idle: the WAL was checkpointed and truncated (busy, pages)',
 } as const;
 
 export type LogEvent = keyof typeof logEvents;

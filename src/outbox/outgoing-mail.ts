@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isMailAddress } from '../mime/mail-address.ts';
 
 /**
  * One mail in the outbox (kind `mail`): everything needed to build the RFC 5322 message later, stored as
@@ -6,7 +7,8 @@ import { z } from 'zod';
  * or a restart sends the same message.
  */
 const oneLine = z.string().regex(/^[^\r\n]*$/, 'must be one line (no CR/LF: header injection)');
-const address = z.email();
+// The one address rule (mail-address.ts): whatever parsing accepted as a reporter, the outbox accepts.
+const address = z.string().refine(isMailAddress, 'not one valid mail address (RFC 5322 §3.4.1, RFC 6531)');
 
 export const outgoingMailSchema = z.strictObject({
   from: z.strictObject({ name: oneLine, address }),

@@ -16,7 +16,10 @@ export interface ClassifiedMessage {
   finding: Finding;
 }
 
-/** Exactly one kind with its reason; `message` is null when the message could not be read (kind `other`). */
+/**
+ * Exactly one kind with its reason; `message` is null when the message could not be read (kind `other`), and
+ * when it was classified in the parse pool (the tree stays in the thread; the extracted report comes back).
+ */
 export interface Classification {
   kind: ReportKind;
   reason: string;

@@ -42,6 +42,7 @@ function extract(
   report.feedbackType = finding.feedbackType ?? null;
   report.userAgent = finding.userAgent ?? null;
   report.reporter = finding.reporter ?? null;
+  if (report.reporter === null && facts.reporterIssue) report.reporterIssue = facts.reporterIssue;
   report.sourceIp = finding.sourceIp ?? null;
   report.arrivalDate = finding.arrivalDate ?? null;
   report.bounces = finding.bounces ?? [];

@@ -44,7 +44,8 @@ export function extractStage(options: (message: StoredMessage, now: () => Date) 
     run(ctx) {
       const classification = required(ctx.state, 'classification', 'extract');
       const auth = required(ctx.state, 'auth', 'extract');
-      const report = withAuth(extractReport(classification, options(ctx.message, ctx.now)), auth);
+      const extracted = ctx.state.extracted ?? extractReport(classification, options(ctx.message, ctx.now));
+      const report = withAuth(extracted, auth);
       return { outcome: 'extracted', reason: extractReason(report), state: { report } };
     },
     commit(ctx) {

@@ -5,11 +5,12 @@ import type { StoredMessage } from '../worker/stored-message.ts';
 import { parseOptionsFromConfig } from './parse-options-from-config.ts';
 import type { ParseOptions } from './parse-options.ts';
 import { systemResolver } from './system-resolver.ts';
+import { demoZoneActive, withDemoZone } from '../demo/demo-dkim.ts';
 
 /**
  * The parse options of one stored message, for the authenticate, classify and extract stages: the config's,
  * the provider registry, its SMTP envelope and the resolver (an injected one — tests' fake zone — wins; with
- * `authenticate.dns` off nothing is verified).
+ * `authenticate.dns` off nothing is verified; in demo mode the demo reporter domains come from a local zone).
  */
 export function messageParseOptions(
   config: Config,
@@ -17,7 +18,10 @@ export function messageParseOptions(
 ): (message: StoredMessage, now: () => Date) => ParseOptions {
   const base = parseOptionsFromConfig(config);
   const providers = loadProviderRegistry();
-  const resolver = injected ?? (config.authenticate.dns === 'system' ? systemResolver : undefined);
+  const dns = injected ?? (config.authenticate.dns === 'system' ? systemResolver : undefined);
+  // In demo mode the demo reporters' domains (reserved .example names) are answered locally, so the demo's
+  // DKIM-signed complaints verify like real ones (src/demo/demo-dkim.ts).
+  const resolver = dns && demoZoneActive(config) ? withDemoZone(dns) : dns;
   return (m, now) => ({
     ...base,
     providers,

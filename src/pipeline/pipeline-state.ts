@@ -38,6 +38,8 @@ export interface PipelineState {
   headerBlock?: HeaderMap;
   auth?: ParsedAuth;
   classification?: Classification;
+  /** The report before authentication, when the classify stage ran in the parse pool (classify + extract there). */
+  extracted?: ParsedReport;
   report?: ParsedReport;
   stored?: StoredReportRef;
   attribution?: Attribution;

@@ -3,6 +3,8 @@ import type { HeaderMap } from '../mime/header-map.ts';
 import { HEADERS_ONLY_TYPES, MESSAGE_TYPES, type MimePart } from '../mime/mime-part.ts';
 import { parseHeaderBlock } from '../mime/parse-header-block.ts';
 import { partHeader, partText } from '../mime/part-text.ts';
+import { singleMailbox } from '../mime/single-mailbox.ts';
+import { firstHeader } from '../mime/header-map.ts';
 
 /** Most text kept per message for classification and identifier search, so hostile input cannot balloon memory. */
 export const MAX_TEXT = 64 * 1024;
@@ -13,6 +15,13 @@ export interface MessageFacts {
   headers: HeaderMap;
   subject: string;
   from: string;
+  /**
+   * The one mailbox of From, parsed from the raw field before any decoding (singleMailbox, RFC 5322 §3.4),
+   * lower-cased, IDN domain in ASCII form; null when From names no single valid mailbox.
+   */
+  reporter: string | null;
+  /** Why `reporter` is null although From is present (a group, several mailboxes, an address in the display name…). */
+  reporterIssue: string | null;
   /** Media type of the top entity and, for multipart/report, its report-type. */
   type: string;
   reportType: string | null;
@@ -37,6 +46,8 @@ export function messageFacts(part: MimePart): MessageFacts {
     headers: part.headers,
     subject: partHeader(part, 'subject') ?? '',
     from: partHeader(part, 'from') ?? '',
+    reporter: null,
+    reporterIssue: null,
     type: part.type,
     reportType: part.type === 'multipart/report' ? (part.params['report-type'] ?? '').toLowerCase() : null,
     feedbackReport: null,
@@ -46,6 +57,13 @@ export function messageFacts(part: MimePart): MessageFacts {
     enclosed: [],
     otherText: '',
   };
+  // RFC 5322 §3.6: exactly one From field; two name no single author.
+  const mailbox =
+    (part.headers.get('from')?.length ?? 0) > 1
+      ? ({ ok: false, problem: 'ambiguous', reason: 'the message has more than one From field' } as const)
+      : singleMailbox(firstHeader(part.headers, 'from'));
+  if (mailbox.ok) facts.reporter = mailbox.address;
+  else if (mailbox.problem !== 'none') facts.reporterIssue = mailbox.reason;
   const plain: string[] = [];
   const html: string[] = [];
   const visit = (p: MimePart, isRoot: boolean): void => {

@@ -77,7 +77,10 @@ export interface ParsedReport {
   feedbackType: string | null;
   provider: string | null;
   userAgent: string | null;
+  /** The one mailbox of the report's From (RFC 5322 §3.4, parsed before decoding), or null. */
   reporter: string | null;
+  /** Why From names no single reporter (a group, several mailboxes, an address in the display name…). */
+  reporterIssue?: string;
   complainants: string[];
   redacted: boolean;
   /** Complainant placeholders a provider redacted or hashed: evidence only, never an address to suppress. */

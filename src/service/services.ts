@@ -3,6 +3,7 @@ import type { Acknowledger } from '../actions/acknowledger.ts';
 import { createAcknowledger } from '../actions/create-acknowledger.ts';
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 import type { Config } from '../config/config-schema.ts';
+import type { ParsePool } from '../parse/parse-pool.ts';
 import { enforcementSettings, type EnforcementSettings } from '../enforcement/enforcement-settings.ts';
 import type { WebhookEndpoint } from '../webhooks/emit-webhook.ts';
 import { pipelineStages } from '../worker/pipeline-stages.ts';
@@ -20,7 +21,11 @@ export interface Services {
   /** The global webhook endpoints (config `webhooks.endpoints`). */
   webhookEndpoints: readonly WebhookEndpoint[];
   /** The processing pipeline; acknowledgements per config unless another acknowledger is given. */
-  stages(io?: { acknowledge?: Acknowledger | undefined; resolver?: DnsResolver | undefined }): Stage[];
+  stages(io?: {
+    acknowledge?: Acknowledger | undefined;
+    resolver?: DnsResolver | undefined;
+    parsePool?: ParsePool | undefined;
+  }): Stage[];
 }
 
 export function services(config: Config, db: Database): Services {
@@ -30,6 +35,9 @@ export function services(config: Config, db: Database): Services {
     enforcement: enforcementSettings(config),
     webhookEndpoints: config.webhooks.endpoints,
     stages: (io = {}) =>
-      pipelineStages(config, io.acknowledge ?? createAcknowledger(config), { resolver: io.resolver }),
+      pipelineStages(config, io.acknowledge ?? createAcknowledger(config), {
+        resolver: io.resolver,
+        parsePool: io.parsePool,
+      }),
   };
 }

@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.ts';
 import { databasePath, openDatabase } from '../db/open-database.ts';
 import { loadDemoIfEmpty } from '../clients/load-demo.ts';
 import { SmtpIntake } from '../intake/smtp-intake.ts';
-import type { MessageStore } from '../store/messages-store.ts';
+import { SourceBacklog } from '../intake/source-backlog.ts';
+import { ParsePool } from '../parse/parse-pool.ts';
+import { queuedCountsBySource, type MessageStore } from '../store/messages-store.ts';
 import { ThreadedMessageStore } from '../intake/threaded-message-store.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
@@ -21,6 +25,13 @@ import { ensureDemoStaff } from '../auth/staff-demo.ts';
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 import { EnforcementSweeper } from '../enforcement/enforcement-sweeper.ts';
 import { syncConfigTraps } from '../enforcement/spam-traps.ts';
+import { demoKeyProblemFor } from './demo-key-guard.ts';
+import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from '../db/data-dir-lock.ts';
+import { checkpointWal } from '../db/wal-checkpoint.ts';
+import { cleanOrphanTempFiles } from './clean-temp-files.ts';
+import { backlogCheck, loopCheck, probeStore, serviceHealth } from './service-health.ts';
+import { createAcknowledger } from '../actions/create-acknowledger.ts';
+import { serveAcknowledger } from '../actions/backfill-acknowledger.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -34,12 +45,74 @@ export interface ServiceOptions {
   worker?: boolean;
   /** DNS for report authentication (tests: a fake zone); default per config authenticate.dns. */
   resolver?: DnsResolver;
+  /** Called with the service's database connection once it is open (tests inject a failing store). */
+  onDatabaseOpen?: (db: Database) => void;
+}
+
+/**
+ * `serve` could not start: one line saying why, and the exit code of its class (5 unavailable: the data dir
+ * is held, a port is taken, the database rejects writes; 78 configuration: an unreadable TLS file). Everything
+ * opened before the failure is closed again, and SMTP never accepted a connection.
+ */
+export class ServiceStartError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 5 | 78,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ServiceStartError';
+  }
+}
+
+const errText = (e: unknown): string => {
+  const err = e as NodeJS.ErrnoException;
+  const byCode: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EADDRINUSE: 'address already in use',
+    EADDRNOTAVAIL: 'address not available',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    EISDIR: 'is a directory',
+  };
+  return (err.code && byCode[err.code]) ?? (err.message ?? String(e)).split('\n')[0]!;
+};
+
+/** Reads and checks the STARTTLS key and certificate before anything listens. */
+function checkTlsFiles(smtp: Config['smtp']): void {
+  if (!smtp.tlsKeyFile && !smtp.tlsCertFile) return;
+  if (!smtp.tlsKeyFile || !smtp.tlsCertFile)
+    throw new ServiceStartError(
+      `smtp.tlsKeyFile and smtp.tlsCertFile must both be set for STARTTLS (only ${smtp.tlsKeyFile ? 'tlsKeyFile' : 'tlsCertFile'} is)`,
+      78,
+    );
+  const read = (key: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new ServiceStartError(`cannot read smtp.${key} ${file}: ${errText(e)}`, 78, { cause: e });
+    }
+  };
+  const key = read('tlsKeyFile', smtp.tlsKeyFile);
+  const cert = read('tlsCertFile', smtp.tlsCertFile);
+  try {
+    createSecureContext({ key, cert });
+  } catch (e) {
+    throw new ServiceStartError(
+      `smtp.tlsKeyFile ${smtp.tlsKeyFile} and smtp.tlsCertFile ${smtp.tlsCertFile} are not a usable key and certificate: ${errText(e)}`,
+      78,
+      { cause: e },
+    );
+  }
 }
 
 export interface RunningService {
   db: Database;
   intake: SmtpIntake;
   processor: Processor;
+  /** The threads authenticate, classify and extract run on (off the event loop). */
+  parsePool: ParsePool;
   outbox: OutboxSender;
   webhooks: WebhookSender;
   enforcement: EnforcementSweeper;
@@ -52,17 +125,81 @@ export interface RunningService {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** `abusedesk serve`: SMTP intake, processing worker and HTTP in one process. */
+/**
+ * `abusedesk serve`: SMTP intake, processing worker and HTTP in one process. Starts fully or not at all:
+ * everything that can fail (the data dir's lock, the database taking a write, the TLS files, the HTTP port)
+ * is checked or bound before SMTP listens, and SMTP listens last; on a failure everything opened so far is
+ * closed again and a ServiceStartError says why.
+ */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  const { config, logger } = options;
+  const { config } = options;
   const now = options.now ?? (() => new Date());
+  /** What to close, newest first, if a later step fails. */
+  const undo: Array<() => unknown> = [];
+  const unwind = async (): Promise<void> => {
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch {
+        // closing what half-started: the original failure is the one reported
+      }
+    }
+  };
+  try {
+    return await startSteps(options, now, undo);
+  } catch (e) {
+    await unwind();
+    if (e instanceof ServiceStartError) throw e;
+    if (e instanceof DataDirLockedError) throw new ServiceStartError(e.message, 5, { cause: e });
+    const code = (e as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_'))
+      throw new ServiceStartError(
+        `the database ${databasePath(config)} cannot be written: ${code} (${errText(e)})`,
+        5,
+        { cause: e },
+      );
+    throw new ServiceStartError(`cannot start: ${errText(e)}`, 5, { cause: e });
+  }
+}
+
+async function startSteps(
+  options: ServiceOptions,
+  now: () => Date,
+  undo: Array<() => unknown>,
+): Promise<RunningService> {
+  const { config, logger } = options;
+  // 1. The data dir: one processing process per store.
+  let lock: DataDirLock;
+  try {
+    lock = acquireDataDirLock(config.dataDir, 'serve', now());
+  } catch (e) {
+    if (e instanceof DataDirLockedError) throw e;
+    throw new ServiceStartError(`cannot lock the data dir ${config.dataDir}: ${errText(e)}`, 5, { cause: e });
+  }
+  undo.push(() => lock.release());
+  if (lock.tookOverFrom) logEvent(logger, 'warn', 'service.lock_taken_over', { previous: lock.tookOverFrom });
+  const removed = cleanOrphanTempFiles(config.dataDir);
+  if (removed.length) logEvent(logger, 'info', 'service.temp_files_removed', { files: removed });
+
+  // 2. The database: migrated, and it takes a write (a read-only file or a full disk fails here).
   const db = openDatabase(config);
+  undo.push(() => db.close());
+  options.onDatabaseOpen?.(db);
+  const firstProbe = probeStore(db, config, now());
+  if (!firstProbe.ok) throw new ServiceStartError(firstProbe.reason!, 5);
+  // The public demo trace-token key only in demo mode: anyone can mint tokens with it.
+  const demoKey = demoKeyProblemFor(config, db);
+  if (demoKey) throw new ServiceStartError(demoKey, 78);
   const demo = config.demo.load ? loadDemoIfEmpty(db, now()) : null;
   if (demo) logEvent(logger, 'info', 'demo.loaded', demo);
   const demoStaff = config.demo.load ? ensureDemoStaff(db, now()) : null;
 
+  // 3. The TLS key and certificate, read before anything listens.
+  checkTlsFiles(config.smtp);
+
   // Intake commits on its own writer thread (group commit off the SMTP thread).
   const durableStore = new ThreadedMessageStore({ ...config.database, file: databasePath(config) });
+  undo.push(() => durableStore.close());
   await durableStore.started();
   const store = options.wrapStore ? options.wrapStore(durableStore) : durableStore;
   const { maxAttempts, retryBaseMs, retryMaxMs, pollMs } = config.outbox;
@@ -77,6 +214,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     pollMs,
   });
   const svc = services(config, db);
+  // Parsing runs on worker threads (started on first use), bounded in time and heap per message.
+  const parsePool = new ParsePool({
+    threads: config.parse.threads,
+    timeoutMs: config.parse.threadTimeoutMs,
+    maxHeapMb: config.parse.threadMaxHeapMb,
+  });
+  undo.push(() => parsePool.close());
+  const backlog = new SourceBacklog(() => queuedCountsBySource(db), config.worker.maxBacklog);
+  undo.push(() => backlog.close());
   const webhooks = new WebhookSender({
     db,
     logger,
@@ -94,37 +240,94 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     now,
     onChanged: () => webhooks.notify(),
   });
+  // When the worker finds nothing to do, the WAL is folded into the database and truncated, at most once per
+  // database.walCheckpointIntervalMs.
+  let lastCheckpoint = 0;
+  const checkpointWhenIdle = (): void => {
+    const t = Date.now();
+    if (t - lastCheckpoint < config.database.walCheckpointIntervalMs) return;
+    lastCheckpoint = t;
+    const r = checkpointWal(db);
+    logEvent(logger, 'debug', 'db.checkpointed', { ...r });
+  };
   const processor = new Processor({
     db,
-    stages: options.stages ?? svc.stages({ resolver: options.resolver }),
+    stages:
+      options.stages ??
+      svc.stages({
+        resolver: options.resolver,
+        acknowledge: serveAcknowledger(createAcknowledger(config)),
+        parsePool,
+      }),
     logger,
     now,
     ...config.worker,
     onBatch: () => {
       outbox.notify();
       webhooks.notify();
+      backlog.refresh();
     },
     onProcessed: metrics.onProcessed,
+    onIdle: checkpointWhenIdle,
   });
   durableStore.onStored(() => processor.notify());
-  const intake = new SmtpIntake({ smtp: config.smtp, store, logger, now, onOutcome: metrics.onOutcome });
+  const intake = new SmtpIntake({
+    smtp: config.smtp,
+    store,
+    logger,
+    now,
+    onOutcome: metrics.onOutcome,
+    backlog,
+  });
+  const workerOn = options.worker !== false;
+  const health = () =>
+    serviceHealth({
+      store: () => probeStore(db, config, now()),
+      worker: () => loopCheck('worker', processor, workerOn, config),
+      outbox: () => ({ ...loopCheck('outbox', outbox, workerOn, config), ...outboxDepth(db) }),
+      webhooks: () => loopCheck('webhooks', webhooks, workerOn, config),
+      enforcement: () => loopCheck('enforcement', enforcement, workerOn, config),
+      backlog: () => backlogCheck(db, config, now()),
+    });
   const http = buildHttpServer({
     db,
     config,
     health: () => ({
+      ...health(),
       smtp: { listening: true, messagesInData: intake.messagesInData },
-      worker: { running: options.worker !== false },
+      worker: { running: workerOn },
       outbox: outboxDepth(db),
     }),
     metrics: metrics.registry,
     api: { now, logger, onRequeue: () => processor.notify() },
     onSignals: (clientId) => enforcement.touch(clientId),
   });
+  undo.push(() => http.close());
 
-  const smtpAddress = await intake.listen();
-  await http.listen({ host: config.http.host, port: config.http.port });
+  // 4. HTTP binds before SMTP: a taken HTTP port stops the start before any mail is accepted.
+  try {
+    await http.listen({ host: config.http.host, port: config.http.port });
+  } catch (e) {
+    throw new ServiceStartError(
+      `cannot listen for HTTP on ${config.http.host}:${config.http.port}: ${errText(e)}`,
+      5,
+      { cause: e },
+    );
+  }
   const httpAddress = http.server.address() as AddressInfo;
-  if (options.worker !== false) {
+
+  // 5. SMTP last.
+  let smtpAddress: AddressInfo;
+  try {
+    smtpAddress = await intake.listen();
+  } catch (e) {
+    throw new ServiceStartError(
+      `cannot listen for SMTP on ${config.smtp.host}:${config.smtp.port}: ${errText(e)}`,
+      5,
+      { cause: e },
+    );
+  }
+  if (workerOn) {
     processor.start();
     outbox.start();
     webhooks.start();
@@ -137,18 +340,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logEvent(logger, 'info', 'service.stopping', { messagesInData: intake.messagesInData });
       await intake.stop(graceMs);
       await processor.stop();
+      await parsePool.close();
+      backlog.close();
       await outbox.stop();
       await enforcement.stop();
       await webhooks.stop();
       await durableStore.close();
       await http.close();
       db.close();
+      lock.release();
       logEvent(logger, 'info', 'service.stopped');
     })());
   return {
     db,
     intake,
     processor,
+    parsePool,
     outbox,
     webhooks,
     enforcement,

@@ -42,6 +42,21 @@ export function listApiTokens(db: Database): ApiToken[] {
   return prepared(db, `SELECT ${columns} FROM api_tokens ORDER BY id`).all() as ApiToken[];
 }
 
+/** Tokens after `after` (an id, exclusive) in id order, at most `limit` (null: all), streamed. */
+export function iterateApiTokens(
+  db: Database,
+  o: { after?: number | null; limit: number | null },
+): IterableIterator<ApiToken> {
+  return prepared(
+    db,
+    `SELECT ${columns} FROM api_tokens WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit`,
+  ).iterate({ after: o.after ?? null, limit: o.limit ?? -1 }) as IterableIterator<ApiToken>;
+}
+
+export function countApiTokens(db: Database): number {
+  return prepared(db, 'SELECT count(*) FROM api_tokens').pluck().get() as number;
+}
+
 /** Revokes a token; false when it does not exist or was already revoked. */
 export function revokeApiToken(db: Database, id: number, now: Date): boolean {
   return (

@@ -13,25 +13,83 @@ export interface SignalRow {
   reportId: number | null;
   counts: 0 | 1;
   reason: string;
+  /** The rule that let it count, or `not-counted:…`. */
+  rule: string;
+  /** authenticated, corroborated or unauthenticated; null when it does not count. */
+  basis: string | null;
+  /** Organizational domain of the report's sender, null when unknown. */
+  reporterDomain: string | null;
+  /** /24 or /48 of the SMTP client that delivered the report, null when unknown. */
+  sourceNetwork: string | null;
   /** One signal per client, campaign, signal and recipient. */
   dedupe: string;
   at: string;
 }
 
+// Stronger evidence replaces weaker: not counted < counted on a token alone < authenticated or corroborated.
+const strength = (counts: string, basis: string): string =>
+  `(CASE WHEN ${counts} = 0 THEN 0 WHEN ${basis} = 'unauthenticated' THEN 1 ELSE 2 END)`;
+
 /**
- * Stores a signal; a repeat that is better evidence (counts where the stored one did not) upgrades it.
- * Returns true when the signal was new.
+ * Stores a signal; a repeat that is better evidence (counts where the stored one did not, or is authenticated
+ * where the stored one stood on a token alone) upgrades it. Returns true when the signal was new.
  */
 export function saveSignal(db: Database, s: SignalRow): boolean {
   const existed = prepared(db, 'SELECT 1 FROM client_signals WHERE dedupe = ?').get(s.dedupe) !== undefined;
   prepared(
     db,
-    `INSERT INTO client_signals (client_id, campaign_id, signal, recipient, mailbox_provider, report_id, counts, reason, dedupe, at)
-     VALUES (@clientId, @campaignId, @signal, @recipient, @provider, @reportId, @counts, @reason, @dedupe, @at)
-     ON CONFLICT (dedupe) DO UPDATE SET counts = 1, reason = excluded.reason, report_id = excluded.report_id, at = excluded.at
-       WHERE excluded.counts = 1 AND counts = 0`,
+    `INSERT INTO client_signals (client_id, campaign_id, signal, recipient, mailbox_provider, report_id, counts, reason, rule, basis, reporter_domain, source_network, dedupe, at)
+     VALUES (@clientId, @campaignId, @signal, @recipient, @provider, @reportId, @counts, @reason, @rule, @basis, @reporterDomain, @sourceNetwork, @dedupe, @at)
+     ON CONFLICT (dedupe) DO UPDATE SET counts = excluded.counts, reason = excluded.reason, rule = excluded.rule,
+       basis = excluded.basis, reporter_domain = excluded.reporter_domain, source_network = excluded.source_network,
+       report_id = excluded.report_id, at = excluded.at
+       WHERE ${strength('excluded.counts', 'excluded.basis')} > ${strength('counts', 'basis')}`,
   ).run(s);
   return !existed;
+}
+
+/** One reporting domain and the network it reported from. */
+export interface SignalSourcePair {
+  domain: string;
+  network: string;
+}
+
+/**
+ * The distinct (reporting domain, source network) pairs behind a client's signals of one kind since `since`
+ * that count or wait for corroboration (`waitingRule`); signals without both are no source.
+ */
+export function signalSourcesSince(
+  db: Database,
+  clientId: number,
+  signal: SignalKind,
+  since: string,
+  waitingRule: string,
+): SignalSourcePair[] {
+  return prepared(
+    db,
+    `SELECT DISTINCT reporter_domain AS domain, source_network AS network FROM client_signals
+     WHERE client_id = ? AND signal = ? AND at >= ? AND (counts = 1 OR rule = ?)
+       AND reporter_domain IS NOT NULL AND source_network IS NOT NULL
+     ORDER BY domain, network`,
+  ).all(clientId, signal, since, waitingRule) as SignalSourcePair[];
+}
+
+/** Counts a client's signals of one kind since `since` that waited for corroboration; returns how many. */
+export function markCorroborated(
+  db: Database,
+  clientId: number,
+  signal: SignalKind,
+  since: string,
+  waitingRule: string,
+  rule: string,
+  note: string,
+): number {
+  return prepared(
+    db,
+    `UPDATE client_signals SET counts = 1, basis = 'corroborated', rule = @rule, reason = replace(reason, 'not counted: ', '') || @note
+     WHERE client_id = @clientId AND signal = @signal AND at >= @since AND rule = @waitingRule
+       AND reporter_domain IS NOT NULL AND source_network IS NOT NULL`,
+  ).run({ clientId, signal, since, waitingRule, rule, note }).changes;
 }
 
 export interface SignalTotals {
@@ -40,13 +98,16 @@ export interface SignalTotals {
   provider: string | null;
   counted: number;
   uncounted: number;
+  /** Counted on unauthenticated evidence alone (a token), neither authenticated nor corroborated. */
+  unauthenticated: number;
 }
 
 /** A client's signals since `since`, summed per campaign, signal and mailbox provider. */
 export function signalTotalsSince(db: Database, clientId: number, since: string): SignalTotals[] {
   return prepared(
     db,
-    `SELECT campaign_id AS campaignId, signal, mailbox_provider AS provider, sum(counts) AS counted, count(*) - sum(counts) AS uncounted
+    `SELECT campaign_id AS campaignId, signal, mailbox_provider AS provider, sum(counts) AS counted, count(*) - sum(counts) AS uncounted,
+       sum(CASE WHEN counts = 1 AND basis = 'unauthenticated' THEN 1 ELSE 0 END) AS unauthenticated
      FROM client_signals WHERE client_id = ? AND at >= ? GROUP BY campaign_id, signal, mailbox_provider`,
   ).all(clientId, since) as SignalTotals[];
 }
@@ -139,18 +200,43 @@ export interface StatusHistoryEntry {
   ticketId: string | null;
 }
 
+type HistoryRow = Omit<StatusHistoryEntry, 'evidence' | 'consent'> & {
+  evidence: string | null;
+  consent: string | null;
+};
+
+const historySql = `SELECT id, at, from_status AS "from", to_status AS "to", actor, mode, reason, note, evidence, consent, ticket_id AS ticketId
+     FROM client_status_changes WHERE client_id = @client AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`;
+
+const toHistoryEntry = (r: HistoryRow): StatusHistoryEntry => ({
+  ...r,
+  evidence: r.evidence ? (JSON.parse(r.evidence) as unknown) : null,
+  consent: r.consent ? (JSON.parse(r.consent) as unknown) : null,
+});
+
 /** A client's status history, newest first. */
 export function clientStatusHistory(db: Database, clientId: number, limit = 100): StatusHistoryEntry[] {
-  const rows = prepared(
-    db,
-    `SELECT id, at, from_status AS "from", to_status AS "to", actor, mode, reason, note, evidence, consent, ticket_id AS ticketId
-     FROM client_status_changes WHERE client_id = ? ORDER BY id DESC LIMIT ?`,
-  ).all(clientId, limit) as Array<
-    Omit<StatusHistoryEntry, 'evidence' | 'consent'> & { evidence: string | null; consent: string | null }
-  >;
-  return rows.map((r) => ({
-    ...r,
-    evidence: r.evidence ? (JSON.parse(r.evidence) as unknown) : null,
-    consent: r.consent ? (JSON.parse(r.consent) as unknown) : null,
-  }));
+  return (prepared(db, historySql).all({ client: clientId, before: null, limit }) as HistoryRow[]).map(
+    toHistoryEntry,
+  );
+}
+
+/** The same history read one row at a time: entries with an id below `before`, at most `limit` (null: all). */
+export function* iterateClientStatusHistory(
+  db: Database,
+  clientId: number,
+  o: { before?: number | null; limit: number | null },
+): Generator<StatusHistoryEntry> {
+  const rows = prepared(db, historySql).iterate({
+    client: clientId,
+    before: o.before ?? null,
+    limit: o.limit ?? -1,
+  }) as IterableIterator<HistoryRow>;
+  for (const r of rows) yield toHistoryEntry(r);
+}
+
+export function countClientStatusHistory(db: Database, clientId: number): number {
+  return prepared(db, 'SELECT count(*) FROM client_status_changes WHERE client_id = ?')
+    .pluck()
+    .get(clientId) as number;
 }

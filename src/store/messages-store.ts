@@ -220,17 +220,39 @@ export interface ListMessagesOptions {
   before?: number | undefined;
 }
 
+const listSql = `SELECT ${messageColumns} FROM messages WHERE (@state IS NULL OR state = @state) AND (@before IS NULL OR id < @before)
+     ORDER BY id DESC LIMIT @limit`;
+
 export function listMessages(db: Database, options: ListMessagesOptions = {}): StoredMessage[] {
-  const rows = prepared(
-    db,
-    `SELECT ${messageColumns} FROM messages WHERE (@state IS NULL OR state = @state) AND (@before IS NULL OR id < @before)
-     ORDER BY id DESC LIMIT @limit`,
-  ).all({
+  const rows = prepared(db, listSql).all({
     state: options.state ?? null,
     before: options.before ?? null,
     limit: options.limit ?? 50,
   }) as MessageRow[];
   return rows.map(toStoredMessage);
+}
+
+/**
+ * The same list, newest first, read one row at a time from the database (memory stays flat for any count);
+ * `limit` null means every row.
+ */
+export function* iterateMessages(
+  db: Database,
+  o: { state?: MessageState | undefined; before?: number | null; limit: number | null },
+): Generator<StoredMessage> {
+  const rows = prepared(db, listSql).iterate({
+    state: o.state ?? null,
+    before: o.before ?? null,
+    limit: o.limit ?? -1,
+  }) as IterableIterator<MessageRow>;
+  for (const r of rows) yield toStoredMessage(r);
+}
+
+/** How many messages the list holds with this filter. */
+export function countMessages(db: Database, o: { state?: MessageState | undefined } = {}): number {
+  return prepared(db, 'SELECT count(*) FROM messages WHERE (@state IS NULL OR state = @state)')
+    .pluck()
+    .get({ state: o.state ?? null }) as number;
 }
 
 /** Finds a message by queue id (or numeric id). */
@@ -275,6 +297,62 @@ export function dueMessages(db: Database, now: Date, limit: number): StoredMessa
     `SELECT ${messageColumns} FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`,
   ).all(now.toISOString(), limit) as MessageRow[];
   return rows.map(toStoredMessage);
+}
+
+/**
+ * The source a message is scheduled and limited by: its client's IPv4 /24 (`192.0.2.0/24`, also for an
+ * IPv4-mapped IPv6 address) or IPv6 /64 (`2001:db8:0:1::/64`); without a client IP (ingest), `source:<source>`.
+ */
+export function sourceKey(clientIp: string | null, source = 'smtp'): string {
+  if (!clientIp) return `source:${source}`;
+  const v4 = clientIp.slice(clientIp.lastIndexOf(':') + 1);
+  if (v4.includes('.')) return `${v4.slice(0, v4.lastIndexOf('.'))}.0/24`;
+  const [head = '', tail] = clientIp.toLowerCase().split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
+}
+
+const withSourceKey = new WeakSet<Database>();
+/** Registers source_key(client_ip, source) (the function above) on this connection, once. */
+function sourceKeyFunction(db: Database): Database {
+  if (!withSourceKey.has(db)) {
+    db.function('source_key', { deterministic: true }, (ip: unknown, source: unknown) =>
+      sourceKey(typeof ip === 'string' ? ip : null, typeof source === 'string' ? source : 'smtp'),
+    );
+    withSourceKey.add(db);
+  }
+  return db;
+}
+
+/**
+ * The same due messages taken round-robin across sources (sourceKey): the oldest of every source first, then the
+ * second oldest of each, and so on, each round in arrival order. A flood from one source delays another
+ * source's message by at most one batch.
+ */
+export function dueMessagesFair(db: Database, now: Date, limit: number): StoredMessage[] {
+  const rows = prepared(
+    sourceKeyFunction(db),
+    `SELECT ${messageColumns} FROM (
+       SELECT ${messageColumns}, row_number() OVER (PARTITION BY source_key(client_ip, source) ORDER BY id) AS turn
+       FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+     ) ORDER BY turn, id LIMIT ?`,
+  ).all(now.toISOString(), limit) as MessageRow[];
+  return rows.map(toStoredMessage);
+}
+
+/** How many messages wait for the worker (queued, due or not), per source (sourceKey). */
+export function queuedCountsBySource(db: Database): Map<string, number> {
+  const rows = prepared(
+    sourceKeyFunction(db),
+    `SELECT source_key(client_ip, source) AS key, count(*) AS n FROM messages WHERE state = 'queued' GROUP BY key`,
+  ).all() as Array<{ key: string; n: number }>;
+  return new Map(rows.map((r) => [r.key, r.n]));
 }
 
 /** The messages among `ids` still waiting for the worker, in arrival order. */
@@ -338,4 +416,40 @@ export function requeueMessage(db: Database, id: number): boolean {
       `UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?`,
     ).run(id).changes > 0
   );
+}
+
+/** `abusedesk ingest --acknowledge` handing messages to a running serve: their reporters are to be acknowledged. */
+export function markIngestAcknowledge(db: Database, ids: readonly number[]): void {
+  const stmt = prepared(
+    db,
+    `INSERT INTO meta (key, value) VALUES ('ingest.acknowledge:' || ?, 'true') ON CONFLICT (key) DO NOTHING`,
+  );
+  db.transaction(() => {
+    for (const id of ids) stmt.run(id);
+  })();
+}
+
+/** Whether an ingested message was stored by `ingest --acknowledge` (see markIngestAcknowledge). */
+export function ingestAcknowledgeWanted(db: Database, id: number): boolean {
+  return prepared(db, `SELECT 1 FROM meta WHERE key = 'ingest.acknowledge:' || ?`).get(id) !== undefined;
+}
+
+/** How many of `ids` are still queued for the worker (an ingest waiting for a running serve). */
+export function countQueued(db: Database, ids: readonly number[]): number {
+  return prepared(
+    db,
+    `SELECT count(*) FROM messages WHERE state = 'queued' AND id IN (SELECT value FROM json_each(?))`,
+  )
+    .pluck()
+    .get(JSON.stringify(ids)) as number;
+}
+
+/** How many of `ids` ended quarantined. */
+export function countQuarantined(db: Database, ids: readonly number[]): number {
+  return prepared(
+    db,
+    `SELECT count(*) FROM messages WHERE state = 'quarantined' AND id IN (SELECT value FROM json_each(?))`,
+  )
+    .pluck()
+    .get(JSON.stringify(ids)) as number;
 }

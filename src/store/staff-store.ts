@@ -55,6 +55,17 @@ export function listStaffUsers(db: Database): StaffUser[] {
   ).all() as StaffUser[];
 }
 
+/** Accounts after `after` (an email, exclusive) in email order, at most `limit` (null: all), streamed. */
+export function iterateStaffUsers(
+  db: Database,
+  o: { after?: string | null; limit: number | null },
+): IterableIterator<StaffUser> {
+  return prepared(
+    db,
+    'SELECT id, email, name, role, created_at AS createdAt FROM staff_users WHERE (@after IS NULL OR email > @after) ORDER BY email LIMIT @limit',
+  ).iterate({ after: o.after ?? null, limit: o.limit ?? -1 }) as IterableIterator<StaffUser>;
+}
+
 /** Stores a session under the digest of its cookie value, and drops the sessions expired at `now`. */
 export function insertStaffSession(
   db: Database,

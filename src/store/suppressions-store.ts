@@ -2,6 +2,7 @@ import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
 
 import type { SuppressionReason } from './vocabulary.ts';
+import { domainPatternOf, storedSuppressionAddress } from './suppression-target.ts';
 
 export { suppressionReasons, type SuppressionReason } from './vocabulary.ts';
 
@@ -32,7 +33,7 @@ export interface SuppressInput {
 
 /** Adds (or refreshes) a suppression; `created` is false when the address was already suppressed for that scope and reason. */
 export function suppress(db: Database, s: SuppressInput): { id: number; created: boolean } {
-  const address = s.address.trim().toLowerCase();
+  const address = storedSuppressionAddress(s.address);
   const at = s.now.toISOString();
   const existing = prepared(
     db,
@@ -64,27 +65,60 @@ export interface ListSuppressionsOptions {
   limit?: number;
 }
 
-export function listSuppressions(db: Database, o: ListSuppressionsOptions = {}): Suppression[] {
-  return prepared(
-    db,
-    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
+const listFrom = `FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
        WHERE (@address IS NULL OR s.address LIKE @address) AND (@client IS NULL OR c.slug = @client OR (@client = '*' AND s.client_id IS NULL))
-         AND (@reason IS NULL OR s.reason = @reason)
-       ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`,
-  ).all({
-    address: o.address ? o.address.toLowerCase().replace(/\*/g, '%') : null,
-    client: o.client ?? null,
-    reason: o.reason ?? null,
-    limit: o.limit ?? 1000,
-  }) as Suppression[];
+         AND (@reason IS NULL OR s.reason = @reason)`;
+const listSql = `SELECT ${columns} ${listFrom}
+         AND (@afterSeen IS NULL OR s.last_seen < @afterSeen OR (s.last_seen = @afterSeen AND s.id < @afterId))
+       ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`;
+
+const listParams = (
+  o: ListSuppressionsOptions,
+  after: { lastSeen: string; id: number } | null = null,
+): Record<string, string | number | null> => ({
+  address: o.address ? o.address.toLowerCase().replace(/\*/g, '%') : null,
+  client: o.client ?? null,
+  reason: o.reason ?? null,
+  afterSeen: after?.lastSeen ?? null,
+  afterId: after?.id ?? null,
+  limit: o.limit ?? 1000,
+});
+
+export function listSuppressions(db: Database, o: ListSuppressionsOptions = {}): Suppression[] {
+  return prepared(db, listSql).all(listParams(o)) as Suppression[];
 }
 
-/** Is this address suppressed for this client (client scope or global)? The fast path the ESP checks before sending. */
+/**
+ * The same list, most recent first, read one row at a time from the database: the rows after `after` (the last
+ * row of the previous page), at most `limit` (null: every row).
+ */
+export function iterateSuppressions(
+  db: Database,
+  o: Omit<ListSuppressionsOptions, 'limit'> & {
+    after?: { lastSeen: string; id: number } | null;
+    limit: number | null;
+  },
+): IterableIterator<Suppression> {
+  return prepared(db, listSql).iterate(
+    listParams({ ...o, limit: o.limit ?? -1 }, o.after),
+  ) as IterableIterator<Suppression>;
+}
+
+/** How many suppressions match the filters. */
+export function countSuppressions(db: Database, o: Omit<ListSuppressionsOptions, 'limit'> = {}): number {
+  return prepared(db, `SELECT count(*) ${listFrom}`).pluck().get(listParams(o)) as number;
+}
+
+/**
+ * Is this address suppressed for this client (client scope or global)? The fast path the ESP checks before
+ * sending: rows for the address itself and whole-domain rows (`@domain`) for its domain, both by index.
+ */
 export function isSuppressed(db: Database, address: string, clientId: number | null): Suppression[] {
+  const a = address.trim().toLowerCase();
   return prepared(
     db,
-    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.address = ? AND (s.client_id IS NULL OR s.client_id = ?)`,
-  ).all(address.trim().toLowerCase(), clientId) as Suppression[];
+    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.address IN (?, ?) AND (s.client_id IS NULL OR s.client_id = ?)`,
+  ).all(a, domainPatternOf(a) ?? a, clientId) as Suppression[];
 }
 
 /** Removes suppressions of an address (one client, or every scope with `clientId` undefined); returns how many. */
@@ -98,7 +132,7 @@ export function removeSuppression(
     db,
     `DELETE FROM suppressions WHERE address = @address AND (@all = 1 OR coalesce(client_id, 0) = coalesce(@clientId, 0)) AND (@reason IS NULL OR reason = @reason)`,
   ).run({
-    address: address.trim().toLowerCase(),
+    address: storedSuppressionAddress(address),
     all: clientId === undefined ? 1 : 0,
     clientId: clientId ?? null,
     reason: reason ?? null,

@@ -274,18 +274,42 @@ export interface TicketSearch {
 }
 
 // One statement for every filter combination (unset filters are NULL), newest activity first.
-const searchSql = `${select}
+const searchWhere = `
   WHERE (@status IS NULL OR t.status = @status) AND (@type IS NULL OR t.type = @type)
     AND (@client IS NULL OR c.slug = @client) AND (@campaign IS NULL OR k.slug = @campaign)
     AND (@trusted IS NULL OR t.trusted = @trusted)
     AND (@from IS NULL OR t.created_at >= @from) AND (@to IS NULL OR t.created_at < @to)
     AND (@q IS NULL OR t.id = upper(@q) OR t.subject LIKE @like ESCAPE '\\' OR t.reporter LIKE @like ESCAPE '\\')
-    AND (@cu IS NULL OR t.updated_at < @cu OR (t.updated_at = @cu AND t.id < @cid))
+    AND (@cu IS NULL OR t.updated_at < @cu OR (t.updated_at = @cu AND t.id < @cid))`;
+const searchSql = `${select}${searchWhere}
   ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
+const countSql = `SELECT count(*) FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id${searchWhere}`;
 
 /** Tickets matching every given filter, most recently active first (keyset pagination by updatedAt and id). */
 export function searchTickets(db: Database, s: TicketSearch): Ticket[] {
-  const rows = prepared(db, searchSql).all({
+  return (prepared(db, searchSql).all(searchParams(s)) as TicketRow[]).map(toTicket);
+}
+
+/** `searchTickets` read one row at a time from the database; `limit` null means every match. */
+export function* iterateTicketSearch(
+  db: Database,
+  s: Omit<TicketSearch, 'limit'> & { limit: number | null },
+): Generator<Ticket> {
+  const rows = prepared(db, searchSql).iterate(
+    searchParams({ ...s, limit: s.limit ?? -1 }),
+  ) as IterableIterator<TicketRow>;
+  for (const r of rows) yield toTicket(r);
+}
+
+/** How many tickets match the filters (`after` and `limit` are ignored). */
+export function countTicketSearch(db: Database, s: Omit<TicketSearch, 'after' | 'limit'>): number {
+  return prepared(db, countSql)
+    .pluck()
+    .get(searchParams({ ...s, limit: -1 })) as number;
+}
+
+function searchParams(s: TicketSearch): Record<string, string | number | null> {
+  return {
     status: s.status ?? null,
     type: s.type ?? null,
     client: s.client ?? null,
@@ -298,6 +322,5 @@ export function searchTickets(db: Database, s: TicketSearch): Ticket[] {
     cu: s.after?.updatedAt ?? null,
     cid: s.after?.id ?? null,
     limit: s.limit,
-  }) as TicketRow[];
-  return rows.map(toTicket);
+  };
 }

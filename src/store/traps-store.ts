@@ -18,6 +18,21 @@ export function listTraps(db: Database): SpamTrap[] {
   ).all() as SpamTrap[];
 }
 
+/** Entries after `after` (an address, exclusive) in address order, at most `limit` (null: all), streamed. */
+export function iterateTraps(
+  db: Database,
+  o: { after?: string | null; limit: number | null },
+): IterableIterator<SpamTrap> {
+  return prepared(
+    db,
+    'SELECT address, note, source, created_by AS createdBy, created_at AS createdAt FROM spam_traps WHERE (@after IS NULL OR address > @after) ORDER BY address LIMIT @limit',
+  ).iterate({ after: o.after ?? null, limit: o.limit ?? -1 }) as IterableIterator<SpamTrap>;
+}
+
+export function countTraps(db: Database): number {
+  return prepared(db, 'SELECT count(*) FROM spam_traps').pluck().get() as number;
+}
+
 export function trapExists(db: Database, address: string): boolean {
   return prepared(db, 'SELECT 1 FROM spam_traps WHERE address = ?').get(address) !== undefined;
 }

@@ -81,6 +81,10 @@ export const signalKinds = [
 ] as const;
 export type SignalKind = (typeof signalKinds)[number];
 
+/** Why a counted signal may be believed (client_signals.basis); null when it does not count. */
+export const signalBases = ['authenticated', 'corroborated', 'unauthenticated'] as const;
+export type SignalBasis = (typeof signalBases)[number];
+
 export const trapSources = ['config', 'staff'] as const;
 export type TrapSource = (typeof trapSources)[number];
 

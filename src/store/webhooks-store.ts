@@ -100,39 +100,73 @@ export interface WebhookDeliveryFilter {
   limit?: number | undefined;
 }
 
-/** The delivery log: webhook rows of the outbox, newest first; a number is the limit (as the CLI passes it). */
+const deliveriesWhere = `WHERE o.kind = 'webhook' AND (@state IS NULL OR o.state = @state) AND (@type IS NULL OR json_extract(o.payload, '$.type') = @type)`;
+const deliveriesSql = `SELECT o.id, o.payload, o.state, o.attempts, o.last_error AS lastError, o.created_at AS createdAt, o.sent_at AS sentAt, o.next_attempt_at AS nextAttemptAt,
+      o.ticket_id AS ticketId, o.report_id AS reportId, r.ticket_id AS reportTicketId
+    FROM outbox o LEFT JOIN reports r ON r.id = o.report_id
+    ${deliveriesWhere} AND (@before IS NULL OR o.id < @before)
+    ORDER BY o.id DESC LIMIT @limit`;
+
+type DeliveryRow = Omit<WebhookDelivery, 'type' | 'url' | 'webhookId' | 'body'> & { payload: string };
+
+const deliveryParams = (
+  f: Omit<WebhookDeliveryFilter, 'limit'>,
+  before: number | null,
+  limit: number,
+): Record<string, string | number | null> => ({
+  state: f.state ?? null,
+  type: f.type ?? null,
+  before,
+  limit,
+});
+
+function toDelivery({ payload, ...r }: DeliveryRow): WebhookDelivery {
+  const p = JSON.parse(payload) as WebhookPayload;
+  return {
+    id: r.id,
+    type: p.type,
+    url: p.url,
+    webhookId: p.webhookId,
+    state: r.state,
+    attempts: r.attempts,
+    lastError: r.lastError,
+    createdAt: r.createdAt,
+    sentAt: r.sentAt,
+    nextAttemptAt: r.nextAttemptAt,
+    ticketId: r.ticketId,
+    reportId: r.reportId,
+    reportTicketId: r.reportTicketId,
+    body: { type: p.type, timestamp: p.timestamp, data: p.data },
+  };
+}
+
+/** The delivery log: webhook rows of the outbox, newest first; a number is the limit. */
 export function listWebhookDeliveries(
   db: Database,
   filter: number | WebhookDeliveryFilter = 50,
 ): WebhookDelivery[] {
   const f = typeof filter === 'number' ? { limit: filter } : filter;
-  const rows = prepared(
-    db,
-    `SELECT o.id, o.payload, o.state, o.attempts, o.last_error AS lastError, o.created_at AS createdAt, o.sent_at AS sentAt, o.next_attempt_at AS nextAttemptAt,
-      o.ticket_id AS ticketId, o.report_id AS reportId, r.ticket_id AS reportTicketId
-    FROM outbox o LEFT JOIN reports r ON r.id = o.report_id
-    WHERE o.kind = 'webhook' AND (@state IS NULL OR o.state = @state) AND (@type IS NULL OR json_extract(o.payload, '$.type') = @type)
-    ORDER BY o.id DESC LIMIT @limit`,
-  ).all({ state: f.state ?? null, type: f.type ?? null, limit: f.limit ?? 50 }) as Array<
-    Omit<WebhookDelivery, 'type' | 'url' | 'webhookId' | 'body'> & { payload: string }
-  >;
-  return rows.map(({ payload, ...r }) => {
-    const p = JSON.parse(payload) as WebhookPayload;
-    return {
-      id: r.id,
-      type: p.type,
-      url: p.url,
-      webhookId: p.webhookId,
-      state: r.state,
-      attempts: r.attempts,
-      lastError: r.lastError,
-      createdAt: r.createdAt,
-      sentAt: r.sentAt,
-      nextAttemptAt: r.nextAttemptAt,
-      ticketId: r.ticketId,
-      reportId: r.reportId,
-      reportTicketId: r.reportTicketId,
-      body: { type: p.type, timestamp: p.timestamp, data: p.data },
-    };
-  });
+  const rows = prepared(db, deliveriesSql).all(deliveryParams(f, null, f.limit ?? 50)) as DeliveryRow[];
+  return rows.map(toDelivery);
+}
+
+/**
+ * The delivery log read one row at a time from the database: deliveries with an id below `before` (null: from
+ * the newest), at most `limit` (null: every one).
+ */
+export function* iterateWebhookDeliveries(
+  db: Database,
+  f: Omit<WebhookDeliveryFilter, 'limit'> & { before?: number | null; limit: number | null },
+): Generator<WebhookDelivery> {
+  const rows = prepared(db, deliveriesSql).iterate(
+    deliveryParams(f, f.before ?? null, f.limit ?? -1),
+  ) as IterableIterator<DeliveryRow>;
+  for (const r of rows) yield toDelivery(r);
+}
+
+/** How many deliveries the log holds with these filters. */
+export function countWebhookDeliveries(db: Database, f: Omit<WebhookDeliveryFilter, 'limit'> = {}): number {
+  return prepared(db, `SELECT count(*) FROM outbox o ${deliveriesWhere}`)
+    .pluck()
+    .get(deliveryParams(f, null, -1)) as number;
 }

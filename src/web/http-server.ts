@@ -5,11 +5,14 @@ import { schemaVersion } from '../db/migrate.ts';
 import { messageCountsByState, oldestQueuedAt } from '../store/messages-store.ts';
 import type { Registry } from 'prom-client';
 import { registerMetricsRoute } from '../metrics/metrics-route.ts';
+import { metricsAuthorizer } from './metrics-auth.ts';
 import type { ApiDeps } from './api/api-deps.ts';
 import { registerApi } from './api/register-api.ts';
 import { uiPlugin } from './ui/ui-plugin.ts';
 import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
 import { unsubscribePlugin } from './unsubscribe/unsubscribe-plugin.ts';
+import { DEFAULT_LIMITS } from '../parse/parse-options.ts';
+import { parseOptionsFromConfig } from '../parse/parse-options-from-config.ts';
 
 export interface HttpServerOptions {
   db: Database;
@@ -27,18 +30,32 @@ export interface HttpServerOptions {
 /** The HTTP side of `serve`. This issue: GET /healthz; the API and UI mount here later. */
 export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({ logger: false });
-  app.get('/healthz', () => {
+  // 200 when every check passes; 503 with `failing` (the checks' names) and `reason` (one line) otherwise.
+  app.get('/healthz', (_req, reply) => {
     let database: Record<string, unknown>;
     let queue: Record<string, unknown> = {};
-    let ok = true;
+    const failing: string[] = [];
+    const reasons: string[] = [];
     try {
       database = { ok: true, schemaVersion: schemaVersion(options.db) };
       queue = { ...messageCountsByState(options.db), oldestQueuedAt: oldestQueuedAt(options.db) };
     } catch (e) {
-      ok = false;
+      failing.push('database');
+      reasons.push(`database: ${(e as Error).message}`);
       database = { ok: false, error: (e as Error).message };
     }
-    return { status: ok ? 'ok' : 'degraded', database, queue, ...(options.health?.() ?? {}) };
+    const live = options.health?.() ?? {};
+    if (Array.isArray(live.failing)) failing.push(...(live.failing as string[]));
+    if (typeof live.reason === 'string') reasons.push(live.reason);
+    if (failing.length) void reply.code(503);
+    return {
+      ...live,
+      status: failing.length ? 'failing' : 'ok',
+      failing,
+      ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+      database,
+      queue,
+    };
   });
   const enforcement = enforcementSettings(options.config);
   registerApi(app, { ...options.api, db: options.db, enforcement });
@@ -47,6 +64,8 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     now: options.api?.now,
     onRequeue: options.api?.onRequeue,
     enforcement,
+    logger: options.api?.logger,
+    parseLimits: { ...DEFAULT_LIMITS, ...parseOptionsFromConfig(options.config).limits },
   });
   void app.register(unsubscribePlugin, {
     db: options.db,
@@ -55,6 +74,11 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     now: options.api?.now,
     onSignals: options.onSignals,
   });
-  if (options.metrics) registerMetricsRoute(app, options.metrics);
+  if (options.metrics)
+    registerMetricsRoute(
+      app,
+      options.metrics,
+      metricsAuthorizer(options.db, options.config.http.metricsToken, options.api?.now ?? (() => new Date())),
+    );
   return app;
 }

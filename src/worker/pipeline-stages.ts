@@ -11,22 +11,24 @@ import { headersStage } from '../headers/headers-stage.ts';
 import { classifyStage } from '../parse/classify-stage.ts';
 import { extractStage } from '../parse/extract-stage.ts';
 import { messageParseOptions } from '../parse/message-parse-options.ts';
+import type { ParsePool } from '../parse/parse-pool.ts';
 import type { Stage } from './stage.ts';
 
 /**
  * The pipeline, in order — the stage table of the README. Each stage's name is used in the database, logs and UI:
- * headers → authenticate → classify → extract → attribute → actions → enforcement.
+ * headers → authenticate → classify → extract → attribute → actions → enforcement. With `io.parsePool`,
+ * authenticate, classify and extract do their CPU work on its threads.
  */
 export function pipelineStages(
   config: Config,
   acknowledge?: Acknowledger,
-  io: { resolver?: DnsResolver | undefined } = {},
+  io: { resolver?: DnsResolver | undefined; parsePool?: ParsePool | undefined } = {},
 ): Stage[] {
   const parseOptions = messageParseOptions(config, io.resolver);
   return [
     headersStage,
-    authenticateStage(parseOptions),
-    classifyStage(parseOptions),
+    authenticateStage(parseOptions, io.parsePool),
+    classifyStage(parseOptions, io.parsePool),
     extractStage(parseOptions),
     attributeStage(tokenOpener(config)),
     reportActionsStage({

@@ -4,7 +4,7 @@ import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageOutcome, StageRecord } from './stage.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
 import {
-  dueMessages,
+  dueMessagesFair,
   getRaw,
   markMessageDone,
   markMessageFailed,
@@ -24,6 +24,8 @@ export interface ProcessorOptions {
   onProcessed?: (message: StoredMessage, ms: number) => void;
   /** Called after each committed batch (wakes the outbox sender). */
   onBatch?: () => void;
+  /** Called when a round found nothing due (the service checkpoints the WAL then). */
+  onIdle?: () => void;
 }
 
 export interface ProcessResult {
@@ -33,7 +35,8 @@ export interface ProcessResult {
 }
 
 /**
- * The worker: takes stored messages in arrival order and runs the pipeline stages over each.
+ * The worker: takes stored messages round-robin across sources, each source's in arrival order, and runs the
+ * pipeline stages over each.
  * A failing stage is retried with exponential backoff; after maxAttempts the message is
  * `quarantined` with its error — kept, visible to staff, retryable — never dropped.
  * State lives in the database, so a restart resumes exactly where it stopped.
@@ -50,8 +53,10 @@ export class Processor extends PollingWorker {
 
   /** Processes every message due now, up to one batch; returns how many it handled. */
   override async drainOnce(): Promise<number> {
-    const messages = dueMessages(this.options.db, this.now(), this.options.batchSize);
+    // Round-robin across sources (client /24 or /64), so a flood from one source cannot starve the others.
+    const messages = dueMessagesFair(this.options.db, this.now(), this.options.batchSize);
     if (messages.length) await this.processBatch(messages);
+    else this.options.onIdle?.();
     return messages.length;
   }
 
@@ -136,10 +141,12 @@ export class Processor extends PollingWorker {
       await new Promise((r) => setImmediate(r));
     }
     const results: ProcessResult[] = [];
+    // Log lines that report a new state wait for the commit: "processed" is never logged for a rolled-back batch.
+    const afterCommit: Array<() => void> = [];
     db.transaction(() => {
       for (const p of prepared) {
         if (p.error === null && p.raw) this.commitStages(p, p.raw);
-        results.push(this.finish(p));
+        results.push(this.finish(p, afterCommit));
       }
       for (const stage of stages) {
         if (!stage.finishBatch) continue;
@@ -153,6 +160,7 @@ export class Processor extends PollingWorker {
         }
       }
     })();
+    for (const log of afterCommit) log();
     this.options.onBatch?.();
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
@@ -165,24 +173,36 @@ export class Processor extends PollingWorker {
     return results;
   }
 
-  /** Records the message's new state (inside the batch transaction). */
-  private finish(p: Prepared): ProcessResult {
-    const { message, stages, error } = p;
+  /**
+   * Records the message's new state (inside the batch transaction); its log line goes to `afterCommit`. The
+   * stored trail is the earlier runs' entries followed by this run's, each tagged with its run number: a run
+   * never overwrites the trail of the run that acted.
+   */
+  private finish(p: Prepared, afterCommit: Array<() => void>): ProcessResult {
+    const { message, error } = p;
+    const run = nextRun(message.stages);
+    const stages = p.stages.map((s) => ({ ...s, run }));
+    const trail = [...message.stages, ...stages];
     const ms = Number(process.hrtime.bigint() - p.started) / 1e6;
     const attempts = message.attempts + 1;
+    const log = (...args: Parameters<typeof logEvent>): number => afterCommit.push(() => logEvent(...args));
     let state: ProcessResult['state'];
     if (error === null) {
       state = 'done';
-      markMessageDone(this.options.db, message.id, { at: this.now(), headers: p.state.headers, stages });
-      logEvent(this.options.logger, 'info', 'worker.processed', {
+      markMessageDone(this.options.db, message.id, {
+        at: this.now(),
+        headers: p.state.headers,
+        stages: trail,
+      });
+      log(this.options.logger, 'info', 'worker.processed', {
         queueId: message.queueId,
         ms,
         stages: stages.map((s) => `${s.stage}:${s.outcome}`),
       });
     } else if (attempts >= this.options.maxAttempts) {
       state = 'quarantined';
-      markMessageFailed(this.options.db, message.id, { state, attempts, next: null, error, stages });
-      logEvent(this.options.logger, 'error', 'worker.quarantined', {
+      markMessageFailed(this.options.db, message.id, { state, attempts, next: null, error, stages: trail });
+      log(this.options.logger, 'error', 'worker.quarantined', {
         queueId: message.queueId,
         attempts,
         err: error,
@@ -191,8 +211,8 @@ export class Processor extends PollingWorker {
       state = 'queued';
       const delay = this.options.retryBaseMs * 2 ** (attempts - 1);
       const next = new Date(this.now().getTime() + delay);
-      markMessageFailed(this.options.db, message.id, { state, attempts, next, error, stages });
-      logEvent(this.options.logger, 'warn', 'worker.retry', {
+      markMessageFailed(this.options.db, message.id, { state, attempts, next, error, stages: trail });
+      log(this.options.logger, 'warn', 'worker.retry', {
         queueId: message.queueId,
         attempts,
         next: next.toISOString(),
@@ -213,5 +233,9 @@ interface Prepared {
   runMs: Map<string, number>;
   error: string | null;
 }
+
+/** The number of the next run in a trail: entries written before runs were numbered count as run 1. */
+const nextRun = (trail: readonly StageRecord[]): number =>
+  trail.reduce((max, s) => Math.max(max, s.run ?? 1), 0) + 1;
 
 const elapsedMs = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;

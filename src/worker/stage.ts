@@ -53,4 +53,6 @@ export interface StageRecord {
   outcome: string;
   reason: string;
   ms: number;
+  /** Which processing of the message wrote the entry (1 the first; a re-processing appends run 2, …). */
+  run?: number;
 }

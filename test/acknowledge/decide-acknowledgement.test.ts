@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACK_RULES,
   decideAcknowledgement,
+  sourceNetwork,
   type AcknowledgementInput,
 } from '../../src/acknowledge/decide-acknowledgement.ts';
 
@@ -14,12 +15,18 @@ const base = (): AcknowledgementInput => ({
     ['from', ['Marie Dupont <marie.dupont@example.fr>']],
     ['subject', ['Fwd: Nouveautés de printemps']],
   ]),
+  reporterIssue: null,
   fromDmarc: 'pass',
+  reporterAuthenticated: 'DKIM signature of example.fr passes, aligned with example.fr',
+  requireAuthentication: true,
   ourAddresses: ['abuse@esp.example', 'postmaster@esp.example'],
   ourDomains: ['esp.example', 'localhost'],
   alreadyAcknowledged: false,
   sentTodayToAddress: 0,
   dailyCap: 3,
+  sentThisHour: { total: 0, network: 0, domain: 0 },
+  hourlyCaps: { total: 200, network: 30, domain: 50 },
+  sourceNetwork: '192.0.2.0/24',
   language: 'fr',
 });
 
@@ -50,6 +57,11 @@ describe('decideAcknowledgement', () => {
     ['kind-not-complaint', { kind: 'unsubscribe' }, /unsubscribe/],
     ['kind-not-complaint', { kind: 'reply' }, /reply/],
     ['kind-not-complaint', { kind: 'other' }, /other/],
+    [
+      'reporter-ambiguous',
+      { reporter: null, reporterIssue: 'the From display name contains an address' },
+      /display name contains an address/,
+    ],
     ['no-reporter', { reporter: null }, /no reporter/],
     ['no-reporter', { reporter: 'a@example.org, b@example.org' }, /not one valid address/],
     ['no-reporter', { reporter: 'a@example.org\r\nBcc: victim@example.org' }, /not one valid address/],
@@ -88,9 +100,22 @@ describe('decideAcknowledgement', () => {
       /mail\.esp\.example/,
     ],
     ['dmarc-fail', { fromDmarc: 'fail' }, /fails DMARC/],
+    ['unauthenticated-reporter', { reporterAuthenticated: null }, /not authenticated.*DMARC pass/],
+    [
+      'unauthenticated-reporter',
+      { reporterAuthenticated: null, fromDmarc: 'none' },
+      /marie\.dupont@example\.fr is not authenticated/,
+    ],
     ['already-acknowledged', { alreadyAcknowledged: true }, /already acknowledged on this ticket/],
     ['daily-cap', { sentTodayToAddress: 3 }, /3 acknowledgement\(s\) today \(cap 3\)/],
     ['daily-cap', { sentTodayToAddress: 0, dailyCap: 0 }, /cap 0/],
+    ['hourly-cap', { sentThisHour: { total: 200, network: 0, domain: 0 } }, /this hour \(cap 200\)/],
+    [
+      'network-cap',
+      { sentThisHour: { total: 40, network: 30, domain: 0 } },
+      /from 192\.0\.2\.0\/24 \(cap 30\)/,
+    ],
+    ['domain-cap', { sentThisHour: { total: 60, network: 0, domain: 50 } }, /to @example\.fr \(cap 50\)/],
   ];
 
   it.each(cases)('rule %s blocks (%j) and says why', (rule, change, reason) => {
@@ -103,6 +128,21 @@ describe('decideAcknowledgement', () => {
     expect(
       decideAcknowledgement({ ...base(), ...withHeader('x-auto-response-suppress', 'DR, RN, NRN') }).send,
     ).toBe(true);
+  });
+
+  it('acknowledges an unauthenticated reporter only when outbox.ackRequireAuthentication is off', () => {
+    expect(
+      decideAcknowledgement({ ...base(), reporterAuthenticated: null, requireAuthentication: false }),
+    ).toEqual({ send: true, to: 'marie.dupont@example.fr', language: 'fr' });
+  });
+
+  it('names the source network of an SMTP client: /24 for IPv4, /48 for IPv6', () => {
+    expect(sourceNetwork('203.0.113.77')).toBe('203.0.113.0/24');
+    expect(sourceNetwork('::ffff:203.0.113.77')).toBe('203.0.113.0/24');
+    expect(sourceNetwork('2001:db8:abcd:12::1')).toBe('2001:db8:abcd::/48');
+    expect(sourceNetwork('2001:db8::1')).toBe('2001:db8:0::/48');
+    expect(sourceNetwork('not-an-ip')).toBeNull();
+    expect(sourceNetwork(null)).toBeNull();
   });
 
   it('every rule in the table is exercised above, in table order, and ids are unique', () => {

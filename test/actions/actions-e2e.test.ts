@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFakeResolver } from '../../src/authenticate/fake-resolver.ts';
+import { createTestKey, signReport, type TestKey } from '../authenticate/signed-report.ts';
 import { listSuppressions } from '../../src/store/suppressions-store.ts';
 import { getTicket, listTickets, ticketEvents } from '../../src/store/tickets-store.ts';
 import {
@@ -32,9 +34,16 @@ const reportOf = (svc: Service, queueId: string) =>
 describe('attribution and actions, end to end over SMTP', () => {
   let tmp: ReturnType<typeof tempDataDir>;
   let svc: Service;
+  // The French reporter's domain publishes a DKIM key: only a reporter whose domain authenticates is acknowledged.
+  let key: TestKey;
+  beforeAll(() => {
+    key = createTestKey();
+  });
   beforeEach(async () => {
     tmp = tempDataDir();
-    svc = await startTestService(tmp.dir);
+    svc = await startTestService(tmp.dir, {
+      resolver: createFakeResolver({ 'sel._domainkey.example.fr': { TXT: [key.txt] } }),
+    });
   });
   afterEach(async () => {
     await svc.stop();
@@ -172,12 +181,17 @@ describe('attribution and actions, end to end over SMTP', () => {
     const q = await deliver(
       svc,
       'abuse@esp.example',
-      frenchInlineForward({
-        reporter: 'marie.dupont@example.fr',
-        messageId: '<fwd-fr-1@example.fr>',
-        token: token('marie.d@example.fr'),
-        to: 'marie.d@example.fr',
-      }),
+      await signReport(
+        frenchInlineForward({
+          reporter: 'marie.dupont@example.fr',
+          messageId: '<fwd-fr-1@example.fr>',
+          token: token('marie.d@example.fr'),
+          to: 'marie.d@example.fr',
+        }),
+        'example.fr',
+        key,
+        'sel',
+      ),
       'marie.dupont@example.fr',
     );
     const report = reportOf(svc, q);

@@ -10,6 +10,13 @@ describe('abusedesk token mint|open', () => {
   let tmp: ReturnType<typeof tempDataDir>;
   beforeAll(() => {
     tmp = tempDataDir();
+    // The demo clients and campaigns, as an ESP would import its own.
+    for (const kind of ['clients', 'campaigns']) {
+      expect(
+        run(['import', kind, fileURLToPath(new URL(`../../data/demo/${kind}.jsonl`, import.meta.url))])
+          .status,
+      ).toBe(0);
+    }
   });
   afterAll(() => tmp.cleanup());
 
@@ -76,5 +83,21 @@ describe('abusedesk token mint|open', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('--campaign, --recipient');
+  });
+
+  it('refuses a client or campaign it does not know, naming it, unless --force', () => {
+    const base = ['token', 'mint', '--recipient', 'jane@example.net'];
+    const client = run([...base, '--client', 'nosuchclient', '--campaign', 'acme-spring-sale']);
+    expect(client.status).toBe(3);
+    expect(client.stderr).toBe(
+      'abusedesk: unknown client "nosuchclient": import it first (abusedesk import clients) or mint with --force\n',
+    );
+    const campaign = run([...base, '--client', 'acme', '--campaign', 'acme-nope']);
+    expect(campaign.status).toBe(3);
+    expect(campaign.stderr).toMatch(/^abusedesk: unknown campaign "acme-nope"/);
+    expect(run([...base, '--client', 'globex', '--campaign', 'acme-spring-sale']).status).toBe(2);
+    const forced = run([...base, '--client', 'nosuchclient', '--campaign', 'later', '--force']);
+    expect(forced.status).toBe(0);
+    expect(forced.stdout).toMatch(/^adt1[A-Za-z0-9_-]+\n$/);
   });
 });

@@ -62,7 +62,7 @@ describe('clients and traps commands', () => {
       '--consent-method',
       'bought',
     );
-    expect(bought.status).toBe(2);
+    expect(bought.status).toBe(4); // refused by policy
     expect(bought.stderr).toMatch(/bought/);
     expect(
       run(
@@ -117,7 +117,7 @@ describe('clients and traps commands', () => {
     expect(shown).toMatch(/status active, score 100\/100/);
     expect(shown).toMatch(/confirmed-opt-in/);
     expect(shown).toMatch(/signals:/);
-    expect(run('clients', 'show', 'nobody').status).toBe(1);
+    expect(run('clients', 'show', 'nobody').status).toBe(3); // not found
   }, 90_000);
 
   it('manages the trap list', () => {
@@ -132,6 +132,6 @@ describe('clients and traps commands', () => {
     }>;
     expect(list.map((t) => t.address)).toEqual(['@spamtrap.example', 'trap@pristine.example']);
     expect(run('traps', 'remove', 'trap@pristine.example').status).toBe(0);
-    expect(run('traps', 'remove', 'trap@pristine.example').status).toBe(1);
+    expect(run('traps', 'remove', 'trap@pristine.example').status).toBe(3); // not listed
   }, 60_000);
 });

@@ -50,7 +50,7 @@ describe('tickets and suppressions commands', () => {
       ['note', 'called the client'],
       ['status', 'open → resolved: client cleaned its list'],
     ]);
-    expect(run('tickets', 'show', 'AD-NOPE22').status).toBe(1);
+    expect(run('tickets', 'show', 'AD-NOPE22').status).toBe(3); // not found
   }, 60_000);
 
   it('adds, lists, exports and removes suppressions', () => {

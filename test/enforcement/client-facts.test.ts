@@ -60,6 +60,8 @@ describe('client facts from the database', () => {
         recipient: `user${9000 + i}@sub.yahoo.com`,
         mailboxProvider: providers.of(`user${9000 + i}@sub.yahoo.com`),
         counts: true,
+        rule: 'dkim-verified-fbl',
+        basis: 'authenticated' as const,
         reason: 'verified',
       })),
       { clientId: initech, campaignId: campaign, reportId: null, now: NOW },
@@ -86,21 +88,30 @@ describe('client facts from the database', () => {
       recipient: 'ann@example.org',
       mailboxProvider: 'other',
       counts: false,
+      rule: 'not-counted:unverified-fbl',
+      basis: null as 'authenticated' | null,
       reason: 'unverified',
     };
-    expect(recordSignals(db, [one], scope)).toBe(1);
-    expect(recordSignals(db, [one], scope)).toBe(0);
+    expect(recordSignals(db, [one], scope).created).toBe(1);
+    expect(recordSignals(db, [one], scope).created).toBe(0);
     expect(clientFacts(db, initech, testPolicy(), providers, NOW).total.counts).toMatchObject({
       complaints: 0,
       uncounted: 1,
     });
-    recordSignals(db, [{ ...one, counts: true, reason: 'DKIM-verified' }], scope);
+    recordSignals(
+      db,
+      [{ ...one, counts: true, rule: 'dkim-verified-fbl', basis: 'authenticated', reason: 'DKIM-verified' }],
+      scope,
+    );
     expect(clientFacts(db, initech, testPolicy(), providers, NOW).total.counts).toMatchObject({
       complaints: 1,
       uncounted: 0,
     });
     // Redacted complainants (no address) are one signal per report.
-    recordSignals(db, [{ ...one, recipient: null, counts: true }], { ...scope, reportId: null });
+    recordSignals(db, [{ ...one, recipient: null, counts: true, basis: 'authenticated' }], {
+      ...scope,
+      reportId: null,
+    });
     expect(clientFacts(db, initech, testPolicy(), providers, NOW).total.counts.complaints).toBe(2);
     // 31 days later the campaign and its signals have left the 30-day window.
     const later = new Date(NOW.getTime() + 31 * 86_400_000);

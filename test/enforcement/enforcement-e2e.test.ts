@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
-import { createFakeResolver } from '../../src/authenticate/fake-resolver.ts';
+import { createFakeResolver, type FakeZone } from '../../src/authenticate/fake-resolver.ts';
 import { upsertCampaign } from '../../src/store/clients-store.ts';
 import { wilsonLowerBound, zForConfidence } from '../../src/enforcement/wilson-bound.ts';
 import { apiClient, roleTokens, type ApiClient } from '../web/api/api-harness.ts';
@@ -24,6 +24,64 @@ import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '..
 
 const CAMPAIGN = 'acme-enforcement-test';
 const START = new Date('2026-11-20T09:00:00Z');
+
+/** The reporting MTAs whose DSNs the fake DNS zone can verify (selector `arf`, the test key). */
+const SIGNING_MTAS = [
+  'mx.pristine.example',
+  'mx.bigmail.example',
+  'smtp.coolmail.example',
+  'mta.nordpost.example',
+];
+
+function mtaZone(k: TestKey): FakeZone {
+  return Object.fromEntries(SIGNING_MTAS.map((d) => [`arf._domainkey.${d}`, { TXT: [k.txt] }]));
+}
+
+interface DsnOptions {
+  mta: string;
+  recipient: string;
+  token: string;
+  status?: string;
+  diagnostic?: string;
+}
+
+/** An RFC 3464 DSN from MAILER-DAEMON@`mta`, the client's original (with its trace token) attached. */
+function dsn(o: DsnOptions): string {
+  seq++;
+  return [
+    `From: Mail Delivery System <MAILER-DAEMON@${o.mta}>`,
+    'To: bounces@esp.example',
+    'Subject: Undelivered Mail Returned to Sender',
+    `Message-ID: <dsn-${seq}@${o.mta}>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="d1"',
+    '',
+    '--d1',
+    'Content-Type: text/plain',
+    '',
+    'Your message could not be delivered.',
+    '--d1',
+    'Content-Type: message/delivery-status',
+    '',
+    `Reporting-MTA: dns; ${o.mta}`,
+    '',
+    `Final-Recipient: rfc822; ${o.recipient}`,
+    'Action: failed',
+    `Status: ${o.status ?? '5.7.1'}`,
+    `Diagnostic-Code: smtp; ${o.diagnostic ?? '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org'}`,
+    '',
+    '--d1',
+    'Content-Type: text/rfc822-headers',
+    '',
+    'From: Acme <news@news.acme.example>',
+    `To: ${o.recipient}`,
+    `Message-ID: <orig-${seq}@news.acme.example>`,
+    `List-Unsubscribe: <https://esp.example/u/${o.token}>`,
+    '',
+    '--d1--',
+    '',
+  ].join('\r\n');
+}
 
 let seq = 0;
 /** A Yahoo ARF report about `recipient`, the original carrying its trace token in an unsubscribe link. */
@@ -55,7 +113,10 @@ async function harness(overrides: Record<string, unknown> = {}, delivered = 1000
   const tmp = tempDataDir();
   cleanup = tmp.cleanup;
   key ??= createTestKey();
-  svc = await startTestService(tmp.dir, { resolver: createFakeResolver(yahooZone(key)), overrides });
+  svc = await startTestService(tmp.dir, {
+    resolver: createFakeResolver({ ...yahooZone(key), ...mtaZone(key) }),
+    overrides,
+  });
   const s = svc;
   upsertCampaign(
     s.db,
@@ -225,7 +286,9 @@ describe('enforcement through the pipeline', () => {
     ) as Array<{ stage: string; outcome: string; reason: string }>;
     expect(trail.find((t) => t.stage === 'enforcement')).toMatchObject({
       outcome: 'counted',
-      reason: expect.stringMatching(/complaint .*: counts \(DKIM-verified yahoo feedback-loop report\)/),
+      reason: expect.stringMatching(
+        /complaint .*: counts \[dkim-verified-fbl\] \(DKIM-verified yahoo feedback-loop report\)/,
+      ),
     });
   }, 120_000);
 
@@ -333,8 +396,17 @@ describe('enforcement through the pipeline', () => {
       '--d1--',
       '',
     ].join('\r\n');
-    await deliverAndProcess(h.svc, 'postmaster@esp.example', bounce, '');
+    // Signed by the reporting MTA's domain: authenticated for the domain that claims to have sent it.
+    await deliverAndProcess(
+      h.svc,
+      'postmaster@esp.example',
+      await signReport(bounce, 'mx.pristine.example', key),
+      '',
+    );
     expect(h.status()).toBe('suspended');
+    expect(
+      h.svc.db.prepare("SELECT rule, basis FROM client_signals WHERE signal = 'trap-hit'").get(),
+    ).toEqual({ rule: 'dkim-aligned', basis: 'authenticated' });
     const trapSuppression = h.svc.db
       .prepare(
         "SELECT client_id AS clientId, reason FROM suppressions WHERE address = 'trap@pristine.example' AND reason = 'trap'",
@@ -380,5 +452,119 @@ describe('enforcement through the pipeline', () => {
       note: 'trap removed, list re-permissioned',
       consent: { method: 'confirmed-opt-in', listAgeMonths: 18, signupUrl: 'https://acme.example/join' },
     });
+  }, 120_000);
+});
+
+describe('evidence that cannot be forged cheaply', () => {
+  const signals = (h: Harness): Array<{ signal: string; counts: number; rule: string; reason: string }> =>
+    h.svc.db.prepare('SELECT signal, counts, rule, reason FROM client_signals ORDER BY id').all() as Array<{
+      signal: string;
+      counts: number;
+      rule: string;
+      reason: string;
+    }>;
+  const enforcementTrail = (h: Harness): { outcome: string; reason: string } | undefined =>
+    (
+      JSON.parse(
+        (h.svc.db.prepare('SELECT stages FROM messages ORDER BY id DESC LIMIT 1').get() as { stages: string })
+          .stages,
+      ) as Array<{ stage: string; outcome: string; reason: string }>
+    ).find((t) => t.stage === 'enforcement');
+
+  it('an unsigned DSN naming a blocklisting, with the client’s own trace token attached, leaves acme active', async () => {
+    const h = await harness();
+    await deliverAndProcess(
+      h.svc,
+      'postmaster@esp.example',
+      dsn({
+        mta: 'mx.forged.example',
+        recipient: 'victim@forged.example',
+        token: h.token('victim@forged.example'),
+      }),
+      '',
+    );
+    expect(h.status()).toBe('active');
+    expect(signals(h)).toEqual([
+      expect.objectContaining({ signal: 'blocklisting', counts: 0, rule: 'not-counted:unauthenticated' }),
+    ]);
+    expect(enforcementTrail(h)).toMatchObject({
+      outcome: 'recorded',
+      reason: expect.stringMatching(/blocklisting .*not counted \[not-counted:unauthenticated\]/),
+    });
+    // An unsigned hard bounce still suppresses the one recipient its token names (that harms no one else),
+    // but does not count toward the hard-bounce rate.
+    await deliverAndProcess(
+      h.svc,
+      'postmaster@esp.example',
+      dsn({
+        mta: 'mx.forged.example',
+        recipient: 'gone@forged.example',
+        token: h.token('gone@forged.example'),
+        status: '5.1.1',
+        diagnostic: '550 5.1.1 user unknown',
+      }),
+      '',
+    );
+    expect(h.status()).toBe('active');
+    expect(
+      h.svc.db.prepare("SELECT reason FROM suppressions WHERE address = 'gone@forged.example'").all(),
+    ).toEqual([{ reason: expect.any(String) }]);
+    expect(signals(h)[1]).toMatchObject({
+      signal: 'hard-bounce',
+      counts: 0,
+      rule: 'not-counted:unauthenticated',
+    });
+  }, 120_000);
+
+  it('three unsigned DSNs from three forged "providers" on one network do not corroborate each other', async () => {
+    const h = await harness();
+    for (const [i, mta] of [
+      'mx.gmail-forged.example',
+      'mx.yahoo-forged.example',
+      'mx.outlook-forged.example',
+    ].entries())
+      await deliverAndProcess(
+        h.svc,
+        'postmaster@esp.example',
+        dsn({ mta, recipient: `r${i}@list.example`, token: h.token(`r${i}@list.example`) }),
+        '',
+      );
+    expect(h.status()).toBe('active');
+    const rows = signals(h);
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.counts === 0 && r.rule === 'not-counted:unauthenticated')).toBe(true);
+    expect(h.svc.db.prepare('SELECT DISTINCT source_network AS n FROM client_signals').all()).toEqual([
+      { n: '127.0.0.0/24' },
+    ]);
+  }, 120_000);
+
+  it('three DSNs DKIM-signed by the reporting MTAs move acme as configured (watch, warned, suspended)', async () => {
+    const h = await harness({
+      enforcement: { thresholds: { blocklistings: { watch: 1, warn: 2, suspend: 3 } } },
+    });
+    const seen: string[] = [];
+    for (const [i, mta] of [
+      'mx.bigmail.example',
+      'smtp.coolmail.example',
+      'mta.nordpost.example',
+    ].entries()) {
+      const recipient = `b${i}@${mta.split('.').slice(1).join('.')}`;
+      await deliverAndProcess(
+        h.svc,
+        'postmaster@esp.example',
+        await signReport(dsn({ mta, recipient, token: h.token(recipient) }), mta, key),
+        '',
+      );
+      seen.push(h.status());
+    }
+    expect(seen).toEqual(['watch', 'warned', 'suspended']);
+    expect(signals(h).map((r) => [r.signal, r.counts, r.rule])).toEqual([
+      ['blocklisting', 1, 'dkim-aligned'],
+      ['blocklisting', 1, 'dkim-aligned'],
+      ['blocklisting', 1, 'dkim-aligned'],
+    ]);
+    expect(enforcementTrail(h)?.reason).toMatch(
+      /counts \[dkim-aligned\] .*DKIM d=mta\.nordpost\.example passes/,
+    );
   }, 120_000);
 });

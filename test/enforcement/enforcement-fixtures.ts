@@ -18,6 +18,7 @@ export function testPolicy(overrides: Partial<EnforcementPolicy> = {}): Enforcem
     recoverRatio: 0.5,
     minDaysInState: 7,
     autoSuspend: true,
+    corroborationSources: 3,
     thresholds: {
       complaintRate: { watch: 0.001, warn: 0.0015, suspend: 0.0025 },
       hardBounceRate: { watch: 0.02, warn: 0.03, suspend: 0.05 },

@@ -35,6 +35,8 @@ export function testConfig(dataDir: string, overrides: Tree = {}): Config {
     http: { port: 0 },
     worker: { retryBaseMs: 10, pollMs: 50 },
     authenticate: { dns: 'off' },
+    // Tests mint and open tokens with the public demo key in temp data dirs.
+    demo: { enabled: true },
   };
   return loadConfig({ env: {}, overrides: deepMerge(base, overrides) }).config;
 }

@@ -63,13 +63,14 @@ describe('abusedesk import', () => {
       sendId: 1,
       sentAt: '2026-11-02T08:00:00.000Z',
     });
+    // The send belongs to acme: naming another client is a usage mistake.
     expect(run('token', 'mint', '--compact', '--send-id', '1', '--client', 'globex')).toMatchObject({
-      status: 1,
+      status: 2,
       stdout: '',
     });
   });
 
-  it('exits 2 when every row is bad, and 1 when the file cannot be read', () => {
+  it('exits 2 when every row is bad, and 3 when the file does not exist', () => {
     const junk = run('import', 'sends', file('junk.jsonl', '{"recipient":"x"}\nnot json\n'));
     expect(junk.status).toBe(2);
     expect(junk.stdout).toMatch(/^imported 0 sends, 2 bad rows/);
@@ -77,8 +78,8 @@ describe('abusedesk import', () => {
       /junk\.jsonl:1: messageId: required; recipient: an email address; client: required; sentAt: required\n.*junk\.jsonl:2: invalid JSON/,
     );
     const missing = run('import', 'sends', join(tmp.dir, 'nope.csv'));
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/cannot read .*nope\.csv/);
+    expect(missing.status).toBe(3);
+    expect(missing.stderr).toMatch(/^abusedesk: .*nope\.csv: no such file or directory\n$/);
     expect(run('import', 'widgets', demo('clients.jsonl')).status).toBe(2);
   });
 });

@@ -20,6 +20,8 @@ function serve(
       ABUSEDESK_HTTP_PORT: '0',
       ABUSEDESK_LOG_LEVEL: 'warn',
       ABUSEDESK_AUTHENTICATE_DNS: 'off',
+      // A temp data dir is not the out-of-the-box demo: the public demo token key needs demo mode.
+      ABUSEDESK_DEMO_ENABLED: 'true',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

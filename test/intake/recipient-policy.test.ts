@@ -23,6 +23,21 @@ describe('checkRecipient', () => {
       tag: 'yahoo',
     });
   });
+  it('accepts the bare <postmaster> of RFC 5321 §4.5.1, in any case, even when postmaster is not a listed mailbox', () => {
+    expect(checkRecipient('postmaster', policy)).toMatchObject({
+      ok: true,
+      mailbox: 'postmaster',
+      tag: null,
+      domain: 'esp.example',
+    });
+    expect(checkRecipient('PostMaster', { ...policy, mailboxes: ['abuse'] })).toMatchObject({
+      ok: true,
+      mailbox: 'postmaster',
+    });
+    // Only the exact word: other bare local parts stay a syntax error.
+    expect(checkRecipient('abuse', policy)).toMatchObject({ ok: false, enhanced: '5.1.3' });
+    expect(checkRecipient('postmaster+x', policy)).toMatchObject({ ok: false, enhanced: '5.1.3' });
+  });
   it('refuses unknown local parts with 550 5.1.1', () => {
     expect(checkRecipient('sales@esp.example', policy)).toMatchObject({
       ok: false,

@@ -29,6 +29,8 @@ describe('SMTP intake over a real socket', () => {
         text: expect.stringMatching(/^5\.7\.1/),
       });
       expect((await client.command('RCPT TO:<Abuse+Yahoo@ESP.EXAMPLE>')).code).toBe(250);
+      // RFC 5321 §4.5.1: a server MUST NOT refuse RCPT TO:<Postmaster> (no domain).
+      expect((await client.command('RCPT TO:<Postmaster>')).code).toBe(250);
       const reply = await client.data(simpleMessage('policy'));
       expect(reply.code).toBe(250);
       const queueId = queueIdOf(reply);
@@ -38,7 +40,7 @@ describe('SMTP intake over a real socket', () => {
       expect(stored).toMatchObject({
         queueId,
         mailFrom: '',
-        rcptTo: ['Abuse+Yahoo@ESP.EXAMPLE'],
+        rcptTo: ['Abuse+Yahoo@ESP.EXAMPLE', 'Postmaster'],
         clientIp: '127.0.0.1',
         helo: 'client.example',
       });

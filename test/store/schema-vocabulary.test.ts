@@ -21,6 +21,7 @@ const expected: Record<string, readonly (string | number)[]> = {
   'unsubscribe_requests.token_form': v.tokenForms,
   'client_signals.signal': v.signalKinds,
   'client_signals.counts': [0, 1],
+  'client_signals.basis': v.signalBases,
   'client_status_changes.mode': v.statusChangeModes,
   'spam_traps.source': v.trapSources,
 };

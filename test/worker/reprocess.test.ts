@@ -57,15 +57,24 @@ describe('processing a message again', () => {
       10_000,
       'second processing',
     );
-    expect(again.stages.map((s) => `${s.stage}:${s.outcome}`)).toEqual([
-      'headers:read',
-      'authenticate:untrusted',
-      'classify:fbl',
-      'extract:extracted',
-      'attribute:trace-token',
-      'actions:already-done',
-      'enforcement:skipped',
+    // The second run appends its entries after the first run's: the trail of the run that acted stays.
+    expect(again.stages.map((s) => `${s.run}:${s.stage}:${s.outcome}`)).toEqual([
+      '1:headers:read',
+      '1:authenticate:untrusted',
+      '1:classify:fbl',
+      '1:extract:extracted',
+      '1:attribute:trace-token',
+      '1:actions:suppressed',
+      '1:enforcement:recorded',
+      '2:headers:read',
+      '2:authenticate:untrusted',
+      '2:classify:fbl',
+      '2:extract:extracted',
+      '2:attribute:trace-token',
+      '2:actions:already-done',
+      '2:enforcement:skipped',
     ]);
+    expect(again.stages.slice(0, 7)).toEqual(firstRun.stages);
     expect(tables.map(count)).toEqual(before);
     expect(report()).toEqual(first);
   });

@@ -1,4 +1,3 @@
-import { firstAddress } from '../../extract/parse-addresses.ts';
 import type { MessageFacts } from '../../report/message-facts.ts';
 import type { ReportKind } from '../../report/parsed-report.ts';
 import type { Finding } from '../../report/finding.ts';
@@ -43,7 +42,7 @@ export function detectEspEvent(facts: MessageFacts): Finding | null {
     for (const value of jsonValues(text)) {
       for (const read of READERS) {
         const batch = read(value);
-        if (batch) return findingOf(batch, firstAddress(facts.from));
+        if (batch) return findingOf(batch, facts.reporter);
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Database } from 'better-sqlite3';
-import { clientDetail, clientSummaries } from '../../store/client-read-model.ts';
+import { clientDetail, countClientSummaries, iterateClientSummaries } from '../../store/client-read-model.ts';
 import { consentAnswersSchema } from '../../enforcement/consent-answers.ts';
 import { enforceAllClients, enforceClient } from '../../enforcement/enforce-client.ts';
 import { clientStatuses, type ClientStatus } from '../../enforcement/enforcement-types.ts';
@@ -9,10 +9,20 @@ import {
   setClientStatus,
   StatusActionError,
 } from '../../enforcement/staff-status-actions.ts';
-import { clientStatusHistory } from '../../store/enforcement-store.ts';
+import { countClientStatusHistory, iterateClientStatusHistory } from '../../store/enforcement-store.ts';
 import { clientIdBySlug } from '../../store/clients-store.ts';
-import { CliError } from '../cli-error.ts';
-import { printJson, printTable, withDatabase, withServices } from '../cli-context.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import {
+  formatCount,
+  formatTime,
+  printJson,
+  printTable,
+  withDatabase,
+  withServices,
+  type TimeStyle,
+} from '../cli-context.ts';
+import { timeStyle } from '../global-options.ts';
+import { isId, isText, listOptions, runList, type ListFlags } from '../list-output.ts';
 
 const actor = (): string => `cli:${process.env.USER ?? 'staff'}`;
 const pct = (x: number | null | undefined): string =>
@@ -23,30 +33,31 @@ function asCli<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof StatusActionError) throw new CliError(e.message, e.code === 'refused' ? 2 : 1);
+    if (e instanceof StatusActionError)
+      throw new CliError(e.message, e.code === 'refused' ? EXIT.refused : EXIT.failed);
     throw e;
   }
 }
 
 function clientIdOf(db: Database, slug: string): number {
   const id = clientIdBySlug(db, slug);
-  if (id === null) throw new CliError(`unknown client "${slug}"`);
+  if (id === null) throw new CliError(`unknown client "${slug}"`, EXIT.notFound);
   return id;
 }
 
-function printDetail(db: Database, slug: string): void {
-  const c = clientDetail(db, slug);
-  if (!c) throw new CliError(`unknown client "${slug}"`);
+function printDetail(db: Database, slug: string, style: TimeStyle, sharedListDays: number): void {
+  const c = clientDetail(db, slug, { sharedListDays });
+  if (!c) throw new CliError(`unknown client "${slug}"`, EXIT.notFound);
   const out = (s: string): boolean => process.stdout.write(`${s}\n`);
   out(`${c.name} (${c.slug}) — status ${c.status}, score ${c.score ?? '-'}/100`);
   out(`domains: ${c.domains.join(', ') || '-'}`);
   out(
-    `lifetime: ${c.sent} sent, ${c.delivered} delivered, ${c.complaints} complaints (${pct(c.complaintRate)}), ${c.bounces} bounces (${pct(c.bounceRate)})`,
+    `lifetime: ${formatCount(c.sent)} sent, ${formatCount(c.delivered)} delivered, ${formatCount(c.complaints)} complaints (${pct(c.complaintRate)}), ${formatCount(c.bounces)} bounces (${pct(c.bounceRate)})`,
   );
   const e = c.enforcement;
   if (e) {
     out(
-      `\nenforcement (${e.mode}), window ${e.facts.windowStart.slice(0, 10)} … ${e.facts.windowEnd.slice(0, 10)}, assessed ${e.at}`,
+      `\nenforcement (${e.mode}), window ${e.facts.windowStart.slice(0, 10)} … ${e.facts.windowEnd.slice(0, 10)}, assessed ${formatTime(e.at, style)}`,
     );
     out(
       `share of sends to feedback-loop providers: ${e.facts.fblShare === null ? 'unknown (too few sends in the send log)' : pct(e.facts.fblShare)}`,
@@ -75,16 +86,37 @@ function printDetail(db: Database, slug: string): void {
           'hardBounceRate',
           'unsubscribes',
         ],
+        style,
       );
     }
   }
+  if (c.sharedLists.length) {
+    out(
+      `\npossible shared, rented or bought list (${c.sharedLists.length} addresses also reported against other clients; for staff, no automatic action):`,
+    );
+    for (const f of c.sharedLists)
+      out(
+        `  ${f.text}; reports ${f.clients.flatMap((k) => k.reports.map((r) => `${k.client}#${r.reportId ?? '-'}`)).join(', ')}`,
+      );
+  }
   out('\ncampaigns:');
-  printTable(c.campaigns, ['slug', 'startedAt', 'sent', 'delivered', 'engaged', 'complaints', 'bounces']);
+  printTable(
+    c.campaigns.map((k) => ({
+      ...k,
+      sent: formatCount(k.sent),
+      delivered: formatCount(k.delivered),
+      complaints: formatCount(k.complaints),
+      bounces: formatCount(k.bounces),
+    })),
+    ['slug', 'startedAt', 'sent', 'delivered', 'engaged', 'complaints', 'bounces'],
+    style,
+  );
   if (c.history.length) {
     out('\nstatus history (newest first):');
     printTable(
       c.history.map((h) => ({ ...h, change: `${h.from} → ${h.to}` })),
       ['at', 'change', 'mode', 'actor', 'reason', 'note'],
+      style,
     );
   }
 }
@@ -93,38 +125,48 @@ export function registerClientsCommand(program: Command): void {
   const clients = program
     .command('clients')
     .description('client accounts: status, reputation score, enforcement, suspension and reinstatement');
-  clients
-    .command('list')
-    .description('clients with status, score and rates')
-    .option('--status <status>', clientStatuses.join(', '))
-    .option('--json', 'print one JSON array')
-    .action((o: { status?: string; json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        if (o.status && !clientStatuses.includes(o.status as ClientStatus))
-          throw new CliError(`--status must be one of ${clientStatuses.join(', ')}`, 2);
-        const rows = clientSummaries(db, { status: o.status }).map(({ id: _id, ...c }) => c);
-        if (o.json) return printJson(rows);
-        printTable(
-          rows.map((c) => ({
-            ...c,
-            windowComplaintRate: pct(c.window?.complaintRate),
-            windowHardBounceRate: pct(c.window?.hardBounceRate),
-          })),
-          [
-            'slug',
-            'status',
-            'score',
-            'delivered',
-            'complaints',
-            'bounces',
-            'windowComplaintRate',
-            'windowHardBounceRate',
-            'openTickets',
-            'statusChangedAt',
-          ],
-        );
-      }),
-    );
+  listOptions(
+    clients
+      .command('list')
+      .description('clients with status, score and rates')
+      .option('--status <status>', clientStatuses.join(', ')),
+  ).action((o: ListFlags & { status?: string }, cmd: Command) =>
+    withDatabase(cmd, (db) => {
+      if (o.status && !clientStatuses.includes(o.status as ClientStatus))
+        throw new CliError(`--status must be one of ${clientStatuses.join(', ')}`, EXIT.usage);
+      const filters = { status: o.status };
+      return runList(cmd, o, {
+        name: 'clients list',
+        filters,
+        rows: (after, limit) => iterateClientSummaries(db, { ...filters, after, limit }),
+        count: () => countClientSummaries(db, filters),
+        keyOf: (c) => c.slug,
+        isKey: isText,
+        json: ({ id: _id, ...c }) => c,
+        columns: [
+          'slug',
+          'status',
+          'score',
+          'delivered',
+          'complaints',
+          'bounces',
+          'windowComplaintRate',
+          'windowHardBounceRate',
+          'openTickets',
+          'statusChangedAt',
+        ],
+        cells: (c) => ({
+          ...c,
+          delivered: formatCount(c.delivered),
+          complaints: formatCount(c.complaints),
+          bounces: formatCount(c.bounces),
+          openTickets: formatCount(c.openTickets),
+          windowComplaintRate: pct(c.window?.complaintRate),
+          windowHardBounceRate: pct(c.window?.hardBounceRate),
+        }),
+      });
+    }),
+  );
   clients
     .command('show <slug>')
     .description(
@@ -132,28 +174,34 @@ export function registerClientsCommand(program: Command): void {
     )
     .option('--json', 'print one JSON object')
     .action((slug: string, o: { json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        if (!o.json) return printDetail(db, slug);
-        const c = clientDetail(db, slug);
-        if (!c) throw new CliError(`unknown client "${slug}"`);
+      withDatabase(cmd, (db, { config }) => {
+        const { sharedListDays } = config.enforcement;
+        if (!o.json) return printDetail(db, slug, timeStyle(cmd), sharedListDays);
+        const c = clientDetail(db, slug, { sharedListDays });
+        if (!c) throw new CliError(`unknown client "${slug}"`, EXIT.notFound);
         const { id: _id, ...rest } = c;
         printJson(rest);
       }),
     );
-  clients
-    .command('history <slug>')
-    .description('status history, newest first (automatic, dry-run, proposed and staff changes)')
-    .option('--json', 'print one JSON array')
-    .action((slug: string, o: { json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        const rows = clientStatusHistory(db, clientIdOf(db, slug), 1000);
-        if (o.json) return printJson(rows);
-        printTable(
-          rows.map((h) => ({ ...h, change: `${h.from} → ${h.to}` })),
-          ['at', 'change', 'mode', 'actor', 'reason', 'note', 'consent'],
-        );
-      }),
-    );
+  listOptions(
+    clients
+      .command('history <slug>')
+      .description('status history, newest first (automatic, dry-run, proposed and staff changes)'),
+  ).action((slug: string, o: ListFlags, cmd: Command) =>
+    withDatabase(cmd, (db) => {
+      const id = clientIdOf(db, slug);
+      return runList(cmd, o, {
+        name: 'clients history',
+        filters: { slug },
+        rows: (before, limit) => iterateClientStatusHistory(db, id, { before, limit }),
+        count: () => countClientStatusHistory(db, id),
+        keyOf: (h) => h.id,
+        isKey: isId,
+        columns: ['at', 'change', 'mode', 'actor', 'reason', 'note', 'consent'],
+        cells: (h) => ({ ...h, change: `${h.from} → ${h.to}` }),
+      });
+    }),
+  );
   clients
     .command('suspend <slug>')
     .description('suspend a client (audit entry, enforcement ticket, client.status_changed webhook)')
@@ -179,7 +227,7 @@ export function registerClientsCommand(program: Command): void {
     .action((slug: string, status: string, o: { note: string }, cmd: Command) =>
       withServices(cmd, ({ db, enforcement }) => {
         if (!clientStatuses.includes(status as ClientStatus))
-          throw new CliError(`status must be one of ${clientStatuses.join(', ')}`, 2);
+          throw new CliError(`status must be one of ${clientStatuses.join(', ')}`, EXIT.usage);
         const r = asCli(() =>
           setClientStatus(
             db,
@@ -227,7 +275,7 @@ export function registerClientsCommand(program: Command): void {
           if (!parsed.success)
             throw new CliError(
               `consent answers: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-              2,
+              EXIT.usage,
             );
           const settings = enforcement;
           const r = asCli(() =>
@@ -268,6 +316,7 @@ export function registerClientsCommand(program: Command): void {
             why: x.assessment.reasons.join('; '),
           })),
           ['client', 'status', 'change', 'score', 'why'],
+          timeStyle(cmd),
         );
       }),
     );

@@ -4,7 +4,7 @@ import { openDatabase } from '../../db/open-database.ts';
 import { demoTraffic } from '../../demo/demo-traffic.ts';
 import { ticketReply } from '../../demo/report-builders.ts';
 import { latestComplaintWithReporter } from '../../store/tickets-store.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, EXIT } from '../cli-error.ts';
 import { commandConfig } from '../cli-context.ts';
 
 export function registerDemoCommand(program: Command): void {
@@ -24,10 +24,11 @@ export function registerDemoCommand(program: Command): void {
       const session = await openSession(port).catch((e: Error) => {
         throw new CliError(
           `cannot reach abusedesk SMTP on ${o.host ?? config.smtp.host}:${port} (${e.message}); start it with \`npm start\` first`,
+          EXIT.unavailable,
         );
       });
       const { client } = session;
-      for (const m of demoTraffic(config)) {
+      for (const m of await demoTraffic(config)) {
         const r = await client.send(m.mailFrom, [m.rcpt], m.body);
         process.stdout.write(
           `${r.code === 250 ? '✓' : '✗'} ${m.label.padEnd(40)} ${r.code === 250 ? `queued as ${queueIdOf(r)}` : `${r.code} ${r.text}`}\n`,

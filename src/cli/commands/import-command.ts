@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { importKinds, importRecords, type BadRow, type ImportKind } from '../../import/import-records.ts';
 import { createProgressBar } from '../../import/progress-bar.ts';
 import type { RecordFormat } from '../../import/read-records.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { describeError } from '../describe-error.ts';
 import { withDatabase } from '../cli-context.ts';
 
 const plural = (n: number, one: string, many = `${one}s`): string =>
@@ -18,16 +19,17 @@ export function registerImportCommand(program: Command): void {
     .option('--format <format>', 'jsonl or csv (default: from the file name, else its first character)')
     .action(async (kind: string, file: string, opts: { format?: string }, cmd: Command) => {
       if (!(importKinds as readonly string[]).includes(kind))
-        throw new CliError(`cannot import "${kind}": choose ${importKinds.join(', ')}`, 2);
+        throw new CliError(`cannot import "${kind}": choose ${importKinds.join(', ')}`, EXIT.usage);
       if (opts.format !== undefined && opts.format !== 'jsonl' && opts.format !== 'csv')
-        throw new CliError('--format must be jsonl or csv', 2);
+        throw new CliError('--format must be jsonl or csv', EXIT.usage);
       let size: number;
       try {
         const st = statSync(file);
-        if (!st.isFile()) throw new Error('not a regular file');
         size = st.size;
+        if (!st.isFile()) throw new CliError(`${file}: not a regular file`, EXIT.usage);
       } catch (e) {
-        throw new CliError(`cannot read ${file}: ${(e as Error).message}`, 1);
+        if (e instanceof CliError) throw e;
+        throw new CliError(describeError(e).message, describeError(e).exitCode);
       }
       await withDatabase(cmd, async (db) => {
         const bar = process.stderr.isTTY
@@ -48,7 +50,7 @@ export function registerImportCommand(program: Command): void {
         } catch (e) {
           // fs errors carry a syscall (read, open…); anything else is not about the file and propagates as is.
           if (e instanceof Error && 'syscall' in e)
-            throw new CliError(`cannot read ${file}: ${e.message}`, 1);
+            throw new CliError(describeError(e).message, describeError(e).exitCode);
           throw e;
         } finally {
           bar?.finish();
@@ -60,7 +62,7 @@ export function registerImportCommand(program: Command): void {
         );
         // 2: the file was read but nothing in it was usable — a wrong file or a wrong kind, most likely.
         if (summary.imported === 0 && summary.bad > 0)
-          throw new CliError(`no ${kind} imported: every row was bad`, 2);
+          throw new CliError(`no ${kind} imported: every row was bad`, EXIT.usage);
       });
     });
 }

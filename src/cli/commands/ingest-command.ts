@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createProgressBar } from '../../import/progress-bar.ts';
-import { ingestFiles } from '../../ingest/ingest-files.ts';
+import { IngestBusyError, ingestFiles } from '../../ingest/ingest-files.ts';
+import { unavailable } from '../cli-error.ts';
 import { createLogger } from '../../log/logger.ts';
 import { withDatabase } from '../cli-context.ts';
 
@@ -26,6 +27,15 @@ export function registerIngestCommand(program: Command): void {
           ),
           acknowledge: o.acknowledge ?? false,
           onProgress: bar ? (done, total, note) => bar.update(done / total, note) : undefined,
+          onHandOver: (serve, n) => {
+            if (!bar)
+              process.stderr.write(
+                `ingest: abusedesk serve (pid ${serve.pid}) is running: it processes the ${n} stored message(s); waiting for it…\n`,
+              );
+          },
+        }).catch((e: unknown) => {
+          bar?.finish();
+          throw e instanceof IngestBusyError ? unavailable(e.message) : e;
         });
         bar?.update(1);
         bar?.finish();
@@ -38,7 +48,7 @@ export function registerIngestCommand(program: Command): void {
               .join(', ') || 'none';
           process.stdout.write(
             `ingested ${s.files} file(s)${s.skipped.length ? ` (${s.skipped.length} skipped: not mail)` : ''}: ${s.messages} message(s), ${s.stored} new, ${s.duplicates} already stored; ` +
-              `reports: ${kinds}; ${s.quarantined} quarantined (see \`abusedesk messages list --state quarantined\`) in ${(s.ms / 1000).toFixed(1)} s\n`,
+              `reports: ${kinds}; ${s.processedBy.command === 'serve' ? `processed by the running serve (pid ${s.processedBy.pid}); ` : ''}${s.quarantined} quarantined (see \`abusedesk messages list --state quarantined\`) in ${(s.ms / 1000).toFixed(1)} s\n`,
           );
         }
         if (s.unreadable.length) process.exitCode = 1;

@@ -2,13 +2,16 @@ import type { Command } from 'commander';
 import { reportForMessage } from '../../store/reports-store.ts';
 import {
   getMessage,
+  countMessages,
   getRaw,
-  listMessages,
+  iterateMessages,
   requeueMessage,
   type MessageState,
 } from '../../store/messages-store.ts';
-import { CliError } from '../cli-error.ts';
-import { printJson, printTable, withDatabase } from '../cli-context.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { cellText, formatCount, formatTime, printJson, withDatabase } from '../cli-context.ts';
+import { timeStyle } from '../global-options.ts';
+import { isId, listOptions, runList, type ListFlags } from '../list-output.ts';
 
 const states = ['queued', 'done', 'quarantined'];
 
@@ -16,36 +19,37 @@ export function registerMessagesCommand(program: Command): void {
   const messages = program
     .command('messages')
     .description('the intake log: every accepted message, its state and what it became');
-  messages
-    .command('list')
-    .description('list accepted messages, newest first')
-    .option('--state <state>', `only this state (${states.join(', ')})`)
-    .option('--limit <n>', 'how many', '50')
-    .option('--json', 'print one JSON array')
-    .action((opts: { state?: string; limit: string; json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        if (opts.state && !states.includes(opts.state))
-          throw new CliError(`--state must be one of ${states.join(', ')}`, 2);
-        const rows = listMessages(db, {
-          state: opts.state as MessageState | undefined,
-          limit: Number(opts.limit) || 50,
-        });
-        if (opts.json) return printJson(rows);
-        printTable(
-          rows.map((m) => ({
-            queueId: m.queueId,
-            receivedAt: m.receivedAt,
-            state: m.state,
-            from: m.mailFrom || '<>',
-            to: m.rcptTo.join(','),
-            size: m.size,
-            subject: m.headers?.subject ?? null,
-            error: m.lastError,
-          })),
-          ['queueId', 'receivedAt', 'state', 'from', 'to', 'size', 'subject', 'error'],
-        );
-      }),
-    );
+  listOptions(
+    messages
+      .command('list')
+      .description('list accepted messages, newest first')
+      .option('--state <state>', `only this state (${states.join(', ')})`),
+  ).action((opts: ListFlags & { state?: string }, cmd: Command) =>
+    withDatabase(cmd, (db) => {
+      if (opts.state && !states.includes(opts.state))
+        throw new CliError(`--state must be one of ${states.join(', ')}`, EXIT.usage);
+      const state = opts.state as MessageState | undefined;
+      return runList(cmd, opts, {
+        name: 'messages list',
+        filters: { state },
+        rows: (before, limit) => iterateMessages(db, { state, before, limit }),
+        count: () => countMessages(db, { state }),
+        keyOf: (m) => m.id,
+        isKey: isId,
+        columns: ['queueId', 'receivedAt', 'state', 'from', 'to', 'size', 'subject', 'error'],
+        cells: (m) => ({
+          queueId: m.queueId,
+          receivedAt: m.receivedAt,
+          state: m.state,
+          from: m.mailFrom || '<>',
+          to: m.rcptTo.join(','),
+          size: formatCount(m.size),
+          subject: m.headers?.subject ?? null,
+          error: m.lastError,
+        }),
+      });
+    }),
+  );
   messages
     .command('show <queueId>')
     .description('show one message: envelope, state, stage trail (with reasons)')
@@ -54,21 +58,29 @@ export function registerMessagesCommand(program: Command): void {
     .action((ref: string, opts: { json?: boolean; raw?: boolean }, cmd: Command) =>
       withDatabase(cmd, (db) => {
         const m = getMessage(db, ref);
-        if (!m) throw new CliError(`no message with queue id ${ref}`, 1);
+        if (!m) throw new CliError(`no message with queue id ${ref}`, EXIT.notFound);
         if (opts.raw) {
           process.stdout.write(getRaw(db, m.id) ?? Buffer.alloc(0));
           return;
         }
         const report = reportForMessage(db, m.id);
         if (opts.json) return printJson({ ...m, report: report?.parsed ?? null });
+        const style = timeStyle(cmd);
         const out = [
           `queue id     ${m.queueId}`,
-          `received     ${m.receivedAt} via ${m.source} from ${m.clientIp ?? '-'} (HELO ${m.helo ?? '-'})${m.tls ? ` TLS ${m.tls.protocol}` : ''}`,
+          `received     ${formatTime(m.receivedAt, style)} via ${m.source} from ${m.clientIp ?? '-'} (HELO ${m.helo ?? '-'})${m.tls ? ` TLS ${m.tls.protocol}` : ''}`,
           `envelope     MAIL FROM:<${m.mailFrom}>  RCPT TO: ${m.rcptTo.map((r) => `<${r}>`).join(' ')}`,
-          `size         ${m.size} bytes   Message-ID ${m.messageId ?? '-'}`,
-          `state        ${m.state}   attempts ${m.attempts}${m.nextAttemptAt ? `   next attempt ${m.nextAttemptAt}` : ''}`,
+          `size         ${formatCount(m.size)} bytes   Message-ID ${m.messageId ?? '-'}`,
+          `state        ${m.state}   attempts ${m.attempts}${m.nextAttemptAt ? `   next attempt ${formatTime(m.nextAttemptAt, style)}` : ''}`,
           ...(m.lastError ? [`error        ${m.lastError}`] : []),
-          ...(m.headers ? [`headers      ${JSON.stringify(m.headers)}`] : []),
+          ...(m.headers
+            ? [
+                `headers      ${Object.entries(m.headers)
+                  .filter(([, v]) => v !== null && v !== undefined)
+                  .map(([k, v]) => `${k}=${cellText(v, style)}`)
+                  .join(', ')}`,
+              ]
+            : []),
           ...(report
             ? [
                 `report       #${report.id} ${report.kind}${report.trusted ? ' (trusted)' : ''}: ${report.reason}`,
@@ -91,7 +103,8 @@ export function registerMessagesCommand(program: Command): void {
       withDatabase(cmd, (db) => {
         for (const ref of refs) {
           const m = getMessage(db, ref);
-          if (!m || !requeueMessage(db, m.id)) throw new CliError(`no message with queue id ${ref}`, 1);
+          if (!m || !requeueMessage(db, m.id))
+            throw new CliError(`no message with queue id ${ref}`, EXIT.notFound);
           process.stdout.write(`${m.queueId} queued again (was ${m.state})\n`);
         }
       }),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log/logger.ts';
-import { startService } from '../../service/start-service.ts';
+import { ServiceStartError, startService } from '../../service/start-service.ts';
+import { CliError } from '../cli-error.ts';
 import { commandConfig } from '../cli-context.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -10,7 +11,11 @@ export function registerServeCommand(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const { config, file } = commandConfig(cmd);
       const logger = createLogger(config.log.level);
-      const service = await startService({ config, logger });
+      // A start that fails exits at once with its one-line reason (5 unavailable, 78 configuration).
+      const service = await startService({ config, logger }).catch((e: unknown) => {
+        if (e instanceof ServiceStartError) throw new CliError(e.message, e.exitCode);
+        throw e;
+      });
       const smtp = `${service.smtpAddress.address}:${service.smtpAddress.port}`;
       const http = `http://${service.httpAddress.address}:${service.httpAddress.port}`;
       logger.info(

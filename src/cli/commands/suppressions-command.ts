@@ -2,19 +2,24 @@ import type { Command } from 'commander';
 import { clientIdBySlug } from '../../store/clients-store.ts';
 import type { Database } from 'better-sqlite3';
 import {
+  countSuppressions,
+  iterateSuppressions,
   listSuppressions,
   removeSuppression,
   suppress,
   suppressionReasons,
+  type Suppression,
   type SuppressionReason,
 } from '../../store/suppressions-store.ts';
-import { CliError } from '../cli-error.ts';
-import { printJson, printTable, withDatabase } from '../cli-context.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { parseSuppressionTarget } from '../../store/suppression-target.ts';
+import { formatCount, withDatabase } from '../cli-context.ts';
+import { isId, isText, listOptions, runList, type ListFlags } from '../list-output.ts';
 
 const clientId = (db: Database, slug: string | undefined): number | null => {
   if (!slug || slug === '*') return null;
   const id = clientIdBySlug(db, slug);
-  if (id === null) throw new CliError(`unknown client "${slug}"`);
+  if (id === null) throw new CliError(`unknown client "${slug}"`, EXIT.notFound);
   return id;
 };
 
@@ -33,60 +38,66 @@ export function registerSuppressionsCommand(program: Command): void {
   const s = program
     .command('suppressions')
     .description('addresses the ESP must not mail, per client (or global)');
-  s.command('list')
-    .description('suppressions, most recent first')
-    .option('--address <pattern>', 'address, * as wildcard')
-    .option('--client <slug>', 'only this client (* for global ones)')
-    .option('--reason <reason>', suppressionReasons.join(', '))
-    .option('--limit <n>', 'how many', '100')
-    .option('--json', 'print one JSON array')
-    .action(
-      (
-        o: { address?: string; client?: string; reason?: string; limit: string; json?: boolean },
-        cmd: Command,
-      ) =>
-        withDatabase(cmd, (db) => {
-          const rows = listSuppressions(db, {
-            address: o.address,
-            client: o.client,
-            reason: o.reason,
-            limit: Number(o.limit) || 100,
-          });
-          if (o.json) return printJson(rows);
-          printTable(
-            rows.map((r) => ({
-              ...r,
-              client: r.client ?? '(global)',
-              timeToSuppression:
-                r.timeToSuppressionMs === null ? null : `${Math.round(r.timeToSuppressionMs)} ms`,
-            })),
-            [
-              'address',
-              'client',
-              'reason',
-              'count',
-              'firstSeen',
-              'lastSeen',
-              'evidenceReportId',
-              'createdBy',
-              'timeToSuppression',
-            ],
-          );
+  listOptions(
+    s
+      .command('list')
+      .description('suppressions, most recent first')
+      .option('--address <pattern>', 'address, * as wildcard')
+      .option('--client <slug>', 'only this client (* for global ones)')
+      .option('--reason <reason>', suppressionReasons.join(', ')),
+  ).action((o: ListFlags & { address?: string; client?: string; reason?: string }, cmd: Command) =>
+    withDatabase(cmd, (db) => {
+      const filters = { address: o.address, client: o.client, reason: o.reason };
+      return runList<Suppression, [string, number]>(cmd, o, {
+        name: 'suppressions list',
+        filters,
+        rows: (after, limit) =>
+          iterateSuppressions(db, {
+            ...filters,
+            after: after ? { lastSeen: after[0], id: after[1] } : null,
+            limit,
+          }),
+        count: () => countSuppressions(db, filters),
+        keyOf: (r) => [r.lastSeen, r.id],
+        isKey: (k): k is [string, number] => Array.isArray(k) && k.length === 2 && isText(k[0]) && isId(k[1]),
+        columns: [
+          'address',
+          'client',
+          'reason',
+          'count',
+          'firstSeen',
+          'lastSeen',
+          'evidenceReportId',
+          'createdBy',
+          'timeToSuppression',
+        ],
+        cells: (r) => ({
+          ...r,
+          client: r.client ?? '(global)',
+          count: formatCount(r.count),
+          timeToSuppression:
+            r.timeToSuppressionMs === null ? null : `${formatCount(Math.round(r.timeToSuppressionMs))} ms`,
         }),
-    );
+      });
+    }),
+  );
   s.command('add <address>')
-    .description('suppress an address by hand')
+    .description('suppress an address, or a whole domain as @DOMAIN or *@DOMAIN, by hand')
     .option('--client <slug>', 'for this client (default: global)')
     .option('--reason <reason>', suppressionReasons.join(', '), 'manual')
     .option('--note <text>', 'why')
     .action((address: string, o: { client?: string; reason: string; note?: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
         if (!suppressionReasons.includes(o.reason as SuppressionReason))
-          throw new CliError(`--reason must be one of ${suppressionReasons.join(', ')}`, 2);
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address))
-          throw new CliError(`"${address}" is not an email address`, 2);
+          throw new CliError(`--reason must be one of ${suppressionReasons.join(', ')}`, EXIT.usage);
+        let target: string;
+        try {
+          target = parseSuppressionTarget(address).value;
+        } catch (e) {
+          throw new CliError((e as Error).message, EXIT.usage);
+        }
         const r = suppress(db, {
-          address,
+          address: target,
           clientId: clientId(db, o.client),
           reason: o.reason as SuppressionReason,
           note: o.note ?? null,
@@ -94,7 +105,7 @@ export function registerSuppressionsCommand(program: Command): void {
           now: new Date(),
         });
         process.stdout.write(
-          `${address.toLowerCase()} ${r.created ? 'suppressed' : 'was already suppressed'} (${o.reason}, ${o.client ?? 'global'})\n`,
+          `${target} ${r.created ? 'suppressed' : 'was already suppressed'} (${o.reason}, ${o.client ?? 'global'})\n`,
         );
       }),
     );
@@ -105,7 +116,8 @@ export function registerSuppressionsCommand(program: Command): void {
     .option('--reason <reason>', 'only this reason')
     .action((address: string, o: { client?: string; all?: boolean; reason?: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
-        if (!o.client && !o.all) throw new CliError('say --client SLUG, or --all for every scope', 2);
+        if (!o.client && !o.all)
+          throw new CliError('say --client SLUG, or --all for every scope', EXIT.usage);
         const n = removeSuppression(db, address, o.all ? undefined : clientId(db, o.client), o.reason);
         process.stdout.write(`removed ${n} suppression(s) of ${address.toLowerCase()}\n`);
         if (n === 0) process.exitCode = 1;

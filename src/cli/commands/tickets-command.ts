@@ -1,43 +1,50 @@
 import type { Command } from 'commander';
 import {
   addTicketEvent,
+  countTicketSearch,
   getTicket,
-  listTickets,
+  iterateTicketSearch,
   setTicketStatus,
   ticketEvents,
+  type Ticket,
 } from '../../store/tickets-store.ts';
-import { CliError } from '../cli-error.ts';
-import { printJson, printTable, withDatabase } from '../cli-context.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { formatCount, formatTime, printJson, withDatabase } from '../cli-context.ts';
+import { timeStyle } from '../global-options.ts';
+import { isText, listOptions, runList, type ListFlags } from '../list-output.ts';
 import { eventText } from '../../decisions/event-text.ts';
 
 const actor = (): string => `cli:${process.env.USER ?? 'staff'}`;
 
 export function registerTicketsCommand(program: Command): void {
   const tickets = program.command('tickets').description("staff's unit of work: list, show, resolve, note");
-  tickets
-    .command('list')
-    .description('tickets, most recently updated first')
-    .option('--status <status>', 'open, pending or resolved')
-    .option('--type <type>', 'incident, complaint, auth-failure, unmatched, other, unsubscribe')
-    .option('--client <slug>', 'only this client')
-    .option('--limit <n>', 'how many', '50')
-    .option('--json', 'print one JSON array')
-    .action(
-      (o: { status?: string; type?: string; client?: string; limit: string; json?: boolean }, cmd: Command) =>
-        withDatabase(cmd, (db) => {
-          const rows = listTickets(db, {
-            status: o.status,
-            type: o.type,
-            client: o.client,
-            limit: Number(o.limit) || 50,
-          });
-          if (o.json) return printJson(rows);
-          printTable(
-            rows.map((t) => ({ ...t, flags: t.flags.join(',') || null })),
-            ['id', 'status', 'type', 'client', 'campaign', 'reportCount', 'updatedAt', 'subject', 'flags'],
-          );
-        }),
-    );
+  listOptions(
+    tickets
+      .command('list')
+      .description('tickets, most recently updated first')
+      .option('--status <status>', 'open, pending or resolved')
+      .option('--type <type>', 'incident, complaint, auth-failure, unmatched, other, unsubscribe')
+      .option('--client <slug>', 'only this client'),
+  ).action((o: ListFlags & { status?: string; type?: string; client?: string }, cmd: Command) =>
+    withDatabase(cmd, (db) => {
+      const filters = { status: o.status, type: o.type, client: o.client };
+      return runList<Ticket, [string, string]>(cmd, o, {
+        name: 'tickets list',
+        filters,
+        rows: (after, limit) =>
+          iterateTicketSearch(db, {
+            ...filters,
+            after: after ? { updatedAt: after[0], id: after[1] } : undefined,
+            limit,
+          }),
+        count: () => countTicketSearch(db, filters),
+        keyOf: (t) => [t.updatedAt, t.id],
+        isKey: (k): k is [string, string] => Array.isArray(k) && k.length === 2 && k.every(isText),
+        columns: ['id', 'status', 'type', 'client', 'campaign', 'reports', 'updatedAt', 'subject', 'flags'],
+        cells: (t) => ({ ...t, reports: formatCount(t.reportCount), flags: t.flags.join(',') || null }),
+      });
+    }),
+  );
   tickets
     .command('show <id>')
     .description('one ticket with its timeline (reports, decisions with reasons, mail sent, notes)')
@@ -45,17 +52,19 @@ export function registerTicketsCommand(program: Command): void {
     .action((id: string, o: { json?: boolean }, cmd: Command) =>
       withDatabase(cmd, (db) => {
         const t = getTicket(db, id);
-        if (!t) throw new CliError(`no ticket ${id}`);
+        if (!t) throw new CliError(`no ticket ${id}`, EXIT.notFound);
         const events = ticketEvents(db, t.id);
         if (o.json) return printJson({ ...t, events });
+        const style = timeStyle(cmd);
         const lines = [
           `${t.id}  [${t.status}]  ${t.type}  ${t.subject}`,
-          `client ${t.client ?? '-'}  campaign ${t.campaign ?? '-'}  reports ${t.reportCount}  ${t.trusted ? 'trusted' : 'unverified'}${t.parentId ? `  incident ${t.parentId}` : ''}${t.reporter ? `  reporter ${t.reporter}` : ''}`,
+          `client ${t.client ?? '-'}  campaign ${t.campaign ?? '-'}  reports ${formatCount(t.reportCount)}  ${t.trusted ? 'trusted' : 'unverified'}${t.parentId ? `  incident ${t.parentId}` : ''}${t.reporter ? `  reporter ${t.reporter}` : ''}`,
+          `opened ${formatTime(t.createdAt, style)}  updated ${formatTime(t.updatedAt, style)}${t.resolvedAt ? `  resolved ${formatTime(t.resolvedAt, style)}` : ''}`,
           ...(t.flags.length ? [`policy flags: ${t.flags.join(', ')}`] : []),
           'timeline:',
           ...events.map(
             (e) =>
-              `  ${e.at}  ${e.type.padEnd(6)} ${e.actor === 'system' ? '' : `${e.actor}: `}${eventText(e)}`,
+              `  ${formatTime(e.at, style)}  ${e.type.padEnd(6)} ${e.actor === 'system' ? '' : `${e.actor}: `}${eventText(e)}`,
           ),
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
@@ -69,7 +78,7 @@ export function registerTicketsCommand(program: Command): void {
       withDatabase(cmd, (db) => {
         for (const id of ids) {
           if (!setTicketStatus(db, id, 'resolved', { actor: actor(), note: o.note, now: new Date() }))
-            throw new CliError(`no ticket ${id}`);
+            throw new CliError(`no ticket ${id}`, EXIT.notFound);
           process.stdout.write(`${id.toUpperCase()} resolved\n`);
         }
       }),
@@ -80,7 +89,7 @@ export function registerTicketsCommand(program: Command): void {
     .action((id: string, words: string[], _o: unknown, cmd: Command) =>
       withDatabase(cmd, (db) => {
         const t = getTicket(db, id);
-        if (!t) throw new CliError(`no ticket ${id}`);
+        if (!t) throw new CliError(`no ticket ${id}`, EXIT.notFound);
         addTicketEvent(db, t.id, { type: 'note', actor: actor(), text: words.join(' '), now: new Date() });
         process.stdout.write(`note added to ${t.id}\n`);
       }),

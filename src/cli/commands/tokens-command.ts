@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
-import {
-  apiRoles,
-  createApiToken,
-  listApiTokens,
-  revokeApiToken,
-  type ApiRole,
-} from '../../auth/api-tokens.ts';
+import { apiRoles, createApiToken, revokeApiToken, type ApiRole } from '../../auth/api-tokens.ts';
+import { countApiTokens, iterateApiTokens } from '../../store/api-tokens-store.ts';
 import { writeAudit } from '../../store/audit-store.ts';
-import { CliError } from '../cli-error.ts';
-import { printJson, printTable, withDatabase } from '../cli-context.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { withDatabase } from '../cli-context.ts';
+import { isId, listOptions, runList, type ListFlags } from '../list-output.ts';
 
 const cliActor = (): string => `cli:${process.env.USER ?? 'staff'}`;
 
@@ -25,8 +21,8 @@ export function registerTokensCommand(program: Command): void {
     .action((o: { role: string; name: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
         if (!apiRoles.includes(o.role as ApiRole))
-          throw new CliError(`--role must be one of ${apiRoles.join(', ')}`, 2);
-        if (!o.name.trim()) throw new CliError('--name must not be empty', 2);
+          throw new CliError(`--role must be one of ${apiRoles.join(', ')}`, EXIT.usage);
+        if (!o.name.trim()) throw new CliError('--name must not be empty', EXIT.usage);
         const now = new Date();
         const { token, secret } = db.transaction(() => {
           const created = createApiToken(db, { name: o.name.trim(), role: o.role as ApiRole, now });
@@ -45,20 +41,21 @@ export function registerTokensCommand(program: Command): void {
         );
       }),
     );
-  tokens
-    .command('list')
-    .description('tokens (never their secrets)')
-    .option('--json', 'print one JSON array')
-    .action((o: { json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        const rows = listApiTokens(db);
-        if (o.json) return printJson(rows);
-        printTable(
-          rows.map((t) => ({ ...t, status: t.revokedAt ? 'revoked' : 'live' })),
-          ['id', 'name', 'role', 'prefix', 'status', 'createdAt', 'lastUsedAt', 'revokedAt'],
-        );
-      }),
-    );
+  listOptions(tokens.command('list').description('tokens (never their secrets)')).action(
+    (o: ListFlags, cmd: Command) =>
+      withDatabase(cmd, (db) =>
+        runList(cmd, o, {
+          name: 'tokens list',
+          filters: {},
+          rows: (after, limit) => iterateApiTokens(db, { after, limit }),
+          count: () => countApiTokens(db),
+          keyOf: (t) => t.id,
+          isKey: isId,
+          columns: ['id', 'name', 'role', 'prefix', 'status', 'createdAt', 'lastUsedAt', 'revokedAt'],
+          cells: (t) => ({ ...t, status: t.revokedAt ? 'revoked' : 'live' }),
+        }),
+      ),
+  );
   tokens
     .command('revoke <id>')
     .description('revoke a token by id (it stops working at once)')
@@ -66,10 +63,10 @@ export function registerTokensCommand(program: Command): void {
       withDatabase(cmd, (db) => {
         const n = Number(id);
         if (!Number.isSafeInteger(n) || n < 1)
-          throw new CliError(`"${id}" is not a token id (see abusedesk tokens list)`, 2);
+          throw new CliError(`"${id}" is not a token id (see abusedesk tokens list)`, EXIT.usage);
         const now = new Date();
         db.transaction(() => {
-          if (!revokeApiToken(db, n, now)) throw new CliError(`no live token with id ${n}`, 1);
+          if (!revokeApiToken(db, n, now)) throw new CliError(`no live token with id ${n}`, EXIT.notFound);
           writeAudit(db, { actor: cliActor(), action: 'token.revoke', target: `token:${n}`, now });
         })();
         process.stdout.write(`token ${n} revoked\n`);

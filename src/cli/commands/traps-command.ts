@@ -1,29 +1,29 @@
 import type { Command } from 'commander';
-import { addTrapByStaff, listTraps, normalizeTrap, removeTrapByStaff } from '../../enforcement/spam-traps.ts';
-import { CliError } from '../cli-error.ts';
-import { printJson, printTable, withDatabase } from '../cli-context.ts';
+import { addTrapByStaff, normalizeTrap, removeTrapByStaff } from '../../enforcement/spam-traps.ts';
+import { countTraps, iterateTraps } from '../../store/traps-store.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { withDatabase } from '../cli-context.ts';
+import { isText, listOptions, runList, type ListFlags } from '../list-output.ts';
 
 export function registerTrapsCommand(program: Command): void {
   const traps = program
     .command('traps')
     .description('the managed spam-trap list: a complaint or bounce involving one is a trap hit');
-  traps
-    .command('list')
-    .description('trap addresses and @domains')
-    .option('--json', 'print one JSON array')
-    .action((o: { json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        const rows = listTraps(db);
-        if (o.json) return printJson(rows);
-        printTable(rows as unknown as Array<Record<string, unknown>>, [
-          'address',
-          'source',
-          'note',
-          'createdBy',
-          'createdAt',
-        ]);
-      }),
-    );
+  listOptions(traps.command('list').description('trap addresses and @domains')).action(
+    (o: ListFlags, cmd: Command) =>
+      withDatabase(cmd, (db) =>
+        runList(cmd, o, {
+          name: 'traps list',
+          filters: {},
+          rows: (after, limit) => iterateTraps(db, { after, limit }),
+          count: () => countTraps(db),
+          keyOf: (t) => t.address,
+          isKey: isText,
+          columns: ['address', 'source', 'note', 'createdBy', 'createdAt'],
+          cells: (t) => ({ ...t }),
+        }),
+      ),
+  );
   traps
     .command('add <address>')
     .description('add an address, or @domain for a whole trap domain')
@@ -34,7 +34,7 @@ export function registerTrapsCommand(program: Command): void {
         try {
           entry = normalizeTrap(address);
         } catch (e) {
-          throw new CliError((e as Error).message, 2);
+          throw new CliError((e as Error).message, EXIT.usage);
         }
         const created = addTrapByStaff(db, {
           address: entry,
@@ -56,9 +56,12 @@ export function registerTrapsCommand(program: Command): void {
           actor: `cli:${process.env.USER ?? 'staff'}`,
           now: new Date(),
         });
-        if (r === 'unknown') throw new CliError(`"${entry}" is not listed`);
+        if (r === 'unknown') throw new CliError(`"${entry}" is not listed`, EXIT.notFound);
         if (r === 'config')
-          throw new CliError(`"${entry}" comes from config enforcement.trapAddresses: remove it there`);
+          throw new CliError(
+            `"${entry}" comes from config enforcement.trapAddresses: remove it there`,
+            EXIT.refused,
+          );
         process.stdout.write(`${entry} removed\n`);
       }),
     );

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { writeAudit } from '../../store/audit-store.ts';
 import { generatePassword } from '../../auth/staff-password.ts';
-import { createStaffUser, listStaffUsers, staffRoles, type StaffRole } from '../../auth/staff-users.ts';
-import { CliError } from '../cli-error.ts';
-import { printJson, printTable, withDatabase } from '../cli-context.ts';
+import { createStaffUser, staffRoles, type StaffRole } from '../../auth/staff-users.ts';
+import { countStaffUsers, iterateStaffUsers } from '../../store/staff-store.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { withDatabase } from '../cli-context.ts';
+import { isText, listOptions, runList, type ListFlags } from '../list-output.ts';
 
 /** The password from a piped stdin (first line), or null on a terminal / empty input. */
 async function passwordFromStdin(): Promise<string | null> {
@@ -23,7 +25,7 @@ export function registerUsersCommand(program: Command): void {
     .option('--name <name>', 'display name')
     .action(async (email: string, o: { role: string; name?: string }, cmd: Command) => {
       if (!staffRoles.includes(o.role as StaffRole))
-        throw new CliError(`--role must be one of ${staffRoles.join(', ')}`, 2);
+        throw new CliError(`--role must be one of ${staffRoles.join(', ')}`, EXIT.usage);
       const given = await passwordFromStdin();
       const password = given ?? generatePassword();
       await withDatabase(cmd, (db) => {
@@ -47,19 +49,22 @@ export function registerUsersCommand(program: Command): void {
               : `created ${u.email} (${u.role}); password (shown once): ${password}\n`,
           );
         } catch (e) {
-          throw new CliError((e as Error).message, 1);
+          throw new CliError((e as Error).message, EXIT.failed);
         }
       });
     });
-  users
-    .command('list')
-    .description('staff accounts')
-    .option('--json', 'print one JSON array')
-    .action((o: { json?: boolean }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        const rows = listStaffUsers(db);
-        if (o.json) return printJson(rows);
-        printTable(rows as unknown as Array<Record<string, unknown>>, ['email', 'name', 'role', 'createdAt']);
+  listOptions(users.command('list').description('staff accounts')).action((o: ListFlags, cmd: Command) =>
+    withDatabase(cmd, (db) =>
+      runList(cmd, o, {
+        name: 'users list',
+        filters: {},
+        rows: (after, limit) => iterateStaffUsers(db, { after, limit }),
+        count: () => countStaffUsers(db),
+        keyOf: (u) => u.email,
+        isKey: isText,
+        columns: ['email', 'name', 'role', 'createdAt'],
+        cells: (u) => ({ ...u }),
       }),
-    );
+    ),
+  );
 }

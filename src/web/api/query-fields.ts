@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSuppressionTarget, SUPPRESSION_TARGET_RULE } from '../../store/suppression-target.ts';
 
 /** Shared query-string fields (strings on the wire). */
 export const limitField = (max = 200, fallback = 50) =>
@@ -23,3 +24,23 @@ export const emailField = z
   .max(254)
   .regex(/^[^\s@]+@[^\s@]+$/, 'an email address')
   .transform((a) => a.toLowerCase());
+
+/** One address to check: no wildcard (a whole-domain row covers it; `@domain` patterns are for suppressing). */
+export const checkAddressField = emailField.refine(
+  (a) => !a.includes('*'),
+  'one email address, without wildcards (a *@domain suppression covers every address at that domain)',
+);
+
+/** What to suppress or un-suppress: an address, or a whole domain as @domain or *@domain (stored as @domain). */
+export const suppressionTargetField = z
+  .string()
+  .trim()
+  .max(254)
+  .transform((v, ctx) => {
+    try {
+      return parseSuppressionTarget(v).value;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: SUPPRESSION_TARGET_RULE });
+      return z.NEVER;
+    }
+  });

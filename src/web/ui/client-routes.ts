@@ -22,6 +22,7 @@ import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
+import { sharedListSection } from './shared-list-flags.ts';
 import { scoreBar, signalGauge } from './signal-gauge.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
@@ -88,7 +89,7 @@ export function clientRoutes(app: FastifyInstance, ctx: UiContext): void {
       session: req.staff,
       current: '/ui/clients',
       body: html`<h1>Clients</h1>
-<p class="muted">Window rates count trusted signals only (DKIM-verified FBLs, reports proven by a trace token or the send log) over the last ${ctx.enforcement.policy.windowDays} days; enforcement is in <strong>${ctx.enforcement.policy.mode}</strong> mode.</p>
+<p class="muted">Window rates count trusted signals only (DKIM-verified FBLs; other reports proven by a trace token or the send log and authenticated for their sender or corroborated by independent sources) over the last ${ctx.enforcement.policy.windowDays} days; enforcement is in <strong>${ctx.enforcement.policy.mode}</strong> mode.</p>
 <table><thead><tr><th scope="col">Client</th><th scope="col">Status</th><th scope="col" class="num">Score</th><th scope="col" class="num">Delivered</th><th scope="col" class="num">Complaints</th><th scope="col" class="num">Window complaint rate</th><th scope="col" class="num">Window hard-bounce rate</th><th scope="col" class="num">Open tickets</th></tr></thead>
 <tbody>${rows.map(
         (
@@ -102,7 +103,10 @@ export function clientRoutes(app: FastifyInstance, ctx: UiContext): void {
   });
 
   app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/ui/clients/:slug', (req, reply) => {
-    const c = clientDetail(ctx.db, req.params.slug);
+    const c = clientDetail(ctx.db, req.params.slug, {
+      sharedListDays: ctx.enforcement.sharedListDays,
+      now: ctx.now(),
+    });
     if (!c) throw new UiError(404, `No client ${req.params.slug}.`);
     const { campaigns } = c;
     const end = ctx.now();
@@ -135,6 +139,7 @@ ${req.query.done ? html`<p class="notice" role="status">${req.query.done}</p>` :
 <dl class="facts"><dt>status</dt><dd class="status-${c.status}">${c.status}${c.statusChangedAt ? html` <span class="muted">since ${c.statusChangedAt.slice(0, 16).replace('T', ' ')}</span>` : ''}</dd>
 <dt>reputation score</dt><dd><strong>${c.score ?? '—'}</strong> / 100 ${e ? scoreBar(e.score.score, e.score.factors) : ''}</dd>
 <dt>lifetime</dt><dd>${c.sent} sent, ${c.delivered} delivered, ${c.complaints} complaints (${rate(c.complaintRate)}), ${c.bounces} bounces (${rate(c.bounceRate)})</dd></dl>
+${sharedListSection(c.sharedLists, ctx.enforcement.sharedListDays)}
 ${
   e
     ? html`<section aria-labelledby="enf"><h2 id="enf">Enforcement</h2>

@@ -8,6 +8,8 @@ import { defangText } from './defang.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
 import type { ReportDetail } from '../../store/report-read-model.ts';
+import type { SharedListFlag } from '../../store/shared-lists-store.ts';
+import { sharedListSection } from './shared-list-flags.ts';
 
 export interface TicketPageData {
   ticket: Ticket;
@@ -18,6 +20,9 @@ export interface TicketPageData {
   /** The report whose message is shown, and its rendered view. */
   shown: { report: ReportDetail; view: SafeHtml } | null;
   notice?: string | undefined;
+  /** Complainants and traps of these reports also reported against other clients (none: not shown). */
+  sharedLists?: SharedListFlag[];
+  sharedListDays?: number;
 }
 
 const fact = (label: string, value: string | number | null | undefined | SafeHtml): SafeHtml =>
@@ -55,6 +60,7 @@ ${fact('campaign', t.campaign)}${fact('reporter', t.reporter)}<dt>trust</dt><dd>
 ${fact('reports', t.reportCount)}${fact('policy flags', t.flags.join(', '))}${t.parentId ? html`<dt>incident</dt><dd><a href="/ui/tickets/${t.parentId}">${t.parentId}</a></dd>` : ''}
 ${fact('opened', t.createdAt)}${fact('updated', t.updatedAt)}${fact('resolved', t.resolvedAt)}
 </dl>
+${sharedListSection(d.sharedLists ?? [], d.sharedListDays ?? 90)}
 ${
   agent
     ? html`<h2>Actions</h2><div class="actions">

@@ -16,12 +16,14 @@ import {
 } from '../../store/tickets-store.ts';
 import { getRaw } from '../../store/messages-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
-import { messageParts, messageView } from './message-view.ts';
+import { messageParts, messageView, unrenderableMessage } from './message-view.ts';
+import type { SafeHtml } from './html.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
 import { ticketPage } from './ticket-page.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
+import { sharedListsOfAddresses } from '../../store/shared-lists-store.ts';
 
 export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get<{ Params: { id: string }; Querystring: { report?: string; html?: string; done?: string } }>(
@@ -36,14 +38,22 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
         const raw = getRaw(ctx.db, chosen.messageId);
         const base = `/ui/tickets/${ticket.id}?report=${chosen.id}`;
         if (raw) {
-          const view = messageView(await messageParts(raw), {
-            showHtml: req.query.html === '1',
-            htmlHref: `${base}&html=1#message`,
-            textHref: `${base}#message`,
-            rawHref: roleAtLeast(req.staff!.user.role, 'agent')
-              ? `/ui/messages/${chosen.messageId}/raw`
-              : null,
-          });
+          const rawHref = roleAtLeast(req.staff!.user.role, 'agent')
+            ? `/ui/messages/${chosen.messageId}/raw`
+            : null;
+          let view: SafeHtml;
+          try {
+            view = messageView(messageParts(raw, ctx.parseLimits), {
+              showHtml: req.query.html === '1',
+              htmlHref: `${base}&html=1#message`,
+              textHref: `${base}#message`,
+              rawHref,
+            });
+          } catch (e) {
+            // The rest of the ticket stays usable when one stored message cannot be rendered.
+            ctx.logError(req, e);
+            view = unrenderableMessage(rawHref);
+          }
           shown = { report: chosen, view };
         }
       }
@@ -60,6 +70,12 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
         clientStatus,
         shown,
         notice: req.query.done,
+        sharedLists: sharedListsOfAddresses(
+          ctx.db,
+          reports.flatMap((r) => [...r.parsed.complainants, ...r.parsed.bounces.map((b) => b.recipient)]),
+          new Date(ctx.now().getTime() - ctx.enforcement.sharedListDays * 86_400_000).toISOString(),
+        ),
+        sharedListDays: ctx.enforcement.sharedListDays,
       });
     },
   );

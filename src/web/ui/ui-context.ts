@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import type { FastifyRequest } from 'fastify';
+import type { ParseLimits } from '../../parse/parse-options.ts';
 import type { StaffSession } from '../../auth/staff-sessions.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import type { EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
@@ -10,6 +12,10 @@ export interface UiContext {
   limiter: LoginLimiter;
   onRequeue: () => void;
   enforcement: EnforcementSettings;
+  /** Bounds of the MIME walk that renders a stored message (config `parse`). */
+  parseLimits: ParseLimits;
+  /** Logs a failure as `http.error` (method, url, stack); a no-op without a logger. */
+  logError: (req: FastifyRequest, err: unknown, status?: number) => void;
 }
 
 declare module 'fastify' {

@@ -22,6 +22,8 @@ import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 import { projectUrl } from '../../runtime/project-root.ts';
+import { logEvent, type Logger } from '../../log/logger.ts';
+import { DEFAULT_LIMITS, type ParseLimits } from '../../parse/parse-options.ts';
 
 export interface UiPluginOptions {
   db: Database;
@@ -31,6 +33,10 @@ export interface UiPluginOptions {
   limiter?: LoginLimiter;
   /** Wakes the processing worker after a quarantined message is queued again. */
   onRequeue?: (() => void) | undefined;
+  /** Where 5xx failures are logged as `http.error` (fastify's own logger is off). */
+  logger?: Logger | undefined;
+  /** Bounds of the MIME walk that renders stored messages (default: the parse defaults). */
+  parseLimits?: ParseLimits | undefined;
 }
 
 const CSS = readFileSync(projectUrl('src', 'web', 'ui', 'app.css'), 'utf8');
@@ -44,9 +50,19 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
   const ctx: UiContext = {
     db: options.db,
     now: options.now ?? (() => new Date()),
-    limiter: options.limiter ?? new LoginLimiter(),
+    limiter: options.limiter ?? new LoginLimiter(options.db),
     onRequeue: options.onRequeue ?? (() => undefined),
     enforcement: options.enforcement ?? enforcementSettings(loadConfig({ env: {} }).config),
+    parseLimits: options.parseLimits ?? DEFAULT_LIMITS,
+    logError: (req, err, status = 500) => {
+      if (options.logger)
+        logEvent(options.logger, 'error', 'http.error', {
+          method: req.method,
+          url: req.url,
+          status,
+          err: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        });
+    },
   };
 
   app.decorateRequest('staff', null);
@@ -94,7 +110,7 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
     const status = err instanceof UiError ? err.status : (err.statusCode ?? 500);
     const message =
       err instanceof UiError || status < 500 ? err.message : 'Something went wrong on our side.';
-    if (status >= 500) req.log.error(err);
+    if (status >= 500) ctx.logError(req, err, status);
     void reply
       .code(status)
       .type('text/html; charset=utf-8')

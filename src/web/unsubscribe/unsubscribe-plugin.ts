@@ -7,11 +7,11 @@ import { writeAudit } from '../../store/audit-store.ts';
 import { hasClientSuppression, suppress } from '../../store/suppressions-store.ts';
 import { insertUnsubscribeRequest } from '../../store/unsubscribe-requests-store.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
-import { parseForm } from '../ui/parse-form.ts';
 import { securityHeaders } from '../ui/security-headers.ts';
 import { enforceClient, type EnforcementContext } from '../../enforcement/enforce-client.ts';
 import { recordSignals } from '../../enforcement/record-signals.ts';
 import { unsubscribeTarget, type UnsubscribeTarget } from './unsubscribe-target.ts';
+import { isOneClickBody, ONE_CLICK_KEY, ONE_CLICK_VALUE } from './one-click-body.ts';
 
 export interface UnsubscribeOptions {
   db: Database;
@@ -49,8 +49,8 @@ const NOT_FOUND = (reply: FastifyReply): FastifyReply =>
   );
 
 /**
- * RFC 8058 one-click unsubscribe at /u/{token}. POST suppresses at once (no login, no confirmation;
- * the body is `List-Unsubscribe=One-Click` or empty). GET only shows a page whose button POSTs to the
+ * RFC 8058 one-click unsubscribe at /u/{token}. POST suppresses at once (no login, no confirmation) when
+ * its body is `List-Unsubscribe=One-Click` (RFC 8058 §3.1); any other body is a 400 that changes nothing. GET only shows a page whose button POSTs to the
  * same URL — link scanners prefetch GETs, so a GET never unsubscribes. Encapsulated: the form parser
  * and headers apply here only.
  */
@@ -64,14 +64,9 @@ export function unsubscribePlugin(
   // A wildcard, not `/u/:token`: full tokens (~110 characters) exceed fastify's 100-character parameter limit.
   const lookups = databaseLookups(db, tokenOpener(options.config));
   const { enforcement } = options;
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 4096 },
-    (_req, body, next) => next(null, parseForm(body as string)),
-  );
-  // Some senders post one-click requests as multipart/form-data or text/plain; the body carries nothing we need.
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, next) =>
-    next(null, null),
+  // Bodies stay text here (urlencoded, multipart/form-data or anything else): isOneClickBody reads them.
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, next) =>
+    next(null, body),
   );
 
   const record = (
@@ -121,6 +116,9 @@ export function unsubscribePlugin(
             recipient: target.address,
             mailboxProvider: enforcement.providers.of(target.address),
             counts: true,
+            // A web request carries no authentication of its sender: the token alone, a capped basis.
+            rule: 'token-proven',
+            basis: 'unauthenticated',
             reason: `one-click unsubscribe proven by a ${target.tokenForm} trace token`,
           },
         ],
@@ -130,9 +128,17 @@ export function unsubscribePlugin(
       return { created: true, ms };
     })();
 
-  app.post<{ Params: { '*': string } }>('/u/*', (req, reply) => {
+  app.post<{ Params: { '*': string }; Body: string | null }>('/u/*', (req, reply) => {
     const token = req.params['*'];
     const receivedAt = new Date(now().getTime() - reply.elapsedTime);
+    // RFC 8058 §3.1: the POST body carries List-Unsubscribe=One-Click; anything else is not a one-click request.
+    if (!isOneClickBody(req.headers['content-type'], req.body))
+      return send(
+        reply,
+        400,
+        'Not a one-click unsubscribe',
+        html`<h1>Not a one-click unsubscribe</h1><p>A one-click unsubscribe (RFC 8058) posts the body <code>${ONE_CLICK_KEY}=${ONE_CLICK_VALUE}</code> (application/x-www-form-urlencoded or multipart/form-data). Nothing was changed.</p>`,
+      );
     const target = unsubscribeTarget(lookups, token);
     if (!target) return NOT_FOUND(reply);
     if (record(token, target, receivedAt, reply).created) options.onSignals?.(target.clientId);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyringFromConfig } from '../../../src/attribute/token-keyring.ts';
+import { createFakeResolver } from '../../../src/authenticate/fake-resolver.ts';
+import { createTestKey, signReport } from '../../authenticate/signed-report.ts';
 import { mintTraceToken } from '../../../src/attribute/trace-token.ts';
 import { fblReport, frenchInlineForward } from '../../../src/demo/report-builders.ts';
 import { createTicket } from '../../../src/store/tickets-store.ts';
@@ -27,7 +29,11 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
 
   beforeAll(async () => {
     tmp = tempDataDir();
-    svc = await startTestService(tmp.dir);
+    // The reporter's domain publishes a DKIM key, so the forward authenticates and is acknowledged.
+    const key = createTestKey();
+    svc = await startTestService(tmp.dir, {
+      resolver: createFakeResolver({ 'sel._domainkey.example.fr': { TXT: [key.txt] } }),
+    });
     api = apiClient(svc.http, roleTokens(svc.db));
     const token = (recipient: string) =>
       mintTraceToken(
@@ -45,12 +51,17 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
     );
     forwardQueueId = await deliver(
       'abuse@esp.example',
-      frenchInlineForward({
-        reporter: 'marie@example.fr',
-        messageId: '<fwd-api@example.fr>',
-        token: token('marie@example.fr'),
-        to: 'abuse@esp.example',
-      }),
+      await signReport(
+        frenchInlineForward({
+          reporter: 'marie@example.fr',
+          messageId: '<fwd-api@example.fr>',
+          token: token('marie@example.fr'),
+          to: 'abuse@esp.example',
+        }),
+        'example.fr',
+        key,
+        'sel',
+      ),
       'marie@example.fr',
     );
   }, 30_000);
@@ -211,7 +222,8 @@ describe('API over a running service: tickets, reports, messages, quarantine, me
   });
 
   it('exposes Prometheus metrics once messages were processed', async () => {
-    const r = await svc.http.inject({ method: 'GET', url: '/metrics' });
+    expect((await svc.http.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const r = await api.call('GET', '/metrics', 'viewer');
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toContain('text/plain');
     const text = r.body;

@@ -36,7 +36,7 @@ describe('abusedesk tokens create|list|revoke', () => {
       ]);
       expect(list.stdout).not.toContain(secret);
       expect(run('tokens', 'revoke', '1').status).toBe(0);
-      expect(run('tokens', 'revoke', '1').status).toBe(1);
+      expect(run('tokens', 'revoke', '1').status).toBe(3); // no live token: not found
       expect(verifyApiToken(db, secret, new Date())).toBeNull();
       expect(db.prepare('SELECT actor, action FROM audit_log ORDER BY id').all()).toEqual([
         { actor: 'cli:tester', action: 'token.create' },

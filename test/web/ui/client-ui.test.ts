@@ -58,6 +58,8 @@ describe('client page: enforcement, score explanation, history and status action
         recipient: `p${i}@yahoo.com`,
         mailboxProvider: 'yahoo',
         counts: true,
+        rule: 'dkim-verified-fbl',
+        basis: 'authenticated' as const,
         reason: 'DKIM-verified yahoo feedback-loop report',
       })),
       { clientId, campaignId, reportId: null, now: NOW },

@@ -109,6 +109,38 @@ describe('staff web UI (fastify inject)', () => {
     expect((await loginInject(app, 'nobody@esp.example', 'whatever password')).status).toBe(401);
   });
 
+  it('limits password spraying per IP across accounts, guessing per account across IPs, and remembers both across a restart', async () => {
+    // One password tried against many accounts from one IP: the IP is refused after 20 failures.
+    for (let i = 0; i < 20; i++)
+      expect((await loginInject(app, `user${i}@esp.example`, 'Summer2026!', '10.0.1.1')).status).toBe(401);
+    expect((await loginInject(app, 'user99@esp.example', 'Summer2026!', '10.0.1.1')).status).toBe(429);
+    // …even for a real account with its right password, while other IPs are unaffected.
+    expect((await loginInject(app, 'agent@esp.example', 'correct horse battery', '10.0.1.1')).status).toBe(
+      429,
+    );
+    expect((await loginInject(app, 'agent@esp.example', 'correct horse battery', '10.0.1.2')).status).toBe(
+      303,
+    );
+    // One account guessed from many IPs: the account is refused after 10 failures, from any IP.
+    for (let i = 0; i < 10; i++)
+      expect((await loginInject(app, 'viewer@esp.example', `guess ${i}`, `10.0.2.${i}`)).status).toBe(401);
+    expect((await loginInject(app, 'viewer@esp.example', 'viewer password 1', '10.0.3.1')).status).toBe(429);
+    // The counts live in the database: a restarted UI (a new plugin, a new limiter) still refuses.
+    await app.close();
+    app = Fastify();
+    await app.register(uiPlugin, { db });
+    await app.ready();
+    expect((await loginInject(app, 'user98@esp.example', 'Summer2026!', '10.0.1.1')).status).toBe(429);
+    expect((await loginInject(app, 'viewer@esp.example', 'viewer password 1', '10.0.3.2')).status).toBe(429);
+    // Windows end: 15 minutes later both may try again.
+    const later = new Date(Date.now() + 16 * 60_000);
+    await app.close();
+    app = Fastify();
+    await app.register(uiPlugin, { db, now: () => later });
+    await app.ready();
+    expect((await loginInject(app, 'viewer@esp.example', 'viewer password 1', '10.0.1.1')).status).toBe(303);
+  });
+
   it('refuses POSTs without the right CSRF token (403), including the login form', async () => {
     const id = createTicket(db, { type: 'other', subject: 'hello', now: new Date() });
     const { cookie, csrf } = await loginInject(app, 'agent@esp.example', 'correct horse battery');

@@ -80,10 +80,34 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
     );
   });
 
-  it('accepts an empty body too', async () => {
-    const res = await fetch(url(token('empty@example.net')), { method: 'POST' });
+  it('requires the RFC 8058 body List-Unsubscribe=One-Click: anything else is a 400 that changes nothing', async () => {
+    const t = token('empty@example.net');
+    const refused: RequestInit[] = [
+      { method: 'POST' },
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' },
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=Two-Clicks',
+      },
+      { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'unsubscribe me' },
+    ];
+    for (const init of refused) {
+      const res = await fetch(url(t), init);
+      expect(res.status, JSON.stringify(init)).toBe(400);
+      expect(await res.text()).toContain('List-Unsubscribe=One-Click');
+    }
+    expect(unsubscribes()).toEqual([]);
+    expect(requests()).toEqual([]);
+  });
+
+  it('accepts the body as multipart/form-data too (RFC 8058 §3.1)', async () => {
+    const form = new FormData();
+    form.append('List-Unsubscribe', 'One-Click');
+    const res = await fetch(url(token('multipart@example.net')), { method: 'POST', body: form });
     expect(res.status).toBe(200);
-    expect(unsubscribes().map((s) => s.address)).toEqual(['empty@example.net']);
+    expect(unsubscribes().map((s) => s.address)).toEqual(['multipart@example.net']);
   });
 
   it('a repeated POST is idempotent', async () => {
@@ -91,7 +115,6 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
     expect((await oneClick(t)).status).toBe(200);
     const before = { s: unsubscribes(), r: requests() };
     expect((await oneClick(t)).status).toBe(200);
-    expect((await fetch(url(t), { method: 'POST' })).status).toBe(200);
     expect({ s: unsubscribes(), r: requests() }).toEqual(before);
     expect(before.s).toHaveLength(1);
   });

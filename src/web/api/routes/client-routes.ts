@@ -55,10 +55,13 @@ export const clientRoutes: ApiRoute[] = [
     path: '/clients/:slug',
     role: 'viewer',
     summary:
-      'One client: domains, campaigns, the enforcement assessment (signals, rates with Wilson bounds, providers, reasons), the score with its explanation, and the status history',
+      'One client: domains, campaigns, the enforcement assessment (signals, rates with Wilson bounds, providers, reasons), the score with its explanation, the status history, and complainants or traps also reported against other clients (sharedLists)',
     params: slugParams,
     handle: ({ params, deps }) => {
-      const c = clientDetail(deps.db, params.slug);
+      const c = clientDetail(deps.db, params.slug, {
+        sharedListDays: deps.enforcement.sharedListDays,
+        now: deps.now?.() ?? new Date(),
+      });
       if (!c) throw notFound(`client "${params.slug}"`);
       const { id: _id, ...rest } = c;
       return rest;

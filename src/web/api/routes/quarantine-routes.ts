@@ -24,7 +24,7 @@ export const quarantineRoutes: ApiRoute[] = [
           size: m.size,
           attempts: m.attempts,
           error: m.lastError,
-          failedStage: m.stages.find((s) => s.outcome === 'failed')?.stage ?? null,
+          failedStage: m.stages.findLast((s) => s.outcome === 'failed')?.stage ?? null,
         })),
         nextCursor: p.nextCursor,
       };

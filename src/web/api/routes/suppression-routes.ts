@@ -13,7 +13,13 @@ import {
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { clientIdOf } from '../client-id.ts';
 import { HttpError } from '../http-error.ts';
-import { booleanField, emailField, limitField, slugField } from '../query-fields.ts';
+import {
+  booleanField,
+  checkAddressField,
+  limitField,
+  slugField,
+  suppressionTargetField,
+} from '../query-fields.ts';
 
 const csvColumns = [
   'address',
@@ -56,8 +62,9 @@ export const suppressionRoutes: ApiRoute[] = [
     method: 'GET',
     path: '/suppressions/check',
     role: 'viewer',
-    summary: 'Is this address suppressed for this client (or globally)? The check to run before sending',
-    query: z.object({ address: emailField, client: slugField.optional() }),
+    summary:
+      'Is this address suppressed for this client (or globally), itself or by a whole-domain (@domain) suppression? The check to run before sending',
+    query: z.object({ address: checkAddressField, client: slugField.optional() }),
     handle: ({ query, deps }) => {
       const clientId = query.client === undefined ? null : clientIdOf(deps.db, query.client);
       const rows = isSuppressed(deps.db, query.address, clientId);
@@ -79,9 +86,9 @@ export const suppressionRoutes: ApiRoute[] = [
     path: '/suppressions',
     role: 'agent',
     summary:
-      'Suppress an address by hand, for one client or globally (201 when new, 200 when it was already suppressed)',
+      'Suppress an address, or a whole domain as @domain or *@domain, by hand, for one client or globally (201 when new, 200 when it was already suppressed)',
     body: z.strictObject({
-      address: emailField,
+      address: suppressionTargetField,
       client: slugField.nullish(),
       reason: z.enum(suppressionReasons).default('manual'),
       note: z.string().trim().max(2000).nullish(),
@@ -129,7 +136,7 @@ export const suppressionRoutes: ApiRoute[] = [
       'Un-suppress an address: for one client (client=slug), global only (client=*), or every scope (all=true)',
     query: z
       .object({
-        address: emailField,
+        address: suppressionTargetField,
         client: z.union([slugField, z.literal('*')]).optional(),
         all: booleanField,
         reason: z.enum(suppressionReasons).optional(),

@@ -1,0 +1,101 @@
+import type { Database } from 'better-sqlite3';
+import type { Config } from '../config/config-schema.ts';
+import { withBusyTimeout } from '../db/wal-checkpoint.ts';
+import { writeHeartbeat } from '../store/heartbeat-store.ts';
+import { messageCountsByState, oldestQueuedAt } from '../store/messages-store.ts';
+
+/** One health check: ok, or the one-line reason it failed, with the facts it judged. */
+export interface HealthCheck {
+  ok: boolean;
+  reason?: string;
+  [fact: string]: unknown;
+}
+
+export interface ServiceHealth {
+  /** Names of the failed checks (empty: healthy); /healthz answers 503 when any failed. */
+  failing: string[];
+  /** The failed checks' reasons, joined into one line. */
+  reason?: string;
+  checks: Record<string, HealthCheck>;
+}
+
+/** A background loop as health sees it: rounds in a row that threw, and the last error. */
+export interface LoopFailures {
+  failures: { consecutive: number; lastError: string | null };
+}
+
+const sqliteReason = (e: unknown, probeMs: number): string => {
+  const code = (e as { code?: string }).code ?? '';
+  const message = (e as Error).message ?? String(e);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
+    return `the database stayed locked for more than ${probeMs} ms`;
+  if (code.startsWith('SQLITE_READONLY')) return `the database is read-only (${message})`;
+  if (code === 'SQLITE_FULL') return `the disk is full (${message})`;
+  return `the database rejected a write (${code || 'error'}: ${message})`;
+};
+
+/** The store takes a write within `storeProbeTimeoutMs`: updates the heartbeat row in `meta`. */
+export function probeStore(db: Database, config: Config, now: Date): HealthCheck {
+  const probeMs = config.health.storeProbeTimeoutMs;
+  try {
+    withBusyTimeout(db, probeMs, () => writeHeartbeat(db, now));
+    return { ok: true, heartbeat: now.toISOString() };
+  } catch (e) {
+    return { ok: false, reason: `store: ${sqliteReason(e, probeMs)}` };
+  }
+}
+
+/** A loop is crash-looping when its rounds threw `health.maxConsecutiveFailures` times in a row. */
+export function loopCheck(name: string, loop: LoopFailures, running: boolean, config: Config): HealthCheck {
+  const { consecutive, lastError } = loop.failures;
+  const limit = config.health.maxConsecutiveFailures;
+  const ok = !running || consecutive < limit;
+  return {
+    ok,
+    running,
+    consecutiveFailures: consecutive,
+    ...(lastError && consecutive > 0 ? { lastError } : {}),
+    ...(ok ? {} : { reason: `${name}: ${consecutive} failures in a row (last: ${lastError})` }),
+  };
+}
+
+/** The queue: how many messages wait for the worker and how long the oldest has waited, against the limits. */
+export function backlogCheck(db: Database, config: Config, now: Date): HealthCheck {
+  const { maxQueued, maxQueueAgeMs } = config.health;
+  const queued = messageCountsByState(db).queued;
+  const oldest = oldestQueuedAt(db);
+  const oldestAgeMs = oldest ? Math.max(0, now.getTime() - new Date(oldest).getTime()) : 0;
+  const reasons = [
+    ...(queued > maxQueued ? [`${queued} messages queued (limit ${maxQueued})`] : []),
+    ...(oldestAgeMs > maxQueueAgeMs
+      ? [
+          `the oldest queued message has waited ${Math.round(oldestAgeMs / 1000)} s (limit ${Math.round(maxQueueAgeMs / 1000)} s)`,
+        ]
+      : []),
+  ];
+  return {
+    ok: reasons.length === 0,
+    queued,
+    oldestQueuedAt: oldest,
+    oldestAgeMs,
+    ...(reasons.length ? { reason: `backlog: ${reasons.join(', ')}` } : {}),
+  };
+}
+
+/** Every check at once; a check that throws counts as failed with its error. */
+export function serviceHealth(checks: Record<string, () => HealthCheck>): ServiceHealth {
+  const results: Record<string, HealthCheck> = {};
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      results[name] = check();
+    } catch (e) {
+      results[name] = { ok: false, reason: `${name}: ${(e as Error).message}` };
+    }
+  }
+  const failing = Object.keys(results).filter((n) => !results[n]!.ok);
+  return {
+    failing,
+    ...(failing.length ? { reason: failing.map((n) => results[n]!.reason ?? n).join('; ') } : {}),
+    checks: results,
+  };
+}
