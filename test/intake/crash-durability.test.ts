@@ -4,8 +4,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
 import { simpleMessage, tempDataDir, waitFor } from '../helpers/test-service.ts';
+import { cliEnv, cliPath } from '../helpers/cli-process.ts';
 
-const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
+const cli = cliPath;
 
 /** Starts `abusedesk serve` as a real process on free ports; resolves with its SMTP port. */
 function serve(
@@ -13,17 +14,7 @@ function serve(
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; smtpPort: number; stdout: () => string }> {
   const child = spawn(process.execPath, [cli, 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      ABUSEDESK_DATA_DIR: dataDir,
-      ABUSEDESK_SMTP_PORT: '0',
-      ABUSEDESK_HTTP_PORT: '0',
-      ABUSEDESK_LOG_LEVEL: 'warn',
-      ABUSEDESK_AUTHENTICATE_DNS: 'off',
-      // A temp data dir is not the out-of-the-box demo: the public demo token key needs demo mode.
-      ABUSEDESK_DEMO_ENABLED: 'true',
-      ...env,
-    },
+    env: cliEnv(dataDir, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

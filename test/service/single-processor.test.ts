@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { listMessages } from '../../src/store/messages-store.ts';
 import { simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { cliEnv, cliPath } from '../helpers/cli-process.ts';
 
-const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
+const cli = cliPath;
 
 interface Run {
   child: ChildProcess;
@@ -19,17 +20,7 @@ interface Run {
 
 function run(dataDir: string, args: string[], env: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, [cli, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      ABUSEDESK_DATA_DIR: dataDir,
-      ABUSEDESK_SMTP_PORT: '0',
-      ABUSEDESK_HTTP_PORT: '0',
-      ABUSEDESK_LOG_LEVEL: 'warn',
-      ABUSEDESK_AUTHENTICATE_DNS: 'off',
-      ABUSEDESK_DEMO_ENABLED: 'true',
-      ABUSEDESK_WORKER_POLL_MS: '50',
-      ...env,
-    },
+    env: cliEnv(dataDir, { ABUSEDESK_WORKER_POLL_MS: '50', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

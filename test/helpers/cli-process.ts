@@ -1,0 +1,20 @@
+/** The CLI entry point, as staff run it. */
+export const cliPath = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
+
+/**
+ * Environment for an `abusedesk` child process in tests: its own data dir, free ports (never the defaults a
+ * real abusedesk may hold), no DNS, quiet logs, and demo mode (a temp data dir is not the out-of-the-box
+ * demo, and the public demo token key needs demo mode).
+ */
+export function cliEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    ABUSEDESK_DATA_DIR: dataDir,
+    ABUSEDESK_SMTP_PORT: '0',
+    ABUSEDESK_HTTP_PORT: '0',
+    ABUSEDESK_LOG_LEVEL: 'warn',
+    ABUSEDESK_AUTHENTICATE_DNS: 'off',
+    ABUSEDESK_DEMO_ENABLED: 'true',
+    ...env,
+  };
+}
