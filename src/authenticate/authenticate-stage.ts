@@ -1,4 +1,5 @@
 import { authenticateParsed, type ParsedAuth, type ReportAuthOptions } from './authenticate-parsed.ts';
+import type { ParsePool } from '../parse/parse-pool.ts';
 import type { Stage, StageOutcome } from '../worker/stage.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
@@ -15,13 +16,12 @@ function authOutcome(auth: ParsedAuth): StageOutcome {
 }
 
 /** Runs authentication somewhere else than on the calling thread (the parse pool, src/parse/parse-pool.ts). */
-export interface AuthRunner {
-  authenticate(raw: Buffer, options: ReportAuthOptions): Promise<ParsedAuth>;
-}
+export type AuthRunner = Pick<ParsePool, 'authenticate' | 'source'>;
 
 /**
  * authenticate: DKIM, SPF, DMARC and ARC of the report itself, and whether a known provider's signature makes it
- * trusted. With a `runner`, the work runs there (the thread reads the header block again itself).
+ * trusted. With a `runner`, the work runs there (the thread reads the header block again itself, and the raw bytes
+ * from the store when the runner reads it).
  */
 export function authenticateStage(
   options: (message: StoredMessage, now: () => Date) => ReportAuthOptions,
@@ -32,7 +32,10 @@ export function authenticateStage(
     async run(ctx) {
       const o = options(ctx.message, ctx.now);
       const auth = runner
-        ? await runner.authenticate(ctx.raw, o)
+        ? await runner.authenticate(
+            runner.source(ctx.message, () => ctx.raw),
+            o,
+          )
         : await authenticateParsed(ctx.raw, o, ctx.state.headerBlock);
       return { ...authOutcome(auth), state: { auth } };
     },

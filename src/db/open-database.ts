@@ -33,3 +33,13 @@ export function openDatabase(config: Config, options: OpenDatabaseOptions = {}):
   }
   return db;
 }
+
+/**
+ * A read-only connection to an existing database file (a parse thread reading raw messages): it never writes,
+ * migrates or changes the journal mode, and waits up to `busyTimeoutMs` for a lock.
+ */
+export function openReadOnlyDatabase(file: string, busyTimeoutMs: number): Database {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  return db;
+}

@@ -3,7 +3,8 @@ import { toIsoDate } from '../extract/to-iso-date.ts';
 import { decodeHeaderValue } from '../mime/decode-header-value.ts';
 import { firstHeader, type HeaderMap } from '../mime/header-map.ts';
 import { readHeaderBlock } from '../mime/read-header-block.ts';
-import type { Stage } from '../worker/stage.ts';
+import type { ParsePool } from '../parse/parse-pool.ts';
+import type { Stage, StageOutcome } from '../worker/stage.ts';
 
 /** What the headers stage reads of the top-level header block. */
 export interface TopHeaders {
@@ -38,16 +39,31 @@ export function topHeaders(headers: HeaderMap): TopHeaders {
   };
 }
 
-export const headersStage: Stage = {
-  name: 'headers',
-  run(ctx) {
-    // The top-level header block is read once per message, here; later stages take it from the state.
-    const headerBlock = readHeaderBlock(ctx.raw);
-    const headers = topHeaders(headerBlock);
-    return {
-      outcome: 'read',
-      reason: `from ${headers.from ?? '(none)'}, subject ${JSON.stringify(headers.subject ?? '')}`,
-      state: { headers, headerBlock },
-    };
-  },
-};
+/** What the headers stage records and hands on, from the top-level header block. */
+function headersOutcome(headerBlock: HeaderMap): StageOutcome {
+  const headers = topHeaders(headerBlock);
+  return {
+    outcome: 'read',
+    reason: `from ${headers.from ?? '(none)'}, subject ${JSON.stringify(headers.subject ?? '')}`,
+    state: { headers, headerBlock },
+  };
+}
+
+/**
+ * headers: the top-level header block, read once per message here (later stages, actions and acknowledgements
+ * included, take it from the state). With a parse pool that reads the store, a thread reads it, so the event
+ * loop never loads the raw message.
+ */
+export function headersStageWith(pool?: ParsePool): Stage {
+  return {
+    name: 'headers',
+    async run(ctx) {
+      if (pool?.readsStore)
+        return headersOutcome(await pool.headers(pool.source(ctx.message, () => ctx.raw)));
+      return headersOutcome(readHeaderBlock(ctx.raw));
+    },
+  };
+}
+
+/** The headers stage reading in-process. */
+export const headersStage: Stage = headersStageWith();

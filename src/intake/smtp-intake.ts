@@ -277,6 +277,10 @@ export class SmtpIntake {
   ): void {
     this.inData++;
     const started = process.hrtime.bigint();
+    // A store that takes the bytes as they arrive gets them so (a large message is never held or copied here
+    // in one piece); otherwise they are buffered and stored at the end of DATA.
+    const writer = this.options.store.open?.() ?? null;
+    let handedOver = false;
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
@@ -309,6 +313,7 @@ export class SmtpIntake {
       clearInterval(watch);
       if (done) return;
       done = true;
+      if (writer && !handedOver) writer.abort();
       this.inData--;
       cb(err, message);
     };
@@ -321,7 +326,9 @@ export class SmtpIntake {
       size += chunk.length;
       lastByte = Date.now();
       // Past the limit, keep reading (the client is still sending) but stop buffering.
-      if (!stream.sizeExceeded) chunks.push(chunk);
+      if (stream.sizeExceeded || done) return;
+      if (writer) writer.write(chunk);
+      else chunks.push(chunk);
     });
     stream.once('error', (err: Error) => finish(err));
     stream.once('end', () => {
@@ -339,24 +346,26 @@ export class SmtpIntake {
       clearInterval(watch);
       if (this.options.backlog?.refuses(session.remoteAddress))
         return finish(this.backlogFull(session, 'data'));
-      const raw = Buffer.concat(chunks, size);
       const tls =
         session.secure && session.tlsOptions
           ? { protocol: session.tlsOptions.version ?? '', cipher: session.tlsOptions.name ?? '' }
           : null;
       const deadline = rejectIn(this.options.smtp.storeTimeoutMs, () => new Error('store deadline passed'));
+      const envelope = {
+        mailFrom: fields.mailFrom,
+        rcptTo: fields.rcptTo,
+        clientIp: session.remoteAddress,
+        clientHostname: session.clientHostname ?? null,
+        helo: session.hostNameAppearsAs ?? null,
+        tls,
+        receivedAt: this.now(),
+        source: 'smtp' as const,
+      };
+      handedOver = true;
       Promise.race([
-        this.options.store.store({
-          raw,
-          mailFrom: fields.mailFrom,
-          rcptTo: fields.rcptTo,
-          clientIp: session.remoteAddress,
-          clientHostname: session.clientHostname ?? null,
-          helo: session.hostNameAppearsAs ?? null,
-          tls,
-          receivedAt: this.now(),
-          source: 'smtp',
-        }),
+        writer
+          ? writer.store(envelope, size)
+          : this.options.store.store({ ...envelope, raw: Buffer.concat(chunks, size) }),
         deadline.promise,
       ]).then(
         (r: StoreResult) => {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { IncomingMessage, MessageStore, StoreResult } from '../store/messages-store.ts';
+import type { IncomingMessage, MessageStore, MessageWriter, StoreResult } from '../store/messages-store.ts';
 import type { StoreRequest, StoreResponse, StoreThreadOptions } from './store-thread.ts';
 import { projectUrl } from '../runtime/project-root.ts';
 
@@ -71,6 +71,35 @@ export class ThreadedMessageStore implements MessageStore {
       };
       this.worker.postMessage(req);
     });
+  }
+
+  /**
+   * A message streamed to the writer thread as it arrives: each chunk is copied once into its own buffer and
+   * transferred (not cloned), and the thread concatenates them, so the SMTP thread never concatenates, copies or
+   * posts a whole large message in one go. If the thread is replaced meanwhile, `store` rejects (bytes lost).
+   */
+  open(): MessageWriter {
+    const seq = ++this.seq;
+    const worker = this.worker;
+    return {
+      write: (chunk) => {
+        const copy = new Uint8Array(chunk);
+        worker.postMessage({ seq, chunk: copy } satisfies StoreRequest, [copy.buffer]);
+      },
+      abort: () => worker.postMessage({ seq, abort: true } satisfies StoreRequest),
+      store: (message, size) =>
+        new Promise((resolve, reject) => {
+          if (worker !== this.worker)
+            return reject(new Error('store thread was replaced while the message arrived'));
+          this.waiters.set(seq, { resolve, reject });
+          const req: StoreRequest = {
+            seq,
+            message: { ...message, raw: null, receivedAt: message.receivedAt.toISOString() },
+            size,
+          };
+          worker.postMessage(req);
+        }),
+    };
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,10 @@ export function classifyStage(
     name: 'classify',
     async run(ctx) {
       if (pool) {
-        const { classification, report } = await pool.parse(ctx.raw, options(ctx.message, ctx.now));
+        const { classification, report } = await pool.parse(
+          pool.source(ctx.message, () => ctx.raw),
+          options(ctx.message, ctx.now),
+        );
         return {
           outcome: classification.kind,
           reason: classification.reason,

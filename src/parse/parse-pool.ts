@@ -2,18 +2,25 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParsedAuth, ReportAuthOptions } from '../authenticate/authenticate-parsed.ts';
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
+import type { HeaderMap } from '../mime/header-map.ts';
 import { projectUrl } from '../runtime/project-root.ts';
 import { emptyReport } from './empty-report.ts';
 import type { ParseOptions } from './parse-options.ts';
 import type {
   DnsReply,
+  ParseThreadData,
   PooledParse,
   PortableOptions,
+  StoredRawRef,
   ThreadJob,
   ThreadMessage,
+  ThreadRaw,
 } from './parse-thread-protocol.ts';
 
-export type { PooledParse } from './parse-thread-protocol.ts';
+export type { PooledParse, StoredRawRef } from './parse-thread-protocol.ts';
+
+/** A message for a job: its bytes, or a stored message the thread reads itself (needs `databaseFile`). */
+export type PoolRaw = Buffer | StoredRawRef;
 
 export interface ParsePoolOptions {
   /** Threads; 0 means one per core but one (at least one). */
@@ -22,6 +29,13 @@ export interface ParsePoolOptions {
   timeoutMs: number;
   /** Old-generation heap of each thread (`resourceLimits.maxOldGenerationSizeMb`). */
   maxHeapMb: number;
+  /**
+   * The database file messages are stored in: with it, a stage hands the pool a stored message by id and the
+   * thread reads the raw bytes itself, so the event loop never loads them.
+   */
+  databaseFile?: string | undefined;
+  /** The threads' busy timeout on that file. */
+  busyTimeoutMs?: number | undefined;
 }
 
 export interface ParsePoolStats {
@@ -37,7 +51,7 @@ type JobResult = Extract<ThreadMessage, { seq: number }> | { bound: string };
 
 interface Job {
   task: ThreadJob['task'];
-  raw: Uint8Array;
+  raw: ThreadRaw;
   options: PortableOptions;
   resolver: DnsResolver | undefined;
   timeoutMs: number;
@@ -94,8 +108,30 @@ export class ParsePool {
     return this.size;
   }
 
+  /** Whether jobs may name a stored message instead of carrying its bytes (the pool has the database file). */
+  get readsStore(): boolean {
+    return this.options.databaseFile !== undefined;
+  }
+
+  /**
+   * What a stage hands the pool for the message it processes: a reference to the stored message when the threads
+   * read the store, else its bytes (`bytes` is called only then).
+   */
+  source(message: { id: number; queueId: string }, bytes: () => Buffer): PoolRaw {
+    return this.readsStore ? { messageId: message.id, queueId: message.queueId } : bytes();
+  }
+
+  /** The top-level header block of one message (what readHeaderBlock returns); throws when the thread fails. */
+  async headers(raw: PoolRaw): Promise<HeaderMap> {
+    const r = await this.submit('headers', raw, {}, this.options.timeoutMs);
+    if ('bound' in r) throw new Error(r.bound);
+    if (!r.ok) throw new Error(r.error);
+    if (!('headerBlock' in r)) throw new Error('parse thread answered with the wrong result');
+    return r.headerBlock;
+  }
+
   /** classify + extract of one message (the report without authentication results), within `timeoutMs`. */
-  async parse(raw: Buffer, options: ParseOptions, timeoutMs = this.options.timeoutMs): Promise<PooledParse> {
+  async parse(raw: PoolRaw, options: ParseOptions, timeoutMs = this.options.timeoutMs): Promise<PooledParse> {
     const r = await this.submit('parse', raw, options, timeoutMs);
     if ('bound' in r || !r.ok) {
       const reason = 'bound' in r ? r.bound : `parse error: ${r.error}`;
@@ -109,7 +145,7 @@ export class ParsePool {
   }
 
   /** authenticate of one message: DNS lookups run here, with the options' resolver. */
-  async authenticate(raw: Buffer, options: ReportAuthOptions): Promise<ParsedAuth> {
+  async authenticate(raw: PoolRaw, options: ReportAuthOptions): Promise<ParsedAuth> {
     const budget = this.options.timeoutMs + (options.resolver ? (options.authTimeoutMs ?? 5000) : 0);
     const r = await this.submit('authenticate', raw, options, budget);
     if ('bound' in r || !r.ok)
@@ -130,7 +166,7 @@ export class ParsePool {
 
   private submit(
     task: Job['task'],
-    raw: Buffer,
+    raw: PoolRaw,
     options: ParseOptions | ReportAuthOptions,
     timeoutMs: number,
   ): Promise<JobResult> {
@@ -138,7 +174,7 @@ export class ParsePool {
     return new Promise((settle) => {
       this.queue.push({
         task,
-        raw: sharedCopy(raw),
+        raw: Buffer.isBuffer(raw) ? sharedCopy(raw) : raw,
         options: portable(options),
         resolver: options.resolver,
         timeoutMs,
@@ -190,7 +226,12 @@ export class ParsePool {
   }
 
   private spawn(): void {
+    const workerData: ParseThreadData = {
+      databaseFile: this.options.databaseFile,
+      busyTimeoutMs: this.options.busyTimeoutMs,
+    };
     const worker = new Worker(projectUrl('src', 'parse', 'parse-thread-entry.mjs'), {
+      workerData,
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
     });
     const slot: Slot = { worker, ready: false, job: null, timer: null, seq: 0 };

@@ -219,6 +219,9 @@ async function startSteps(
     threads: config.parse.threads,
     timeoutMs: config.parse.threadTimeoutMs,
     maxHeapMb: config.parse.threadMaxHeapMb,
+    // The threads read stored messages from the database themselves: the event loop never loads a raw message.
+    databaseFile: databasePath(config),
+    busyTimeoutMs: config.database.busyTimeoutMs,
   });
   undo.push(() => parsePool.close());
   const backlog = new SourceBacklog(() => queuedCountsBySource(db), config.worker.maxBacklog);

@@ -30,6 +30,20 @@ export interface StoreResult {
 /** Durable storage for accepted messages: `store` resolves only once the message is on disk. */
 export interface MessageStore {
   store(message: IncomingMessage): Promise<StoreResult>;
+  /**
+   * A message whose bytes are handed over while they arrive (a store that assembles them elsewhere, so the
+   * SMTP thread never holds or copies a whole large message); without it, intake buffers and calls `store`.
+   */
+  open?(): MessageWriter;
+}
+
+/** One message being received: its bytes in order, then its envelope (`store`) or nothing (`abort`). */
+export interface MessageWriter {
+  write(chunk: Buffer): void;
+  /** Stores the `size` bytes written with the envelope; rejects when the bytes did not all arrive. */
+  store(message: Omit<IncomingMessage, 'raw'>, size: number): Promise<StoreResult>;
+  /** Drops the bytes written (the message was refused). */
+  abort(): void;
 }
 
 interface Pending {
@@ -269,6 +283,11 @@ export function getRaw(db: Database, id: number): Buffer | null {
   const row = prepared(db, 'SELECT raw FROM message_raw WHERE message_id = ?').get(id) as
     { raw: Buffer } | undefined;
   return row ? row.raw : null;
+}
+
+/** Whether the raw bytes of a message are stored: reads their length, which SQLite knows without reading the blob. */
+export function hasRaw(db: Database, id: number): boolean {
+  return prepared(db, 'SELECT length(raw) AS n FROM message_raw WHERE message_id = ?').get(id) !== undefined;
 }
 
 export function messageCountsByState(db: Database): Record<MessageState, number> {

@@ -7,7 +7,7 @@ import { authenticateStage } from '../authenticate/authenticate-stage.ts';
 import type { DnsResolver } from '../authenticate/dns-resolver.ts';
 import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
 import { enforcementStage } from '../enforcement/enforcement-stage.ts';
-import { headersStage } from '../headers/headers-stage.ts';
+import { headersStageWith } from '../headers/headers-stage.ts';
 import { classifyStage } from '../parse/classify-stage.ts';
 import { extractStage } from '../parse/extract-stage.ts';
 import { messageParseOptions } from '../parse/message-parse-options.ts';
@@ -26,7 +26,7 @@ export function pipelineStages(
 ): Stage[] {
   const parseOptions = messageParseOptions(config, io.resolver);
   return [
-    headersStage,
+    headersStageWith(io.parsePool),
     authenticateStage(parseOptions, io.parsePool),
     classifyStage(parseOptions, io.parsePool),
     extractStage(parseOptions),

@@ -1,11 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { PollingWorker } from '../jobs/polling-loop.ts';
+import { writeTransaction } from '../db/write-transaction.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
-import type { Stage, StageOutcome, StageRecord } from './stage.ts';
+import type { Stage, StageContext, StageOutcome, StageRecord } from './stage.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
 import {
   dueMessagesFair,
   getRaw,
+  hasRaw,
   markMessageDone,
   markMessageFailed,
   type StoredMessage,
@@ -24,6 +26,8 @@ export interface ProcessorOptions {
   onProcessed?: (message: StoredMessage, ms: number) => void;
   /** Called after each committed batch (wakes the outbox sender). */
   onBatch?: () => void;
+  /** How long a batch waits for the write lock on timers before waiting in SQLite's busy handler (default 5000). */
+  lockWaitMs?: number;
   /** Called when a round found nothing due (the service checkpoints the WAL then). */
   onIdle?: () => void;
 }
@@ -77,13 +81,13 @@ export class Processor extends PollingWorker {
   }
 
   /** The thinking of one message: each stage's async `run`, in order, writing nothing; stops at the first failure. */
-  private async runStages(p: Prepared, raw: Buffer): Promise<void> {
-    const { db, stages } = this.options;
+  private async runStages(p: Prepared): Promise<void> {
+    const { stages } = this.options;
     for (const stage of stages) {
       if (!stage.run) continue;
       const t0 = process.hrtime.bigint();
       try {
-        const outcome = await stage.run({ message: p.message, raw, db, now: this.now, state: p.state });
+        const outcome = await stage.run(this.context(p));
         if (stage.commit) {
           Object.assign(p.state, outcome.state);
           p.runMs.set(stage.name, elapsedMs(t0));
@@ -96,7 +100,7 @@ export class Processor extends PollingWorker {
   }
 
   /** The writing of one message: each stage's `commit`, in order, in the message's own savepoint (all or nothing). */
-  private commitStages(p: Prepared, raw: Buffer): void {
+  private commitStages(p: Prepared): void {
     const { db, stages } = this.options;
     let current = '';
     let t0 = process.hrtime.bigint();
@@ -106,13 +110,32 @@ export class Processor extends PollingWorker {
           if (!stage.commit) continue;
           current = stage.name;
           t0 = process.hrtime.bigint();
-          const outcome = stage.commit({ message: p.message, raw, db, now: this.now, state: p.state });
+          const outcome = stage.commit(this.context(p));
           this.record(p, stage.name, outcome, elapsedMs(t0) + (p.runMs.get(stage.name) ?? 0));
         }
       })();
     } catch (e) {
       this.fail(p, current, e, t0);
     }
+  }
+
+  /**
+   * A stage's view of the message: `raw` is read from the store on first use only (once per message), so stages
+   * that hand the parse pool a stored message by id never load a large message on the event loop.
+   */
+  private context(p: Prepared): StageContext {
+    const { db } = this.options;
+    return {
+      message: p.message,
+      get raw(): Buffer {
+        p.raw ??= getRaw(db, p.message.id);
+        if (!p.raw) throw new Error('raw message is missing from message_raw');
+        return p.raw;
+      },
+      db,
+      now: this.now,
+      state: p.state,
+    };
   }
 
   /**
@@ -125,41 +148,48 @@ export class Processor extends PollingWorker {
     const prepared: Prepared[] = [];
     for (const message of messages) {
       const started = process.hrtime.bigint();
-      const raw = getRaw(db, message.id);
+      // Only whether the raw bytes exist is checked here; they are read when a stage first uses them.
+      const stored = hasRaw(db, message.id);
       const p: Prepared = {
         message,
-        raw,
+        raw: null,
         started,
         stages: [],
         state: {},
         runMs: new Map(),
-        error: raw ? null : 'raw message is missing from message_raw',
+        error: stored ? null : 'raw message is missing from message_raw',
       };
       prepared.push(p);
-      if (raw) await this.runStages(p, raw);
+      if (stored) await this.runStages(p);
       // Let SMTP sessions in between messages.
       await new Promise((r) => setImmediate(r));
     }
     const results: ProcessResult[] = [];
     // Log lines that report a new state wait for the commit: "processed" is never logged for a rolled-back batch.
     const afterCommit: Array<() => void> = [];
-    db.transaction(() => {
-      for (const p of prepared) {
-        if (p.error === null && p.raw) this.commitStages(p, p.raw);
-        results.push(this.finish(p, afterCommit));
-      }
-      for (const stage of stages) {
-        if (!stage.finishBatch) continue;
-        try {
-          db.transaction(() => stage.finishBatch!({ db, now: this.now(), logger: this.options.logger }))();
-        } catch (e) {
-          logEvent(this.options.logger, 'error', 'worker.batch_step_failed', {
-            stage: stage.name,
-            err: (e as Error).stack ?? String(e),
-          });
+    // The batch waits for the write lock on timers: the intake writer may hold it for a while committing a large
+    // message, and waiting in SQLite's busy handler would hold the event loop that long.
+    await writeTransaction(
+      db,
+      () => {
+        for (const p of prepared) {
+          if (p.error === null) this.commitStages(p);
+          results.push(this.finish(p, afterCommit));
         }
-      }
-    })();
+        for (const stage of stages) {
+          if (!stage.finishBatch) continue;
+          try {
+            db.transaction(() => stage.finishBatch!({ db, now: this.now(), logger: this.options.logger }))();
+          } catch (e) {
+            logEvent(this.options.logger, 'error', 'worker.batch_step_failed', {
+              stage: stage.name,
+              err: (e as Error).stack ?? String(e),
+            });
+          }
+        }
+      },
+      { retryMs: 5, maxWaitMs: this.options.lockWaitMs ?? 5000 },
+    );
     for (const log of afterCommit) log();
     this.options.onBatch?.();
     for (let i = 0; i < prepared.length; i++) {
@@ -225,6 +255,7 @@ export class Processor extends PollingWorker {
 
 interface Prepared {
   message: StoredMessage;
+  /** The raw bytes, once a stage read them. */
   raw: Buffer | null;
   started: bigint;
   stages: StageRecord[];

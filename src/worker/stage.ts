@@ -6,7 +6,8 @@ import type { PipelineState } from '../pipeline/pipeline-state.ts';
 /** What every stage gets: the stored message, its raw bytes, the database and a clock (no globals). */
 export interface StageContext {
   message: StoredMessage;
-  raw: Buffer;
+  /** The raw bytes, read from the store when first used (a large message: only where it must be). */
+  readonly raw: Buffer;
   db: Database;
   now: () => Date;
   /** Results of earlier stages (read only: a stage hands on its own results in its outcome's `state`). */

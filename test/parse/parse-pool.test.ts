@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostileMessage } from '../../src/bench/hostile-message.ts';
 import { withAuth } from '../../src/authenticate/authenticate-parsed.ts';
@@ -7,6 +9,9 @@ import { createFakeResolver } from '../../src/authenticate/fake-resolver.ts';
 import { loadProviderRegistry } from '../../src/authenticate/provider-registry.ts';
 import { parseMessage } from '../../src/parse/parse-message.ts';
 import { ParsePool } from '../../src/parse/parse-pool.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { readHeaderBlock } from '../../src/mime/read-header-block.ts';
+import { SqliteMessageStore } from '../../src/store/messages-store.ts';
 import type { ParseOptions } from '../../src/parse/parse-options.ts';
 
 const root = join(import.meta.dirname, '..', 'fixtures');
@@ -42,6 +47,51 @@ describe('parse pool', () => {
       expect(parsed.classification.kind).toBe(inProcess.kind);
     }
     expect(pool.stats.replaced).toBe(0);
+  });
+
+  it('reads stored messages from the database by id and gives the same results as for their bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abusedesk-pool-'));
+    const file = join(dir, 'abusedesk.db');
+    const db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    migrate(db);
+    const store = new SqliteMessageStore(db);
+    const reader = new ParsePool({ threads: 1, timeoutMs: 20_000, maxHeapMb: 512, databaseFile: file });
+    try {
+      expect(reader.readsStore).toBe(true);
+      expect(pool.readsStore).toBe(false);
+      for (const f of fixtures.slice(0, 12)) {
+        const raw = readFileSync(join(root, f));
+        const { id, queueId } = store.storeNow({
+          raw,
+          mailFrom: '',
+          rcptTo: ['abuse@esp.example'],
+          clientIp: null,
+          clientHostname: null,
+          helo: null,
+          tls: null,
+          receivedAt: new Date(),
+          source: 'smtp',
+        });
+        const ref = reader.source({ id, queueId }, () => {
+          throw new Error('the bytes are not read on this thread');
+        });
+        expect(ref).toEqual({ messageId: id, queueId });
+        const o = options();
+        expect(await reader.headers(ref), f).toEqual(readHeaderBlock(raw));
+        const [parsed, auth] = await Promise.all([reader.parse(ref, o), reader.authenticate(ref, o)]);
+        const [bytesParsed, bytesAuth] = await Promise.all([pool.parse(raw, o), pool.authenticate(raw, o)]);
+        expect(withAuth(parsed.report, auth), f).toEqual(withAuth(bytesParsed.report, bytesAuth));
+      }
+      // A message that is not stored: the header read fails (the message is retried), parsing gives kind other.
+      const missing = { messageId: 999_999, queueId: 'NONE' };
+      await expect(reader.headers(missing)).rejects.toThrow(/raw message is missing/);
+      expect((await reader.parse(missing, {})).report.reason).toMatch(/raw message is missing/);
+    } finally {
+      await reader.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('replaces a thread past its time bound; the message is kind other past a parse bound', async () => {
