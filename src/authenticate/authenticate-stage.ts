@@ -16,7 +16,7 @@ function authOutcome(auth: ParsedAuth): StageOutcome {
 }
 
 /** Runs authentication somewhere else than on the calling thread (the parse pool, src/parse/parse-pool.ts). */
-export type AuthRunner = Pick<ParsePool, 'authenticate' | 'source'>;
+export type AuthRunner = Pick<ParsePool, 'authenticate' | 'source' | 'offloads'>;
 
 /**
  * authenticate: DKIM, SPF, DMARC and ARC of the report itself, and whether a known provider's signature makes it
@@ -31,7 +31,7 @@ export function authenticateStage(
     name: 'authenticate',
     async run(ctx) {
       const o = options(ctx.message, ctx.now);
-      const auth = runner
+      const auth = runner?.offloads(ctx.message.size)
         ? await runner.authenticate(
             runner.source(ctx.message, () => ctx.raw),
             o,

@@ -237,6 +237,14 @@ export const configSchema = z.strictObject({
         .describe(
           'Heap limit of each parse thread (MB); a message that exhausts it becomes kind other, past a parse bound.',
         ),
+      inProcessMaxBytes: z
+        .number()
+        .int()
+        .min(0)
+        .default(65536)
+        .describe(
+          'Messages up to this size are read on the event loop (a thread round trip costs more than their parse, and the parser stays bounded at this size); larger ones go to the parse threads. 0: every message goes to the threads.',
+        ),
     })
     .prefault({}),
   authenticate: z

@@ -58,7 +58,7 @@ export function headersStageWith(pool?: ParsePool): Stage {
   return {
     name: 'headers',
     async run(ctx) {
-      if (pool?.readsStore)
+      if (pool?.readsStore && pool.offloads(ctx.message.size))
         return headersOutcome(await pool.headers(pool.source(ctx.message, () => ctx.raw)));
       return headersOutcome(readHeaderBlock(ctx.raw));
     },

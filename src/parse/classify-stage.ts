@@ -16,7 +16,7 @@ export function classifyStage(
   return {
     name: 'classify',
     async run(ctx) {
-      if (pool) {
+      if (pool?.offloads(ctx.message.size)) {
         const { classification, report } = await pool.parse(
           pool.source(ctx.message, () => ctx.raw),
           options(ctx.message, ctx.now),

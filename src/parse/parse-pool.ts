@@ -36,6 +36,8 @@ export interface ParsePoolOptions {
   databaseFile?: string | undefined;
   /** The threads' busy timeout on that file. */
   busyTimeoutMs?: number | undefined;
+  /** Messages up to this many bytes are cheaper to read on the calling thread; undefined or 0: every message here. */
+  inProcessMaxBytes?: number | undefined;
 }
 
 export interface ParsePoolStats {
@@ -102,6 +104,12 @@ export class ParsePool {
 
   constructor(private readonly options: ParsePoolOptions) {
     this.size = options.threads > 0 ? options.threads : Math.max(1, availableParallelism() - 1);
+  }
+
+  /** Whether a message of `size` bytes should be read here, in a thread, rather than on the calling thread. */
+  offloads(size: number): boolean {
+    const limit = this.options.inProcessMaxBytes ?? 0;
+    return limit <= 0 || size > limit;
   }
 
   get threads(): number {

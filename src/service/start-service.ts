@@ -222,6 +222,7 @@ async function startSteps(
     // The threads read stored messages from the database themselves: the event loop never loads a raw message.
     databaseFile: databasePath(config),
     busyTimeoutMs: config.database.busyTimeoutMs,
+    inProcessMaxBytes: config.parse.inProcessMaxBytes,
   });
   undo.push(() => parsePool.close());
   const backlog = new SourceBacklog(() => queuedCountsBySource(db), config.worker.maxBacklog);
