@@ -1,40 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Attribution } from '../../src/attribute/attribution.ts';
 import { planActions, policyFlags } from '../../src/actions/plan-actions.ts';
-import type { ParsedReport } from '../../src/report/parsed-report.ts';
 import { unsubscribePolicy } from '../../src/extract/unsubscribe-policy.ts';
-import { emptyReport } from '../../src/parse/empty-report.ts';
+import { matched, policy, report, unmatched } from './plan-fixtures.ts';
 
-const policy = { globalReasons: ['trap' as const], untrustedMaxSuppressions: 1 };
-const matched: Attribution = {
-  method: 'feedback-id',
-  confidence: 0.7,
-  clientId: 1,
-  client: 'acme',
-  campaignId: 10,
-  campaign: 'acme-spring-sale',
-  recipient: null,
-  sendId: null,
-  reason: 'x',
-  hits: [],
-  rejectedToken: false,
-};
-const unmatched: Attribution = {
-  ...matched,
-  method: 'unmatched',
-  confidence: 0,
-  clientId: null,
-  client: null,
-  campaignId: null,
-  campaign: null,
-  reason: 'nothing matched',
-};
-
-const report = (p: Partial<ParsedReport>): ParsedReport => ({
-  ...emptyReport('fbl', 'r'),
-  feedbackType: 'abuse',
-  ...p,
-});
 const trusted = {
   dkim: 'pass',
   dkimDomains: ['arf.mail.yahoo.com'],

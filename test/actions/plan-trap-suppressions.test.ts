@@ -1,39 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Attribution } from '../../src/attribute/attribution.ts';
 import { planActions } from '../../src/actions/plan-actions.ts';
 import { planSignals } from '../../src/enforcement/plan-signals.ts';
 import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
 import type { BounceDetail, ParsedReport } from '../../src/report/parsed-report.ts';
-import { emptyReport } from '../../src/parse/empty-report.ts';
+import { matched, policy, report, unmatched } from './plan-fixtures.ts';
 
-const policy = { globalReasons: ['trap' as const], untrustedMaxSuppressions: 1 };
-const matched: Attribution = {
-  method: 'feedback-id',
-  confidence: 0.7,
-  clientId: 1,
-  client: 'acme',
-  campaignId: 10,
-  campaign: 'acme-spring-sale',
-  recipient: null,
-  sendId: null,
-  reason: 'x',
-  hits: [],
-  rejectedToken: false,
-};
-const unmatched: Attribution = {
-  ...matched,
-  method: 'unmatched',
-  confidence: 0,
-  clientId: null,
-  client: null,
-  campaignId: null,
-  campaign: null,
-};
-const report = (p: Partial<ParsedReport>): ParsedReport => ({
-  ...emptyReport('fbl', 'r'),
-  feedbackType: 'abuse',
-  ...p,
-});
 const bounce = (recipient: string, hard: boolean): BounceDetail => ({
   recipient,
   status: hard ? '5.1.1' : '4.2.2',
