@@ -15,23 +15,13 @@ import { CliError, EXIT } from '../cli-error.ts';
 import { parseSuppressionTarget } from '../../store/suppression-target.ts';
 import { formatCount, withDatabase } from '../cli-context.ts';
 import { isId, isText, listOptions, runList, type ListFlags } from '../list-output.ts';
+import { csvField, SUPPRESSION_CSV_COLUMNS } from '../../store/suppressions-csv.ts';
 
 const clientId = (db: Database, slug: string | undefined): number | null => {
   if (!slug || slug === '*') return null;
   const id = clientIdBySlug(db, slug);
   if (id === null) throw new CliError(`unknown client "${slug}"`, EXIT.notFound);
   return id;
-};
-
-/** RFC 4180 field quoting. */
-const csv = (v: unknown): string => {
-  const s =
-    v === null || v === undefined
-      ? ''
-      : typeof v === 'object'
-        ? JSON.stringify(v)
-        : `${v as string | number}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 export function registerSuppressionsCommand(program: Command): void {
@@ -128,20 +118,10 @@ export function registerSuppressionsCommand(program: Command): void {
     .option('--client <slug>', 'only this client')
     .action((o: { client?: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
-        const cols = [
-          'address',
-          'client',
-          'reason',
-          'firstSeen',
-          'lastSeen',
-          'count',
-          'evidenceReportId',
-          'createdBy',
-          'note',
-        ] as const;
+        const cols = SUPPRESSION_CSV_COLUMNS;
         process.stdout.write(`${cols.join(',')}\n`);
         for (const r of listSuppressions(db, { client: o.client, limit: Number.MAX_SAFE_INTEGER }))
-          process.stdout.write(`${cols.map((c) => csv(r[c])).join(',')}\n`);
+          process.stdout.write(`${cols.map((c) => csvField(r[c], false)).join(',')}\n`);
       }),
     );
 }

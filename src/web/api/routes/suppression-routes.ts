@@ -20,25 +20,7 @@ import {
   slugField,
   suppressionTargetField,
 } from '../query-fields.ts';
-
-const csvColumns = [
-  'address',
-  'client',
-  'reason',
-  'firstSeen',
-  'lastSeen',
-  'count',
-  'evidenceReportId',
-  'createdBy',
-  'note',
-] as const;
-
-/** RFC 4180 field quoting; a leading = + @ is prefixed with ' so spreadsheets do not run it as a formula. */
-const csvField = (v: unknown): string => {
-  let s = v === null || v === undefined ? '' : `${v as string | number}`;
-  if (/^[=+@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+import { csvField, SUPPRESSION_CSV_COLUMNS } from '../../../store/suppressions-csv.ts';
 
 // Read in keyset chunks, each statement run to completion: an open better-sqlite3 iterator would keep the
 // shared connection busy across event-loop turns and fail the worker's writes.
@@ -179,7 +161,7 @@ export const suppressionRoutes: ApiRoute[] = [
       if (query.client) clientIdOf(deps.db, query.client);
       const { db } = deps;
       function* lines(): Generator<string> {
-        yield `${csvColumns.join(',')}\r\n`;
+        yield `${SUPPRESSION_CSV_COLUMNS.join(',')}\r\n`;
         for (let after = 0; ;) {
           const rows = suppressionsAfter(db, {
             client: query.client ?? null,
@@ -187,7 +169,9 @@ export const suppressionRoutes: ApiRoute[] = [
             limit: EXPORT_CHUNK,
           });
           if (rows.length > 0)
-            yield rows.map((r) => `${csvColumns.map((c) => csvField(r[c])).join(',')}\r\n`).join('');
+            yield rows
+              .map((r) => `${SUPPRESSION_CSV_COLUMNS.map((c) => csvField(r[c], true)).join(',')}\r\n`)
+              .join('');
           if (rows.length < EXPORT_CHUNK) return;
           after = rows[rows.length - 1]!.id;
         }
