@@ -89,10 +89,8 @@ export function printTable(
   columns: string[],
   style: TimeStyle = { utc: false },
 ): void {
-  const widths = columns.map((c) =>
-    rows.reduce((w, r) => Math.max(w, cellText(r[c], style).length), c.length),
-  );
-  for (const line of tableLines(widths, columns, rows, style)) process.stdout.write(line);
+  for (const line of tableLines(naturalWidths(rows, columns, style), columns, rows, style))
+    process.stdout.write(line);
 }
 
 /**
@@ -105,12 +103,21 @@ export async function printTableStream(
   columns: string[],
   style: TimeStyle = { utc: false },
 ): Promise<void> {
+  await writeLines(tableLines(naturalWidths(rows(), columns, style), columns, rows(), style));
+}
+
+/** Each column's widest cell (or its name), in one pass over the rows. */
+function naturalWidths(
+  rows: Iterable<Record<string, unknown>>,
+  columns: string[],
+  style: TimeStyle,
+): number[] {
   const widths = columns.map((c) => c.length);
-  for (const r of rows())
+  for (const r of rows)
     columns.forEach((c, i) => {
       widths[i] = Math.max(widths[i]!, cellText(r[c], style).length);
     });
-  await writeLines(tableLines(widths, columns, rows(), style));
+  return widths;
 }
 
 /** The aligned lines of a table: the header, then one line per row. */
