@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import type { ReportKind } from '../report/parsed-report.ts';
 import { isMailAddress } from '../mime/mail-address.ts';
+import { ipNetwork } from '../runtime/ip-network.ts';
 
 export interface AcknowledgementInput {
   kind: ReportKind;
@@ -51,23 +51,7 @@ export const DEFAULT_ACK_DAILY_CAP = 3;
  * Null when the address is not an IP address.
  */
 export function sourceNetwork(ip: string | null | undefined): string | null {
-  const raw = (ip ?? '')
-    .trim()
-    .replace(/^\[|\]$/g, '')
-    .replace(/^ipv6:/i, '');
-  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(raw);
-  if (v4 && isIP(raw.replace(/^::ffff:/i, '')) === 4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
-  if (isIP(raw) !== 6) return null;
-  const [head = '', tail = ''] = raw.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = raw.includes('::')
-    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
-    : left;
-  return `${groups
-    .slice(0, 3)
-    .map((g) => Number.parseInt(g, 16).toString(16))
-    .join(':')}::/48`;
+  return ipNetwork(ip, 48);
 }
 
 const localPart = (a: string): string => a.slice(0, a.lastIndexOf('@')).toLowerCase();

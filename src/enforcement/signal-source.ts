@@ -7,6 +7,7 @@ import {
   type ProviderRegistry,
 } from '../authenticate/provider-registry.ts';
 import type { AuthSummary, ReportKind } from '../report/parsed-report.ts';
+import { ipNetwork } from '../runtime/ip-network.ts';
 
 /**
  * Who sent a report and whether that can be believed: the facts enforcement needs to decide whether the
@@ -67,23 +68,7 @@ export function domainsAligned(a: string, b: string): boolean {
 
 /** The network an IP address belongs to for counting independent sources: its /24 (IPv4) or /48 (IPv6). */
 export function sourceNetwork(ip: string | null | undefined): string | null {
-  const bare = String(ip ?? '')
-    .trim()
-    .replace(/^\[|\]$/g, '')
-    .replace(/^ipv6:/i, '')
-    .replace(/^::ffff:(?=\d+\.)/i, '');
-  const family = isIP(bare);
-  if (family === 4) return `${bare.split('.').slice(0, 3).join('.')}.0/24`;
-  if (family !== 6) return null;
-  // Expand "::" so the first three groups are the /48.
-  const [head = '', tail = ''] = bare.toLowerCase().split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = bare.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
-  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups
-    .slice(0, 3)
-    .map((g) => g.replace(/^0+(?=.)/, ''))
-    .join(':')}::/48`;
+  return ipNetwork(ip, 48);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { StageRecord } from '../worker/stage.ts';
 import { headerValue } from '../mime/read-header-block.ts';
 import { newQueueId } from './queue-id.ts';
 import type { MessageSource, MessageState } from './vocabulary.ts';
+import { ipNetwork } from '../runtime/ip-network.ts';
 
 export type { MessageState } from './vocabulary.ts';
 
@@ -323,18 +324,7 @@ export function dueMessages(db: Database, now: Date, limit: number): StoredMessa
  * IPv4-mapped IPv6 address) or IPv6 /64 (`2001:db8:0:1::/64`); without a client IP (ingest), `source:<source>`.
  */
 export function sourceKey(clientIp: string | null, source = 'smtp'): string {
-  if (!clientIp) return `source:${source}`;
-  const v4 = clientIp.slice(clientIp.lastIndexOf(':') + 1);
-  if (v4.includes('.')) return `${v4.slice(0, v4.lastIndexOf('.'))}.0/24`;
-  const [head = '', tail] = clientIp.toLowerCase().split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups =
-    tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => (parseInt(g, 16) || 0).toString(16))
-    .join(':')}::/64`;
+  return ipNetwork(clientIp, 64) ?? `source:${source}`;
 }
 
 const withSourceKey = new WeakSet<Database>();
