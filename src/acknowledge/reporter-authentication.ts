@@ -1,4 +1,4 @@
-import { getDomain } from 'tldts';
+import { organizationalDomain as organizational } from '../authenticate/organizational-domain.ts';
 import { addressDomain } from '../mime/mail-address.ts';
 import type { AuthSummary } from '../report/parsed-report.ts';
 
@@ -10,12 +10,6 @@ export interface ReporterAuthInput {
   auth: AuthSummary | null;
   /** RFC 5321 MAIL FROM of the report ('' for the null sender): the identity SPF checked (RFC 7208 §2.4). */
   mailFrom: string;
-}
-
-/** The organizational domain (RFC 7489 §3.2, by the Public Suffix List), lower-cased ASCII. */
-function organizational(domain: string): string {
-  const d = domain.toLowerCase().replace(/\.$/, '');
-  return getDomain(d, { allowPrivateDomains: true }) ?? d;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { getDomain } from 'tldts';
+import { domainsAligned, organizationalDomain } from '../authenticate/organizational-domain.ts';
 import {
   bareAddress,
   fromMatchesProvider,
@@ -45,25 +45,12 @@ export interface SourceInput {
 const SYSTEM_SENDER =
   /^(mailer-daemon|mail-daemon|maildaemon|postmaster|mailer|mail\.?delivery\.?(subsystem|system)?)$/i;
 
-const TLDTS = { allowPrivateDomains: true } as const;
-
 function domainOfAddress(address: string | null): string | null {
   if (!address) return null;
   const bare = bareAddress(address);
   const at = bare.lastIndexOf('@');
   const domain = at < 0 ? '' : bare.slice(at + 1).replace(/\.$/, '');
   return domain === '' ? null : domain.toLowerCase();
-}
-
-/** The organizational (registered) domain by the public suffix list; the name itself when it has none. */
-export function organizationalDomain(domain: string): string {
-  const d = domain.toLowerCase().replace(/\.$/, '');
-  return getDomain(d, TLDTS) ?? d;
-}
-
-/** Relaxed alignment (DMARC, RFC 7489 §3.1): both names share one organizational domain. */
-export function domainsAligned(a: string, b: string): boolean {
-  return organizationalDomain(a) === organizationalDomain(b);
 }
 
 /** The network an IP address belongs to for counting independent sources: its /24 (IPv4) or /48 (IPv6). */
