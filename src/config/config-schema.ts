@@ -31,6 +31,9 @@ export const DEMO_TOKEN_KEY = {
   secret: 'abusedesk-DEMO-ONLY-trace-token-secret-replace-me',
 } as const;
 
+/** The demo erasure hash key: replace it (privacy.hashKey) before real use, like the demo token key. */
+export const DEMO_PRIVACY_HASH_KEY = 'abusedesk-DEMO-ONLY-erasure-hash-key-replace-me';
+
 /** watch / warn / suspend thresholds of one enforcement signal; null: the signal never causes that state. */
 function levelThresholds(
   what: string,
@@ -577,6 +580,17 @@ export const configSchema = z.strictObject({
             });
         }
       }
+    })
+    .prefault({}),
+  privacy: z
+    .strictObject({
+      hashKey: z
+        .string()
+        .min(32, 'privacy.hashKey needs at least 32 characters (e.g. openssl rand -base64 32)')
+        .default(DEMO_PRIVACY_HASH_KEY)
+        .describe(
+          'Secret (≥ 32 characters) of the keyed hash (HMAC-SHA256) that an erased address is kept as, so it stays suppressed; changing it makes earlier erased suppressions unrecognisable.',
+        ),
     })
     .prefault({}),
   demo: z

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { flashNotice, flashUrl, type FlashKey, type FlashQuery } from './flash.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { consentMethods } from '../../sends/send-records.ts';
 import { clientDetail, clientSummaries } from '../../store/client-read-model.ts';
@@ -102,7 +103,7 @@ export function clientRoutes(app: FastifyInstance, ctx: UiContext): void {
     });
   });
 
-  app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/ui/clients/:slug', (req, reply) => {
+  app.get<{ Params: { slug: string }; Querystring: FlashQuery }>('/ui/clients/:slug', (req, reply) => {
     const c = clientDetail(ctx.db, req.params.slug, {
       sharedListDays: ctx.enforcement.sharedListDays,
       now: ctx.now(),
@@ -135,7 +136,7 @@ export function clientRoutes(app: FastifyInstance, ctx: UiContext): void {
       session: req.staff,
       current: '/ui/clients',
       body: html`<h1>${c.name} (${c.slug})</h1>
-${req.query.done ? html`<p class="notice" role="status">${req.query.done}</p>` : ''}
+${flashNotice(req.query)}
 <dl class="facts"><dt>status</dt><dd class="status-${c.status}">${c.status}${c.statusChangedAt ? html` <span class="muted">since ${c.statusChangedAt.slice(0, 16).replace('T', ' ')}</span>` : ''}</dd>
 <dt>reputation score</dt><dd><strong>${c.score ?? '—'}</strong> / 100 ${e ? scoreBar(e.score.score, e.score.factors) : ''}</dd>
 <dt>lifetime</dt><dd>${c.sent} sent, ${c.delivered} delivered, ${c.complaints} complaints (${rate(c.complaintRate)}), ${c.bounces} bounces (${rate(c.bounceRate)})</dd></dl>
@@ -234,12 +235,8 @@ ${series.length ? complaintRateChart(days, series, suspendLine) : html`<p>No com
     );
   });
 
-  const back = (slug: string, text: string, ticket?: string | null): string => {
-    const done = encodeURIComponent(text);
-    return ticket
-      ? `/ui/tickets/${ticket}?done=${done}`
-      : `/ui/clients/${encodeURIComponent(slug)}?done=${done}`;
-  };
+  const back = (slug: string, key: FlashKey, ref?: string, ticket?: string | null): string =>
+    flashUrl(ticket ? `/ui/tickets/${ticket}` : `/ui/clients/${encodeURIComponent(slug)}`, key, { ref });
 
   // Status changes are staff actions with a note; each is kept in the client's history.
   app.post<{ Params: { slug: string }; Body: FormBody }>('/ui/clients/:slug/status', (req, reply) => {
@@ -266,10 +263,7 @@ ${series.length ? complaintRateChart(days, series, suspendLine) : html`<p>No com
         text: `client ${req.params.slug}: ${r.from} → ${r.to}: ${note}`,
         now,
       });
-    return reply.redirect(
-      back(req.params.slug, `Client ${req.params.slug} is now ${r.to}.`, ticket?.id),
-      303,
-    );
+    return reply.redirect(back(req.params.slug, 'client.status', r.to, ticket?.id), 303);
   });
 
   app.post<{ Params: { slug: string }; Body: FormBody }>('/ui/clients/:slug/reinstate', (req, reply) => {
@@ -291,9 +285,6 @@ ${series.length ? complaintRateChart(days, series, suspendLine) : html`<p>No com
         ctx.enforcement,
       ),
     );
-    return reply.redirect(
-      back(req.params.slug, `Client ${req.params.slug} reinstated (${r.from} → ${r.to}).`),
-      303,
-    );
+    return reply.redirect(back(req.params.slug, 'client.reinstated'), 303);
   });
 }

@@ -6,6 +6,7 @@ import { roleAtLeast } from '../../auth/staff-users.ts';
 import { listClients } from '../../store/clients-store.ts';
 import { setTicketStatus, type TicketStatus } from '../../store/tickets-store.ts';
 import { html } from './html.ts';
+import { flashNotice, flashUrl, type FlashQuery } from './flash.ts';
 import { inboxCounts, inboxTickets, type InboxFilters } from '../../store/ticket-inbox.ts';
 import { csrfField, layout } from './layout.ts';
 import { formValue, formValues, type FormBody } from './parse-form.ts';
@@ -22,7 +23,7 @@ const option = (value: string, label: string, selected: string | undefined) =>
 const listCampaignSlugs = (db: UiContext['db']): string[] => campaignSlugs(db);
 
 export function inboxRoutes(app: FastifyInstance, ctx: UiContext): void {
-  app.get<{ Querystring: InboxFilters & { done?: string } }>('/ui/', (req, reply) => {
+  app.get<{ Querystring: InboxFilters & FlashQuery }>('/ui/', (req, reply) => {
     const q = req.query;
     const f: InboxFilters = {
       status: q.status ?? 'open',
@@ -47,7 +48,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: UiContext): void {
       session: req.staff,
       current: '/ui/',
       body: html`<h1>Inbox</h1>
-${q.done ? html`<p class="notice" role="status">${q.done}</p>` : ''}
+${flashNotice(q)}
 <ul class="counts" aria-label="Tickets per status">
 ${STATUSES.map((s) => html`<li><a href="${link(s)}"${f.status === s ? html` aria-current="true"` : ''}><span class="status-${s}">${s}</span> <span class="badge">${counts[s]}</span></a></li>`)}
 <li><a href="${link('all')}">all <span class="badge">${counts.open + counts.pending + counts.resolved}</span></a></li>
@@ -111,9 +112,6 @@ ${
         }
       }
     })();
-    return reply.redirect(
-      `/ui/?${new URLSearchParams({ done: `${changed} ticket(s) set to ${status}.` }).toString()}`,
-      303,
-    );
+    return reply.redirect(flashUrl('/ui/', 'tickets.bulk', { n: changed, ref: status }), 303);
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { flashNotice, flashUrl, type FlashQuery } from './flash.ts';
 import { writeAudit } from '../../store/audit-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
 import { getMessage, listMessages, requeueMessage } from '../../store/messages-store.ts';
@@ -9,7 +10,7 @@ import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
 
 export function quarantineRoutes(app: FastifyInstance, ctx: UiContext): void {
-  app.get<{ Querystring: { done?: string } }>('/ui/quarantine', (req, reply) => {
+  app.get<{ Querystring: FlashQuery }>('/ui/quarantine', (req, reply) => {
     const rows = listMessages(ctx.db, { state: 'quarantined', limit: 200 });
     const agent = roleAtLeast(req.staff!.user.role, 'agent');
     reply.type('text/html; charset=utf-8');
@@ -19,7 +20,7 @@ export function quarantineRoutes(app: FastifyInstance, ctx: UiContext): void {
       current: '/ui/quarantine',
       body: html`<h1>Quarantine</h1>
 <p>Messages that could not be processed. They are kept; retry after fixing the cause.</p>
-${req.query.done ? html`<p class="notice" role="status">${req.query.done}</p>` : ''}
+${flashNotice(req.query)}
 <table><thead><tr><th scope="col">Queue id</th><th scope="col">Received</th><th scope="col">From</th><th scope="col" class="num">Attempts</th><th scope="col">Error</th>${agent ? html`<th scope="col"><span class="sr-only">Action</span></th>` : ''}</tr></thead>
 <tbody>${rows.length === 0 ? html`<tr><td colspan="6">Nothing in quarantine.</td></tr>` : ''}
 ${rows.map(
@@ -42,6 +43,6 @@ ${agent ? html`<td><form method="post" action="/ui/quarantine/${m.queueId}/retry
       writeAudit(ctx.db, { actor, action: 'message.retry', target: m.queueId, now: ctx.now() });
     })();
     ctx.onRequeue();
-    return reply.redirect(`/ui/quarantine?done=${encodeURIComponent(`${m.queueId} queued again.`)}`, 303);
+    return reply.redirect(flashUrl('/ui/quarantine', 'quarantine.requeued', { ref: m.queueId }), 303);
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { flashText, flashUrl, type FlashQuery } from './flash.ts';
 import { writeAudit } from '../../store/audit-store.ts';
 import { clientStatusBySlug } from '../../store/clients-store.ts';
 import { ticketReportDetails } from '../../store/report-read-model.ts';
@@ -26,7 +27,7 @@ import { UiError } from './ui-error.ts';
 import { sharedListsOfAddresses } from '../../store/shared-lists-store.ts';
 
 export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
-  app.get<{ Params: { id: string }; Querystring: { report?: string; html?: string; done?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { report?: string; html?: string } & FlashQuery }>(
     '/ui/tickets/:id',
     async (req, reply) => {
       const ticket = getTicket(ctx.db, req.params.id);
@@ -69,7 +70,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
         ),
         clientStatus,
         shown,
-        notice: req.query.done,
+        notice: flashText(req.query),
         sharedLists: sharedListsOfAddresses(
           ctx.db,
           reports.flatMap((r) => [...r.parsed.complainants, ...r.parsed.bounces.map((b) => b.recipient)]),
@@ -106,7 +107,9 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
     })();
     if (!ok) throw new UiError(404, `No ticket ${req.params.id}.`);
     return reply.redirect(
-      `/ui/tickets/${encodeURIComponent(req.params.id.toUpperCase())}?done=${encodeURIComponent(`Ticket ${status}.`)}`,
+      flashUrl(`/ui/tickets/${encodeURIComponent(req.params.id.toUpperCase())}`, 'ticket.status', {
+        ref: status,
+      }),
       303,
     );
   });
@@ -123,7 +126,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
       addTicketEvent(ctx.db, t.id, { type: 'note', actor, text, now });
       writeAudit(ctx.db, { actor, action: 'ticket.note', target: t.id, now });
     })();
-    return reply.redirect(`/ui/tickets/${t.id}?done=${encodeURIComponent('Note added.')}`, 303);
+    return reply.redirect(flashUrl(`/ui/tickets/${t.id}`, 'ticket.note'), 303);
   });
 
   app.post<{ Params: { id: string }; Body: FormBody }>('/ui/tickets/:id/unsuppress', (req, reply) => {
@@ -151,10 +154,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: UiContext): void {
         now,
       });
     })();
-    return reply.redirect(
-      `/ui/tickets/${t.id}?done=${encodeURIComponent(`${s.address} un-suppressed.`)}`,
-      303,
-    );
+    return reply.redirect(flashUrl(`/ui/tickets/${t.id}`, 'ticket.unsuppressed'), 303);
   });
 
   // Raw bytes for agents, always as a download: never rendered by the browser.

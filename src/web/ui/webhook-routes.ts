@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { flashNotice, flashUrl } from './flash.ts';
 import { outboxStates } from '../../store/vocabulary.ts';
 import { writeAudit } from '../../store/audit-store.ts';
 import { roleAtLeast } from '../../auth/staff-users.ts';
@@ -24,7 +25,9 @@ interface Query {
   state?: string;
   type?: string;
   limit?: string;
-  done?: string;
+  flash?: string;
+  n?: string;
+  ref?: string;
 }
 
 const option = (value: string, label: string, selected: string | undefined) =>
@@ -89,7 +92,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: UiContext): void {
       current: '/ui/webhooks',
       body: html`<h1>Webhook deliveries</h1>
 <p>Events posted to client and global webhook endpoints, newest first. Failed deliveries are kept; an admin can replay any delivery (receivers dedupe on its webhook id).</p>
-${q.done ? html`<p class="notice" role="status">${q.done}</p>` : ''}
+${flashNotice(q)}
 <ul class="counts" aria-label="Deliveries per state">
 ${STATES.map((s) => html`<li><a href="${link(s)}"${state === s ? html` aria-current="true"` : ''}><span class="status-${s}">${s}</span> <span class="badge">${counts[s]}</span></a></li>`)}
 <li><a href="${link(undefined)}"${state ? '' : html` aria-current="true"`}>all <span class="badge">${counts.pending + counts.sent + counts.failed}</span></a></li>
@@ -142,9 +145,6 @@ ${admin ? html`<td><form method="post" action="/ui/webhooks/${d.id}/replay">${cs
         now,
       });
     })();
-    return reply.redirect(
-      `/ui/webhooks?done=${encodeURIComponent(`Webhook ${id} (${row.type}) queued for delivery.`)}`,
-      303,
-    );
+    return reply.redirect(flashUrl('/ui/webhooks', 'webhook.replayed', { ref: String(id) }), 303);
   });
 }

@@ -148,7 +148,7 @@ describe('client page: enforcement, score explanation, history and status action
     expect((await post({ ...answers, listAgeMonths: '', note: 'x' })).statusCode).toBe(400);
     const ok = await post(answers);
     expect(ok.statusCode).toBe(303);
-    expect(ok.headers.location).toMatch(/^\/ui\/clients\/globex\?done=/);
+    expect(ok.headers.location).toMatch(/^\/ui\/clients\/globex\?flash=client.reinstated/);
     const after = await app.inject({
       method: 'GET',
       url: '/ui/clients/globex',

@@ -161,7 +161,7 @@ describe('webhook delivery log in the staff UI (fastify inject)', () => {
     for (const id of [ids.failed, ids.created]) {
       const r = await replay(app, admin, id, admin.csrf);
       expect(r.statusCode).toBe(303);
-      expect(r.headers.location).toMatch(new RegExp(`^/ui/webhooks\\?done=Webhook%20${id}%20`));
+      expect(r.headers.location).toBe(`/ui/webhooks?flash=webhook.replayed&ref=${id}`);
       expect(rowOf(db, id)).toEqual({ state: 'pending', attempts: 0, lastError: null });
     }
     expect(listAudit(db, { action: 'webhook.replay' }).map((a) => [a.actor, a.target, a.detail])).toEqual([
@@ -174,7 +174,7 @@ describe('webhook delivery log in the staff UI (fastify inject)', () => {
       headers: { cookie: admin.cookie },
     });
     expect(done.body).toContain(
-      `<p class="notice" role="status">Webhook ${ids.failed} (ticket.updated) queued for delivery.</p>`,
+      `<p class="notice" role="status">Webhook ${ids.failed} queued for delivery.</p>`,
     );
     for (const bad of ['999999', 'abc', '0'])
       expect((await replay(app, admin, bad, admin.csrf)).statusCode).toBe(404);
