@@ -8,6 +8,7 @@ import { applyAcknowledgement } from './apply-acknowledgement.ts';
 import type { ApplyContext } from './apply-context.ts';
 import { applyReply } from './apply-reply.ts';
 import { applySuppressions } from './apply-suppressions.ts';
+import type { SuppressionRules } from '../suppress/suppression-rules.ts';
 import { applyTickets } from './apply-tickets.ts';
 import { planActions, type ActionPolicy } from './plan-actions.ts';
 
@@ -16,6 +17,8 @@ export interface ActionsOptions {
   acknowledge?: Acknowledger | undefined;
   /** The global webhook endpoints (config `webhooks.endpoints`). */
   webhookEndpoints: readonly WebhookEndpoint[];
+  /** Expiry, streams, the soft-bounce limit and the erasure hash (config `suppressions`, `privacy.hashKey`). */
+  suppressionRules?: SuppressionRules | undefined;
 }
 
 /**
@@ -30,7 +33,7 @@ export function applyActions(
   const replyTo = c.report.kind === 'reply' ? (c.report.replyTicketId ?? null) : null;
   const plan = planActions(c.report, c.attribution, o.policy, replyTo, trapChecker(c.db));
   const decisions: Decision[] = [
-    ...applySuppressions(c, plan.suppressions),
+    ...applySuppressions(c, plan.suppressions, o.suppressionRules),
     ...plan.skippedSuppressions,
     ...plan.notes,
   ];

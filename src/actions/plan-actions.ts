@@ -162,17 +162,27 @@ function planFbl({ r, a, plan, add, incident }: Planning): void {
 }
 
 function planComplaint({ r, a, plan, add }: Planning): void {
-  const target = a.recipient ?? r.complainants[0] ?? r.reporter;
-  add(
-    target,
-    'complaint',
-    'complaint-recipient',
-    a.recipient
-      ? `original recipient from ${a.method}`
-      : r.complainants[0]
-        ? 'original recipient quoted in the forward'
-        : "the reporter's own address (no original recipient found)",
-  );
+  // A reporting service (SpamCop) redacts the recipient and writes from its own per-report address: that
+  // address is not the person who got the mail, so without a recovered recipient nothing is suppressed.
+  const target = a.recipient ?? r.complainants[0] ?? (r.redacted ? null : r.reporter);
+  if (target)
+    add(
+      target,
+      'complaint',
+      'complaint-recipient',
+      a.recipient
+        ? `original recipient from ${a.method}`
+        : r.complainants[0]
+          ? 'original recipient quoted in the forward'
+          : "the reporter's own address (no original recipient found)",
+    );
+  else
+    plan.notes.push(
+      note(
+        'complaint-redacted',
+        'recipient redacted by the reporting service and not recoverable from a trace token or the send log: nothing to suppress',
+      ),
+    );
   const subject = `Spam complaint${r.reporter ? ` from ${r.reporter}` : ''}${r.original?.subject ? `: ${r.original.subject}` : ''}`;
   plan.ticket = {
     type: a.clientId ? 'complaint' : 'unmatched',

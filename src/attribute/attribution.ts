@@ -7,6 +7,8 @@ export type AttributionMethod =
   | 'campaign-header'
   | 'verp'
   | 'sender-domain'
+  /** A staff member tied an unmatched report to a client by hand (the reason names who, and why). */
+  | 'staff'
   | 'unmatched';
 
 /** One rung of the ladder that found something. */

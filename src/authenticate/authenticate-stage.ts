@@ -3,9 +3,23 @@ import type { ParsePool } from '../parse/parse-pool.ts';
 import type { Stage, StageOutcome } from '../worker/stage.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
+/**
+ * An ESP event that intake received over HTTP with a verified signature or credential: there is no mail to
+ * authenticate, and the verification is what makes its events trusted, as a provider's DKIM does for mail.
+ */
+export function verifiedAtIntake(verifiedBy: string): ParsedAuth {
+  return {
+    summary: { dkim: 'none', dkimDomains: [], spf: 'none', dmarc: 'none', trusted: true },
+    provider: null,
+    note: verifiedBy,
+  };
+}
+
 /** The trail entry: trusted or not, and the DKIM, SPF and DMARC results behind it. */
 function authOutcome(auth: ParsedAuth): StageOutcome {
   const a = auth.summary;
+  if (a?.trusted && a.dkim === 'none' && auth.note)
+    return { outcome: 'trusted', reason: `trusted: ${auth.note} at intake (HTTP)` };
   if (!a) return { outcome: 'skipped', reason: auth.note ?? 'not authenticated' };
   const dkim = a.dkimDomains.length ? `dkim ${a.dkim} (${a.dkimDomains.join(', ')})` : `dkim ${a.dkim}`;
   const trust = a.trusted ? `trusted: DKIM passes for ${auth.provider ?? 'a known provider'}` : 'not trusted';
@@ -30,6 +44,10 @@ export function authenticateStage(
   return {
     name: 'authenticate',
     async run(ctx) {
+      if (ctx.message.source === 'http' && ctx.message.verifiedBy) {
+        const auth = verifiedAtIntake(ctx.message.verifiedBy);
+        return { ...authOutcome(auth), state: { auth } };
+      }
       const o = options(ctx.message, ctx.now);
       const auth = runner?.offloads(ctx.message.size)
         ? await runner.authenticate(

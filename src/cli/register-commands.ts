@@ -44,6 +44,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/suppressions-command.ts')).registerSuppressionsCommand,
   },
   {
+    name: 'erase',
+    args: '<address>',
+    description:
+      "erase every stored trace of a person's address; suppressions keep only its keyed hash, so it stays suppressed",
+    load: async () => (await import('./commands/erase-command.ts')).registerEraseCommand,
+  },
+  {
     name: 'db',
     description: 'database maintenance',
     load: async () => (await import('./commands/db-command.ts')).registerDbCommand,
@@ -75,7 +82,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'import',
     args: '<kind> <file>',
     description:
-      'load sends, campaigns, clients from a JSONL or CSV file; keeps good rows, reports bad ones by line',
+      'load sends, campaigns, clients, suppressions from a JSONL or CSV file; keeps good rows, reports bad ones by line',
     load: async () => (await import('./commands/import-command.ts')).registerImportCommand,
   },
   {
@@ -112,6 +119,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'traps',
     description: 'the managed spam-trap list: a complaint or bounce involving one is a trap hit',
     load: async () => (await import('./commands/traps-command.ts')).registerTrapsCommand,
+  },
+  {
+    name: 'imap',
+    description: 'IMAP mailboxes mail is taken from (imap.sources): check that each can be reached',
+    load: async () => (await import('./commands/imap-command.ts')).registerImapCommand,
   },
 ];
 

@@ -582,6 +582,403 @@ export const configSchema = z.strictObject({
       }
     })
     .prefault({}),
+  imap: z
+    .strictObject({
+      sources: z
+        .array(
+          z
+            .strictObject({
+              name: z
+                .string()
+                .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/i, 'a source name is letters, digits, - or _ (up to 40)')
+                .describe('Name of the source in logs, /healthz, metrics and `abusedesk imap test NAME`.'),
+              host: z.string().min(1, 'the IMAP server host name is required').describe('IMAP server host.'),
+              port: port.optional().describe('IMAP server port (default 993 with security tls, else 143).'),
+              security: z
+                .enum(['tls', 'starttls', 'none'])
+                .default('tls')
+                .describe(
+                  'tls: implicit TLS (IMAPS); starttls: upgrade or refuse to log in; none: cleartext (test servers only).',
+                ),
+              rejectUnauthorized: z
+                .boolean()
+                .default(true)
+                .describe(
+                  'Refuse a server certificate that does not verify (false: self-signed test servers).',
+                ),
+              user: z.string().min(1, 'the IMAP login is required').describe('IMAP login.'),
+              password: z.string().default('').describe('IMAP password (or set passwordEnv).'),
+              passwordEnv: z
+                .string()
+                .regex(/^([A-Za-z_][A-Za-z0-9_]*)?$/, 'an environment variable name such as IMAP_PASSWORD')
+                .default('')
+                .describe('Name of the environment variable holding the IMAP password.'),
+              mailbox: z.string().min(1).default('INBOX').describe('Mailbox (folder) mail is taken from.'),
+              after: z
+                .enum(['flag', 'move', 'delete'])
+                .default('flag')
+                .describe(
+                  'What is done to a message on the server once it is stored: flag (\\Seen and the keyword), move (to moveTo) or delete (expunge).',
+                ),
+              moveTo: z.string().default('').describe('Mailbox taken messages are moved to (after: move).'),
+              keyword: z
+                .string()
+                .regex(/^[^\s(){%*"\\\]]+$/, 'an IMAP keyword is one atom such as $AbusedeskTaken')
+                .default('$AbusedeskTaken')
+                .describe(
+                  'Keyword set on taken messages (after: flag); flagged messages are not taken again.',
+                ),
+              recipient: z
+                .string()
+                .default('')
+                .describe(
+                  'Address this mailbox receives mail for (e.g. abuse@esp.example), recorded as the envelope recipient.',
+                ),
+              idle: z
+                .boolean()
+                .default(true)
+                .describe('Wait for new mail with IMAP IDLE when the server offers it (else poll).'),
+              pollSeconds: positiveInt
+                .default(60)
+                .describe('How often the mailbox is looked at without IDLE (and as a safety net with it).'),
+              timeoutSeconds: positiveInt
+                .default(30)
+                .describe('Deadline for connecting and for the server greeting.'),
+            })
+            .superRefine((s, ctx) => {
+              if (s.password === '' && s.passwordEnv === '')
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['password'],
+                  message: 'set password or passwordEnv (the environment variable holding it)',
+                });
+              if (s.password !== '' && s.passwordEnv !== '')
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['passwordEnv'],
+                  message: 'set password or passwordEnv, not both',
+                });
+              if (s.after === 'move' && s.moveTo === '')
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['moveTo'],
+                  message: 'after: move needs moveTo, the mailbox taken messages go to',
+                });
+              if (s.after === 'move' && s.moveTo === s.mailbox)
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['moveTo'],
+                  message: 'moveTo must differ from mailbox',
+                });
+            }),
+        )
+        .default([])
+        .describe(
+          'IMAP mailboxes abusedesk takes mail from besides SMTP: [{name, host, port, security, user, password or passwordEnv, mailbox, after, moveTo, …}] (see "Taking mail from an IMAP mailbox").',
+        )
+        .superRefine((sources, ctx) => {
+          const seen = new Set<string>();
+          sources.forEach((s, i) => {
+            if (seen.has(s.name.toLowerCase()))
+              ctx.addIssue({
+                code: 'custom',
+                path: [i, 'name'],
+                message: `source name "${s.name}" is used twice`,
+              });
+            seen.add(s.name.toLowerCase());
+          });
+        }),
+      retryBaseMs: positiveInt
+        .default(5000)
+        .describe('First reconnect delay after an IMAP source fails; doubles each failure, with jitter.'),
+      retryMaxMs: positiveInt
+        .default(5 * 60_000)
+        .describe('Longest delay between two reconnects of a failing IMAP source.'),
+    })
+    .superRefine((o, ctx) => {
+      if (o.retryMaxMs < o.retryBaseMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retryMaxMs'],
+          message: 'retryMaxMs must be at least retryBaseMs',
+        });
+    })
+    .prefault({}),
+  retention: z
+    .strictObject({
+      rawMessagesDays: z
+        .number()
+        .int()
+        .min(0)
+        .nullable()
+        .default(90)
+        .describe(
+          'Days the raw bytes of a processed message are kept (null: forever); the message row, its report and ticket stay, and the ticket records the purge.',
+        ),
+      reportsDays: z
+        .number()
+        .int()
+        .min(0)
+        .nullable()
+        .default(365)
+        .describe(
+          "Days a report's parsed detail (addresses, original headers, identifiers, decision targets) and the message's stage trail are kept (null: forever); kind, client, campaign and time stay for rates.",
+        ),
+      resolvedTicketsDays: z
+        .number()
+        .int()
+        .min(0)
+        .nullable()
+        .default(730)
+        .describe(
+          'Days a resolved ticket (with its timeline) is kept after it was resolved (null: forever); open and pending tickets are never purged.',
+        ),
+      auditLogDays: z
+        .number()
+        .int()
+        .min(0)
+        .nullable()
+        .default(1095)
+        .describe('Days audit log entries are kept (null: forever).'),
+      outboxDays: z
+        .number()
+        .int()
+        .min(0)
+        .nullable()
+        .default(30)
+        .describe(
+          'Days sent and failed outbox rows (mail and webhook delivery logs) are kept after they were queued (null: forever); pending rows are never purged.',
+        ),
+      expiredLoginsDays: z
+        .number()
+        .int()
+        .min(0)
+        .nullable()
+        .default(0)
+        .describe(
+          'Days expired staff sessions and ended login-failure windows are kept (0: removed at the next purge; null: forever).',
+        ),
+      purgeIntervalMs: positiveInt
+        .nullable()
+        .default(60 * 60_000)
+        .describe(
+          'How often serve purges data past its retention (null: only `abusedesk db purge`). Suppressions are never purged by retention.',
+        ),
+      batchSize: positiveInt
+        .max(10_000)
+        .default(500)
+        .describe('Rows removed per transaction; the purge yields to intake and the worker between batches.'),
+    })
+    .prefault({}),
+  suppressions: z
+    .strictObject({
+      expiryDays: z
+        .strictObject({
+          complaint: z
+            .number()
+            .int()
+            .min(1)
+            .nullable()
+            .default(null)
+            .describe('Days until a complaint suppression expires (null: never).'),
+          'opt-out': z
+            .number()
+            .int()
+            .min(1)
+            .nullable()
+            .default(null)
+            .describe('Days until an opt-out suppression expires (null: never).'),
+          bounce: z
+            .number()
+            .int()
+            .min(1)
+            .nullable()
+            .default(365)
+            .describe('Days until a hard bounce suppression expires (null: never).'),
+          unsubscribe: z
+            .number()
+            .int()
+            .min(1)
+            .nullable()
+            .default(null)
+            .describe('Days until an unsubscribe suppression expires (null: never).'),
+          manual: z
+            .number()
+            .int()
+            .min(1)
+            .nullable()
+            .default(null)
+            .describe('Days until a manual suppression expires (null: never).'),
+          trap: z
+            .number()
+            .int()
+            .min(1)
+            .nullable()
+            .default(null)
+            .describe('Days until a spam trap suppression expires (null: never).'),
+          'soft-bounce-limit': z
+            .number()
+            .int()
+            .min(1)
+            .nullable()
+            .default(30)
+            .describe('Days until the soft-bounce limit suppression expires (null: never).'),
+        })
+        .prefault({})
+        .describe(
+          'Days after which a suppression of each reason expires and stops counting (null: never). Defaults: a hard bounce 365 days (mailboxes get re-created), the soft-bounce limit 30 days; complaints, opt-outs, unsubscribes, traps and manual ones never (only staff lift them).',
+        ),
+      softBounceLimit: z
+        .number()
+        .int()
+        .min(0)
+        .default(3)
+        .describe(
+          'Soft bounces of one address (for one client) within softBounceWindowDays, with no delivery since, that suppress it (reason soft-bounce-limit); 0 turns the rule off.',
+        ),
+      softBounceWindowDays: z
+        .number()
+        .int()
+        .min(1)
+        .default(14)
+        .describe('Days the soft-bounce limit counts back.'),
+      streamReasons: z
+        .array(
+          z.enum(['complaint', 'opt-out', 'bounce', 'unsubscribe', 'manual', 'trap', 'soft-bounce-limit']),
+        )
+        .default(['complaint', 'opt-out', 'unsubscribe'])
+        .describe(
+          "Reasons a report suppresses for the reported mail's stream only (sends.stream, e.g. a complaint about marketing mail leaves transactional receipts flowing); other reasons, and reports whose send has no stream, suppress for every stream.",
+        ),
+      expiryIntervalMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(60_000)
+        .describe(
+          'How often expired suppressions are removed (and their suppression.removed webhooks queued); checks ignore an expired row at once.',
+        ),
+      webhookPollMs: z
+        .number()
+        .int()
+        .min(10)
+        .default(500)
+        .describe(
+          'How often the change log is read for suppression changes that have no webhook event yet (staff UI, CLI and other direct writes).',
+        ),
+    })
+    .prefault({}),
+  espWebhooks: z
+    .strictObject({
+      amazonSes: z
+        .strictObject({
+          enabled: z
+            .boolean()
+            .default(false)
+            .describe(
+              'Accept Amazon SES notifications from an SNS HTTPS subscription at POST /hooks/esp/amazon-ses.',
+            ),
+          topicArns: z
+            .array(
+              z.string().regex(/^arn:aws[\w-]*:sns:/, 'an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)'),
+            )
+            .default([])
+            .describe('SNS topics accepted (empty: any topic whose message signature verifies).'),
+          certHostPattern: z
+            .string()
+            .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
+            .describe(
+              'Hosts the signing certificate (SigningCertURL) and SubscribeURL may come from (a regular expression).',
+            ),
+          confirmSubscriptions: z
+            .boolean()
+            .default(true)
+            .describe('Confirm a verified SubscriptionConfirmation by fetching its SubscribeURL.'),
+        })
+        .prefault({}),
+      sendgrid: z
+        .strictObject({
+          publicKey: z
+            .string()
+            .nullable()
+            .default(null)
+            .describe(
+              'Verification key of the SendGrid Event Webhook (base64 DER or PEM); set it to accept POST /hooks/esp/sendgrid.',
+            ),
+        })
+        .prefault({}),
+      mailgun: z
+        .strictObject({
+          signingKey: z
+            .string()
+            .nullable()
+            .default(null)
+            .describe('Mailgun HTTP webhook signing key; set it to accept POST /hooks/esp/mailgun.'),
+        })
+        .prefault({}),
+      postmark: z
+        .strictObject({
+          username: z
+            .string()
+            .nullable()
+            .default(null)
+            .describe('Basic-auth user Postmark webhooks must send (POST /hooks/esp/postmark).'),
+          password: z
+            .string()
+            .nullable()
+            .default(null)
+            .describe('Basic-auth password Postmark webhooks must send.'),
+        })
+        .prefault({}),
+      sparkpost: z
+        .strictObject({
+          username: z
+            .string()
+            .nullable()
+            .default(null)
+            .describe('Basic-auth user SparkPost webhooks must send (POST /hooks/esp/sparkpost).'),
+          password: z
+            .string()
+            .nullable()
+            .default(null)
+            .describe('Basic-auth password SparkPost webhooks must send.'),
+        })
+        .prefault({}),
+      maxAgeSeconds: positiveInt
+        .default(900)
+        .describe('Signed SendGrid and Mailgun events older (or newer) than this are refused as replays.'),
+      maxBodyBytes: positiveInt.default(5 * 1024 * 1024).describe('Largest webhook request body accepted.'),
+    })
+    .prefault({}),
+  desk: z
+    .strictObject({
+      clientNotices: z
+        .strictObject({
+          watch: z
+            .boolean()
+            .default(false)
+            .describe("Mail the client's abuse contact when its status becomes watch."),
+          warned: z
+            .boolean()
+            .default(false)
+            .describe("Mail the client's abuse contact when its status becomes warned."),
+          suspended: z
+            .boolean()
+            .default(false)
+            .describe("Mail the client's abuse contact when it is suspended."),
+          active: z
+            .boolean()
+            .default(false)
+            .describe(
+              "Mail the client's abuse contact when it becomes active again (reinstated or lowered).",
+            ),
+        })
+        .prefault({})
+        .describe(
+          'Status-change notices to clients (data/templates/client-notice/<lang>.json, in the client language), queued in the outbox and recorded on the client history and audit log; off unless enabled per status.',
+        ),
+    })
+    .prefault({}),
   privacy: z
     .strictObject({
       hashKey: z

@@ -10,6 +10,8 @@ import {
   ticketByIncidentKey,
 } from '../store/tickets-store.ts';
 import { emitWebhook, type WebhookEndpoint } from '../webhooks/emit-webhook.ts';
+import { queueClientNotice, type ClientNoticeOutcome } from '../answer/client-notice.ts';
+import type { DeskMailSettings } from '../answer/desk-mail-settings.ts';
 import type { ClientStatus } from './enforcement-types.ts';
 
 export type { StatusChangeMode } from '../store/vocabulary.ts';
@@ -26,6 +28,8 @@ export interface StatusChangeInput {
   consent?: unknown;
   /** The global webhook endpoints (config `webhooks.endpoints`) the change is announced to. */
   webhookEndpoints: readonly WebhookEndpoint[];
+  /** Who the desk writes as and which status changes notify the client (config `desk.clientNotices`); none: no notice. */
+  desk?: DeskMailSettings | undefined;
   now: Date;
 }
 
@@ -34,14 +38,17 @@ export interface StatusChangeResult {
   ticketId: string;
   from: ClientStatus;
   to: ClientStatus;
+  /** The notice to the client's abuse contact: queued, or why not; null when off for this status (or not applied). */
+  notice: ClientNoticeOutcome | null;
 }
 
 const ORDER: readonly ClientStatus[] = clientStatuses;
 
 /**
  * One client status change, with everything it must leave behind: a history row with reason and evidence, an
- * audit entry, the client's enforcement ticket opened or updated, and a `client.status_changed` webhook. A
- * dry-run or proposed change records the history row and a ticket entry only. A staff member lowering the
+ * audit entry, the client's enforcement ticket opened or updated, a `client.status_changed` webhook and, when
+ * `desk.clientNotices` enables it for the new status, a notice to the client's abuse contact. A dry-run or
+ * proposed change records the history row and a ticket entry only. A staff member lowering the
  * status restarts the enforcement window: the signals before it were answered. Call inside a transaction.
  */
 export function changeClientStatus(db: Database, input: StatusChangeInput): StatusChangeResult {
@@ -154,5 +161,18 @@ export function changeClientStatus(db: Database, input: StatusChangeInput): Stat
       },
     );
   }
-  return { historyId, ticketId, from: c.status, to: input.to };
+  const notice =
+    applied && input.desk
+      ? queueClientNotice(db, input.desk, {
+          clientId: c.id,
+          from: c.status,
+          to: input.to,
+          reason: input.reason,
+          actor: input.actor,
+          ticketId,
+          historyId,
+          now: input.now,
+        })
+      : null;
+  return { historyId, ticketId, from: c.status, to: input.to, notice };
 }

@@ -10,6 +10,7 @@ import {
 import { clientFacts } from './client-facts.ts';
 import type { Assessment, ClientFacts, EnforcementPolicy, ReputationScore } from './enforcement-types.ts';
 import type { MailboxProviders } from './mailbox-providers.ts';
+import type { DeskMailSettings } from '../answer/desk-mail-settings.ts';
 import type { WebhookEndpoint } from '../webhooks/emit-webhook.ts';
 import { reputationScore } from './reputation-score.ts';
 
@@ -18,6 +19,8 @@ export interface EnforcementContext {
   providers: MailboxProviders;
   /** The global webhook endpoints (config `webhooks.endpoints`) a status change notifies. */
   webhookEndpoints: readonly WebhookEndpoint[];
+  /** Notices to the client's abuse contact on a status change (config `desk`); none: no notice. */
+  desk?: DeskMailSettings | undefined;
 }
 
 /** What is stored on the client (clients.assessment) and shown by the UI, API and CLI. */
@@ -95,6 +98,7 @@ export function enforceClient(
           mode,
           evidence: evidence(),
           webhookEndpoints: ctx.webhookEndpoints,
+          desk: ctx.desk,
           now,
         }),
         mode,
@@ -110,6 +114,7 @@ export function enforceClient(
       mode: 'proposed',
       evidence: evidence(),
       webhookEndpoints: ctx.webhookEndpoints,
+      desk: ctx.desk,
       now,
     });
     change ??= { ...proposed, mode: 'proposed' };

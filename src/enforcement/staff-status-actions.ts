@@ -57,6 +57,7 @@ export function setClientStatus(
       note,
       mode: 'applied',
       webhookEndpoints: ctx.webhookEndpoints,
+      desk: ctx.desk,
       now: a.now,
     });
     enforceClient(db, c.id, ctx, a.now);
@@ -89,6 +90,7 @@ export function reinstateClient(
       consent: a.consent,
       mode: 'applied',
       webhookEndpoints: ctx.webhookEndpoints,
+      desk: ctx.desk,
       now: a.now,
     });
     enforceClient(db, c.id, ctx, a.now);

@@ -25,6 +25,13 @@ export const logEvents = {
   'worker.quarantined': 'a message failed its last attempt and is kept as quarantined with the error',
   'worker.requeued': 'staff asked to retry a quarantined message',
   'worker.crashed': 'the processing loop stopped on an unexpected error and will restart',
+  'esp_webhook.stored':
+    'an ESP event webhook request verified and stored as a message (provider, queueId, duplicate)',
+  'esp_webhook.refused':
+    'an ESP event webhook request refused: missing or bad signature or credentials (provider, status, reason)',
+  'esp_webhook.store_failed':
+    'a verified ESP event webhook could not be stored; answered 503 so the ESP retries',
+  'esp_webhook.subscribed': 'a verified Amazon SNS subscription confirmation was confirmed (topic)',
   'http.request': 'an HTTP request (method, url, status, ms)',
   'http.error': 'an HTTP handler of the API or the web UI failed (5xx): method, url, status and the stack',
   'outbox.sent':
@@ -43,12 +50,34 @@ export const logEvents = {
   'enforcement.changed':
     'a client status changed automatically, or dry-run/proposal recorded what it would be (client, from, to, mode)',
   'enforcement.swept': 'the periodic re-assessment of every client ran (clients, changes)',
+  'suppressions.expired':
+    'expired suppressions were removed (removed: how many); each is a suppression.removed webhook and a change-log entry',
+  'suppressions.relay_failed':
+    'turning suppression changes into webhook events (or the expiry) failed; the change log keeps them and the next round retries',
   'enforcement.failed': 'a re-assessment failed; the stored assessment is kept and the next round retries',
   'webhook.crashed': 'the webhook loop stopped on an unexpected error and will restart',
   'service.lock_taken_over':
     "serve took the data dir's lock over from a process that died holding it (the lock file's pid, host, start)",
   'service.temp_files_removed': 'half-written temp files left by a process that died were removed at start',
   'db.checkpointed': 'the worker was idle: the WAL was checkpointed and truncated (busy, pages)',
+  'imap.connected':
+    'an IMAP source logged in and opened its mailbox (source, host, mailbox, uidValidity, idle: whether IDLE is used)',
+  'imap.taken':
+    'a message was stored from an IMAP mailbox, then flagged, moved or deleted on the server (source, uid, queue id, duplicate)',
+  'imap.failed':
+    'an IMAP source failed (refused connection, login, timeout, lost connection): retried with capped exponential backoff (source, error, failures, next)',
+  'imap.recovered': 'an IMAP source that was failing works again (source, failures)',
+  'imap.uidvalidity_changed':
+    "an IMAP mailbox's UIDVALIDITY changed: it is scanned again from the start, already stored messages are not stored twice",
+  'imap.message_too_large':
+    'a message in an IMAP mailbox is larger than smtp.maxMessageBytes: left on the server untouched, not taken (source, uid, size)',
+  'retention.purged':
+    'the scheduled purge removed data past its retention (rows removed per type: raw-messages, reports, resolved-tickets, audit-log, outbox, sessions, login-failures; `abusedesk db purge` prints and audits instead)',
+  'retention.failed': 'a scheduled purge batch failed; it was undone and the next round retries',
+  'address.erased':
+    "a person's address was erased (erasure id, keyed hash, rows per table, files removed) — never the address itself",
+  'client.deleted':
+    'a client and its data were deleted (slug, rows per table, whether an archive was exported)',
 } as const;
 
 export type LogEvent = keyof typeof logEvents;

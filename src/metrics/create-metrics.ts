@@ -6,6 +6,9 @@ import { messageCountsByState, type StoredMessage } from '../store/messages-stor
 import { outboxDepth } from '../store/outbox-store.ts';
 import { attributionOutcomesSince, reportKindOfMessage } from '../store/reports-store.ts';
 import { acknowledgementCounts } from '../store/tickets-store.ts';
+import { retentionTotals, retentionTypes } from '../store/retention-store.ts';
+import { countErasures } from '../store/erasure-store.ts';
+import { lastSuppressionChangeId, suppressionAdditionsAfter } from '../store/suppression-changes-store.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -13,6 +16,8 @@ export interface Metrics {
   onOutcome: (outcome: string) => void;
   /** ProcessorOptions.onProcessed: latency, and the report the message became. */
   onProcessed: (message: StoredMessage, ms: number) => void;
+  /** An IMAP source stored a message (duplicate: it was stored before). */
+  onImapTaken: (source: string, duplicate: boolean) => void;
 }
 
 /** Unmatched ratio window: recent enough to alert on, long enough not to flap. */
@@ -54,6 +59,34 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  // Suppressions are counted from the change log when scraped (every path writes it, the worker or not).
+  let lastSuppressionChange = lastSuppressionChangeId(db);
+  const suppressionsAdded = new Counter({
+    name: 'abusedesk_suppressions_added_total',
+    help: 'Suppressions added since start, by reason and scope (global, client, stream: one client and stream)',
+    labelNames: ['reason', 'scope'],
+    registers: [registry],
+    collect: () => catchUpSuppressions(),
+  });
+  const timeToSuppression = new Histogram({
+    name: 'abusedesk_report_to_suppression_seconds',
+    help: 'Time from a report arriving (SMTP or ingest) to the suppression it caused being committed',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 3600],
+    registers: [registry],
+    collect: () => catchUpSuppressions(),
+  });
+  const catchUpSuppressions = (): void => {
+    for (;;) {
+      const rows = suppressionAdditionsAfter(db, lastSuppressionChange, 5000);
+      for (const r of rows) {
+        suppressionsAdded.inc({ reason: r.reason, scope: r.scope });
+        if (r.receivedAt)
+          timeToSuppression.observe(Math.max(0, (Date.parse(r.at) - Date.parse(r.receivedAt)) / 1000));
+        lastSuppressionChange = r.id;
+      }
+      if (rows.length < 5000) return;
+    }
+  };
   new Gauge({
     name: 'abusedesk_queue_messages',
     help: 'Messages in the intake log by state (queued: waiting for processing; quarantined: failed, kept for staff)',
@@ -128,8 +161,41 @@ export function createMetrics(db: Database, now: () => Date = () => new Date()):
     },
   });
 
+  const imapTaken = new Counter({
+    name: 'abusedesk_imap_messages_taken_total',
+    help: 'Messages taken from IMAP mailboxes, by source (duplicate: stored before, taken again after a restart or a UIDVALIDITY change)',
+    labelNames: ['source', 'duplicate'],
+    registers: [registry],
+  });
+
+  // Purges and erasures also run in `abusedesk db purge` / `abusedesk erase`: counted from the database, so every
+  // run counts and the totals survive a restart.
+  new Counter({
+    name: 'abusedesk_retention_purged_total',
+    help: 'Rows removed by retention purges, by data type (raw-messages, reports, resolved-tickets, audit-log, outbox, sessions, login-failures)',
+    labelNames: ['type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const totals = retentionTotals(db);
+      for (const type of retentionTypes) this.inc({ type }, totals.find((t) => t.type === type)?.purged ?? 0);
+    },
+  });
+  new Counter({
+    name: 'abusedesk_erasures_total',
+    help: "Erasures of a person's address (abusedesk erase, POST /api/v1/erasures, the admin page)",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(countErasures(db));
+    },
+  });
+
   return {
     registry,
+    onImapTaken(source, duplicate) {
+      imapTaken.inc({ source, duplicate: String(duplicate) });
+    },
     onOutcome(outcome) {
       if (outcome === 'accepted' || outcome === 'duplicate')
         accepted.inc({ duplicate: String(outcome === 'duplicate') });

@@ -39,6 +39,13 @@ export const sendInputSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,126}$/, 'a campaign slug: lower-case letters, digits and dashes')
     .nullish(),
   sentAt: isoTime,
+  /** The mail stream (e.g. marketing, transactional): a complaint about one stream suppresses that stream only. */
+  stream: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'a stream name: letters, digits, dots, dashes and underscores')
+    .nullish(),
   consent: z
     .strictObject({
       method: z.enum(consentMethods, { message: `one of ${consentMethods.join(', ')}` }),

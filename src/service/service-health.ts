@@ -3,6 +3,7 @@ import type { Config } from '../config/config-schema.ts';
 import { withBusyTimeout } from '../db/wal-checkpoint.ts';
 import { writeHeartbeat } from '../store/heartbeat-store.ts';
 import { messageCountsByState, oldestQueuedAt } from '../store/messages-store.ts';
+import type { ImapSourceStatus } from '../imap/imap-source-status.ts';
 
 /** One health check: ok, or the one-line reason it failed, with the facts it judged. */
 export interface HealthCheck {
@@ -16,6 +17,8 @@ export interface ServiceHealth {
   failing: string[];
   /** The failed checks' reasons, joined into one line. */
   reason?: string;
+  /** Checks that pass but report a degraded part (an IMAP source whose server fails); /healthz stays 200. */
+  degraded?: string[];
   checks: Record<string, HealthCheck>;
 }
 
@@ -82,6 +85,39 @@ export function backlogCheck(db: Database, config: Config, now: Date): HealthChe
   };
 }
 
+/**
+ * The IMAP sources (imap.sources): a source whose server fails is `degraded`, not failed — the server is
+ * someone else's, SMTP intake and processing go on, and restarting abusedesk would not help — so /healthz
+ * stays 200 and names it under `degraded`, with each source's state, last error, last success and next retry.
+ */
+export function imapCheck(sources: readonly ImapSourceStatus[]): HealthCheck {
+  const failing = sources.filter((s) => s.state === 'failing');
+  return {
+    ok: true,
+    degraded: failing.length > 0,
+    sources: Object.fromEntries(
+      sources.map((s) => [
+        s.name,
+        {
+          state: s.state,
+          host: s.host,
+          mailbox: s.mailbox,
+          idle: s.idle,
+          taken: s.taken,
+          consecutiveFailures: s.consecutiveFailures,
+          lastError: s.lastError,
+          lastErrorAt: s.lastErrorAt,
+          lastSuccessAt: s.lastSuccessAt,
+          nextRetryAt: s.nextRetryAt,
+        },
+      ]),
+    ),
+    ...(failing.length
+      ? { note: `imap: ${failing.map((s) => `${s.name} failing (${s.lastError})`).join(', ')}` }
+      : {}),
+  };
+}
+
 /** Every check at once; a check that throws counts as failed with its error. */
 export function serviceHealth(checks: Record<string, () => HealthCheck>): ServiceHealth {
   const results: Record<string, HealthCheck> = {};
@@ -93,8 +129,11 @@ export function serviceHealth(checks: Record<string, () => HealthCheck>): Servic
     }
   }
   const failing = Object.keys(results).filter((n) => !results[n]!.ok);
+  // Checks that pass but report trouble outside abusedesk (an IMAP server that is down).
+  const degraded = Object.keys(results).filter((n) => results[n]!.ok && results[n]!.degraded === true);
   return {
     failing,
+    ...(degraded.length ? { degraded } : {}),
     ...(failing.length ? { reason: failing.map((n) => results[n]!.reason ?? n).join('; ') } : {}),
     checks: results,
   };

@@ -13,7 +13,7 @@ import { queuedCountsBySource, type MessageStore } from '../store/messages-store
 import { ThreadedMessageStore } from '../intake/threaded-message-store.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
-import { buildHttpServer } from '../web/http-server.ts';
+import { buildHttpServer, type HttpServerOptions } from '../web/http-server.ts';
 import { createMailTransport } from '../outbox/create-mail-transport.ts';
 import { OutboxSender } from '../outbox/outbox-sender.ts';
 import { WebhookSender } from '../webhooks/webhook-sender.ts';
@@ -29,9 +29,12 @@ import { demoKeyProblemFor } from './demo-key-guard.ts';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from '../db/data-dir-lock.ts';
 import { checkpointWal } from '../db/wal-checkpoint.ts';
 import { cleanOrphanTempFiles } from './clean-temp-files.ts';
-import { backlogCheck, loopCheck, probeStore, serviceHealth } from './service-health.ts';
+import { backlogCheck, imapCheck, loopCheck, probeStore, serviceHealth } from './service-health.ts';
+import { ImapPoller } from '../imap/imap-poller.ts';
 import { createAcknowledger } from '../actions/create-acknowledger.ts';
 import { serveAcknowledger } from '../actions/backfill-acknowledger.ts';
+import { PurgeJob } from '../lifecycle/purge-job.ts';
+import { SuppressionRelay } from '../suppress/suppression-relay.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -47,6 +50,8 @@ export interface ServiceOptions {
   resolver?: DnsResolver;
   /** Called with the service's database connection once it is open (tests inject a failing store). */
   onDatabaseOpen?: (db: Database) => void;
+  /** SNS signing-certificate fetch and subscription confirmation for ESP webhooks (tests: no network). */
+  espWebhookIo?: HttpServerOptions['espWebhookIo'];
 }
 
 /**
@@ -116,6 +121,12 @@ export interface RunningService {
   outbox: OutboxSender;
   webhooks: WebhookSender;
   enforcement: EnforcementSweeper;
+  /** The scheduled retention purge (null when retention.purgeIntervalMs is null). */
+  purge: PurgeJob | null;
+  /** Suppression expiry and the webhook events of suppression changes made outside the pipeline. */
+  suppressions: SuppressionRelay;
+  /** The IMAP sources (imap.sources) mail is taken from besides SMTP. */
+  imap: ImapPoller;
   http: FastifyInstance;
   smtpAddress: AddressInfo;
   httpAddress: AddressInfo;
@@ -235,6 +246,15 @@ async function startSteps(
     endpoints: svc.webhookEndpoints,
   });
   const metrics = createMetrics(db, now);
+  const suppressions = new SuppressionRelay({
+    db,
+    logger,
+    now,
+    endpoints: svc.webhookEndpoints,
+    pollMs: config.suppressions.webhookPollMs,
+    expiryIntervalMs: config.suppressions.expiryIntervalMs,
+    onQueued: () => webhooks.notify(),
+  });
   syncConfigTraps(db, config.enforcement.trapAddresses, now());
   const enforcement = new EnforcementSweeper({
     db,
@@ -244,6 +264,11 @@ async function startSteps(
     now,
     onChanged: () => webhooks.notify(),
   });
+  const purgeIntervalMs = config.retention.purgeIntervalMs;
+  const purge =
+    purgeIntervalMs === null
+      ? null
+      : new PurgeJob({ db, retention: config.retention, logger, now, intervalMs: purgeIntervalMs });
   // When the worker finds nothing to do, the WAL is folded into the database and truncated, at most once per
   // database.walCheckpointIntervalMs.
   let lastCheckpoint = 0;
@@ -269,12 +294,15 @@ async function startSteps(
     onBatch: () => {
       outbox.notify();
       webhooks.notify();
+      suppressions.notify();
       backlog.refresh();
     },
     onProcessed: metrics.onProcessed,
     onIdle: checkpointWhenIdle,
   });
   durableStore.onStored(() => processor.notify());
+  // IMAP sources store through the same durable store as SMTP: onStored above wakes the worker.
+  const imap = new ImapPoller({ config, store, db, logger, now, onTaken: metrics.onImapTaken });
   const intake = new SmtpIntake({
     smtp: config.smtp,
     store,
@@ -292,6 +320,7 @@ async function startSteps(
       webhooks: () => loopCheck('webhooks', webhooks, workerOn, config),
       enforcement: () => loopCheck('enforcement', enforcement, workerOn, config),
       backlog: () => backlogCheck(db, config, now()),
+      ...(config.imap.sources.length ? { imap: () => imapCheck(imap.status()) } : {}),
     });
   const http = buildHttpServer({
     db,
@@ -304,7 +333,11 @@ async function startSteps(
     }),
     metrics: metrics.registry,
     api: { now, logger, onRequeue: () => processor.notify() },
+    intakeStore: store,
+    espWebhookIo: options.espWebhookIo,
     onSignals: (clientId) => enforcement.touch(clientId),
+    // A staff answer leaves at once instead of waiting for the outbox's next poll.
+    onMailQueued: () => outbox.notify(),
   });
   undo.push(() => http.close());
 
@@ -331,11 +364,15 @@ async function startSteps(
       { cause: e },
     );
   }
+  // IMAP is intake too: it starts with SMTP, worker or not.
+  imap.start();
   if (workerOn) {
     processor.start();
     outbox.start();
     webhooks.start();
     enforcement.start();
+    suppressions.start();
+    purge?.start();
   }
 
   let stopped: Promise<void> | null = null;
@@ -343,11 +380,14 @@ async function startSteps(
     (stopped ??= (async () => {
       logEvent(logger, 'info', 'service.stopping', { messagesInData: intake.messagesInData });
       await intake.stop(graceMs);
+      await imap.stop(Math.min(graceMs, 5000));
       await processor.stop();
       await parsePool.close();
       backlog.close();
       await outbox.stop();
       await enforcement.stop();
+      await suppressions.stop();
+      await purge?.stop();
       await webhooks.stop();
       await durableStore.close();
       await http.close();
@@ -363,6 +403,9 @@ async function startSteps(
     outbox,
     webhooks,
     enforcement,
+    suppressions,
+    purge,
+    imap,
     http,
     smtpAddress,
     httpAddress,

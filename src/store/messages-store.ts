@@ -20,6 +20,8 @@ export interface IncomingMessage {
   tls: { protocol: string; cipher: string } | null;
   receivedAt: Date;
   source: MessageSource;
+  /** How intake verified the sender itself (an ESP event webhook's signature); absent for mail. */
+  verifiedBy?: string | null;
 }
 
 export interface StoreResult {
@@ -77,8 +79,8 @@ export class SqliteMessageStore implements MessageStore {
     private readonly windowMs = 0,
   ) {
     this.insert = db.prepare(`INSERT INTO messages
-      (queue_id, received_at, source, mail_from, rcpt_to, client_ip, client_hostname, helo, tls, size, sha256, message_id)
-      VALUES (@queueId, @receivedAt, @source, @mailFrom, @rcptTo, @clientIp, @clientHostname, @helo, @tls, @size, @sha256, @messageId)
+      (queue_id, received_at, source, mail_from, rcpt_to, client_ip, client_hostname, helo, tls, size, sha256, message_id, verified_by)
+      VALUES (@queueId, @receivedAt, @source, @mailFrom, @rcptTo, @clientIp, @clientHostname, @helo, @tls, @size, @sha256, @messageId, @verifiedBy)
       ON CONFLICT (sha256) DO NOTHING RETURNING id`);
     this.insertRaw = db.prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)');
     this.existing = db.prepare('SELECT id, queue_id AS queueId FROM messages WHERE sha256 = ?');
@@ -144,6 +146,7 @@ export class SqliteMessageStore implements MessageStore {
           size: m.raw.length,
           sha256,
           messageId: headerValue(m.raw, 'message-id'),
+          verifiedBy: m.verifiedBy ?? null,
         }) as { id: number } | undefined;
         if (!row) {
           const prior = this.existing.get(sha256) as { id: number; queueId: string };
@@ -177,6 +180,8 @@ export interface StoredMessage {
   processedAt: string | null;
   headers: Record<string, unknown> | null;
   stages: StageRecord[];
+  /** How intake verified the sender itself (an ESP event webhook's signature), or null. */
+  verifiedBy: string | null;
 }
 
 interface MessageRow {
@@ -199,6 +204,7 @@ interface MessageRow {
   processed_at: string | null;
   headers: string | null;
   stages: string | null;
+  verified_by: string | null;
 }
 
 const json = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
@@ -223,10 +229,11 @@ const toStoredMessage = (r: MessageRow): StoredMessage => ({
   processedAt: r.processed_at,
   headers: json(r.headers, null),
   stages: json<StageRecord[]>(r.stages, []),
+  verifiedBy: r.verified_by,
 });
 
 const messageColumns = `id, queue_id, received_at, source, mail_from, rcpt_to, client_ip, client_hostname, helo, tls, size,
-  message_id, state, attempts, next_attempt_at, last_error, processed_at, headers, stages`;
+  message_id, state, attempts, next_attempt_at, last_error, processed_at, headers, stages, verified_by`;
 
 export interface ListMessagesOptions {
   state?: MessageState | undefined;

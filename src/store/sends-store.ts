@@ -13,6 +13,8 @@ export interface Send {
   clientId: number;
   campaignId: number | null;
   sentAt: string;
+  /** The mail stream the send belongs to (null: not given). */
+  stream: string | null;
   consent: { method: ConsentMethod; date: string | null; ip: string | null; source: string | null } | null;
   createdAt: string;
 }
@@ -36,6 +38,7 @@ interface SendDbRow {
   client_id: number;
   campaign_id: number | null;
   sent_at: string;
+  stream: string | null;
   consent_method: ConsentMethod | null;
   consent_at: string | null;
   consent_ip: string | null;
@@ -44,7 +47,7 @@ interface SendDbRow {
 }
 
 const columns =
-  'id, message_id, recipient, client_id, campaign_id, sent_at, consent_method, consent_at, consent_ip, consent_source, created_at';
+  'id, message_id, recipient, client_id, campaign_id, sent_at, stream, consent_method, consent_at, consent_ip, consent_source, created_at';
 
 const toSend = (r: SendDbRow): Send => ({
   id: r.id,
@@ -53,6 +56,7 @@ const toSend = (r: SendDbRow): Send => ({
   clientId: r.client_id,
   campaignId: r.campaign_id,
   sentAt: r.sent_at,
+  stream: r.stream,
   consent: r.consent_method
     ? { method: r.consent_method, date: r.consent_at, ip: r.consent_ip, source: r.consent_source }
     : null,
@@ -77,9 +81,10 @@ function statements(db: Database): Statements {
       // ON CONFLICT … DO UPDATE keeps the row's id, which compact trace tokens refer to. The WHERE refuses to
       // move a known send to another client: that is a data error to report, not a correction to apply.
       upsert: db.prepare(
-        `INSERT INTO sends (message_id, recipient, client_id, campaign_id, sent_at, consent_method, consent_at, consent_ip, consent_source, created_at)
-         VALUES (@messageId, @recipient, @clientId, @campaignId, @sentAt, @consentMethod, @consentAt, @consentIp, @consentSource, @createdAt)
+        `INSERT INTO sends (message_id, recipient, client_id, campaign_id, sent_at, stream, consent_method, consent_at, consent_ip, consent_source, created_at)
+         VALUES (@messageId, @recipient, @clientId, @campaignId, @sentAt, @stream, @consentMethod, @consentAt, @consentIp, @consentSource, @createdAt)
          ON CONFLICT (message_id, recipient) DO UPDATE SET campaign_id = excluded.campaign_id, sent_at = excluded.sent_at,
+           stream = coalesce(excluded.stream, stream),
            consent_method = coalesce(excluded.consent_method, consent_method), consent_at = coalesce(excluded.consent_at, consent_at),
            consent_ip = coalesce(excluded.consent_ip, consent_ip), consent_source = coalesce(excluded.consent_source, consent_source)
          WHERE client_id = excluded.client_id`,
@@ -162,6 +167,7 @@ export function insertSends(
           clientId: cid,
           campaignId,
           sentAt,
+          stream: r.stream ?? null,
           consentMethod: r.consent?.method ?? null,
           consentAt: r.consent?.date ? new Date(r.consent.date).toISOString() : null,
           consentIp: r.consent?.ip ?? null,

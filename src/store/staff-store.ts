@@ -59,11 +59,13 @@ export function listStaffUsers(db: Database): StaffUser[] {
 export function iterateStaffUsers(
   db: Database,
   o: { after?: string | null; limit: number | null },
-): IterableIterator<StaffUser> {
+): IterableIterator<StaffUser & { disabledAt: string | null }> {
   return prepared(
     db,
-    'SELECT id, email, name, role, created_at AS createdAt FROM staff_users WHERE (@after IS NULL OR email > @after) ORDER BY email LIMIT @limit',
-  ).iterate({ after: o.after ?? null, limit: o.limit ?? -1 }) as IterableIterator<StaffUser>;
+    'SELECT id, email, name, role, created_at AS createdAt, disabled_at AS disabledAt FROM staff_users WHERE (@after IS NULL OR email > @after) ORDER BY email LIMIT @limit',
+  ).iterate({ after: o.after ?? null, limit: o.limit ?? -1 }) as IterableIterator<
+    StaffUser & { disabledAt: string | null }
+  >;
 }
 
 /** Stores a session under the digest of its cookie value, and drops the sessions expired at `now`. */
@@ -96,4 +98,57 @@ export function liveStaffSession(
 
 export function deleteStoredStaffSession(db: Database, id: string): void {
   prepared(db, 'DELETE FROM staff_sessions WHERE id = ?').run(id);
+}
+
+/** An account as the admin pages list it: with when it was disabled (null: enabled) and its live sessions. */
+export interface StaffAccount extends StaffUser {
+  disabledAt: string | null;
+  sessions: number;
+}
+
+/** Every account, enabled ones first, then by login; `sessions` counts those live at `now`. */
+export function listStaffAccounts(db: Database, now: Date): StaffAccount[] {
+  return prepared(
+    db,
+    `SELECT u.id, u.email, u.name, u.role, u.created_at AS createdAt, u.disabled_at AS disabledAt,
+       (SELECT count(*) FROM staff_sessions s WHERE s.user_id = u.id AND s.expires_at > @now) AS sessions
+     FROM staff_users u ORDER BY u.disabled_at IS NOT NULL, u.email`,
+  ).all({ now: now.toISOString() }) as StaffAccount[];
+}
+
+/** One account by login (already normalized), enabled or not; null when there is none. */
+export function staffAccountByEmail(db: Database, email: string): StaffAccount | null {
+  return (
+    (prepared(
+      db,
+      `SELECT u.id, u.email, u.name, u.role, u.created_at AS createdAt, u.disabled_at AS disabledAt, 0 AS sessions
+       FROM staff_users u WHERE u.email = ?`,
+    ).get(email) as StaffAccount | undefined) ?? null
+  );
+}
+
+/** Marks an account disabled at `at` (null: enabled again); false when nothing changed. */
+export function setStaffDisabled(db: Database, id: number, at: string | null): boolean {
+  return (
+    prepared(
+      db,
+      'UPDATE staff_users SET disabled_at = @at WHERE id = @id AND (disabled_at IS NULL) = (@at IS NOT NULL)',
+    ).run({ id, at }).changes === 1
+  );
+}
+
+export function setStaffPasswordHash(db: Database, id: number, passwordHash: string): void {
+  prepared(db, 'UPDATE staff_users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
+}
+
+/** Ends every session of an account; returns how many there were. */
+export function deleteStaffSessionsOf(db: Database, userId: number): number {
+  return prepared(db, 'DELETE FROM staff_sessions WHERE user_id = ?').run(userId).changes;
+}
+
+/** Enabled accounts with this role (the last admin must not lock everyone out). */
+export function countEnabledStaffWithRole(db: Database, role: StaffRole): number {
+  return prepared(db, 'SELECT count(*) FROM staff_users WHERE role = ? AND disabled_at IS NULL')
+    .pluck()
+    .get(role) as number;
 }

@@ -2,18 +2,28 @@ import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
 
 import type { SuppressionReason } from './vocabulary.ts';
-import { domainPatternOf, storedSuppressionAddress } from './suppression-target.ts';
+import { domainPatternsOf, storedSuppressionAddress } from './suppression-target.ts';
+import { recordSuppressionChange, scrubChangeAddress } from './suppression-changes-store.ts';
 
 export { suppressionReasons, type SuppressionReason } from './vocabulary.ts';
 
 export interface Suppression {
   id: number;
+  /** The address or `@domain` / `@*.domain` pattern; `erased:<id>` once the address was erased. */
   address: string;
+  /** Erased rows: the keyed hash of the address (privacy.hashKey); null otherwise. */
+  addressHash: string | null;
   client: string | null;
+  /** The mail stream the suppression is limited to (null: every stream of its scope). */
+  stream: string | null;
   reason: SuppressionReason;
   evidenceReportId: number | null;
+  /** Every report behind the suppression (the soft-bounce limit's bounces), JSON array text or null. */
+  evidence: string | null;
   firstSeen: string;
   lastSeen: string;
+  /** When the suppression stops counting (null: never). */
+  expiresAt: string | null;
   count: number;
   note: string | null;
   createdBy: string;
@@ -29,45 +39,109 @@ export interface SuppressInput {
   note?: string | null;
   createdBy?: string;
   now: Date;
+  /** Limit to one mail stream of the scope (null / absent: every stream). */
+  stream?: string | null;
+  /** When it stops counting (null / absent: never); a refresh moves it to this value. */
+  expiresAt?: Date | null;
+  /** Reports behind the suppression besides `reportId` (stored as evidence). */
+  evidenceReportIds?: readonly number[];
+  /** The keyed hash of the address: an erased row of the same scope and reason is refreshed instead of added. */
+  hash?: string | null;
+  /** Why it was added (stored in the change log; default the note). */
+  why?: string | null;
 }
 
-/** Adds (or refreshes) a suppression; `created` is false when the address was already suppressed for that scope and reason. */
-export function suppress(db: Database, s: SuppressInput): { id: number; created: boolean } {
+/** Runs fn in a transaction (a savepoint when the caller already has one). */
+function atomically<T>(db: Database, fn: () => T): T {
+  return db.inTransaction ? fn() : db.transaction(fn)();
+}
+
+const normStream = (s: string | null | undefined): string | null => {
+  const t = s?.trim().toLowerCase();
+  return t ? t : null;
+};
+
+/**
+ * Adds (or refreshes) a suppression and records the addition in the change log; `created` is false when the
+ * address was already suppressed for that scope, stream and reason (then last_seen, count and expiry move).
+ */
+export function suppress(
+  db: Database,
+  s: SuppressInput,
+): { id: number; created: boolean; changeId: number | null } {
   const address = storedSuppressionAddress(s.address);
+  const stream = normStream(s.stream);
   const at = s.now.toISOString();
-  const existing = prepared(
-    db,
-    'SELECT id FROM suppressions WHERE address = ? AND coalesce(client_id, 0) = coalesce(?, 0) AND reason = ?',
-  ).get(address, s.clientId, s.reason) as { id: number } | undefined;
-  if (existing) {
-    prepared(db, 'UPDATE suppressions SET last_seen = ?, count = count + 1 WHERE id = ?').run(
+  const expiresAt = s.expiresAt ? s.expiresAt.toISOString() : null;
+  return atomically(db, () => {
+    const existing = prepared(
+      db,
+      `SELECT id FROM suppressions WHERE (address = @address OR (@hash IS NOT NULL AND address_hash = @hash))
+         AND coalesce(client_id, 0) = coalesce(@clientId, 0) AND coalesce(stream, '') = coalesce(@stream, '') AND reason = @reason
+       ORDER BY address_hash IS NOT NULL LIMIT 1`,
+    ).get({ address, hash: s.hash ?? null, clientId: s.clientId, stream, reason: s.reason }) as
+      { id: number } | undefined;
+    if (existing) {
+      prepared(
+        db,
+        `UPDATE suppressions SET last_seen = @at, count = count + 1,
+           expires_at = CASE WHEN expires_at IS NULL OR @expiresAt IS NULL THEN expires_at ELSE max(expires_at, @expiresAt) END
+         WHERE id = @id`,
+      ).run({ at, expiresAt, id: existing.id });
+      return { id: existing.id, created: false, changeId: null };
+    }
+    const evidence =
+      s.evidenceReportIds && s.evidenceReportIds.length > 0 ? JSON.stringify([...s.evidenceReportIds]) : null;
+    const actor = s.createdBy ?? 'system';
+    const r = prepared(
+      db,
+      `INSERT INTO suppressions (address, client_id, stream, reason, evidence_report_id, evidence, first_seen, last_seen, expires_at, note, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      address,
+      s.clientId,
+      stream,
+      s.reason,
+      s.reportId ?? null,
+      evidence,
       at,
-      existing.id,
+      at,
+      expiresAt,
+      s.note ?? null,
+      actor,
     );
-    return { id: existing.id, created: false };
-  }
-  const r = prepared(
-    db,
-    `INSERT INTO suppressions (address, client_id, reason, evidence_report_id, first_seen, last_seen, note, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(address, s.clientId, s.reason, s.reportId ?? null, at, at, s.note ?? null, s.createdBy ?? 'system');
-  return { id: Number(r.lastInsertRowid), created: true };
+    const id = Number(r.lastInsertRowid);
+    const changeId = recordSuppressionChange(db, {
+      change: 'added',
+      suppressionId: id,
+      address,
+      clientId: s.clientId,
+      stream,
+      reason: s.reason,
+      why: s.why ?? s.note ?? null,
+      actor,
+      at,
+    });
+    return { id, created: true, changeId };
+  });
 }
 
-const columns = `s.id, s.address, c.slug AS client, s.reason, s.evidence_report_id AS evidenceReportId, s.first_seen AS firstSeen,
-  s.last_seen AS lastSeen, s.count, s.note, s.created_by AS createdBy,
+const columns = `s.id, s.address, s.address_hash AS addressHash, c.slug AS client, s.stream, s.reason,
+  s.evidence_report_id AS evidenceReportId, s.evidence, s.first_seen AS firstSeen, s.last_seen AS lastSeen,
+  s.expires_at AS expiresAt, s.count, s.note, s.created_by AS createdBy,
   (SELECT min(u.time_to_suppression_ms) FROM unsubscribe_requests u WHERE u.suppression_id = s.id) AS timeToSuppressionMs`;
 
 export interface ListSuppressionsOptions {
   address?: string | undefined;
   client?: string | undefined;
   reason?: string | undefined;
+  stream?: string | undefined;
   limit?: number;
 }
 
 const listFrom = `FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
        WHERE (@address IS NULL OR s.address LIKE @address) AND (@client IS NULL OR c.slug = @client OR (@client = '*' AND s.client_id IS NULL))
-         AND (@reason IS NULL OR s.reason = @reason)`;
+         AND (@reason IS NULL OR s.reason = @reason) AND (@stream IS NULL OR s.stream = @stream)`;
 const listSql = `SELECT ${columns} ${listFrom}
          AND (@afterSeen IS NULL OR s.last_seen < @afterSeen OR (s.last_seen = @afterSeen AND s.id < @afterId))
        ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`;
@@ -79,6 +153,7 @@ const listParams = (
   address: o.address ? o.address.toLowerCase().replace(/\*/g, '%') : null,
   client: o.client ?? null,
   reason: o.reason ?? null,
+  stream: normStream(o.stream),
   afterSeen: after?.lastSeen ?? null,
   afterId: after?.id ?? null,
   limit: o.limit ?? 1000,
@@ -109,34 +184,242 @@ export function countSuppressions(db: Database, o: Omit<ListSuppressionsOptions,
   return prepared(db, `SELECT count(*) ${listFrom}`).pluck().get(listParams(o)) as number;
 }
 
-/**
- * Is this address suppressed for this client (client scope or global)? The fast path the ESP checks before
- * sending: rows for the address itself and whole-domain rows (`@domain`) for its domain, both by index.
- */
-export function isSuppressed(db: Database, address: string, clientId: number | null): Suppression[] {
-  const a = address.trim().toLowerCase();
-  return prepared(
-    db,
-    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.address IN (?, ?) AND (s.client_id IS NULL OR s.client_id = ?)`,
-  ).all(a, domainPatternOf(a) ?? a, clientId) as Suppression[];
+export interface CheckOptions {
+  /** The mail stream about to be sent (absent: rows of every stream count, the cautious answer). */
+  stream?: string | null;
+  /** The keyed hash of the address (privacy.hashKey): rows of an erased address match by it. */
+  hash?: string | null;
+  /** Rows that expired by then do not count (default: the current time). */
+  now?: Date;
 }
 
-/** Removes suppressions of an address (one client, or every scope with `clientId` undefined); returns how many. */
+// The check reads only the row's own columns (no correlated sub-select): it is the hot path of the batch API.
+const checkColumns = `s.id, s.address, s.address_hash AS addressHash, c.slug AS client, s.stream, s.reason,
+  s.evidence_report_id AS evidenceReportId, s.evidence, s.first_seen AS firstSeen, s.last_seen AS lastSeen,
+  s.expires_at AS expiresAt, s.count, s.note, s.created_by AS createdBy, NULL AS timeToSuppressionMs`;
+// `+s.client_id`: the client index would otherwise win (MULTI-INDEX OR) and scan a client's whole list.
+const checkScope = `AND (+s.client_id IS NULL OR +s.client_id = @client)
+      AND (@stream IS NULL OR s.stream IS NULL OR s.stream = @stream)
+      AND (s.expires_at IS NULL OR s.expires_at > @now)`;
+
+const checkSqlCache: string[] = [];
+function checkSql(patterns: number): string {
+  const cached = checkSqlCache[patterns];
+  if (cached) return cached;
+  const inList = Array.from({ length: patterns + 1 }, (_, i) => `@p${i}`).join(', ');
+  return (checkSqlCache[patterns] =
+    `SELECT ${checkColumns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
+    WHERE s.address IN (${inList}) ${checkScope}`);
+}
+const checkHashSql = `SELECT ${checkColumns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
+    WHERE s.address_hash = @hash ${checkScope}`;
+
+/**
+ * Is this address suppressed for this client (client scope or global)? The fast path the ESP checks before
+ * sending: rows for the address itself, its erased hash, the whole-domain rows (`@domain`) of its domain and the
+ * subdomain rows (`@*.parent`) of each parent, all by index; expired rows do not count.
+ */
+export function isSuppressed(
+  db: Database,
+  address: string,
+  clientId: number | null,
+  o: CheckOptions = {},
+): Suppression[] {
+  const a = address.trim().toLowerCase();
+  const patterns = domainPatternsOf(a);
+  const params: Record<string, string | number | null> = {
+    p0: a,
+    client: clientId,
+    stream: normStream(o.stream),
+    now: (o.now ?? new Date()).toISOString(),
+  };
+  patterns.forEach((p, i) => (params[`p${i + 1}`] = p));
+  // Sorted here: an ORDER BY s.id lets the planner walk the table in rowid order instead of using the index.
+  const rows = prepared(db, checkSql(patterns.length)).all(params) as Suppression[];
+  if (o.hash) rows.push(...(prepared(db, checkHashSql).all({ ...params, hash: o.hash }) as Suppression[]));
+  return rows.length > 1 ? rows.sort((a, b) => a.id - b.id) : rows;
+}
+
+/** What a check needs of a matching row (the batch API's answer): no note, evidence list or counters. */
+export type SuppressionMatchRow = Pick<
+  Suppression,
+  | 'id'
+  | 'address'
+  | 'addressHash'
+  | 'client'
+  | 'stream'
+  | 'reason'
+  | 'evidenceReportId'
+  | 'firstSeen'
+  | 'expiresAt'
+>;
+
+const matchColumns = `s.id, s.address, s.address_hash AS addressHash, c.slug AS client, s.stream, s.reason,
+  s.evidence_report_id AS evidenceReportId, s.first_seen AS firstSeen, s.expires_at AS expiresAt`;
+const batchScope = `(+s.client_id IS NULL OR +s.client_id = @client)
+      AND (@stream IS NULL OR s.stream IS NULL OR s.stream = @stream)
+      AND (s.expires_at IS NULL OR s.expires_at > @now)`;
+// One statement for a whole batch: every distinct key (addresses and the domain patterns covering them) probes
+// the address index once, every hash the erased-hash index once. CROSS JOIN keeps the key list as the outer loop;
+// the lists are sorted so the probes walk each index in order and neighbouring keys reuse the pages just read.
+const batchCheckSql = `SELECT ${matchColumns} FROM json_each(@keys) j CROSS JOIN suppressions s ON s.address = j.value
+      LEFT JOIN clients c ON c.id = s.client_id WHERE ${batchScope}
+    UNION ALL
+    SELECT ${matchColumns} FROM json_each(@hashes) j CROSS JOIN suppressions s ON s.address_hash = j.value
+      LEFT JOIN clients c ON c.id = s.client_id WHERE ${batchScope}`;
+const anyErasedSql = 'SELECT 1 FROM suppressions WHERE address_hash IS NOT NULL LIMIT 1';
+
+/**
+ * Many checks at once (the batch API), in one statement and so one snapshot; answers in input order, each sorted
+ * by id. An item's `hash` is used as given; without one, `hashOf` computes it, and only when the list holds an
+ * erased row at all (otherwise no hash can match, and keyed hashing is the larger part of a batch's cost).
+ */
+export function checkSuppressions(
+  db: Database,
+  items: ReadonlyArray<{ address: string; hash?: string | null }>,
+  clientId: number | null,
+  o: Omit<CheckOptions, 'hash'> & { hashOf?: ((address: string) => string) | null } = {},
+): SuppressionMatchRow[][] {
+  const addresses = items.map((it) => it.address.trim().toLowerCase());
+  const keys = new Set<string>(addresses);
+  // The patterns of each domain once: a batch mostly shares a few large mailbox providers' domains.
+  const byDomain = new Map<string, string[]>();
+  const patternsOf = addresses.map((a) => {
+    const domain = a.slice(a.lastIndexOf('@') + 1);
+    let ps = byDomain.get(domain);
+    if (!ps) {
+      byDomain.set(domain, (ps = domainPatternsOf(a)));
+      for (const p of ps) keys.add(p);
+    }
+    return ps;
+  });
+  return atomically(db, () => {
+    const hashOf = o.hashOf && prepared(db, anyErasedSql).get() !== undefined ? o.hashOf : null;
+    const hashes = items.map((it, i) => it.hash ?? (hashOf ? hashOf(addresses[i]!) : null));
+    const rows = prepared(db, batchCheckSql).all({
+      keys: JSON.stringify([...keys].sort()),
+      hashes: JSON.stringify([...new Set(hashes.filter((h): h is string => !!h))].sort()),
+      client: clientId,
+      stream: normStream(o.stream),
+      now: (o.now ?? new Date()).toISOString(),
+    }) as SuppressionMatchRow[];
+    // An erased row is found by its hash only (its address is a placeholder), every other row by its address.
+    const byKey = new Map<string, SuppressionMatchRow[]>();
+    for (const r of rows) {
+      const k = r.addressHash ?? r.address;
+      const list = byKey.get(k);
+      if (list) list.push(r);
+      else byKey.set(k, [r]);
+    }
+    const answers = new Array<SuppressionMatchRow[]>(addresses.length);
+    for (let i = 0; i < addresses.length; i++) {
+      // A fresh array for each answer (callers may change it), sorted by id like isSuppressed's.
+      const out: SuppressionMatchRow[] = [];
+      const own = byKey.get(addresses[i]!);
+      if (own) for (const r of own) out.push(r);
+      for (const p of patternsOf[i]!) {
+        const hit = byKey.get(p);
+        if (hit) for (const r of hit) out.push(r);
+      }
+      const h = hashes[i];
+      const byHash = h ? byKey.get(h) : undefined;
+      if (byHash) for (const r of byHash) out.push(r);
+      answers[i] = out.length > 1 ? out.sort((x, y) => x.id - y.id) : out;
+    }
+    return answers;
+  });
+}
+
+export interface RemoveOptions {
+  /** Only the rows of this stream (undefined: every stream; null: only the rows for every stream). */
+  stream?: string | null;
+  /** Who removed it (change log). */
+  actor?: string;
+  /** Why (change log); staff removals of complaints and unsubscribes need one. */
+  why?: string | null;
+  now?: Date;
+  /** The keyed hash of the address: the rows of its erased form are removed too. */
+  hash?: string | null;
+}
+
+type RowForChange = {
+  id: number;
+  address: string;
+  addressHash: string | null;
+  clientId: number | null;
+  stream: string | null;
+  reason: SuppressionReason;
+};
+const rowForChangeCols = 'id, address, address_hash AS addressHash, client_id AS clientId, stream, reason';
+
+/** Deletes rows by id, recording one change each (kind 'removed' or 'expired'). */
+function deleteRows(
+  db: Database,
+  rows: readonly RowForChange[],
+  change: 'removed' | 'expired',
+  o: { actor: string; why: string | null; at: string },
+): number {
+  for (const r of rows) {
+    prepared(db, 'DELETE FROM suppressions WHERE id = ?').run(r.id);
+    recordSuppressionChange(db, {
+      change,
+      suppressionId: r.id,
+      address: r.addressHash ? null : r.address,
+      hash: r.addressHash,
+      clientId: r.clientId,
+      stream: r.stream,
+      reason: r.reason,
+      why: o.why,
+      actor: o.actor,
+      at: o.at,
+    });
+  }
+  return rows.length;
+}
+
+/** The rows removeSuppression would remove (to check them first, e.g. for reasons that need a staff reason). */
+export function suppressionsToRemove(
+  db: Database,
+  address: string,
+  clientId: number | null | undefined,
+  reason?: string,
+  o: Pick<RemoveOptions, 'stream' | 'hash'> = {},
+): RowForChange[] {
+  return prepared(
+    db,
+    `SELECT ${rowForChangeCols} FROM suppressions
+      WHERE (address = @address OR (@hash IS NOT NULL AND address_hash = @hash))
+        AND (@all = 1 OR coalesce(client_id, 0) = coalesce(@clientId, 0)) AND (@reason IS NULL OR reason = @reason)
+        AND (@anyStream = 1 OR coalesce(stream, '') = coalesce(@stream, ''))`,
+  ).all({
+    address: storedSuppressionAddress(address),
+    hash: o.hash ?? null,
+    all: clientId === undefined ? 1 : 0,
+    clientId: clientId ?? null,
+    reason: reason ?? null,
+    anyStream: o.stream === undefined ? 1 : 0,
+    stream: normStream(o.stream),
+  }) as RowForChange[];
+}
+
+/**
+ * Removes suppressions of an address (one client, or every scope with `clientId` undefined), recording each
+ * removal in the change log; returns how many.
+ */
 export function removeSuppression(
   db: Database,
   address: string,
   clientId: number | null | undefined,
   reason?: string,
+  o: RemoveOptions = {},
 ): number {
-  return prepared(
-    db,
-    `DELETE FROM suppressions WHERE address = @address AND (@all = 1 OR coalesce(client_id, 0) = coalesce(@clientId, 0)) AND (@reason IS NULL OR reason = @reason)`,
-  ).run({
-    address: storedSuppressionAddress(address),
-    all: clientId === undefined ? 1 : 0,
-    clientId: clientId ?? null,
-    reason: reason ?? null,
-  }).changes;
+  return atomically(db, () =>
+    deleteRows(db, suppressionsToRemove(db, address, clientId, reason, o), 'removed', {
+      actor: o.actor ?? 'system',
+      why: o.why ?? null,
+      at: (o.now ?? new Date()).toISOString(),
+    }),
+  );
 }
 
 /** Suppressions whose evidence is one of the given reports, oldest first. */
@@ -144,50 +427,139 @@ export function suppressionsByEvidence(db: Database, reportIds: readonly number[
   if (reportIds.length === 0) return [];
   return prepared(
     db,
-    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.evidence_report_id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
-  ).all(JSON.stringify(reportIds)) as Suppression[];
+    `SELECT ${columns} FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id
+      WHERE s.evidence_report_id IN (SELECT value FROM json_each(@ids))
+         OR (s.evidence IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(s.evidence) e WHERE e.value IN (SELECT value FROM json_each(@ids))))
+      ORDER BY s.id`,
+  ).all({ ids: JSON.stringify(reportIds) }) as Suppression[];
+}
+
+export interface SuppressionById {
+  address: string;
+  /** Erased rows: the keyed hash (`address` is then a placeholder). */
+  addressHash: string | null;
+  reason: SuppressionReason;
+  client: string | null;
+  stream: string | null;
 }
 
 /** One suppression's address, reason and client slug (null: global), or null when it does not exist. */
-export function suppressionById(
-  db: Database,
-  id: number,
-): { address: string; reason: SuppressionReason; client: string | null } | null {
+export function suppressionById(db: Database, id: number): SuppressionById | null {
   return (
     (prepared(
       db,
-      'SELECT s.address, s.reason, c.slug AS client FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?',
-    ).get(id) as { address: string; reason: SuppressionReason; client: string | null } | undefined) ?? null
+      'SELECT s.address, s.address_hash AS addressHash, s.reason, c.slug AS client, s.stream FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?',
+    ).get(id) as SuppressionById | undefined) ?? null
   );
 }
 
-export function deleteSuppression(db: Database, id: number): boolean {
-  return prepared(db, 'DELETE FROM suppressions WHERE id = ?').run(id).changes === 1;
+/** Deletes one suppression by id, recording the removal; false when it does not exist. */
+export function deleteSuppression(
+  db: Database,
+  id: number,
+  o: { actor?: string; why?: string | null; now?: Date } = {},
+): boolean {
+  return atomically(db, () => {
+    const rows = prepared(db, `SELECT ${rowForChangeCols} FROM suppressions WHERE id = ?`).all(
+      id,
+    ) as RowForChange[];
+    return (
+      deleteRows(db, rows, 'removed', {
+        actor: o.actor ?? 'system',
+        why: o.why ?? null,
+        at: (o.now ?? new Date()).toISOString(),
+      }) === 1
+    );
+  });
 }
 
-/** Whether the address (already normalized) is suppressed for exactly this client and reason. */
+/** Whether the address (already normalized) is suppressed for exactly this client and reason (any stream, not expired). */
 export function hasClientSuppression(
   db: Database,
   address: string,
   clientId: number,
   reason: SuppressionReason,
+  o: { hash?: string | null; now?: Date } = {},
 ): boolean {
   return (
-    prepared(db, 'SELECT 1 FROM suppressions WHERE address = ? AND client_id = ? AND reason = ?').get(
+    prepared(
+      db,
+      `SELECT 1 FROM suppressions WHERE (address = @address OR (@hash IS NOT NULL AND address_hash = @hash))
+         AND +client_id = @clientId AND reason = @reason AND (expires_at IS NULL OR expires_at > @now)`,
+    ).get({
       address,
+      hash: o.hash ?? null,
       clientId,
       reason,
-    ) !== undefined
+      now: (o.now ?? new Date()).toISOString(),
+    }) !== undefined
   );
+}
+
+/**
+ * Erasure of a person's address: every suppression row of it keeps only the keyed hash (address becomes
+ * `erased:<id>`, address_hash the hash), so the address stays suppressed without being stored; earlier change-log
+ * entries lose the address too, and each row gets an 'erased' change carrying the hash. Returns how many rows.
+ */
+export function eraseSuppressionAddress(
+  db: Database,
+  o: { address: string; hash: string; now: Date },
+): number {
+  const address = storedSuppressionAddress(o.address);
+  const at = o.now.toISOString();
+  return atomically(db, () => {
+    const rows = prepared(
+      db,
+      `SELECT ${rowForChangeCols} FROM suppressions WHERE address = ? ORDER BY id`,
+    ).all(address) as RowForChange[];
+    scrubChangeAddress(db, address, o.hash);
+    for (const r of rows) {
+      prepared(db, `UPDATE suppressions SET address = 'erased:' || id, address_hash = ? WHERE id = ?`).run(
+        o.hash,
+        r.id,
+      );
+      recordSuppressionChange(db, {
+        change: 'erased',
+        suppressionId: r.id,
+        address: null,
+        hash: o.hash,
+        clientId: r.clientId,
+        stream: r.stream,
+        reason: r.reason,
+        why: 'erasure',
+        actor: 'system',
+        at,
+      });
+    }
+    return rows.length;
+  });
+}
+
+/**
+ * Expiry: deletes up to `limit` rows whose expires_at has passed, each with an 'expired' change; returns how
+ * many (call again while it returns `limit`).
+ */
+export function expireSuppressions(db: Database, now: Date, limit = 500): number {
+  const at = now.toISOString();
+  return atomically(db, () => {
+    const rows = prepared(
+      db,
+      `SELECT ${rowForChangeCols} FROM suppressions WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+    ).all(at, limit) as RowForChange[];
+    return deleteRows(db, rows, 'expired', { actor: 'system', why: 'expired', at });
+  });
 }
 
 export interface SuppressionExportRow {
   id: number;
   address: string;
+  addressHash: string | null;
   client: string | null;
+  stream: string | null;
   reason: SuppressionReason;
   firstSeen: string;
   lastSeen: string;
+  expiresAt: string | null;
   count: number;
   evidenceReportId: number | null;
   createdBy: string;
@@ -201,8 +573,27 @@ export function suppressionsAfter(
 ): SuppressionExportRow[] {
   return prepared(
     db,
-    `SELECT s.id, s.address, c.slug AS client, s.reason, s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.count,
-       s.evidence_report_id AS evidenceReportId, s.created_by AS createdBy, s.note
+    `SELECT s.id, s.address, s.address_hash AS addressHash, c.slug AS client, s.stream, s.reason, s.first_seen AS firstSeen,
+       s.last_seen AS lastSeen, s.expires_at AS expiresAt, s.count, s.evidence_report_id AS evidenceReportId,
+       s.created_by AS createdBy, s.note
      FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id WHERE (@client IS NULL OR c.slug = @client) AND s.id > @after ORDER BY s.id LIMIT @limit`,
   ).all({ client: o.client, after: o.afterId, limit: o.limit }) as SuppressionExportRow[];
+}
+
+/**
+ * Removes every suppression of one client (the client is being deleted), recording a `removed` change for each so
+ * a platform mirroring the list through the sync API drops them too. Run it before the client row goes: the
+ * change log names the client by slug.
+ */
+export function removeClientSuppressions(
+  db: Database,
+  clientId: number,
+  o: { actor: string; why: string; now: Date },
+): number {
+  return atomically(db, () => {
+    const rows = prepared(db, `SELECT ${rowForChangeCols} FROM suppressions WHERE client_id = ?`).all(
+      clientId,
+    ) as RowForChange[];
+    return deleteRows(db, rows, 'removed', { actor: o.actor, why: o.why, at: o.now.toISOString() });
+  });
 }

@@ -1,6 +1,7 @@
 import { prepared } from '../db/prepared.ts';
 import type { Database } from 'better-sqlite3';
 import { newTicketId } from './ticket-id.ts';
+import { inboxSearchClauses, readSearch, type InboxSearch } from './ticket-inbox.ts';
 
 import type { TicketEventType, TicketStatus, TicketType } from './vocabulary.ts';
 
@@ -21,6 +22,10 @@ export interface Ticket {
   createdAt: string;
   updatedAt: string;
   resolvedAt: string | null;
+  /** The staff login that owns the ticket, or null. */
+  assignee: string | null;
+  /** Why a pending ticket waits (null unless pending). */
+  pendingReason: string | null;
 }
 
 export interface TicketEvent {
@@ -48,9 +53,11 @@ interface TicketRow {
   created_at: string;
   updated_at: string;
   resolved_at: string | null;
+  assignee: string | null;
+  pending_reason: string | null;
 }
 
-const select = `SELECT t.*, c.slug AS client, k.slug AS campaign FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id`;
+const select = `SELECT t.*, c.slug AS client, k.slug AS campaign, (SELECT u.email FROM staff_users u WHERE u.id = t.assignee_id) AS assignee FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id`;
 
 const toTicket = (r: TicketRow): Ticket => ({
   id: r.id,
@@ -67,6 +74,9 @@ const toTicket = (r: TicketRow): Ticket => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   resolvedAt: r.resolved_at,
+  assignee: r.assignee,
+  // Kept only while pending: a status change elsewhere (API, CLI, bulk) leaves the column behind.
+  pendingReason: r.status === 'pending' ? r.pending_reason : null,
 });
 
 export interface NewTicket {
@@ -266,28 +276,30 @@ export interface TicketSearch {
   from?: string | undefined;
   /** Created before (ISO 8601). */
   to?: string | undefined;
-  /** A ticket id (any case), or text in the subject or reporter. */
+  /** The inbox's search: a ticket id, an identifier a report names (address, Message-ID, queue id, IP, domain), or text. */
   q?: string | undefined;
   /** Only tickets after this one in the order (the last of the previous page). */
   after?: { updatedAt: string; id: string } | undefined;
   limit: number;
 }
 
-// One statement for every filter combination (unset filters are NULL), newest activity first.
-const searchWhere = `
+// One statement per search mode for every filter combination (unset filters are NULL), newest activity first.
+const searchWhere = (mode: InboxSearch['mode']): string => `
   WHERE (@status IS NULL OR t.status = @status) AND (@type IS NULL OR t.type = @type)
     AND (@client IS NULL OR c.slug = @client) AND (@campaign IS NULL OR k.slug = @campaign)
     AND (@trusted IS NULL OR t.trusted = @trusted)
     AND (@from IS NULL OR t.created_at >= @from) AND (@to IS NULL OR t.created_at < @to)
-    AND (@q IS NULL OR t.id = upper(@q) OR t.subject LIKE @like ESCAPE '\\' OR t.reporter LIKE @like ESCAPE '\\')
+    AND ${inboxSearchClauses[mode]}
     AND (@cu IS NULL OR t.updated_at < @cu OR (t.updated_at = @cu AND t.id < @cid))`;
-const searchSql = `${select}${searchWhere}
+const searchSql = (mode: InboxSearch['mode']): string => `${select}${searchWhere(mode)}
   ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
-const countSql = `SELECT count(*) FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id${searchWhere}`;
+const countSql = (mode: InboxSearch['mode']): string =>
+  `SELECT count(*) FROM tickets t LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN campaigns k ON k.id = t.campaign_id${searchWhere(mode)}`;
 
 /** Tickets matching every given filter, most recently active first (keyset pagination by updatedAt and id). */
 export function searchTickets(db: Database, s: TicketSearch): Ticket[] {
-  return (prepared(db, searchSql).all(searchParams(s)) as TicketRow[]).map(toTicket);
+  const { mode, params } = searchParams(db, s);
+  return (prepared(db, searchSql(mode)).all(params) as TicketRow[]).map(toTicket);
 }
 
 /** `searchTickets` read one row at a time from the database; `limit` null means every match. */
@@ -295,21 +307,24 @@ export function* iterateTicketSearch(
   db: Database,
   s: Omit<TicketSearch, 'limit'> & { limit: number | null },
 ): Generator<Ticket> {
-  const rows = prepared(db, searchSql).iterate(
-    searchParams({ ...s, limit: s.limit ?? -1 }),
-  ) as IterableIterator<TicketRow>;
+  const { mode, params } = searchParams(db, { ...s, limit: s.limit ?? -1 });
+  const rows = prepared(db, searchSql(mode)).iterate(params) as IterableIterator<TicketRow>;
   for (const r of rows) yield toTicket(r);
 }
 
 /** How many tickets match the filters (`after` and `limit` are ignored). */
 export function countTicketSearch(db: Database, s: Omit<TicketSearch, 'after' | 'limit'>): number {
-  return prepared(db, countSql)
-    .pluck()
-    .get(searchParams({ ...s, limit: -1 })) as number;
+  const { mode, params } = searchParams(db, { ...s, limit: -1 });
+  return prepared(db, countSql(mode)).pluck().get(params) as number;
 }
 
-function searchParams(s: TicketSearch): Record<string, string | number | null> {
-  return {
+/** The statement's search mode (read as the inbox reads its search box) and its parameters. */
+function searchParams(
+  db: Database,
+  s: TicketSearch,
+): { mode: InboxSearch['mode']; params: Record<string, string | number | null> } {
+  const { search, value } = readSearch(db, s.q);
+  const params = {
     status: s.status ?? null,
     type: s.type ?? null,
     client: s.client ?? null,
@@ -317,10 +332,10 @@ function searchParams(s: TicketSearch): Record<string, string | number | null> {
     trusted: s.trusted === undefined ? null : s.trusted ? 1 : 0,
     from: s.from ?? null,
     to: s.to ?? null,
-    q: s.q ?? null,
-    like: s.q ? `%${s.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    q: value,
     cu: s.after?.updatedAt ?? null,
     cid: s.after?.id ?? null,
     limit: s.limit,
   };
+  return { mode: search.mode, params };
 }

@@ -25,7 +25,7 @@ export const messageStates = ['queued', 'done', 'quarantined'] as const;
 export type MessageState = (typeof messageStates)[number];
 
 /** Where a message came from. */
-export const messageSources = ['smtp', 'ingest'] as const;
+export const messageSources = ['smtp', 'ingest', 'imap', 'http'] as const;
 export type MessageSource = (typeof messageSources)[number];
 
 export const ticketTypes = [
@@ -51,8 +51,13 @@ export const suppressionReasons = [
   'unsubscribe',
   'manual',
   'trap',
+  'soft-bounce-limit',
 ] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
+
+/** suppression_changes.change: what happened to a suppression (the sync API's change log). */
+export const suppressionChangeKinds = ['added', 'removed', 'expired', 'erased'] as const;
+export type SuppressionChangeKind = (typeof suppressionChangeKinds)[number];
 
 /** A suppression holds for one client, or for every client (client_id NULL). */
 export const suppressionScopes = ['client', 'global'] as const;

@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/config-schema.ts';
 import { schemaVersion } from '../db/migrate.ts';
-import { messageCountsByState, oldestQueuedAt } from '../store/messages-store.ts';
+import { messageCountsByState, oldestQueuedAt, type MessageStore } from '../store/messages-store.ts';
+import { espWebhookPlugin, type EspWebhookOptions } from './esp/esp-webhook-plugin.ts';
 import type { Registry } from 'prom-client';
 import { registerMetricsRoute } from '../metrics/metrics-route.ts';
 import { metricsAuthorizer } from './metrics-auth.ts';
@@ -11,6 +12,8 @@ import { registerApi } from './api/register-api.ts';
 import { uiPlugin } from './ui/ui-plugin.ts';
 import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
 import { unsubscribePlugin } from './unsubscribe/unsubscribe-plugin.ts';
+import { suppressionRules } from '../suppress/suppression-rules.ts';
+import { lifecycleSettings } from '../lifecycle/lifecycle-settings.ts';
 import { DEFAULT_LIMITS } from '../parse/parse-options.ts';
 import { parseOptionsFromConfig } from '../parse/parse-options-from-config.ts';
 
@@ -23,8 +26,14 @@ export interface HttpServerOptions {
   metrics?: Registry;
   /** What the REST API needs besides the database (clock, logger, worker wake-up). */
   api?: Omit<ApiDeps, 'db' | 'enforcement'>;
+  /** The durable intake store ESP event webhooks are written to (none: /hooks/esp/* are not served). */
+  intakeStore?: MessageStore;
+  /** SNS certificate fetch and subscription confirmation (tests inject their own). */
+  espWebhookIo?: Pick<EspWebhookOptions, 'fetchCertificate' | 'confirmSubscription'>;
   /** A client's signals changed outside the worker (one-click unsubscribe): re-assess it soon. Default: at once, inline. */
   onSignals?: (clientId: number) => void;
+  /** Staff queued mail from the UI (an answer): wake the outbox sender. */
+  onMailQueued?: () => void;
 }
 
 /** The HTTP side of `serve`. This issue: GET /healthz; the API and UI mount here later. */
@@ -50,7 +59,12 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     if (failing.length) void reply.code(503);
     return {
       ...live,
-      status: failing.length ? 'failing' : 'ok',
+      // degraded: serving and taking mail, but an optional part (an IMAP source) is failing.
+      status: failing.length
+        ? 'failing'
+        : Array.isArray(live.degraded) && live.degraded.length
+          ? 'degraded'
+          : 'ok',
       failing,
       ...(reasons.length ? { reason: reasons.join('; ') } : {}),
       database,
@@ -58,14 +72,27 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     };
   });
   const enforcement = enforcementSettings(options.config);
-  registerApi(app, { ...options.api, db: options.db, enforcement });
+  registerApi(app, {
+    ...options.api,
+    db: options.db,
+    enforcement,
+    suppressionRules: suppressionRules(options.config),
+    lifecycle: lifecycleSettings(options.config),
+  });
   void app.register(uiPlugin, {
     db: options.db,
     now: options.api?.now,
     onRequeue: options.api?.onRequeue,
+    onMailQueued: options.onMailQueued,
     enforcement,
     logger: options.api?.logger,
     parseLimits: { ...DEFAULT_LIMITS, ...parseOptionsFromConfig(options.config).limits },
+    lifecycle: lifecycleSettings(options.config),
+    intake: {
+      host: options.config.smtp.host,
+      port: options.config.smtp.port,
+      address: `${options.config.smtp.mailboxes[0] ?? 'abuse'}@${options.config.smtp.domains[0] ?? 'localhost'}`,
+    },
   });
   void app.register(unsubscribePlugin, {
     db: options.db,
@@ -74,6 +101,14 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     now: options.api?.now,
     onSignals: options.onSignals,
   });
+  if (options.intakeStore)
+    void app.register(espWebhookPlugin, {
+      config: options.config.espWebhooks,
+      store: options.intakeStore,
+      now: options.api?.now ?? (() => new Date()),
+      logger: options.api?.logger,
+      ...options.espWebhookIo,
+    });
   if (options.metrics)
     registerMetricsRoute(
       app,

@@ -6,6 +6,7 @@ import { queueWebhook } from '../store/webhooks-store.ts';
 export const webhookEventTypes = [
   'report.received',
   'suppression.created',
+  'suppression.removed',
   'ticket.created',
   'ticket.updated',
   'client.status_changed',

@@ -1,3 +1,4 @@
+import { suppressionRules } from '../suppress/suppression-rules.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { Acknowledger } from '../actions/acknowledger.ts';
 import { reportActionsStage } from '../actions/report-actions-stage.ts';
@@ -38,6 +39,7 @@ export function pipelineStages(
       },
       acknowledge,
       webhookEndpoints: config.webhooks.endpoints,
+      suppressionRules: suppressionRules(config),
     }),
     enforcementStage({
       ctx: enforcementSettings(config),

@@ -84,6 +84,17 @@ describe('planActions', () => {
     });
   });
 
+  it('a reporting service that redacts the recipient (SpamCop): its own per-report address is never suppressed', () => {
+    const spamcop = report({ kind: 'complaint', reporter: '1234567890@reports.spamcop.net', redacted: true });
+    const plan = planActions(spamcop, matched, policy, null);
+    expect(plan.suppressions).toEqual([]);
+    expect(plan.notes).toContainEqual(expect.objectContaining({ rule: 'complaint-redacted' }));
+    expect(plan.ticket).toMatchObject({ type: 'complaint' });
+    // With the recipient recovered from the trace token or send log, that recipient is suppressed.
+    const recovered = planActions(spamcop, { ...matched, recipient: 'orig@example.org' }, policy, null);
+    expect(recovered.suppressions.map((s) => s.address)).toEqual(['orig@example.org']);
+  });
+
   it('bounces: hard suppresses, soft is counted only; auth-failure never suppresses', () => {
     const b = planActions(
       report({

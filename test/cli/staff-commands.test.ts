@@ -65,9 +65,18 @@ describe('tickets and suppressions commands', () => {
       ['trap@example.org', null, 'trap'],
     ]);
     const csv = run('suppressions', 'export').stdout.trim().split('\n');
-    expect(csv[0]).toBe('address,client,reason,firstSeen,lastSeen,count,evidenceReportId,createdBy,note');
+    expect(csv[0]).toBe(
+      'address,client,reason,firstSeen,lastSeen,count,evidenceReportId,createdBy,note,stream,expiresAt,addressHash',
+    );
     expect(csv).toHaveLength(3);
-    expect(run('suppressions', 'remove', 'jane@example.net', '--client', 'acme').stdout).toMatch(/removed 1/);
+    // A complaint is lifted only with a staff reason.
+    const refused = run('suppressions', 'remove', 'jane@example.net', '--client', 'acme');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/--why/);
+    expect(
+      run('suppressions', 'remove', 'jane@example.net', '--client', 'acme', '--why', 'new consent on file')
+        .stdout,
+    ).toMatch(/removed 1/);
     expect(run('suppressions', 'add', 'not-an-address').status).toBe(2);
     expect(run('suppressions', 'remove', 'x@example.org').status).toBe(2);
   }, 60_000);

@@ -13,6 +13,7 @@ const expected: Record<string, readonly (string | number)[]> = {
   'outbox.kind': v.outboxKinds,
   'outbox.state': v.outboxStates,
   'suppressions.reason': v.suppressionReasons,
+  'suppression_changes.change': v.suppressionChangeKinds,
   'tickets.type': v.ticketTypes,
   'tickets.status': v.ticketStatuses,
   'ticket_events.type': v.ticketEventTypes,
@@ -63,7 +64,7 @@ describe('the schema and the TypeScript vocabularies agree', () => {
   });
 
   it('messages.source has no CHECK: each source the code writes is stored as spelled', () => {
-    expect(v.messageSources).toEqual(['smtp', 'ingest']);
+    expect(v.messageSources).toEqual(['smtp', 'ingest', 'imap', 'http']);
     for (const source of v.messageSources) {
       db.prepare(
         `INSERT INTO messages (queue_id, received_at, source, mail_from, rcpt_to, size, sha256) VALUES (?, '2026-11-23T10:00:00Z', ?, '', '[]', 0, ?)`,

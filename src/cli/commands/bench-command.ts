@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { arfSample } from '../../bench/arf-sample.ts';
 import { benchEndToEnd } from '../../bench/bench-e2e.ts';
 import { benchSuppressionCheck } from '../../bench/bench-suppression-check.ts';
+import { benchSuppressionSync } from '../../bench/bench-suppression-sync.ts';
 import { loadTest, type LoadResult } from '../../bench/bench-intake.ts';
 import { runBenchServer } from '../../bench/bench-server.ts';
 import { benchParse, benchParseMessages } from '../../parse/bench-parse.ts';
@@ -15,7 +16,7 @@ import { CliError, EXIT } from '../cli-error.ts';
 const row = (r: LoadResult): string =>
   `  ${r.mode.padEnd(7)} ${String(r.connections).padStart(3)} conns  ${r.perSecond.toFixed(0).padStart(6)} msg/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms  peak RSS ${String(r.peakRssMb).padStart(4)} MB  (${r.accepted} accepted, ${r.failed} failed)`;
 
-const sections = ['cli', 'parse', 'intake', 'e2e', 'check', 'hostile'] as const;
+const sections = ['cli', 'parse', 'intake', 'e2e', 'check', 'sync', 'hostile'] as const;
 type Section = (typeof sections)[number];
 
 async function benchIntake(seconds: number): Promise<void> {
@@ -123,6 +124,17 @@ export function registerBenchCommand(program: Command): void {
         const r = await benchSuppressionCheck(1_000_000, 16, seconds);
         process.stdout.write(
           `  ${r.connections} conns: ${r.perSecond.toFixed(0)} requests/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  (${r.requests} requests, ${r.hits} suppressed; target ≥ 5,000/s with p99 < 10 ms: ${r.perSecond >= 5000 && r.p99Ms < 10 ? 'met' : 'NOT met'})\n`,
+        );
+      }
+      if (wanted.includes('sync')) {
+        process.stdout.write(
+          '\n== suppression batch check and sync: POST /api/v1/suppressions/check (1,000 addresses a call) and GET /api/v1/suppressions?since= (10,000 a page), 1M suppressions and changes, through the HTTP layer in one process\n',
+        );
+        const r = await benchSuppressionSync(1_000_000, seconds);
+        process.stdout.write(
+          `  loaded ${r.suppressions} suppressions in ${r.loadSeconds.toFixed(1)} s\n` +
+            `  batch check: ${r.addressesPerSecond.toFixed(0)} addresses/s  p99 ${r.checkP99Ms.toFixed(1)} ms per call of 1,000  (${r.checkCalls} calls; target ≥ 50,000/s: ${r.addressesPerSecond >= 50_000 ? 'met' : 'NOT met'})\n` +
+            `  since sync: ${r.syncRowsPerSecond.toFixed(0)} rows/s  (${r.syncRows} changes; target ≥ 100,000/s: ${r.syncRowsPerSecond >= 100_000 ? 'met' : 'NOT met'})\n`,
         );
       }
       if (wanted.includes('hostile')) {

@@ -296,6 +296,21 @@ export function registerClientsCommand(program: Command): void {
         }),
     );
   clients
+    .command('delete <slug>')
+    .description(
+      'delete a client and its data (campaigns, sends, tickets, reports, its messages, per-client suppressions) after writing a JSON archive; global suppressions and erasures stay',
+    )
+    .option('--export <file>', 'write the archive here first (required unless --no-export)')
+    .option('--no-export', 'delete without an archive (say so explicitly)')
+    .option('--reason <text>', 'why (kept in the audit log)')
+    .option('--yes', 'do not ask for confirmation')
+    .action(
+      async (slug: string, o: { export?: string | false; reason?: string; yes?: boolean }, cmd: Command) => {
+        const { deleteClientFromCli } = await import('../delete-client-from-cli.ts');
+        await withDatabase(cmd, (db) => deleteClientFromCli(db, slug, { ...o, actor: actor() }));
+      },
+    );
+  clients
     .command('assess [slug]')
     .description('re-assess one client (or all) now: rates, automatic status change per policy, score')
     .option('--json', 'print the outcomes as one JSON array')

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { backupDatabase } from '../../db/backup-database.ts';
 import { migrate, schemaVersion } from '../../db/migrate.ts';
 import { databasePath, openDatabase } from '../../db/open-database.ts';
-import { commandConfig } from '../cli-context.ts';
+import { commandConfig, formatCount, printJson } from '../cli-context.ts';
 
 export function registerDbCommand(program: Command): void {
   const db = program.command('db').description('database maintenance');
@@ -18,6 +18,35 @@ export function registerDbCommand(program: Command): void {
         process.stdout.write(
           `${databasePath(config)} is at schema version ${schemaVersion(handle)}${applied.length ? '' : ' (up to date)'}\n`,
         );
+      } finally {
+        handle.close();
+      }
+    });
+  db.command('purge')
+    .description(
+      'remove data past its retention (config retention.*), in small batches; --dry-run only counts (suppressions are never purged)',
+    )
+    .option('--dry-run', 'print per data type what would be removed, remove nothing')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (o: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      const { config } = commandConfig(cmd);
+      const handle = openDatabase(config);
+      try {
+        const { purgeFromCli } = await import('../../lifecycle/purge-cli.ts');
+        const r = await purgeFromCli(handle, config, {
+          dryRun: o.dryRun === true,
+          actor: `cli:${process.env.USER ?? 'staff'}`,
+          progress: process.stderr.isTTY
+            ? (type, n) => process.stderr.write(`\r${type}: ${formatCount(n)} removed`)
+            : undefined,
+        });
+        if (process.stderr.isTTY && !o.dryRun) process.stderr.write('\n');
+        if (o.json) return printJson(r);
+        for (const t of r.types)
+          process.stdout.write(
+            `${t.type.padEnd(17)} ${formatCount(t.removed).padStart(9)} ${r.dryRun ? 'would be removed' : 'removed'} (older than ${t.days} d: before ${t.cutoff})\n`,
+          );
+        for (const k of r.kept) process.stdout.write(`${k.padEnd(17)} kept forever (retention null)\n`);
       } finally {
         handle.close();
       }

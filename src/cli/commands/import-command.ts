@@ -6,6 +6,8 @@ import type { RecordFormat } from '../../import/read-records.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { describeError } from '../describe-error.ts';
 import { withDatabase } from '../cli-context.ts';
+import { importSuppressions } from '../../suppress/import-suppressions.ts';
+import { suppressionRules } from '../../suppress/suppression-rules.ts';
 
 const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -14,12 +16,13 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import <kind> <file>')
     .description(
-      `load ${importKinds.join(', ')} from a JSONL or CSV file; keeps good rows, reports bad ones by line`,
+      `load ${[...importKinds, 'suppressions'].join(', ')} from a JSONL or CSV file; keeps good rows, reports bad ones by line`,
     )
     .option('--format <format>', 'jsonl or csv (default: from the file name, else its first character)')
     .action(async (kind: string, file: string, opts: { format?: string }, cmd: Command) => {
-      if (!(importKinds as readonly string[]).includes(kind))
-        throw new CliError(`cannot import "${kind}": choose ${importKinds.join(', ')}`, EXIT.usage);
+      const kinds = [...importKinds, 'suppressions'];
+      if (!kinds.includes(kind))
+        throw new CliError(`cannot import "${kind}": choose ${kinds.join(', ')}`, EXIT.usage);
       if (opts.format !== undefined && opts.format !== 'jsonl' && opts.format !== 'csv')
         throw new CliError('--format must be jsonl or csv', EXIT.usage);
       let size: number;
@@ -31,7 +34,7 @@ export function registerImportCommand(program: Command): void {
         if (e instanceof CliError) throw e;
         throw new CliError(describeError(e).message, describeError(e).exitCode);
       }
-      await withDatabase(cmd, async (db) => {
+      await withDatabase(cmd, async (db, loaded) => {
         const bar = process.stderr.isTTY
           ? createProgressBar(process.stderr, size, `importing ${kind}`)
           : null;
@@ -42,11 +45,23 @@ export function registerImportCommand(program: Command): void {
         };
         let summary;
         try {
-          summary = await importRecords(db, kind as ImportKind, file, {
-            format: opts.format as RecordFormat | undefined,
-            onBadRow: report,
-            onBytes: (bytes) => bar?.update(bytes),
-          });
+          summary =
+            kind === 'suppressions'
+              ? await importSuppressions(db, file, {
+                  format: opts.format as RecordFormat | undefined,
+                  context: {
+                    actor: `cli:${process.env.USER ?? 'staff'}`,
+                    now: () => new Date(),
+                    rules: suppressionRules(loaded.config),
+                  },
+                  onBadRow: report,
+                  onBytes: (bytes) => bar?.update(bytes),
+                })
+              : await importRecords(db, kind as ImportKind, file, {
+                  format: opts.format as RecordFormat | undefined,
+                  onBadRow: report,
+                  onBytes: (bytes) => bar?.update(bytes),
+                });
         } catch (e) {
           // fs errors carry a syscall (read, open…); anything else is not about the file and propagates as is.
           if (e instanceof Error && 'syscall' in e)

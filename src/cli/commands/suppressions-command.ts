@@ -4,18 +4,17 @@ import type { Database } from 'better-sqlite3';
 import {
   countSuppressions,
   iterateSuppressions,
-  listSuppressions,
-  removeSuppression,
-  suppress,
   suppressionReasons,
   type Suppression,
   type SuppressionReason,
 } from '../../store/suppressions-store.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { parseSuppressionTarget } from '../../store/suppression-target.ts';
+import { addSuppressions, removeSuppressions } from '../../suppress/change-suppressions.ts';
+import { suppressionRules } from '../../suppress/suppression-rules.ts';
 import { formatCount, withDatabase } from '../cli-context.ts';
 import { isId, isText, listOptions, runList, type ListFlags } from '../list-output.ts';
-import { csvField, SUPPRESSION_CSV_COLUMNS } from '../../store/suppressions-csv.ts';
+import { SUPPRESSION_CSV_COLUMNS, suppressionCsvLine } from '../../store/suppressions-csv.ts';
 
 const clientId = (db: Database, slug: string | undefined): number | null => {
   if (!slug || slug === '*') return null;
@@ -76,52 +75,96 @@ export function registerSuppressionsCommand(program: Command): void {
     .option('--client <slug>', 'for this client (default: global)')
     .option('--reason <reason>', suppressionReasons.join(', '), 'manual')
     .option('--note <text>', 'why')
-    .action((address: string, o: { client?: string; reason: string; note?: string }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        if (!suppressionReasons.includes(o.reason as SuppressionReason))
-          throw new CliError(`--reason must be one of ${suppressionReasons.join(', ')}`, EXIT.usage);
-        let target: string;
-        try {
-          target = parseSuppressionTarget(address).value;
-        } catch (e) {
-          throw new CliError((e as Error).message, EXIT.usage);
-        }
-        const r = suppress(db, {
-          address: target,
-          clientId: clientId(db, o.client),
-          reason: o.reason as SuppressionReason,
-          note: o.note ?? null,
-          createdBy: `cli:${process.env.USER ?? 'staff'}`,
-          now: new Date(),
-        });
-        process.stdout.write(
-          `${target} ${r.created ? 'suppressed' : 'was already suppressed'} (${o.reason}, ${o.client ?? 'global'})\n`,
-        );
-      }),
+    .option('--stream <name>', 'only this mail stream of the client (e.g. marketing)')
+    .action(
+      (
+        address: string,
+        o: { client?: string; reason: string; note?: string; stream?: string },
+        cmd: Command,
+      ) =>
+        withDatabase(cmd, (db, loaded) => {
+          if (!suppressionReasons.includes(o.reason as SuppressionReason))
+            throw new CliError(`--reason must be one of ${suppressionReasons.join(', ')}`, EXIT.usage);
+          let target: string;
+          try {
+            target = parseSuppressionTarget(address).value;
+          } catch (e) {
+            throw new CliError((e as Error).message, EXIT.usage);
+          }
+          clientId(db, o.client);
+          const [r] = addSuppressions(
+            db,
+            [
+              {
+                address: target,
+                client: o.client ?? null,
+                reason: o.reason,
+                note: o.note ?? null,
+                stream: o.stream ?? null,
+              },
+            ],
+            {
+              actor: `cli:${process.env.USER ?? 'staff'}`,
+              now: new Date(),
+              rules: suppressionRules(loaded.config),
+            },
+          );
+          if (r!.status === 'invalid') throw new CliError(r!.error!, EXIT.usage);
+          process.stdout.write(
+            `${target} ${r!.status === 'created' ? 'suppressed' : 'was already suppressed'} (${o.reason}, ${o.client ?? 'global'}${o.stream ? `, stream ${o.stream}` : ''})\n`,
+          );
+        }),
     );
   s.command('remove <address>')
     .description('un-suppress an address (for one client, or every scope with --all)')
     .option('--client <slug>', 'only this client')
     .option('--all', 'every client and global')
     .option('--reason <reason>', 'only this reason')
-    .action((address: string, o: { client?: string; all?: boolean; reason?: string }, cmd: Command) =>
-      withDatabase(cmd, (db) => {
-        if (!o.client && !o.all)
-          throw new CliError('say --client SLUG, or --all for every scope', EXIT.usage);
-        const n = removeSuppression(db, address, o.all ? undefined : clientId(db, o.client), o.reason);
-        process.stdout.write(`removed ${n} suppression(s) of ${address.toLowerCase()}\n`);
-        if (n === 0) process.exitCode = 1;
-      }),
+    .option('--stream <name>', 'only the rows of this mail stream')
+    .option('--why <text>', 'the staff reason (needed to lift a complaint, unsubscribe or opt-out)')
+    .action(
+      (
+        address: string,
+        o: { client?: string; all?: boolean; reason?: string; stream?: string; why?: string },
+        cmd: Command,
+      ) =>
+        withDatabase(cmd, (db, loaded) => {
+          if (!o.client && !o.all)
+            throw new CliError('say --client SLUG, or --all for every scope', EXIT.usage);
+          if (o.client) clientId(db, o.client);
+          const [r] = removeSuppressions(
+            db,
+            [
+              {
+                address,
+                client: o.client,
+                all: o.all,
+                reason: o.reason,
+                ...(o.stream ? { stream: o.stream } : {}),
+              },
+            ],
+            {
+              actor: `cli:${process.env.USER ?? 'staff'}`,
+              now: new Date(),
+              rules: suppressionRules(loaded.config),
+              why: o.why ?? null,
+            },
+          );
+          if (r!.status === 'invalid') throw new CliError(r!.error!, EXIT.usage);
+          if (r!.status === 'refused') throw new CliError(`${r!.error!}: add --why TEXT`, EXIT.usage);
+          const n = r!.removed ?? 0;
+          process.stdout.write(`removed ${n} suppression(s) of ${address.toLowerCase()}\n`);
+          if (n === 0) process.exitCode = 1;
+        }),
     );
   s.command('export')
     .description('every suppression as CSV on stdout')
     .option('--client <slug>', 'only this client')
     .action((o: { client?: string }, cmd: Command) =>
       withDatabase(cmd, (db) => {
-        const cols = SUPPRESSION_CSV_COLUMNS;
-        process.stdout.write(`${cols.join(',')}\n`);
-        for (const r of listSuppressions(db, { client: o.client, limit: Number.MAX_SAFE_INTEGER }))
-          process.stdout.write(`${cols.map((c) => csvField(r[c], false)).join(',')}\n`);
+        process.stdout.write(`${SUPPRESSION_CSV_COLUMNS.join(',')}\n`);
+        for (const r of iterateSuppressions(db, { client: o.client, limit: null }))
+          process.stdout.write(`${suppressionCsvLine(r, false)}\n`);
       }),
     );
 }

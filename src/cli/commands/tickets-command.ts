@@ -13,6 +13,8 @@ import { formatCount, formatTime, printJson, withDatabase } from '../cli-context
 import { timeStyle } from '../global-options.ts';
 import { isText, listOptions, runList, type ListFlags } from '../list-output.ts';
 import { eventText } from '../../decisions/event-text.ts';
+import { ticketConversation } from '../../answer/ticket-conversation.ts';
+import { registerTicketWorkflowCommands } from './ticket-workflow-commands.ts';
 
 const actor = (): string => `cli:${process.env.USER ?? 'staff'}`;
 
@@ -24,10 +26,14 @@ export function registerTicketsCommand(program: Command): void {
       .description('tickets, most recently updated first')
       .option('--status <status>', 'open, pending or resolved')
       .option('--type <type>', 'incident, complaint, auth-failure, unmatched, other, unsubscribe')
-      .option('--client <slug>', 'only this client'),
-  ).action((o: ListFlags & { status?: string; type?: string; client?: string }, cmd: Command) =>
+      .option('--client <slug>', 'only this client')
+      .option(
+        '--q <text>',
+        "the inbox's search: ticket id, complainant or reporter address, Message-ID, queue id, source IP, sending domain, or words",
+      ),
+  ).action((o: ListFlags & { status?: string; type?: string; client?: string; q?: string }, cmd: Command) =>
     withDatabase(cmd, (db) => {
-      const filters = { status: o.status, type: o.type, client: o.client };
+      const filters = { status: o.status, type: o.type, client: o.client, q: o.q };
       return runList<Ticket, [string, string]>(cmd, o, {
         name: 'tickets list',
         filters,
@@ -47,20 +53,32 @@ export function registerTicketsCommand(program: Command): void {
   );
   tickets
     .command('show <id>')
-    .description('one ticket with its timeline (reports, decisions with reasons, mail sent, notes)')
+    .description(
+      'one ticket with its conversation and timeline (reports, decisions with reasons, mail sent, notes)',
+    )
     .option('--json', 'print one JSON object')
     .action((id: string, o: { json?: boolean }, cmd: Command) =>
       withDatabase(cmd, (db) => {
         const t = getTicket(db, id);
         if (!t) throw new CliError(`no ticket ${id}`, EXIT.notFound);
         const events = ticketEvents(db, t.id);
-        if (o.json) return printJson({ ...t, events });
+        const conversation = ticketConversation(db, t.id);
+        if (o.json) return printJson({ ...t, events, conversation });
         const style = timeStyle(cmd);
         const lines = [
           `${t.id}  [${t.status}]  ${t.type}  ${t.subject}`,
           `client ${t.client ?? '-'}  campaign ${t.campaign ?? '-'}  reports ${formatCount(t.reportCount)}  ${t.trusted ? 'trusted' : 'unverified'}${t.parentId ? `  incident ${t.parentId}` : ''}${t.reporter ? `  reporter ${t.reporter}` : ''}`,
           `opened ${formatTime(t.createdAt, style)}  updated ${formatTime(t.updatedAt, style)}${t.resolvedAt ? `  resolved ${formatTime(t.resolvedAt, style)}` : ''}`,
           ...(t.flags.length ? [`policy flags: ${t.flags.join(', ')}`] : []),
+          'conversation:',
+          ...conversation.map(
+            (c) =>
+              `  ${formatTime(c.at, style)}  ${c.kind === 'message' ? (c.reportKind ?? 'message') : c.kind}  ${c.from}${c.to ? ` → ${c.to}` : ''}${c.delivery ? `  [${c.delivery.state}, ${c.delivery.attempts} attempt(s)]` : ''}\n${c.text
+                .split('\n')
+                .slice(0, 20)
+                .map((l) => `      ${l}`)
+                .join('\n')}`,
+          ),
           'timeline:',
           ...events.map(
             (e) =>
@@ -94,4 +112,5 @@ export function registerTicketsCommand(program: Command): void {
         process.stdout.write(`note added to ${t.id}\n`);
       }),
     );
+  registerTicketWorkflowCommands(tickets, actor);
 }

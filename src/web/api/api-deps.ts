@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../../log/logger.ts';
 import type { EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
+import type { SuppressionRules } from '../../suppress/suppression-rules.ts';
+import type { LifecycleSettings } from '../../lifecycle/lifecycle-settings.ts';
 
 /** What the API needs from the running service. */
 export interface ApiDeps {
@@ -11,4 +13,8 @@ export interface ApiDeps {
   onRequeue?: () => void;
   /** Policy for client status actions and re-assessment (from config `enforcement`). */
   enforcement: EnforcementSettings;
+  /** Suppression expiry and the erasure hash (config `suppressions`, `privacy.hashKey`); absent: no expiry, no hash. */
+  suppressionRules?: SuppressionRules;
+  /** The erasure hash key and data dir (config `privacy`, `dataDir`); absent: erasure answers 503. */
+  lifecycle?: LifecycleSettings;
 }

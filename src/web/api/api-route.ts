@@ -28,6 +28,8 @@ export interface RouteSpec<P, Q, B> {
   body?: z.ZodType<B>;
   /** Content type of a non-JSON success response (documented in the OpenAPI document). */
   produces?: string;
+  /** The JSON success response's schema (documented in the OpenAPI document). */
+  response?: z.ZodType;
   bodyLimit?: number;
   handle: (input: { params: P; query: Q; body: B } & ApiCall) => unknown;
 }
@@ -40,6 +42,7 @@ export interface ApiRoute {
   summary: string;
   schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
   produces?: string;
+  response?: z.ZodType;
   bodyLimit?: number;
   run(raw: { params: unknown; query: unknown; body: unknown }, call: ApiCall): unknown;
 }

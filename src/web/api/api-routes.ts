@@ -11,6 +11,7 @@ import { suppressionRoutes } from './routes/suppression-routes.ts';
 import { trapRoutes } from './routes/trap-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
+import { lifecycleRoutes } from './routes/lifecycle-routes.ts';
 import { projectUrl } from '../../runtime/project-root.ts';
 
 const version = (JSON.parse(readFileSync(projectUrl('package.json'), 'utf8')) as { version: string }).version;
@@ -28,6 +29,7 @@ export function apiRoutes(): ApiRoute[] {
     ...suppressionRoutes,
     ...trapRoutes,
     ...tokenRoutes,
+    ...lifecycleRoutes,
   ];
   let document: Record<string, unknown> | null = null;
   const openapi: ApiRoute = defineRoute({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiRoute } from './api-route.ts';
+import { espWebhookPaths } from '../esp/esp-webhook-openapi.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
@@ -42,7 +43,13 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
     const path = `/api/v1${r.path.replace(/:(\w+)/g, '{$1}')}`;
     const ok = r.produces
       ? { content: { [r.produces]: { schema: { type: 'string' } } } }
-      : { content: { 'application/json': { schema: {} } } };
+      : {
+          content: {
+            'application/json': {
+              schema: r.response ? z.toJSONSchema(r.response, { io: 'output', unrepresentable: 'any' }) : {},
+            },
+          },
+        };
     (paths[path] ??= {})[r.method.toLowerCase()] = {
       summary: r.summary,
       'x-role': r.role,
@@ -65,6 +72,7 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
       },
     };
   }
+  Object.assign(paths, espWebhookPaths());
   return {
     openapi: '3.1.0',
     info: {

@@ -46,7 +46,9 @@ export function registerFlash(messages: Record<string, (p: FlashParams) => strin
 }
 
 /** `path?flash=key&n=…&ref=…` (keeps any query already on `path`). */
-export function flashUrl(path: string, key: FlashKey | string, params: FlashParams = {}): string {
+export function flashUrl(path: string, key: string, params: FlashParams = {}): string {
+  // A typo would silently show no notice: fail loudly instead (keys are registered at module load).
+  if (!(key in MESSAGES) && !extra.has(key)) throw new Error(`unknown flash key ${key}`);
   const q = new URLSearchParams({ flash: key });
   if (params.n !== undefined) q.set('n', String(Math.trunc(params.n)));
   if (params.ref !== undefined && REF.test(params.ref)) q.set('ref', params.ref);

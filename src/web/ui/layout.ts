@@ -8,6 +8,8 @@ const NAV: Array<[string, string]> = [
   ['/ui/quarantine', 'Quarantine'],
   ['/ui/webhooks', 'Webhooks'],
 ];
+/** Shown to admins only: the audit log, intake log, accounts, tokens, client profiles and endpoints. */
+const ADMIN_NAV: [string, string] = ['/ui/admin', 'Admin'];
 
 /** The page shell: skip link, navigation (current page marked), the user and a logout form. */
 export function layout(o: {
@@ -24,6 +26,7 @@ export function layout(o: {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} · abusedesk</title>
 <link rel="stylesheet" href="/ui/app.css">
+<script src="/ui/app.js" defer></script>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
@@ -31,7 +34,7 @@ export function layout(o: {
 <span class="brand">abusedesk</span>
 ${
   s
-    ? html`<nav aria-label="Main"><ul>${NAV.map(([href, label]) => html`<li><a href="${href}"${o.current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul></nav>
+    ? html`<nav aria-label="Main"><ul>${[...NAV, ...(s.user.role === 'admin' ? [ADMIN_NAV] : [])].map(([href, label]) => html`<li><a href="${href}"${o.current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul></nav>
 <form class="logout" method="post" action="/ui/logout"><input type="hidden" name="_csrf" value="${s.csrf}"><span>${s.user.email} (${s.user.role})</span> <button type="submit">Log out</button></form>`
     : ''
 }

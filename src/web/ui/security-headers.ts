@@ -1,6 +1,10 @@
-/** The UI's page policy: no script at all, our own stylesheet, frames only from our sandboxed message view. */
+/**
+ * The UI's page policy: our own stylesheet, frames only from our sandboxed message view, and scripts only as
+ * files from our origin — never inline, never eval. The one script the UI serves is /ui/app.js; every other
+ * UI response carries `nosniff`, so nothing else of ours can be loaded as a script.
+ */
 export const PAGE_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; frame-src 'self'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; frame-src 'self'";
 
 /**
  * The sanitized-message view: already script-free and without remote URLs, and the CSP `sandbox`

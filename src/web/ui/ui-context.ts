@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
 import type { ParseLimits } from '../../parse/parse-options.ts';
+import type { LifecycleSettings } from '../../lifecycle/lifecycle-settings.ts';
 import type { StaffSession } from '../../auth/staff-sessions.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import type { EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
@@ -11,11 +12,15 @@ export interface UiContext {
   now: () => Date;
   limiter: LoginLimiter;
   onRequeue: () => void;
+  /** Wakes the outbox sender after a page queued mail (a staff answer), so it leaves before the next poll. */
+  onMailQueued: () => void;
   enforcement: EnforcementSettings;
   /** Bounds of the MIME walk that renders a stored message (config `parse`). */
   parseLimits: ParseLimits;
   /** Logs a failure as `http.error` (method, url, stack); a no-op without a logger. */
   logError: (req: FastifyRequest, err: unknown, status?: number) => void;
+  /** The erasure hash key and data dir (config `privacy`, `dataDir`); null: erasure is unavailable here. */
+  lifecycle: LifecycleSettings | null;
 }
 
 declare module 'fastify' {

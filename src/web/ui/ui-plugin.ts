@@ -8,6 +8,8 @@ import { loadConfig } from '../../config/load-config.ts';
 import { clientRoutes } from './client-routes.ts';
 import { html } from './html.ts';
 import { inboxRoutes } from './inbox-routes.ts';
+import type { IntakeHint } from './inbox-empty.ts';
+import type { LifecycleSettings } from '../../lifecycle/lifecycle-settings.ts';
 import { layout } from './layout.ts';
 import { LoginLimiter } from './login-limiter.ts';
 import { loginRoutes } from './login-routes.ts';
@@ -21,6 +23,14 @@ import { ticketRoutes } from './ticket-routes.ts';
 import type { UiContext } from './ui-context.ts';
 import { UiError } from './ui-error.ts';
 import { webhookRoutes } from './webhook-routes.ts';
+import { adminAuditRoutes } from './admin-audit-routes.ts';
+import { adminClientRoutes } from './admin-client-routes.ts';
+import { adminHomeRoutes } from './admin-home-routes.ts';
+import { adminIntakeRoutes } from './admin-intake-routes.ts';
+import { adminTokenRoutes } from './admin-token-routes.ts';
+import { adminUsersRoutes } from './admin-users-routes.ts';
+import { adminWebhookRoutes } from './admin-webhook-routes.ts';
+import { adminLifecycleRoutes } from './admin-lifecycle-routes.ts';
 import { projectUrl } from '../../runtime/project-root.ts';
 import { logEvent, type Logger } from '../../log/logger.ts';
 import { DEFAULT_LIMITS, type ParseLimits } from '../../parse/parse-options.ts';
@@ -33,17 +43,25 @@ export interface UiPluginOptions {
   limiter?: LoginLimiter;
   /** Wakes the processing worker after a quarantined message is queued again. */
   onRequeue?: (() => void) | undefined;
+  /** Wakes the outbox sender after a page queued mail (a staff answer). */
+  onMailQueued?: (() => void) | undefined;
   /** Where 5xx failures are logged as `http.error` (fastify's own logger is off). */
   logger?: Logger | undefined;
   /** Bounds of the MIME walk that renders stored messages (default: the parse defaults). */
   parseLimits?: ParseLimits | undefined;
+  /** The running service's SMTP intake, named on an empty inbox (default: the configuration's). */
+  intake?: IntakeHint | undefined;
+  /** The erasure hash key and data dir (config); absent: the admin erasure form answers 503. */
+  lifecycle?: LifecycleSettings | undefined;
 }
 
 const CSS = readFileSync(projectUrl('src', 'web', 'ui', 'app.css'), 'utf8');
-const PUBLIC = new Set(['/ui/login', '/ui/app.css']);
+const SCRIPT = readFileSync(projectUrl('src', 'web', 'ui', 'app.js'), 'utf8');
+const PUBLIC = new Set(['/ui/login', '/ui/app.css', '/ui/app.js', '/favicon.ico']);
 
 /**
- * The staff web UI under /ui: server-rendered pages, no script. Encapsulated (not fastify-plugin):
+ * The staff web UI under /ui: server-rendered pages (one small page script, /ui/app.js, adds local times and
+ * keyboard shortcuts; every page works without it). Encapsulated (not fastify-plugin):
  * its form parser, auth hook and headers apply to UI routes only, never to the API.
  */
 export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (err?: Error) => void): void {
@@ -52,8 +70,10 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
     now: options.now ?? (() => new Date()),
     limiter: options.limiter ?? new LoginLimiter(options.db),
     onRequeue: options.onRequeue ?? (() => undefined),
+    onMailQueued: options.onMailQueued ?? (() => undefined),
     enforcement: options.enforcement ?? enforcementSettings(loadConfig({ env: {} }).config),
     parseLimits: options.parseLimits ?? DEFAULT_LIMITS,
+    lifecycle: options.lifecycle ?? null,
     logError: (req, err, status = 500) => {
       if (options.logger)
         logEvent(options.logger, 'error', 'http.error', {
@@ -118,17 +138,44 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
   });
 
   app.get('/', (_req, reply) => reply.redirect('/ui/', 302));
+  // Browsers ask for it on every page; no icon is better than a logged 404 each time.
+  app.get('/favicon.ico', (_req, reply) =>
+    reply.code(204).header('cache-control', 'public, max-age=86400').send(),
+  );
   app.get('/ui', (_req, reply) => reply.redirect('/ui/', 302));
   app.get('/ui/app.css', (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(CSS),
   );
+  app.get('/ui/app.js', (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(SCRIPT),
+  );
   loginRoutes(app, ctx);
-  inboxRoutes(app, ctx);
+  inboxRoutes(app, ctx, options.intake);
   ticketRoutes(app, ctx);
   clientRoutes(app, ctx);
   suppressionRoutes(app, ctx);
   quarantineRoutes(app, ctx);
   webhookRoutes(app, ctx);
+  adminHomeRoutes(app, ctx);
+  adminAuditRoutes(app, ctx);
+  adminIntakeRoutes(app, ctx);
+  adminUsersRoutes(app, ctx);
+  adminTokenRoutes(app, ctx);
+  adminClientRoutes(app, ctx);
+  adminWebhookRoutes(app, ctx);
+  adminLifecycleRoutes(app, ctx);
+  // Unknown /ui/ paths: a not-found handler of a /ui-prefixed child, so it runs behind this plugin's hooks
+  // (a stranger is sent to the login page like on any other page, and learns nothing about which paths exist)
+  // and answers with the layout's 404 page; paths outside /ui keep the server's own 404.
+  void app.register(
+    (ui, _opts, next) => {
+      ui.setNotFoundHandler((req, reply) =>
+        reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(req)),
+      );
+      next();
+    },
+    { prefix: '/ui' },
+  );
   done();
 }
 
@@ -137,5 +184,14 @@ function errorPage(req: FastifyRequest, status: number, message: string): string
     title: `Error ${status}`,
     session: req.staff,
     body: html`<h1>Error ${status}</h1><p class="error" role="alert">${message}</p><p><a href="/ui/">Back to the inbox</a></p>`,
+  });
+}
+
+function notFoundPage(req: FastifyRequest): string {
+  return layout({
+    title: 'Page not found',
+    session: req.staff,
+    body: html`<div class="not-found"><h1>Page not found</h1><p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
+<p><a href="/ui/">Back to the inbox</a></p></div>`,
   });
 }

@@ -11,6 +11,13 @@ import {
   webhookStateCounts,
   type WebhookDelivery,
 } from '../../store/webhooks-store.ts';
+import {
+  deliveredEndpointUrls,
+  endpointDeliveryLog,
+  endpointStateCounts,
+} from '../../store/webhook-endpoint-store.ts';
+import { clientWebhookUrls } from '../../store/client-admin-store.ts';
+import { ENDPOINT_KEY, endpointKey } from './endpoint-key.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, layout } from './layout.ts';
 import { requireRole } from './require-role.ts';
@@ -25,6 +32,8 @@ interface Query {
   state?: string;
   type?: string;
   limit?: string;
+  /** One endpoint's deliveries only (its endpointKey; linked from the admin endpoints page). */
+  endpoint?: string;
   flash?: string;
   n?: string;
   ref?: string;
@@ -80,11 +89,22 @@ export function webhookRoutes(app: FastifyInstance, ctx: UiContext): void {
     const type = webhookEventTypes.find((t) => t === q.type);
     const n = Number(q.limit);
     const limit = q.limit && Number.isInteger(n) && n > 0 ? Math.min(n, MAX_LIMIT) : DEFAULT_LIMIT;
-    const rows = listWebhookDeliveries(ctx.db, { state, type, limit });
-    const counts = stateCounts(ctx, type);
+    const endpoint = typeof q.endpoint === 'string' && ENDPOINT_KEY.test(q.endpoint) ? q.endpoint : undefined;
+    const url = endpoint
+      ? [...clientWebhookUrls(ctx.db), ...deliveredEndpointUrls(ctx.db)].find(
+          (u) => endpointKey(u) === endpoint,
+        )
+      : undefined;
+    if (endpoint && !url) throw new UiError(404, 'No webhook endpoint with that key.');
+    const rows = url
+      ? endpointDeliveryLog(ctx.db, { url, state, type, limit })
+      : listWebhookDeliveries(ctx.db, { state, type, limit });
+    const counts = url
+      ? { pending: 0, sent: 0, failed: 0, ...endpointStateCounts(ctx.db, url) }
+      : stateCounts(ctx, type);
     const admin = roleAtLeast(req.staff!.user.role, 'admin');
     const link = (s: string | undefined) =>
-      `/ui/webhooks?${new URLSearchParams(Object.entries({ state: s, type, limit: limit === DEFAULT_LIMIT ? undefined : String(limit) }).filter((e): e is [string, string] => !!e[1])).toString()}`;
+      `/ui/webhooks?${new URLSearchParams(Object.entries({ state: s, type, endpoint, limit: limit === DEFAULT_LIMIT ? undefined : String(limit) }).filter((e): e is [string, string] => !!e[1])).toString()}`;
     reply.type('text/html; charset=utf-8');
     return layout({
       title: 'Webhooks',
@@ -93,6 +113,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: UiContext): void {
       body: html`<h1>Webhook deliveries</h1>
 <p>Events posted to client and global webhook endpoints, newest first. Failed deliveries are kept; an admin can replay any delivery (receivers dedupe on its webhook id).</p>
 ${flashNotice(q)}
+${url ? html`<p class="notice">Deliveries to <span class="wrap">${displayUrl(url)}</span> only. <a href="/ui/webhooks">Every endpoint</a></p>` : ''}
 <ul class="counts" aria-label="Deliveries per state">
 ${STATES.map((s) => html`<li><a href="${link(s)}"${state === s ? html` aria-current="true"` : ''}><span class="status-${s}">${s}</span> <span class="badge">${counts[s]}</span></a></li>`)}
 <li><a href="${link(undefined)}"${state ? '' : html` aria-current="true"`}>all <span class="badge">${counts.pending + counts.sent + counts.failed}</span></a></li>
@@ -101,7 +122,7 @@ ${STATES.map((s) => html`<li><a href="${link(s)}"${state === s ? html` aria-curr
 <label>State <select name="state">${option('', 'any', state ?? '')}${STATES.map((s) => option(s, s, state))}</select></label>
 <label>Event <select name="type">${option('', 'any', type ?? '')}${webhookEventTypes.map((t) => option(t, t, type))}</select></label>
 <label>Show <input type="number" name="limit" min="1" max="${MAX_LIMIT}" value="${limit}"></label>
-<button type="submit">Filter</button>
+${endpoint ? html`<input type="hidden" name="endpoint" value="${endpoint}">` : ''}<button type="submit">Filter</button>
 </form>
 <p class="muted">${rows.length}${rows.length === limit ? '+' : ''} shown</p>
 <table class="webhooks">

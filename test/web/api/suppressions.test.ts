@@ -31,7 +31,10 @@ describe('suppressions API', () => {
     const jane = (
       await h.call('GET', '/api/v1/suppressions/check?address=Jane@Example.net&client=acme', 'viewer')
     ).json();
-    expect(jane).toEqual({
+    // `matches` (stream, expiry, what matched) comes beside the reasons.
+    expect(jane).toMatchObject({ matches: [expect.objectContaining({ match: 'address', stream: null })] });
+    expect({ ...jane, matches: undefined }).toEqual({
+      matches: undefined,
       address: 'jane@example.net',
       suppressed: true,
       reasons: [
@@ -141,7 +144,9 @@ describe('suppressions API', () => {
     expect(r.headers['content-type']).toContain('text/csv');
     expect(r.headers['content-disposition']).toContain('attachment');
     const lines = r.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('address,client,reason,firstSeen,lastSeen,count,evidenceReportId,createdBy,note');
+    expect(lines[0]).toBe(
+      'address,client,reason,firstSeen,lastSeen,count,evidenceReportId,createdBy,note,stream,expiresAt,addressHash',
+    );
     expect(
       lines
         .slice(1)

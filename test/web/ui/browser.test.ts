@@ -121,7 +121,7 @@ describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => 
     expect(text).toMatch(/fbl/);
     expect(text).toMatch(/which campaign, how sure|attribution/);
     expect(text).toMatch(/classify/);
-    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByRole('button', { name: 'Resolve', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Ticket resolved.' }).waitFor();
     expect(getTicket(svc.db, ticketId)!.status).toBe('resolved');
     await expect.poll(() => page.locator('ol.timeline').textContent()).toContain('user:staff@esp.example');
@@ -172,18 +172,21 @@ describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => 
     await page.getByRole('heading', { level: 1, name: /Initech/ }).waitFor();
     expect(await page.locator('svg.gauge').count()).toBeGreaterThan(0);
     await page.locator('form[action$="/status"] select[name=status]').selectOption('suspended');
-    await page.getByLabel('Note (required)').first().fill('blocklisted by a receiver, see ticket');
+    const statusForm = page.locator('form[action$="/status"]');
+    await statusForm.getByLabel('Reason').fill('blocklisted by a receiver, see ticket');
+    await statusForm.getByLabel('I confirm changing the status of initech').check();
     await page.getByRole('button', { name: 'Change status' }).click();
-    await page.getByRole('status').filter({ hasText: 'Client initech is now suspended.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Client status set to suspended.' }).waitFor();
     await page.getByLabel('List age in months').fill('9');
     await page.getByLabel('Signup URL').fill('https://initech.example/newsletter');
     await page.getByLabel('Consent method').selectOption('confirmed-opt-in');
     await page.getByLabel('Proof: consent date/time (UTC)').fill('2026-02-01T08:30');
     await page.getByLabel('Proof: IP address').fill('203.0.113.20');
-    await page.locator('form.reinstate').getByLabel('Note (required)').fill('list re-confirmed');
+    await page.locator('form.reinstate').getByLabel('Reason').fill('list re-confirmed');
+    await page.getByLabel('I confirm reinstating initech').check();
     await page.getByRole('button', { name: 'Reinstate' }).click();
-    await page.getByRole('status').filter({ hasText: 'Client initech reinstated' }).waitFor();
-    const history = (await page.locator('h2:text("Status history") + table').textContent())!;
+    await page.getByRole('status').filter({ hasText: 'Client reinstated.' }).waitFor();
+    const history = (await page.locator('h2:text("Status history") + .table-scroll table').textContent())!;
     expect(history).toContain(
       'confirmed-opt-in, list 9 month(s) old, signup https://initech.example/newsletter, proof at 2026-02-01T08:30:00Z from 203.0.113.20',
     );

@@ -28,5 +28,6 @@ describe('keyed flash messages', () => {
     expect(flashText({ flash: 'test.only-once' })).toBe('Done.');
     expect(() => registerFlash({ 'test.only-once': () => 'Again.' })).toThrow(/twice/);
     expect(() => registerFlash({ 'ticket.note': () => 'Shadow.' })).toThrow(/twice/);
+    expect(() => flashUrl('/ui/', 'ticket.noet')).toThrow(/unknown flash key/);
   });
 });

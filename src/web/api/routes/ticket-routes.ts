@@ -1,5 +1,7 @@
+import { emitTicketUpdated } from '../../../webhooks/ticket-updated-webhook.ts';
 import { z } from 'zod';
 import { ticketStatuses, ticketTypes } from '../../../store/vocabulary.ts';
+import { ticketConversation } from '../../../answer/ticket-conversation.ts';
 import { writeAudit } from '../../../store/audit-store.ts';
 import { ticketReportSummaries } from '../../../store/report-read-model.ts';
 import {
@@ -11,6 +13,7 @@ import {
   ticketEvents,
 } from '../../../store/tickets-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
+import { ticketWorkflowApiRoutes } from './ticket-workflow-routes.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { notFound } from '../http-error.ts';
 import { booleanField, cursorField, isoDateField, limitField, slugField } from '../query-fields.ts';
@@ -27,7 +30,15 @@ const listQuery = z.object({
   trusted: booleanField,
   from: isoDateField.optional().describe('created at or after (ISO 8601)'),
   to: isoDateField.optional().describe('created before (ISO 8601)'),
-  q: z.string().trim().min(1).max(200).optional().describe('ticket id, or text in the subject or reporter'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      "the inbox's search: a ticket id; an identifier a report names (complainant or reporter address, original Message-ID, queue id, source IP, sending domain); else text in the subject, sender, reporter, client, campaign or notes",
+    ),
   limit: limitField(),
   cursor: cursorField,
 });
@@ -58,7 +69,8 @@ export const ticketRoutes: ApiRoute[] = [
     method: 'GET',
     path: '/tickets/:id',
     role: 'viewer',
-    summary: 'A ticket with its reports (attribution and decisions), linked tickets and timeline',
+    summary:
+      "A ticket with its reports (attribution and decisions), linked tickets, timeline and conversation (each message's own words and quoted text, our acknowledgements, staff answers and notices with their delivery state, staff notes)",
     params: idParams,
     handle: ({ params, deps }) => {
       const ticket = getTicket(deps.db, params.id);
@@ -68,6 +80,7 @@ export const ticketRoutes: ApiRoute[] = [
         linkedTickets: childTicketIds(deps.db, ticket.id),
         reports: ticketReportSummaries(deps.db, ticket.id),
         timeline: ticketEvents(deps.db, ticket.id),
+        conversation: ticketConversation(deps.db, ticket.id),
       };
     },
   }),
@@ -83,13 +96,23 @@ export const ticketRoutes: ApiRoute[] = [
         const before = getTicket(deps.db, params.id);
         if (!before || !setTicketStatus(deps.db, before.id, body.status, { actor, note: body.note, now }))
           throw notFound(`ticket ${params.id}`);
-        writeAudit(deps.db, {
+        const auditId = writeAudit(deps.db, {
           actor,
           action: 'ticket.status',
           target: before.id,
           detail: { from: before.status, to: body.status, note: body.note ?? null },
           now,
         });
+        if (before.status !== body.status)
+          emitTicketUpdated(deps.db, {
+            ticketId: before.id,
+            change: 'status',
+            actor,
+            now,
+            endpoints: deps.enforcement.webhookEndpoints,
+            key: auditId,
+            data: { from: before.status },
+          });
         return getTicket(deps.db, before.id)!;
       })();
       return ticket;
@@ -107,16 +130,25 @@ export const ticketRoutes: ApiRoute[] = [
         const ticket = getTicket(deps.db, params.id);
         if (!ticket) throw notFound(`ticket ${params.id}`);
         addTicketEvent(deps.db, ticket.id, { type: 'note', text: body.text, actor, now });
-        writeAudit(deps.db, {
+        const auditId = writeAudit(deps.db, {
           actor,
           action: 'ticket.note',
           target: ticket.id,
           detail: { length: body.text.length },
           now,
         });
+        emitTicketUpdated(deps.db, {
+          ticketId: ticket.id,
+          change: 'note',
+          actor,
+          now,
+          endpoints: deps.enforcement.webhookEndpoints,
+          key: auditId,
+        });
       })();
       reply.code(201);
       return ticketEvents(deps.db, params.id.toUpperCase()).at(-1);
     },
   }),
+  ...ticketWorkflowApiRoutes,
 ];

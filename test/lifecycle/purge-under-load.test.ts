@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPurge } from '../../src/lifecycle/run-purge.ts';
+import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
+import { simpleMessage, startTestService, tempDataDir } from '../helpers/test-service.ts';
+
+const OLD = 100_000;
+
+type Service = Awaited<ReturnType<typeof startTestService>>;
+
+describe('a purge of 100k old raw messages runs in batches while SMTP intake keeps answering', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  let svc: Service;
+
+  beforeAll(async () => {
+    tmp = tempDataDir();
+    // No worker: the test counts stored messages; the purge is started by the test, not the schedule.
+    svc = await startTestService(tmp.dir, {
+      worker: false,
+      overrides: { retention: { purgeIntervalMs: null } },
+    });
+    const message = svc.db.prepare(
+      `INSERT INTO messages (queue_id, received_at, mail_from, rcpt_to, size, sha256, state)
+       VALUES (?, '2025-01-01T00:00:00.000Z', 'fbl@provider.example', '["abuse@esp.example"]', 200, ?, 'done')`,
+    );
+    const raw = svc.db.prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)');
+    const bytes = Buffer.from(simpleMessage('old report').padEnd(200, 'x'));
+    svc.db.transaction(() => {
+      for (let i = 0; i < OLD; i++) {
+        const r = message.run(`OLD${i}`, `sha-old-${i}`);
+        raw.run(r.lastInsertRowid, bytes);
+      }
+    })();
+  }, 120_000);
+  afterAll(async () => {
+    await svc.stop();
+    tmp.cleanup();
+  });
+
+  it(
+    'removes every old raw message, keeps the new ones, and every delivery during it is accepted',
+    { timeout: 120_000 },
+    async () => {
+      const retention = { ...onlyRawMessages, rawMessagesDays: 90, batchSize: 500 };
+      let batches = 0;
+      let purging = true;
+      const purge = runPurge(svc.db, { retention, now: new Date(), onBatch: () => batches++ }).finally(() => {
+        purging = false;
+      });
+      const replies: Array<{ code: number; queueId: string | null; duringPurge: boolean }> = [];
+      const { client } = await openSession(svc.smtpAddress.port);
+      for (let i = 0; purging || i < 3; i++) {
+        const reply = await client.send(
+          'sender@provider.example',
+          ['abuse@esp.example'],
+          simpleMessage(`during purge ${i}`),
+        );
+        replies.push({ code: reply.code, queueId: queueIdOf(reply), duringPurge: purging });
+      }
+      await client.quit();
+      const result = await purge;
+
+      expect(result.types).toEqual([expect.objectContaining({ type: 'raw-messages', removed: OLD })]);
+      expect(batches).toBe(OLD / 500);
+      expect(replies.every((r) => r.code === 250 && r.queueId)).toBe(true);
+      // Intake answered while the purge was still going, not only after it.
+      expect(replies.some((r) => r.duringPurge)).toBe(true);
+      expect(svc.db.prepare('SELECT count(*) FROM message_raw').pluck().get()).toBe(replies.length);
+      expect(
+        svc.db.prepare(`SELECT count(*) FROM messages WHERE raw_purge_reason = 'retention'`).pluck().get(),
+      ).toBe(OLD);
+    },
+  );
+});
+
+/** Retention of raw messages only: the other types are kept forever in this test. */
+const onlyRawMessages = {
+  rawMessagesDays: 90,
+  reportsDays: null,
+  resolvedTicketsDays: null,
+  auditLogDays: null,
+  outboxDays: null,
+  expiredLoginsDays: null,
+  purgeIntervalMs: null,
+  batchSize: 500,
+};

@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listSuppressions } from '../../../src/store/suppressions-store.ts';
+import { startTestService, tempDataDir } from '../../helpers/test-service.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+// Like the other browser tests: skipped only outside CI when Debian's chromium is not installed.
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+if (skip)
+  console.warn(`suppressions browser test skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+
+describe.skipIf(skip)('suppressions page in a real browser (Debian chromium)', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  let svc: Awaited<ReturnType<typeof startTestService>>;
+  let browser: BrowserContext;
+  let profile: string;
+  let base: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    tmp = tempDataDir();
+    svc = await startTestService(tmp.dir);
+    base = `http://127.0.0.1:${svc.httpAddress.port}`;
+    profile = mkdtempSync(join(tmpdir(), 'abusedesk-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+    });
+    page = await browser.newPage();
+    await page.goto(`${base}/ui/suppressions`);
+    await page.waitForURL(/\/ui\/login/);
+    await page.getByLabel('Email').fill(svc.demoStaff!.email);
+    await page.getByLabel('Password').fill(svc.demoStaff!.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Suppressions' }).waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.stop();
+    tmp?.cleanup();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('adds three pasted addresses, removes one with confirmation and finds it in the removal history', async () => {
+    await page.getByText('Add suppressions').click();
+    await page.getByLabel(/^Addresses/).fill('ann@example.net\nbob@example.net\n*@spam-farm.example');
+    await page.getByLabel('Scope').selectOption('acme');
+    await page.getByLabel('Note').fill('pasted from the client ticket');
+    await page.getByRole('button', { name: 'Suppress' }).click();
+    await page.getByRole('status').filter({ hasText: '3 suppression(s) added.' }).waitFor();
+    const table = page.locator('table.suppressions');
+    for (const a of ['ann@example.net', 'bob@example.net', '@spam-farm.example'])
+      await expect.poll(() => table.textContent()).toContain(a);
+
+    await page.getByRole('link', { name: 'Remove bob@example.net' }).click();
+    await page.getByRole('heading', { name: 'Remove a suppression' }).waitFor();
+    await page.getByLabel('Reason').fill('recipient opted back in');
+    // The browser itself refuses the form until the confirmation is ticked (and the server checks again).
+    await page.getByRole('button', { name: 'Remove' }).click();
+    expect(page.url()).toMatch(/\/ui\/suppressions\/\d+\/remove$/);
+    await page.getByLabel(/Remove this suppression/).check();
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('status').filter({ hasText: '1 suppression(s) removed.' }).waitFor();
+    expect(
+      listSuppressions(svc.db, { limit: 10 })
+        .map((s) => s.address)
+        .sort(),
+    ).toEqual(['@spam-farm.example', 'ann@example.net']);
+
+    await page.getByRole('link', { name: 'Removal history' }).click();
+    const row = page.locator('table.removals tbody tr').first();
+    await expect.poll(() => row.textContent()).toContain('bob@example.net');
+    const text = (await row.textContent())!;
+    expect(text).toContain('client acme');
+    expect(text).toContain(`user:${svc.demoStaff!.email}`);
+    expect(text).toContain('recipient opted back in');
+    expect(await row.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  }, 60_000);
+});
