@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LANGUAGES, type Language } from './detect-language.ts';
+import { readTemplateFile, TemplateFileError } from './read-template-file.ts';
 import { projectPath } from '../runtime/project-root.ts';
 
 /** Placeholders a template may use; anything else in `{{…}}` is a typo and refused at load. */
@@ -48,32 +48,14 @@ export type AckTemplate = z.infer<typeof ackTemplateSchema>;
 
 export const DEFAULT_ACK_TEMPLATE_DIR = projectPath('data', 'templates', 'ack');
 
-/** A template that cannot be used, named by file and key. */
-export class AckTemplateError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.join('; ')}`);
-    this.name = 'AckTemplateError';
-  }
+/** An acknowledgement template that cannot be used, named by file and key. */
+export class AckTemplateError extends TemplateFileError {
+  override name = 'AckTemplateError';
 }
 
 /** Reads and validates one template file. */
 export function loadAckTemplate(file: string): AckTemplate {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new AckTemplateError(file, [(e as Error).message]);
-  }
-  const r = ackTemplateSchema.safeParse(json);
-  if (!r.success)
-    throw new AckTemplateError(
-      file,
-      r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  return r.data;
+  return readTemplateFile(file, ackTemplateSchema, AckTemplateError);
 }
 
 /** Every language's template from `dir`; all must be present and valid (checked at start, not at send). */

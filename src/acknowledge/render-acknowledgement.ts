@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { MailAddress, OutgoingMail } from '../outbox/outgoing-mail.ts';
 import { loadAckTemplates, fillTemplate, type AckTemplate } from './ack-template.ts';
 import { LANGUAGES, type Language } from './detect-language.ts';
-import { headerSafe, msgIdOf } from './header-safe.ts';
+import { headerSafe } from './header-safe.ts';
+import { replyThreading } from './reply-threading.ts';
 import { isMailAddress } from '../mime/mail-address.ts';
 
 export interface RenderAcknowledgementInput {
@@ -19,9 +20,6 @@ export interface RenderAcknowledgementInput {
   suppressed: boolean;
   from: MailAddress;
 }
-
-/** Most References kept: the thread root and the latest ones (RFC 5322 §3.6.4 sets no limit, MTAs do). */
-const MAX_REFERENCES = 10;
 
 let cached: Record<Language, AckTemplate> | null = null;
 
@@ -56,16 +54,7 @@ export function renderAcknowledgement(
     senderName: headerSafe(input.from.name, 80) || input.from.address,
     suppressionSentence: input.suppressed ? t.suppressed : t.notSuppressed,
   };
-  const inReplyTo = msgIdOf(input.inReplyTo);
-  const refs = [
-    ...new Set([
-      ...input.references.flatMap((r) =>
-        [...r.matchAll(/<[^<>\s@]+@[^<>\s@]+>/g)].map((m) => msgIdOf(m[0])!),
-      ),
-      ...(inReplyTo ? [inReplyTo] : []),
-    ]),
-  ];
-  const references = refs.length > MAX_REFERENCES ? [refs[0]!, ...refs.slice(-(MAX_REFERENCES - 1))] : refs;
+  const { inReplyTo, references } = replyThreading(input.inReplyTo, input.references);
   const domain = input.from.address.slice(input.from.address.lastIndexOf('@') + 1).toLowerCase();
 
   return {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fillTemplate } from '../acknowledge/ack-template.ts';
 import { LANGUAGES, type Language } from '../acknowledge/detect-language.ts';
+import { readTemplateFile, TemplateFileError } from '../acknowledge/read-template-file.ts';
 import { projectPath } from '../runtime/project-root.ts';
 import { clientStatuses, type ClientStatus } from '../store/vocabulary.ts';
 
@@ -66,32 +67,13 @@ export type NoticeTemplates = Record<ClientStatus, MailTemplate>;
 export const DEFAULT_REPLY_TEMPLATE_DIR = projectPath('data', 'templates', 'reply');
 export const DEFAULT_NOTICE_TEMPLATE_DIR = projectPath('data', 'templates', 'client-notice');
 
-/** A template file that cannot be used, named by file and key. */
-export class AnswerTemplateError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.join('; ')}`);
-    this.name = 'AnswerTemplateError';
-  }
+/** An answer or notice template file that cannot be used, named by file and key. */
+export class AnswerTemplateError extends TemplateFileError {
+  override name = 'AnswerTemplateError';
 }
 
-function loadFile<T>(file: string, schema: z.ZodType<T>): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new AnswerTemplateError(file, [(e as Error).message]);
-  }
-  const r = schema.safeParse(json);
-  if (!r.success)
-    throw new AnswerTemplateError(
-      file,
-      r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  return r.data;
-}
+const loadFile = <T>(file: string, schema: z.ZodType<T>): T =>
+  readTemplateFile(file, schema, AnswerTemplateError);
 
 /** Every language present in `dir` (`<lang>.json`); English must be there, the others fall back to it. */
 function loadAll<T>(dir: string, schema: z.ZodType<T>): Record<Language, T> {

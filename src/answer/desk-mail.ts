@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { headerSafe, msgIdOf } from '../acknowledge/header-safe.ts';
+import { headerSafe } from '../acknowledge/header-safe.ts';
+import { replyThreading } from '../acknowledge/reply-threading.ts';
 import { isMailAddress } from '../mime/mail-address.ts';
 import type { MailAddress, OutgoingMail } from '../outbox/outgoing-mail.ts';
 
@@ -18,9 +19,6 @@ export interface DeskMailInput {
   references: string[];
 }
 
-/** Most References kept: the thread root and the latest ones (RFC 5322 §3.6.4 sets no limit, MTAs do). */
-const MAX_REFERENCES = 10;
-
 /**
  * A mail the desk writes, threaded like an acknowledgement: the Message-ID carries the ticket id and
  * In-Reply-To/References (RFC 5322 §3.6.4) point to the message answered, so an answer to it finds the
@@ -34,16 +32,7 @@ export function composeDeskMail(input: DeskMailInput): OutgoingMail {
     throw new Error(`not a ticket id: ${JSON.stringify(input.ticketId)}`);
   const to = input.to.trim();
   if (!isMailAddress(to)) throw new Error(`not one valid address: ${JSON.stringify(to.slice(0, 80))}`);
-  const inReplyTo = msgIdOf(input.inReplyTo);
-  const refs = [
-    ...new Set([
-      ...input.references.flatMap((r) =>
-        [...r.matchAll(/<[^<>\s@]+@[^<>\s@]+>/g)].map((m) => msgIdOf(m[0])!),
-      ),
-      ...(inReplyTo ? [inReplyTo] : []),
-    ]),
-  ];
-  const references = refs.length > MAX_REFERENCES ? [refs[0]!, ...refs.slice(-(MAX_REFERENCES - 1))] : refs;
+  const { inReplyTo, references } = replyThreading(input.inReplyTo, input.references);
   const domain = input.from.address.slice(input.from.address.lastIndexOf('@') + 1).toLowerCase();
   return {
     from: { name: headerSafe(input.from.name, 80), address: input.from.address },

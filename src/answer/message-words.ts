@@ -5,7 +5,7 @@ import { htmlToText } from '../mime/html-to-text.ts';
 import { MESSAGE_TYPES, type MimePart } from '../mime/mime-part.ts';
 import { normalizeRaw } from '../mime/normalize-raw.ts';
 import { partText } from '../mime/part-text.ts';
-import type { WalkState } from '../mime/walk-limits.ts';
+import { newWalkState } from '../mime/walk-limits.ts';
 import { walkMime } from '../mime/walk-mime.ts';
 import { DEFAULT_LIMITS, type ParseLimits } from '../parse/parse-options.ts';
 
@@ -67,11 +67,7 @@ function bodyText(root: MimePart): string {
  * costs at most the parse bounds). Never throws on malformed input.
  */
 export function messageWords(raw: Buffer, limits: ParseLimits = DEFAULT_LIMITS): MessageWords {
-  const state: WalkState = {
-    limits: { ...limits, deadline: performance.now() + limits.timeoutMs },
-    parts: 0,
-    exceeded: null,
-  };
+  const state = newWalkState(limits);
   const root = walkMime(normalizeRaw(raw.subarray(0, MAX_READ)), state);
   const subject = firstHeader(root.headers, 'subject');
   return {

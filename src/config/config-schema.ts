@@ -11,6 +11,16 @@ import { consentMethods } from '../store/vocabulary.ts';
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 
+/** A retry backoff's ceiling may not be below its first delay (outbox, webhooks, IMAP sources). */
+function retryMaxAtLeastBase(o: { retryBaseMs: number; retryMaxMs: number }, ctx: z.RefinementCtx): void {
+  if (o.retryMaxMs < o.retryBaseMs)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['retryMaxMs'],
+      message: 'retryMaxMs must be at least retryBaseMs',
+    });
+}
+
 export const tokenKeySchema = z.strictObject({
   id: z
     .string()
@@ -370,12 +380,7 @@ export const configSchema = z.strictObject({
     .superRefine((o, ctx) => {
       if (o.transport === 'smtp' && o.smtpHost === '')
         ctx.addIssue({ code: 'custom', path: ['smtpHost'], message: 'transport smtp needs a relay host' });
-      if (o.retryMaxMs < o.retryBaseMs)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['retryMaxMs'],
-          message: 'retryMaxMs must be at least retryBaseMs',
-        });
+      retryMaxAtLeastBase(o, ctx);
     })
     .prefault({}),
   webhooks: z
@@ -411,14 +416,7 @@ export const configSchema = z.strictObject({
         .default(5000)
         .describe('How often the webhook sender looks for due rows when not woken.'),
     })
-    .superRefine((o, ctx) => {
-      if (o.retryMaxMs < o.retryBaseMs)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['retryMaxMs'],
-          message: 'retryMaxMs must be at least retryBaseMs',
-        });
-    })
+    .superRefine(retryMaxAtLeastBase)
     .prefault({}),
   enforcement: z
     .strictObject({
@@ -695,14 +693,7 @@ export const configSchema = z.strictObject({
         .default(5 * 60_000)
         .describe('Longest delay between two reconnects of a failing IMAP source.'),
     })
-    .superRefine((o, ctx) => {
-      if (o.retryMaxMs < o.retryBaseMs)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['retryMaxMs'],
-          message: 'retryMaxMs must be at least retryBaseMs',
-        });
-    })
+    .superRefine(retryMaxAtLeastBase)
     .prefault({}),
   retention: z
     .strictObject({

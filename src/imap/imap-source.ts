@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { ImapFlow, type SearchObject } from 'imapflow';
 import type { Logger } from '../log/logger.ts';
 import { logEvent } from '../log/logger.ts';
+import { wakeableDelay } from '../jobs/wakeable-delay.ts';
 import type { MessageStore } from '../store/messages-store.ts';
 import { openImapMailbox, recordImapTaken } from '../store/imap-state-store.ts';
 import { imapBackoff } from './imap-backoff.ts';
@@ -278,13 +279,9 @@ export class ImapSource {
   /** Waits `ms` before reconnecting; only stop cuts it short. */
   private async backoff(ms: number): Promise<void> {
     if (!this.active) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.stopWake = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+    const delay = wakeableDelay(ms);
+    this.stopWake = delay.wake;
+    await delay.done;
     this.stopWake = null;
   }
 
@@ -294,13 +291,9 @@ export class ImapSource {
       this.kicked = false;
       return;
     }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+    const delay = wakeableDelay(ms);
+    this.wake = delay.wake;
+    await delay.done;
     this.wake = null;
     this.kicked = false;
   }

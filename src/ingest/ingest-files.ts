@@ -4,6 +4,7 @@ import {
   countQuarantined,
   countQueued,
   markIngestAcknowledge,
+  noSmtpEnvelope,
   queuedMessages,
   SqliteMessageStore,
 } from '../store/messages-store.ts';
@@ -110,12 +111,7 @@ async function ingestWith(
   const storeOne = db.transaction((raw: Buffer) => {
     const r = store.storeNow({
       raw,
-      mailFrom: '',
-      rcptTo: [],
-      clientIp: null,
-      clientHostname: null,
-      helo: null,
-      tls: null,
+      ...noSmtpEnvelope(),
       receivedAt: new Date(),
       source: 'ingest',
     });

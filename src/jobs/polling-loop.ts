@@ -1,3 +1,5 @@
+import { wakeableDelay } from './wakeable-delay.ts';
+
 /**
  * A background loop that drains work from the database: runs `drainOnce` again at once while it finds
  * work (or was notified meanwhile), otherwise sleeps `pollMs` unless `notify` wakes it. A throw is
@@ -61,13 +63,9 @@ export class PollingLoop {
         await new Promise((r) => setImmediate(r));
         continue;
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.pollMs);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+      const delay = wakeableDelay(this.pollMs);
+      this.wake = delay.wake;
+      await delay.done;
       this.wake = null;
     }
   }

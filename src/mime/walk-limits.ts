@@ -13,3 +13,10 @@ export interface WalkState {
   /** The first bound that was exceeded, as a reason string; null while within bounds. */
   exceeded: string | null;
 }
+
+/** A walk not started yet: within `limits`, with a deadline `timeoutMs` from now. */
+export const newWalkState = (limits: Omit<WalkLimits, 'deadline'> & { timeoutMs: number }): WalkState => ({
+  limits: { ...limits, deadline: performance.now() + limits.timeoutMs },
+  parts: 0,
+  exceeded: null,
+});

@@ -3,7 +3,7 @@ import type { Finding } from '../report/finding.ts';
 import { defaultDetectors, type ReportDetectors } from './default-detectors.ts';
 import { messageFacts, type MessageFacts } from '../report/message-facts.ts';
 import type { MimePart } from '../mime/mime-part.ts';
-import type { WalkState } from '../mime/walk-limits.ts';
+import { newWalkState } from '../mime/walk-limits.ts';
 import { walkMime } from '../mime/walk-mime.ts';
 import { normalizeRaw } from '../mime/normalize-raw.ts';
 import type { ReportKind } from '../report/parsed-report.ts';
@@ -39,11 +39,7 @@ export function classifyMessage(
 ): Classification {
   try {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const state: WalkState = {
-      limits: { ...limits, deadline: performance.now() + limits.timeoutMs },
-      parts: 0,
-      exceeded: null,
-    };
+    const state = newWalkState(limits);
     const root = walkMime(normalizeRaw(raw), state);
     if (state.exceeded) return unreadable(`message past a parse bound: ${state.exceeded}`);
     const facts = messageFacts(root);

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
+import { quoteName, tableNames } from './table-names.ts';
 
 /**
  * Deleting a client: what its archive holds (read section by section, rows streamed) and the deletion of its
@@ -76,16 +77,8 @@ export function* archiveRows(db: Database, clientId: number, section: ArchiveSec
 
 /** Tables with a client_id column (including ones added later): the deletion sweeps them all. */
 function clientIdTables(db: Database): string[] {
-  const tables = prepared(
-    db,
-    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
-  )
-    .pluck()
-    .all() as string[];
-  return tables.filter((t) =>
-    (db.pragma(`table_info("${t.replace(/"/g, '""')}")`) as Array<{ name: string }>).some(
-      (c) => c.name === 'client_id',
-    ),
+  return tableNames(db).filter((t) =>
+    (db.pragma(`table_info(${quoteName(t)})`) as Array<{ name: string }>).some((c) => c.name === 'client_id'),
   );
 }
 
@@ -136,10 +129,7 @@ export function deleteClientRows(db: Database, clientId: number): Record<string,
   add('sends', prepared(db, 'DELETE FROM sends WHERE client_id = ?').run(clientId).changes);
   add('campaigns', prepared(db, 'DELETE FROM campaigns WHERE client_id = ?').run(clientId).changes);
   for (const table of clientIdTables(db))
-    add(
-      table,
-      db.prepare(`DELETE FROM "${table.replace(/"/g, '""')}" WHERE client_id = ?`).run(clientId).changes,
-    );
+    add(table, db.prepare(`DELETE FROM ${quoteName(table)} WHERE client_id = ?`).run(clientId).changes);
   add('clients', prepared(db, 'DELETE FROM clients WHERE id = ?').run(clientId).changes);
   return counts;
 }

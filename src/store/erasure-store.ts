@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
+import { quoteName, tableNames } from './table-names.ts';
 
 /**
  * Erasure of a person's address from every table: the targeted steps (raw messages, sends, outbox copies,
@@ -66,8 +67,6 @@ function ensureFunctions(db: Database): void {
   functionsOn.add(db);
 }
 
-const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
 interface TableColumns {
   table: string;
   /** Columns that may hold text: declared TEXT, BLOB, JSON or without a type. */
@@ -78,14 +77,8 @@ interface TableColumns {
 
 /** Every table of the database with the columns that may hold an address. */
 function textColumns(db: Database): TableColumns[] {
-  const tables = prepared(
-    db,
-    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
-  )
-    .pluck()
-    .all() as string[];
-  return tables.map((table) => {
-    const info = db.pragma(`table_info(${quote(table)})`) as Array<{
+  return tableNames(db).map((table) => {
+    const info = db.pragma(`table_info(${quoteName(table)})`) as Array<{
       name: string;
       type: string;
       pk: number;
@@ -94,9 +87,9 @@ function textColumns(db: Database): TableColumns[] {
       .filter((c) => c.type === '' || /TEXT|BLOB|CHAR|CLOB|JSON/i.test(c.type))
       .map((c) => c.name);
     const unique = new Set(info.filter((c) => c.pk > 0).map((c) => c.name));
-    const indexes = db.pragma(`index_list(${quote(table)})`) as Array<{ name: string; unique: number }>;
+    const indexes = db.pragma(`index_list(${quoteName(table)})`) as Array<{ name: string; unique: number }>;
     for (const ix of indexes.filter((i) => i.unique === 1))
-      for (const c of db.pragma(`index_info(${quote(ix.name)})`) as Array<{ name: string | null }>)
+      for (const c of db.pragma(`index_info(${quoteName(ix.name)})`) as Array<{ name: string | null }>)
         if (c.name) unique.add(c.name);
     return { table, columns, unique };
   });
@@ -124,7 +117,7 @@ export function findAddressTraces(
     if (o.tables && !o.tables.includes(t.table)) continue;
     for (const c of t.columns) {
       const rows = db
-        .prepare(`SELECT count(*) FROM ${quote(t.table)} WHERE lifecycle_has(${quote(c)}, ?)`)
+        .prepare(`SELECT count(*) FROM ${quoteName(t.table)} WHERE lifecycle_has(${quoteName(c)}, ?)`)
         .pluck()
         .get(needle) as number;
       if (rows > 0) out.push({ table: t.table, column: c, rows });
@@ -225,12 +218,13 @@ export function redactAddressEverywhere(db: Database, o: { address: string; hash
     if (t.columns.length === 0) continue;
     const sets = t.columns
       .map(
-        (c) => `${quote(c)} = lifecycle_redact(${quote(c)}, @a, ${t.unique.has(c) ? '@token' : '@erased'})`,
+        (c) =>
+          `${quoteName(c)} = lifecycle_redact(${quoteName(c)}, @a, ${t.unique.has(c) ? '@token' : '@erased'})`,
       )
       .join(', ');
-    const where = t.columns.map((c) => `lifecycle_has(${quote(c)}, @a)`).join(' OR ');
+    const where = t.columns.map((c) => `lifecycle_has(${quoteName(c)}, @a)`).join(' OR ');
     const n = db
-      .prepare(`UPDATE ${quote(t.table)} SET ${sets} WHERE ${where}`)
+      .prepare(`UPDATE ${quoteName(t.table)} SET ${sets} WHERE ${where}`)
       .run({ a, token, erased: ERASED }).changes;
     if (n > 0) counts[t.table] = n;
   }

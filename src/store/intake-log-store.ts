@@ -1,22 +1,25 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
+import type { StoredMessage } from './messages-store.ts';
 import type { MessageState } from './vocabulary.ts';
 
 // The intake log as the admin page lists it: envelope facts and what each message became, without raw bytes,
 // headers or stage trails (the detail page reads those for one message).
 
-export interface IntakeLogRow {
-  id: number;
-  queueId: string;
-  receivedAt: string;
-  source: string;
-  mailFrom: string;
-  rcptTo: string[];
-  clientIp: string | null;
-  size: number;
-  state: MessageState;
-  attempts: number;
-  lastError: string | null;
+export interface IntakeLogRow extends Pick<
+  StoredMessage,
+  | 'id'
+  | 'queueId'
+  | 'receivedAt'
+  | 'source'
+  | 'mailFrom'
+  | 'rcptTo'
+  | 'clientIp'
+  | 'size'
+  | 'state'
+  | 'attempts'
+  | 'lastError'
+> {
   reportId: number | null;
   kind: string | null;
   ticketId: string | null;

@@ -24,6 +24,15 @@ export interface IncomingMessage {
   verifiedBy?: string | null;
 }
 
+/**
+ * The envelope fields of a message that did not come over SMTP (a file, an ESP event webhook): no MAIL FROM,
+ * no RCPT TO, no client, no HELO, no TLS.
+ */
+export const noSmtpEnvelope = (): Pick<
+  IncomingMessage,
+  'mailFrom' | 'rcptTo' | 'clientIp' | 'clientHostname' | 'helo' | 'tls'
+> => ({ mailFrom: '', rcptTo: [], clientIp: null, clientHostname: null, helo: null, tls: null });
+
 export interface StoreResult {
   id: number;
   queueId: string;

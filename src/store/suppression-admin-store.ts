@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
-import type { SuppressionReason } from './vocabulary.ts';
+import type { Suppression } from './suppressions-store.ts';
 
 // What the staff suppressions page reads besides the plain list: a search with a date range that also names
 // each row's evidence ticket, and the removal history kept in the audit log.
@@ -18,27 +18,14 @@ export interface SuppressionSearch {
   limit: number;
 }
 
-export interface SuppressionRow {
-  id: number;
-  /** The address or pattern; a placeholder (`erased:<id>`) once erased: show `addressHash` then. */
-  address: string;
-  /** Erased rows: the keyed hash of the address (the address itself is gone); null otherwise. */
-  addressHash: string | null;
-  client: string | null;
-  reason: SuppressionReason;
-  /** The mail stream it is limited to (null: every stream of its scope). */
-  stream: string | null;
-  evidenceReportId: number | null;
+/** A suppression as the staff list shows it (erased rows: show `addressHash`, the address is gone). */
+export interface SuppressionRow extends Omit<Suppression, 'evidence' | 'timeToSuppressionMs'> {
   /** The ticket the evidence report is on, when it has one. */
   ticketId: string | null;
-  firstSeen: string;
-  lastSeen: string;
-  /** When checks stop honouring it (null: never). */
-  expiresAt: string | null;
-  count: number;
-  note: string | null;
-  createdBy: string;
 }
+
+const rowColumns = `s.id, s.address, s.address_hash AS addressHash, c.slug AS client, s.reason, s.stream, s.evidence_report_id AS evidenceReportId, r.ticket_id AS ticketId,
+  s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.expires_at AS expiresAt, s.count, s.note, s.created_by AS createdBy`;
 
 const searchWhere = `FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id LEFT JOIN reports r ON r.id = s.evidence_report_id
   WHERE (@address IS NULL OR s.address LIKE @address ESCAPE '\\')
@@ -61,9 +48,7 @@ const searchParams = (o: Omit<SuppressionSearch, 'limit'>): Record<string, strin
 export function searchSuppressions(db: Database, o: SuppressionSearch): SuppressionRow[] {
   return prepared(
     db,
-    `SELECT s.id, s.address, s.address_hash AS addressHash, c.slug AS client, s.reason, s.stream, s.evidence_report_id AS evidenceReportId, r.ticket_id AS ticketId,
-       s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.expires_at AS expiresAt, s.count, s.note, s.created_by AS createdBy
-     ${searchWhere} ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`,
+    `SELECT ${rowColumns} ${searchWhere} ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`,
   ).all({ ...searchParams(o), limit: o.limit }) as SuppressionRow[];
 }
 
@@ -72,8 +57,7 @@ export function suppressionRowById(db: Database, id: number): SuppressionRow | n
   return (
     (prepared(
       db,
-      `SELECT s.id, s.address, s.address_hash AS addressHash, c.slug AS client, s.reason, s.stream, s.evidence_report_id AS evidenceReportId, r.ticket_id AS ticketId,
-         s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.expires_at AS expiresAt, s.count, s.note, s.created_by AS createdBy
+      `SELECT ${rowColumns}
        FROM suppressions s LEFT JOIN clients c ON c.id = s.client_id LEFT JOIN reports r ON r.id = s.evidence_report_id WHERE s.id = ?`,
     ).get(id) as SuppressionRow | undefined) ?? null
   );

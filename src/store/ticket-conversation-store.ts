@@ -104,20 +104,12 @@ export interface ClientContact {
   language: string;
 }
 
+const contactSelect = 'SELECT id, slug, name, contact_email AS contactEmail, language FROM clients';
+
 export function clientContactBySlug(db: Database, slug: string): ClientContact | null {
-  return (
-    (prepared(
-      db,
-      'SELECT id, slug, name, contact_email AS contactEmail, language FROM clients WHERE slug = ?',
-    ).get(slug) as ClientContact | undefined) ?? null
-  );
+  return (prepared(db, `${contactSelect} WHERE slug = ?`).get(slug) as ClientContact | undefined) ?? null;
 }
 
 export function clientContactById(db: Database, id: number): ClientContact | null {
-  return (
-    (prepared(
-      db,
-      'SELECT id, slug, name, contact_email AS contactEmail, language FROM clients WHERE id = ?',
-    ).get(id) as ClientContact | undefined) ?? null
-  );
+  return (prepared(db, `${contactSelect} WHERE id = ?`).get(id) as ClientContact | undefined) ?? null;
 }

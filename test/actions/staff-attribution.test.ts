@@ -1,11 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser } from '../../src/auth/staff-users.ts';
 import { fblReport } from '../../src/demo/report-builders.ts';
 import { getMessage } from '../../src/store/messages-store.ts';
 import { getTicket, ticketEvents } from '../../src/store/tickets-store.ts';
-import { cliEnv, cliPath } from '../helpers/cli-process.ts';
-import { deliverAndProcess, simpleMessage, startTestService, tempDataDir } from '../helpers/test-service.ts';
+import { runCli } from '../helpers/cli-process.ts';
+import {
+  deliverAndProcess,
+  simpleMessage,
+  startTestService,
+  tempDataDir,
+  ticketOfQueued,
+} from '../helpers/test-service.ts';
 import { apiClient, roleTokens, type ApiClient } from '../web/api/api-harness.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
@@ -17,12 +22,6 @@ const unmatchedFbl = (tag: string, complainant: string): string =>
     originalTo: complainant,
     originalMessageId: `<sa-orig-${tag}@unknown-shop.example>`,
   }).replace(/news\.acme\.example/g, 'unknown-shop.example');
-
-const ticketOf = (svc: Service, queueId: string): string =>
-  svc.db
-    .prepare('SELECT ticket_id FROM reports WHERE message_id = ?')
-    .pluck()
-    .get(getMessage(svc.db, queueId)!.id) as string;
 
 const suppressionsOf = (svc: Service, address: string): unknown[] =>
   svc.db
@@ -67,7 +66,7 @@ describe('desk workflow over the API (agent role)', () => {
   });
 
   it('assigns and unassigns by login, and sets pending only with a reason', async () => {
-    const id = ticketOf(
+    const id = ticketOfQueued(
       svc,
       await deliverAndProcess(svc, 'abuse@esp.example', simpleMessage('Api workflow one')),
     );
@@ -111,7 +110,7 @@ describe('desk workflow over the API (agent role)', () => {
 
   it('attributes an unmatched FBL ticket: staff attribution, suppression for the client, incident, webhook', async () => {
     const q = await deliverAndProcess(svc, 'fbl@esp.example', unmatchedFbl('a1', 'pat@example.org'));
-    const id = ticketOf(svc, q);
+    const id = ticketOfQueued(svc, q);
     expect(suppressionsOf(svc, 'pat@example.org')).toEqual([]);
     let res = await api.call('POST', `/api/v1/tickets/${id}/attribute`, 'agent', {
       client: 'globex',
@@ -168,7 +167,7 @@ describe('desk workflow over the API (agent role)', () => {
       '---------- Forwarded message ---------\r\nFrom: Deals <deals@unknown-shop.example>\r\nTo: jo@example.net\r\nSubject: Cheap stuff\r\n\r\nBuy now.',
     );
     const q = await deliverAndProcess(svc, 'abuse@esp.example', raw);
-    const id = ticketOf(svc, q);
+    const id = ticketOfQueued(svc, q);
     const before = getTicket(svc.db, id)!;
     if (before.type !== 'unmatched') throw new Error(`expected an unmatched ticket, got ${before.type}`);
     const res = await api.call('POST', `/api/v1/tickets/${id}/attribute`, 'agent', {
@@ -218,11 +217,11 @@ describe('abusedesk tickets assign|pending|attribute', () => {
       now: new Date(),
     });
     ids = {
-      plain: ticketOf(
+      plain: ticketOfQueued(
         svc,
         await deliverAndProcess(svc, 'abuse@esp.example', simpleMessage('Cli workflow one')),
       ),
-      fbl: ticketOf(
+      fbl: ticketOfQueued(
         svc,
         await deliverAndProcess(svc, 'fbl@esp.example', unmatchedFbl('c1', 'ron@example.org')),
       ),
@@ -232,12 +231,7 @@ describe('abusedesk tickets assign|pending|attribute', () => {
 
   afterAll(() => tmp?.cleanup());
 
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [cliPath, 'tickets', ...args], {
-      env: cliEnv(tmp.dir, { USER: 'carol' }),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  const cli = (...args: string[]) => runCli(tmp.dir, ['tickets', ...args], { env: { USER: 'carol' } });
   const show = (id: string) =>
     JSON.parse(cli('show', id, '--json').stdout) as {
       assignee: string | null;

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
-import { upsertCampaign } from '../../src/store/clients-store.ts';
+import { upsertCampaign, clientIdBySlug } from '../../src/store/clients-store.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { assessClient } from '../../src/enforcement/assess-client.ts';
 import { clientFacts } from '../../src/enforcement/client-facts.ts';
@@ -23,7 +23,7 @@ describe('client facts from the database', () => {
     tmp = tempDataDir();
     db = openDatabase(testConfig(tmp.dir));
     loadDemoIfEmpty(db, NOW);
-    initech = (db.prepare("SELECT id FROM clients WHERE slug = 'initech'").get() as { id: number }).id;
+    initech = clientIdBySlug(db, 'initech')!;
     db.prepare('DELETE FROM campaigns WHERE client_id = ?').run(initech);
     campaign = upsertCampaign(
       db,

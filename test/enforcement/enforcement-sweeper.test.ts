@@ -6,6 +6,7 @@ import { clientStatusHistory } from '../../src/store/enforcement-store.ts';
 import { enforcementSettings } from '../../src/enforcement/enforcement-settings.ts';
 import { EnforcementSweeper } from '../../src/enforcement/enforcement-sweeper.ts';
 import { memoryLogger, tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { clientIdBySlug } from '../../src/store/clients-store.ts';
 
 describe('EnforcementSweeper', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -57,7 +58,7 @@ describe('EnforcementSweeper', () => {
     clock.t += 8 * 86_400_000;
     await sweeper.drainOnce();
     expect(status()).toBe('active');
-    const id = (db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number }).id;
+    const id = clientIdBySlug(db, 'globex')!;
     expect(clientStatusHistory(db, id).map((h) => `${h.from}→${h.to}`)).toEqual([
       'watch→active',
       'warned→watch',

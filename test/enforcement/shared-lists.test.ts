@@ -12,6 +12,7 @@ import { arfReport } from '../authenticate/signed-report.ts';
 import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '../helpers/test-service.ts';
 import { apiClient, roleTokens } from '../web/api/api-harness.ts';
 import { loginInject } from '../web/ui/ui-session.ts';
+import { clientIdBySlug } from '../../src/store/clients-store.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
@@ -19,8 +20,7 @@ const DAY = 86_400_000;
 describe('cross-client list intelligence: the store', () => {
   let tmp: ReturnType<typeof tempDataDir>;
   let db: Database;
-  const id = (slug: string): number =>
-    (db.prepare('SELECT id FROM clients WHERE slug = ?').get(slug) as { id: number }).id;
+  const id = (slug: string): number => clientIdBySlug(db, slug)!;
   const signal = (s: PlannedSignal['signal'], recipient: string, counts = false): PlannedSignal => ({
     signal: s,
     recipient,

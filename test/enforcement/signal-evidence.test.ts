@@ -10,6 +10,7 @@ import { judgeSource, sourceNetwork, type SourceInput } from '../../src/enforcem
 import type { AuthSummary } from '../../src/report/parsed-report.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 import { clientFacts, NOW, scope, testPolicy } from './enforcement-fixtures.ts';
+import { clientIdBySlug } from '../../src/store/clients-store.ts';
 
 const registry = loadProviderRegistry();
 const auth = (over: Partial<AuthSummary> = {}): AuthSummary => ({
@@ -86,7 +87,7 @@ describe('corroboration by independent sources', () => {
     tmp = tempDataDir();
     db = openDatabase(testConfig(tmp.dir));
     loadDemoIfEmpty(db, NOW);
-    acme = (db.prepare("SELECT id FROM clients WHERE slug = 'acme'").get() as { id: number }).id;
+    acme = clientIdBySlug(db, 'acme')!;
   });
   afterEach(() => {
     db.close();

@@ -1,3 +1,5 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+
 /** The CLI entry point, as staff run it. */
 export const cliPath = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
 
@@ -17,4 +19,18 @@ export function cliEnv(dataDir: string, env: Record<string, string> = {}): NodeJ
     ABUSEDESK_DEMO_ENABLED: 'true',
     ...env,
   };
+}
+
+/** Runs `abusedesk <args>` as a child process on `dataDir` (env as cliEnv) and waits for it to exit. */
+export function runCli(
+  dataDir: string,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; timeout?: number } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [cliPath, ...args], {
+    env: cliEnv(dataDir, options.env),
+    encoding: 'utf8',
+    timeout: options.timeout ?? 60_000,
+    ...(options.input === undefined ? {} : { input: options.input }),
+  });
 }

@@ -118,6 +118,18 @@ export async function deliverAndProcess(
   return queueId;
 }
 
+/** The ticket a processed message's report was filed on (by the queue id deliverAndProcess returns). */
+export function ticketOfQueued(svc: RunningService, queueId: string): string {
+  const message = getMessage(svc.db, queueId);
+  if (!message) throw new Error(`no message ${queueId}`);
+  const ticket = svc.db
+    .prepare('SELECT ticket_id FROM reports WHERE message_id = ?')
+    .pluck()
+    .get(message.id) as string | null | undefined;
+  if (!ticket) throw new Error(`message ${queueId} is on no ticket`);
+  return ticket;
+}
+
 /** A full trace token for acme's spring sale, minted with the test config's (demo) key. */
 export function springSaleToken(dataDir: string, recipient: string): string {
   return mintTraceToken(

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,8 @@ import {
   testConfig,
   waitForIdle,
 } from '../helpers/test-service.ts';
-import { cliEnv, cliPath } from '../helpers/cli-process.ts';
+import { runCli } from '../helpers/cli-process.ts';
+import { clientIdBySlug } from '../../src/store/clients-store.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -29,12 +29,7 @@ describe('deleting a client', () => {
       headers: { authorization: `Bearer ${admin}` },
       ...(payload ? { payload } : {}),
     });
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [cliPath, ...args], {
-      env: { ...cliEnv(tmp.dir), USER: 'ops' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+  const run = (...args: string[]) => runCli(tmp.dir, args, { env: { USER: 'ops' }, timeout: 30_000 });
 
   beforeAll(async () => {
     tmp = tempDataDir();
@@ -42,7 +37,7 @@ describe('deleting a client', () => {
       overrides: { outbox: { ackRequireAuthentication: false }, retention: { purgeIntervalMs: null } },
     });
     admin = createApiToken(svc.db, { name: 'lifecycle-admin', role: 'admin', now: new Date() }).secret;
-    acmeId = svc.db.prepare(`SELECT id FROM clients WHERE slug = 'acme'`).pluck().get() as number;
+    acmeId = clientIdBySlug(svc.db, 'acme')!;
     await deliverAndProcess(
       svc,
       'abuse@esp.example',

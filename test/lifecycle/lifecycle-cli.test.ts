@@ -1,20 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { writeAudit } from '../../src/store/audit-store.ts';
 import { suppress } from '../../src/store/suppressions-store.ts';
 import { createMetrics } from '../../src/metrics/create-metrics.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
-import { cliEnv, cliPath } from '../helpers/cli-process.ts';
+import { runCli } from '../helpers/cli-process.ts';
 
 describe('abusedesk db purge and abusedesk erase', () => {
   let tmp: ReturnType<typeof tempDataDir>;
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [cliPath, ...args], {
-      env: { ...cliEnv(tmp.dir), USER: 'ops' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+  const run = (...args: string[]) => runCli(tmp.dir, args, { env: { USER: 'ops' }, timeout: 30_000 });
   beforeEach(() => {
     tmp = tempDataDir();
     const db = openDatabase(testConfig(tmp.dir));

@@ -16,6 +16,7 @@ import {
   suppress,
 } from '../../src/store/suppressions-store.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { clientIdBySlug } from '../../src/store/clients-store.ts';
 
 const KEY = 'k'.repeat(40);
 const t0 = new Date('2026-03-01T00:00:00Z');
@@ -30,8 +31,7 @@ describe('suppression rules in the store', () => {
     tmp = tempDataDir();
     db = openDatabase(testConfig(tmp.dir));
     loadDemoIfEmpty(db, t0);
-    const id = (slug: string): number =>
-      (db.prepare('SELECT id FROM clients WHERE slug = ?').get(slug) as { id: number }).id;
+    const id = (slug: string): number => clientIdBySlug(db, slug)!;
     acme = id('acme');
     globex = id('globex');
   });

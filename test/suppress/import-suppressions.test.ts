@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { suppressionChangesSince } from '../../src/store/suppression-changes-store.ts';
 import { listSuppressions } from '../../src/store/suppressions-store.ts';
-import { cliEnv, cliPath } from '../helpers/cli-process.ts';
+import { runCli } from '../helpers/cli-process.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 describe('abusedesk import suppressions and suppressions add/remove', () => {
@@ -18,12 +17,7 @@ describe('abusedesk import suppressions and suppressions add/remove', () => {
     db.close();
   });
   afterAll(() => tmp.cleanup());
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [cliPath, ...args], {
-      env: cliEnv(tmp.dir),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  const run = (...args: string[]) => runCli(tmp.dir, args);
 
   it('imports a CSV, keeps the good rows and reports bad ones by line', () => {
     const csv = join(tmp.dir, 'sup.csv');

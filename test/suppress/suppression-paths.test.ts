@@ -18,6 +18,7 @@ import {
   tempDataDir,
   waitFor,
 } from '../helpers/test-service.ts';
+import { clientIdBySlug } from '../../src/store/clients-store.ts';
 
 const ENDPOINT = { url: 'https://hooks.platform.example/abusedesk', secret: 'whsec_dGVzdHNlY3JldA==' };
 const DAY = 86_400_000;
@@ -105,7 +106,7 @@ describe('suppression changes from every path', () => {
   it('staff store calls, the API, expiry and erasure each queue one suppression webhook; erasure carries only the hash', async () => {
     const clock = { t: Date.parse('2026-03-01T00:00:00Z') };
     const s = await start(clock);
-    const acme = (s.db.prepare("SELECT id FROM clients WHERE slug = 'acme'").get() as { id: number }).id;
+    const acme = clientIdBySlug(s.db, 'acme')!;
 
     // The staff UI and CLI call the store directly.
     suppress(s.db, {
@@ -304,7 +305,7 @@ describe('suppression changes from every path', () => {
       '',
     ].join('\r\n');
     await deliverAndProcess(s, 'fbl@esp.example', arf);
-    const acme = (s.db.prepare("SELECT id FROM clients WHERE slug = 'acme'").get() as { id: number }).id;
+    const acme = clientIdBySlug(s.db, 'acme')!;
     expect(listSuppressions(s.db, { address: 'ann@far.example' })).toMatchObject([
       { reason: 'complaint', client: 'acme', stream: 'marketing' },
     ]);

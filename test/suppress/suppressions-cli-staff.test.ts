@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
@@ -6,7 +5,7 @@ import { addressHash } from '../../src/privacy/address-hash.ts';
 import { suppressionRemovals } from '../../src/store/suppression-admin-store.ts';
 import { suppressionChangesSince } from '../../src/store/suppression-changes-store.ts';
 import { eraseSuppressionAddress, suppress } from '../../src/store/suppressions-store.ts';
-import { cliEnv, cliPath } from '../helpers/cli-process.ts';
+import { runCli } from '../helpers/cli-process.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 // The CLI is a staff surface like the pages: its removals land in the removal history with who and why, and its
@@ -27,12 +26,7 @@ describe('abusedesk suppressions remove and export as staff see them', () => {
     db.close();
   });
   afterAll(() => tmp.cleanup());
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [cliPath, ...args], {
-      env: cliEnv(tmp.dir, { USER: 'ops' }),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  const run = (...args: string[]) => runCli(tmp.dir, args, { env: { USER: 'ops' } });
   const withDb = <T>(fn: (db: ReturnType<typeof openDatabase>) => T): T => {
     const db = openDatabase(testConfig(tmp.dir));
     try {

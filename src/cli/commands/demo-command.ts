@@ -6,10 +6,10 @@ import { openDatabase } from '../../db/open-database.ts';
 import { demoTraffic } from '../../demo/demo-traffic.ts';
 import { ticketReply } from '../../demo/report-builders.ts';
 import { createLogger } from '../../log/logger.ts';
-import { ServiceStartError, startService } from '../../service/start-service.ts';
 import { latestComplaintWithReporter } from '../../store/tickets-store.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { commandConfig } from '../cli-context.ts';
+import { serveFromCli, stopOnSignal } from '../serve-from-cli.ts';
 
 /** Sends the demo traffic over SMTP, then a reporter's reply to one acknowledged ticket. */
 async function sendDemoTraffic(
@@ -89,12 +89,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const { config } = commandConfig(cmd);
       const logger = createLogger(config.log.level);
-      const service = await startService({ config, logger }).catch((e: unknown) => {
-        if (e instanceof ServiceStartError) throw new CliError(e.message, e.exitCode);
-        throw e;
-      });
-      const smtp = `${service.smtpAddress.address}:${service.smtpAddress.port}`;
-      const http = `http://${service.httpAddress.address}:${service.httpAddress.port}`;
+      const { service, smtp, http } = await serveFromCli(config, logger);
       process.stdout.write(
         [
           `abusedesk demo is running`,
@@ -116,13 +111,6 @@ export function registerDemoCommand(program: Command): void {
         throw e;
       }
       process.stdout.write(`\nOpen ${http}/ to see the tickets. Ctrl-C stops the demo.\n`);
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: string): void => {
-          process.stdout.write(`\n${signal}: stopping…\n`);
-          service.stop().then(resolve, resolve);
-        };
-        process.once('SIGTERM', onSignal);
-        process.once('SIGINT', onSignal);
-      });
+      await stopOnSignal(service, 'stopping…');
     });
 }

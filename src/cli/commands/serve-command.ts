@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log/logger.ts';
-import { ServiceStartError, startService } from '../../service/start-service.ts';
-import { CliError } from '../cli-error.ts';
 import { commandConfig } from '../cli-context.ts';
+import { serveFromCli, stopOnSignal } from '../serve-from-cli.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -11,13 +10,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const { config, file } = commandConfig(cmd);
       const logger = createLogger(config.log.level);
-      // A start that fails exits at once with its one-line reason (5 unavailable, 78 configuration).
-      const service = await startService({ config, logger }).catch((e: unknown) => {
-        if (e instanceof ServiceStartError) throw new CliError(e.message, e.exitCode);
-        throw e;
-      });
-      const smtp = `${service.smtpAddress.address}:${service.smtpAddress.port}`;
-      const http = `http://${service.httpAddress.address}:${service.httpAddress.port}`;
+      const { service, smtp, http } = await serveFromCli(config, logger);
       logger.info(
         { event: 'service.started', smtp, http, dataDir: config.dataDir, config: file },
         'service.started',
@@ -37,13 +30,6 @@ export function registerServeCommand(program: Command): void {
           '',
         ].join('\n'),
       );
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: string): void => {
-          process.stdout.write(`\n${signal}: finishing messages in DATA, refusing new sessions…\n`);
-          service.stop().then(resolve, resolve);
-        };
-        process.once('SIGTERM', onSignal);
-        process.once('SIGINT', onSignal);
-      });
+      await stopOnSignal(service, 'finishing messages in DATA, refusing new sessions…');
     });
 }

@@ -6,7 +6,7 @@ import { readMailgunSignature, verifyMailgunSignature } from '../../esp-webhooks
 import { sendgridPublicKey, verifySendgridSignature } from '../../esp-webhooks/sendgrid-signature.ts';
 import { readSnsMessage, snsUrlProblem, verifySnsSignature } from '../../esp-webhooks/sns-message.ts';
 import { logEvent, type Logger } from '../../log/logger.ts';
-import type { MessageStore } from '../../store/messages-store.ts';
+import { noSmtpEnvelope, type MessageStore } from '../../store/messages-store.ts';
 
 export interface EspWebhookOptions {
   config: Config['espWebhooks'];
@@ -92,12 +92,7 @@ export function espWebhookPlugin(
     const receivedAt = o.now();
     const stored = await o.store.store({
       raw: eventMessage(provider, body),
-      mailFrom: '',
-      rcptTo: [],
-      clientIp: null,
-      clientHostname: null,
-      helo: null,
-      tls: null,
+      ...noSmtpEnvelope(),
       receivedAt,
       source: 'http',
       verifiedBy,

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { auditActions, searchAudit } from '../../store/audit-search-store.ts';
-import { adminNav } from './admin-nav.ts';
+import { adminLayout } from './admin-layout.ts';
 import { dayRange } from './day-range.ts';
 import { timeAt } from './format.ts';
 import { html } from './html.ts';
-import { layout } from './layout.ts';
 import { queryOf } from './query-of.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
@@ -40,13 +39,11 @@ export function adminAuditRoutes(app: FastifyInstance, ctx: UiContext): void {
     const more = rows.length > PAGE;
     const shown = rows.slice(0, PAGE);
     const base = { ...filters, from: range.from, to: range.to };
-    reply.type('text/html; charset=utf-8');
     if (range.error) reply.code(400);
-    return layout({
+    return adminLayout(req, reply, {
       title: 'Audit log',
-      session: req.staff,
-      current: '/ui/admin',
-      body: html`${adminNav('/ui/admin/audit')}<h1>Audit log</h1>
+      page: '/ui/admin/audit',
+      body: html`<h1>Audit log</h1>
 <p>Every staff action, newest first: logins, ticket changes, suppressions, client status, accounts, tokens.</p>
 <form class="filters" method="get" action="/ui/admin/audit" role="search">
 <label>Actor <input type="search" name="actor" value="${filters.actor ?? ''}" placeholder="user:jane@"></label>

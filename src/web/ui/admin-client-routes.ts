@@ -9,10 +9,10 @@ import {
   type ClientProfileInput,
 } from '../../store/client-admin-store.ts';
 import { writeAudit } from '../../store/audit-store.ts';
-import { adminNav } from './admin-nav.ts';
+import { adminLayout } from './admin-layout.ts';
 import { flashNotice, flashUrl, registerFlash } from './flash.ts';
 import { html, type SafeHtml } from './html.ts';
-import { csrfField, layout } from './layout.ts';
+import { csrfField } from './layout.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
@@ -116,12 +116,10 @@ function clientForm(
   const action = existing
     ? `/ui/admin/clients/${encodeURIComponent(existing.slug)}/edit`
     : '/ui/admin/clients';
-  reply.type('text/html; charset=utf-8');
-  return layout({
+  return adminLayout(req, reply, {
     title: existing ? `Edit ${existing.slug}` : 'New client',
-    session: req.staff,
-    current: '/ui/admin',
-    body: html`${adminNav('/ui/admin/clients')}<p><a href="/ui/admin/clients">← Clients</a></p>
+    page: '/ui/admin/clients',
+    body: html`<p><a href="/ui/admin/clients">← Clients</a></p>
 <h1>${existing ? html`Edit client ${existing.slug}` : 'New client'}</h1>
 ${Object.keys(e).length ? html`<p class="error" role="alert">Not saved: correct the fields marked below.</p>` : ''}
 <form class="stack admin-form" method="post" action="${action}" novalidate>${csrfField(req.staff)}
@@ -152,12 +150,10 @@ const changesOf = (before: ClientProfile, after: ClientProfileInput): Record<str
 export function adminClientRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get('/ui/admin/clients', (req, reply) => {
     requireRole(req, 'admin');
-    reply.type('text/html; charset=utf-8');
-    return layout({
+    return adminLayout(req, reply, {
       title: 'Clients (admin)',
-      session: req.staff,
-      current: '/ui/admin',
-      body: html`${adminNav('/ui/admin/clients')}<h1>Clients</h1>
+      page: '/ui/admin/clients',
+      body: html`<h1>Clients</h1>
 ${flashNotice(req.query as Record<string, unknown>)}
 <p><a class="button" href="/ui/admin/clients/new">New client</a></p>
 <div class="table-scroll"><table class="clients-admin">

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { listIntakeLog, messageOutcome, type IntakeLogRow } from '../../store/intake-log-store.ts';
 import { getMessage } from '../../store/messages-store.ts';
 import { messageSources, messageStates } from '../../store/vocabulary.ts';
-import { adminNav } from './admin-nav.ts';
+import { adminLayout } from './admin-layout.ts';
 import { formatCount, timeAgo, timeAt } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
-import { csrfField, layout } from './layout.ts';
+import { csrfField } from './layout.ts';
 import { queryOf } from './query-of.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
@@ -65,12 +65,10 @@ export function adminIntakeRoutes(app: FastifyInstance, ctx: UiContext): void {
     const last = shown.at(-1);
     const base = { state, source, quarantined: quarantinedFirst ? '1' : undefined };
     const now = ctx.now();
-    reply.type('text/html; charset=utf-8');
-    return layout({
+    return adminLayout(req, reply, {
       title: 'Intake log',
-      session: req.staff,
-      current: '/ui/admin',
-      body: html`${adminNav('/ui/admin/intake')}<h1>Intake log</h1>
+      page: '/ui/admin/intake',
+      body: html`<h1>Intake log</h1>
 <p>Every accepted message, newest first, with what it became. Open one for its envelope and stage trail.</p>
 <form class="filters" method="get" action="/ui/admin/intake" role="search">
 <label>State <select name="state">${option('', 'any', state ?? '')}${messageStates.map((s) => option(s, s, state))}</select></label>
@@ -92,12 +90,10 @@ ${rows.length > PAGE && last ? html`<a href="/ui/admin/intake?${queryOf({ ...bas
     const m = getMessage(ctx.db, req.params.queueId);
     if (!m) throw new UiError(404, `No message ${req.params.queueId}.`);
     const o = messageOutcome(ctx.db, m.id);
-    reply.type('text/html; charset=utf-8');
-    return layout({
+    return adminLayout(req, reply, {
       title: `Message ${m.queueId}`,
-      session: req.staff,
-      current: '/ui/admin',
-      body: html`${adminNav('/ui/admin/intake')}<p><a href="/ui/admin/intake">← Intake log</a></p>
+      page: '/ui/admin/intake',
+      body: html`<p><a href="/ui/admin/intake">← Intake log</a></p>
 <h1>Message ${m.queueId}</h1>
 <dl class="facts">
 <dt>State</dt><dd><span class="state-${m.state}">${m.state}</span>${m.attempts ? ` after ${m.attempts} attempt(s)` : ''}</dd>

@@ -3,12 +3,12 @@ import { ClientDeletionError, deleteClient, exportClientArchive } from '../../li
 import { eraseAddress, ErasureError } from '../../lifecycle/erase-address.ts';
 import { listClients } from '../../store/clients-store.ts';
 import { listErasures } from '../../store/erasure-store.ts';
-import { confirmedReason, confirmFields } from './confirm-fields.ts';
+import { confirmation, confirmFields } from './confirm-fields.ts';
 import { flashNotice, flashUrl, registerFlash, type FlashQuery } from './flash.ts';
 import { formatCount, timeAgo } from './format.ts';
-import { adminNav } from './admin-nav.ts';
+import { adminLayout } from './admin-layout.ts';
 import { html } from './html.ts';
-import { csrfField, layout } from './layout.ts';
+import { csrfField } from './layout.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
@@ -40,12 +40,10 @@ function page(req: FastifyRequest, reply: FastifyReply, ctx: UiContext, s: PageS
     Object.entries(c)
       .map(([k, n]) => `${k} ${formatCount(n)}`)
       .join(', ') || 'nothing stored';
-  reply.type('text/html; charset=utf-8');
-  return layout({
+  return adminLayout(req, reply, {
     title: 'Erasure and deletion',
-    session: req.staff,
-    current: '/ui/admin',
-    body: html`${adminNav(PAGE)}<h1>Erasure and deletion</h1>
+    page: PAGE,
+    body: html`<h1>Erasure and deletion</h1>
 ${flashNotice(req.query as FlashQuery)}
 <p>Retention removes old data on a schedule (<code>retention.*</code> in the config; <code>abusedesk db purge --dry-run</code> shows what would go). Here an admin erases a person or deletes a client.</p>
 <h2 id="erase">Erase a person's address</h2>
@@ -95,13 +93,8 @@ export function adminLifecycleRoutes(app: FastifyInstance, ctx: UiContext): void
         reason: formValue(req.body, 'reason'),
       });
     };
-    let reason: string;
-    try {
-      reason = confirmedReason(req.body);
-    } catch (e) {
-      if (e instanceof UiError) return refuse(e.status, e.message);
-      throw e;
-    }
+    const { reason, refused } = confirmation(req.body);
+    if (refused) return refuse(refused.status, refused.message);
     const settings = ctx.lifecycle;
     if (!settings) throw new UiError(503, 'Erasure needs the running service and its config.');
     try {
@@ -128,13 +121,8 @@ export function adminLifecycleRoutes(app: FastifyInstance, ctx: UiContext): void
       return page(req, reply, ctx, { form: 'delete', error, client, reason: formValue(req.body, 'reason') });
     };
     if (!client) return refuse(400, 'Choose the client to delete.');
-    let reason: string;
-    try {
-      reason = confirmedReason(req.body);
-    } catch (e) {
-      if (e instanceof UiError) return refuse(e.status, e.message);
-      throw e;
-    }
+    const { reason, refused } = confirmation(req.body);
+    if (refused) return refuse(refused.status, refused.message);
     try {
       deleteClient(ctx.db, {
         slug: client,

@@ -7,12 +7,12 @@ import {
   type ApiRole,
 } from '../../auth/api-tokens.ts';
 import { writeAudit } from '../../store/audit-store.ts';
-import { adminNav } from './admin-nav.ts';
-import { confirmedReason, confirmFields } from './confirm-fields.ts';
+import { adminLayout } from './admin-layout.ts';
+import { confirmation, confirmFields } from './confirm-fields.ts';
 import { flashNotice, flashUrl, registerFlash } from './flash.ts';
 import { timeAgo } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
-import { csrfField, layout } from './layout.ts';
+import { csrfField } from './layout.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
@@ -33,13 +33,11 @@ const errorFor = (s: PageState, form: string): SafeHtml | string =>
 function tokensPage(req: FastifyRequest, reply: FastifyReply, ctx: UiContext, s: PageState): string {
   const now = ctx.now();
   const create = s.create ?? { name: '', role: 'viewer' };
-  reply.type('text/html; charset=utf-8');
-  if (s.created) reply.header('cache-control', 'no-store');
-  return layout({
+  return adminLayout(req, reply, {
     title: 'API tokens',
-    session: req.staff,
-    current: '/ui/admin',
-    body: html`${adminNav('/ui/admin/tokens')}<h1>API tokens</h1>
+    page: '/ui/admin/tokens',
+    noStore: s.created !== undefined,
+    body: html`<h1>API tokens</h1>
 <p>Bearer tokens for <code>/api/v1</code> (and <code>/metrics</code>). Only a hash is stored: a secret is shown once, when it is created.</p>
 ${flashNotice(req.query as Record<string, unknown>)}
 ${
@@ -111,14 +109,11 @@ export function adminTokenRoutes(app: FastifyInstance, ctx: UiContext): void {
     requireRole(req, 'admin');
     const id = /^[1-9]\d{0,15}$/.test(req.params.id) ? Number(req.params.id) : null;
     if (id === null) throw new UiError(404, `No token ${req.params.id}.`);
-    let reason: string;
-    try {
-      reason = confirmedReason(req.body);
-    } catch (e) {
-      if (!(e instanceof UiError)) throw e;
-      reply.code(e.status);
+    const { reason, refused } = confirmation(req.body);
+    if (refused) {
+      reply.code(refused.status);
       return tokensPage(req, reply, ctx, {
-        error: { form: `token-${id}`, message: e.message },
+        error: { form: `token-${id}`, message: refused.message },
         reason: formValue(req.body, 'reason'),
       });
     }

@@ -12,12 +12,12 @@ import {
   type StaffRole,
 } from '../../auth/staff-users.ts';
 import { writeAudit } from '../../store/audit-store.ts';
-import { adminNav } from './admin-nav.ts';
+import { adminLayout } from './admin-layout.ts';
 import { confirmedReason, confirmFields } from './confirm-fields.ts';
 import { flashNotice, flashUrl, registerFlash } from './flash.ts';
 import { timeAgo } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
-import { csrfField, layout } from './layout.ts';
+import { csrfField } from './layout.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
@@ -70,13 +70,11 @@ function accountRow(req: FastifyRequest, a: StaffAccount, s: PageState, now: Dat
 function usersPage(req: FastifyRequest, reply: FastifyReply, ctx: UiContext, s: PageState): string {
   const now = ctx.now();
   const add = s.add ?? { email: '', name: '', role: 'agent' };
-  reply.type('text/html; charset=utf-8');
-  if (s.oneTime) reply.header('cache-control', 'no-store');
-  return layout({
+  return adminLayout(req, reply, {
     title: 'Users',
-    session: req.staff,
-    current: '/ui/admin',
-    body: html`${adminNav('/ui/admin/users')}<h1>Users</h1>
+    page: '/ui/admin/users',
+    noStore: s.oneTime !== undefined,
+    body: html`<h1>Users</h1>
 ${flashNotice(req.query as Record<string, unknown>)}
 ${
   s.oneTime

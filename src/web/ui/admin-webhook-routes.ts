@@ -15,12 +15,12 @@ import {
 } from '../../store/webhook-endpoint-store.ts';
 import { outboxStates } from '../../store/vocabulary.ts';
 import { splitSecrets } from '../../webhooks/sign-webhook.ts';
-import { adminNav } from './admin-nav.ts';
-import { confirmedReason, confirmFields } from './confirm-fields.ts';
+import { adminLayout } from './admin-layout.ts';
+import { confirmation, confirmFields } from './confirm-fields.ts';
 import { flashNotice, flashUrl, registerFlash } from './flash.ts';
 import { timeAgo } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
-import { csrfField, layout } from './layout.ts';
+import { csrfField } from './layout.ts';
 import { formValue, type FormBody } from './parse-form.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
@@ -99,13 +99,11 @@ ${secrets.length > 1 ? html`<form method="post" action="${base}/finish-rotation"
 function endpointsPage(req: FastifyRequest, reply: FastifyReply, ctx: UiContext, s: PageState): string {
   const now = ctx.now();
   const globals = globalEndpointUrls(ctx.db);
-  reply.type('text/html; charset=utf-8');
-  if (s.secret) reply.header('cache-control', 'no-store');
-  return layout({
+  return adminLayout(req, reply, {
     title: 'Webhook endpoints',
-    session: req.staff,
-    current: '/ui/admin',
-    body: html`${adminNav('/ui/admin/webhooks')}<h1>Webhook endpoints</h1>
+    page: '/ui/admin/webhooks',
+    noStore: s.secret !== undefined,
+    body: html`<h1>Webhook endpoints</h1>
 <p>Each client may have its own endpoint, signed with its own secret (Standard Webhooks). Events also go to the global endpoints of the <code>webhooks.endpoints</code> configuration. Rotating a secret signs with the new and the old one until the rotation is finished, so the client can switch without losing deliveries.</p>
 ${flashNotice(req.query as Record<string, unknown>)}
 ${listClientProfiles(ctx.db).map((c) => clientSection(req, ctx, c, s, now))}
@@ -181,14 +179,11 @@ export function adminWebhookRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.post<{ Params: { slug: string }; Body: FormBody }>('/ui/admin/webhooks/:slug/clear', (req, reply) => {
     requireRole(req, 'admin');
     const c = clientOf(ctx, req.params.slug);
-    let reason: string;
-    try {
-      reason = confirmedReason(req.body);
-    } catch (e) {
-      if (!(e instanceof UiError)) throw e;
-      reply.code(e.status);
+    const { reason, refused } = confirmation(req.body);
+    if (refused) {
+      reply.code(refused.status);
       return endpointsPage(req, reply, ctx, {
-        error: { slug: c.slug, message: e.message },
+        error: { slug: c.slug, message: refused.message },
         reason: formValue(req.body, 'reason'),
       });
     }

@@ -13,8 +13,21 @@ export const confirmFields = (what: string, reason = ''): SafeHtml =>
 
 /** The confirmed reason of a form, or a 400 that says what is missing. */
 export function confirmedReason(body: FormBody): string {
+  const c = confirmation(body);
+  if (c.refused) throw c.refused;
+  return c.reason;
+}
+
+/**
+ * confirmedReason without the throw, for a route that re-renders the refused form: the reason, or the 400
+ * that says what is missing.
+ */
+export function confirmation(
+  body: FormBody,
+): { reason: string; refused?: never } | { reason?: never; refused: UiError } {
   const reason = formValue(body, 'reason').trim().slice(0, 500);
-  if (!reason) throw new UiError(400, 'Give a reason for this change.');
-  if (formValue(body, 'confirm') !== 'yes') throw new UiError(400, 'Tick the confirmation box to go ahead.');
-  return reason;
+  if (!reason) return { refused: new UiError(400, 'Give a reason for this change.') };
+  if (formValue(body, 'confirm') !== 'yes')
+    return { refused: new UiError(400, 'Tick the confirmation box to go ahead.') };
+  return { reason };
 }

@@ -5,7 +5,7 @@ import { firstHeader } from '../../mime/header-map.ts';
 import { HEADERS_ONLY_TYPES, MESSAGE_TYPES, type MimePart } from '../../mime/mime-part.ts';
 import { normalizeRaw } from '../../mime/normalize-raw.ts';
 import { partText } from '../../mime/part-text.ts';
-import type { WalkState } from '../../mime/walk-limits.ts';
+import { newWalkState } from '../../mime/walk-limits.ts';
 import { walkMime } from '../../mime/walk-mime.ts';
 import { DEFAULT_LIMITS, type ParseLimits } from '../../parse/parse-options.ts';
 import { defangText } from './defang.ts';
@@ -56,11 +56,7 @@ const isAttachment = (part: MimePart): boolean =>
  * never throws: past a bound the page shows what was read and says why the rest is missing.
  */
 export function messageParts(raw: Buffer, limits: ParseLimits = DEFAULT_LIMITS): MessageParts {
-  const state: WalkState = {
-    limits: { ...limits, deadline: performance.now() + limits.timeoutMs },
-    parts: 0,
-    exceeded: null,
-  };
+  const state = newWalkState(limits);
   const root = walkMime(normalizeRaw(raw.subarray(0, MAX_READ)), state);
   const headers = SHOWN_HEADERS.flatMap((h) => {
     const v = firstHeader(root.headers, h);

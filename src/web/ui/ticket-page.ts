@@ -32,8 +32,9 @@ export interface TicketPageData {
   /** Complainants and traps of these reports also reported against other clients (none: not shown). */
   sharedLists?: SharedListFlag[];
   sharedListDays?: number;
-  /** The desk workflow panel (owner, pending, linked tickets, actions), shown under the header facts. */
-  workflow?: SafeHtml;
+  /** The desk workflow: its summary (owner, pending, linked tickets, prev/next) under the header facts, its
+   * action forms after the conversation. */
+  workflow?: { summary: SafeHtml; actions: SafeHtml };
   /** A refused form of this page: its error is shown beside it, with what was typed. */
   formError?: TicketFormError | undefined;
   /** The conversation (people's words, our mail with its delivery), the answer forms and consent evidence. */
@@ -77,13 +78,18 @@ ${fact('links and identifiers', defangText([p.identifiers.feedbackId, p.identifi
 export function ticketPage(s: StaffSession, d: TicketPageData): string {
   const t = d.ticket;
   const agent = roleAtLeast(s.user.role, 'agent');
-  const admin = roleAtLeast(s.user.role, 'admin');
   const base = `/ui/tickets/${t.id}`;
   return layout({
     title: `${t.id} ${t.subject}`,
     session: s,
     body: html`<h1>${t.id}: ${t.subject}</h1>
 ${d.notice ? html`<p class="notice" role="status">${d.notice}</p>` : ''}
+${
+  // A refused form is re-rendered in place further down: say so at the top, with a link to it.
+  d.formError
+    ? html`<p class="error"><a href="#${d.formError.form.startsWith('answer:') ? d.formError.form.replace(':', '-') : 'form-error'}">Not done: ${d.formError.message}</a></p>`
+    : ''
+}
 <dl class="facts">
 <dt>status</dt><dd class="status-${t.status}">${t.status}</dd>
 ${fact('type', t.type)}${fact('client', t.client ? html`<a href="/ui/clients/${t.client}">${t.client}</a> (${d.clientStatus ?? '?'})` : 'unmatched')}
@@ -97,19 +103,10 @@ ${fact('reports', t.reportCount)}${fact('policy flags', t.flags.join(', '))}${
 ${fact('opened', timeAt(t.createdAt))}${fact('updated', timeAt(t.updatedAt))}${fact('resolved', t.resolvedAt ? timeAt(t.resolvedAt) : null)}
 ${attributionFacts(d)}
 </dl>
-${d.workflow ?? ''}
+${d.workflow?.summary ?? ''}
 ${sharedListSection(d.sharedLists ?? [], d.sharedListDays ?? 90)}
 ${d.conversation ? html`<section class="conversation" aria-labelledby="conversation">${conversationList(t.id, d.conversation)}</section>${answerForms(s, t.id, d.conversation)}` : ''}
-${
-  agent && !d.workflow
-    ? html`<h2>Actions</h2><div class="actions">
-<form method="post" action="${base}/status">${csrfField(s)}<input type="hidden" name="status" value="${t.status === 'resolved' ? 'open' : 'resolved'}">
-<button type="submit">${t.status === 'resolved' ? 'Reopen' : 'Resolve'}</button></form>
-<form method="post" action="${base}/note">${csrfField(s)}<label>Note <textarea name="text" rows="2" cols="40" required></textarea></label><button type="submit">Add note</button></form>
-${t.client && admin && d.clientStatus !== 'suspended' ? html`<form method="post" action="/ui/clients/${t.client}/status">${csrfField(s)}<input type="hidden" name="status" value="suspended"><input type="hidden" name="ticket" value="${t.id}"><label>Reason <input name="note" required></label><button type="submit">Suspend client ${t.client}</button></form>` : ''}
-</div>`
-    : ''
-}
+${d.workflow?.actions ?? ''}
 ${
   d.suppressions.length
     ? html`<h2>Suppressions from these reports</h2><div class="table-scroll"><table><thead><tr><th scope="col">Address</th><th scope="col">Client</th><th scope="col">Reason</th><th scope="col">Since</th>${agent ? html`<th scope="col"><span class="sr-only">Action</span></th>` : ''}</tr></thead><tbody>

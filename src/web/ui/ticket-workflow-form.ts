@@ -12,7 +12,7 @@ export interface TicketFormError {
 
 /** The error paragraph for one form (empty when the error belongs to another form or there is none). */
 export const formErrorOf = (e: TicketFormError | undefined, form: string): SafeHtml =>
-  e?.form === form ? html`<p class="form-error" role="alert">${e.message}</p>` : html``;
+  e?.form === form ? html`<p id="form-error" class="form-error" role="alert">${e.message}</p>` : html``;
 
 /** What was typed into a field of a refused form (empty for any other form). */
 export const typedValue = (e: TicketFormError | undefined, form: string, field: string): string =>

@@ -165,22 +165,27 @@ ${confirmFields(`I confirm: suspend ${t.client} (its sending stops)`, typedValue
  * agents the forms — resolve (with a note, or resolve and go to the next open ticket), pending with a reason,
  * reopen, assign, note, attribute an unmatched ticket, suppress an address, suspend the client (admins).
  */
-export function ticketWorkflowPanel(s: StaffSession, d: WorkflowPanelData): SafeHtml {
+export function ticketWorkflowPanel(
+  s: StaffSession,
+  d: WorkflowPanelData,
+): { summary: SafeHtml; actions: SafeHtml } {
   const agent = roleAtLeast(s.user.role, 'agent');
   const base = `/ui/tickets/${d.ticket.id}`;
-  return html`<section class="workflow" aria-label="Desk workflow">
+  // The summary sits under the header facts; the forms come after the conversation, which is read first.
+  const summary = html`<section class="workflow" aria-label="Owner and linked tickets">
 ${nav(d.neighbours)}
 ${facts(d)}
-${
-  agent
-    ? html`<h2>Actions</h2>
+</section>`;
+  const actions = html`${
+    agent
+      ? html`<section class="workflow-actions" id="ticket-actions" aria-labelledby="ticket-actions-title"><h2 id="ticket-actions-title">Actions</h2>
 <div class="actions">${statusForms(s, d, base)}</div>
 <div class="actions">${assignForms(s, d, base)}</div>
 <div class="actions">${noteForm(s, d, base)}</div>
 ${d.ticket.type === 'unmatched' ? html`<div class="actions">${attributeForm(s, d, base)}</div>` : ''}
 <div class="actions">${suppressForm(s, d, base)}</div>
-<div class="actions">${clientStatusForm(s, d, base)}</div>`
-    : ''
-}
-</section>`;
+<div class="actions">${clientStatusForm(s, d, base)}</div></section>`
+      : ''
+  }`;
+  return { summary, actions };
 }

@@ -10,6 +10,7 @@ import {
 import { parseSuppressionTarget } from '../../../src/store/suppression-target.ts';
 import { tempDataDir } from '../../helpers/test-service.ts';
 import { apiHarness } from './api-harness.ts';
+import { clientIdBySlug } from '../../../src/store/clients-store.ts';
 
 const cli = fileURLToPath(new URL('../../../src/cli/abusedesk.mjs', import.meta.url));
 
@@ -18,7 +19,7 @@ describe('whole-domain suppressions (@domain and *@domain)', () => {
   let acme: number;
   beforeAll(async () => {
     h = await apiHarness();
-    acme = (h.db.prepare("SELECT id FROM clients WHERE slug = 'acme'").get() as { id: number }).id;
+    acme = clientIdBySlug(h.db, 'acme')!;
   });
   afterAll(async () => {
     await h.close();

@@ -9,6 +9,7 @@ import {
   suppress,
 } from '../../../src/store/suppressions-store.ts';
 import { apiHarness } from './api-harness.ts';
+import { clientIdBySlug } from '../../../src/store/clients-store.ts';
 
 type Change = {
   cursor: string;
@@ -26,7 +27,7 @@ describe('suppression sync and bulk API', () => {
   let acme: number;
   beforeAll(async () => {
     h = await apiHarness();
-    acme = (h.db.prepare("SELECT id FROM clients WHERE slug = 'acme'").get() as { id: number }).id;
+    acme = clientIdBySlug(h.db, 'acme')!;
   });
   afterAll(async () => {
     await h.close();

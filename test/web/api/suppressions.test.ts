@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suppress } from '../../../src/store/suppressions-store.ts';
 import { apiHarness } from './api-harness.ts';
+import { clientIdBySlug } from '../../../src/store/clients-store.ts';
 
 type Harness = Awaited<ReturnType<typeof apiHarness>>;
 
@@ -8,7 +9,7 @@ describe('suppressions API', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await apiHarness();
-    const acme = (h.db.prepare("SELECT id FROM clients WHERE slug = 'acme'").get() as { id: number }).id;
+    const acme = clientIdBySlug(h.db, 'acme')!;
     suppress(h.db, {
       address: 'jane@example.net',
       clientId: acme,

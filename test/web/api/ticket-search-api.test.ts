@@ -1,10 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getMessage } from '../../../src/store/messages-store.ts';
 import { inboxPage } from '../../../src/store/ticket-inbox.ts';
-import { deliverAndProcess, startTestService, tempDataDir } from '../../helpers/test-service.ts';
-import { cliEnv, cliPath } from '../../helpers/cli-process.ts';
+import {
+  deliverAndProcess,
+  startTestService,
+  tempDataDir,
+  ticketOfQueued,
+} from '../../helpers/test-service.ts';
+import { runCli } from '../../helpers/cli-process.ts';
 import { apiClient, roleTokens, type ApiClient } from './api-harness.ts';
 
 const fixture = (name: string): string =>
@@ -28,13 +31,7 @@ describe('GET /api/v1/tickets?q= searches like the staff inbox', () => {
     ] as const) {
       const q = await deliverAndProcess(svc, rcpt, fixture(name), from);
       queueIds[name] = q;
-      tickets[name] = (
-        svc.db
-          .prepare('SELECT ticket_id FROM reports WHERE message_id = ?')
-          .get(getMessage(svc.db, q)!.id) as {
-          ticket_id: string;
-        }
-      ).ticket_id;
+      tickets[name] = ticketOfQueued(svc, q);
     }
   }, 60_000);
 
@@ -88,11 +85,7 @@ describe('GET /api/v1/tickets?q= searches like the staff inbox', () => {
 
   it('abusedesk tickets list --q searches the same way', () => {
     const cli = (q: string): string[] => {
-      const r = spawnSync(process.execPath, [cliPath, 'tickets', 'list', '--q', q, '--json'], {
-        env: cliEnv(tmp.dir),
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
+      const r = runCli(tmp.dir, ['tickets', 'list', '--q', q, '--json']);
       expect(r.status, r.stderr).toBe(0);
       return (JSON.parse(r.stdout) as Array<{ id: string }>).map((t) => t.id).sort();
     };

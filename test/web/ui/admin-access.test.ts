@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PAGE_CSP } from '../../../src/web/ui/security-headers.ts';
-import { startUiApp, textOf } from './admin-ui-app.ts';
-
-type App = Awaited<ReturnType<typeof startUiApp>>;
+import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 
 const PAGES = [
   '/ui/admin',

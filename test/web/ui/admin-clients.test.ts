@@ -2,9 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/store/audit-store.ts';
 import { clientDomains, clientRefByDomain } from '../../../src/store/clients-store.ts';
 import { clientProfile } from '../../../src/store/client-admin-store.ts';
-import { startUiApp, textOf } from './admin-ui-app.ts';
-
-type App = Awaited<ReturnType<typeof startUiApp>>;
+import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 
 describe('admin: clients create and edit', () => {
   let t: App;

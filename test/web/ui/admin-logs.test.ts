@@ -5,9 +5,7 @@ import { markMessageDone, markMessageFailed, SqliteMessageStore } from '../../..
 import { saveDecisions, saveReport } from '../../../src/store/reports-store.ts';
 import { createTicket } from '../../../src/store/tickets-store.ts';
 import { listIntakeLog } from '../../../src/store/intake-log-store.ts';
-import { startUiApp, textOf } from './admin-ui-app.ts';
-
-type App = Awaited<ReturnType<typeof startUiApp>>;
+import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 
 const rowIds = (body: string, prefix: string): number[] =>
   [...body.matchAll(new RegExp(`<tr id="${prefix}-(\\d+)"`, 'g'))].map((m) => Number(m[1]));

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyApiToken } from '../../../src/auth/api-tokens.ts';
 import { listAudit } from '../../../src/store/audit-store.ts';
-import { startUiApp, textOf } from './admin-ui-app.ts';
-
-type App = Awaited<ReturnType<typeof startUiApp>>;
+import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 
 describe('admin: API tokens page', () => {
   let t: App;

@@ -3,6 +3,10 @@ import type { Database } from 'better-sqlite3';
 import { createStaffUser } from '../../../src/auth/staff-users.ts';
 import { loadDemoIfEmpty } from '../../../src/clients/load-demo.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
+import {
+  enforcementSettings,
+  type EnforcementSettings,
+} from '../../../src/enforcement/enforcement-settings.ts';
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
 import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
 import { csrfOf, loginInject } from './ui-session.ts';
@@ -13,11 +17,20 @@ export interface Session {
   csrf: string;
 }
 
+export interface UiAppOptions {
+  /** A fixed clock for the demo data, the accounts and the UI; default: demo data of 2026-11-01, real time. */
+  now?: Date;
+  /** Data to add before the UI starts, with the enforcement settings the UI uses. */
+  seed?: (db: Database, enforcement: EnforcementSettings) => void;
+}
+
+export type UiApp = Awaited<ReturnType<typeof startUiApp>>;
+
 /**
  * The UI on a fresh database with the demo clients and one account per role (`<role>@esp.example`, password
- * `<role> password 1`), for the admin and suppression page tests.
+ * `<role> password 1`), for the admin, client and suppression page tests.
  */
-export async function startUiApp(): Promise<{
+export async function startUiApp(options: UiAppOptions = {}): Promise<{
   db: Database;
   app: FastifyInstance;
   login: (role: Role) => Promise<Session>;
@@ -30,13 +43,17 @@ export async function startUiApp(): Promise<{
   close: () => Promise<void>;
 }> {
   const tmp = tempDataDir();
-  const db = openDatabase(testConfig(tmp.dir));
-  loadDemoIfEmpty(db, new Date('2026-11-01T00:00:00Z'));
-  const now = new Date();
+  const config = testConfig(tmp.dir);
+  const db = openDatabase(config);
+  const { now: fixed, seed } = options;
+  loadDemoIfEmpty(db, fixed ?? new Date('2026-11-01T00:00:00Z'));
+  const now = fixed ?? new Date();
   for (const role of ['admin', 'agent', 'viewer'] as const)
     createStaffUser(db, { email: `${role}@esp.example`, role, password: `${role} password 1`, now });
+  const enforcement = enforcementSettings(config);
+  seed?.(db, enforcement);
   const app = Fastify();
-  await app.register(uiPlugin, { db });
+  await app.register(uiPlugin, { db, enforcement, ...(fixed ? { now: () => fixed } : {}) });
   await app.ready();
   return {
     db,

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/store/audit-store.ts';
-import { startUiApp, textOf } from './admin-ui-app.ts';
+import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 import { loginInject } from './ui-session.ts';
-
-type App = Awaited<ReturnType<typeof startUiApp>>;
 
 describe('admin: users page', () => {
   let t: App;

@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/store/audit-store.ts';
-import { clientWebhookSecret, clientWebhookUrl } from '../../../src/store/clients-store.ts';
+import { clientWebhookSecret, clientWebhookUrl, clientIdBySlug } from '../../../src/store/clients-store.ts';
 import { emitWebhook } from '../../../src/webhooks/emit-webhook.ts';
 import { signWebhook, verifyWebhook } from '../../../src/webhooks/sign-webhook.ts';
 import { endpointKey } from '../../../src/web/ui/endpoint-key.ts';
-import { startUiApp, textOf } from './admin-ui-app.ts';
-
-type App = Awaited<ReturnType<typeof startUiApp>>;
+import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 
 const secretOf = (body: string): string => /<code class="secret">(whsec_[^<]+)<\/code>/.exec(body)![1]!;
 const signsWith = (stored: string, secret: string): boolean => {
@@ -23,7 +21,7 @@ describe('admin: webhook endpoints page', () => {
   let acme: number;
   beforeEach(async () => {
     t = await startUiApp();
-    acme = (t.db.prepare("SELECT id FROM clients WHERE slug = 'acme'").get() as { id: number }).id;
+    acme = clientIdBySlug(t.db, 'acme')!;
   });
   afterEach(() => t.close());
 
@@ -57,7 +55,7 @@ describe('admin: webhook endpoints page', () => {
       { clientId: acme, now, key: 't:1', endpoints: [] },
     );
     t.db.prepare("UPDATE outbox SET state = 'sent' WHERE id = ?").run(sent);
-    const globex = (t.db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number }).id;
+    const globex = clientIdBySlug(t.db, 'globex')!;
     t.db
       .prepare('UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE id = ?')
       .run('https://globex.example/h', 'whsec_AAAA', globex);

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getMessage } from '../../../src/store/messages-store.ts';
 import {
   deliverAndProcess,
   simpleMessage,
   startTestService,
   tempDataDir,
+  ticketOfQueued,
   waitFor,
   waitForIdle,
 } from '../../helpers/test-service.ts';
@@ -37,11 +37,7 @@ describe('a staff answer queued from the ticket page', () => {
       'jane@example.net',
     );
     await waitForIdle(svc);
-    const ticketId = (
-      svc.db.prepare('SELECT ticket_id FROM reports WHERE message_id = ?').get(getMessage(svc.db, q)!.id) as {
-        ticket_id: string;
-      }
-    ).ticket_id;
+    const ticketId = ticketOfQueued(svc, q);
     const { cookie, csrf } = await loginInject(svc.http, svc.demoStaff!.email, svc.demoStaff!.password);
     const page = await svc.http.inject({
       method: 'GET',

@@ -1,26 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSession, queueIdOf } from '../../../src/bench/smtp-client.ts';
 import { fblReport } from '../../../src/demo/report-builders.ts';
 import { getMessage } from '../../../src/store/messages-store.ts';
 import { getTicket } from '../../../src/store/tickets-store.ts';
-import { startTestService, tempDataDir, waitFor } from '../../helpers/test-service.ts';
+import { waitFor } from '../../helpers/test-service.ts';
+import { browserSession, chromiumMissing, type BrowserSession, type TestService } from './browser-session.ts';
 import { hostileComplaint } from './hostile-complaint.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CORPUS_ARF = new URL('../../../../shared/corpus/arf/sisimai-arf-02.eml', import.meta.url);
-const haveChromium = existsSync(CHROMIUM);
-// In CI the browser tests must run: a missing chromium is a failure there, not a skip.
-const skip = !haveChromium && !process.env.CI;
-if (skip)
-  console.warn(
-    `browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium); they never skip in CI`,
-  );
+const skip = chromiumMissing('browser tests (they never skip in CI)');
 
-type Service = Awaited<ReturnType<typeof startTestService>>;
+type Service = TestService;
 
 async function deliver(svc: Service, rcpt: string, body: string): Promise<number> {
   const { client } = await openSession(svc.smtpAddress.port);
@@ -45,56 +37,31 @@ const ticketOfMessage = (svc: Service, id: number): string =>
   ).ticket_id!;
 
 describe.skipIf(skip)('staff web UI in a real browser (Debian chromium)', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
+  let session: BrowserSession;
   let svc: Service;
-  let browser: BrowserContext;
-  let profile: string;
   let base: string;
   let page: Page;
   const requests: string[] = [];
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    tmp = tempDataDir();
-    svc = await startTestService(tmp.dir);
-    base = `http://127.0.0.1:${svc.httpAddress.port}`;
-    profile = mkdtempSync(join(tmpdir(), 'abusedesk-chromium-'));
-    // A fresh profile per run (playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    session = await browserSession({
+      start: '/',
+      beforeLogin: (login) => {
+        login.on('request', (r) => requests.push(r.url()));
+        login.on('dialog', (d) => {
+          dialogs.push(d.message());
+          void d.dismiss();
+        });
+      },
     });
-    page = await browser.newPage();
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    // Log in with the demo staff account `serve` prints.
+    ({ svc, base, page } = session);
+    // Logged in with the demo staff account `serve` prints.
     expect(svc.demoStaff?.email).toBe('staff@esp.example');
-    await page.goto(`${base}/`);
-    await page.waitForURL(/\/ui\/login/);
-    await page.getByLabel('Email').fill(svc.demoStaff!.email);
-    await page.getByLabel('Password').fill(svc.demoStaff!.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
-    tmp?.cleanup();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('opens the ticket of a real corpus FBL report sent over SMTP, shows its decision trail, and resolves it', async () => {

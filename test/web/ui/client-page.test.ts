@@ -1,16 +1,12 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStaffUser } from '../../../src/auth/staff-users.ts';
-import { loadDemoIfEmpty } from '../../../src/clients/load-demo.ts';
-import { openDatabase } from '../../../src/db/open-database.ts';
 import { enforceAllClients } from '../../../src/enforcement/enforce-client.ts';
-import { enforcementSettings } from '../../../src/enforcement/enforcement-settings.ts';
-import { recordSignals } from '../../../src/enforcement/record-signals.ts';
-import { upsertCampaign } from '../../../src/store/clients-store.ts';
-import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
-import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
+import type { EnforcementSettings } from '../../../src/enforcement/enforcement-settings.ts';
+import { upsertCampaign, clientIdBySlug } from '../../../src/store/clients-store.ts';
+import { startUiApp, type UiApp } from './admin-ui-app.ts';
 import { csrfOf, loginInject } from './ui-session.ts';
+import { yahooComplaints } from './yahoo-complaints.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -36,85 +32,64 @@ function chartPoints(body: string, series: string): Array<{ day: string; rate: n
   }));
 }
 
+/** globex's complaints over the last weeks, from FBLs trusted and not, and its enforcement run. */
+function seed(db: Database, enforcement: EnforcementSettings): void {
+  const clientId = clientIdBySlug(db, 'globex')!;
+  // In the window: 12,000 delivered, started 13 days ago. Before the window: an old campaign.
+  const promo = upsertCampaign(
+    db,
+    {
+      slug: 'globex-promo',
+      client: 'globex',
+      sent: 12_500,
+      delivered: 12_000,
+      startedAt: '2026-11-10T08:00:00Z',
+    },
+    NOW,
+  );
+  const old = upsertCampaign(
+    db,
+    {
+      slug: 'globex-old',
+      client: 'globex',
+      sent: 3000,
+      delivered: 3000,
+      startedAt: '2026-09-01T08:00:00Z',
+    },
+    NOW,
+  );
+  const signal = (
+    campaignId: number | null,
+    daysAgo: number,
+    n: number,
+    counts: boolean,
+    tag: string,
+  ): void =>
+    yahooComplaints(db, { clientId, campaignId, now: new Date(NOW.getTime() - daysAgo * DAY) }, n, {
+      counts,
+      tag,
+    });
+  // Trusted complaints spread over the window, some untrusted ones, one about no campaign, and complaints
+  // about the old campaign: the gauge and the chart must count the same ones.
+  signal(promo, 10, 8, true, 'a');
+  signal(promo, 6, 14, true, 'b');
+  signal(promo, 1, 20, true, 'c');
+  signal(promo, 2, 30, false, 'u');
+  signal(null, 3, 5, true, 'n');
+  signal(old, 4, 9, true, 'o');
+  enforceAllClients(db, enforcement, NOW);
+}
+
 describe('client page: one definition of the complaint rate, legible gauges, refused forms kept (inject)', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
+  let t: UiApp;
   let db: Database;
   let app: FastifyInstance;
 
   beforeEach(async () => {
-    tmp = tempDataDir();
-    const config = testConfig(tmp.dir);
-    db = openDatabase(config);
-    loadDemoIfEmpty(db, NOW);
-    createStaffUser(db, {
-      email: 'admin@esp.example',
-      role: 'admin',
-      password: 'admin password 1',
-      now: NOW,
-    });
-    const client = db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number };
-    // In the window: 12,000 delivered, started 13 days ago. Before the window: an old campaign.
-    const promo = upsertCampaign(
-      db,
-      {
-        slug: 'globex-promo',
-        client: 'globex',
-        sent: 12_500,
-        delivered: 12_000,
-        startedAt: '2026-11-10T08:00:00Z',
-      },
-      NOW,
-    );
-    const old = upsertCampaign(
-      db,
-      {
-        slug: 'globex-old',
-        client: 'globex',
-        sent: 3000,
-        delivered: 3000,
-        startedAt: '2026-09-01T08:00:00Z',
-      },
-      NOW,
-    );
-    const signal = (
-      campaignId: number | null,
-      daysAgo: number,
-      n: number,
-      counts: boolean,
-      tag: string,
-    ): void => {
-      recordSignals(
-        db,
-        Array.from({ length: n }, (_, i) => ({
-          signal: 'complaint' as const,
-          recipient: `${tag}${i}@yahoo.com`,
-          mailboxProvider: 'yahoo',
-          counts,
-          rule: counts ? 'dkim-verified-fbl' : 'unverified',
-          basis: 'authenticated' as const,
-          reason: counts ? 'DKIM-verified yahoo feedback-loop report' : 'not verified',
-        })),
-        { clientId: client.id, campaignId, reportId: null, now: new Date(NOW.getTime() - daysAgo * DAY) },
-      );
-    };
-    // Trusted complaints spread over the window, some untrusted ones, one about no campaign, and complaints
-    // about the old campaign: the gauge and the chart must count the same ones.
-    signal(promo, 10, 8, true, 'a');
-    signal(promo, 6, 14, true, 'b');
-    signal(promo, 1, 20, true, 'c');
-    signal(promo, 2, 30, false, 'u');
-    signal(null, 3, 5, true, 'n');
-    signal(old, 4, 9, true, 'o');
-    enforceAllClients(db, enforcementSettings(config), NOW);
-    app = Fastify();
-    await app.register(uiPlugin, { db, now: () => NOW, enforcement: enforcementSettings(config) });
-    await app.ready();
+    t = await startUiApp({ now: NOW, seed });
+    ({ db, app } = t);
   });
-  afterEach(async () => {
-    await app.close();
-    db.close();
-    tmp.cleanup();
-  });
+  afterEach(() => t.close());
 
   it("ends the chart exactly at the gauges' rates, states the definition once, and uses separators and local times", async () => {
     const { cookie } = await loginInject(app, 'admin@esp.example', 'admin password 1');

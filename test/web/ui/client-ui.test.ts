@@ -1,93 +1,58 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStaffUser } from '../../../src/auth/staff-users.ts';
-import { loadDemoIfEmpty } from '../../../src/clients/load-demo.ts';
-import { upsertCampaign } from '../../../src/store/clients-store.ts';
-import { openDatabase } from '../../../src/db/open-database.ts';
+import { upsertCampaign, clientIdBySlug } from '../../../src/store/clients-store.ts';
 import { enforceAllClients } from '../../../src/enforcement/enforce-client.ts';
-import { enforcementSettings } from '../../../src/enforcement/enforcement-settings.ts';
-import { recordSignals } from '../../../src/enforcement/record-signals.ts';
-import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
+import type { EnforcementSettings } from '../../../src/enforcement/enforcement-settings.ts';
 import { loadMailboxProviders } from '../../../src/enforcement/mailbox-providers.ts';
 import { insertSends } from '../../../src/store/sends-store.ts';
-import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
+import { startUiApp, type UiApp } from './admin-ui-app.ts';
 import { csrfOf, loginInject } from './ui-session.ts';
+import { yahooComplaints } from './yahoo-complaints.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const NOW = new Date('2026-11-23T10:00:00Z');
 
+/** globex over every complaint threshold, with a send log, after an enforcement run. */
+function seed(db: Database, enforcement: EnforcementSettings): void {
+  // globex: one campaign of 2,000 with 12 counted complaints — above every complaint threshold.
+  const campaignId = upsertCampaign(
+    db,
+    {
+      slug: 'globex-promo',
+      client: 'globex',
+      sent: 2000,
+      delivered: 2000,
+      startedAt: '2026-11-21T08:00:00Z',
+    },
+    NOW,
+  );
+  const clientId = clientIdBySlug(db, 'globex')!;
+  yahooComplaints(db, { clientId, campaignId, now: NOW }, 12);
+  // The send log: 500 sends to Gmail, 500 to Yahoo.
+  insertSends(
+    db,
+    Array.from({ length: 1000 }, (_, i) => ({
+      messageId: `<p${i}@mail.globex.example>`,
+      recipient: i < 500 ? `g${i}@gmail.com` : `p${i}@yahoo.com`,
+      client: 'globex',
+      campaign: 'globex-promo',
+      sentAt: '2026-11-21T08:00:00Z',
+    })),
+    NOW,
+    loadMailboxProviders(),
+  );
+  enforceAllClients(db, enforcement, NOW);
+}
+
 describe('client page: enforcement, score explanation, history and status actions (fastify inject)', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let db: Database;
+  let t: UiApp;
   let app: FastifyInstance;
   beforeEach(async () => {
-    tmp = tempDataDir();
-    const config = testConfig(tmp.dir);
-    db = openDatabase(config);
-    loadDemoIfEmpty(db, NOW);
-    createStaffUser(db, {
-      email: 'admin@esp.example',
-      role: 'admin',
-      password: 'admin password 1',
-      now: NOW,
-    });
-    createStaffUser(db, {
-      email: 'viewer@esp.example',
-      role: 'viewer',
-      password: 'viewer password 1',
-      now: NOW,
-    });
-    // globex: one campaign of 2,000 with 12 counted complaints — above every complaint threshold.
-    const campaignId = upsertCampaign(
-      db,
-      {
-        slug: 'globex-promo',
-        client: 'globex',
-        sent: 2000,
-        delivered: 2000,
-        startedAt: '2026-11-21T08:00:00Z',
-      },
-      NOW,
-    );
-    const clientId = (db.prepare("SELECT id FROM clients WHERE slug = 'globex'").get() as { id: number }).id;
-    recordSignals(
-      db,
-      Array.from({ length: 12 }, (_, i) => ({
-        signal: 'complaint' as const,
-        recipient: `p${i}@yahoo.com`,
-        mailboxProvider: 'yahoo',
-        counts: true,
-        rule: 'dkim-verified-fbl',
-        basis: 'authenticated' as const,
-        reason: 'DKIM-verified yahoo feedback-loop report',
-      })),
-      { clientId, campaignId, reportId: null, now: NOW },
-    );
-    // The send log: 500 sends to Gmail, 500 to Yahoo.
-    insertSends(
-      db,
-      Array.from({ length: 1000 }, (_, i) => ({
-        messageId: `<p${i}@mail.globex.example>`,
-        recipient: i < 500 ? `g${i}@gmail.com` : `p${i}@yahoo.com`,
-        client: 'globex',
-        campaign: 'globex-promo',
-        sentAt: '2026-11-21T08:00:00Z',
-      })),
-      NOW,
-      loadMailboxProviders(),
-    );
-    const settings = enforcementSettings(config);
-    enforceAllClients(db, settings, NOW);
-    app = Fastify();
-    await app.register(uiPlugin, { db, now: () => NOW, enforcement: settings });
-    await app.ready();
+    t = await startUiApp({ now: NOW, seed });
+    ({ app } = t);
   });
-  afterEach(async () => {
-    await app.close();
-    db.close();
-    tmp.cleanup();
-  });
+  afterEach(() => t.close());
 
   it('shows status, score with what pulled it down, signal gauges against thresholds, and the automatic change with its evidence', async () => {
     const { cookie } = await loginInject(app, 'viewer@esp.example', 'viewer password 1');

@@ -1,14 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverAndProcess, startTestService, tempDataDir, waitForIdle } from '../../helpers/test-service.ts';
+import { deliverAndProcess, waitForIdle } from '../../helpers/test-service.ts';
+import { browserSession, chromiumMissing, type BrowserSession } from './browser-session.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-// In CI the browser tests must run: a missing chromium is a failure there, not a skip.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`desk browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+const skip = chromiumMissing('desk browser tests');
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/${name}.eml`, import.meta.url)) as unknown as string;
@@ -16,65 +12,41 @@ const fixture = (name: string): string =>
 /** A reporter with a long address, as feedback loops and ticket systems have. */
 const LONG_FROM = 'feedbackloop-notifications-team@comcastfbl.senderscore.example';
 
-type Service = Awaited<ReturnType<typeof startTestService>>;
-
 describe.skipIf(skip)('the inbox on a desktop screen (Debian chromium)', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let svc: Service;
-  let browser: BrowserContext;
-  let profile: string;
+  let session: BrowserSession;
   let page: Page;
 
   beforeAll(async () => {
-    tmp = tempDataDir();
-    svc = await startTestService(tmp.dir);
-    // An unsubscribe whose subject is one long opaque token, a forward, an FBL report and a long reporter address.
-    await deliverAndProcess(
-      svc,
-      'unsubscribe@esp.example',
-      fixture('unsubscribe/list-unsubscribe-mailto-subject'),
-    );
-    await deliverAndProcess(
-      svc,
-      'abuse@esp.example',
-      fixture('complaint/gmail-fr-inline-forward'),
-      'marie.dupont@example.fr',
-    );
-    await deliverAndProcess(svc, 'fbl@esp.example', fixture('fbl/yahoo-abuse-crlf'));
-    await deliverAndProcess(
-      svc,
-      'abuse@esp.example',
-      `From: <${LONG_FROM}>\r\nTo: abuse@esp.example\r\nSubject: Abuse report\r\nMessage-ID: <long-reporter@example.net>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nPlease look at this.\r\n`,
-      LONG_FROM,
-    );
-    await waitForIdle(svc);
-    profile = mkdtempSync(join(tmpdir(), 'abusedesk-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
+    session = await browserSession({
       viewport: { width: 1280, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
+      seed: async (svc) => {
+        // An unsubscribe whose subject is one long opaque token, a forward, an FBL report and a long reporter address.
+        await deliverAndProcess(
+          svc,
+          'unsubscribe@esp.example',
+          fixture('unsubscribe/list-unsubscribe-mailto-subject'),
+        );
+        await deliverAndProcess(
+          svc,
+          'abuse@esp.example',
+          fixture('complaint/gmail-fr-inline-forward'),
+          'marie.dupont@example.fr',
+        );
+        await deliverAndProcess(svc, 'fbl@esp.example', fixture('fbl/yahoo-abuse-crlf'));
+        await deliverAndProcess(
+          svc,
+          'abuse@esp.example',
+          `From: <${LONG_FROM}>\r\nTo: abuse@esp.example\r\nSubject: Abuse report\r\nMessage-ID: <long-reporter@example.net>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nPlease look at this.\r\n`,
+          LONG_FROM,
+        );
+        await waitForIdle(svc);
+      },
     });
-    page = await browser.newPage();
-    const base = `http://127.0.0.1:${svc.httpAddress.port}`;
-    await page.goto(`${base}/ui/login`);
-    await page.getByLabel('Email').fill(svc.demoStaff!.email);
-    await page.getByLabel('Password').fill(svc.demoStaff!.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    ({ page } = session);
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
-    tmp?.cleanup();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('shows every column of the ticket list at 1280 px without scrolling sideways', async () => {

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fblReport } from '../../../src/demo/report-builders.ts';
-import { getMessage } from '../../../src/store/messages-store.ts';
 import { getTicket } from '../../../src/store/tickets-store.ts';
-import { deliverAndProcess, startTestService, tempDataDir } from '../../helpers/test-service.ts';
+import {
+  deliverAndProcess,
+  startTestService,
+  tempDataDir,
+  ticketOfQueued,
+} from '../../helpers/test-service.ts';
 import { loginInject } from './ui-session.ts';
 
 // What an agent's first day through the desk turned up: each test is one thing a person saw on a page.
@@ -13,12 +17,6 @@ type Service = Awaited<ReturnType<typeof startTestService>>;
 
 const fixture = (name: string): Buffer =>
   readFileSync(new URL(`../../fixtures/${name}.eml`, import.meta.url));
-
-const ticketOf = (svc: Service, queueId: string): string =>
-  svc.db
-    .prepare('SELECT ticket_id FROM reports WHERE message_id = ?')
-    .pluck()
-    .get(getMessage(svc.db, queueId)!.id) as string;
 
 describe('the staff desk, worked from the UI', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -52,7 +50,7 @@ describe('the staff desk, worked from the UI', () => {
       fixture('complaint/gmail-fr-inline-forward') as unknown as string,
       'marie.dupont@example.fr',
     );
-    const id = ticketOf(svc, q);
+    const id = ticketOfQueued(svc, q);
     const t = getTicket(svc.db, id)!;
     expect(t.parentId, 'a matched complaint is linked under its incident').toBeTruthy();
     const body = (await get(`/ui/tickets/${id}`)).body;
@@ -83,7 +81,7 @@ describe('the staff desk, worked from the UI', () => {
         originalMessageId: '<qa-orig-1@unknown-shop.example>',
       }).replace(/news\.acme\.example/g, 'unknown-shop.example'),
     );
-    const id = ticketOf(svc, q);
+    const id = ticketOfQueued(svc, q);
     const before = getTicket(svc.db, id)!;
     expect(before.type).toBe('unmatched');
     expect(before.subject).toMatch(/^Unmatched FBL report/);
@@ -104,7 +102,7 @@ describe('the staff desk, worked from the UI', () => {
       fixture('other/question') as unknown as string,
       'pat@example.com',
     );
-    const id = ticketOf(svc, q);
+    const id = ticketOfQueued(svc, q);
     expect(
       (
         await post(`/ui/tickets/${id}/suppress`, {

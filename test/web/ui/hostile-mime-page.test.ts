@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getMessage } from '../../../src/store/messages-store.ts';
-import { deliverAndProcess, startTestService, tempDataDir } from '../../helpers/test-service.ts';
+import {
+  deliverAndProcess,
+  startTestService,
+  tempDataDir,
+  ticketOfQueued,
+} from '../../helpers/test-service.ts';
 import { loginInject } from './ui-session.ts';
 
 const head = (n: string, type: string): string =>
@@ -50,12 +54,7 @@ describe('ticket page with hostile MIME in its report', () => {
     tmp?.cleanup();
   });
 
-  const ticketOf = (queueId: string): string => {
-    const id = getMessage(svc.db, queueId)!.id;
-    return (
-      svc.db.prepare('SELECT ticket_id FROM reports WHERE message_id = ?').get(id) as { ticket_id: string }
-    ).ticket_id;
-  };
+  const ticketOf = (queueId: string): string => ticketOfQueued(svc, queueId);
 
   it.each([
     ['deep nesting', deepNesting, 'MIME nesting deeper than'],

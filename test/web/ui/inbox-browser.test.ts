@@ -1,78 +1,48 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicket } from '../../../src/store/tickets-store.ts';
-import { deliverAndProcess, startTestService, tempDataDir } from '../../helpers/test-service.ts';
+import { deliverAndProcess } from '../../helpers/test-service.ts';
+import { browserSession, chromiumMissing, type BrowserSession } from './browser-session.ts';
 import { unmatchedFbl } from './inbox-mail.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-// In CI the browser tests must run: a missing chromium is a failure there, not a skip.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`inbox browser test skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
-
-type Service = Awaited<ReturnType<typeof startTestService>>;
+const skip = chromiumMissing('inbox browser test');
 
 describe.skipIf(skip)('triaging the inbox in a real browser (Debian chromium)', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let svc: Service;
-  let browser: BrowserContext;
-  let profile: string;
+  let session: BrowserSession;
   let base: string;
   let page: Page;
   let wanted: string;
 
   beforeAll(async () => {
-    tmp = tempDataDir();
-    svc = await startTestService(tmp.dir);
-    base = `http://127.0.0.1:${svc.httpAddress.port}`;
-    // 150 complaint tickets, one a minute, and one unmatched FBL report through the whole pipeline.
-    for (let i = 0; i < 150; i++)
-      createTicket(svc.db, {
-        type: 'complaint',
-        subject: `Spam complaint number ${i}`,
-        reporter: `reporter${i}@example.org`,
-        now: new Date(Date.UTC(2026, 10, 1, 0, i)),
-      });
-    await deliverAndProcess(
-      svc,
-      'fbl@esp.example',
-      unmatchedFbl({ reportId: '<browser-1@aol.example>', complainant: 'findme@example.net' }),
-    );
-    wanted = (
-      svc.db.prepare("SELECT ticket_id AS id FROM ticket_terms WHERE term = 'findme@example.net'").get() as {
-        id: string;
-      }
-    ).id;
-    profile = mkdtempSync(join(tmpdir(), 'abusedesk-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    session = await browserSession({
+      seed: async (svc) => {
+        // 150 complaint tickets, one a minute, and one unmatched FBL report through the whole pipeline.
+        for (let i = 0; i < 150; i++)
+          createTicket(svc.db, {
+            type: 'complaint',
+            subject: `Spam complaint number ${i}`,
+            reporter: `reporter${i}@example.org`,
+            now: new Date(Date.UTC(2026, 10, 1, 0, i)),
+          });
+        await deliverAndProcess(
+          svc,
+          'fbl@esp.example',
+          unmatchedFbl({ reportId: '<browser-1@aol.example>', complainant: 'findme@example.net' }),
+        );
+        wanted = (
+          svc.db
+            .prepare("SELECT ticket_id AS id FROM ticket_terms WHERE term = 'findme@example.net'")
+            .get() as {
+            id: string;
+          }
+        ).id;
+      },
     });
-    page = await browser.newPage();
-    await page.goto(`${base}/ui/login`);
-    await page.getByLabel('Email').fill(svc.demoStaff!.email);
-    await page.getByLabel('Password').fill(svc.demoStaff!.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    ({ base, page } = session);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
-    tmp?.cleanup();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await session?.close();
   });
 
   const rangeText = () => page.locator('.pager .range').first().textContent();

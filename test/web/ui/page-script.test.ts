@@ -1,19 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import { PAGE_CSP, securityHeaders } from '../../../src/web/ui/security-headers.ts';
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
 import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
+import { chromiumMissing, launchChromium, type Chromium } from './browser-session.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCRIPT = readFileSync(new URL('../../../src/web/ui/app.js', import.meta.url), 'utf8');
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip)
-  console.warn(`page-script browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+const skip = chromiumMissing('page-script browser tests');
 
 /** A minimal page shaped like the UI's (same head, same CSP), so the script is tested on its own contract. */
 const shell = (title: string, body: string): string => `<!doctype html>
@@ -47,8 +43,7 @@ const ticket = (id: number): string =>
 
 describe.skipIf(skip)('page script /ui/app.js in a real browser (local times, keyboard shortcuts)', () => {
   let app: FastifyInstance;
-  let browser: BrowserContext;
-  let profile: string;
+  let chrome: Chromium;
   let page: Page;
   let base: string;
   const resolved: string[] = [];
@@ -74,27 +69,13 @@ describe.skipIf(skip)('page script /ui/app.js in a real browser (local times, ke
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address() as { port: number };
     base = `http://127.0.0.1:${address.port}`;
-    profile = mkdtempSync(join(tmpdir(), 'abusedesk-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      timezoneId: 'Asia/Tokyo',
-      locale: 'en-US',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
-    page = await browser.newPage();
+    chrome = await launchChromium({ timezoneId: 'Asia/Tokyo', locale: 'en-US' });
+    ({ page } = chrome);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chrome?.close();
     await app?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const scriptReady = (): Promise<unknown> =>

@@ -1,55 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSuppressions } from '../../../src/store/suppressions-store.ts';
-import { startTestService, tempDataDir } from '../../helpers/test-service.ts';
+import { browserSession, chromiumMissing, type BrowserSession, type TestService } from './browser-session.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Like the other browser tests: skipped only outside CI when Debian's chromium is not installed.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip)
-  console.warn(`suppressions browser test skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+const skip = chromiumMissing('suppressions browser test');
 
 describe.skipIf(skip)('suppressions page in a real browser (Debian chromium)', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let svc: Awaited<ReturnType<typeof startTestService>>;
-  let browser: BrowserContext;
-  let profile: string;
-  let base: string;
+  let session: BrowserSession;
+  let svc: TestService;
   let page: Page;
 
   beforeAll(async () => {
-    tmp = tempDataDir();
-    svc = await startTestService(tmp.dir);
-    base = `http://127.0.0.1:${svc.httpAddress.port}`;
-    profile = mkdtempSync(join(tmpdir(), 'abusedesk-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
-    page = await browser.newPage();
-    await page.goto(`${base}/ui/suppressions`);
-    await page.waitForURL(/\/ui\/login/);
-    await page.getByLabel('Email').fill(svc.demoStaff!.email);
-    await page.getByLabel('Password').fill(svc.demoStaff!.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Suppressions' }).waitFor();
+    // Asking for the page while logged out leads to the login form and back to the page.
+    session = await browserSession({ start: '/ui/suppressions', landing: 'Suppressions' });
+    ({ svc, page } = session);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
-    tmp?.cleanup();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('adds three pasted addresses, removes one with confirmation and finds it in the removal history', async () => {

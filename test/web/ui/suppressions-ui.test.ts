@@ -5,9 +5,7 @@ import { SqliteMessageStore } from '../../../src/store/messages-store.ts';
 import { saveDecisions, saveReport } from '../../../src/store/reports-store.ts';
 import { listSuppressions, suppress } from '../../../src/store/suppressions-store.ts';
 import { createTicket } from '../../../src/store/tickets-store.ts';
-import { startUiApp, textOf } from './admin-ui-app.ts';
-
-type App = Awaited<ReturnType<typeof startUiApp>>;
+import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 
 const rowIds = (body: string): number[] =>
   [...body.matchAll(/<tr id="suppression-(\d+)"/g)].map((m) => Number(m[1]));

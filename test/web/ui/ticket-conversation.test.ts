@@ -1,16 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../../src/auth/api-tokens.ts';
 import { fblReport } from '../../../src/demo/report-builders.ts';
 import { listAudit } from '../../../src/store/audit-store.ts';
-import { getMessage } from '../../../src/store/messages-store.ts';
 import { ticketEvents } from '../../../src/store/tickets-store.ts';
-import { cliEnv, cliPath } from '../../helpers/cli-process.ts';
+import { runCli } from '../../helpers/cli-process.ts';
 import {
   deliverAndProcess,
   springSaleToken,
   startTestService,
   tempDataDir,
+  ticketOfQueued,
   waitForIdle,
 } from '../../helpers/test-service.ts';
 import { loginInject } from './ui-session.ts';
@@ -73,12 +72,7 @@ describe('ticket conversation and staff answers', () => {
     tmp?.cleanup();
   });
 
-  const ticketOf = (queueId: string): string =>
-    (
-      svc.db
-        .prepare('SELECT ticket_id FROM reports WHERE message_id = ?')
-        .get(getMessage(svc.db, queueId)!.id) as { ticket_id: string }
-    ).ticket_id;
+  const ticketOf = (queueId: string): string => ticketOfQueued(svc, queueId);
   const page = (id: string) =>
     svc.http.inject({ method: 'GET', url: `/ui/tickets/${id}`, headers: { cookie } });
   const post = (id: string, form: Record<string, string>) =>
@@ -251,11 +245,7 @@ describe('ticket conversation and staff answers', () => {
     expect(conversation[2]!.delivery).toMatchObject({ state: 'sent', attempts: 1 });
 
     await svc.stop();
-    const cli = spawnSync(process.execPath, [cliPath, 'tickets', 'show', ticketId, '--json'], {
-      env: cliEnv(tmp.dir),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const cli = runCli(tmp.dir, ['tickets', 'show', ticketId, '--json']);
     expect(cli.status, cli.stderr).toBe(0);
     const shown = JSON.parse(cli.stdout) as { conversation: Array<{ kind: string; text: string }> };
     expect(shown.conversation.map((c) => c.text)).toContain(
@@ -291,11 +281,7 @@ describe('feedback-loop tickets', () => {
         originalMessageId: '<send-1@news.acme.example>',
       }),
     );
-    const ticketId = (
-      svc.db.prepare('SELECT ticket_id FROM reports WHERE message_id = ?').get(getMessage(svc.db, q)!.id) as {
-        ticket_id: string;
-      }
-    ).ticket_id;
+    const ticketId = ticketOfQueued(svc, q);
     const body = (
       await svc.http.inject({ method: 'GET', url: `/ui/tickets/${ticketId}`, headers: { cookie } })
     ).body;

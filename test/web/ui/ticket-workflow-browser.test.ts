@@ -1,76 +1,35 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fblReport } from '../../../src/demo/report-builders.ts';
-import { getMessage } from '../../../src/store/messages-store.ts';
 import { getTicket } from '../../../src/store/tickets-store.ts';
+import { deliverAndProcess, simpleMessage, ticketOfQueued } from '../../helpers/test-service.ts';
 import {
-  deliverAndProcess,
-  simpleMessage,
-  startTestService,
-  tempDataDir,
-} from '../../helpers/test-service.ts';
+  browserSession,
+  chromiumMissing,
+  expectNoSideScroll,
+  type BrowserSession,
+  type TestService,
+} from './browser-session.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-// In CI the browser tests must run: a missing chromium is a failure there, not a skip.
-const skip = !haveChromium && !process.env.CI;
-if (skip)
-  console.warn(`desk workflow browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
-
-type Service = Awaited<ReturnType<typeof startTestService>>;
-
-const ticketOf = (svc: Service, queueId: string): string =>
-  svc.db
-    .prepare('SELECT ticket_id FROM reports WHERE message_id = ?')
-    .pluck()
-    .get(getMessage(svc.db, queueId)!.id) as string;
+const skip = chromiumMissing('desk workflow browser tests');
 
 describe.skipIf(skip)('desk workflow in a real browser (Debian chromium)', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let svc: Service;
-  let browser: BrowserContext;
-  let profile: string;
+  let session: BrowserSession;
+  let svc: TestService;
   let base: string;
   let page: Page;
 
   beforeAll(async () => {
-    tmp = tempDataDir();
-    svc = await startTestService(tmp.dir);
-    base = `http://127.0.0.1:${svc.httpAddress.port}`;
-    profile = mkdtempSync(join(tmpdir(), 'abusedesk-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage();
-    await page.goto(`${base}/ui/login`);
-    await page.getByLabel('Email').fill(svc.demoStaff!.email);
-    await page.getByLabel('Password').fill(svc.demoStaff!.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    session = await browserSession();
+    ({ svc, base, page } = session);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
-    tmp?.cleanup();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('assigns a ticket to me and sets it pending with a reason, both shown on the page', async () => {
-    const id = ticketOf(
+    const id = ticketOfQueued(
       svc,
       await deliverAndProcess(svc, 'abuse@esp.example', simpleMessage('Browser assign')),
     );
@@ -94,13 +53,7 @@ describe.skipIf(skip)('desk workflow in a real browser (Debian chromium)', () =>
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await page.locator('section.workflow').waitFor();
-    expect(
-      await page.evaluate(
-        () =>
-          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-            .documentElement.scrollWidth,
-      ),
-    ).toBeLessThanOrEqual(390);
+    await expectNoSideScroll(page, 'the ticket with its workflow panel');
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 60_000);
 
@@ -111,7 +64,7 @@ describe.skipIf(skip)('desk workflow in a real browser (Debian chromium)', () =>
       originalTo: 'quinn@example.org',
       originalMessageId: '<browser-orig@unknown-shop.example>',
     }).replace(/news\.acme\.example/g, 'unknown-shop.example');
-    const id = ticketOf(svc, await deliverAndProcess(svc, 'fbl@esp.example', raw));
+    const id = ticketOfQueued(svc, await deliverAndProcess(svc, 'fbl@esp.example', raw));
     expect(getTicket(svc.db, id)!.type).toBe('unmatched');
     await page.goto(`${base}/ui/tickets/${id}`);
     const form = page.locator('form.attribute');
@@ -138,7 +91,7 @@ describe.skipIf(skip)('desk workflow in a real browser (Debian chromium)', () =>
       originalTo: 'rita@example.org',
       originalMessageId: '<browser-orig-2@unknown-shop.example>',
     }).replace(/news\.acme\.example/g, 'unknown-shop.example');
-    const id = ticketOf(svc, await deliverAndProcess(svc, 'fbl@esp.example', raw));
+    const id = ticketOfQueued(svc, await deliverAndProcess(svc, 'fbl@esp.example', raw));
     await page.goto(`${base}/ui/tickets/${id}`);
     const attribute = page.locator('form.attribute');
     await attribute.locator('select[name=client]').selectOption('globex');

@@ -8,6 +8,7 @@ import {
   simpleMessage,
   startTestService,
   tempDataDir,
+  ticketOfQueued,
 } from '../../helpers/test-service.ts';
 import { loginInject } from './ui-session.ts';
 
@@ -22,12 +23,6 @@ const unmatchedFbl = (n: number, complainant: string): string =>
     originalTo: complainant,
     originalMessageId: `<wf-orig-${n}@unknown-shop.example>`,
   }).replace(/news\.acme\.example/g, 'unknown-shop.example');
-
-const ticketOfQueueId = (svc: Service, queueId: string): string =>
-  svc.db
-    .prepare('SELECT ticket_id FROM reports WHERE message_id = ?')
-    .pluck()
-    .get(getMessage(svc.db, queueId)!.id) as string;
 
 const audits = (svc: Service, action: string, target: string): Array<{ actor: string; detail: string }> =>
   svc.db
@@ -73,7 +68,7 @@ describe('ticket desk workflow (web UI, fastify inject on a running service)', (
 
   it('assigns to me, to another agent and back to nobody; pending needs a reason and shows it', async () => {
     const q = await deliverAndProcess(svc, 'abuse@esp.example', simpleMessage('Workflow assign one'));
-    const id = ticketOfQueueId(svc, q);
+    const id = ticketOfQueued(svc, q);
     let res = await post(id, 'assign', { assignee: 'me' });
     expect(res.statusCode).toBe(303);
     expect(getTicket(svc.db, id)!.assignee).toBe('alice@esp.example');
@@ -107,6 +102,10 @@ describe('ticket desk workflow (web UI, fastify inject on a running service)', (
     expect(res.body).toMatch(
       /<form[^>]*class="pending"[\s\S]*?class="form-error" role="alert">Say why the ticket waits/,
     );
+    // The page still reads conversation first; the top of the page links down to the refused form.
+    expect(res.body).toContain('<a href="#form-error">Not done: Say why the ticket waits');
+    expect(res.body.indexOf('class="conversation"')).toBeGreaterThan(0);
+    expect(res.body.indexOf('class="conversation"')).toBeLessThan(res.body.indexOf('id="ticket-actions"'));
     expect(getTicket(svc.db, id)!.status).toBe('open');
     res = await post(id, 'status', { status: 'pending', pending_reason: 'waiting for the client to answer' });
     expect(res.statusCode).toBe(303);
@@ -135,7 +134,7 @@ describe('ticket desk workflow (web UI, fastify inject on a running service)', (
     const ids: string[] = [];
     for (const n of [1, 2, 3])
       ids.push(
-        ticketOfQueueId(
+        ticketOfQueued(
           svc,
           await deliverAndProcess(svc, 'abuse@esp.example', simpleMessage(`Workflow next ${n}`)),
         ),
@@ -173,7 +172,7 @@ describe('ticket desk workflow (web UI, fastify inject on a running service)', (
 
   it('attributes an unmatched FBL to a client: suppression, incident link, signals, timeline and audit', async () => {
     const q = await deliverAndProcess(svc, 'fbl@esp.example', unmatchedFbl(1, 'kim@example.org'));
-    const id = ticketOfQueueId(svc, q);
+    const id = ticketOfQueued(svc, q);
     expect(getTicket(svc.db, id)!.type).toBe('unmatched');
     let res = await page(id);
     expect(res.body).toContain(`action="/ui/tickets/${id}/attribute"`);
@@ -257,7 +256,7 @@ describe('ticket desk workflow (web UI, fastify inject on a running service)', (
 
   it('suppresses an address of the ticket by hand (client or global scope), audited and on the timeline', async () => {
     const q = await deliverAndProcess(svc, 'fbl@esp.example', unmatchedFbl(2, 'lee@example.org'));
-    const id = ticketOfQueueId(svc, q);
+    const id = ticketOfQueued(svc, q);
     let res = await page(id);
     expect(res.body).toMatch(/<select name="address">[\s\S]*<option value="lee@example\.org">/);
     // No client yet: client scope is refused with the form kept.
@@ -308,7 +307,7 @@ describe('ticket desk workflow (web UI, fastify inject on a running service)', (
 
   it('un-suppress needs a reason and a confirmation; a refusal keeps the typed reason', async () => {
     const q = await deliverAndProcess(svc, 'fbl@esp.example', unmatchedFbl(3, 'max@example.org'));
-    const id = ticketOfQueueId(svc, q);
+    const id = ticketOfQueued(svc, q);
     await post(id, 'attribute', { client: 'acme', note: 'acme pool' });
     const supId = svc.db
       .prepare("SELECT id FROM suppressions WHERE address = 'max@example.org'")
@@ -344,7 +343,7 @@ describe('ticket desk workflow (web UI, fastify inject on a running service)', (
 
   it('suspending the client from the ticket page needs a reason and a confirmation; refusals stay on the page', async () => {
     const q = await deliverAndProcess(svc, 'fbl@esp.example', unmatchedFbl(4, 'ora@example.org'));
-    const id = ticketOfQueueId(svc, q);
+    const id = ticketOfQueued(svc, q);
     await post(id, 'attribute', { client: 'initech', note: 'initech relay' });
     let res = await page(id, admin);
     expect(res.body).toContain(`action="/ui/tickets/${id}/client-status"`);

@@ -19,6 +19,7 @@ import {
   testConfig,
 } from '../../helpers/test-service.ts';
 import { loginInject } from './ui-session.ts';
+import { clientIdBySlug } from '../../../src/store/clients-store.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const SECRET = `whsec_${Buffer.from('webhook-ui-secret-0123456789').toString('base64')}`;
@@ -62,7 +63,7 @@ describe('webhook delivery log in the staff UI (fastify inject)', () => {
       SECRET,
       'acme',
     );
-    const clientId = (db.prepare('SELECT id FROM clients WHERE slug = ?').get('acme') as { id: number }).id;
+    const clientId = clientIdBySlug(db, 'acme')!;
     ticketId = createTicket(db, {
       type: 'incident',
       subject: 'hooks',
