@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketSchema } from '../../src/web/api/ticket-schema.ts';
+import { ticketWorkflowApiRoutes } from '../../src/web/api/routes/ticket-workflow-routes.ts';
 import { createStaffUser } from '../../src/auth/staff-users.ts';
 import { fblReport } from '../../src/demo/report-builders.ts';
 import { getMessage } from '../../src/store/messages-store.ts';
@@ -12,6 +14,8 @@ import {
   ticketOfQueued,
 } from '../helpers/test-service.ts';
 import { apiClient, roleTokens, type ApiClient } from '../web/api/api-harness.ts';
+
+const attributeResponse = ticketWorkflowApiRoutes.find((r) => r.path === '/tickets/:id/attribute')!.response!;
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -79,6 +83,8 @@ describe('desk workflow over the API (agent role)', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id, assignee: 'alice@esp.example' });
+    // The answer is what the OpenAPI document says it is.
+    expect(ticketSchema.strict().safeParse(res.json()).error).toBeUndefined();
     res = await api.call('POST', `/api/v1/tickets/${id}/assign`, 'agent', { assignee: 'vic@esp.example' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'invalid_input' } });
@@ -125,6 +131,7 @@ describe('desk workflow over the API (agent role)', () => {
       note: 'their new sending IP',
     });
     expect(res.statusCode).toBe(200);
+    expect(attributeResponse.safeParse(res.json()).error).toBeUndefined();
     const body = res.json<{
       ticket: { client: string; type: string; parentId: string };
       suppressed: string[];

@@ -5,6 +5,7 @@ import { assignableByEmail } from '../../../store/ticket-workflow-store.ts';
 import { defineRoute, type ApiRoute } from '../api-route.ts';
 import { HttpError } from '../http-error.ts';
 import { slugField } from '../query-fields.ts';
+import { ticketSchema } from '../ticket-schema.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(40) });
 
@@ -38,6 +39,7 @@ export const ticketWorkflowApiRoutes: ApiRoute[] = [
         .nullable()
         .describe('staff login (e.g. alice@esp.example), or null to unassign'),
     }),
+    response: ticketSchema,
     handle: ({ params, body, deps, actor, now }) => {
       const who = body.assignee === null ? null : assignableByEmail(deps.db, body.assignee);
       if (body.assignee !== null && !who)
@@ -53,6 +55,7 @@ export const ticketWorkflowApiRoutes: ApiRoute[] = [
       'Set a ticket pending with the reason it waits (required; shown on the ticket); returns the ticket',
     params: idParams,
     body: z.strictObject({ reason: z.string().trim().min(1).max(500).describe('what the ticket waits for') }),
+    response: ticketSchema,
     handle: ({ params, body, deps, actor, now }) =>
       asHttp(() => setTicketPending(deps.db, params.id, body.reason, { actor, now })),
   }),
@@ -72,6 +75,21 @@ export const ticketWorkflowApiRoutes: ApiRoute[] = [
         .min(1)
         .max(500)
         .describe('why the reports belong to this client (stored in the attribution reason)'),
+    }),
+    response: z.object({
+      ticket: ticketSchema,
+      incidentId: z
+        .string()
+        .nullable()
+        .describe('the (client, campaign) incident the ticket is now linked under'),
+      suppressed: z.array(z.string()).describe('addresses newly suppressed or refreshed'),
+      decisions: z
+        .array(z.object({ kind: z.string(), rule: z.string(), reason: z.string() }).loose())
+        .describe('every decision taken for the reports, each with its rule and reason'),
+      clientStatus: z
+        .object({ from: z.string(), to: z.string(), mode: z.string() })
+        .nullable()
+        .describe("the client's status change made by the re-assessment, if any"),
     }),
     handle: ({ params, body, deps, actor, now }) => {
       const r = asHttp(() =>
