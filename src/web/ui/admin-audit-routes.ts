@@ -3,7 +3,7 @@ import { auditActions, searchAudit } from '../../store/audit-search-store.ts';
 import { adminLayout } from './admin-layout.ts';
 import { dayRange } from './day-range.ts';
 import { timeAt } from './format.ts';
-import { html } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { queryOf } from './query-of.ts';
 import { requireRole } from './require-role.ts';
 import type { UiContext } from './ui-context.ts';
@@ -17,6 +17,24 @@ interface Query {
   from?: string;
   to?: string;
   before?: string;
+}
+
+/**
+ * An audit entry's detail as staff read it: a short "key: value" list (nested values as compact JSON), not a
+ * JSON blob. The values are escaped like any other text.
+ */
+function auditDetail(detail: unknown): SafeHtml | string {
+  if (detail === null || detail === undefined) return '—';
+  if (typeof detail !== 'object' || Array.isArray(detail))
+    return html`<code>${JSON.stringify(detail)}</code>`;
+  const entries = Object.entries(detail as Record<string, unknown>).filter(
+    ([, v]) => v !== null && v !== undefined,
+  );
+  if (entries.length === 0) return '—';
+  return html`<dl class="audit-detail">${entries.map(
+    ([k, v]) =>
+      html`<dt>${k}</dt><dd>${typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)}</dd>`,
+  )}</dl>`;
 }
 
 export function adminAuditRoutes(app: FastifyInstance, ctx: UiContext): void {
@@ -61,7 +79,7 @@ ${range.error ? html`<p class="error" role="alert">${range.error}</p>` : ''}
 <tbody>${shown.length === 0 ? html`<tr><td colspan="5">No audit entries match.</td></tr>` : ''}
 ${shown.map(
   (e) =>
-    html`<tr id="audit-${e.id}"><td>${timeAt(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td class="wrap">${e.target ?? '—'}</td><td class="wrap">${e.detail === null ? '—' : html`<code>${JSON.stringify(e.detail)}</code>`}</td></tr>`,
+    html`<tr id="audit-${e.id}"><td>${timeAt(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td class="wrap">${e.target ?? '—'}</td><td class="wrap">${auditDetail(e.detail)}</td></tr>`,
 )}</tbody></table></div>
 <nav class="pager" aria-label="Pages">${before ? html`<a href="/ui/admin/audit?${queryOf(base)}">Newest</a>` : ''}
 ${more ? html`<a href="/ui/admin/audit?${queryOf({ ...base, before: String(shown.at(-1)!.id) })}">Older entries</a>` : ''}</nav>`,

@@ -42,6 +42,28 @@ describe('admin: audit log page', () => {
     expect(second.body).toContain('>Newest</a>');
   });
 
+  it('shows an entry’s detail as readable pairs, escaped, not as a JSON blob', async () => {
+    writeAudit(t.db, {
+      actor: 'user:admin@esp.example',
+      action: 'client.status',
+      target: 'acme',
+      detail: {
+        from: 'active',
+        to: 'suspended',
+        note: '<b>spam run</b>',
+        counts: { tickets: 2 },
+        empty: null,
+      },
+      now: new Date(Date.UTC(2026, 11, 1, 12)),
+    });
+    const admin = await t.login('admin');
+    const body = (await t.get(admin, '/ui/admin/audit?target=acme')).body;
+    expect(body).toContain(
+      '<dl class="audit-detail"><dt>from</dt><dd>active</dd><dt>to</dt><dd>suspended</dd><dt>note</dt><dd>&lt;b&gt;spam run&lt;/b&gt;</dd><dt>counts</dt><dd>{&quot;tickets&quot;:2}</dd></dl>',
+    );
+    expect(body).not.toContain('<dt>empty</dt>');
+  });
+
   it('filters by actor, action family, target and date range, and keeps the filters in the form', async () => {
     const admin = await t.login('admin');
     const r = await t.get(
