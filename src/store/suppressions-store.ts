@@ -479,18 +479,22 @@ export function hasClientSuppression(
   address: string,
   clientId: number,
   reason: SuppressionReason,
-  o: { hash?: string | null; now?: Date } = {},
+  o: { hash?: string | null; now?: Date; stream?: string | null } = {},
 ): boolean {
+  // With a stream: a row for that stream or for every stream (NULL) holds; without: a row of any stream.
   return (
     prepared(
       db,
       `SELECT 1 FROM suppressions WHERE (address = @address OR (@hash IS NOT NULL AND address_hash = @hash))
-         AND +client_id = @clientId AND reason = @reason AND (expires_at IS NULL OR expires_at > @now)`,
+         AND +client_id = @clientId AND reason = @reason AND (expires_at IS NULL OR expires_at > @now)
+         AND (@anyStream = 1 OR stream IS NULL OR stream = @stream)`,
     ).get({
       address,
       hash: o.hash ?? null,
       clientId,
       reason,
+      anyStream: o.stream === undefined ? 1 : 0,
+      stream: o.stream ?? null,
       now: (o.now ?? new Date()).toISOString(),
     }) !== undefined
   );

@@ -12,10 +12,11 @@ import { enforceClient, type EnforcementContext } from '../../enforcement/enforc
 import { recordSignals } from '../../enforcement/record-signals.ts';
 import { unsubscribeTarget, type UnsubscribeTarget } from './unsubscribe-target.ts';
 import { isOneClickBody, ONE_CLICK_KEY, ONE_CLICK_VALUE } from './one-click-body.ts';
+import { sendStream } from './send-stream.ts';
 
 export interface UnsubscribeOptions {
   db: Database;
-  config: Pick<Config, 'tokens'>;
+  config: Pick<Config, 'tokens' | 'suppressions'>;
   /** Policy and mailbox providers, for the signal an unsubscribe adds and the inline re-assessment. */
   enforcement: EnforcementContext;
   now?: () => Date;
@@ -64,6 +65,7 @@ export function unsubscribePlugin(
   // A wildcard, not `/u/:token`: full tokens (~110 characters) exceed fastify's 100-character parameter limit.
   const lookups = databaseLookups(db, tokenOpener(options.config));
   const { enforcement } = options;
+  const streamScoped = options.config.suppressions.streamReasons.includes('unsubscribe');
   // Bodies stay text here (urlencoded, multipart/form-data or anything else): isOneClickBody reads them.
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, next) =>
     next(null, body),
@@ -76,14 +78,17 @@ export function unsubscribePlugin(
     reply: FastifyReply,
   ): { created: boolean; ms: number | null } =>
     db.transaction(() => {
+      // The stream of the mail unsubscribed from (send log): leaving a marketing list must not stop receipts.
+      const stream = streamScoped ? sendStream(db, target) : null;
       // Idempotent: a repeated click (or a retrying sender) changes nothing.
-      if (hasClientSuppression(db, target.address, target.clientId, 'unsubscribe'))
+      if (hasClientSuppression(db, target.address, target.clientId, 'unsubscribe', { stream }))
         return { created: false, ms: null };
       const note = `one-click unsubscribe (${target.tokenForm} token) requested ${receivedAt.toISOString()}`;
       const s = suppress(db, {
         address: target.address,
         clientId: target.clientId,
         reason: 'unsubscribe',
+        stream,
         note,
         createdBy: 'unsubscribe:one-click',
         now: receivedAt,
@@ -92,7 +97,7 @@ export function unsubscribePlugin(
         actor: 'unsubscribe:one-click',
         action: 'suppression.add',
         target: target.address,
-        detail: { client: target.client, reason: 'unsubscribe', tokenForm: target.tokenForm },
+        detail: { client: target.client, reason: 'unsubscribe', stream, tokenForm: target.tokenForm },
         now: receivedAt,
       });
       // Committed when this transaction returns; the elapsed time measured here is the time to suppression.

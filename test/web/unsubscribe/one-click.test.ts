@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listSuppressions } from '../../../src/store/suppressions-store.ts';
+import { hasClientSuppression, listSuppressions } from '../../../src/store/suppressions-store.ts';
+import { insertSends } from '../../../src/store/sends-store.ts';
+import { clientIdBySlug } from '../../../src/store/clients-store.ts';
+import { loadMailboxProviders } from '../../../src/enforcement/mailbox-providers.ts';
 import {
   springSaleToken,
   deliverAndProcess,
@@ -108,6 +111,48 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
     const res = await fetch(url(token('multipart@example.net')), { method: 'POST', body: form });
     expect(res.status).toBe(200);
     expect(unsubscribes().map((s) => s.address)).toEqual(['multipart@example.net']);
+  });
+
+  it('scopes the unsubscribe to the stream of the mail it came from (send log), so receipts keep flowing', async () => {
+    const send = (recipient: string, campaign: string, stream: string, n: number) => ({
+      messageId: `<s${n}@news.acme.example>`,
+      recipient,
+      client: 'acme',
+      campaign,
+      stream,
+      sentAt: '2026-11-23T08:00:00Z',
+    });
+    insertSends(
+      svc.db,
+      [
+        send('rita@example.net', 'acme-spring-sale', 'marketing', 1),
+        send('rita@example.net', 'acme-weekly-news', 'transactional', 2),
+        // Two streams under the token's campaign: ambiguous, so the unsubscribe holds for every stream.
+        send('tom@example.net', 'acme-spring-sale', 'marketing', 3),
+        send('tom@example.net', 'acme-spring-sale', 'transactional', 4),
+      ],
+      new Date(),
+      loadMailboxProviders(),
+    );
+    expect((await oneClick(token('rita@example.net'))).status).toBe(200);
+    expect((await oneClick(token('tom@example.net'))).status).toBe(200);
+    const acme = clientIdBySlug(svc.db, 'acme')!;
+    const held = (address: string, stream: string) =>
+      hasClientSuppression(svc.db, address, acme, 'unsubscribe', { stream });
+    expect(unsubscribes().map((r) => [r.address, r.stream])).toEqual(
+      expect.arrayContaining([
+        ['rita@example.net', 'marketing'],
+        ['tom@example.net', null],
+      ]),
+    );
+    expect([held('rita@example.net', 'marketing'), held('rita@example.net', 'transactional')]).toEqual([
+      true,
+      false,
+    ]);
+    expect([held('tom@example.net', 'marketing'), held('tom@example.net', 'transactional')]).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it('a repeated POST is idempotent', async () => {
