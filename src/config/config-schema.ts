@@ -759,6 +759,15 @@ export const configSchema = z.strictObject({
         .max(10_000)
         .default(500)
         .describe('Rows removed per transaction; the purge yields to intake and the worker between batches.'),
+      batchPauseMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(10_000)
+        .default(20)
+        .describe(
+          'Pause after each purge batch, at least as long as the batch took: the write lock is free at least half the time, so intake (another connection, waiting in its busy handler) always gets it.',
+        ),
     })
     .prefault({}),
   suppressions: z

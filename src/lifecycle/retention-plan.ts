@@ -13,7 +13,7 @@ const DAY_MS = 24 * 3600_000;
 /** The config key that sets each type's retention. */
 export const retentionKeyOf: Record<
   RetentionType,
-  keyof Omit<Config['retention'], 'purgeIntervalMs' | 'batchSize'>
+  keyof Omit<Config['retention'], 'purgeIntervalMs' | 'batchSize' | 'batchPauseMs'>
 > = {
   'raw-messages': 'rawMessagesDays',
   reports: 'reportsDays',

@@ -25,12 +25,17 @@ export interface PurgeOptions {
   onBatch?: (type: RetentionType, removedSoFar: number) => void;
 }
 
-/** Lets SMTP sessions, HTTP requests and the worker run between two batches. */
-const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+/**
+ * Lets SMTP sessions, HTTP requests and the worker run between two batches. Intake commits on its own connection
+ * (a writer thread) that waits for the lock in SQLite's busy handler, which retries after growing sleeps: a bare
+ * turn of the event loop would let the next batch take the lock again first. Pausing at least as long as the batch
+ * took keeps the lock free half the time.
+ */
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Removes everything past its retention, type by type, in batches of `retention.batchSize` rows, each its own
- * short transaction, yielding to the event loop between batches: intake is never held for more than one batch.
+ * short transaction, pausing between batches (`retention.batchPauseMs`): intake is never held for more than one batch.
  * A dry run only counts.
  */
 export async function runPurge(db: Database, o: PurgeOptions): Promise<PurgeResult> {
@@ -43,11 +48,12 @@ export async function runPurge(db: Database, o: PurgeOptions): Promise<PurgeResu
     }
     let removed = 0;
     for (;;) {
+      const started = performance.now();
       const n = purgeBatch(db, step.type, { ...step, now: o.now, limit: o.retention.batchSize });
       removed += n;
       if (n > 0) o.onBatch?.(step.type, removed);
       if (n < o.retention.batchSize) break;
-      await yieldToEventLoop();
+      await pause(Math.max(o.retention.batchPauseMs, performance.now() - started));
     }
     types.push({ ...step, removed });
   }

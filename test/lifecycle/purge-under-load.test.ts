@@ -54,7 +54,8 @@ describe('a purge of 100k old raw messages runs in batches while SMTP intake kee
           ['abuse@esp.example'],
           simpleMessage(`during purge ${i}`),
         );
-        replies.push({ code: reply.code, queueId: queueIdOf(reply), duringPurge: purging });
+        // Answered before the purge's last batch: intake was not held until the purge ended.
+        replies.push({ code: reply.code, queueId: queueIdOf(reply), duringPurge: batches < OLD / 500 });
       }
       await client.quit();
       const result = await purge;
@@ -82,4 +83,5 @@ const onlyRawMessages = {
   expiredLoginsDays: null,
   purgeIntervalMs: null,
   batchSize: 500,
+  batchPauseMs: 20,
 };
