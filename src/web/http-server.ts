@@ -10,6 +10,7 @@ import { metricsAuthorizer } from './metrics-auth.ts';
 import type { ApiDeps } from './api/api-deps.ts';
 import { registerApi } from './api/register-api.ts';
 import { uiPlugin } from './ui/ui-plugin.ts';
+import { intakeHint } from './ui/inbox-empty.ts';
 import { enforcementSettings } from '../enforcement/enforcement-settings.ts';
 import { unsubscribePlugin } from './unsubscribe/unsubscribe-plugin.ts';
 import { suppressionRules } from '../suppress/suppression-rules.ts';
@@ -88,11 +89,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     logger: options.api?.logger,
     parseLimits: { ...DEFAULT_LIMITS, ...parseOptionsFromConfig(options.config).limits },
     lifecycle: lifecycleSettings(options.config),
-    intake: {
-      host: options.config.smtp.host,
-      port: options.config.smtp.port,
-      address: `${options.config.smtp.mailboxes[0] ?? 'abuse'}@${options.config.smtp.domains[0] ?? 'localhost'}`,
-    },
+    intake: intakeHint(options.config.smtp),
   });
   void app.register(unsubscribePlugin, {
     db: options.db,

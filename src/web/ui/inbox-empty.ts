@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config/load-config.ts';
+import type { Config } from '../../config/config-schema.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /** Where mail comes in over SMTP, as the inbox tells staff on an empty desk. */
@@ -9,29 +9,14 @@ export interface IntakeHint {
   address: string;
 }
 
-let fromEnvironment: IntakeHint | undefined;
-
-/**
- * The SMTP intake as configured for this process (the config file named by ABUSEDESK_CONFIG and ABUSEDESK_*
- * variables over the defaults); the defaults when that cannot be read. Used when the UI is not handed the
- * running service's own SMTP settings.
- */
-export function configuredIntake(): IntakeHint {
-  if (!fromEnvironment) {
-    let smtp: { host: string; port: number; domains: string[]; mailboxes: string[] };
-    try {
-      smtp = loadConfig().config.smtp;
-    } catch {
-      smtp = loadConfig({ env: {} }).config.smtp;
-    }
-    fromEnvironment = {
-      host: smtp.host,
-      port: smtp.port,
-      address: `${smtp.mailboxes[0] ?? 'abuse'}@${smtp.domains[0] ?? 'localhost'}`,
-    };
-  }
-  return fromEnvironment;
-}
+/** The intake hint of an SMTP configuration: its listener and the first accepted address. */
+export const intakeHint = (
+  smtp: Pick<Config['smtp'], 'host' | 'port' | 'domains' | 'mailboxes'>,
+): IntakeHint => ({
+  host: smtp.host,
+  port: smtp.port,
+  address: `${smtp.mailboxes[0] ?? 'abuse'}@${smtp.domains[0] ?? 'localhost'}`,
+});
 
 /** An empty desk: how to get mail in. */
 export const emptyInbox = (

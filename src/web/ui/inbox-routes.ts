@@ -16,7 +16,7 @@ import type { InboxTermKind } from '../../store/inbox-terms-store.ts';
 import { html, type SafeHtml } from './html.ts';
 import { flashNotice, flashUrl } from './flash.ts';
 import { formatCount, timeAgo } from './format.ts';
-import { configuredIntake, emptyInbox, type IntakeHint } from './inbox-empty.ts';
+import { emptyInbox, type IntakeHint } from './inbox-empty.ts';
 import {
   inboxHref,
   inboxRequest,
@@ -93,7 +93,7 @@ ${o.canAct ? html`<td><input type="checkbox" name="ids" value="${t.id}" id="sel-
  * The staff inbox at /ui/: saved views, per-status counts, one search box with the filters, a page of tickets
  * (keyset cursors) and the bulk status bar. `smtp` is the running service's intake, named on an empty desk.
  */
-export function inboxRoutes(app: FastifyInstance, ctx: UiContext, smtp?: IntakeHint): void {
+export function inboxRoutes(app: FastifyInstance, ctx: UiContext, smtp: IntakeHint): void {
   app.get<{ Querystring: InboxQuery & { flash?: string; n?: string; ref?: string } }>(
     '/ui/',
     (req, reply) => {
@@ -141,7 +141,7 @@ ${state.view ? html`<input type="hidden" name="view" value="${state.view}">` : '
 <button type="submit">Filter</button>
 </form>
 ${searchNote(p, state.q)}
-${empty ? emptyInbox(smtp ?? configuredIntake()) : ''}
+${empty ? emptyInbox(smtp) : ''}
 <form method="post" action="/ui/tickets/bulk" class="inbox-list">
 ${csrfField(req.staff)}
 <input type="hidden" name="return" value="${here}">

@@ -5,10 +5,11 @@ import { findStaffSession } from '../../auth/staff-sessions.ts';
 import { checkCsrf } from './check-csrf.ts';
 import { enforcementSettings, type EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
 import { loadConfig } from '../../config/load-config.ts';
+import type { Config } from '../../config/config-schema.ts';
 import { clientRoutes } from './client-routes.ts';
 import { html } from './html.ts';
 import { inboxRoutes } from './inbox-routes.ts';
-import type { IntakeHint } from './inbox-empty.ts';
+import { intakeHint, type IntakeHint } from './inbox-empty.ts';
 import type { LifecycleSettings } from '../../lifecycle/lifecycle-settings.ts';
 import { layout } from './layout.ts';
 import { LoginLimiter } from './login-limiter.ts';
@@ -49,7 +50,7 @@ export interface UiPluginOptions {
   logger?: Logger | undefined;
   /** Bounds of the MIME walk that renders stored messages (default: the parse defaults). */
   parseLimits?: ParseLimits | undefined;
-  /** The running service's SMTP intake, named on an empty inbox (default: the configuration's). */
+  /** The running service's SMTP intake, named on an empty inbox (default: the default configuration's). */
   intake?: IntakeHint | undefined;
   /** The erasure hash key and data dir (config); absent: the admin erasure form answers 503. */
   lifecycle?: LifecycleSettings | undefined;
@@ -64,6 +65,9 @@ const PUBLIC = new Set(['/ui/login', '/ui/app.css', '/ui/app.js', '/favicon.ico'
  * keyboard shortcuts; every page works without it). Encapsulated (not fastify-plugin):
  * its form parser, auth hook and headers apply to UI routes only, never to the API.
  */
+/** The default configuration, for what a caller (a test) does not hand the plugin. */
+const defaults = (): Config => loadConfig({ env: {} }).config;
+
 export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (err?: Error) => void): void {
   const ctx: UiContext = {
     db: options.db,
@@ -71,7 +75,7 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
     limiter: options.limiter ?? new LoginLimiter(options.db),
     onRequeue: options.onRequeue ?? (() => undefined),
     onMailQueued: options.onMailQueued ?? (() => undefined),
-    enforcement: options.enforcement ?? enforcementSettings(loadConfig({ env: {} }).config),
+    enforcement: options.enforcement ?? enforcementSettings(defaults()),
     parseLimits: options.parseLimits ?? DEFAULT_LIMITS,
     lifecycle: options.lifecycle ?? null,
     logError: (req, err, status = 500) => {
@@ -150,7 +154,7 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(SCRIPT),
   );
   loginRoutes(app, ctx);
-  inboxRoutes(app, ctx, options.intake);
+  inboxRoutes(app, ctx, options.intake ?? intakeHint(defaults().smtp));
   ticketRoutes(app, ctx);
   clientRoutes(app, ctx);
   suppressionRoutes(app, ctx);
