@@ -27,6 +27,6 @@ export const emptyInbox = (
 <ul>
 <li>Send or forward reports over SMTP to <code>${smtp.address}</code> at <code>${smtp.host}</code> port <code>${String(smtp.port)}</code> (config <code>smtp.port</code>, <code>ABUSEDESK_SMTP_PORT</code>).</li>
 <li>Run saved messages through the pipeline: <code>abusedesk ingest FILE</code> (a file, a directory or an mbox).</li>
-<li>Send the demo reports to this running service: <code>npm run demo</code> (<code>abusedesk demo send</code>).</li>
+<li>Send the demo reports to this running service: <code>npx abusedesk demo send --host ${smtp.host} --port ${String(smtp.port)}</code> (<code>npm run demo</code> starts a service of its own and sends them itself, on a fresh data dir).</li>
 </ul>
 </section>`;

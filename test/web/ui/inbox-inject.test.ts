@@ -40,6 +40,8 @@ describe('the staff inbox (fastify inject)', () => {
     expect(body).toMatch(/port <code>\d+<\/code>/);
     expect(body).toContain('abusedesk ingest FILE');
     expect(body).toContain('npm run demo');
+    // This service is running: the demo traffic is sent to it, not to a second service.
+    expect(body).toMatch(/npx abusedesk demo send --host [\d.]+ --port \d+/);
     expect(range(body)).toBe('No tickets');
   });
 
