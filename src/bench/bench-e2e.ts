@@ -7,9 +7,14 @@ import { fblReport, yahooFbl } from '../demo/report-builders.ts';
 import { actedReportTimings } from '../store/reports-store.ts';
 import { percentile } from './bench-intake.ts';
 import { SmtpClient, queueIdOf } from './smtp-client.ts';
-import { spawnBenchServer } from './spawn-bench-server.ts';
+import { openPostgres } from '../db/open-database.ts';
+import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
+import { refreshStatistics } from '../db/refresh-statistics.ts';
+import type { Database } from 'better-sqlite3';
+import type { BenchTarget } from './bench-target.ts';
 
 export interface E2eResult {
+  nodes: number;
   reports: number;
   sends: number;
   perSecond: number;
@@ -22,18 +27,53 @@ export interface E2eResult {
  * End to end: a real `serve`-equivalent process (intake + worker, 100k sends in the send log) receives
  * FBL reports over SMTP — half attributable by trace token, half only by the send log (redacted
  * complainant, original Message-ID) — and the time from the first byte of each report to its committed
- * actions is measured (processed_at in the database, same machine clock).
+ * actions is measured (processed_at in the database, same machine clock), after a warm-up. With several
+ * nodes (PostgreSQL) the SMTP sessions are spread over them round-robin and each node's worker claims its
+ * share of the queue.
  */
 export async function benchEndToEnd(
   reports: number,
   connections: number,
+  target: BenchTarget = { label: 'SQLite', engine: 'sqlite', nodes: 1 },
   sends = 100_000,
 ): Promise<E2eResult> {
-  const server = await spawnBenchServer(['e2e', String(sends)]);
-  const port = Number(server.facts.port);
-  const dir = server.facts.dir!;
+  const servers = await startBenchNodes('e2e', sends, target);
+  try {
+    return await drive(reports, connections, sends, servers);
+  } finally {
+    await servers.stop();
+  }
+}
+
+/** How long the processed count may stand still before the run is given up (a node died, a message failed). */
+const STALL_MS = 60_000;
+
+type Timings = ReturnType<typeof actedReportTimings>;
+
+/** Polls until `count` reports of `wanted` (or any, when null) have their actions committed. */
+async function processed(db: Database, count: number, wanted: Set<string> | null): Promise<Timings> {
+  let progressAt = Date.now();
+  for (let seen = 0; ;) {
+    const rows = actedReportTimings(db).filter((r) => wanted === null || wanted.has(r.queueId));
+    if (rows.length >= count) return rows;
+    if (rows.length > seen) [seen, progressAt] = [rows.length, Date.now()];
+    else if (Date.now() - progressAt > STALL_MS)
+      throw new Error(`stalled: ${rows.length} of ${count} reports processed`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function drive(
+  reports: number,
+  connections: number,
+  sends: number,
+  servers: BenchNodes,
+): Promise<E2eResult> {
+  const ports = servers.nodes.map((n) => Number(n.facts.port));
   const keyring = keyringFromConfig(loadConfig({ env: {} }).config);
-  const bodies = Array.from({ length: reports }, (_, i) => {
+  // A warm-up first (not measured): the JIT, the caches, and PostgreSQL's planner statistics (below).
+  const warmUp = Math.min(500, Math.ceil(reports / 8));
+  const bodies = Array.from({ length: warmUp + reports }, (_, i) => {
     const n = (i * 7919) % sends; // spread over the send log
     return i % 2 === 0
       ? yahooFbl({
@@ -58,40 +98,53 @@ export async function benchEndToEnd(
           originalMessageId: `<send-${n}@news.acme.example>`,
         });
   });
-  const started = new Map<string, number>();
-  let next = 0;
-  const t0 = Date.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const client = await SmtpClient.connect(port);
-      await client.reply();
-      await client.command('EHLO bench.example');
-      while (next < bodies.length) {
-        const body = bodies[next++]!;
-        const at = Date.now();
-        const r = await client.send('fbl@provider.example', ['fbl@esp.example'], body);
-        const q = queueIdOf(r);
-        if (q) started.set(q, at);
-      }
-      await client.quit();
-    }),
-  );
-  const db = new BetterSqlite3(join(dir, 'abusedesk.db'), { readonly: true });
-  let rows: ReturnType<typeof actedReportTimings> = [];
-  for (;;) {
-    rows = actedReportTimings(db);
-    if (rows.length >= started.size) break;
-    await new Promise((r) => setTimeout(r, 100));
+  /** Sends `list` over `connections` sessions (round-robin over the nodes): queue id → time of the first byte. */
+  const send = async (list: string[]): Promise<Map<string, number>> => {
+    const started = new Map<string, number>();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: connections }, async (_, c) => {
+        const client = await SmtpClient.connect(ports[c % ports.length]!);
+        await client.reply();
+        await client.command('EHLO bench.example');
+        while (next < list.length) {
+          const body = list[next++]!;
+          const at = Date.now();
+          const r = await client.send('fbl@provider.example', ['fbl@esp.example'], body);
+          const q = queueIdOf(r);
+          if (q) started.set(q, at);
+        }
+        await client.quit();
+      }),
+    );
+    return started;
+  };
+  const db = servers.databaseUrl
+    ? openPostgres(servers.databaseUrl, { migrate: false })
+    : new BetterSqlite3(join(servers.nodes[0]!.facts.dir!, 'abusedesk.db'), { readonly: true });
+  let rows: Timings;
+  let started: Map<string, number>;
+  let t0: number;
+  try {
+    const warm = await send(bodies.slice(0, warmUp));
+    await processed(db, warm.size, null);
+    // The tables went from empty to holding the warm-up: statistics as autovacuum keeps them on a live system
+    // (without them PostgreSQL's plans walk whole tables, slower with every report).
+    refreshStatistics(db);
+    t0 = Date.now();
+    started = await send(bodies.slice(warmUp));
+    rows = await processed(db, started.size, new Set(started.keys()));
+  } finally {
+    db.close();
   }
-  db.close();
-  await server.stop();
   const latencies = rows
-    .map((r) => Date.parse(r.processedAt) - (started.get(r.queueId) ?? Date.parse(r.processedAt)))
+    .map((r) => Date.parse(r.processedAt) - started.get(r.queueId)!)
     .sort((a, b) => a - b);
   const last = Math.max(...rows.map((r) => Date.parse(r.processedAt)));
   const byMethod: Record<string, number> = {};
   for (const r of rows) byMethod[r.method ?? 'none'] = (byMethod[r.method ?? 'none'] ?? 0) + 1;
   return {
+    nodes: ports.length,
     reports: rows.length,
     sends,
     perSecond: rows.length / ((last - t0) / 1000),

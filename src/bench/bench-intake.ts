@@ -2,16 +2,21 @@ import { readFileSync } from 'node:fs';
 import { SmtpClient } from './smtp-client.ts';
 import { arfSample } from './arf-sample.ts';
 import { spawnBenchServer } from './spawn-bench-server.ts';
+import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
+import type { BenchTarget } from './bench-target.ts';
 
 export interface LoadResult {
   mode: 'intake' | 'bare';
   connections: number;
+  /** Server processes the connections were spread over (round-robin). */
+  nodes: number;
   accepted: number;
   failed: number;
   seconds: number;
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** The largest peak RSS among the nodes. */
   peakRssMb: number;
 }
 
@@ -24,14 +29,27 @@ function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : 0;
 }
 
-/** Starts a bench server process, drives it with `connections` concurrent SMTP sessions for `seconds`. */
+/**
+ * Starts the bench server processes (one for `bare`; `target.nodes` on the target's database for `intake`),
+ * drives them with `connections` concurrent SMTP sessions for `seconds`, the sessions spread round-robin.
+ */
 export async function loadTest(
   mode: 'intake' | 'bare',
   connections: number,
   seconds: number,
+  target: BenchTarget = { label: 'SQLite', engine: 'sqlite', nodes: 1 },
 ): Promise<LoadResult> {
-  const server = await spawnBenchServer([mode]);
-  const port = Number(server.facts.port);
+  let servers: BenchNodes;
+  if (mode === 'bare') {
+    const bare = await spawnBenchServer(['bare']);
+    servers = {
+      nodes: [bare],
+      databaseUrl: null,
+      stop: bare.stop,
+      addNode: () => Promise.reject(new Error('one bare server')),
+    };
+  } else servers = await startBenchNodes('intake', 0, target);
+  const ports = servers.nodes.map((n) => Number(n.facts.port));
   const latencies: number[] = [];
   let failed = 0;
   const body = Buffer.from(arfSample(0), 'latin1');
@@ -39,8 +57,8 @@ export async function loadTest(
   const started = process.hrtime.bigint();
   let seq = 0;
   await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const client = await SmtpClient.connect(port);
+    Array.from({ length: connections }, async (_, c) => {
+      const client = await SmtpClient.connect(ports[c % ports.length]!);
       await client.reply();
       await client.command('EHLO bench.example');
       while (Date.now() < end) {
@@ -60,12 +78,13 @@ export async function loadTest(
     }),
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const rss = peakRssMb(server.child.pid!);
-  await server.stop();
+  const rss = Math.max(...servers.nodes.map((n) => peakRssMb(n.child.pid!)));
+  await servers.stop();
   latencies.sort((a, b) => a - b);
   return {
     mode,
     connections,
+    nodes: ports.length,
     accepted: latencies.length,
     failed,
     seconds: elapsed,

@@ -11,6 +11,17 @@ import { suppress } from '../store/suppressions-store.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { countMessages } from '../store/messages-store.ts';
+import { refreshStatistics } from '../db/refresh-statistics.ts';
+
+export interface BenchServerOptions {
+  /** PostgreSQL (a `?schema=` URL: the run's own schema) instead of a SQLite file in the temp data dir. */
+  databaseUrl?: string | null;
+  /**
+   * Load the demo clients, the send log and the suppressions (default true). A second node on the same
+   * PostgreSQL schema starts with false: the first node loaded them, and loading twice would double them.
+   */
+  seed?: boolean;
+}
 
 /**
  * The server side of `npm run bench`, run in its own process so that the load generator does not
@@ -20,7 +31,9 @@ import { countMessages } from '../store/messages-store.ts';
 export async function runBenchServer(
   mode: 'intake' | 'bare' | 'e2e' | 'api' | 'hostile',
   sends = 0,
+  options: BenchServerOptions = {},
 ): Promise<void> {
+  const seed = options.seed ?? true;
   let stop: () => Promise<void>;
   let port: number;
   let dir: string | null = null;
@@ -55,8 +68,9 @@ export async function runBenchServer(
           ...(mode === 'hostile' ? { maxMessageBytes: 64 * 1024 * 1024 } : {}),
         },
         http: { port: 0 },
+        ...(options.databaseUrl ? { database: { url: options.databaseUrl } } : {}),
         // The benchmark mints tokens with the public demo key in a temp data dir: demo mode.
-        demo: { load: true, enabled: true },
+        demo: { load: seed, enabled: true },
         authenticate: { dns: 'off' },
       },
     });
@@ -81,19 +95,20 @@ export async function runBenchServer(
     if (mode === 'api') {
       // `sends` suppressions for acme: user0, user2, user4… (even numbers), loaded in one transaction.
       const now = new Date();
-      service.db.transaction(() => {
-        for (let i = 0; i < sends; i++)
-          suppress(service.db, {
-            address: `user${i * 2}@example.net`,
-            clientId: 1,
-            reason: 'complaint',
-            now,
-          });
-      })();
+      if (seed)
+        service.db.transaction(() => {
+          for (let i = 0; i < sends; i++)
+            suppress(service.db, {
+              address: `user${i * 2}@example.net`,
+              clientId: 1,
+              reason: 'complaint',
+              now,
+            });
+        })();
       token = createApiToken(service.db, { name: 'bench', role: 'viewer', now: new Date() }).secret;
       httpPort = service.httpAddress.port;
     }
-    if (mode === 'e2e') {
+    if (mode === 'e2e' && seed) {
       // The send log the ESP would have fed: `sends` messages of acme's spring sale.
       const sentAt = new Date(Date.now() - 86_400_000).toISOString();
       for (let i = 0; i < sends; i += 10_000) {
@@ -107,6 +122,8 @@ export async function runBenchServer(
         insertSends(service.db, rows, new Date(), loadMailboxProviders());
       }
     }
+    // Statistics for the rows just loaded, as autovacuum would gather within a minute of a real import.
+    if (seed) refreshStatistics(service.db);
     stop = async () => {
       await service.stop();
       rmSync(dataDir, { recursive: true, force: true });

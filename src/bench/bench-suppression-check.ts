@@ -1,8 +1,9 @@
 import { request, Agent } from 'node:http';
 import { percentile } from './bench-intake.ts';
-import { spawnBenchServer } from './spawn-bench-server.ts';
+import type { BenchNodes } from './bench-nodes.ts';
 
 export interface CheckBenchResult {
+  nodes: number;
   suppressions: number;
   connections: number;
   requests: number;
@@ -13,22 +14,30 @@ export interface CheckBenchResult {
 }
 
 /**
- * `GET /api/v1/suppressions/check` against a real `serve`-equivalent process holding `count`
- * suppressions, driven from this process over keep-alive connections for `seconds`.
+ * `GET /api/v1/suppressions/check` against real `serve`-equivalent processes (bench servers in `api` mode)
+ * holding `count` suppressions, driven from this process over keep-alive connections for `seconds`, spread
+ * round-robin over the nodes when there are several.
  */
 export async function benchSuppressionCheck(
+  servers: BenchNodes,
   count: number,
   connections: number,
   seconds: number,
 ): Promise<CheckBenchResult> {
-  const server = await spawnBenchServer(['api', String(count)]);
-  const port = Number(server.facts.http);
-  const token = server.facts.token!;
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const get = (path: string): Promise<string> =>
+  const ports = servers.nodes.map((n) => Number(n.facts.http));
+  // The first node's token: tokens live in the shared database, so every node takes it.
+  const token = servers.nodes[0]!.facts.token!;
+  const agents = ports.map(() => new Agent({ keepAlive: true, maxSockets: connections }));
+  const get = (c: number, path: string): Promise<string> =>
     new Promise((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } },
+        {
+          host: '127.0.0.1',
+          port: ports[c % ports.length],
+          path,
+          agent: agents[c % ports.length],
+          headers: { authorization: `Bearer ${token}` },
+        },
         (res) => {
           let body = '';
           res.setEncoding('utf8');
@@ -47,22 +56,22 @@ export async function benchSuppressionCheck(
   const end = Date.now() + seconds * 1000;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: connections }, async () => {
+    Array.from({ length: connections }, async (_, c) => {
       while (Date.now() < end) {
         // Half the addresses are suppressed (even numbers), half are not.
         const i = (n++ * 7919) % (count * 2);
         const t0 = process.hrtime.bigint();
-        const body = await get(`/api/v1/suppressions/check?address=user${i}%40example.net&client=acme`);
+        const body = await get(c, `/api/v1/suppressions/check?address=user${i}%40example.net&client=acme`);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (body.includes('"suppressed":true')) hits++;
       }
     }),
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
-  await server.stop();
+  for (const a of agents) a.destroy();
   latencies.sort((a, b) => a - b);
   return {
+    nodes: ports.length,
     suppressions: count,
     connections,
     requests: latencies.length,

@@ -41,6 +41,12 @@ export function describeError(error: unknown): DescribedError {
     }
     return { message: `database error ${e.code}: ${firstLine(e.message)}`, exitCode: EXIT.failed };
   }
+  if (e?.code === 'PG_CONNECTION') {
+    return { message: `the database is unavailable: ${firstLine(e.message)}`, exitCode: EXIT.unavailable };
+  }
+  if (error instanceof Error && error.name === 'PgError') {
+    return { message: `database error ${e.code}: ${firstLine(e.message)}`, exitCode: EXIT.failed };
+  }
   const text = error instanceof Error ? firstLine(error.message) : String(error);
   return { message: text || 'unexpected error', exitCode: EXIT.failed };
 }

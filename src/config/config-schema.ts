@@ -74,6 +74,17 @@ export const configSchema = z.strictObject({
   database: z
     .strictObject({
       file: z.string().min(1).default('abusedesk.db').describe('SQLite database file, relative to dataDir.'),
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\/[^\s]+$/, {
+          message:
+            'must be a PostgreSQL URL, postgres://user@host:5432/database (or null for the SQLite file)',
+        })
+        .nullable()
+        .default(null)
+        .describe(
+          'PostgreSQL for everything instead of the SQLite file: postgres://user:password@host:5432/database (?schema=name keeps the tables in that schema). Several nodes share one database.',
+        ),
       busyTimeoutMs: positiveInt
         .default(5000)
         .describe('How long a writer waits for the database lock before giving up.'),
@@ -92,6 +103,29 @@ export const configSchema = z.strictObject({
         .default(60_000)
         .describe(
           'When the worker is idle, the WAL is checkpointed and truncated (wal_checkpoint(TRUNCATE)) at most this often.',
+        ),
+    })
+    .prefault({}),
+  cluster: z
+    .strictObject({
+      nodeId: z
+        .string()
+        .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'a node id is 1–100 letters, digits, dots, colons, _ or -')
+        .nullable()
+        .default(null)
+        .describe(
+          'This node among the nodes sharing one PostgreSQL database (null: host name and process id). Set a stable id so a restarted node takes its own message claims back at once instead of after claimTimeoutMs.',
+        ),
+      claimTimeoutMs: positiveInt
+        .default(60_000)
+        .describe(
+          'How long a node holds the messages it took for processing: the messages of a node that died are taken over by another node after this.',
+        ),
+      leaseMs: positiveInt
+        .min(300)
+        .default(15_000)
+        .describe(
+          'Singleton jobs (outbox and webhook senders, enforcement sweeper, suppression relay, purge, IMAP) run on one node at a time; its lease is renewed every leaseMs/3, and a job moves to another node this long after its node died (at once on a clean stop).',
         ),
     })
     .prefault({}),
@@ -199,6 +233,12 @@ export const configSchema = z.strictObject({
         .default(10_000)
         .describe(
           'Queued messages past which intake answers 451 4.7.1 to the source (client IPv4 /24 or IPv6 /64) with the most queued messages, at RCPT and at the end of DATA.',
+        ),
+      process: z
+        .boolean()
+        .default(true)
+        .describe(
+          "The pipeline runs in a child process of serve, with its own event loop and database connection, so SMTP and HTTP never wait for it and a node uses more than one core; false runs it on serve's own event loop (tests that inject pipeline stages do).",
         ),
     })
     .prefault({}),

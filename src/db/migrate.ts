@@ -1,8 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import { projectUrl } from '../runtime/project-root.ts';
+import { isPostgres } from './postgres/pg-database.ts';
 
-const migrationsDir = projectUrl('src', 'db', 'migrations/');
+export type Engine = 'sqlite' | 'postgres';
+
+const migrationsDirs: Record<Engine, URL> = {
+  sqlite: projectUrl('src', 'db', 'migrations/'),
+  postgres: projectUrl('src', 'db', 'migrations', 'postgres/'),
+};
 
 export interface Migration {
   version: number;
@@ -10,8 +16,13 @@ export interface Migration {
   sql: string;
 }
 
-/** Migrations are `NNN-name.sql` files beside this module, applied in order, each in its own transaction. */
-export function listMigrations(): Migration[] {
+/**
+ * Migrations are `NNN-name.sql` files in src/db/migrations (SQLite) and src/db/migrations/postgres, applied in
+ * order, each in its own transaction. PostgreSQL starts from 021-baseline (SQLite's 001–021 in one); every later
+ * migration exists for both engines under the same number.
+ */
+export function listMigrations(engine: Engine = 'sqlite'): Migration[] {
+  const migrationsDir = migrationsDirs[engine];
   return readdirSync(migrationsDir)
     .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
     .sort()
@@ -36,10 +47,13 @@ export function migrate(db: Database): Migration[] {
       (r) => r.version,
     ),
   );
-  const pending = listMigrations().filter((m) => !applied.has(m.version));
+  const pg = isPostgres(db) ? db : null;
+  const pending = listMigrations(pg ? 'postgres' : 'sqlite').filter((m) => !applied.has(m.version));
   for (const m of pending) {
     db.transaction(() => {
-      db.exec(m.sql);
+      // PostgreSQL migrations are written in PostgreSQL's own dialect: run as they are, not translated.
+      if (pg) pg.connection.exec(m.sql);
+      else db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version,
         m.name,
@@ -49,6 +63,7 @@ export function migrate(db: Database): Migration[] {
       db.pragma(`user_version = ${top.v}`);
     })();
   }
+  if (pg && pending.length) pg.loadIdentityColumns();
   return pending;
 }
 

@@ -3,12 +3,20 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Config } from '../config/config-schema.ts';
 import { migrate } from './migrate.ts';
+import { PgDatabase } from './postgres/pg-database.ts';
 
 export type { Database };
 
 export function databasePath(config: Config): string {
   return resolve(config.dataDir, config.database.file);
 }
+
+/** Where the threads (intake writer, parse pool) open their own connection: the PostgreSQL URL or the SQLite file. */
+export function databaseLocation(config: Config): string {
+  return config.database.url ?? databasePath(config);
+}
+
+export const isDatabaseUrl = (location: string): boolean => /^postgres(ql)?:\/\//.test(location);
 
 export interface OpenDatabaseOptions {
   /** Apply pending migrations (default true). */
@@ -21,6 +29,7 @@ export interface OpenDatabaseOptions {
  * before it returns, which is what lets intake answer 250 only after a durable write.
  */
 export function openDatabase(config: Config, options: OpenDatabaseOptions = {}): Database {
+  if (config.database.url) return openPostgres(config.database.url, options);
   const file = databasePath(config);
   mkdirSync(dirname(file), { recursive: true });
   const db = new BetterSqlite3(file, { readonly: options.readonly ?? false });
@@ -42,4 +51,20 @@ export function openReadOnlyDatabase(file: string, busyTimeoutMs: number): Datab
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   return db;
+}
+
+/**
+ * The PostgreSQL engine (database.url): the same store over a synchronous libpq connection. Durability is
+ * PostgreSQL's: a COMMIT returns once the WAL is flushed (synchronous_commit on, the server's default).
+ */
+export function openPostgres(url: string, options: OpenDatabaseOptions = {}): Database {
+  const pg = new PgDatabase(url);
+  const db = pg as unknown as Database;
+  if (!options.readonly && (options.migrate ?? true)) migrate(db);
+  return db;
+}
+
+/** The engine a connection runs on. */
+export function databaseEngine(db: Database): 'sqlite' | 'postgres' {
+  return (db as unknown) instanceof PgDatabase ? 'postgres' : 'sqlite';
 }

@@ -26,10 +26,15 @@ export class EnforcementSweeper extends PollingWorker {
       intervalMs: number;
       now: () => Date;
       onChanged?: () => void;
+      /** Rounds of the background loop run only while this returns true (the node holds the job's lease). */
+      runWhen?: () => boolean;
     },
   ) {
-    super(options.intervalMs, (e) =>
-      logEvent(options.logger, 'error', 'enforcement.failed', { err: (e as Error).stack ?? String(e) }),
+    super(
+      options.intervalMs,
+      (e) =>
+        logEvent(options.logger, 'error', 'enforcement.failed', { err: (e as Error).stack ?? String(e) }),
+      options.runWhen,
     );
   }
 

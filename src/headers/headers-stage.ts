@@ -51,14 +51,15 @@ function headersOutcome(headerBlock: HeaderMap): StageOutcome {
 
 /**
  * headers: the top-level header block, read once per message here (later stages, actions and acknowledgements
- * included, take it from the state). With a parse pool that reads the store, a thread reads it, so the event
- * loop never loads the raw message.
+ * included, take it from the state). With a parse pool, a thread reads it: from the store when the pool reads
+ * the store (the event loop never loads the raw message), else from the bytes the event loop hands it (a
+ * hostile header block takes a fraction of a second to read, which the event loop does not spend either way).
  */
 export function headersStageWith(pool?: ParsePool): Stage {
   return {
     name: 'headers',
     async run(ctx) {
-      if (pool?.readsStore && pool.offloads(ctx.message.size))
+      if (pool?.offloads(ctx.message.size))
         return headersOutcome(await pool.headers(pool.source(ctx.message, () => ctx.raw)));
       return headersOutcome(readHeaderBlock(ctx.raw));
     },

@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openIntakeDatabase } from '../db/open-intake-database.ts';
-import { SqliteMessageStore, type IncomingMessage } from '../store/messages-store.ts';
+import { isDatabaseUrl } from '../db/open-database.ts';
+import { SqliteMessageStore, type IncomingMessage, type MessageStore } from '../store/messages-store.ts';
+import { PgMessageStore } from '../store/pg-message-store.ts';
 
 /**
  * The intake's writer thread: owns its own database connection and commits messages posted by the
@@ -27,8 +29,14 @@ export type StoreResponse =
   | { seq: number; ok: false; error: string };
 
 const { file, busyTimeoutMs, groupCommitMs, walAutocheckpointPages } = workerData as StoreThreadOptions;
-const db = openIntakeDatabase(file, { busyTimeoutMs, walAutocheckpointPages });
-const store = new SqliteMessageStore(db, groupCommitMs);
+// PostgreSQL: an asynchronous node-postgres connection of this thread's own (libpq's synchronous binding is
+// tied to the main thread's event loop).
+const store: MessageStore = isDatabaseUrl(file)
+  ? new PgMessageStore(file, groupCommitMs)
+  : new SqliteMessageStore(
+      openIntakeDatabase(file, { busyTimeoutMs, walAutocheckpointPages }),
+      groupCommitMs,
+    );
 const port = parentPort!;
 
 /** Chunks of messages still arriving, by seq: they are concatenated here, off the SMTP thread. */

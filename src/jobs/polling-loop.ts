@@ -3,7 +3,9 @@ import { wakeableDelay } from './wakeable-delay.ts';
 /**
  * A background loop that drains work from the database: runs `drainOnce` again at once while it finds
  * work (or was notified meanwhile), otherwise sleeps `pollMs` unless `notify` wakes it. A throw is
- * reported and the loop goes on: state lives in the database, so nothing is lost.
+ * reported and the loop goes on: state lives in the database, so nothing is lost. With `runWhen`, a round
+ * runs only while it returns true (a singleton job on the node holding its lease); otherwise the loop sleeps
+ * as if it found nothing, and `notify` wakes it when the gate opens.
  */
 export class PollingLoop {
   private active = false;
@@ -18,6 +20,7 @@ export class PollingLoop {
     private readonly drainOnce: () => Promise<number>,
     private readonly pollMs: number,
     private readonly onCrash: (e: unknown) => void,
+    private readonly runWhen?: () => boolean,
   ) {}
 
   /** stop() was called on a started loop: a drain in progress should finish the item in hand and return. */
@@ -49,7 +52,10 @@ export class PollingLoop {
     while (this.active) {
       let worked = 0;
       try {
-        worked = await this.drainOnce();
+        if (this.runWhen && !this.runWhen()) {
+          // Not this node's turn: sleep until woken (the lease was taken) or the next poll.
+          this.kicked = false;
+        } else worked = await this.drainOnce();
         this.consecutiveFailures = 0;
       } catch (e) {
         this.consecutiveFailures++;
@@ -73,13 +79,14 @@ export class PollingLoop {
 
 /**
  * Base of the database-draining workers (message processor, outbox sender, webhook sender, enforcement
- * sweeper): one PollingLoop each, and the same start / notify / stop surface.
+ * sweeper): one PollingLoop each, and the same start / notify / stop surface. `runWhen` gates the background
+ * loop's rounds (see PollingLoop); `drain` is never gated.
  */
 export abstract class PollingWorker {
   private readonly loop: PollingLoop;
 
-  protected constructor(pollMs: number, onCrash: (e: unknown) => void) {
-    this.loop = new PollingLoop(() => this.drainOnce(), pollMs, onCrash);
+  protected constructor(pollMs: number, onCrash: (e: unknown) => void, runWhen?: () => boolean) {
+    this.loop = new PollingLoop(() => this.drainOnce(), pollMs, onCrash, runWhen);
   }
 
   /** Handles everything due now, up to one batch; returns how many items it took. */

@@ -25,10 +25,14 @@ export class PurgeJob extends PollingWorker {
       logger: Logger;
       now: () => Date;
       intervalMs: number;
+      /** Rounds of the background loop run only while this returns true (the node holds the job's lease). */
+      runWhen?: () => boolean;
     },
   ) {
-    super(options.intervalMs, (e) =>
-      logEvent(options.logger, 'error', 'retention.failed', { err: (e as Error).stack ?? String(e) }),
+    super(
+      options.intervalMs,
+      (e) => logEvent(options.logger, 'error', 'retention.failed', { err: (e as Error).stack ?? String(e) }),
+      options.runWhen,
     );
   }
 

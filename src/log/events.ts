@@ -23,8 +23,20 @@ export const logEvents = {
   'worker.processed': 'a message went through the pipeline: state done, with each stage and its time',
   'worker.retry': 'a stage failed; the message is retried later with backoff (attempt, error)',
   'worker.quarantined': 'a message failed its last attempt and is kept as quarantined with the error',
+  'worker.claim_lost':
+    'a node held a message past its claim timeout; another node took it over and this node wrote nothing of its run',
+  'cluster.lease_taken':
+    "this node took a singleton job's lease and runs the job now (previous: the node that held it and stopped renewing it)",
+  'cluster.lease_lost':
+    'this node no longer holds a singleton job lease (holder: the node that took it over; error: the database refused renewals until it ran out) and stopped running the job',
+  'cluster.claims_released':
+    'a node let go of the messages it had claimed (it stopped, or started again under the same id)',
   'worker.requeued': 'staff asked to retry a quarantined message',
   'worker.crashed': 'the processing loop stopped on an unexpected error and will restart',
+  'worker.process_started':
+    "serve's pipeline process (worker.process) opened the database and started processing (pid)",
+  'worker.process_exited':
+    'the pipeline process ended unexpectedly (pid, code, signal, err); serve releases its claims and starts another after restartInMs',
   'esp_webhook.stored':
     'an ESP event webhook request verified and stored as a message (provider, queueId, duplicate)',
   'esp_webhook.refused':

@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { clientStatuses } from '../enforcement/enforcement-types.ts';
 import { clientCountsByStatus, clientScores } from '../store/clients-store.ts';
-import { messageCountsByState, type StoredMessage } from '../store/messages-store.ts';
+import { claimsByNode, messageCountsByState, type StoredMessage } from '../store/messages-store.ts';
+import { listLeases } from '../store/job-leases-store.ts';
 import { outboxDepth } from '../store/outbox-store.ts';
 import { attributionOutcomesSince, reportKindOfMessage } from '../store/reports-store.ts';
 import { acknowledgementCounts } from '../store/tickets-store.ts';
@@ -25,10 +26,35 @@ const UNMATCHED_WINDOW_MS = 24 * 3600_000;
 
 /**
  * The Prometheus metrics of `serve`, in a registry of their own. Events (intake outcomes, processing) are
- * counted as they happen; depths and ratios are read from the database when scraped.
+ * counted as they happen; depths and ratios are read from the database when scraped. With `node` (this node's
+ * id) every metric carries a `node` label, so the series of nodes sharing one database stay apart, and the
+ * node's claims and leases are shown.
  */
-export function createMetrics(db: Database, now: () => Date = () => new Date()): Metrics {
+export function createMetrics(db: Database, now: () => Date = () => new Date(), node?: string): Metrics {
   const registry = new Registry();
+  if (node !== undefined) {
+    registry.setDefaultLabels({ node });
+    new Gauge({
+      name: 'abusedesk_node_claims',
+      help: 'Messages this node has claimed for processing now (a dead node keeps them until cluster.claimTimeoutMs)',
+      registers: [registry],
+      collect() {
+        this.set(claimsByNode(db).get(node) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'abusedesk_node_leases',
+      help: 'Singleton jobs by lease: 1 when this node holds the job (runs it), 0 when another node does; summed over nodes, 1 per job',
+      labelNames: ['job'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const at = new Date().toISOString(); // leases run on the wall clock (NodeLeases)
+        for (const l of listLeases(db))
+          this.set({ job: l.name }, l.holder === node && l.expiresAt > at ? 1 : 0);
+      },
+    });
+  }
   const accepted = new Counter({
     name: 'abusedesk_messages_accepted_total',
     help: 'Messages stored and answered 250 (duplicate: a retry of a stored message)',

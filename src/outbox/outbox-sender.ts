@@ -28,6 +28,8 @@ export interface OutboxSenderOptions {
    */
   leaseMs?: number;
   now?: () => Date;
+  /** Rounds of the background loop run only while this returns true (the node holds the job's lease). */
+  runWhen?: () => boolean;
 }
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
@@ -54,8 +56,10 @@ export class OutboxSender extends PollingWorker {
   private readonly leaseMs: number;
 
   constructor(private readonly options: OutboxSenderOptions) {
-    super(options.pollMs, (e) =>
-      logEvent(options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) }),
+    super(
+      options.pollMs,
+      (e) => logEvent(options.logger, 'error', 'outbox.crashed', { err: (e as Error).stack ?? String(e) }),
+      options.runWhen,
     );
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? 32;

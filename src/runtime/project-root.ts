@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,4 +34,20 @@ export function projectPath(...segments: string[]): string {
 export function projectUrl(...segments: string[]): URL {
   const url = pathToFileURL(projectPath(...segments));
   return segments.at(-1)?.endsWith('/') === true && !url.href.endsWith('/') ? new URL(`${url.href}/`) : url;
+}
+
+/**
+ * Loads an optional CommonJS dependency (a native addon such as libpq), or explains what is missing: the
+ * embedded SQLite default never needs it.
+ */
+export function requireOptional<T>(name: string, why: string): T {
+  const require = createRequire(import.meta.url);
+  try {
+    return require(name) as T;
+  } catch (e) {
+    throw new Error(
+      `${why} needs the optional module ${name}, which is not installed or did not build (${(e as Error).message.split('\n')[0]}): install libpq-dev (pg_config) and run npm install`,
+      { cause: e },
+    );
+  }
 }

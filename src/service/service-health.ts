@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/config-schema.ts';
 import { withBusyTimeout } from '../db/wal-checkpoint.ts';
 import { writeHeartbeat } from '../store/heartbeat-store.ts';
-import { messageCountsByState, oldestQueuedAt } from '../store/messages-store.ts';
+import { claimsByNode, messageCountsByState, oldestQueuedAt } from '../store/messages-store.ts';
+import { databaseEngine } from '../db/open-database.ts';
 import type { ImapSourceStatus } from '../imap/imap-source-status.ts';
 
 /** One health check: ok, or the one-line reason it failed, with the facts it judged. */
@@ -27,15 +28,26 @@ export interface LoopFailures {
   failures: { consecutive: number; lastError: string | null };
 }
 
-const sqliteReason = (e: unknown, probeMs: number): string => {
+/**
+ * Why the store refused the probe's write, in words: SQLite's result codes, or PostgreSQL's SQLSTATE (PgError's
+ * code; PG_CONNECTION when the server cannot be reached or the connection broke).
+ */
+export function storeFailureReason(e: unknown, probeMs: number): string {
   const code = (e as { code?: string }).code ?? '';
-  const message = (e as Error).message ?? String(e);
+  const message = ((e as Error).message ?? String(e)).split('\n')[0]!;
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
     return `the database stayed locked for more than ${probeMs} ms`;
   if (code.startsWith('SQLITE_READONLY')) return `the database is read-only (${message})`;
   if (code === 'SQLITE_FULL') return `the disk is full (${message})`;
+  // PostgreSQL: lock_not_available (lock_timeout passed), read_only_sql_transaction (a read-only session or a hot
+  // standby), disk_full; connection exceptions (class 08) and a server shutting down or starting (57P01-57P03).
+  if (code === '55P03') return `the database stayed locked for more than ${probeMs} ms`;
+  if (code === '25006') return `the database is read-only (${message})`;
+  if (code === '53100') return `the disk is full (${message})`;
+  if (code === 'PG_CONNECTION' || code.startsWith('08') || /^57P0[123]$/.test(code))
+    return `the database is unreachable (${message})`;
   return `the database rejected a write (${code || 'error'}: ${message})`;
-};
+}
 
 /** The store takes a write within `storeProbeTimeoutMs`: updates the heartbeat row in `meta`. */
 export function probeStore(db: Database, config: Config, now: Date): HealthCheck {
@@ -44,7 +56,7 @@ export function probeStore(db: Database, config: Config, now: Date): HealthCheck
     withBusyTimeout(db, probeMs, () => writeHeartbeat(db, now));
     return { ok: true, heartbeat: now.toISOString() };
   } catch (e) {
-    return { ok: false, reason: `store: ${sqliteReason(e, probeMs)}` };
+    return { ok: false, reason: `store: ${storeFailureReason(e, probeMs)}` };
   }
 }
 
@@ -116,6 +128,26 @@ export function imapCheck(sources: readonly ImapSourceStatus[]): HealthCheck {
       ? { note: `imap: ${failing.map((s) => `${s.name} failing (${s.lastError})`).join(', ')}` }
       : {}),
   };
+}
+
+/** This node as /healthz shows it (not a check): its id, engine, the messages it has claimed, the leases it holds. */
+export interface NodeFacts {
+  id: string;
+  engine: 'sqlite' | 'postgres';
+  /** Messages this node has claimed for processing now (null: the database did not answer). */
+  claims: number | null;
+  /** The singleton jobs this node runs now (it holds their lease). */
+  leases: string[];
+}
+
+export function nodeFacts(db: Database, id: string, leases: string[]): NodeFacts {
+  let claims: number | null;
+  try {
+    claims = claimsByNode(db).get(id) ?? 0;
+  } catch {
+    claims = null; // the database check reports why
+  }
+  return { id, engine: databaseEngine(db), claims, leases };
 }
 
 /** Every check at once; a check that throws counts as failed with its error. */

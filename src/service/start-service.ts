@@ -4,15 +4,24 @@ import { createSecureContext } from 'node:tls';
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.ts';
-import { databasePath, openDatabase } from '../db/open-database.ts';
+import { databaseEngine, databaseLocation, databasePath, openDatabase } from '../db/open-database.ts';
+import { PgError, redactUrl } from '../db/postgres/pg-connection.ts';
 import { loadDemoIfEmpty } from '../clients/load-demo.ts';
 import { SmtpIntake } from '../intake/smtp-intake.ts';
 import { SourceBacklog } from '../intake/source-backlog.ts';
-import { ParsePool } from '../parse/parse-pool.ts';
-import { queuedCountsBySource, type MessageStore } from '../store/messages-store.ts';
+import type { ParsePool } from '../parse/parse-pool.ts';
+import {
+  claimsByNode,
+  queuedCountsBySource,
+  releaseClaims,
+  type MessageStore,
+} from '../store/messages-store.ts';
 import { ThreadedMessageStore } from '../intake/threaded-message-store.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
+import { PipelineProcess } from '../worker/pipeline-process.ts';
+import type { PipelineRunner } from '../worker/pipeline-runner.ts';
+import { serveParsePool, serveProcessorOptions } from './serve-processor-options.ts';
 import { buildHttpServer, type HttpServerOptions } from '../web/http-server.ts';
 import { createMailTransport } from '../outbox/create-mail-transport.ts';
 import { OutboxSender } from '../outbox/outbox-sender.ts';
@@ -27,14 +36,20 @@ import { EnforcementSweeper } from '../enforcement/enforcement-sweeper.ts';
 import { syncConfigTraps } from '../enforcement/spam-traps.ts';
 import { demoKeyProblemFor } from './demo-key-guard.ts';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from '../db/data-dir-lock.ts';
-import { checkpointWal } from '../db/wal-checkpoint.ts';
 import { cleanOrphanTempFiles } from './clean-temp-files.ts';
-import { backlogCheck, imapCheck, loopCheck, probeStore, serviceHealth } from './service-health.ts';
+import {
+  backlogCheck,
+  imapCheck,
+  loopCheck,
+  nodeFacts,
+  probeStore,
+  serviceHealth,
+} from './service-health.ts';
 import { ImapPoller } from '../imap/imap-poller.ts';
-import { createAcknowledger } from '../actions/create-acknowledger.ts';
-import { serveAcknowledger } from '../actions/backfill-acknowledger.ts';
 import { PurgeJob } from '../lifecycle/purge-job.ts';
 import { SuppressionRelay } from '../suppress/suppression-relay.ts';
+import { NodeLeases } from '../cluster/node-leases.ts';
+import { nodeIdOf } from '../cluster/node-id.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -115,8 +130,12 @@ function checkTlsFiles(smtp: Config['smtp']): void {
 export interface RunningService {
   db: Database;
   intake: SmtpIntake;
-  processor: Processor;
-  /** The threads authenticate, classify and extract run on (off the event loop). */
+  /**
+   * The pipeline: a PipelineProcess (a child process, worker.process) or, when tests inject stages, a resolver
+   * or a clock, or worker.process is false, a Processor on this event loop.
+   */
+  processor: PipelineRunner;
+  /** The threads authenticate, classify and extract run on (off the event loop; the pipeline process has its own). */
   parsePool: ParsePool;
   outbox: OutboxSender;
   webhooks: WebhookSender;
@@ -133,6 +152,10 @@ export interface RunningService {
   demo: { clients: number; campaigns: number } | null;
   /** The demo staff login, created (and shown) only on a database without staff accounts. */
   demoStaff: { email: string; password: string } | null;
+  /** This node among the nodes sharing the database (cluster.nodeId). */
+  node: { id: string };
+  /** The leases of the singleton jobs this node runs (on SQLite it holds them all). */
+  leases: NodeLeases;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -169,6 +192,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         5,
         { cause: e },
       );
+    if (e instanceof PgError) {
+      // PostgreSQL: the server cannot be reached (or the connection broke), else a statement failed (SQLSTATE).
+      const url = redactUrl(config.database.url ?? '');
+      const text = errText(e).replace(/^cannot connect to PostgreSQL at \S+: /, '');
+      throw new ServiceStartError(
+        e.code === 'PG_CONNECTION'
+          ? `the database ${url} cannot be reached: ${text}`
+          : `the database ${url} cannot be written: ${e.code} (${text})`,
+        5,
+        { cause: e },
+      );
+    }
     throw new ServiceStartError(`cannot start: ${errText(e)}`, 5, { cause: e });
   }
 }
@@ -204,15 +239,39 @@ async function startSteps(
   const demo = config.demo.load ? loadDemoIfEmpty(db, now()) : null;
   if (demo) logEvent(logger, 'info', 'demo.loaded', demo);
   const demoStaff = config.demo.load ? ensureDemoStaff(db, now()) : null;
+  // Claims left by an earlier run: on SQLite every claim is (the data dir lock admits one serve), on PostgreSQL
+  // only this node id's (a node restarted under a stable cluster.nodeId); other nodes' claims run out on their own.
+  const nodeId = nodeIdOf(config);
+  const engine = databaseEngine(db);
+  const claimants = engine === 'sqlite' ? [...claimsByNode(db).keys()] : [nodeId];
+  const released = claimants.reduce((n, node) => n + releaseClaims(db, node), 0);
+  if (released > 0) logEvent(logger, 'info', 'cluster.claims_released', { node: nodeId, messages: released });
 
   // 3. The TLS key and certificate, read before anything listens.
   checkTlsFiles(config.smtp);
 
   // Intake commits on its own writer thread (group commit off the SMTP thread).
-  const durableStore = new ThreadedMessageStore({ ...config.database, file: databasePath(config) });
+  const durableStore = new ThreadedMessageStore({ ...config.database, file: databaseLocation(config) });
   undo.push(() => durableStore.close());
   await durableStore.started();
   const store = options.wrapStore ? options.wrapStore(durableStore) : durableStore;
+  // The singleton jobs run on the node holding their lease (named as each loop logs itself); only the jobs this
+  // node runs at all are leased, so a node without the worker or IMAP sources never keeps them from another.
+  const workerOn = options.worker !== false;
+  const leases = new NodeLeases({
+    db,
+    node: nodeId,
+    jobs: [
+      ...(workerOn ? ['outbox', 'webhooks', 'enforcement', 'suppressions'] : []),
+      ...(workerOn && config.retention.purgeIntervalMs !== null ? ['purge'] : []),
+      ...(config.imap.sources.length ? ['imap'] : []),
+    ],
+    leaseMs: config.cluster.leaseMs,
+    logger,
+    // Leases time real liveness between processes: the wall clock, never the service's (test) clock.
+    exclusive: engine === 'sqlite',
+  });
+  const leased = (job: string) => () => leases.holds(job);
   const { maxAttempts, retryBaseMs, retryMaxMs, pollMs } = config.outbox;
   const outbox = new OutboxSender({
     db,
@@ -223,18 +282,11 @@ async function startSteps(
     retryBaseMs,
     retryMaxMs,
     pollMs,
+    runWhen: leased('outbox'),
   });
   const svc = services(config, db);
   // Parsing runs on worker threads (started on first use), bounded in time and heap per message.
-  const parsePool = new ParsePool({
-    threads: config.parse.threads,
-    timeoutMs: config.parse.threadTimeoutMs,
-    maxHeapMb: config.parse.threadMaxHeapMb,
-    // The threads read stored messages from the database themselves: the event loop never loads a raw message.
-    databaseFile: databasePath(config),
-    busyTimeoutMs: config.database.busyTimeoutMs,
-    inProcessMaxBytes: config.parse.inProcessMaxBytes,
-  });
+  const parsePool = serveParsePool(config);
   undo.push(() => parsePool.close());
   const backlog = new SourceBacklog(() => queuedCountsBySource(db), config.worker.maxBacklog);
   undo.push(() => backlog.close());
@@ -244,8 +296,9 @@ async function startSteps(
     now,
     ...config.webhooks,
     endpoints: svc.webhookEndpoints,
+    runWhen: leased('webhooks'),
   });
-  const metrics = createMetrics(db, now);
+  const metrics = createMetrics(db, now, nodeId);
   const suppressions = new SuppressionRelay({
     db,
     logger,
@@ -254,6 +307,7 @@ async function startSteps(
     pollMs: config.suppressions.webhookPollMs,
     expiryIntervalMs: config.suppressions.expiryIntervalMs,
     onQueued: () => webhooks.notify(),
+    runWhen: leased('suppressions'),
   });
   syncConfigTraps(db, config.enforcement.trapAddresses, now());
   const enforcement = new EnforcementSweeper({
@@ -263,46 +317,71 @@ async function startSteps(
     intervalMs: config.enforcement.sweepIntervalMs,
     now,
     onChanged: () => webhooks.notify(),
+    runWhen: leased('enforcement'),
   });
   const purgeIntervalMs = config.retention.purgeIntervalMs;
   const purge =
     purgeIntervalMs === null
       ? null
-      : new PurgeJob({ db, retention: config.retention, logger, now, intervalMs: purgeIntervalMs });
-  // When the worker finds nothing to do, the WAL is folded into the database and truncated, at most once per
-  // database.walCheckpointIntervalMs.
-  let lastCheckpoint = 0;
-  const checkpointWhenIdle = (): void => {
-    const t = Date.now();
-    if (t - lastCheckpoint < config.database.walCheckpointIntervalMs) return;
-    lastCheckpoint = t;
-    const r = checkpointWal(db);
-    logEvent(logger, 'debug', 'db.checkpointed', { ...r });
+      : new PurgeJob({
+          db,
+          retention: config.retention,
+          logger,
+          now,
+          intervalMs: purgeIntervalMs,
+          runWhen: leased('purge'),
+        });
+  const onBatch = (): void => {
+    outbox.notify();
+    webhooks.notify();
+    suppressions.notify();
+    backlog.refresh();
   };
-  const processor = new Processor({
-    db,
-    stages:
-      options.stages ??
-      svc.stages({
-        resolver: options.resolver,
-        acknowledge: serveAcknowledger(createAcknowledger(config)),
-        parsePool,
-      }),
-    logger,
-    now,
-    ...config.worker,
-    onBatch: () => {
-      outbox.notify();
-      webhooks.notify();
-      suppressions.notify();
-      backlog.refresh();
-    },
-    onProcessed: metrics.onProcessed,
-    onIdle: checkpointWhenIdle,
-  });
+  // The pipeline runs in a child process (its own event loop and database connection), unless a test injects
+  // what cannot cross a process boundary: stages, a DNS resolver, a clock.
+  const inProcess =
+    !config.worker.process ||
+    options.stages !== undefined ||
+    options.resolver !== undefined ||
+    options.now !== undefined;
+  const processor: PipelineRunner = inProcess
+    ? new Processor(
+        serveProcessorOptions({
+          config,
+          db,
+          logger,
+          parsePool,
+          node: nodeId,
+          now,
+          stages: options.stages,
+          resolver: options.resolver,
+          onBatch,
+          onProcessed: metrics.onProcessed,
+        }),
+      )
+    : new PipelineProcess({ config, db, logger, node: nodeId, onBatch, onProcessed: metrics.onProcessed });
+  undo.push(() => processor.stop());
   durableStore.onStored(() => processor.notify());
   // IMAP sources store through the same durable store as SMTP: onStored above wakes the worker.
-  const imap = new ImapPoller({ config, store, db, logger, now, onTaken: metrics.onImapTaken });
+  const imap = new ImapPoller({
+    config,
+    store,
+    db,
+    logger,
+    now,
+    onTaken: metrics.onImapTaken,
+    runWhen: leased('imap'),
+  });
+  // A loop wakes at once when its node takes the job over; IMAP connects or logs out.
+  for (const [job, worker] of [
+    ['outbox', outbox],
+    ['webhooks', webhooks],
+    ['enforcement', enforcement],
+    ['suppressions', suppressions],
+    ['purge', purge],
+  ] as const)
+    if (worker) leases.watch(job, (held) => held && worker.notify());
+  leases.watch('imap', () => void imap.recheck());
   const intake = new SmtpIntake({
     smtp: config.smtp,
     store,
@@ -311,7 +390,6 @@ async function startSteps(
     onOutcome: metrics.onOutcome,
     backlog,
   });
-  const workerOn = options.worker !== false;
   const health = () =>
     serviceHealth({
       store: () => probeStore(db, config, now()),
@@ -330,6 +408,7 @@ async function startSteps(
       smtp: { listening: true, messagesInData: intake.messagesInData },
       worker: { running: workerOn },
       outbox: outboxDepth(db),
+      node: nodeFacts(db, nodeId, leases.held()),
     }),
     metrics: metrics.registry,
     api: { now, logger, onRequeue: () => processor.notify() },
@@ -364,6 +443,12 @@ async function startSteps(
       { cause: e },
     );
   }
+  // The leases before the loops they gate, so each starts knowing whether it runs here.
+  await leases.start({
+    smtp: `${smtpAddress.address}:${smtpAddress.port}`,
+    http: `${httpAddress.address}:${httpAddress.port}`,
+  });
+  undo.push(() => leases.stop());
   // IMAP is intake too: it starts with SMTP, worker or not.
   imap.start();
   if (workerOn) {
@@ -389,6 +474,8 @@ async function startSteps(
       await suppressions.stop();
       await purge?.stop();
       await webhooks.stop();
+      // The jobs stopped: other nodes take their leases, and this node's claims, at once.
+      await leases.stop();
       await durableStore.close();
       await http.close();
       db.close();
@@ -411,6 +498,8 @@ async function startSteps(
     httpAddress,
     demo,
     demoStaff,
+    node: { id: nodeId },
+    leases,
     stop,
   };
 }

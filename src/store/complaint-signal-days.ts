@@ -23,6 +23,6 @@ export function countedComplaintsByDay(
     `SELECT substr(s.at, 1, 10) AS day, k.slug AS campaign, sum(s.counts) AS complaints
      FROM client_signals s LEFT JOIN campaigns k ON k.id = s.campaign_id
      WHERE s.client_id = ? AND s.signal = 'complaint' AND s.at >= ? AND s.at <= ?
-     GROUP BY day, s.campaign_id ORDER BY day`,
+     GROUP BY day, s.campaign_id, k.slug ORDER BY day`,
   ).all(clientId, since, until) as ComplaintSignalDay[];
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
+import { isPostgres } from '../db/postgres/pg-database.ts';
 import { quoteName, tableNames } from './table-names.ts';
 
 /**
@@ -49,7 +50,8 @@ const asText = (v: unknown): string | null =>
 
 /** `lifecycle_has(value, needle)` and `lifecycle_redact(value, needle, replacement)`: case-insensitive, text or blob. */
 function ensureFunctions(db: Database): void {
-  if (functionsOn.has(db)) return;
+  // PostgreSQL has no user functions from JavaScript: matchSql writes the same in SQL there.
+  if (functionsOn.has(db) || isPostgres(db)) return;
   db.function('lifecycle_has', { deterministic: true }, (value: unknown, needle: unknown) => {
     const s = asText(value);
     return s !== null && typeof needle === 'string' && s.toLowerCase().includes(needle) ? 1 : 0;
@@ -73,26 +75,106 @@ interface TableColumns {
   columns: string[];
   /** Those of them in a primary key or unique index (redacted to a per-address token so rows stay distinct). */
   unique: Set<string>;
+  /** Those of them that hold bytes (PostgreSQL's bytea, matched through its escape form). */
+  bytes: Set<string>;
 }
+
+const TEXT_TYPE = /TEXT|BLOB|CHAR|CLOB|JSON/i;
 
 /** Every table of the database with the columns that may hold an address. */
 function textColumns(db: Database): TableColumns[] {
+  if (isPostgres(db)) return textColumnsPostgres(db);
   return tableNames(db).map((table) => {
     const info = db.pragma(`table_info(${quoteName(table)})`) as Array<{
       name: string;
       type: string;
       pk: number;
     }>;
-    const columns = info
-      .filter((c) => c.type === '' || /TEXT|BLOB|CHAR|CLOB|JSON/i.test(c.type))
-      .map((c) => c.name);
+    const columns = info.filter((c) => c.type === '' || TEXT_TYPE.test(c.type)).map((c) => c.name);
     const unique = new Set(info.filter((c) => c.pk > 0).map((c) => c.name));
     const indexes = db.pragma(`index_list(${quoteName(table)})`) as Array<{ name: string; unique: number }>;
     for (const ix of indexes.filter((i) => i.unique === 1))
       for (const c of db.pragma(`index_info(${quoteName(ix.name)})`) as Array<{ name: string | null }>)
         if (c.name) unique.add(c.name);
-    return { table, columns, unique };
+    return { table, columns, unique, bytes: new Set<string>() };
   });
+}
+
+/** The same from PostgreSQL's catalogs: the connection's schema, its text and bytea columns and unique indexes. */
+function textColumnsPostgres(db: Database): TableColumns[] {
+  const tables = new Map(
+    tableNames(db).map((t): [string, TableColumns] => [
+      t,
+      { table: t, columns: [], unique: new Set(), bytes: new Set() },
+    ]),
+  );
+  const columns = prepared(
+    db,
+    `SELECT CAST(table_name AS TEXT) AS tbl, CAST(column_name AS TEXT) AS col, CAST(data_type AS TEXT) AS type
+     FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
+  ).all() as Array<{ tbl: string; col: string; type: string }>;
+  for (const c of columns) {
+    const t = tables.get(c.tbl);
+    if (!t || !(c.type === 'bytea' || TEXT_TYPE.test(c.type))) continue;
+    t.columns.push(c.col);
+    if (c.type === 'bytea') t.bytes.add(c.col);
+  }
+  // Primary keys are unique indexes too; an expression's key (attnum 0) names no column.
+  const unique = prepared(
+    db,
+    `SELECT CAST(t.relname AS TEXT) AS tbl, CAST(a.attname AS TEXT) AS col
+     FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (i.indkey)
+     WHERE n.nspname = current_schema() AND i.indisunique`,
+  ).all() as Array<{ tbl: string; col: string }>;
+  for (const u of unique) tables.get(u.tbl)?.unique.add(u.col);
+  return [...tables.values()];
+}
+
+/**
+ * The address matched and replaced case-insensitively in a column, as SQL with parameters @a (the lower-case
+ * address), and on PostgreSQL @pattern (it as a regular expression) and @ea / @epattern (the same for a bytea
+ * column's escape form, which keeps bytes that are not UTF-8 readable).
+ */
+function matchSql(
+  db: Database,
+  column: string,
+  bytes: boolean,
+): { has: string; redact: (rep: string) => string } {
+  const c = quoteName(column);
+  if (!isPostgres(db))
+    return { has: `lifecycle_has(${c}, @a)`, redact: (rep) => `lifecycle_redact(${c}, @a, ${rep})` };
+  if (bytes)
+    return {
+      has: `strpos(lower(encode(${c}, 'escape')), @ea) > 0`,
+      redact: (rep) => `decode(regexp_replace(encode(${c}, 'escape'), @epattern, ${rep}, 'gi'), 'escape')`,
+    };
+  return {
+    has: `strpos(lower(${c}), @a) > 0`,
+    redact: (rep) => `regexp_replace(${c}, @pattern, ${rep}, 'gi')`,
+  };
+}
+
+/**
+ * Bytes as PostgreSQL's `encode(…, 'escape')` writes them: NUL and bytes with the high bit set as `\ooo`, a
+ * backslash doubled, every other byte as itself.
+ */
+const escapeForm = (s: string): string =>
+  [...Buffer.from(s, 'utf8')]
+    .map((b) =>
+      b === 0 || b >= 0x80
+        ? `\\${b.toString(8).padStart(3, '0')}`
+        : b === 0x5c
+          ? '\\\\'
+          : String.fromCharCode(b),
+    )
+    .join('');
+
+/** The parameters of matchSql for an address (lower-cased already). */
+function matchParams(db: Database, a: string): Record<string, string> {
+  if (!isPostgres(db)) return { a };
+  const ea = escapeForm(a);
+  return { a, pattern: escapeRe(a), ea, epattern: escapeRe(ea) };
 }
 
 export interface AddressTrace {
@@ -111,15 +193,16 @@ export function findAddressTraces(
   o: { tables?: readonly string[] } = {},
 ): AddressTrace[] {
   ensureFunctions(db);
-  const needle = address.trim().toLowerCase();
+  const params = matchParams(db, address.trim().toLowerCase());
   const out: AddressTrace[] = [];
   for (const t of textColumns(db)) {
     if (o.tables && !o.tables.includes(t.table)) continue;
     for (const c of t.columns) {
+      const { has } = matchSql(db, c, t.bytes.has(c));
       const rows = db
-        .prepare(`SELECT count(*) FROM ${quoteName(t.table)} WHERE lifecycle_has(${quoteName(c)}, ?)`)
+        .prepare(`SELECT count(*) FROM ${quoteName(t.table)} WHERE ${has}`)
         .pluck()
-        .get(needle) as number;
+        .get(params) as number;
       if (rows > 0) out.push({ table: t.table, column: c, rows });
     }
   }
@@ -136,8 +219,12 @@ export function messagesNamingAddress(
   ensureFunctions(db);
   const rows = prepared(
     db,
-    `SELECT message_id AS id, lifecycle_has(raw, ?) AS hit FROM message_raw WHERE message_id > ? ORDER BY message_id LIMIT ?`,
-  ).all(address.trim().toLowerCase(), afterId, limit) as Array<{ id: number; hit: number }>;
+    `SELECT message_id AS id, ${matchSql(db, 'raw', true).has} AS hit FROM message_raw
+     WHERE message_id > @after ORDER BY message_id LIMIT @limit`,
+  ).all({ ...matchParams(db, address.trim().toLowerCase()), after: afterId, limit }) as Array<{
+    id: number;
+    hit: number;
+  }>;
   return { ids: rows.filter((r) => r.hit === 1).map((r) => r.id), lastId: rows.at(-1)?.id ?? null };
 }
 
@@ -156,14 +243,16 @@ export function eraseAddressRows(
 ): ErasureCounts {
   ensureFunctions(db);
   const a = o.address.trim().toLowerCase();
+  const params = matchParams(db, a);
+  const has = (column: string): string => matchSql(db, column, false).has;
   const at = o.now.toISOString();
   const counts: ErasureCounts = {};
   const add = (k: string, n: number): void => {
     if (n > 0) counts[k] = (counts[k] ?? 0) + n;
   };
-  const fromAddress = prepared(db, 'SELECT id FROM messages WHERE lifecycle_has(mail_from, ?)')
+  const fromAddress = prepared(db, `SELECT id FROM messages WHERE ${has('mail_from')}`)
     .pluck()
-    .all(a) as number[];
+    .all(params) as number[];
   const ids = JSON.stringify([...new Set([...o.messageIds, ...fromAddress])]);
   add(
     'message_raw',
@@ -181,7 +270,7 @@ export function eraseAddressRows(
   add('sends', prepared(db, 'DELETE FROM sends WHERE lower(recipient) = ?').run(a).changes);
   add(
     'outbox',
-    prepared(db, `DELETE FROM outbox WHERE kind = 'mail' AND lifecycle_has(payload, ?)`).run(a).changes,
+    prepared(db, `DELETE FROM outbox WHERE kind = 'mail' AND ${has('payload')}`).run(params).changes,
   );
   add(
     'unsubscribe_requests',
@@ -192,12 +281,13 @@ export function eraseAddressRows(
     'client_signals',
     prepared(
       db,
-      'UPDATE client_signals SET recipient = NULL, dedupe = lifecycle_redact(dedupe, @a, @token) WHERE lower(recipient) = @a OR lifecycle_has(dedupe, @a)',
-    ).run({ a, token: `erased-${o.hash.slice(0, 16)}` }).changes,
+      `UPDATE client_signals SET recipient = NULL, dedupe = ${matchSql(db, 'dedupe', false).redact('@token')}
+       WHERE lower(recipient) = @a OR ${has('dedupe')}`,
+    ).run({ ...params, token: `erased-${o.hash.slice(0, 16)}` }).changes,
   );
   add(
     'tickets',
-    prepared(db, 'UPDATE tickets SET reporter = NULL WHERE lifecycle_has(reporter, ?)').run(a).changes,
+    prepared(db, `UPDATE tickets SET reporter = NULL WHERE ${has('reporter')}`).run(params).changes,
   );
   return counts;
 }
@@ -208,7 +298,7 @@ export function eraseAddressRows(
  */
 export function redactAddressEverywhere(db: Database, o: { address: string; hash: string }): ErasureCounts {
   ensureFunctions(db);
-  const a = o.address.trim().toLowerCase();
+  const params = matchParams(db, o.address.trim().toLowerCase());
   const token = `erased-${o.hash.slice(0, 16)}`;
   const counts: ErasureCounts = {};
   for (const all of textColumns(db)) {
@@ -216,16 +306,14 @@ export function redactAddressEverywhere(db: Database, o: { address: string; hash
       ? { ...all, columns: all.columns.filter((c) => FREE_TEXT_OF_UNSWEPT[all.table]?.includes(c)) }
       : all;
     if (t.columns.length === 0) continue;
+    const match = (c: string) => matchSql(db, c, t.bytes.has(c));
     const sets = t.columns
-      .map(
-        (c) =>
-          `${quoteName(c)} = lifecycle_redact(${quoteName(c)}, @a, ${t.unique.has(c) ? '@token' : '@erased'})`,
-      )
+      .map((c) => `${quoteName(c)} = ${match(c).redact(t.unique.has(c) ? '@token' : '@erased')}`)
       .join(', ');
-    const where = t.columns.map((c) => `lifecycle_has(${quoteName(c)}, @a)`).join(' OR ');
+    const where = t.columns.map((c) => match(c).has).join(' OR ');
     const n = db
       .prepare(`UPDATE ${quoteName(t.table)} SET ${sets} WHERE ${where}`)
-      .run({ a, token, erased: ERASED }).changes;
+      .run({ ...params, token, erased: ERASED }).changes;
     if (n > 0) counts[t.table] = n;
   }
   return counts;
@@ -270,18 +358,25 @@ export function countErasures(db: Database): number {
  * Rewrites the database file (VACUUM) so no copy of erased text stays in free pages or in the free space inside
  * pages that earlier updates left. False when it could not run (another statement of this connection is still
  * reading, or another writer held the database past the busy timeout); the next erasure vacuums again.
+ * On PostgreSQL, VACUUM of this schema's tables removes the dead row versions the erasure's updates and deletes
+ * left (VACUUM cannot run inside a transaction, and VACUUM FULL would lock out intake while it rewrites).
  */
 export function compactDatabase(db: Database): boolean {
+  if (isPostgres(db) && db.inTransaction) return false;
   try {
-    db.exec('VACUUM');
+    db.exec(isPostgres(db) ? `VACUUM ${tableNames(db).map(quoteName).join(', ')}` : 'VACUUM');
     return true;
   } catch {
     return false;
   }
 }
 
-/** Runs `fn` with secure_delete on (deleted content is overwritten with zeros), then restores the setting. */
+/**
+ * Runs `fn` with secure_delete on (deleted content is overwritten with zeros), then restores the setting.
+ * PostgreSQL has no such setting: its VACUUM (compactDatabase) is what removes the dead row versions.
+ */
 export function withSecureDelete<T>(db: Database, fn: () => T): T {
+  if (isPostgres(db)) return fn();
   const before = db.pragma('secure_delete', { simple: true }) as number;
   db.pragma('secure_delete = ON');
   try {

@@ -6,6 +6,7 @@ import { headerValue } from '../mime/read-header-block.ts';
 import { newQueueId } from './queue-id.ts';
 import type { MessageSource, MessageState } from './vocabulary.ts';
 import { ipNetwork } from '../runtime/ip-network.ts';
+import { isPostgres } from '../db/postgres/pg-database.ts';
 
 export type { MessageState } from './vocabulary.ts';
 
@@ -88,8 +89,8 @@ export class SqliteMessageStore implements MessageStore {
     private readonly windowMs = 0,
   ) {
     this.insert = db.prepare(`INSERT INTO messages
-      (queue_id, received_at, source, mail_from, rcpt_to, client_ip, client_hostname, helo, tls, size, sha256, message_id, verified_by)
-      VALUES (@queueId, @receivedAt, @source, @mailFrom, @rcptTo, @clientIp, @clientHostname, @helo, @tls, @size, @sha256, @messageId, @verifiedBy)
+      (queue_id, received_at, source, mail_from, rcpt_to, client_ip, client_hostname, helo, tls, size, sha256, message_id, verified_by, source_key)
+      VALUES (@queueId, @receivedAt, @source, @mailFrom, @rcptTo, @clientIp, @clientHostname, @helo, @tls, @size, @sha256, @messageId, @verifiedBy, @sourceKey)
       ON CONFLICT (sha256) DO NOTHING RETURNING id`);
     this.insertRaw = db.prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)');
     this.existing = db.prepare('SELECT id, queue_id AS queueId FROM messages WHERE sha256 = ?');
@@ -156,6 +157,7 @@ export class SqliteMessageStore implements MessageStore {
           sha256,
           messageId: headerValue(m.raw, 'message-id'),
           verifiedBy: m.verifiedBy ?? null,
+          sourceKey: sourceKey(m.clientIp, m.source),
         }) as { id: number } | undefined;
         if (!row) {
           const prior = this.existing.get(sha256) as { id: number; queueId: string };
@@ -343,39 +345,125 @@ export function sourceKey(clientIp: string | null, source = 'smtp'): string {
   return ipNetwork(clientIp, 64) ?? `source:${source}`;
 }
 
-const withSourceKey = new WeakSet<Database>();
-/** Registers source_key(client_ip, source) (the function above) on this connection, once. */
-function sourceKeyFunction(db: Database): Database {
-  if (!withSourceKey.has(db)) {
-    db.function('source_key', { deterministic: true }, (ip: unknown, source: unknown) =>
-      sourceKey(typeof ip === 'string' ? ip : null, typeof source === 'string' ? source : 'smtp'),
-    );
-    withSourceKey.add(db);
-  }
+/**
+ * Gives every queued message written before intake stored source_key (older databases) its key, once per
+ * connection: fair scheduling and the backlog group by that column.
+ */
+const keyed = new WeakSet<Database>();
+function withSourceKeys(db: Database): Database {
+  if (keyed.has(db)) return db;
+  keyed.add(db);
+  const rows = prepared(
+    db,
+    `SELECT id, client_ip AS clientIp, source FROM messages WHERE state = 'queued' AND source_key IS NULL`,
+  ).all() as Array<{ id: number; clientIp: string | null; source: string }>;
+  if (rows.length === 0) return db;
+  const update = prepared(db, 'UPDATE messages SET source_key = ? WHERE id = ?');
+  db.transaction(() => {
+    for (const r of rows) update.run(sourceKey(r.clientIp, r.source), r.id);
+  })();
   return db;
 }
 
+/** Which node processes a message, and until when its claim holds. */
+export interface Claim {
+  node: string;
+  until: Date;
+}
+
+const dueWhere = `state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+  AND (claim_expires_at IS NULL OR claim_expires_at <= @now)`;
+const fairDueIds = `SELECT id FROM (
+    SELECT id, row_number() OVER (PARTITION BY source_key ORDER BY id) AS turn FROM messages WHERE ${dueWhere}
+  ) AS due ORDER BY turn, id LIMIT @limit`;
 /**
- * The same due messages taken round-robin across sources (sourceKey): the oldest of every source first, then the
- * second oldest of each, and so on, each round in arrival order. A flood from one source delays another
- * source's message by at most one batch.
+ * Claims the due messages. On PostgreSQL the rows are locked with SKIP LOCKED and the due conditions checked
+ * again on the locked row, so two nodes claiming at once never take the same message; SQLite has one writer.
  */
-export function dueMessagesFair(db: Database, now: Date, limit: number): StoredMessage[] {
-  const rows = prepared(
-    sourceKeyFunction(db),
-    `SELECT ${messageColumns} FROM (
-       SELECT ${messageColumns}, row_number() OVER (PARTITION BY source_key(client_ip, source) ORDER BY id) AS turn
-       FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-     ) ORDER BY turn, id LIMIT ?`,
-  ).all(now.toISOString(), limit) as MessageRow[];
+const claimSql = (lock: string): string =>
+  `UPDATE messages SET claimed_by = @node, claim_expires_at = @until
+    WHERE id IN (SELECT id FROM messages WHERE id IN (${fairDueIds}) AND ${dueWhere} ${lock})
+    RETURNING ${messageColumns}`;
+
+/**
+ * Claims up to `limit` due messages for one node, taken round-robin across sources (sourceKey): the oldest of
+ * every source first, then the second oldest of each, and so on, each round in arrival order. A flood from one
+ * source delays another source's message by at most one batch. A message whose claim expired (its node died)
+ * is due again.
+ */
+export function claimDueMessages(db: Database, now: Date, limit: number, claim: Claim): StoredMessage[] {
+  const rows = prepared(withSourceKeys(db), claimSql(isPostgres(db) ? 'FOR UPDATE SKIP LOCKED' : '')).all({
+    now: now.toISOString(),
+    limit,
+    node: claim.node,
+    until: claim.until.toISOString(),
+  }) as Array<MessageRow & { source_key: string | null }>;
+  rows.sort((a, b) => a.id - b.id);
+  const turns = new Map<string, number>();
+  const turn = new Map<number, number>();
+  for (const r of rows) {
+    const key = sourceKey(r.client_ip, r.source);
+    const t = (turns.get(key) ?? 0) + 1;
+    turns.set(key, t);
+    turn.set(r.id, t);
+  }
+  rows.sort((a, b) => turn.get(a.id)! - turn.get(b.id)! || a.id - b.id);
   return rows.map(toStoredMessage);
+}
+
+/** Whether any message is due (a read: the claim, a write, is only attempted when there is work). */
+export function anyDue(db: Database, now: Date): boolean {
+  return (
+    prepared(db, `SELECT 1 FROM messages WHERE ${dueWhere} LIMIT 1`).get({ now: now.toISOString() }) !==
+    undefined
+  );
+}
+
+/**
+ * Inside the transaction that commits a message's outcome: whether this node still holds its claim (or nobody
+ * claimed it: a CLI run). On PostgreSQL the row stays locked until that commit, so no other node can take the
+ * message over between this check and the commit.
+ */
+export function holdsClaim(db: Database, id: number, node: string): boolean {
+  const sql = `SELECT claimed_by FROM messages WHERE id = ?${isPostgres(db) ? ' FOR UPDATE' : ''}`;
+  const row = prepared(db, sql).get(id) as { claimed_by: string | null } | undefined;
+  return row !== undefined && (row.claimed_by === null || row.claimed_by === node);
+}
+
+/**
+ * Inside the transaction that commits a batch's outcomes, on PostgreSQL: waits until no other node is committing
+ * a batch of this database (schema). Each batch touches shared rows — a ticket, the acknowledgement counters, a
+ * client's signals — in the order its messages arrived, so two nodes committing at once could lock them in
+ * opposite orders and deadlock; committing one batch at a time cannot. The thinking before (parsing,
+ * authentication, attribution lookups) still runs on every node at once. SQLite has a single writer anyway.
+ */
+export function serializeCommits(db: Database): void {
+  if (isPostgres(db))
+    prepared(db, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.pipeline-commit'))`).get();
+}
+
+/** Lets go of every claim this node holds (it stops, or restarts under the same node id). */
+export function releaseClaims(db: Database, node: string): number {
+  return prepared(
+    db,
+    `UPDATE messages SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = ?`,
+  ).run(node).changes;
+}
+
+/** The messages each node holds claims on now (operations: /healthz). */
+export function claimsByNode(db: Database): Map<string, number> {
+  const rows = prepared(
+    db,
+    `SELECT claimed_by AS node, count(*) AS n FROM messages WHERE claimed_by IS NOT NULL GROUP BY claimed_by`,
+  ).all() as Array<{ node: string; n: number }>;
+  return new Map(rows.map((r) => [r.node, r.n]));
 }
 
 /** How many messages wait for the worker (queued, due or not), per source (sourceKey). */
 export function queuedCountsBySource(db: Database): Map<string, number> {
   const rows = prepared(
-    sourceKeyFunction(db),
-    `SELECT source_key(client_ip, source) AS key, count(*) AS n FROM messages WHERE state = 'queued' GROUP BY key`,
+    withSourceKeys(db),
+    `SELECT source_key AS key, count(*) AS n FROM messages WHERE state = 'queued' GROUP BY source_key`,
   ).all() as Array<{ key: string; n: number }>;
   return new Map(rows.map((r) => [r.key, r.n]));
 }
@@ -398,7 +486,8 @@ export function markMessageDone(
   prepared(
     db,
     `UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = @at, headers = @headers,
-      stages = @stages, last_error = NULL, next_attempt_at = NULL WHERE id = @id`,
+      stages = @stages, last_error = NULL, next_attempt_at = NULL, claimed_by = NULL, claim_expires_at = NULL
+      WHERE id = @id`,
   ).run({
     id,
     at: m.at.toISOString(),
@@ -422,7 +511,7 @@ export function markMessageFailed(
   prepared(
     db,
     `UPDATE messages SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
-      stages = @stages WHERE id = @id`,
+      stages = @stages, claimed_by = NULL, claim_expires_at = NULL WHERE id = @id`,
   ).run({
     id,
     state: m.state,
@@ -438,7 +527,8 @@ export function requeueMessage(db: Database, id: number): boolean {
   return (
     prepared(
       db,
-      `UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?`,
+      `UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL,
+        claimed_by = NULL, claim_expires_at = NULL WHERE id = ?`,
     ).run(id).changes > 0
   );
 }

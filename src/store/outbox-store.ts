@@ -14,7 +14,7 @@ export interface OutboxDepth {
 export function outboxDepth(db: Database): OutboxDepth {
   const row = prepared(
     db,
-    `SELECT coalesce(sum(state = 'pending'), 0) AS pending, coalesce(sum(state = 'failed'), 0) AS failed,
+    `SELECT count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'failed') AS failed,
             min(CASE WHEN state = 'pending' THEN created_at END) AS oldestPendingAt
      FROM outbox WHERE state IN ('pending', 'failed')`,
   ).get() as OutboxDepth;

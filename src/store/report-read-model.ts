@@ -134,7 +134,8 @@ export function listReports(db: Database, f: ReportFilter): ReportSummary[] {
     `SELECT ${summaryColumns} FROM ${reportsJoined}
      WHERE (@kind IS NULL OR r.kind = @kind) AND (@provider IS NULL OR r.provider = @provider) AND (@client IS NULL OR c.slug = @client)
        AND (@campaign IS NULL OR k.slug = @campaign) AND (@trusted IS NULL OR r.trusted = @trusted) AND (@ticket IS NULL OR r.ticket_id = upper(@ticket))
-       AND (@unmatched IS NULL OR (r.client_id IS NULL) = @unmatched) AND (@before IS NULL OR r.id < @before)
+       AND (CAST(@unmatched AS INTEGER) IS NULL
+         OR CASE WHEN r.client_id IS NULL THEN 1 ELSE 0 END = CAST(@unmatched AS INTEGER)) AND (@before IS NULL OR r.id < @before)
      ORDER BY r.id DESC LIMIT @limit`,
   ).all({
     kind: f.kind ?? null,

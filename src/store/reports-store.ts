@@ -152,7 +152,7 @@ export function reportKindOfMessage(
 export function attributionOutcomesSince(db: Database, since: Date): { total: number; unmatched: number } {
   return prepared(
     db,
-    `SELECT count(*) AS total, coalesce(sum(client_id IS NULL), 0) AS unmatched FROM reports WHERE attribution IS NOT NULL AND created_at >= ?`,
+    `SELECT count(*) AS total, count(*) FILTER (WHERE client_id IS NULL) AS unmatched FROM reports WHERE attribution IS NOT NULL AND created_at >= ?`,
   ).get(since.toISOString()) as {
     total: number;
     unmatched: number;

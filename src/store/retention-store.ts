@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
+import { isPostgres } from '../db/postgres/pg-database.ts';
 
 /** The data types retention purges, in the order a purge takes them. Suppressions are never among them. */
 export const retentionTypes = [
@@ -72,9 +73,19 @@ function purgeReports(db: Database, c: PurgeBatchContext): number {
     .all(c.cutoff, c.limit) as number[];
   if (batch.length === 0) return 0;
   const list = ids(batch);
+  prepared(db, isPostgres(db) ? purgeReportsPostgres : purgeReportsSqlite).run({
+    at: c.now.toISOString(),
+    list,
+  });
   prepared(
     db,
-    `UPDATE reports SET purged_at = @at, reporter = NULL, complainants = '[]', original_message_id = NULL,
+    `UPDATE messages SET stages = NULL, headers = NULL
+     WHERE id IN (SELECT message_id FROM reports WHERE id IN (SELECT value FROM json_each(?)))`,
+  ).run(list);
+  return batch.length;
+}
+
+const purgeReportsSqlite = `UPDATE reports SET purged_at = @at, reporter = NULL, complainants = '[]', original_message_id = NULL,
        parsed = json_set(parsed, '$.reporter', NULL, '$.complainants', json('[]'), '$.redactedComplainants', json('[]'),
          '$.bounces', json('[]'), '$.original', NULL, '$.sourceIp', NULL, '$.userAgent', NULL,
          '$.identifiers', json_object('traceToken', NULL, 'feedbackId', NULL, 'cfblFeedbackId', NULL, 'verp', NULL,
@@ -85,15 +96,29 @@ function purgeReports(db: Database, c: PurgeBatchContext): number {
          THEN (SELECT json_group_array(CASE WHEN j.type = 'object' THEN json_set(j.value, '$.target', NULL) ELSE j.value END)
                FROM json_each(reports.decisions) j)
          ELSE decisions END
-     WHERE id IN (SELECT value FROM json_each(@list))`,
-  ).run({ at: c.now.toISOString(), list });
-  prepared(
-    db,
-    `UPDATE messages SET stages = NULL, headers = NULL
-     WHERE id IN (SELECT message_id FROM reports WHERE id IN (SELECT value FROM json_each(?)))`,
-  ).run(list);
-  return batch.length;
-}
+     WHERE id IN (SELECT value FROM json_each(@list))`;
+
+/**
+ * The same on PostgreSQL, which has no json_set: the top-level keys are replaced with jsonb's `||` (the JSON
+ * columns are text, so cast to jsonb and back). CASE rather than AND guards the casts: PostgreSQL does not
+ * promise to test json_valid first.
+ */
+const purgeReportsPostgres = `UPDATE reports SET purged_at = @at, reporter = NULL, complainants = '[]', original_message_id = NULL,
+       parsed = (parsed::jsonb || jsonb_build_object('reporter', NULL, 'complainants', '[]'::jsonb,
+         'redactedComplainants', '[]'::jsonb, 'bounces', '[]'::jsonb, 'original', NULL, 'sourceIp', NULL, 'userAgent', NULL,
+         'identifiers', jsonb_build_object('traceToken', NULL, 'feedbackId', NULL, 'cfblFeedbackId', NULL, 'verp', NULL,
+           'listUnsubscribe', '[]'::jsonb, 'headers', '{}'::jsonb),
+         'purged', CAST(@at AS TEXT)))::text,
+       attribution = CASE WHEN NOT json_valid(attribution) THEN attribution
+         WHEN jsonb_typeof(attribution::jsonb) = 'object' THEN (attribution::jsonb || '{"hits": []}'::jsonb)::text
+         ELSE attribution END,
+       decisions = CASE WHEN NOT json_valid(decisions) THEN decisions
+         WHEN jsonb_typeof(decisions::jsonb) = 'array'
+         THEN (SELECT coalesce(jsonb_agg(CASE WHEN jsonb_typeof(j.e) = 'object' THEN j.e || '{"target": null}'::jsonb
+                 ELSE j.e END ORDER BY j.n), '[]'::jsonb)::text
+               FROM jsonb_array_elements(reports.decisions::jsonb) WITH ORDINALITY AS j(e, n))
+         ELSE decisions END
+     WHERE id IN (SELECT value FROM json_each(@list))`;
 
 const deleteBatch: Record<
   Exclude<RetentionType, 'raw-messages' | 'reports'>,

@@ -101,7 +101,7 @@ const filters = `(@type IS NULL OR t.type = @type) AND (@client IS NULL OR c.slu
  * `readSearch` gives, `t`, `c` and `k` the ticket, its client and its campaign (the API's list reads the same).
  */
 export const inboxSearchClauses: Record<InboxSearch['mode'], string> = {
-  none: '1',
+  none: '1 = 1',
   'ticket-id': 't.id = @q',
   identifier: 't.id IN (SELECT ticket_id FROM ticket_terms WHERE term = @q)',
   text: `(t.subject LIKE @q ESCAPE '\\' OR t.original_subject LIKE @q ESCAPE '\\' OR t.sender LIKE @q ESCAPE '\\'

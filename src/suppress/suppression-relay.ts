@@ -49,12 +49,17 @@ export class SuppressionRelay extends PollingWorker {
       expiryIntervalMs: number;
       /** Called when webhook events were queued (wakes the webhook sender). */
       onQueued?: () => void;
+      /** Rounds of the background loop run only while this returns true (the node holds the job's lease). */
+      runWhen?: () => boolean;
     },
   ) {
-    super(options.pollMs, (e) =>
-      logEvent(options.logger, 'error', 'suppressions.relay_failed', {
-        err: (e as Error).stack ?? String(e),
-      }),
+    super(
+      options.pollMs,
+      (e) =>
+        logEvent(options.logger, 'error', 'suppressions.relay_failed', {
+          err: (e as Error).stack ?? String(e),
+        }),
+      options.runWhen,
     );
   }
 

@@ -23,6 +23,8 @@ export interface WebhookSenderOptions {
   /** How long a claimed row stays invisible to other rounds while it is posted (default 5 min). */
   leaseMs?: number;
   now?: () => Date;
+  /** Rounds of the background loop run only while this returns true (the node holds the job's lease). */
+  runWhen?: () => boolean;
 }
 
 type Row = DueWebhookRow;
@@ -36,8 +38,10 @@ type Row = DueWebhookRow;
 export class WebhookSender extends PollingWorker {
   private readonly now: () => Date;
   constructor(private readonly options: WebhookSenderOptions) {
-    super(options.pollMs, (e) =>
-      logEvent(options.logger, 'error', 'webhook.crashed', { err: (e as Error).stack ?? String(e) }),
+    super(
+      options.pollMs,
+      (e) => logEvent(options.logger, 'error', 'webhook.crashed', { err: (e as Error).stack ?? String(e) }),
+      options.runWhen,
     );
     this.now = options.now ?? (() => new Date());
   }

@@ -5,8 +5,11 @@ import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageContext, StageOutcome, StageRecord } from './stage.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
 import {
-  dueMessagesFair,
+  anyDue,
+  claimDueMessages,
   getRaw,
+  holdsClaim,
+  serializeCommits,
   hasRaw,
   markMessageDone,
   markMessageFailed,
@@ -33,6 +36,10 @@ export interface ProcessorOptions {
   lockWaitMs?: number;
   /** Called when a round found nothing due (the service checkpoints the WAL then). */
   onIdle?: () => void;
+  /** This node's id: the messages it takes are claimed in its name (default `local`). */
+  node?: string;
+  /** How long a claim holds before another node may take the message over (default 60 s). */
+  claimTimeoutMs?: number;
 }
 
 export interface ProcessResult {
@@ -50,6 +57,9 @@ export interface ProcessResult {
  */
 export class Processor extends PollingWorker {
   private readonly now: () => Date;
+  private get node(): string {
+    return this.options.node ?? 'local';
+  }
 
   constructor(private readonly options: ProcessorOptions) {
     super(options.pollMs, (e) =>
@@ -61,7 +71,20 @@ export class Processor extends PollingWorker {
   /** Processes every message due now, up to one batch; returns how many it handled. */
   override async drainOnce(): Promise<number> {
     // Round-robin across sources (client /24 or /64), so a flood from one source cannot starve the others.
-    const messages = dueMessagesFair(this.options.db, this.now(), this.options.batchSize);
+    const { db, batchSize } = this.options;
+    const now = this.now();
+    // Reading first keeps an idle worker from taking the write lock every poll.
+    const messages = anyDue(db, now)
+      ? await writeTransaction(
+          db,
+          () =>
+            claimDueMessages(db, now, batchSize, {
+              node: this.node,
+              until: new Date(now.getTime() + (this.options.claimTimeoutMs ?? 60_000)),
+            }),
+          { retryMs: 5, maxWaitMs: this.options.lockWaitMs ?? 5000 },
+        )
+      : [];
     if (messages.length) await this.processBatch(messages);
     else this.options.onIdle?.();
     return messages.length;
@@ -185,7 +208,14 @@ export class Processor extends PollingWorker {
     await writeTransaction(
       db,
       () => {
+        serializeCommits(db);
         for (const p of prepared) {
+          // A message this node no longer holds (its claim expired and another node took it over) is left to
+          // that node: nothing of this run is written, so no action happens twice.
+          if (!holdsClaim(db, p.message.id, this.node)) {
+            results.push(this.claimLost(p, afterCommit));
+            continue;
+          }
           if (p.error === null) this.commitStages(p);
           results.push(this.finish(p, afterCommit));
         }
@@ -214,6 +244,14 @@ export class Processor extends PollingWorker {
       );
     }
     return results;
+  }
+
+  private claimLost(p: Prepared, afterCommit: Array<() => void>): ProcessResult {
+    const { logger } = this.options;
+    afterCommit.push(() =>
+      logEvent(logger, 'warn', 'worker.claim_lost', { queueId: p.message.queueId, node: this.node }),
+    );
+    return { state: 'queued', stages: [], error: 'claim lost: another node took the message over' };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { cliDatabaseEnv } from '../helpers/cli-process.ts';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ describe('abusedesk token mint|open', () => {
   const run = (args: string[], env: Record<string, string> = {}) => {
     const r = spawnSync(process.execPath, [cli, ...args], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...env },
+      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...cliDatabaseEnv(tmp.dir), ...env },
       timeout: 30_000,
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };

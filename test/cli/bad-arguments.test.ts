@@ -1,3 +1,4 @@
+import { cliDatabaseEnv } from '../helpers/cli-process.ts';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ describe('CLI failures: one line and the documented exit code', () => {
   it.each(CASES)('abusedesk %j', (args, exitCode, message) => {
     const r = spawnSync(process.execPath, [cli, ...args], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir },
+      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...cliDatabaseEnv(tmp.dir) },
       timeout: 30_000,
     });
     const lines = r.stderr.split('\n').filter((l) => l !== '');
@@ -68,7 +69,7 @@ describe('CLI failures: one line and the documented exit code', () => {
   it('shows the stack with --debug', () => {
     const r = spawnSync(process.execPath, [cli, '--debug', 'ingest', '/nonexistent'], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir },
+      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...cliDatabaseEnv(tmp.dir) },
     });
     expect(r.status).toBe(EXIT.notFound);
     expect(r.stderr).toMatch(/^abusedesk: \/nonexistent: no such file or directory\n/);

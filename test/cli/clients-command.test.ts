@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
+import { cliDatabaseEnv } from '../helpers/cli-process.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
@@ -16,7 +17,7 @@ describe('clients and traps commands', () => {
     db.close();
     run = (...args) => {
       const r = spawnSync(process.execPath, [cli, ...args], {
-        env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, USER: 'ops' },
+        env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...cliDatabaseEnv(tmp.dir), USER: 'ops' },
         encoding: 'utf8',
         timeout: 20_000,
       });

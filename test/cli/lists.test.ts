@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { createTicket } from '../../src/store/tickets-store.ts';
 import { suppress } from '../../src/store/suppressions-store.ts';
+import { cliDatabaseEnv } from '../helpers/cli-process.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
@@ -41,7 +42,12 @@ describe('list commands: honest about what they leave out, complete in JSON, pag
     db.close();
     run = (...args) => {
       const r = spawnSync(process.execPath, [cli, ...args], {
-        env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, TZ: 'America/New_York' },
+        env: {
+          PATH: process.env.PATH,
+          ABUSEDESK_DATA_DIR: tmp.dir,
+          ...cliDatabaseEnv(tmp.dir),
+          TZ: 'America/New_York',
+        },
         encoding: 'utf8',
         timeout: 20_000,
       });

@@ -4,6 +4,7 @@ import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { suppress } from '../../src/store/suppressions-store.ts';
 import { createTicket } from '../../src/store/tickets-store.ts';
+import { cliDatabaseEnv } from '../helpers/cli-process.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
@@ -27,7 +28,7 @@ describe('tickets and suppressions commands', () => {
     db.close();
     run = (...args) => {
       const r = spawnSync(process.execPath, [cli, ...args], {
-        env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir },
+        env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...cliDatabaseEnv(tmp.dir) },
         encoding: 'utf8',
         timeout: 20_000,
       });

@@ -1,4 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { testDatabaseUrl } from './test-service.ts';
 
 /** The CLI entry point, as staff run it. */
 export const cliPath = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
@@ -12,6 +13,7 @@ export function cliEnv(dataDir: string, env: Record<string, string> = {}): NodeJ
   return {
     PATH: process.env.PATH,
     ABUSEDESK_DATA_DIR: dataDir,
+    ...cliDatabaseEnv(dataDir),
     ABUSEDESK_SMTP_PORT: '0',
     ABUSEDESK_HTTP_PORT: '0',
     ABUSEDESK_LOG_LEVEL: 'warn',
@@ -19,6 +21,15 @@ export function cliEnv(dataDir: string, env: Record<string, string> = {}): NodeJ
     ABUSEDESK_DEMO_ENABLED: 'true',
     ...env,
   };
+}
+
+/**
+ * The PostgreSQL run: ABUSEDESK_DATABASE_URL naming the same schema the test's own connections use for this
+ * data dir (empty on SQLite, where the data dir alone finds the database).
+ */
+export function cliDatabaseEnv(dataDir: string): Record<string, string> {
+  const url = testDatabaseUrl(dataDir);
+  return url ? { ABUSEDESK_DATABASE_URL: url } : {};
 }
 
 /** Runs `abusedesk <args>` as a child process on `dataDir` (env as cliEnv) and waits for it to exit. */

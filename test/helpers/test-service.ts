@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,13 +28,30 @@ export function deepMerge(base: Tree, over: Tree): Tree {
   return out;
 }
 
+/**
+ * The PostgreSQL run of the suites (ABUSEDESK_TEST_DATABASE_URL, set by test/run-postgres-suite.mjs): each data
+ * dir gets its own schema in that database, named after the dir, so a test that restarts a service on the same
+ * data dir finds its data again.
+ */
+export function testDatabaseUrl(dataDir: string): string | null {
+  const base = process.env.ABUSEDESK_TEST_DATABASE_URL;
+  if (!base) return null;
+  const u = new URL(base);
+  u.searchParams.set('schema', `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
+  return u.toString();
+}
+
 /** Config for tests: free ports (never the defaults a real abusedesk may hold), temp data dir, quick retries. */
 export function testConfig(dataDir: string, overrides: Tree = {}): Config {
+  const url = testDatabaseUrl(dataDir);
   const base: Tree = {
     dataDir,
+    ...(url ? { database: { url } } : {}),
     smtp: { port: 0 },
     http: { port: 0 },
-    worker: { retryBaseMs: 10, pollMs: 50 },
+    // The pipeline on the service's own event loop: tests drive svc.processor (test/service/pipeline-process.test.ts
+    // runs it in its child process).
+    worker: { process: false, retryBaseMs: 10, pollMs: 50 },
     authenticate: { dns: 'off' },
     // Tests mint and open tokens with the public demo key in temp data dirs.
     demo: { enabled: true },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databasePath, openDatabase } from '../../src/db/open-database.ts';
+import { databaseLocation, openDatabase } from '../../src/db/open-database.ts';
 import { ThreadedMessageStore } from '../../src/intake/threaded-message-store.ts';
 import { getRaw } from '../../src/store/messages-store.ts';
 import { simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
@@ -25,7 +25,7 @@ describe('ThreadedMessageStore (bytes streamed while they arrive)', () => {
   it('stores the chunks written, in order, as one message; an aborted or short message stores nothing', async () => {
     const config = testConfig(tmp.dir);
     const db = openDatabase(config);
-    const store = new ThreadedMessageStore({ ...config.database, file: databasePath(config) });
+    const store = new ThreadedMessageStore({ ...config.database, file: databaseLocation(config) });
     try {
       await store.started();
       const raw = Buffer.from(simpleMessage('streamed'));

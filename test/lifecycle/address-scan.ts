@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { tableNames } from '../../src/store/table-names.ts';
 
 /**
  * Where an address is still stored in plain text, found independently of the erasure's own scan: every column of
@@ -10,11 +11,7 @@ import type { Database } from 'better-sqlite3';
 export function tablesNaming(db: Database, address: string): string[] {
   const needle = address.trim().toLowerCase();
   const found: string[] = [];
-  const tables = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
-    .pluck()
-    .all() as string[];
-  for (const table of tables) {
+  for (const table of tableNames(db)) {
     for (const row of db.prepare(`SELECT * FROM "${table}"`).iterate() as IterableIterator<
       Record<string, unknown>
     >) {

@@ -14,6 +14,7 @@ import {
 } from '../helpers/test-service.ts';
 import { runCli } from '../helpers/cli-process.ts';
 import { clientIdBySlug } from '../../src/store/clients-store.ts';
+import { tableNames } from '../../src/store/table-names.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
 
@@ -136,11 +137,7 @@ describe('deleting a client', () => {
 
       const db = openDatabase(testConfig(tmp.dir));
       try {
-        const tables = db
-          .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
-          .pluck()
-          .all() as string[];
-        const referencing = tables.filter(
+        const referencing = tableNames(db).filter(
           (t) =>
             (db.pragma(`table_info("${t}")`) as Array<{ name: string }>).some(
               (c) => c.name === 'client_id',

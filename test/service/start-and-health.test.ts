@@ -1,4 +1,5 @@
 import { mkdirSync, statSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +17,8 @@ import {
 import { startService } from '../../src/service/start-service.ts';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
+
+const pg = Boolean(process.env.ABUSEDESK_TEST_DATABASE_URL);
 
 interface Health {
   status: string;
@@ -103,8 +106,11 @@ describe('serve: start fully or not at all, and /healthz', () => {
 
   it('answers 503 when the database stays locked past the probe limit', async () => {
     const svc = await start({ overrides: { health: { storeProbeTimeoutMs: 50 } } });
-    const other = new BetterSqlite3(join(tmp.dir, 'abusedesk.db'));
+    // Another connection holds the write lock: SQLite's is the whole file's; on PostgreSQL, a lock on the table
+    // the probe writes that lets readers on but no writer.
+    const other = pg ? openDatabase(testConfig(tmp.dir)) : new BetterSqlite3(join(tmp.dir, 'abusedesk.db'));
     other.exec('BEGIN IMMEDIATE');
+    if (pg) other.exec('LOCK TABLE meta IN EXCLUSIVE MODE');
     try {
       const h = await health(svc);
       expect(h.code).toBe(503);
@@ -142,16 +148,43 @@ describe('serve: start fully or not at all, and /healthz', () => {
     expect((await health(svc)).code).toBe(200);
   });
 
-  it.skipIf(process.getuid?.() === 0)('does not start on a read-only database file (chmod)', async () => {
-    openDatabase(testConfig(tmp.dir)).close();
-    const file = join(tmp.dir, 'abusedesk.db');
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o444);
+  // database.url needs the PostgreSQL client library, which the PostgreSQL run has.
+  it.skipIf(!pg)('does not start when the database server cannot be reached, naming it', async () => {
+    // A port nothing listens on: taken from the system, then given back.
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((r) => server.close(r));
+    const url = `postgres://127.0.0.1:${port}/abusedesk`;
     const { logger } = memoryLogger();
-    const failed = await startService({ config: testConfig(tmp.dir), logger }).catch((e: unknown) => e);
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o644);
+    const failed = await startService({
+      config: testConfig(tmp.dir, { database: { url } }),
+      logger,
+    }).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(ServiceStartError);
     expect((failed as ServiceStartError).exitCode).toBe(5);
+    expect((failed as ServiceStartError).message).toMatch(
+      new RegExp(`^the database postgres://127\\.0\\.0\\.1:${port}/abusedesk cannot be reached: .*refused`),
+    );
+    // The lock was released: a normal start works now.
+    const svc = await start();
+    expect((await health(svc)).code).toBe(200);
   });
+
+  // File permissions of the SQLite database; a PostgreSQL server's refusals are the cases above.
+  it.skipIf(process.getuid?.() === 0 || pg)(
+    'does not start on a read-only database file (chmod)',
+    async () => {
+      openDatabase(testConfig(tmp.dir)).close();
+      const file = join(tmp.dir, 'abusedesk.db');
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o444);
+      const { logger } = memoryLogger();
+      const failed = await startService({ config: testConfig(tmp.dir), logger }).catch((e: unknown) => e);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o644);
+      expect(failed).toBeInstanceOf(ServiceStartError);
+      expect((failed as ServiceStartError).exitCode).toBe(5);
+    },
+  );
 
   it('refuses a second service on the same data dir, naming the first', async () => {
     await start();
@@ -172,6 +205,8 @@ describe('serve: start fully or not at all, and /healthz', () => {
     expect(existsSync(join(tmp.dir, 'outbox', '.20261130-7.4242.tmp'))).toBe(false);
     expect(existsSync(join(tmp.dir, 'spool', 'msg-1.tmp'))).toBe(false);
     expect(existsSync(join(tmp.dir, 'outbox', '20261130-6.eml'))).toBe(true);
+    // The write-ahead log is SQLite's file beside the database; PostgreSQL's is the server's.
+    if (pg) return;
     expect(await send(svc, 'checkpoint me')).toBe(250);
     await waitFor(() => svc.lines.some((l) => l.event === 'worker.processed'), 10_000, 'processing');
     await waitFor(

@@ -8,7 +8,7 @@ import { upsertClient } from '../../src/store/clients-store.ts';
 import { listWebhookDeliveries, type WebhookDelivery } from '../../src/store/webhooks-store.ts';
 import { buildHttpServer } from '../../src/web/http-server.ts';
 import { roleTokens } from '../web/api/api-harness.ts';
-import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { tempDataDir, testConfig, testDatabaseUrl } from '../helpers/test-service.ts';
 
 const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
 const secret = `whsec_${Buffer.from('status-change-webhooks-test-secret').toString('base64')}`;
@@ -34,7 +34,17 @@ function prepare(dir: string): string {
   );
   db.close();
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ dataDir: dir, authenticate: { dns: 'off' }, webhooks }));
+  // The PostgreSQL run: the CLI reads the schema the test's connections use for this data dir.
+  const url = testDatabaseUrl(dir);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dataDir: dir,
+      ...(url ? { database: { url } } : {}),
+      authenticate: { dns: 'off' },
+      webhooks,
+    }),
+  );
   return file;
 }
 

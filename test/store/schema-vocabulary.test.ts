@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
 import { openDatabase } from '../../src/db/open-database.ts';
+import { isPostgres } from '../../src/db/postgres/pg-database.ts';
 import * as v from '../../src/store/vocabulary.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
@@ -29,6 +30,7 @@ const expected: Record<string, readonly (string | number)[]> = {
 
 /** `column IN ('a', 'b')` lists of every table's CHECK constraints, keyed `table.column`. */
 function schemaChecks(db: Database): Record<string, Array<string | number>> {
+  if (isPostgres(db)) return pgSchemaChecks(db);
   const out: Record<string, Array<string | number>> = {};
   const tables = db
     .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL`)
@@ -40,6 +42,30 @@ function schemaChecks(db: Database): Record<string, Array<string | number>> {
         return s.startsWith("'") ? s.slice(1, -1) : Number(s);
       });
     }
+  }
+  return out;
+}
+
+/**
+ * The same lists on PostgreSQL, read from the catalog of the connection's schema: PostgreSQL keeps each
+ * `column IN (…)` as `CHECK ((column = ANY (ARRAY['a'::text, (0)::bigint])))`.
+ */
+function pgSchemaChecks(db: Database): Record<string, Array<string | number>> {
+  const out: Record<string, Array<string | number>> = {};
+  const checks = db
+    .prepare(
+      `SELECT t.relname AS name, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
+       JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+       WHERE c.contype = 'c' AND n.nspname = current_schema()`,
+    )
+    .all() as Array<{ name: string; def: string }>;
+  for (const c of checks) {
+    const m = /^CHECK \(\((\w+) = ANY \(ARRAY\[(.*)\]\)\)\)$/.exec(c.def);
+    if (!m) continue;
+    out[`${c.name}.${m[1]!}`] = m[2]!.split(', ').map((x) => {
+      const s = x.replace(/::\w+$/, '').replace(/^\((.*)\)$/, '$1');
+      return s.startsWith("'") ? s.slice(1, -1) : Number(s);
+    });
   }
   return out;
 }

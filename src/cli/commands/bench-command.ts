@@ -3,37 +3,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { arfSample } from '../../bench/arf-sample.ts';
-import { benchEndToEnd } from '../../bench/bench-e2e.ts';
-import { benchSuppressionCheck } from '../../bench/bench-suppression-check.ts';
 import { benchSuppressionSync } from '../../bench/bench-suppression-sync.ts';
-import { loadTest, type LoadResult } from '../../bench/bench-intake.ts';
 import { runBenchServer } from '../../bench/bench-server.ts';
+import { benchTargets } from '../../bench/bench-target.ts';
+import { checkTable, endToEndTable, intakeTable } from '../../bench/engine-tables.ts';
 import { benchParse, benchParseMessages } from '../../parse/bench-parse.ts';
 import { benchCliStart } from '../../bench/bench-cli-start.ts';
 import { benchHostile } from '../../bench/bench-hostile.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 
-const row = (r: LoadResult): string =>
-  `  ${r.mode.padEnd(7)} ${String(r.connections).padStart(3)} conns  ${r.perSecond.toFixed(0).padStart(6)} msg/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms  peak RSS ${String(r.peakRssMb).padStart(4)} MB  (${r.accepted} accepted, ${r.failed} failed)`;
-
 const sections = ['cli', 'parse', 'intake', 'e2e', 'check', 'sync', 'hostile'] as const;
+const engines = ['sqlite', 'postgres'] as const;
 type Section = (typeof sections)[number];
-
-async function benchIntake(seconds: number): Promise<void> {
-  process.stdout.write(
-    `\n== SMTP intake: ~6 KB ARF reports, ${seconds} s per run, load from a separate process\n`,
-  );
-  for (const connections of [16, 32]) {
-    const bare = await loadTest('bare', connections, seconds);
-    process.stdout.write(`${row(bare)}\n`);
-    const intake = await loadTest('intake', connections, seconds);
-    process.stdout.write(`${row(intake)}\n`);
-    const ratio = intake.perSecond / bare.perSecond;
-    process.stdout.write(
-      `  ratio intake/bare at ${connections} connections: ${ratio.toFixed(2)}${connections === 16 ? ` (target ≥ 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})` : ''}\n`,
-    );
-  }
-}
 
 function corpusFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -108,67 +89,102 @@ export function registerBenchCommand(program: Command): void {
     .description('benchmarks (npm run bench): durable SMTP intake vs a bare smtp-server; parse throughput')
     .option('--seconds <n>', 'duration of each SMTP load run', '5')
     .option('--reports <n>', 'reports sent in the end-to-end run', '4000')
+    .option('--suppressions <n>', 'suppressions loaded for the suppression check', '1000000')
+    .option(
+      '--postgres-suppressions <n>',
+      'suppressions loaded for the suppression check on PostgreSQL (added one by one: 1M takes half an hour)',
+      '100000',
+    )
     .option('--only <sections>', `comma-separated: ${sections.join(', ')}`)
-    .action(async (opts: { seconds: string; only?: string; reports: string }) => {
-      const wanted = (opts.only ? opts.only.split(',') : [...sections]) as Section[];
-      for (const w of wanted)
-        if (!sections.includes(w)) throw new CliError(`--only takes ${sections.join(', ')}`, EXIT.usage);
-      const seconds = Number(opts.seconds) || 5;
-      if (wanted.includes('cli')) benchCli();
-      if (wanted.includes('parse')) await benchParsing();
-      if (wanted.includes('intake')) await benchIntake(seconds);
-      if (wanted.includes('check')) {
-        process.stdout.write(
-          '\n== suppression check: GET /api/v1/suppressions/check, 1M suppressions loaded, 16 keep-alive connections from this process\n',
-        );
-        const r = await benchSuppressionCheck(1_000_000, 16, seconds);
-        process.stdout.write(
-          `  ${r.connections} conns: ${r.perSecond.toFixed(0)} requests/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  (${r.requests} requests, ${r.hits} suppressed; target ≥ 5,000/s with p99 < 10 ms: ${r.perSecond >= 5000 && r.p99Ms < 10 ? 'met' : 'NOT met'})\n`,
-        );
-      }
-      if (wanted.includes('sync')) {
-        process.stdout.write(
-          '\n== suppression batch check and sync: POST /api/v1/suppressions/check (1,000 addresses a call) and GET /api/v1/suppressions?since= (10,000 a page), 1M suppressions and changes, through the HTTP layer in one process\n',
-        );
-        const r = await benchSuppressionSync(1_000_000, seconds);
-        process.stdout.write(
-          `  loaded ${r.suppressions} suppressions in ${r.loadSeconds.toFixed(1)} s\n` +
-            `  batch check: ${r.addressesPerSecond.toFixed(0)} addresses/s  p99 ${r.checkP99Ms.toFixed(1)} ms per call of 1,000  (${r.checkCalls} calls; target ≥ 50,000/s: ${r.addressesPerSecond >= 50_000 ? 'met' : 'NOT met'})\n` +
-            `  since sync: ${r.syncRowsPerSecond.toFixed(0)} rows/s  (${r.syncRows} changes; target ≥ 100,000/s: ${r.syncRowsPerSecond >= 100_000 ? 'met' : 'NOT met'})\n`,
-        );
-      }
-      if (wanted.includes('hostile')) {
-        process.stdout.write(
-          '\n== hostile messages: 100k header fields, a 20 MB header line, a 24 MB body (46 MB each) over SMTP, processed by serve while ~6 KB ARF reports keep arriving on 8 connections and a NOOP probe runs\n',
-        );
-        const r = await benchHostile(3, 8);
-        process.stdout.write(
-          `  parsed in-process on one thread, the same message blocks it for ${r.inlineParseMs.toFixed(0)} ms (what serve did before the parse pool)\n` +
-            `  serve event loop while the ${r.hostile} hostile messages were processed: worst delay ${r.eldMaxMs.toFixed(1)} ms, p99 ${r.eldP99Ms.toFixed(1)} ms (target < 100 ms: ${r.eldMaxMs < 100 ? 'met' : 'NOT met'})\n` +
-            `  NOOP probe: ${r.probes} replies, slowest ${r.probeMaxMs.toFixed(1)} ms, p99 ${r.probeP99Ms.toFixed(1)} ms\n` +
-            `  intake meanwhile: ${r.arfPerSecond.toFixed(0)} ARF msg/s accepted (${r.arfAccepted} in ${r.seconds.toFixed(1)} s, ${r.arfFailed} failed), all processed in ${r.drainSeconds.toFixed(1)} s; parse pool jobs ${r.poolJobs}\n`,
-        );
-      }
-      if (wanted.includes('e2e')) {
-        process.stdout.write(
-          '\n== end to end: FBL reports over SMTP → committed actions (intake + worker in one process, 100k sends loaded)\n',
-        );
-        const r = await benchEndToEnd(Number(opts.reports) || 4000, 16);
-        process.stdout.write(
-          `  ${r.reports} reports, 16 conns: ${r.perSecond.toFixed(0)} reports/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (attribution: ${Object.entries(
-            r.byMethod,
-          )
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ')}; target ≥ 1,000/s: ${r.perSecond >= 1000 ? 'met' : 'NOT met'})\n`,
-        );
-      }
-    });
+    .option(
+      '--engines <engines>',
+      'comma-separated: sqlite, postgres (a fresh schema per run in ABUSEDESK_BENCH_POSTGRES_URL, default postgres://127.0.0.1:5432/postgres)',
+      engines.join(','),
+    )
+    .action(
+      async (opts: {
+        seconds: string;
+        only?: string;
+        reports: string;
+        suppressions: string;
+        postgresSuppressions: string;
+        engines: string;
+      }) => {
+        const wanted = (opts.only ? opts.only.split(',') : [...sections]) as Section[];
+        for (const w of wanted)
+          if (!sections.includes(w)) throw new CliError(`--only takes ${sections.join(', ')}`, EXIT.usage);
+        const chosen = opts.engines.split(',');
+        for (const e of chosen)
+          if (!(engines as readonly string[]).includes(e))
+            throw new CliError(`--engines takes ${engines.join(', ')}`, EXIT.usage);
+        const seconds = Number(opts.seconds) || 5;
+        // Intake, end to end and the suppression check run on every engine, side by side.
+        const targets = ['intake', 'e2e', 'check'].some((s) => wanted.includes(s as Section))
+          ? benchTargets(chosen)
+          : [];
+        const postgresSkipped = targets.find((t) => t.engine === 'postgres' && t.notRun);
+        if (postgresSkipped) process.stdout.write(`\nPostgreSQL: not run: ${postgresSkipped.notRun}\n`);
+        if (wanted.includes('cli')) benchCli();
+        if (wanted.includes('parse')) await benchParsing();
+        if (wanted.includes('intake')) {
+          process.stdout.write(
+            `\n== SMTP intake: ~6 KB ARF reports, ${seconds} s per run, load from a separate process (sessions round-robin over the nodes); 250 only after the durable write\n`,
+          );
+          process.stdout.write(await intakeTable(targets, seconds));
+        }
+        if (wanted.includes('check')) {
+          const count = Number(opts.suppressions) || 1_000_000;
+          const postgresCount = Number(opts.postgresSuppressions) || 100_000;
+          process.stdout.write(
+            '\n== suppression check: GET /api/v1/suppressions/check, 16 keep-alive connections from this process (round-robin over the nodes), half the addresses suppressed; the 2-node run adds a node to the 1-node schema\n',
+          );
+          process.stdout.write(await checkTable(targets, count, postgresCount, 16, seconds));
+        }
+        if (wanted.includes('sync')) {
+          process.stdout.write(
+            '\n== suppression batch check and sync: POST /api/v1/suppressions/check (1,000 addresses a call) and GET /api/v1/suppressions?since= (10,000 a page), 1M suppressions and changes, through the HTTP layer in one process\n',
+          );
+          const r = await benchSuppressionSync(1_000_000, seconds);
+          process.stdout.write(
+            `  loaded ${r.suppressions} suppressions in ${r.loadSeconds.toFixed(1)} s\n` +
+              `  batch check: ${r.addressesPerSecond.toFixed(0)} addresses/s  p99 ${r.checkP99Ms.toFixed(1)} ms per call of 1,000  (${r.checkCalls} calls; target ≥ 50,000/s: ${r.addressesPerSecond >= 50_000 ? 'met' : 'NOT met'})\n` +
+              `  since sync: ${r.syncRowsPerSecond.toFixed(0)} rows/s  (${r.syncRows} changes; target ≥ 100,000/s: ${r.syncRowsPerSecond >= 100_000 ? 'met' : 'NOT met'})\n`,
+          );
+        }
+        if (wanted.includes('hostile')) {
+          process.stdout.write(
+            '\n== hostile messages: 100k header fields, a 20 MB header line, a 24 MB body (46 MB each) over SMTP, processed by serve while ~6 KB ARF reports keep arriving on 8 connections and a NOOP probe runs\n',
+          );
+          const r = await benchHostile(3, 8);
+          process.stdout.write(
+            `  parsed in-process on one thread, the same message blocks it for ${r.inlineParseMs.toFixed(0)} ms (what serve did before the parse pool)\n` +
+              `  serve event loop while the ${r.hostile} hostile messages were processed: worst delay ${r.eldMaxMs.toFixed(1)} ms, p99 ${r.eldP99Ms.toFixed(1)} ms (target < 100 ms: ${r.eldMaxMs < 100 ? 'met' : 'NOT met'})\n` +
+              `  NOOP probe: ${r.probes} replies, slowest ${r.probeMaxMs.toFixed(1)} ms, p99 ${r.probeP99Ms.toFixed(1)} ms\n` +
+              `  intake meanwhile: ${r.arfPerSecond.toFixed(0)} ARF msg/s accepted (${r.arfAccepted} in ${r.seconds.toFixed(1)} s, ${r.arfFailed} failed), all processed in ${r.drainSeconds.toFixed(1)} s; parse pool jobs ${r.poolJobs}\n`,
+          );
+        }
+        if (wanted.includes('e2e')) {
+          const reports = Number(opts.reports) || 4000;
+          process.stdout.write(
+            `\n== end to end: ${reports} FBL reports over SMTP on 16 conns → committed actions (intake + worker in each node, 100k sends loaded), first byte to processed_at\n`,
+          );
+          process.stdout.write(await endToEndTable(targets, reports, 16));
+        }
+      },
+    );
   program
     .command('bench-server <mode> [sends]', { hidden: true })
     .description('server side of the benchmark (intake | bare | e2e | api | hostile)')
-    .action(async (mode: string, sends?: string) => {
-      if (mode !== 'intake' && mode !== 'bare' && mode !== 'e2e' && mode !== 'api' && mode !== 'hostile')
-        throw new CliError('mode is intake, bare, e2e, api or hostile', EXIT.usage);
-      await runBenchServer(mode, Number(sends) || 0);
-    });
+    .option('--database-url <url>', 'PostgreSQL (postgres://…?schema=…) instead of a SQLite file')
+    .option('--no-seed', 'load no demo data, sends or suppressions (another node on the same schema did)')
+    .action(
+      async (mode: string, sends: string | undefined, opts: { databaseUrl?: string; seed: boolean }) => {
+        if (mode !== 'intake' && mode !== 'bare' && mode !== 'e2e' && mode !== 'api' && mode !== 'hostile')
+          throw new CliError('mode is intake, bare, e2e, api or hostile', EXIT.usage);
+        await runBenchServer(mode, Number(sends) || 0, {
+          databaseUrl: opts.databaseUrl ?? null,
+          seed: opts.seed,
+        });
+      },
+    );
 }

@@ -51,6 +51,17 @@ export function registerDbCommand(program: Command): void {
         handle.close();
       }
     });
+  db.command('copy')
+    .description(
+      'copy the SQLite database into an empty PostgreSQL database (migrated first), then compare row counts',
+    )
+    .requiredOption('--to <url>', 'the PostgreSQL database: postgres://user@host:5432/database[?schema=name]')
+    .option('--from <file>', 'the SQLite file (default: the configured one, dataDir/database.file)')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (o: { to: string; from?: string; json?: boolean }, cmd: Command) => {
+      const { copyDatabaseFromCli } = await import('../copy-database-from-cli.ts');
+      copyDatabaseFromCli(commandConfig(cmd).config, o);
+    });
   db.command('backup <file>')
     .description('consistent online copy of the database (SQLite backup API), safe while serve runs')
     .action(async (file: string, _opts: unknown, cmd: Command) => {

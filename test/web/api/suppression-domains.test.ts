@@ -1,3 +1,4 @@
+import { cliDatabaseEnv } from '../../helpers/cli-process.ts';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +103,7 @@ describe('abusedesk suppressions add with domain patterns', () => {
   afterAll(() => tmp.cleanup());
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [cli, ...args], {
-      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir },
+      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, ...cliDatabaseEnv(tmp.dir) },
       encoding: 'utf8',
       timeout: 30_000,
     });

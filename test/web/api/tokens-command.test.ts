@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyApiToken } from '../../../src/auth/api-tokens.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
+import { cliDatabaseEnv } from '../../helpers/cli-process.ts';
 import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
 
 const cli = new URL('../../../src/cli/abusedesk.mjs', import.meta.url).pathname;
@@ -10,7 +11,12 @@ describe('abusedesk tokens create|list|revoke', () => {
   let tmp: ReturnType<typeof tempDataDir>;
   const run = (...args: string[]) => {
     const r = spawnSync(process.execPath, [cli, ...args], {
-      env: { PATH: process.env.PATH, ABUSEDESK_DATA_DIR: tmp.dir, USER: 'tester' },
+      env: {
+        PATH: process.env.PATH,
+        ABUSEDESK_DATA_DIR: tmp.dir,
+        ...cliDatabaseEnv(tmp.dir),
+        USER: 'tester',
+      },
       encoding: 'utf8',
       timeout: 20_000,
     });

@@ -1,0 +1,219 @@
+import { benchEndToEnd } from './bench-e2e.ts';
+import { loadTest, type LoadResult } from './bench-intake.ts';
+import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
+import { benchSuppressionCheck, type CheckBenchResult } from './bench-suppression-check.ts';
+import { benchTable, type BenchCell, type BenchRow } from './bench-table.ts';
+import type { BenchTarget } from './bench-target.ts';
+
+/** A column's result, or why it was not run. */
+type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const short = (reason: string): string => (reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
+
+/**
+ * Runs `run` for every target in turn (never two at once: they would share the CPU). A target that cannot run
+ * (PostgreSQL unreachable) or whose run fails gets its reason instead; the other columns still run.
+ */
+async function perTarget<T>(
+  targets: readonly BenchTarget[],
+  run: (t: BenchTarget) => Promise<T>,
+): Promise<Array<Outcome<T>>> {
+  const out: Array<Outcome<T>> = [];
+  for (const t of targets) {
+    if (t.notRun) {
+      out.push({ ok: false, reason: t.notRun });
+      continue;
+    }
+    try {
+      out.push({ ok: true, value: await run(t) });
+    } catch (e) {
+      const reason = (e as Error).message.split('\n')[0]!;
+      process.stderr.write(`bench: ${t.label}: ${reason}\n`);
+      out.push({ ok: false, reason });
+    }
+  }
+  return out;
+}
+
+/** A row's cells from the outcomes: the figure, or `not run` (with the reason in the table's first row). */
+function cellsOf<T>(
+  outcomes: ReadonlyArray<Outcome<T>>,
+  figure: (v: T, column: number) => BenchCell,
+  first = false,
+): BenchCell[] {
+  return outcomes.map((o, i) =>
+    o.ok ? figure(o.value, i) : first ? `not run: ${short(o.reason)}` : 'not run',
+  );
+}
+
+/** Columns 1 and 2 (PostgreSQL with one and two nodes): how much the second node changed the figure. */
+function twoNodesRow<T>(
+  targets: readonly BenchTarget[],
+  outcomes: ReadonlyArray<Outcome<T>>,
+  label: string,
+  figure: (v: T) => number,
+): BenchRow {
+  const one = targets.findIndex((t) => t.engine === 'postgres' && t.nodes === 1);
+  const two = targets.findIndex((t) => t.engine === 'postgres' && t.nodes === 2);
+  const a = outcomes[one];
+  const b = outcomes[two];
+  return {
+    label,
+    cells: targets.map((_, i) => (i === two && a?.ok && b?.ok ? figure(b.value) / figure(a.value) : null)),
+    decimals: 2,
+    target: '≥ 1.00 (2 nodes not slower)',
+    meets: (v) => v >= 1,
+  };
+}
+
+const oneNode =
+  (targets: readonly BenchTarget[], ok: (v: number) => boolean) =>
+  (v: number, i: number): boolean | null =>
+    targets[i]!.nodes === 1 ? ok(v) : null;
+
+/** Durable SMTP intake per engine, against a bare smtp-server (the baseline) at 16 and 32 connections. */
+export async function intakeTable(targets: readonly BenchTarget[], seconds: number): Promise<string> {
+  const columns = targets.map((t) => t.label);
+  const rows: BenchRow[] = [];
+  const baselines: string[] = [];
+  const rss: Array<Array<Outcome<LoadResult>>> = [];
+  const minRatio = (t: BenchTarget): number => (t.engine === 'sqlite' ? 0.5 : 0.3);
+  for (const connections of [16, 32]) {
+    const bare = await loadTest('bare', connections, seconds);
+    baselines.push(
+      `${connections} conns ${bare.perSecond.toFixed(0)} msg/s (p99 ${bare.p99Ms.toFixed(2)} ms)`,
+    );
+    const runs = await perTarget(targets, (t) => loadTest('intake', connections, seconds, t));
+    rss.push(runs);
+    rows.push(
+      { label: `${connections} conns: msg/s`, cells: cellsOf(runs, (r) => r.perSecond, rows.length === 0) },
+      {
+        label: `${connections} conns: × bare`,
+        cells: cellsOf(runs, (r) => r.perSecond / bare.perSecond),
+        decimals: 2,
+        ...(connections === 16
+          ? {
+              target: 'SQLite ≥ 0.50, PostgreSQL ≥ 0.30',
+              meets: (v: number, i: number) => v >= minRatio(targets[i]!),
+            }
+          : {}),
+      },
+      { label: `${connections} conns: p50 ms`, cells: cellsOf(runs, (r) => r.p50Ms), decimals: 2 },
+      { label: `${connections} conns: p99 ms`, cells: cellsOf(runs, (r) => r.p99Ms), decimals: 2 },
+      { label: `${connections} conns: failed`, cells: cellsOf(runs, (r) => r.failed) },
+    );
+    if (connections === 16)
+      rows.push(twoNodesRow(targets, runs, '16 conns: 2 nodes ÷ 1 node', (r) => r.perSecond));
+  }
+  rows.push({
+    label: 'peak RSS MB (a node)',
+    cells: targets.map((_, i) => {
+      const sizes = rss.flatMap((runs) => (runs[i]!.ok ? [runs[i]!.value.peakRssMb] : []));
+      return sizes.length ? Math.max(...sizes) : 'not run';
+    }),
+  });
+  return `  bare smtp-server (the baseline, discards the data): ${baselines.join(', ')}\n${benchTable(columns, rows)}`;
+}
+
+/** FBL reports over SMTP to committed actions, per engine (PostgreSQL also with two nodes sharing the load). */
+export async function endToEndTable(
+  targets: readonly BenchTarget[],
+  reports: number,
+  connections: number,
+): Promise<string> {
+  const runs = await perTarget(targets, (t) => benchEndToEnd(reports, connections, t));
+  const rows: BenchRow[] = [
+    {
+      label: 'reports/s',
+      cells: cellsOf(runs, (r) => r.perSecond, true),
+      target: '≥ 1,000 (1 node)',
+      meets: oneNode(targets, (v) => v >= 1000),
+    },
+    { label: 'p50 ms', cells: cellsOf(runs, (r) => r.p50Ms) },
+    {
+      label: 'p99 ms',
+      cells: cellsOf(runs, (r) => r.p99Ms),
+      target: '< 100 (1 node)',
+      meets: oneNode(targets, (v) => v < 100),
+    },
+    { label: 'reports processed', cells: cellsOf(runs, (r) => r.reports) },
+    {
+      label: 'attribution',
+      cells: cellsOf(runs, (r) =>
+        Object.entries(r.byMethod)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      ),
+    },
+    twoNodesRow(targets, runs, '2 nodes ÷ 1 node (reports/s)', (r) => r.perSecond),
+  ];
+  return benchTable(
+    targets.map((t) => t.label),
+    rows,
+  );
+}
+
+/**
+ * GET /api/v1/suppressions/check per engine, with `count` suppressions loaded (`postgresCount` on PostgreSQL,
+ * where the store adds them one by one at a few round trips each). The two-node run adds a second node to the
+ * one-node run's schema: the lookups only read, and the load is not repeated.
+ */
+export async function checkTable(
+  targets: readonly BenchTarget[],
+  count: number,
+  postgresCount: number,
+  connections: number,
+  seconds: number,
+): Promise<string> {
+  let shared: BenchNodes | null = null;
+  const reuse = targets.some((t) => t.nodes > 1 && !t.notRun);
+  let runs: Array<Outcome<CheckBenchResult & { loadSeconds: number }>>;
+  try {
+    runs = await perTarget(targets, async (t) => {
+      const n = t.engine === 'postgres' ? postgresCount : count;
+      const t0 = performance.now();
+      let servers: BenchNodes;
+      if (shared && t.nodes === shared.nodes.length + 1) [servers, shared] = [shared, null];
+      else servers = await startBenchNodes('api', n, t);
+      try {
+        while (servers.nodes.length < t.nodes) await servers.addNode();
+        const loadSeconds = (performance.now() - t0) / 1000;
+        const r = await benchSuppressionCheck(servers, n, connections, seconds);
+        // Kept for the two-node run, which adds its second node to this schema.
+        if (reuse && t.engine === 'postgres' && t.nodes === 1) shared = servers;
+        return { ...r, loadSeconds };
+      } finally {
+        if (shared !== servers) await servers.stop();
+      }
+    });
+  } finally {
+    await (shared as BenchNodes | null)?.stop();
+  }
+  const rows: BenchRow[] = [
+    {
+      label: 'requests/s',
+      cells: cellsOf(runs, (r) => r.perSecond, true),
+      target: '≥ 5,000 (1 node)',
+      meets: oneNode(targets, (v) => v >= 5000),
+    },
+    { label: 'p50 ms', cells: cellsOf(runs, (r) => r.p50Ms), decimals: 2 },
+    {
+      label: 'p99 ms',
+      cells: cellsOf(runs, (r) => r.p99Ms),
+      decimals: 2,
+      target: '< 10 (1 node)',
+      meets: oneNode(targets, (v) => v < 10),
+    },
+    { label: 'suppressions loaded', cells: cellsOf(runs, (r) => r.suppressions) },
+    {
+      label: 'share suppressed',
+      cells: cellsOf(runs, (r) => `${((r.hits / r.requests) * 100).toFixed(0)} %`),
+    },
+    { label: 'start (+ load) s', cells: cellsOf(runs, (r) => r.loadSeconds), decimals: 1 },
+    twoNodesRow(targets, runs, '2 nodes ÷ 1 node (requests/s)', (r) => r.perSecond),
+  ];
+  return benchTable(
+    targets.map((t) => t.label),
+    rows,
+  );
+}

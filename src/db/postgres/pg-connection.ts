@@ -1,0 +1,248 @@
+import { isMainThread } from 'node:worker_threads';
+import pgTypes from 'pg-types';
+import { requireOptional } from '../../runtime/project-root.ts';
+
+/** The part of libpq's binding (node-postgres's `libpq` addon) this module uses: synchronous calls. */
+interface PQ {
+  connectSync(conninfo: string): void;
+  finish(): void;
+  connected: boolean;
+  exec(sql: string): void;
+  execParams(sql: string, values: unknown[]): void;
+  prepare(name: string, sql: string, nParams: number): void;
+  execPrepared(name: string, values: unknown[]): void;
+  resultErrorMessage(): string;
+  resultErrorFields(): Record<string, string> | null;
+  errorMessage(): string;
+  cmdTuples(): string;
+  ntuples(): number;
+  nfields(): number;
+  fname(i: number): string;
+  ftype(i: number): number;
+  getvalue(row: number, col: number): string;
+  getisnull(row: number, col: number): boolean;
+  transactionStatus(): number;
+  serverVersion(): number;
+}
+type PQClass = new () => PQ;
+
+/**
+ * A failed statement: `code` is the SQLSTATE (`23505` unique violation, `40001` serialization failure…) or
+ * `PG_CONNECTION` when the server could not be reached or the connection broke.
+ */
+export class PgError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'PgError';
+  }
+}
+
+const identity = (v: string): string => v;
+/**
+ * Values come back as SQLite would give them: integers and numerics as numbers, booleans as 1/0, JSON, dates
+ * and times as their text; bytea as a Buffer.
+ */
+const PARSERS: Record<number, (v: string) => unknown> = {
+  20: Number,
+  21: Number,
+  23: Number,
+  1700: Number,
+  700: Number,
+  701: Number,
+  16: (v) => (v === 't' ? 1 : 0),
+  114: identity,
+  3802: identity,
+  1082: identity,
+  1114: identity,
+  1184: identity,
+};
+const parserFor = (oid: number): ((v: string) => unknown) =>
+  PARSERS[oid] ?? (pgTypes.getTypeParser(oid, 'text') as (v: string) => unknown);
+
+export interface PgResult {
+  rows: unknown[];
+  columns: string[];
+  changes: number;
+}
+
+/**
+ * libpq's binding registers each connection's socket with the event loop and frees that registration with the
+ * object: a connection garbage-collected while registered, or before its close completed, corrupts the loop. So
+ * every connection is referenced here until it is finished, and for a moment after.
+ */
+const live = new Set<PQ>();
+function retire(pq: PQ): void {
+  pq.finish();
+  setTimeout(() => live.delete(pq), 1000).unref();
+}
+
+/** PQtransactionStatus: idle, active, in a transaction, in a failed transaction, unknown (connection bad). */
+const PQTRANS_INTRANS = 2;
+const PQTRANS_INERROR = 3;
+const PQTRANS_UNKNOWN = 4;
+
+/** abusedesk's own `schema` URL parameter: tables live in that schema (search_path), created if missing. */
+export function splitSchema(url: string): { conninfo: string; schema: string | null } {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema');
+  u.searchParams.delete('schema');
+  // A server that does not answer fails a connection attempt in seconds, not after the system's TCP timeout.
+  if (!u.searchParams.has('connect_timeout')) u.searchParams.set('connect_timeout', '5');
+  return { conninfo: u.toString(), schema };
+}
+
+/**
+ * One synchronous PostgreSQL connection. Synchronous like better-sqlite3, so the store's code is the same for
+ * both engines: each call blocks its thread for one round trip, which is why intake, parsing and the pipeline
+ * each use their own thread and connection. A broken connection is reopened on the next call (its prepared
+ * statements with it); an open transaction is lost with it and the caller sees the error.
+ */
+export class PgConnection {
+  private pq: PQ | null = null;
+  /** Bumped on every (re)connect: statements prepared under an older generation are prepared again. */
+  generation = 0;
+  readonly url: string;
+
+  constructor(url: string) {
+    this.url = url;
+    this.connect();
+  }
+
+  private connect(): PQ {
+    // libpq's binding registers its socket with the main thread's event loop, even when opened in a worker
+    // thread, and closing it there corrupts that loop: threads use node-postgres (asynchronous) instead.
+    if (!isMainThread) throw new Error('the synchronous PostgreSQL connection is for the main thread only');
+    const PQ = requireOptional<PQClass>('libpq', 'database.url (PostgreSQL)');
+    const pq = new PQ();
+    live.add(pq);
+    const { conninfo, schema } = splitSchema(this.url);
+    try {
+      pq.connectSync(conninfo);
+    } catch (e) {
+      retire(pq);
+      throw new PgError(
+        `cannot connect to PostgreSQL at ${redactUrl(this.url)}: ${(e as Error).message.trim()}`,
+        'PG_CONNECTION',
+      );
+    }
+    this.pq = pq;
+    this.generation++;
+    // Timestamps are ISO text written by the application; the session's own time zone never enters.
+    this.run(pq, "SET TIME ZONE 'UTC'");
+    // libpq prints notices (`… already exists, skipping`) on stderr: only warnings and errors are news.
+    this.run(pq, 'SET client_min_messages TO WARNING');
+    if (schema) {
+      const quoted = `"${schema.replaceAll('"', '""')}"`;
+      this.run(pq, `CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+      this.run(pq, `SET search_path TO ${quoted}`);
+    }
+    return pq;
+  }
+
+  private live(): PQ {
+    if (this.pq && this.pq.transactionStatus() !== PQTRANS_UNKNOWN) return this.pq;
+    if (this.pq) retire(this.pq);
+    this.pq = null;
+    return this.connect();
+  }
+
+  private run(pq: PQ, sql: string): void {
+    pq.exec(sql);
+    this.check(pq);
+  }
+
+  private check(pq: PQ): void {
+    const message = pq.resultErrorMessage() || pq.errorMessage();
+    if (!message) return;
+    const fields = pq.resultErrorFields();
+    const broken = pq.transactionStatus() === PQTRANS_UNKNOWN;
+    throw new PgError(
+      message.replace(/^ERROR:\s+/, '').trim(),
+      broken || !fields?.sqlState ? 'PG_CONNECTION' : fields.sqlState,
+      fields?.messageDetail,
+    );
+  }
+
+  /** Runs one or more statements without parameters (DDL, BEGIN/COMMIT). */
+  exec(sql: string): void {
+    this.run(this.live(), sql);
+  }
+
+  /** Prepares a named statement on the current connection. */
+  prepare(name: string, sql: string, nParams: number): void {
+    const pq = this.live();
+    pq.prepare(name, sql, nParams);
+    this.check(pq);
+  }
+
+  /** Runs a statement prepared under the current generation. */
+  execute(name: string, values: unknown[], arrayMode: boolean): PgResult {
+    const pq = this.live();
+    pq.execPrepared(name, values);
+    this.check(pq);
+    return this.result(pq, arrayMode);
+  }
+
+  /** A one-off query with parameters. */
+  query(sql: string, values: unknown[] = [], arrayMode = false): PgResult {
+    const pq = this.live();
+    pq.execParams(sql, values);
+    this.check(pq);
+    return this.result(pq, arrayMode);
+  }
+
+  private result(pq: PQ, arrayMode: boolean): PgResult {
+    const nfields = pq.nfields();
+    const columns: string[] = [];
+    const parsers: Array<(v: string) => unknown> = [];
+    for (let c = 0; c < nfields; c++) {
+      columns.push(pq.fname(c));
+      parsers.push(parserFor(pq.ftype(c)));
+    }
+    const n = pq.ntuples();
+    const rows = new Array<unknown>(n);
+    for (let r = 0; r < n; r++) {
+      if (arrayMode) {
+        const row = new Array<unknown>(nfields);
+        for (let c = 0; c < nfields; c++) row[c] = pq.getisnull(r, c) ? null : parsers[c]!(pq.getvalue(r, c));
+        rows[r] = row;
+      } else {
+        const row: Record<string, unknown> = {};
+        for (let c = 0; c < nfields; c++)
+          row[columns[c]!] = pq.getisnull(r, c) ? null : parsers[c]!(pq.getvalue(r, c));
+        rows[r] = row;
+      }
+    }
+    return { rows, columns, changes: Number(pq.cmdTuples() || 0) };
+  }
+
+  /** In a transaction (possibly a failed one) on the server. */
+  get inTransaction(): boolean {
+    const s = this.pq?.transactionStatus();
+    return s === PQTRANS_INTRANS || s === PQTRANS_INERROR;
+  }
+
+  get open(): boolean {
+    return this.pq !== null;
+  }
+
+  close(): void {
+    if (this.pq) retire(this.pq);
+    this.pq = null;
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable database.url)';
+  }
+}

@@ -1,0 +1,362 @@
+import { PgConnection, PgError } from './pg-connection.ts';
+import { translateSql, type ParamRef } from './translate-sql.ts';
+
+type RunResult = { changes: number; lastInsertRowid: number };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Buffer.isBuffer(v) &&
+  !(v instanceof Uint8Array) &&
+  !Array.isArray(v);
+
+/** A bound value as libpq takes it (text, or a Buffer for bytea); better-sqlite3's rules for what is bindable. */
+function bindValue(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'string') return v;
+  // Parameters go to libpq as text: bytes in bytea's hex form (a Buffer would be cut at its first NUL).
+  if (v instanceof Uint8Array)
+    return `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
+  if (typeof v === 'boolean')
+    throw new TypeError('SQLite3 can only bind numbers, strings, bigints, buffers, and null');
+  throw new TypeError('SQLite3 can only bind numbers, strings, bigints, buffers, and null');
+}
+
+function bind(refs: ParamRef[], args: unknown[]): unknown[] {
+  const named =
+    args.length && isPlainObject(args[args.length - 1])
+      ? (args[args.length - 1] as Record<string, unknown>)
+      : null;
+  const positional = named ? args.slice(0, -1) : args;
+  const flat =
+    positional.length === 1 && Array.isArray(positional[0]) ? (positional[0] as unknown[]) : positional;
+  return refs.map((r) => {
+    if (r.kind === 'index') {
+      if (r.index >= flat.length) throw new RangeError('Too few parameter values were provided');
+      return bindValue(flat[r.index]);
+    }
+    if (!named || !(r.name in named)) throw new RangeError(`Missing named parameter "${r.name}"`);
+    return bindValue(named[r.name]);
+  });
+}
+
+let statementSeq = 0;
+
+/** A statement translated once and prepared once per connection (server-side, by name). */
+class Compiled {
+  text: string;
+  readonly refs: ParamRef[];
+  readonly name = `s${++statementSeq}`;
+  preparedIn = -1;
+
+  constructor(db: PgDatabase, source: string) {
+    const t = translateSql(
+      source,
+      (operand, tables) => db.columnType(operand, tables),
+      (table, column) => db.hasColumn(table, column),
+    );
+    this.refs = t.params;
+    this.text = db.withReturning(t.text);
+  }
+}
+
+/** A statement with better-sqlite3's interface (run/get/all/iterate, pluck/raw), run on PostgreSQL. */
+export class PgStatement {
+  private pluckMode = false;
+  private rawMode = false;
+
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly compiled: Compiled,
+  ) {}
+
+  get source(): string {
+    return this.compiled.text;
+  }
+
+  pluck(on = true): this {
+    this.pluckMode = on;
+    if (on) this.rawMode = false;
+    return this;
+  }
+
+  raw(on = true): this {
+    this.rawMode = on;
+    if (on) this.pluckMode = false;
+    return this;
+  }
+
+  private exec(args: unknown[]): { rows: unknown[]; columns: string[]; changes: number } {
+    const conn = this.db.connection;
+    const c = this.compiled;
+    const values = bind(c.refs, args);
+    if (c.preparedIn !== conn.generation) {
+      this.db.prepareOnServer(c);
+      c.preparedIn = conn.generation;
+    }
+    return conn.execute(c.name, values, this.pluckMode || this.rawMode);
+  }
+
+  private shape(rows: unknown[]): unknown[] {
+    return this.pluckMode ? rows.map((r) => (r as unknown[])[0]) : rows;
+  }
+
+  run(...args: unknown[]): RunResult {
+    this.db.assertUsable();
+    const r = this.exec(args);
+    const last = r.rows[r.rows.length - 1];
+    const first = (row: unknown): unknown =>
+      Array.isArray(row) ? (row as unknown[])[0] : Object.values(row as Record<string, unknown>)[0];
+    const id: unknown = last === undefined ? 0 : first(last);
+    return { changes: r.changes, lastInsertRowid: typeof id === 'number' ? id : 0 };
+  }
+
+  get(...args: unknown[]): unknown {
+    this.db.assertUsable();
+    return this.shape(this.exec(args).rows)[0];
+  }
+
+  all(...args: unknown[]): unknown[] {
+    this.db.assertUsable();
+    return this.shape(this.exec(args).rows);
+  }
+
+  iterate(...args: unknown[]): IterableIterator<unknown> {
+    return this.all(...args)[Symbol.iterator]();
+  }
+
+  columns(): Array<{ name: string }> {
+    throw new Error('Statement.columns() is not available on PostgreSQL');
+  }
+}
+
+type TransactionFn<F extends (...args: never[]) => unknown> = F & { deferred: F; immediate: F; exclusive: F };
+
+/**
+ * The PostgreSQL engine behind better-sqlite3's Database interface, so that the store (written once, in
+ * SQLite's dialect; see translateSql) runs unchanged on either engine. Transactions nest as savepoints, as
+ * better-sqlite3's do.
+ */
+export class PgDatabase {
+  readonly engine = 'postgres' as const;
+  connection: PgConnection;
+  readonly name: string;
+  readonly readonly = false;
+  private statements = new Map<string, Compiled>();
+  private savepoints = 0;
+  /** Tables whose primary key PostgreSQL assigns (identity): an INSERT returns it as lastInsertRowid. */
+  private identity = new Map<string, string>();
+  /** Column types by column name, then table. */
+  private columns = new Map<string, Map<string, string>>();
+  /** The connection generation a transaction began in: a reconnect inside it must fail the transaction. */
+  private txGeneration = -1;
+  private busyTimeoutMs = 0;
+
+  constructor(url: string) {
+    this.connection = new PgConnection(url);
+    this.name = url;
+    this.loadIdentityColumns();
+  }
+
+  get open(): boolean {
+    return this.connection.open;
+  }
+
+  get inTransaction(): boolean {
+    return this.connection.inTransaction;
+  }
+
+  /** Reads the schema's columns: identity keys and types (again after migrations add tables). */
+  loadIdentityColumns(): void {
+    const rows = this.connection.query(
+      `SELECT table_name, column_name, data_type, (is_identity = 'YES' OR column_default LIKE 'nextval(%') AS ident
+         FROM information_schema.columns WHERE table_schema = current_schema()`,
+    ).rows as Array<{ table_name: string; column_name: string; data_type: string; ident: number }>;
+    this.identity = new Map(rows.filter((r) => r.ident).map((r) => [r.table_name, r.column_name]));
+    this.columns = new Map();
+    for (const r of rows) {
+      let byTable = this.columns.get(r.column_name);
+      if (!byTable) this.columns.set(r.column_name, (byTable = new Map<string, string>()));
+      byTable.set(r.table_name, r.data_type);
+    }
+    this.statements.clear();
+  }
+
+  hasColumn(table: string, column: string): boolean {
+    return this.columns.get(column)?.has(table) ?? false;
+  }
+
+  /** The type of a column a statement names: unique across the schema, or among the statement's own tables. */
+  columnType(operand: string, tables: string[]): string | null {
+    const byTable = this.columns.get(operand.split('.').pop()!.toLowerCase());
+    if (!byTable) return null;
+    const own = tables.flatMap((t) => (byTable.has(t) ? [byTable.get(t)!] : []));
+    const types = new Set(own.length ? own : byTable.values());
+    return types.size === 1 ? [...types][0]! : null;
+  }
+
+  /**
+   * Prepares a statement on the server. A parameter PostgreSQL cannot type from its context is bound as text;
+   * inside a transaction the attempt runs in a savepoint, since a failed prepare would abort the transaction.
+   */
+  prepareOnServer(c: { name: string; text: string; refs: unknown[] }): void {
+    const conn = this.connection;
+    for (let attempt = 0; ; attempt++) {
+      const guard = conn.inTransaction;
+      if (guard) conn.exec('SAVEPOINT prepare_statement');
+      try {
+        conn.prepare(c.name, c.text, c.refs.length);
+        if (guard) conn.exec('RELEASE SAVEPOINT prepare_statement');
+        return;
+      } catch (e) {
+        if (guard) conn.exec('ROLLBACK TO SAVEPOINT prepare_statement; RELEASE SAVEPOINT prepare_statement');
+        const m = /could not determine data type of parameter \$(\d+)/.exec((e as Error).message);
+        if (!m || attempt > c.refs.length) throw e;
+        // Only where it is tested for NULL: elsewhere its context gives it a type.
+        c.text = c.text.replace(
+          new RegExp(`\\$${m[1]}(?=\\s+IS\\s+(NOT\\s+)?NULL)`, 'gi'),
+          `$$${m[1]}::text`,
+        );
+      }
+    }
+  }
+
+  /** `INSERT INTO t …` into a table with an identity key gets `RETURNING key` (better-sqlite3's lastInsertRowid). */
+  withReturning(sql: string): string {
+    if (/\bRETURNING\b/i.test(sql)) return sql;
+    const m = /^\s*INSERT\s+INTO\s+"?(\w+)"?/i.exec(sql);
+    const key = m && this.identity.get(m[1]!.toLowerCase());
+    return key ? `${sql.replace(/\s*;?\s*$/, '')} RETURNING ${key}` : sql;
+  }
+
+  assertUsable(): void {
+    if (this.txGeneration !== -1 && this.txGeneration !== this.connection.generation)
+      throw new PgError('the connection to PostgreSQL broke inside a transaction', 'PG_CONNECTION');
+  }
+
+  prepare(sql: string): PgStatement {
+    let compiled = this.statements.get(sql);
+    if (!compiled) this.statements.set(sql, (compiled = new Compiled(this, sql)));
+    // A new object per prepare() call, like better-sqlite3: pluck()/raw() on one does not change another.
+    return new PgStatement(this, compiled);
+  }
+
+  exec(sql: string): this {
+    const t = sql.trim().replace(/;$/, '').toUpperCase();
+    if (/^BEGIN\b/.test(t)) {
+      this.connection.exec('BEGIN');
+      this.txGeneration = this.connection.generation;
+    } else if (t === 'COMMIT' || t === 'END' || t === 'ROLLBACK') {
+      try {
+        if (this.txGeneration === this.connection.generation || t !== 'ROLLBACK') this.connection.exec(t);
+      } finally {
+        this.txGeneration = -1;
+      }
+    } else this.connection.exec(translateSql(sql).text);
+    return this;
+  }
+
+  transaction<F extends (...args: never[]) => unknown>(fn: F): TransactionFn<F> {
+    const run = ((...args: Parameters<F>) => {
+      if (!this.inTransaction) {
+        this.exec('BEGIN');
+        try {
+          const result = fn(...args);
+          this.exec('COMMIT');
+          return result;
+        } catch (e) {
+          if (this.inTransaction) this.exec('ROLLBACK');
+          else this.txGeneration = -1;
+          throw e;
+        }
+      }
+      this.assertUsable();
+      const sp = `sp${++this.savepoints}`;
+      this.connection.exec(`SAVEPOINT ${sp}`);
+      try {
+        const result = fn(...args);
+        this.connection.exec(`RELEASE SAVEPOINT ${sp}`);
+        return result;
+      } catch (e) {
+        if (this.connection.generation === this.txGeneration) {
+          this.connection.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
+          this.connection.exec(`RELEASE SAVEPOINT ${sp}`);
+        }
+        throw e;
+      } finally {
+        this.savepoints--;
+      }
+    }) as F;
+    return Object.assign(run, { deferred: run, immediate: run, exclusive: run });
+  }
+
+  /**
+   * The few PRAGMAs the store reads have PostgreSQL equivalents (user_version: the newest applied migration);
+   * the rest are SQLite's tuning and do nothing here.
+   */
+  pragma(source: string, options?: { simple?: boolean }): unknown {
+    const m = /^\s*(\w+)\s*(?:=\s*(.+)|\((.+)\))?\s*$/.exec(source);
+    const name = m?.[1]?.toLowerCase() ?? '';
+    if (name === 'user_version' && !m?.[2]) {
+      const v = (
+        this.connection.query('SELECT coalesce(max(version), 0) AS user_version FROM schema_migrations')
+          .rows[0] as {
+          user_version: number;
+        }
+      ).user_version;
+      return options?.simple ? v : [{ user_version: v }];
+    }
+    if (name === 'busy_timeout') {
+      // SQLite's busy timeout is a wait for a lock: PostgreSQL's lock_timeout.
+      if (m?.[2] === undefined)
+        return options?.simple ? this.busyTimeoutMs : [{ timeout: this.busyTimeoutMs }];
+      const ms = Number(m[2]);
+      if (Number.isFinite(ms) && ms !== this.busyTimeoutMs && this.connection.open) {
+        this.connection.exec(`SET lock_timeout = ${Math.max(0, Math.trunc(ms))}`);
+        this.busyTimeoutMs = ms;
+      }
+      return [];
+    }
+    if (name === 'query_only') {
+      // SQLite's query_only (this connection refuses writes): PostgreSQL's read-only transactions, which refuse
+      // them with SQLSTATE 25006 as a hot standby does.
+      if (m?.[2] === undefined) {
+        const on = (
+          this.connection.query('SHOW default_transaction_read_only').rows[0] as Record<string, string>
+        ).default_transaction_read_only;
+        const v = on === 'on' ? 1 : 0;
+        return options?.simple ? v : [{ query_only: v }];
+      }
+      const on = /^(1|on|true|yes)$/i.test(m[2].trim());
+      this.connection.exec(`SET default_transaction_read_only = ${on ? 'on' : 'off'}`);
+      return [];
+    }
+    if (name === 'table_info' && m?.[3]) {
+      const table = m[3].replace(/['"`]/g, '').trim();
+      return this.connection.query(
+        `SELECT column_name AS name, data_type AS type, (is_nullable = 'NO')::int AS notnull
+           FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
+          ORDER BY ordinal_position`,
+        [table],
+      ).rows;
+    }
+    return options?.simple ? undefined : [];
+  }
+
+  function(): this {
+    throw new Error('user-defined SQL functions are SQLite-only: write this query per engine');
+  }
+
+  backup(): Promise<never> {
+    return Promise.reject(new Error('backup is SQLite-only: use pg_dump for PostgreSQL'));
+  }
+
+  close(): this {
+    this.connection.close();
+    return this;
+  }
+}
+
+/** The engine behind a connection. */
+export const isPostgres = (db: unknown): db is PgDatabase => db instanceof PgDatabase;
