@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import BetterSqlite3 from 'better-sqlite3';
-import { join } from 'node:path';
+import { openDatabase } from '../../src/db/open-database.ts';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
-import { simpleMessage, tempDataDir, waitFor } from '../helpers/test-service.ts';
+import { simpleMessage, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
 import { cliEnv, cliPath } from '../helpers/cli-process.ts';
 
 const cli = cliPath;
@@ -63,7 +62,8 @@ describe('durability across SIGKILL', () => {
     await new Promise((r) => first.child.once('exit', r));
     expect(queueIds).toHaveLength(150);
     // Before any restart: every message answered 250 is on disk.
-    const afterKill = new BetterSqlite3(join(tmp.dir, 'abusedesk.db'));
+    // The same database the nodes use: the SQLite file, or this data dir's PostgreSQL schema.
+    const afterKill = openDatabase(testConfig(tmp.dir), { migrate: false });
     const stored = afterKill
       .prepare('SELECT queue_id AS q FROM messages JOIN message_raw ON message_raw.message_id = messages.id')
       .all() as Array<{ q: string }>;
@@ -72,7 +72,7 @@ describe('durability across SIGKILL', () => {
 
     const second = await serve(tmp.dir);
     try {
-      const db = new BetterSqlite3(join(tmp.dir, 'abusedesk.db'), { readonly: true });
+      const db = openDatabase(testConfig(tmp.dir), { readonly: true });
       const rows = await waitFor(
         () => {
           const r = db.prepare('SELECT queue_id AS queueId, state, attempts FROM messages').all() as Array<{
