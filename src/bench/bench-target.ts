@@ -9,8 +9,10 @@ export interface BenchTarget {
   nodes: number;
   /** The PostgreSQL database each run gets a fresh schema in. */
   postgresUrl?: string;
-  /** Why this column is not measured (PostgreSQL unreachable, or not asked for). */
+  /** Why this column is not measured, in a few words for its cells (PostgreSQL unreachable, not asked for). */
   notRun?: string;
+  /** The whole reason (the connection error), printed once above the tables. */
+  notRunDetail?: string;
 }
 
 /** The PostgreSQL database the benchmark makes its scratch schemas in. */
@@ -35,13 +37,19 @@ export function benchTargets(engines: readonly string[]): BenchTarget[] {
   const sqlite: BenchTarget = { label: 'SQLite', engine: 'sqlite', nodes: 1 };
   if (!engines.includes('sqlite')) sqlite.notRun = 'not asked for (--engines)';
   const postgresUrl = benchPostgresUrl();
-  const notRun = engines.includes('postgres')
-    ? (postgresProblem(postgresUrl) ?? undefined)
-    : 'not asked for (--engines)';
+  const problem = engines.includes('postgres') ? postgresProblem(postgresUrl) : 'not asked for (--engines)';
+  const why = problem && {
+    notRun: /cannot connect/.test(problem)
+      ? 'PostgreSQL unreachable'
+      : /optional module libpq/.test(problem)
+        ? 'libpq not installed'
+        : problem,
+    notRunDetail: problem,
+  };
   return [
     sqlite,
-    { label: 'PostgreSQL 1 node', engine: 'postgres', nodes: 1, postgresUrl, notRun },
-    { label: 'PostgreSQL 2 nodes', engine: 'postgres', nodes: 2, postgresUrl, notRun },
+    { label: 'PostgreSQL 1 node', engine: 'postgres', nodes: 1, postgresUrl, ...why },
+    { label: 'PostgreSQL 2 nodes', engine: 'postgres', nodes: 2, postgresUrl, ...why },
   ];
 }
 

@@ -28,7 +28,8 @@ describe('npm run bench: engines side by side', () => {
       ['PostgreSQL 2 nodes', 2],
     ]);
     expect(targets[0]!.notRun).toBeUndefined();
-    expect(targets[1]!.notRun).toMatch(/cannot connect to PostgreSQL|optional module libpq/);
+    expect(targets[1]!.notRun).toMatch(/^(PostgreSQL unreachable|libpq not installed)$/);
+    expect(targets[1]!.notRunDetail).toMatch(/cannot connect to PostgreSQL|optional module libpq/);
     expect(targets[2]!.notRun).toBe(targets[1]!.notRun);
   });
 

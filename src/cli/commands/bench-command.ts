@@ -123,7 +123,10 @@ export function registerBenchCommand(program: Command): void {
           ? benchTargets(chosen)
           : [];
         const postgresSkipped = targets.find((t) => t.engine === 'postgres' && t.notRun);
-        if (postgresSkipped) process.stdout.write(`\nPostgreSQL: not run: ${postgresSkipped.notRun}\n`);
+        if (postgresSkipped)
+          process.stdout.write(
+            `\nPostgreSQL: not run: ${postgresSkipped.notRunDetail ?? postgresSkipped.notRun}\n`,
+          );
         if (wanted.includes('cli')) benchCli();
         if (wanted.includes('parse')) await benchParsing();
         if (wanted.includes('intake')) {
