@@ -1,14 +1,20 @@
-import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
 import type { StageRecord } from '../worker/stage.ts';
-import { headerValue } from '../mime/read-header-block.ts';
 import { newQueueId } from './queue-id.ts';
 import type { MessageSource, MessageState } from './vocabulary.ts';
-import { ipNetwork } from '../runtime/ip-network.ts';
+import { sourceKey } from './source-key.ts';
+import {
+  ENVELOPE_COLUMNS,
+  envelopeRow,
+  GroupCommitStore,
+  sha256Of,
+  type PendingMessage,
+} from './group-commit-store.ts';
 import { isPostgres } from '../db/postgres/pg-database.ts';
 
 export type { MessageState } from './vocabulary.ts';
+export { sourceKey };
 
 /** One message as intake received it: the raw bytes and every envelope fact. */
 export interface IncomingMessage {
@@ -59,106 +65,40 @@ export interface MessageWriter {
   abort(): void;
 }
 
-interface Pending {
-  message: IncomingMessage;
-  sha256: string;
-  resolve: (r: StoreResult) => void;
-  reject: (e: Error) => void;
-}
-
 /**
- * Group commit: every message whose DATA ends in the same turn of the event loop is written in one
- * SQLite transaction, so concurrent sessions share one fsync (WAL, synchronous=FULL) instead of
- * paying one each. A message's promise resolves only after its transaction committed.
+ * Intake's durable store on SQLite: group commit (GroupCommitStore), each batch one transaction, so concurrent
+ * sessions share one fsync (WAL, synchronous=FULL).
  */
-export class SqliteMessageStore implements MessageStore {
-  private pending: Pending[] = [];
-  private scheduled = false;
+export class SqliteMessageStore extends GroupCommitStore {
   private readonly insert: Statement;
   private readonly insertRaw: Statement;
   private readonly existing: Statement;
-  private readonly listeners: Array<(count: number) => void> = [];
 
-  /**
-   * @param windowMs how long the first message of a batch may wait for company before the commit
-   *   (0: commit on the next turn of the event loop). A short window trades a little latency for
-   *   fewer fsyncs under load.
-   */
   constructor(
     private readonly db: Database,
-    private readonly windowMs = 0,
+    windowMs = 0,
   ) {
-    this.insert = db.prepare(`INSERT INTO messages
-      (queue_id, received_at, source, mail_from, rcpt_to, client_ip, client_hostname, helo, tls, size, sha256, message_id, verified_by, source_key)
-      VALUES (@queueId, @receivedAt, @source, @mailFrom, @rcptTo, @clientIp, @clientHostname, @helo, @tls, @size, @sha256, @messageId, @verifiedBy, @sourceKey)
+    super(windowMs);
+    this.insert = db.prepare(`INSERT INTO messages (${ENVELOPE_COLUMNS.join(', ')})
+      VALUES (${ENVELOPE_COLUMNS.map((c) => `@${c}`).join(', ')})
       ON CONFLICT (sha256) DO NOTHING RETURNING id`);
     this.insertRaw = db.prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)');
     this.existing = db.prepare('SELECT id, queue_id AS queueId FROM messages WHERE sha256 = ?');
   }
 
-  /** Called after each commit with how many new messages it stored (the worker listens). */
-  onStored(listener: (count: number) => void): void {
-    this.listeners.push(listener);
-  }
-
-  store(message: IncomingMessage): Promise<StoreResult> {
-    const sha256 = createHash('sha256').update(message.raw).digest('hex');
-    return new Promise((resolve, reject) => {
-      this.pending.push({ message, sha256, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        if (this.windowMs > 0) setTimeout(() => this.flush(), this.windowMs);
-        else setImmediate(() => this.flush());
-      }
-    });
-  }
-
   /** Stores synchronously (CLI ingest, tests). */
   storeNow(message: IncomingMessage): StoreResult {
-    const sha256 = createHash('sha256').update(message.raw).digest('hex');
     const [result] = this.writeBatch([
-      { message, sha256, resolve: () => undefined, reject: () => undefined },
+      { message, sha256: sha256Of(message.raw), resolve: () => undefined, reject: () => undefined },
     ]);
     return result!;
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    let results: StoreResult[];
-    try {
-      results = this.writeBatch(batch);
-    } catch (e) {
-      for (const p of batch) p.reject(e as Error);
-      return;
-    }
-    batch.forEach((p, i) => p.resolve(results[i]!));
-    const stored = results.filter((r) => !r.duplicate).length;
-    if (stored > 0) for (const l of this.listeners) l(stored);
-  }
-
-  private writeBatch(batch: Pending[]): StoreResult[] {
+  protected writeBatch(batch: PendingMessage[]): StoreResult[] {
     return this.db.transaction(() =>
       batch.map(({ message: m, sha256 }) => {
         const queueId = newQueueId(m.receivedAt);
-        const row = this.insert.get({
-          queueId,
-          receivedAt: m.receivedAt.toISOString(),
-          source: m.source,
-          mailFrom: m.mailFrom,
-          rcptTo: JSON.stringify(m.rcptTo),
-          clientIp: m.clientIp,
-          clientHostname: m.clientHostname,
-          helo: m.helo,
-          tls: m.tls ? JSON.stringify(m.tls) : null,
-          size: m.raw.length,
-          sha256,
-          messageId: headerValue(m.raw, 'message-id'),
-          verifiedBy: m.verifiedBy ?? null,
-          sourceKey: sourceKey(m.clientIp, m.source),
-        }) as { id: number } | undefined;
+        const row = this.insert.get(envelopeRow(m, sha256, queueId)) as { id: number } | undefined;
         if (!row) {
           const prior = this.existing.get(sha256) as { id: number; queueId: string };
           return { ...prior, duplicate: true };
@@ -338,14 +278,6 @@ export function dueMessages(db: Database, now: Date, limit: number): StoredMessa
 }
 
 /**
- * The source a message is scheduled and limited by: its client's IPv4 /24 (`192.0.2.0/24`, also for an
- * IPv4-mapped IPv6 address) or IPv6 /64 (`2001:db8:0:1::/64`); without a client IP (ingest), `source:<source>`.
- */
-export function sourceKey(clientIp: string | null, source = 'smtp'): string {
-  return ipNetwork(clientIp, 64) ?? `source:${source}`;
-}
-
-/**
  * Gives every queued message written before intake stored source_key (older databases) its key, once per
  * connection: fair scheduling and the backlog group by that column.
  */
@@ -397,7 +329,7 @@ export function claimDueMessages(db: Database, now: Date, limit: number, claim: 
     limit,
     node: claim.node,
     until: claim.until.toISOString(),
-  }) as Array<MessageRow & { source_key: string | null }>;
+  }) as MessageRow[];
   rows.sort((a, b) => a.id - b.id);
   const turns = new Map<string, number>();
   const turn = new Map<number, number>();

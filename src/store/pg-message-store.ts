@@ -1,34 +1,14 @@
-import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import pg from 'pg';
-import { headerValue } from '../mime/read-header-block.ts';
 import { newQueueId } from './queue-id.ts';
-import { sourceKey, type IncomingMessage, type MessageStore, type StoreResult } from './messages-store.ts';
+import type { StoreResult } from './messages-store.ts';
 import { splitSchema } from '../db/postgres/pg-connection.ts';
-
-interface Pending {
-  message: IncomingMessage;
-  sha256: string;
-  resolve: (r: StoreResult) => void;
-  reject: (e: Error) => void;
-}
-
-const COLUMNS = [
-  'queue_id',
-  'received_at',
-  'source',
-  'mail_from',
-  'rcpt_to',
-  'client_ip',
-  'client_hostname',
-  'helo',
-  'tls',
-  'size',
-  'sha256',
-  'message_id',
-  'verified_by',
-  'source_key',
-] as const;
+import {
+  ENVELOPE_COLUMNS,
+  envelopeRow,
+  GroupCommitStore,
+  type PendingMessage,
+} from './group-commit-store.ts';
 
 /**
  * Intake's durable store on PostgreSQL (the writer thread's, asynchronous: node-postgres). Group commit as on
@@ -37,16 +17,11 @@ const COLUMNS = [
  * promise resolves only after COMMIT returned (synchronous_commit on: the WAL is on disk). A database that is
  * down or refuses the write rejects the batch: intake answers 451 4.3.0 and the client retries.
  */
-export class PgMessageStore implements MessageStore {
-  private pending: Pending[] = [];
-  private writing = false;
+export class PgMessageStore extends GroupCommitStore {
   private readonly pool: pg.Pool;
-  private readonly listeners: Array<(count: number) => void> = [];
 
-  constructor(
-    url: string,
-    private readonly windowMs = 0,
-  ) {
+  constructor(url: string, windowMs = 0) {
+    super(windowMs);
     const { conninfo, schema } = splitSchema(url);
     const u = new URL(conninfo);
     // libpq's default when the URL names no user: the operating system's user name.
@@ -63,39 +38,7 @@ export class PgMessageStore implements MessageStore {
     this.pool.on('error', () => undefined);
   }
 
-  onStored(listener: (count: number) => void): void {
-    this.listeners.push(listener);
-  }
-
-  store(message: IncomingMessage): Promise<StoreResult> {
-    const sha256 = createHash('sha256').update(message.raw).digest('hex');
-    return new Promise((resolve, reject) => {
-      this.pending.push({ message, sha256, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        if (this.windowMs > 0) setTimeout(() => void this.flush(), this.windowMs);
-        else setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    while (this.pending.length) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        const results = await this.writeBatch(batch);
-        batch.forEach((p, i) => p.resolve(results[i]!));
-        const stored = results.filter((r) => !r.duplicate).length;
-        if (stored > 0) for (const l of this.listeners) l(stored);
-      } catch (e) {
-        for (const p of batch) p.reject(e as Error);
-      }
-    }
-    this.writing = false;
-  }
-
-  private async writeBatch(batch: Pending[]): Promise<StoreResult[]> {
+  protected async writeBatch(batch: PendingMessage[]): Promise<StoreResult[]> {
     // The same bytes twice in one batch are stored once: later copies are duplicates of the first.
     const first = new Map<string, number>();
     const rows: unknown[][] = [];
@@ -105,22 +48,8 @@ export class PgMessageStore implements MessageStore {
       queueIds.push(queueId);
       if (first.has(sha256)) return;
       first.set(sha256, i);
-      rows.push([
-        queueId,
-        m.receivedAt.toISOString(),
-        m.source,
-        m.mailFrom,
-        JSON.stringify(m.rcptTo),
-        m.clientIp,
-        m.clientHostname,
-        m.helo,
-        m.tls ? JSON.stringify(m.tls) : null,
-        m.raw.length,
-        sha256,
-        headerValue(m.raw, 'message-id'),
-        m.verifiedBy ?? null,
-        sourceKey(m.clientIp, m.source),
-      ]);
+      const row = envelopeRow(m, sha256, queueId);
+      rows.push(ENVELOPE_COLUMNS.map((c) => row[c]));
     });
     const client = await this.pool.connect();
     let failed: Error | undefined;
@@ -129,7 +58,7 @@ export class PgMessageStore implements MessageStore {
       const values: unknown[] = [];
       const tuples = rows.map((r) => `(${r.map((v) => `$${values.push(v)}`).join(', ')})`);
       const inserted = await client.query<{ id: string; sha256: string }>(
-        `INSERT INTO messages (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
+        `INSERT INTO messages (${ENVELOPE_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
          ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256`,
         values,
       );
