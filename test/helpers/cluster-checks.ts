@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -226,4 +227,29 @@ export function retryErrors(nodes: ClusterNode[]): Record<string, number> {
       out[err] = (out[err] ?? 0) + 1;
     }
   return out;
+}
+
+/**
+ * The checks both burst tests make after the cluster went idle: no message had two runs that both went
+ * through, none needed a retry (a conflict between the nodes), and each report's actions happened once — one
+ * report, one incident per incident key, one report event, one suppression, one acknowledgement per complaint,
+ * one webhook row.
+ */
+export function expectActionsOnce(outcome: ClusterOutcome, sent: Outgoing[], nodes: ClusterNode[]): void {
+  expect.soft(outcome.actedTwice.slice(0, 3)).toEqual([]);
+  // A run that failed and was retried shows here with its error.
+  expect.soft(retryErrors(nodes)).toEqual({});
+  expect.soft(outcome.retried.length).toBe(0);
+  expect.soft(outcome.reports).toBe(outcome.messages);
+  expect.soft(outcome.duplicateReports).toBe(0);
+  expect.soft(outcome.duplicateIncidents).toEqual([]);
+  expect.soft(outcome.miscountedTickets).toEqual([]);
+  expect.soft(outcome.duplicateReportEvents).toBe(0);
+  expect.soft(outcome.duplicateSuppressions).toEqual([]);
+  expect.soft(outcome.missingSuppressions).toEqual([]);
+  expect.soft(outcome.acks).toBe(sent.filter((m) => m.kind === 'complaint').length);
+  expect.soft(outcome.duplicateAcks).toBe(0);
+  expect.soft(outcome.unacknowledged).toEqual([]);
+  expect.soft(outcome.duplicateWebhooks).toBe(0);
+  expect.soft(outcome.reportsWithoutWebhook).toBe(0);
 }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startCluster, type Cluster, type ClusterOptions } from './cluster-nodes.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
 import { mintTraceToken } from '../../src/attribute/trace-token.ts';
@@ -240,5 +241,34 @@ export async function webhookSink(): Promise<{
         server.closeAllConnections();
         server.close(() => r());
       }),
+  };
+}
+
+/**
+ * Two nodes whose webhooks go to a sink on loopback and whose acknowledgements are not capped (ackEnv): what
+ * the burst tests start; `close` stops both.
+ */
+export async function startClusterWithSink(
+  options: Omit<ClusterOptions, 'nodes' | 'env'> = {},
+): Promise<{ cluster: Cluster; sink: Awaited<ReturnType<typeof webhookSink>>; close: () => Promise<void> }> {
+  const sink = await webhookSink();
+  const cluster = await startCluster({
+    ...options,
+    nodes: 2,
+    env: {
+      ...ackEnv,
+      ABUSEDESK_WEBHOOKS_ENDPOINTS: JSON.stringify([{ url: sink.url, secret: sink.secret }]),
+    },
+  }).catch(async (e: unknown) => {
+    await sink.close();
+    throw e;
+  });
+  return {
+    cluster,
+    sink,
+    close: async () => {
+      await cluster.close();
+      await sink.close();
+    },
   };
 }
