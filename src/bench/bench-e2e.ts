@@ -22,6 +22,8 @@ export interface E2eResult {
   p50Ms: number;
   p99Ms: number;
   byMethod: Record<string, number>;
+  /** Latency when reports arrive at a steady `pacedRate` per second instead of as fast as the load can send. */
+  paced: { rate: number; reports: number; p50Ms: number; p99Ms: number } | null;
 }
 
 /**
@@ -37,10 +39,11 @@ export async function benchEndToEnd(
   connections: number,
   target: BenchTarget = { label: 'SQLite', engine: 'sqlite', nodes: 1 },
   sends = 100_000,
+  pacedRate = 50,
 ): Promise<E2eResult> {
   const servers = await startBenchNodes('e2e', sends, target);
   try {
-    return await drive(reports, connections, sends, servers);
+    return await drive(reports, connections, sends, servers, pacedRate);
   } finally {
     await servers.stop();
   }
@@ -75,12 +78,15 @@ async function drive(
   connections: number,
   sends: number,
   servers: BenchNodes,
+  pacedRate: number,
 ): Promise<E2eResult> {
   const ports = servers.nodes.map((n) => Number(n.facts.port));
   const keyring = keyringFromConfig(loadConfig({ env: {} }).config);
   // A warm-up first (not measured): the JIT, the caches, and PostgreSQL's planner statistics (below).
   const warmUp = Math.min(500, Math.ceil(reports / 8));
-  const bodies = Array.from({ length: warmUp + reports }, (_, i) => {
+  // The paced run: 12 seconds of reports at pacedRate a second.
+  const pacedCount = pacedRate > 0 ? Math.round(pacedRate * 12) : 0;
+  const bodies = Array.from({ length: warmUp + reports + pacedCount }, (_, i) => {
     const n = (i * 7919) % sends; // spread over the send log
     return i % 2 === 0
       ? yahooFbl({
@@ -105,17 +111,25 @@ async function drive(
           originalMessageId: `<send-${n}@news.acme.example>`,
         });
   });
-  /** Sends `list` over `connections` sessions (round-robin over the nodes): queue id → time of the first byte. */
-  const send = async (list: string[]): Promise<Map<string, number>> => {
+  /**
+   * Sends `list` over `connections` sessions (round-robin over the nodes): queue id → time of the first byte.
+   * As fast as the sessions go, or with `perSecond` the i-th report no earlier than i/perSecond seconds after the
+   * start (an open load: a slow reply delays only its own session).
+   */
+  const send = async (list: string[], perSecond = 0): Promise<Map<string, number>> => {
     const started = new Map<string, number>();
     let next = 0;
+    const t0 = Date.now();
     await Promise.all(
       Array.from({ length: connections }, async (_, c) => {
         const client = await SmtpClient.connect(ports[c % ports.length]!);
         await client.reply();
         await client.command('EHLO bench.example');
         while (next < list.length) {
-          const body = list[next++]!;
+          const i = next++;
+          const body = list[i]!;
+          const wait = perSecond > 0 ? t0 + (i * 1000) / perSecond - Date.now() : 0;
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           const at = Date.now();
           const r = await client.send('fbl@provider.example', ['fbl@esp.example'], body);
           const q = queueIdOf(r);
@@ -132,6 +146,7 @@ async function drive(
   let rows: Timings;
   let started: Map<string, number>;
   let t0: number;
+  let paced: E2eResult['paced'] = null;
   try {
     const warm = await send(bodies.slice(0, warmUp));
     await processed(db, warm.size, new Set(warm.keys()));
@@ -139,14 +154,18 @@ async function drive(
     // (without them PostgreSQL's plans walk whole tables, slower with every report).
     refreshStatistics(db);
     t0 = Date.now();
-    started = await send(bodies.slice(warmUp));
+    started = await send(bodies.slice(warmUp, warmUp + reports));
     rows = await processed(db, warm.size + started.size, new Set(started.keys()));
+    if (pacedCount > 0) {
+      const sent = await send(bodies.slice(warmUp + reports), pacedRate);
+      const timings = await processed(db, warm.size + started.size + sent.size, new Set(sent.keys()));
+      const ms = latencies(timings, sent);
+      paced = { rate: pacedRate, reports: ms.length, p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99) };
+    }
   } finally {
     db.close();
   }
-  const latencies = rows
-    .map((r) => Date.parse(r.processedAt) - started.get(r.queueId)!)
-    .sort((a, b) => a - b);
+  const burst = latencies(rows, started);
   const last = Math.max(...rows.map((r) => Date.parse(r.processedAt)));
   const byMethod: Record<string, number> = {};
   for (const r of rows) byMethod[r.method ?? 'none'] = (byMethod[r.method ?? 'none'] ?? 0) + 1;
@@ -155,8 +174,13 @@ async function drive(
     reports: rows.length,
     sends,
     perSecond: rows.length / ((last - t0) / 1000),
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
+    p50Ms: percentile(burst, 50),
+    p99Ms: percentile(burst, 99),
     byMethod,
+    paced,
   };
 }
+
+/** Each report's milliseconds from its first byte to its committed actions, sorted. */
+const latencies = (rows: Timings, started: ReadonlyMap<string, number>): number[] =>
+  rows.map((r) => Date.parse(r.processedAt) - started.get(r.queueId)!).sort((a, b) => a - b);

@@ -120,8 +120,9 @@ export async function endToEndTable(
   targets: readonly BenchTarget[],
   reports: number,
   connections: number,
+  pacedRate = 50,
 ): Promise<string> {
-  const runs = await perTarget(targets, (t) => benchEndToEnd(reports, connections, t));
+  const runs = await perTarget(targets, (t) => benchEndToEnd(reports, connections, t, 100_000, pacedRate));
   const rows: BenchRow[] = [
     {
       label: 'reports/s',
@@ -137,6 +138,12 @@ export async function endToEndTable(
       meets: oneNode(targets, (v) => v < 100),
     },
     { label: 'reports processed', cells: cellsOf(runs, (r) => r.reports) },
+    ...(pacedRate > 0
+      ? [
+          { label: `at ${pacedRate}/s: p50 ms`, cells: cellsOf(runs, (r) => r.paced?.p50Ms ?? 'not run') },
+          { label: `at ${pacedRate}/s: p99 ms`, cells: cellsOf(runs, (r) => r.paced?.p99Ms ?? 'not run') },
+        ]
+      : []),
     {
       label: 'attribution',
       cells: cellsOf(runs, (r) =>

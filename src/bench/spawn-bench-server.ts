@@ -10,7 +10,9 @@ const cli = projectPath('src', 'cli', 'abusedesk.mjs');
 export function spawnBenchServer(
   args: string[],
 ): Promise<{ child: ChildProcess; facts: Record<string, string>; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [cli, 'bench-server', ...args], {
+  // ABUSEDESK_BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the servers measured.
+  const nodeArgs = process.env.ABUSEDESK_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'bench-server', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

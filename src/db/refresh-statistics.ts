@@ -7,6 +7,6 @@ import { isPostgres } from './postgres/pg-database.ts';
  * hundreds of rows and walk a whole table in id order for `ORDER BY id LIMIT 1`. ANALYZE gives it the figures
  * now. SQLite's planner needs no statistics for the store's indexed lookups: nothing to do there.
  */
-export function refreshStatistics(db: Database): void {
-  if (isPostgres(db)) db.exec('ANALYZE');
+export function refreshStatistics(db: Database, tables: readonly string[] = []): void {
+  if (isPostgres(db)) db.exec(tables.length ? `ANALYZE ${tables.join(', ')}` : 'ANALYZE');
 }

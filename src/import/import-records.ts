@@ -10,8 +10,12 @@ import { upsertCampaign, upsertClient } from '../store/clients-store.ts';
 import { sendInputSchema, type SendInput } from '../sends/send-records.ts';
 import { loadMailboxProviders } from '../enforcement/mailbox-providers.ts';
 import { insertSends } from '../store/sends-store.ts';
+import { refreshStatistics } from '../db/refresh-statistics.ts';
 import { describeIssues } from './describe-issues.ts';
 import { readRecords, type RecordFormat } from './read-records.ts';
+
+/** Sends imported at once after which PostgreSQL's planner statistics are refreshed. */
+const ANALYZE_AFTER = 1000;
 
 export const importKinds = ['sends', 'campaigns', 'clients'] as const;
 export type ImportKind = (typeof importKinds)[number];
@@ -154,5 +158,8 @@ export async function importRecords(
     if (batch.length >= BATCH) flush();
   }
   flush();
+  // A bulk load changes the send log's size by orders of magnitude: the attribution lookups of the next reports
+  // must not be planned on the figures of the empty table.
+  if (kind === 'sends' && imported >= ANALYZE_AFTER) refreshStatistics(db, ['sends', 'send_volume']);
   return { kind, imported, bad, ms: performance.now() - started };
 }

@@ -244,9 +244,14 @@ export function getRaw(db: Database, id: number): Buffer | null {
   return row ? row.raw : null;
 }
 
-/** Whether the raw bytes of a message are stored: reads their length, which SQLite knows without reading the blob. */
-export function hasRaw(db: Database, id: number): boolean {
-  return prepared(db, 'SELECT length(raw) AS n FROM message_raw WHERE message_id = ?').get(id) !== undefined;
+/** Which of the messages `ids` have their raw bytes stored (one statement for a batch; the bytes are not read). */
+export function storedRawIds(db: Database, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  return new Set(
+    prepared(db, 'SELECT message_id FROM message_raw WHERE message_id IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .all(JSON.stringify(ids)) as number[],
+  );
 }
 
 export function messageCountsByState(db: Database): Record<MessageState, number> {

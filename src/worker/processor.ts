@@ -10,7 +10,7 @@ import {
   getRaw,
   holdsClaim,
   serializeCommits,
-  hasRaw,
+  storedRawIds,
   markMessageDone,
   markMessageFailed,
   type StoredMessage,
@@ -172,10 +172,14 @@ export class Processor extends PollingWorker {
   async processBatch(messages: StoredMessage[]): Promise<ProcessResult[]> {
     const { db, stages } = this.options;
     const prepared: Prepared[] = [];
+    // Only whether the raw bytes exist is checked here; they are read when a stage first uses them.
+    const withRaw = storedRawIds(
+      db,
+      messages.map((m) => m.id),
+    );
     for (const message of messages) {
       const started = process.hrtime.bigint();
-      // Only whether the raw bytes exist is checked here; they are read when a stage first uses them.
-      const stored = hasRaw(db, message.id);
+      const stored = withRaw.has(message.id);
       const p: Prepared = {
         message,
         raw: null,

@@ -89,6 +89,7 @@ export function registerBenchCommand(program: Command): void {
     .description('benchmarks (npm run bench): durable SMTP intake vs a bare smtp-server; parse throughput')
     .option('--seconds <n>', 'duration of each SMTP load run', '5')
     .option('--reports <n>', 'reports sent in the end-to-end run', '4000')
+    .option('--paced-rate <n>', "reports a second in the end-to-end run's steady phase (0: none)", '50')
     .option('--suppressions <n>', 'suppressions loaded for the suppression check', '1000000')
     .option(
       '--postgres-suppressions <n>',
@@ -106,6 +107,7 @@ export function registerBenchCommand(program: Command): void {
         seconds: string;
         only?: string;
         reports: string;
+        pacedRate: string;
         suppressions: string;
         postgresSuppressions: string;
         engines: string;
@@ -168,10 +170,11 @@ export function registerBenchCommand(program: Command): void {
         }
         if (wanted.includes('e2e')) {
           const reports = Number(opts.reports) || 4000;
+          const pacedRate = Math.max(0, Number(opts.pacedRate) || 0);
           process.stdout.write(
-            `\n== end to end: ${reports} FBL reports over SMTP on 16 conns → committed actions (intake + worker in each node, 100k sends loaded), first byte to processed_at\n`,
+            `\n== end to end: ${reports} FBL reports over SMTP on 16 conns as fast as they go (the burst), then 12 s at ${pacedRate} reports/s (the steady load) → committed actions (intake + worker in each node, 100k sends loaded), first byte to processed_at\n`,
           );
-          process.stdout.write(await endToEndTable(targets, reports, 16));
+          process.stdout.write(await endToEndTable(targets, reports, 16, pacedRate));
         }
       },
     );

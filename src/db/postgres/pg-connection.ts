@@ -23,6 +23,13 @@ interface PQ {
   getisnull(row: number, col: number): boolean;
   transactionStatus(): number;
   serverVersion(): number;
+  enterPipelineMode(): boolean;
+  exitPipelineMode(): boolean;
+  pipelineSync(): boolean;
+  sendQueryPrepared(name: string, values: unknown[]): boolean;
+  sendQueryParams(sql: string, values: unknown[]): boolean;
+  getResult(): boolean;
+  resultStatus(): string;
 }
 type PQClass = new () => PQ;
 
@@ -62,6 +69,11 @@ const PARSERS: Record<number, (v: string) => unknown> = {
 };
 const parserFor = (oid: number): ((v: string) => unknown) =>
   PARSERS[oid] ?? (pgTypes.getTypeParser(oid, 'text') as (v: string) => unknown);
+
+/** One statement of a pipeline: a prepared statement by name, or SQL without parameters (SAVEPOINT, COMMIT…). */
+export type PipelineItem =
+  | { name: string; values: unknown[]; arrayMode: boolean }
+  | { sql: string; values?: undefined; arrayMode?: undefined };
 
 export interface PgResult {
   rows: unknown[];
@@ -156,11 +168,17 @@ export class PgConnection {
   }
 
   private check(pq: PQ): void {
+    const error = this.errorOf(pq);
+    if (error) throw error;
+  }
+
+  /** The error of the last result (or of the connection), if any. */
+  private errorOf(pq: PQ): PgError | null {
     const message = pq.resultErrorMessage() || pq.errorMessage();
-    if (!message) return;
+    if (!message) return null;
     const fields = pq.resultErrorFields();
     const broken = pq.transactionStatus() === PQTRANS_UNKNOWN;
-    throw new PgError(
+    return new PgError(
       message.replace(/^ERROR:\s+/, '').trim(),
       broken || !fields?.sqlState ? 'PG_CONNECTION' : fields.sqlState,
       fields?.messageDetail,
@@ -193,6 +211,43 @@ export class PgConnection {
     pq.execParams(sql, values);
     this.check(pq);
     return this.result(pq, arrayMode);
+  }
+
+  /**
+   * Runs `items` in one round trip (libpq's pipeline mode, PostgreSQL 14+): all are sent, then one Sync, then
+   * the results are read in order. The server skips what follows a failed statement up to the Sync, so the
+   * first error is thrown once every result is read (the connection is then ready for the caller's ROLLBACK).
+   */
+  pipeline(items: readonly PipelineItem[]): PgResult[] {
+    const pq = this.live();
+    if (!pq.enterPipelineMode()) this.check(pq);
+    const results: PgResult[] = [];
+    let error: PgError | null = null;
+    try {
+      for (const it of items) {
+        const sent = 'name' in it ? pq.sendQueryPrepared(it.name, it.values) : pq.sendQueryParams(it.sql, []);
+        if (!sent) this.check(pq);
+      }
+      if (!pq.pipelineSync()) this.check(pq);
+      for (const it of items) {
+        if (!pq.getResult()) throw new PgError('pipeline: a result is missing', 'PG_CONNECTION');
+        const status = pq.resultStatus();
+        if (status === 'PGRES_FATAL_ERROR') {
+          error ??= this.errorOf(pq);
+          results.push({ rows: [], columns: [], changes: 0 });
+        } else if (status === 'PGRES_PIPELINE_ABORTED') results.push({ rows: [], columns: [], changes: 0 });
+        else results.push(this.result(pq, it.arrayMode ?? false));
+        // A NULL ends each statement's results.
+        if (pq.getResult())
+          throw new PgError('pipeline: more than one result for a statement', 'PG_CONNECTION');
+      }
+      // The Sync's own result.
+      pq.getResult();
+    } finally {
+      pq.exitPipelineMode();
+    }
+    if (error) throw error;
+    return results;
   }
 
   private result(pq: PQ, arrayMode: boolean): PgResult {

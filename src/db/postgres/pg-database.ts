@@ -1,7 +1,51 @@
-import { PgConnection, PgError } from './pg-connection.ts';
+import { PgConnection, PgError, type PgResult, type PipelineItem } from './pg-connection.ts';
 import { translateSql, type ParamRef } from './translate-sql.ts';
 
 type RunResult = { changes: number; lastInsertRowid: number };
+
+/** better-sqlite3's run() result from a statement's rows: an INSERT's RETURNING key is the lastInsertRowid. */
+function runResult(r: PgResult): RunResult {
+  const last = r.rows[r.rows.length - 1];
+  const first = (row: unknown): unknown =>
+    Array.isArray(row) ? (row as unknown[])[0] : Object.values(row as Record<string, unknown>)[0];
+  const id: unknown = last === undefined ? 0 : first(last);
+  return { changes: r.changes, lastInsertRowid: typeof id === 'number' ? id : 0 };
+}
+
+/**
+ * The result of a write sent later, with the next read, savepoint release or commit (one round trip for all):
+ * reading `changes` or `lastInsertRowid` sends it at once.
+ */
+class DeferredRun implements RunResult {
+  private settled: RunResult | null = null;
+  constructor(private readonly db: PgDatabase) {}
+  settle(r: RunResult): void {
+    this.settled = r;
+  }
+  private result(): RunResult {
+    if (!this.settled) this.db.flush();
+    return this.settled ?? { changes: 0, lastInsertRowid: 0 };
+  }
+  get changes(): number {
+    return this.result().changes;
+  }
+  get lastInsertRowid(): number {
+    return this.result().lastInsertRowid;
+  }
+}
+
+interface Pending {
+  item: PipelineItem;
+  deferred?: DeferredRun;
+}
+
+/**
+ * Reference tables: rows a batch reads again and again (a client's webhook URL, a campaign by slug, the trap
+ * list) and that the pipeline rarely writes. Inside a transaction their reads are answered from memory until a
+ * write to one of them, a rollback or the transaction's end.
+ */
+const REFERENCE_TABLES = new Set(['clients', 'campaigns', 'client_domains', 'spam_traps']);
+const WRITE = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?/i;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' &&
@@ -49,6 +93,10 @@ class Compiled {
   readonly refs: ParamRef[];
   readonly name = `s${++statementSeq}`;
   preparedIn = -1;
+  /** The table an INSERT, UPDATE or DELETE writes (it may wait for the next round trip), else null. */
+  readonly writes: string | null;
+  /** A plain SELECT of reference tables only (its result may be reused inside the transaction). */
+  readonly reference: boolean;
 
   constructor(db: PgDatabase, source: string) {
     const t = translateSql(
@@ -58,6 +106,13 @@ class Compiled {
     );
     this.refs = t.params;
     this.text = db.withReturning(t.text);
+    this.writes = WRITE.exec(this.text)?.[1]?.toLowerCase() ?? null;
+    const tables = [...this.text.matchAll(/\b(?:FROM|JOIN)\s+"?(\w+)"?/gi)].map((m) => m[1]!.toLowerCase());
+    this.reference =
+      /^\s*SELECT\b/i.test(this.text) &&
+      !/\bFOR\s+(?:UPDATE|SHARE)\b/i.test(this.text) &&
+      tables.length > 0 &&
+      tables.every((table) => REFERENCE_TABLES.has(table));
   }
 }
 
@@ -87,39 +142,39 @@ export class PgStatement {
     return this;
   }
 
-  private exec(args: unknown[]): { rows: unknown[]; columns: string[]; changes: number } {
-    const conn = this.db.connection;
+  /** The arguments bound, the statement prepared on the current connection. */
+  private bound(args: unknown[]): unknown[] {
     const c = this.compiled;
     const values = bind(c.refs, args);
-    if (c.preparedIn !== conn.generation) {
+    if (c.preparedIn !== this.db.conn.generation) {
       this.db.prepareOnServer(c);
-      c.preparedIn = conn.generation;
+      c.preparedIn = this.db.conn.generation;
     }
-    return conn.execute(c.name, values, this.pluckMode || this.rawMode);
+    return values;
   }
 
   private shape(rows: unknown[]): unknown[] {
     return this.pluckMode ? rows.map((r) => (r as unknown[])[0]) : rows;
   }
 
+  private rows(args: unknown[]): unknown[] {
+    this.db.assertUsable();
+    return this.shape(this.db.read(this.compiled, this.bound(args), this.pluckMode || this.rawMode));
+  }
+
   run(...args: unknown[]): RunResult {
     this.db.assertUsable();
-    const r = this.exec(args);
-    const last = r.rows[r.rows.length - 1];
-    const first = (row: unknown): unknown =>
-      Array.isArray(row) ? (row as unknown[])[0] : Object.values(row as Record<string, unknown>)[0];
-    const id: unknown = last === undefined ? 0 : first(last);
-    return { changes: r.changes, lastInsertRowid: typeof id === 'number' ? id : 0 };
+    const values = this.bound(args);
+    if (this.compiled.writes && this.db.inTransaction) return this.db.defer(this.compiled, values);
+    return runResult(this.db.execute(this.compiled, values, this.pluckMode || this.rawMode));
   }
 
   get(...args: unknown[]): unknown {
-    this.db.assertUsable();
-    return this.shape(this.exec(args).rows)[0];
+    return this.rows(args)[0];
   }
 
   all(...args: unknown[]): unknown[] {
-    this.db.assertUsable();
-    return this.shape(this.exec(args).rows);
+    return this.rows(args);
   }
 
   iterate(...args: unknown[]): IterableIterator<unknown> {
@@ -140,7 +195,8 @@ type TransactionFn<F extends (...args: never[]) => unknown> = F & { deferred: F;
  */
 export class PgDatabase {
   readonly engine = 'postgres' as const;
-  connection: PgConnection;
+  /** The connection, for this module: what is written through it must come after the pending writes. */
+  conn: PgConnection;
   readonly name: string;
   readonly readonly = false;
   private statements = new Map<string, Compiled>();
@@ -152,24 +208,86 @@ export class PgDatabase {
   /** The connection generation a transaction began in: a reconnect inside it must fail the transaction. */
   private txGeneration = -1;
   private busyTimeoutMs = 0;
+  /**
+   * Writes inside a transaction whose results nobody read yet, in order. They go to the server in one round
+   * trip with whatever needs an answer next (a read, a savepoint's release, the commit): the statements of a
+   * report's actions cost one round trip instead of one each.
+   */
+  private pending: Pending[] = [];
+  /** Reference-table reads of the current transaction (see REFERENCE_TABLES). */
+  private cache = new Map<string, unknown[]>();
 
   constructor(url: string) {
-    this.connection = new PgConnection(url);
+    this.conn = new PgConnection(url);
     this.name = url;
     this.loadIdentityColumns();
   }
 
+  /** The connection, after the pending writes are sent (a caller's own statements see them). */
+  get connection(): PgConnection {
+    this.flush();
+    return this.conn;
+  }
+
+  /** Sends the pending writes (one round trip); the first failure is thrown. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.pipeline([]);
+  }
+
+  /** The pending writes, then `items`, in one round trip: the results of `items`. */
+  private pipeline(items: PipelineItem[]): PgResult[] {
+    const pending = this.pending;
+    this.pending = [];
+    const all = [...pending.map((p) => p.item), ...items];
+    let results: PgResult[];
+    if (all.length !== 1) results = this.conn.pipeline(all);
+    else if ('name' in all[0]!) results = [this.conn.execute(all[0].name, all[0].values, all[0].arrayMode)];
+    else {
+      this.conn.exec(all[0]!.sql);
+      results = [{ rows: [], columns: [], changes: 0 }];
+    }
+    pending.forEach((p, i) => p.deferred?.settle(runResult(results[i]!)));
+    return results.slice(pending.length);
+  }
+
+  /** Queues a write of the current transaction; its result is read on demand. */
+  defer(c: Compiled, values: unknown[]): RunResult {
+    if (REFERENCE_TABLES.has(c.writes!)) this.cache.clear();
+    const deferred = new DeferredRun(this);
+    this.pending.push({ item: { name: c.name, values, arrayMode: false }, deferred });
+    // A long run of writes still goes out in bounded pipelines.
+    if (this.pending.length >= 256) this.flush();
+    return deferred;
+  }
+
+  /** Runs a statement now (with the pending writes before it). */
+  execute(c: Compiled, values: unknown[], arrayMode: boolean): PgResult {
+    if (c.writes && REFERENCE_TABLES.has(c.writes)) this.cache.clear();
+    return this.pipeline([{ name: c.name, values, arrayMode }])[0]!;
+  }
+
+  /** A read: from this transaction's reference cache when it may be, else now. */
+  read(c: Compiled, values: unknown[], arrayMode: boolean): unknown[] {
+    if (!c.reference || !this.inTransaction) return this.execute(c, values, arrayMode).rows;
+    const key = `${c.name}\u0000${arrayMode ? 1 : 0}\u0000${JSON.stringify(values)}`;
+    let rows = this.cache.get(key);
+    if (!rows) this.cache.set(key, (rows = this.execute(c, values, arrayMode).rows));
+    // Copies: a caller changing its row must not change the next caller's.
+    return rows.map((r) => (Array.isArray(r) ? [...(r as unknown[])] : { ...(r as object) }));
+  }
+
   get open(): boolean {
-    return this.connection.open;
+    return this.conn.open;
   }
 
   get inTransaction(): boolean {
-    return this.connection.inTransaction;
+    return this.conn.inTransaction;
   }
 
   /** Reads the schema's columns: identity keys and types (again after migrations add tables). */
   loadIdentityColumns(): void {
-    const rows = this.connection.query(
+    const rows = this.conn.query(
       `SELECT table_name, column_name, data_type, (is_identity = 'YES' OR column_default LIKE 'nextval(%') AS ident
          FROM information_schema.columns WHERE table_schema = current_schema()`,
     ).rows as Array<{ table_name: string; column_name: string; data_type: string; ident: number }>;
@@ -231,7 +349,7 @@ export class PgDatabase {
   }
 
   assertUsable(): void {
-    if (this.txGeneration !== -1 && this.txGeneration !== this.connection.generation)
+    if (this.txGeneration !== -1 && this.txGeneration !== this.conn.generation)
       throw new PgError('the connection to PostgreSQL broke inside a transaction', 'PG_CONNECTION');
   }
 
@@ -245,15 +363,34 @@ export class PgDatabase {
   exec(sql: string): this {
     const t = sql.trim().replace(/;$/, '').toUpperCase();
     if (/^BEGIN\b/.test(t)) {
-      this.connection.exec('BEGIN');
-      this.txGeneration = this.connection.generation;
+      this.flush();
+      this.conn.exec('BEGIN');
+      this.txGeneration = this.conn.generation;
     } else if (t === 'COMMIT' || t === 'END' || t === 'ROLLBACK') {
-      try {
-        if (this.txGeneration === this.connection.generation || t !== 'ROLLBACK') this.connection.exec(t);
-      } finally {
-        this.txGeneration = -1;
+      this.cache.clear();
+      if (t === 'ROLLBACK') {
+        // Writes not sent yet are simply dropped with the rest.
+        this.pending = [];
+        try {
+          if (this.txGeneration === this.conn.generation) this.conn.exec(t);
+        } finally {
+          this.txGeneration = -1;
+        }
+      } else {
+        try {
+          this.pipeline([{ sql: 'COMMIT' }]);
+        } finally {
+          // A write that failed on its way out left the transaction open (aborted): the caller's ROLLBACK ends it.
+          if (!this.conn.inTransaction) this.txGeneration = -1;
+        }
       }
-    } else this.connection.exec(translateSql(sql).text);
+    } else {
+      this.flush();
+      this.cache.clear();
+      this.conn.exec(translateSql(sql).text);
+      // A new table's identity key is what its INSERTs return as lastInsertRowid.
+      if (/^\s*(?:CREATE|ALTER)\s+TABLE\b/im.test(sql)) this.loadIdentityColumns();
+    }
     return this;
   }
 
@@ -267,21 +404,33 @@ export class PgDatabase {
           return result;
         } catch (e) {
           if (this.inTransaction) this.exec('ROLLBACK');
-          else this.txGeneration = -1;
+          else [this.txGeneration, this.pending] = [-1, []];
           throw e;
         }
       }
       this.assertUsable();
       const sp = `sp${++this.savepoints}`;
-      this.connection.exec(`SAVEPOINT ${sp}`);
+      // The savepoint goes out with the first statement that needs an answer; its release is sent at once, so
+      // a failed write inside it is thrown here, where only this savepoint is undone.
+      const marker: Pending = { item: { sql: `SAVEPOINT ${sp}` } };
+      this.pending.push(marker);
       try {
         const result = fn(...args);
-        this.connection.exec(`RELEASE SAVEPOINT ${sp}`);
+        // A savepoint that nothing was written in never needs to reach the server.
+        if (this.pending.at(-1) === marker) this.pending.pop();
+        else this.pipeline([{ sql: `RELEASE SAVEPOINT ${sp}` }]);
         return result;
       } catch (e) {
-        if (this.connection.generation === this.txGeneration) {
-          this.connection.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
-          this.connection.exec(`RELEASE SAVEPOINT ${sp}`);
+        this.cache.clear();
+        const at = this.pending.indexOf(marker);
+        // Nothing of it reached the server: drop it. Else everything still pending came after it.
+        if (at >= 0) this.pending.length = at;
+        else {
+          this.pending = [];
+          if (this.conn.generation === this.txGeneration) {
+            this.conn.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
+            this.conn.exec(`RELEASE SAVEPOINT ${sp}`);
+          }
         }
         throw e;
       } finally {
@@ -296,11 +445,12 @@ export class PgDatabase {
    * the rest are SQLite's tuning and do nothing here.
    */
   pragma(source: string, options?: { simple?: boolean }): unknown {
+    this.flush();
     const m = /^\s*(\w+)\s*(?:=\s*(.+)|\((.+)\))?\s*$/.exec(source);
     const name = m?.[1]?.toLowerCase() ?? '';
     if (name === 'user_version' && !m?.[2]) {
       const v = (
-        this.connection.query('SELECT coalesce(max(version), 0) AS user_version FROM schema_migrations')
+        this.conn.query('SELECT coalesce(max(version), 0) AS user_version FROM schema_migrations')
           .rows[0] as {
           user_version: number;
         }
@@ -312,8 +462,8 @@ export class PgDatabase {
       if (m?.[2] === undefined)
         return options?.simple ? this.busyTimeoutMs : [{ timeout: this.busyTimeoutMs }];
       const ms = Number(m[2]);
-      if (Number.isFinite(ms) && ms !== this.busyTimeoutMs && this.connection.open) {
-        this.connection.exec(`SET lock_timeout = ${Math.max(0, Math.trunc(ms))}`);
+      if (Number.isFinite(ms) && ms !== this.busyTimeoutMs && this.conn.open) {
+        this.conn.exec(`SET lock_timeout = ${Math.max(0, Math.trunc(ms))}`);
         this.busyTimeoutMs = ms;
       }
       return [];
@@ -322,19 +472,18 @@ export class PgDatabase {
       // SQLite's query_only (this connection refuses writes): PostgreSQL's read-only transactions, which refuse
       // them with SQLSTATE 25006 as a hot standby does.
       if (m?.[2] === undefined) {
-        const on = (
-          this.connection.query('SHOW default_transaction_read_only').rows[0] as Record<string, string>
-        ).default_transaction_read_only;
+        const on = (this.conn.query('SHOW default_transaction_read_only').rows[0] as Record<string, string>)
+          .default_transaction_read_only;
         const v = on === 'on' ? 1 : 0;
         return options?.simple ? v : [{ query_only: v }];
       }
       const on = /^(1|on|true|yes)$/i.test(m[2].trim());
-      this.connection.exec(`SET default_transaction_read_only = ${on ? 'on' : 'off'}`);
+      this.conn.exec(`SET default_transaction_read_only = ${on ? 'on' : 'off'}`);
       return [];
     }
     if (name === 'table_info' && m?.[3]) {
       const table = m[3].replace(/['"`]/g, '').trim();
-      return this.connection.query(
+      return this.conn.query(
         `SELECT column_name AS name, data_type AS type, (is_nullable = 'NO')::int AS notnull
            FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
           ORDER BY ordinal_position`,
@@ -353,7 +502,8 @@ export class PgDatabase {
   }
 
   close(): this {
-    this.connection.close();
+    this.pending = [];
+    this.conn.close();
     return this;
   }
 }
