@@ -12,6 +12,8 @@ export interface LoadResult {
   nodes: number;
   accepted: number;
   failed: number;
+  /** The first refusal's code and text (null when none failed). */
+  failure: string | null;
   seconds: number;
   perSecond: number;
   p50Ms: number;
@@ -56,11 +58,17 @@ export async function loadTest(
   const end = Date.now() + seconds * 1000;
   const started = process.hrtime.bigint();
   let seq = 0;
+  // The first refusal's reply, so a figure of failures comes with its reason.
+  let failure: string | null = null;
   await Promise.all(
     Array.from({ length: connections }, async (_, c) => {
-      const client = await SmtpClient.connect(ports[c % ports.length]!);
-      await client.reply();
-      await client.command('EHLO bench.example');
+      const open = async (): Promise<SmtpClient> => {
+        const client = await SmtpClient.connect(ports[c % ports.length]!);
+        await client.reply();
+        await client.command('EHLO bench.example');
+        return client;
+      };
+      let client = await open();
       while (Date.now() < end) {
         // Each message differs (so intake's duplicate check never short-cuts) but has the same size.
         const n = String(++seq).padStart(8, '0');
@@ -72,7 +80,15 @@ export async function loadTest(
         client.write(Buffer.concat([raw, Buffer.from('\r\n.\r\n')]));
         const r = await client.reply();
         if (r.code === 250) latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        else failed++;
+        else {
+          failed++;
+          failure ??= `${r.code || 'closed'} ${r.text.split('\n')[0]!.slice(0, 60)}`;
+          // A session the server closed (421, or the connection gone) is opened again, as a sending MTA would.
+          if (r.code === 0 || r.code === 421) {
+            client.close();
+            client = await open();
+          }
+        }
       }
       await client.quit();
     }),
@@ -87,6 +103,7 @@ export async function loadTest(
     nodes: ports.length,
     accepted: latencies.length,
     failed,
+    failure,
     seconds: elapsed,
     perSecond: latencies.length / elapsed,
     p50Ms: percentile(latencies, 50),

@@ -100,7 +100,10 @@ export async function intakeTable(targets: readonly BenchTarget[], seconds: numb
       },
       { label: `${connections} conns: p50 ms`, cells: cellsOf(runs, (r) => r.p50Ms), decimals: 2 },
       { label: `${connections} conns: p99 ms`, cells: cellsOf(runs, (r) => r.p99Ms), decimals: 2 },
-      { label: `${connections} conns: failed`, cells: cellsOf(runs, (r) => r.failed) },
+      {
+        label: `${connections} conns: failed`,
+        cells: cellsOf(runs, (r) => (r.failure ? `${r.failed} (${r.failure})` : r.failed)),
+      },
     );
     if (connections === 16)
       rows.push(twoNodesRow(targets, runs, '16 conns: 2 nodes ÷ 1 node', (r) => r.perSecond));
