@@ -414,7 +414,9 @@ export function translateSql(
       const name = tokens[n];
       if (
         name?.type === 'word' &&
+        // camelCase: an all-capitals word after AS is a keyword (`AS IDENTITY`, `AS MATERIALIZED`), not an alias.
         /[A-Z]/.test(name.text) &&
+        /[a-z]/.test(name.text) &&
         tokens[next(tokens, n + 1)]?.text !== '(' &&
         !inCast(tokens, k)
       )
