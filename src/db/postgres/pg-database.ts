@@ -253,7 +253,7 @@ export class PgDatabase {
 
   /** Queues a write of the current transaction; its result is read on demand. */
   defer(c: Compiled, values: unknown[]): RunResult {
-    if (REFERENCE_TABLES.has(c.writes!)) this.cache.clear();
+    this.forgetReferences(c);
     const deferred = new DeferredRun(this);
     this.pending.push({ item: { name: c.name, values, arrayMode: false }, deferred });
     // A long run of writes still goes out in bounded pipelines.
@@ -263,8 +263,13 @@ export class PgDatabase {
 
   /** Runs a statement now (with the pending writes before it). */
   execute(c: Compiled, values: unknown[], arrayMode: boolean): PgResult {
-    if (c.writes && REFERENCE_TABLES.has(c.writes)) this.cache.clear();
+    this.forgetReferences(c);
     return this.pipeline([{ name: c.name, values, arrayMode }])[0]!;
+  }
+
+  /** A statement that writes a reference table makes this transaction's reads of them stale. */
+  private forgetReferences(c: Compiled): void {
+    if (c.writes && REFERENCE_TABLES.has(c.writes)) this.cache.clear();
   }
 
   /** A read: from this transaction's reference cache when it may be, else now. */
