@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPurge } from '../../src/lifecycle/run-purge.ts';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
-import { simpleMessage, startTestService, tempDataDir } from '../helpers/test-service.ts';
+import { simpleMessage, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 
 const OLD = 100_000;
 
@@ -56,13 +56,17 @@ describe('a purge of 100k old raw messages runs in batches while SMTP intake kee
         );
         // Answered before the purge's last batch: intake was not held until the purge ended.
         replies.push({ code: reply.code, queueId: queueIdOf(reply), duringPurge: batches < OLD / 500 });
+        // One delivery per batch: with the worker off every accepted message stays queued, and an unpaced sender
+        // would reach the intake backlog limit (451 4.7.1) on an engine whose purge is slower.
+        const seen = batches;
+        await waitFor(() => batches > seen || !purging, 60_000, 'the next purge batch');
       }
       await client.quit();
       const result = await purge;
 
       expect(result.types).toEqual([expect.objectContaining({ type: 'raw-messages', removed: OLD })]);
       expect(batches).toBe(OLD / 500);
-      expect(replies.every((r) => r.code === 250 && r.queueId)).toBe(true);
+      expect(replies.filter((r) => !(r.code === 250 && r.queueId))).toEqual([]);
       // Intake answered while the purge was still going, not only after it.
       expect(replies.some((r) => r.duringPurge)).toBe(true);
       expect(svc.db.prepare('SELECT count(*) FROM message_raw').pluck().get()).toBe(replies.length);
