@@ -1,7 +1,6 @@
 import { clientScope, type Decision } from '../decisions/decision.ts';
 import { getSend } from '../store/sends-store.ts';
 import { recordSoftBounce, softBounceHistory } from '../store/soft-bounces-store.ts';
-import { markChangeWebhookQueued } from '../store/suppression-changes-store.ts';
 import { suppress } from '../store/suppressions-store.ts';
 import { softBounceLimitReached } from '../suppress/soft-bounce-limit.ts';
 import { daysBefore, expiresAtFor, type SuppressionRules } from '../suppress/suppression-rules.ts';
@@ -32,9 +31,9 @@ function applyOne(
     hash: rules?.hash(s.address) ?? null,
     why: `${s.rule}: ${s.why}`,
     ...(s.evidenceReportIds ? { evidenceReportIds: s.evidenceReportIds } : {}),
+    // The report's own webhook events (report-webhooks) announce this one, in order with the report's others.
+    webhookQueued: true,
   });
-  // The report's own webhook events (report-webhooks) announce this one, in order with the report's others.
-  if (r.changeId !== null) markChangeWebhookQueued(c.db, r.changeId);
   return {
     kind: 'suppress',
     target: s.address,

@@ -6,6 +6,7 @@ import {
   recordReportOnTicket,
   ticketByIncidentKey,
   type NewTicket,
+  type Ticket,
 } from '../store/tickets-store.ts';
 import { clientAndCampaign, reportSummary, type ApplyContext } from './apply-context.ts';
 import type { ActionPlan, PlannedTicket } from './plan-actions.ts';
@@ -75,17 +76,23 @@ function record(
   id: string,
   flags: string[],
   before: readonly Decision[],
+  known?: Ticket,
 ): { reopened: boolean } {
   const facts = inboxFacts(c);
   setInboxFacts(c.db, id, facts);
   indexTicketTerms(c.db, id, c.reportId, inboxTerms(c, facts));
-  return recordReportOnTicket(c.db, id, {
-    reportId: c.reportId,
-    text: reportSummary(c.report),
-    flags,
-    now: c.now,
-    data: eventData(c, before),
-  });
+  return recordReportOnTicket(
+    c.db,
+    id,
+    {
+      reportId: c.reportId,
+      text: reportSummary(c.report),
+      flags,
+      now: c.now,
+      data: eventData(c, before),
+    },
+    known,
+  );
 }
 
 /** A ticket that aggregates reports under one key: found or opened, the report recorded (a resolved one reopens). */
@@ -105,7 +112,8 @@ function applyAggregate(
   before: readonly Decision[],
 ): { id: string; decisions: Decision[] } {
   const decisions: Decision[] = [];
-  let id = ticketByIncidentKey(c.db, g.key)?.id ?? null;
+  const found = ticketByIncidentKey(c.db, g.key) ?? undefined;
+  let id = found?.id ?? null;
   if (!id) {
     id = createTicket(c.db, { ...g.ticket, incidentKey: g.key, now: c.now });
     decisions.push({
@@ -126,7 +134,7 @@ function applyAggregate(
       reason: g.appended,
       change: 'report',
     });
-  const { reopened } = record(c, id, flags, before);
+  const { reopened } = record(c, id, flags, before, found);
   if (reopened)
     decisions.push({
       kind: 'reopen-ticket',

@@ -1,4 +1,4 @@
-import { reportActedOn, saveReport } from '../store/reports-store.ts';
+import { storeReport } from '../store/reports-store.ts';
 import { required } from '../pipeline/pipeline-state.ts';
 import type { Stage } from '../worker/stage.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
@@ -50,11 +50,11 @@ export function extractStage(options: (message: StoredMessage, now: () => Date) 
     },
     commit(ctx) {
       const report = required(ctx.state, 'report', 'extract');
-      const reportId = saveReport(ctx.db, ctx.message.id, report, ctx.now());
+      const { id: reportId, actedBefore } = storeReport(ctx.db, ctx.message.id, report, ctx.now());
       return {
         outcome: 'extracted',
         reason: extractReason(report),
-        state: { stored: { reportId, actedBefore: reportActedOn(ctx.db, reportId) } },
+        state: { stored: { reportId, actedBefore } },
       };
     },
   };

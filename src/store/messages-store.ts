@@ -357,14 +357,16 @@ export function anyDue(db: Database, now: Date): boolean {
 }
 
 /**
- * Inside the transaction that commits a message's outcome: whether this node still holds its claim (or nobody
- * claimed it: a CLI run). On PostgreSQL the row stays locked until that commit, so no other node can take the
- * message over between this check and the commit.
+ * Inside the transaction that commits a batch's outcomes: which of `ids` this node still holds the claim on (or
+ * nobody claimed: a CLI run). On PostgreSQL the rows stay locked until that commit, so no other node can take a
+ * message over between this check and the commit. One statement for the batch: on PostgreSQL each statement
+ * inside the commit is a round trip made while other nodes wait for theirs.
  */
-export function holdsClaim(db: Database, id: number, node: string): boolean {
-  const sql = `SELECT claimed_by FROM messages WHERE id = ?${isPostgres(db) ? ' FOR UPDATE' : ''}`;
-  const row = prepared(db, sql).get(id) as { claimed_by: string | null } | undefined;
-  return row !== undefined && (row.claimed_by === null || row.claimed_by === node);
+export function heldClaims(db: Database, ids: readonly number[], node: string): Set<number> {
+  if (ids.length === 0) return new Set();
+  const sql = `SELECT id, claimed_by FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id${isPostgres(db) ? ' FOR UPDATE' : ''}`;
+  const rows = prepared(db, sql).all(JSON.stringify(ids)) as Array<{ id: number; claimed_by: string | null }>;
+  return new Set(rows.filter((r) => r.claimed_by === null || r.claimed_by === node).map((r) => r.id));
 }
 
 /**

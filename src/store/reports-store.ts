@@ -17,8 +17,21 @@ export interface StoredReport {
   parsed: ParsedReport;
 }
 
-/** Records (or, when a message is processed again, replaces) the report of a message. */
+/** Records (or, when a message is processed again, replaces) the report of a message; returns its id. */
 export function saveReport(db: Database, messageId: number, report: ParsedReport, now: Date): number {
+  return storeReport(db, messageId, report, now).id;
+}
+
+/**
+ * saveReport, also telling whether the report's decisions were already stored (it was acted on, and this run
+ * of the message must repeat nothing): the replaced row keeps its decisions, so one statement answers both.
+ */
+export function storeReport(
+  db: Database,
+  messageId: number,
+  report: ParsedReport,
+  now: Date,
+): { id: number; actedBefore: boolean } {
   const row = prepared(
     db,
     `INSERT INTO reports (message_id, kind, reason, feedback_type, provider, trusted, reporter, complainants, redacted, original_message_id, parsed, created_at)
@@ -26,7 +39,7 @@ export function saveReport(db: Database, messageId: number, report: ParsedReport
        ON CONFLICT (message_id) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, feedback_type = excluded.feedback_type,
          provider = excluded.provider, trusted = excluded.trusted, reporter = excluded.reporter, complainants = excluded.complainants,
          redacted = excluded.redacted, original_message_id = excluded.original_message_id, parsed = excluded.parsed
-       RETURNING id`,
+       RETURNING id, CASE WHEN decisions IS NULL THEN 0 ELSE 1 END AS acted`,
   ).get({
     messageId,
     kind: report.kind,
@@ -40,8 +53,8 @@ export function saveReport(db: Database, messageId: number, report: ParsedReport
     originalMessageId: report.original?.messageId ?? null,
     parsed: JSON.stringify(report),
     createdAt: now.toISOString(),
-  }) as { id: number };
-  return row.id;
+  }) as { id: number; acted: number };
+  return { id: row.id, actedBefore: row.acted === 1 };
 }
 
 export function reportForMessage(db: Database, messageId: number): StoredReport | null {
@@ -70,13 +83,6 @@ export function reportForMessage(db: Database, messageId: number): StoredReport 
         parsed: JSON.parse(r.parsed) as ParsedReport,
       }
     : null;
-}
-
-/** Whether the report's decisions are stored: it was acted on, and re-processing must repeat nothing. */
-export function reportActedOn(db: Database, reportId: number): boolean {
-  return (
-    prepared(db, 'SELECT 1 FROM reports WHERE id = ? AND decisions IS NOT NULL').get(reportId) !== undefined
-  );
 }
 
 /** The stored attribution of a report, or null. */

@@ -49,6 +49,8 @@ export interface SuppressInput {
   hash?: string | null;
   /** Why it was added (stored in the change log; default the note). */
   why?: string | null;
+  /** The caller's transaction queues the webhook events announcing an addition itself (the relay skips it). */
+  webhookQueued?: boolean;
 }
 
 /** Runs fn in a transaction (a savepoint when the caller already has one). */
@@ -65,10 +67,7 @@ const normStream = (s: string | null | undefined): string | null => {
  * Adds (or refreshes) a suppression and records the addition in the change log; `created` is false when the
  * address was already suppressed for that scope, stream and reason (then last_seen, count and expiry move).
  */
-export function suppress(
-  db: Database,
-  s: SuppressInput,
-): { id: number; created: boolean; changeId: number | null } {
+export function suppress(db: Database, s: SuppressInput): { id: number; created: boolean } {
   const address = storedSuppressionAddress(s.address);
   const stream = normStream(s.stream);
   const at = s.now.toISOString();
@@ -88,7 +87,7 @@ export function suppress(
            expires_at = CASE WHEN expires_at IS NULL OR @expiresAt IS NULL THEN expires_at ELSE max(expires_at, @expiresAt) END
          WHERE id = @id`,
       ).run({ at, expiresAt, id: existing.id });
-      return { id: existing.id, created: false, changeId: null };
+      return { id: existing.id, created: false };
     }
     const evidence =
       s.evidenceReportIds && s.evidenceReportIds.length > 0 ? JSON.stringify([...s.evidenceReportIds]) : null;
@@ -111,7 +110,7 @@ export function suppress(
       actor,
     );
     const id = Number(r.lastInsertRowid);
-    const changeId = recordSuppressionChange(db, {
+    recordSuppressionChange(db, {
       change: 'added',
       suppressionId: id,
       address,
@@ -121,8 +120,9 @@ export function suppress(
       why: s.why ?? s.note ?? null,
       actor,
       at,
+      webhookQueued: s.webhookQueued === true,
     });
-    return { id, created: true, changeId };
+    return { id, created: true };
   });
 }
 

@@ -139,6 +139,12 @@ export function addTicketEvent(
     now: Date;
   },
 ): void {
+  insertTicketEvent(db, ticketId, e);
+  prepared(db, 'UPDATE tickets SET updated_at = ? WHERE id = ?').run(e.now.toISOString(), ticketId);
+}
+
+/** The timeline entry alone: the caller moves the ticket's updated_at in its own UPDATE. */
+function insertTicketEvent(db: Database, ticketId: string, e: Parameters<typeof addTicketEvent>[2]): void {
   prepared(
     db,
     'INSERT INTO ticket_events (ticket_id, at, type, actor, text, data, report_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -151,7 +157,6 @@ export function addTicketEvent(
     e.data === undefined ? null : JSON.stringify(e.data),
     e.reportId ?? null,
   );
-  prepared(db, 'UPDATE tickets SET updated_at = ? WHERE id = ?').run(e.now.toISOString(), ticketId);
 }
 
 export function ticketEvents(db: Database, ticketId: string): TicketEvent[] {
@@ -186,19 +191,23 @@ export function setTicketStatus(
   return true;
 }
 
-/** Records a report on a ticket: counts it, merges policy flags, and reopens a resolved ticket. */
+/**
+ * Records a report on a ticket: counts it, merges policy flags, and reopens a resolved ticket. `known` is the
+ * ticket as the caller just read it in this transaction (saves reading it again).
+ */
 export function recordReportOnTicket(
   db: Database,
   id: string,
   r: { reportId: number; text: string; flags: string[]; now: Date; data?: unknown },
+  known?: Ticket,
 ): { reopened: boolean } {
-  const t = getTicket(db, id)!;
+  const t = known ?? getTicket(db, id)!;
   const flags = [...new Set([...t.flags, ...r.flags])];
-  prepared(db, 'UPDATE tickets SET report_count = report_count + 1, flags = ? WHERE id = ?').run(
-    JSON.stringify(flags),
-    id,
-  );
-  addTicketEvent(db, id, { type: 'report', text: r.text, reportId: r.reportId, data: r.data, now: r.now });
+  insertTicketEvent(db, id, { type: 'report', text: r.text, reportId: r.reportId, data: r.data, now: r.now });
+  prepared(
+    db,
+    'UPDATE tickets SET report_count = report_count + 1, flags = ?, updated_at = ? WHERE id = ?',
+  ).run(JSON.stringify(flags), r.now.toISOString(), id);
   if (t.status === 'resolved') {
     setTicketStatus(db, id, 'open', {
       actor: 'system',

@@ -8,7 +8,7 @@ import {
   anyDue,
   claimDueMessages,
   getRaw,
-  holdsClaim,
+  heldClaims,
   serializeCommits,
   storedRawIds,
   markMessageDone,
@@ -213,10 +213,15 @@ export class Processor extends PollingWorker {
       db,
       () => {
         serializeCommits(db);
+        const held = heldClaims(
+          db,
+          prepared.map((p) => p.message.id),
+          this.node,
+        );
         for (const p of prepared) {
           // A message this node no longer holds (its claim expired and another node took it over) is left to
           // that node: nothing of this run is written, so no action happens twice.
-          if (!holdsClaim(db, p.message.id, this.node)) {
+          if (!held.has(p.message.id)) {
             results.push(this.claimLost(p, afterCommit));
             continue;
           }
