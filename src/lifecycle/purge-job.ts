@@ -16,6 +16,8 @@ export class PurgeJob extends PollingWorker {
     steps: RetentionStep[];
     at: Date;
     removed: Partial<Record<RetentionType, number>>;
+    /** Where the current step's batches have got to (raw messages are taken in id order). */
+    position: { after: number };
   } | null = null;
 
   constructor(
@@ -42,7 +44,7 @@ export class PurgeJob extends PollingWorker {
       const now = this.options.now();
       if (now.getTime() - this.lastStart < this.options.intervalMs) return Promise.resolve(0);
       this.lastStart = now.getTime();
-      this.cycle = { steps: retentionPlan(retention, now), at: now, removed: {} };
+      this.cycle = { steps: retentionPlan(retention, now), at: now, removed: {}, position: { after: 0 } };
     }
     const c = this.cycle;
     const step = c.steps[0];
@@ -55,9 +57,17 @@ export class PurgeJob extends PollingWorker {
       });
       return Promise.resolve(0);
     }
-    const n = purgeBatch(db, step.type, { ...step, now: c.at, limit: retention.batchSize });
+    const n = purgeBatch(db, step.type, {
+      ...step,
+      now: c.at,
+      limit: retention.batchSize,
+      position: c.position,
+    });
     if (n > 0) c.removed[step.type] = (c.removed[step.type] ?? 0) + n;
-    if (n < retention.batchSize) c.steps.shift();
+    if (n < retention.batchSize) {
+      c.steps.shift();
+      c.position = { after: 0 };
+    }
     // Non-zero keeps the loop going (after a yield) until the cycle is done.
     return Promise.resolve(Math.max(n, 1));
   }

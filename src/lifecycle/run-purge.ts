@@ -47,9 +47,10 @@ export async function runPurge(db: Database, o: PurgeOptions): Promise<PurgeResu
       continue;
     }
     let removed = 0;
+    const position = { after: 0 };
     for (;;) {
       const started = performance.now();
-      const n = purgeBatch(db, step.type, { ...step, now: o.now, limit: o.retention.batchSize });
+      const n = purgeBatch(db, step.type, { ...step, now: o.now, limit: o.retention.batchSize, position });
       removed += n;
       if (n > 0) o.onBatch?.(step.type, removed);
       if (n < o.retention.batchSize) break;
