@@ -68,6 +68,9 @@ export async function runBenchServer(
           ...(mode === 'hostile' ? { maxMessageBytes: 64 * 1024 * 1024 } : {}),
         },
         http: { port: 0 },
+        // Intake runs without the worker: every accepted message stays queued, and the backlog limit (a guard for
+        // a pipeline that falls behind) would refuse the run's own load once 10,000 are waiting.
+        ...(mode === 'intake' ? { worker: { maxBacklog: 100_000_000 } } : {}),
         ...(options.databaseUrl ? { database: { url: options.databaseUrl } } : {}),
         // The benchmark mints tokens with the public demo key in a temp data dir: demo mode.
         demo: { load: seed, enabled: true },

@@ -89,7 +89,11 @@ export class SmtpClient {
     if (m.code !== 250) return m;
     for (const r of rcptTo) {
       const rr = await this.command(`RCPT TO:<${r}>`);
-      if (rr.code !== 250) return rr;
+      if (rr.code !== 250) {
+        // End the transaction MAIL opened, so the session's next message starts clean.
+        if (!this.closedWith) await this.command('RSET').catch(() => undefined);
+        return rr;
+      }
     }
     return this.data(body);
   }
