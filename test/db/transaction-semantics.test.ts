@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databaseEngine, openDatabase, type Database } from '../../src/db/open-database.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseEngine } from '../../src/db/open-database.ts';
 import { clientWebhookUrl, upsertClient } from '../../src/store/clients-store.ts';
-import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { eachTestDatabase } from '../helpers/test-service.ts';
 
 /**
  * What the store relies on from a transaction, on either engine. On PostgreSQL writes inside a transaction are
@@ -9,28 +9,20 @@ import { tempDataDir, testConfig } from '../helpers/test-service.ts';
  * that may show.
  */
 describe('transactions behave the same on both engines', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let db: Database;
-  beforeEach(() => {
-    tmp = tempDataDir();
-    db = openDatabase(testConfig(tmp.dir));
+  const t = eachTestDatabase((db) => {
     const key = databaseEngine(db) === 'postgres' ? 'SERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY';
     db.exec(`CREATE TABLE tx_items (id ${key}, v INTEGER NOT NULL UNIQUE, note TEXT)`);
   });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
   const values = (): number[] =>
-    (db.prepare('SELECT v FROM tx_items ORDER BY v').all() as Array<{ v: number }>).map((r) => r.v);
+    (t.db.prepare('SELECT v FROM tx_items ORDER BY v').all() as Array<{ v: number }>).map((r) => r.v);
 
   it('a write that fails undoes only its own savepoint, and the error reaches the code that made it', () => {
-    const insert = db.prepare('INSERT INTO tx_items (v) VALUES (?)');
+    const insert = t.db.prepare('INSERT INTO tx_items (v) VALUES (?)');
     const failures: string[] = [];
-    db.transaction(() => {
+    t.db.transaction(() => {
       for (const batch of [[1, 2], [3, 1], [4]]) {
         try {
-          db.transaction(() => batch.forEach((v) => insert.run(v)))();
+          t.db.transaction(() => batch.forEach((v) => insert.run(v)))();
         } catch (e) {
           failures.push(`${batch.join(',')}: ${(e as Error).message}`);
         }
@@ -42,13 +34,15 @@ describe('transactions behave the same on both engines', () => {
   });
 
   it('changes and lastInsertRowid of writes inside a transaction, and reads see the writes before them', () => {
-    const seen = db.transaction(() => {
-      const a = db.prepare('INSERT INTO tx_items (v) VALUES (?)').run(10);
-      const b = db.prepare('INSERT INTO tx_items (v) VALUES (?)').run(11);
-      db.prepare('INSERT INTO tx_items (v) VALUES (?)').run(12);
-      const updated = db.prepare("UPDATE tx_items SET note = 'x' WHERE v >= ?").run(11);
-      const none = db.prepare("UPDATE tx_items SET note = 'y' WHERE v > ?").run(99);
-      const count = db.prepare("SELECT count(*) AS n FROM tx_items WHERE note = 'x'").get() as { n: number };
+    const seen = t.db.transaction(() => {
+      const a = t.db.prepare('INSERT INTO tx_items (v) VALUES (?)').run(10);
+      const b = t.db.prepare('INSERT INTO tx_items (v) VALUES (?)').run(11);
+      t.db.prepare('INSERT INTO tx_items (v) VALUES (?)').run(12);
+      const updated = t.db.prepare("UPDATE tx_items SET note = 'x' WHERE v >= ?").run(11);
+      const none = t.db.prepare("UPDATE tx_items SET note = 'y' WHERE v > ?").run(99);
+      const count = t.db.prepare("SELECT count(*) AS n FROM tx_items WHERE note = 'x'").get() as {
+        n: number;
+      };
       return {
         a: Number(a.lastInsertRowid),
         b: Number(b.lastInsertRowid),
@@ -65,14 +59,14 @@ describe('transactions behave the same on both engines', () => {
   });
 
   it('a write that fails at commit rolls the whole transaction back and throws', () => {
-    const insert = db.prepare('INSERT INTO tx_items (v) VALUES (?)');
+    const insert = t.db.prepare('INSERT INTO tx_items (v) VALUES (?)');
     expect(() =>
-      db.transaction(() => {
+      t.db.transaction(() => {
         insert.run(20);
         insert.run(20);
       })(),
     ).toThrow(/unique/i);
-    expect(db.inTransaction).toBe(false);
+    expect(t.db.inTransaction).toBe(false);
     expect(values()).toEqual([]);
     insert.run(21);
     expect(values()).toEqual([21]);
@@ -80,27 +74,27 @@ describe('transactions behave the same on both engines', () => {
 
   it('a client changed inside a transaction reads back changed, and unchanged after its savepoint is undone', () => {
     const now = new Date('2026-11-30T12:00:00Z');
-    const id = upsertClient(db, { slug: 'tx', name: 'Tx', language: 'en', domains: [] }, now);
-    const reads = db.transaction(() => {
-      const before = clientWebhookUrl(db, id);
+    const id = upsertClient(t.db, { slug: 'tx', name: 'Tx', language: 'en', domains: [] }, now);
+    const reads = t.db.transaction(() => {
+      const before = clientWebhookUrl(t.db, id);
       upsertClient(
-        db,
+        t.db,
         { slug: 'tx', name: 'Tx', language: 'en', domains: [], webhookUrl: 'https://a.example/' },
         now,
       );
-      const after = clientWebhookUrl(db, id);
+      const after = clientWebhookUrl(t.db, id);
       try {
-        db.transaction(() => {
-          db.prepare('UPDATE clients SET webhook_url = ? WHERE id = ?').run('https://b.example/', id);
-          if (clientWebhookUrl(db, id) !== 'https://b.example/') throw new Error('update not seen');
+        t.db.transaction(() => {
+          t.db.prepare('UPDATE clients SET webhook_url = ? WHERE id = ?').run('https://b.example/', id);
+          if (clientWebhookUrl(t.db, id) !== 'https://b.example/') throw new Error('update not seen');
           throw new Error('undo');
         })();
       } catch (e) {
         if ((e as Error).message !== 'undo') throw e;
       }
-      return { before, after, undone: clientWebhookUrl(db, id) };
+      return { before, after, undone: clientWebhookUrl(t.db, id) };
     })();
     expect(reads).toEqual({ before: null, after: 'https://a.example/', undone: 'https://a.example/' });
-    expect(clientWebhookUrl(db, id)).toBe('https://a.example/');
+    expect(clientWebhookUrl(t.db, id)).toBe('https://a.example/');
   });
 });

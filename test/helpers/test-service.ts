@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach, beforeEach } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/open-database.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config-schema.ts';
 import { createLogger } from '../../src/log/logger.ts';
@@ -16,6 +18,38 @@ import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 export function tempDataDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'abusedesk-test-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh database of the test engine (SQLite in a temp data dir, or that dir's schema in the PostgreSQL test
+ * database) for each test of the calling describe block, closed and removed after it. `setup` runs on it before
+ * each test (demo data, a table of the test's own).
+ */
+export function eachTestDatabase(setup?: (db: Database) => void): {
+  readonly db: Database;
+  readonly dir: string;
+} {
+  let tmp: ReturnType<typeof tempDataDir> | undefined;
+  let db: Database | undefined;
+  beforeEach(() => {
+    tmp = tempDataDir();
+    db = openDatabase(testConfig(tmp.dir));
+    setup?.(db);
+  });
+  afterEach(() => {
+    db?.close();
+    tmp?.cleanup();
+  });
+  return {
+    get db(): Database {
+      if (!db) throw new Error('eachTestDatabase: the database exists only inside a test');
+      return db;
+    },
+    get dir(): string {
+      if (!tmp) throw new Error('eachTestDatabase: the data dir exists only inside a test');
+      return tmp.dir;
+    },
+  };
 }
 
 type Tree = Record<string, unknown>;

@@ -1,11 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
 import { importRecords, type BadRow, type ImportKind } from '../../src/import/import-records.ts';
-import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { eachTestDatabase } from '../helpers/test-service.ts';
 
 const now = new Date('2026-11-23T09:00:00Z');
 const send = (i: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -18,26 +16,18 @@ const send = (i: number, extra: Record<string, unknown> = {}): Record<string, un
 });
 
 describe('importRecords', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let db: Database;
-  beforeEach(() => {
-    tmp = tempDataDir();
-    db = openDatabase(testConfig(tmp.dir));
+  const t = eachTestDatabase((db) => {
     loadDemoIfEmpty(db, now);
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
   });
 
   const run = async (kind: ImportKind, name: string, text: string) => {
-    const file = join(tmp.dir, name);
+    const file = join(t.dir, name);
     writeFileSync(file, text);
     const bad: BadRow[] = [];
-    const summary = await importRecords(db, kind, file, { now: () => now, onBadRow: (b) => bad.push(b) });
+    const summary = await importRecords(t.db, kind, file, { now: () => now, onBadRow: (b) => bad.push(b) });
     return { summary, bad };
   };
-  const count = (): number => (db.prepare('SELECT count(*) AS n FROM sends').get() as { n: number }).n;
+  const count = (): number => (t.db.prepare('SELECT count(*) AS n FROM sends').get() as { n: number }).n;
 
   it('keeps the good JSONL rows around bad ones and names the line and the field of each bad one', async () => {
     const lines = [
@@ -62,7 +52,7 @@ describe('importRecords', () => {
       { line: 8, error: 'unknown field colour' },
     ]);
     expect(count()).toBe(4);
-    const row = db.prepare('SELECT message_id, recipient, sent_at FROM sends ORDER BY id LIMIT 1').get();
+    const row = t.db.prepare('SELECT message_id, recipient, sent_at FROM sends ORDER BY id LIMIT 1').get();
     expect(row).toEqual({
       message_id: 'm1.a@news.acme.example',
       recipient: 'user1@example.net',
@@ -85,7 +75,7 @@ describe('importRecords', () => {
       { line: 5, error: 'sentAt: an ISO 8601 date-time with a time zone, e.g. 2026-11-02T08:00:00Z' },
     ]);
     expect(
-      db
+      t.db
         .prepare(
           'SELECT recipient, campaign_id, consent_method, consent_at, consent_ip, consent_source FROM sends ORDER BY id',
         )
@@ -112,24 +102,24 @@ describe('importRecords', () => {
     const flat =
       'messageId,recipient,client,sentAt,consentMethod,consentIp\n<e@x>,e@example.net,acme,2026-11-02T08:00:00Z,single-opt-in,2001:db8::1\n';
     expect((await run('sends', 'flat.csv', flat)).summary.imported).toBe(1);
-    expect(db.prepare("SELECT consent_method, consent_ip FROM sends WHERE message_id = 'e@x'").get()).toEqual(
-      { consent_method: 'single-opt-in', consent_ip: '2001:db8::1' },
-    );
+    expect(
+      t.db.prepare("SELECT consent_method, consent_ip FROM sends WHERE message_id = 'e@x'").get(),
+    ).toEqual({ consent_method: 'single-opt-in', consent_ip: '2001:db8::1' });
   });
 
   it('is idempotent: importing the same file twice keeps one row per send, with the same ids', async () => {
     const text = `${Array.from({ length: 2500 }, (_, i) => JSON.stringify(send(i))).join('\n')}\n`;
     expect((await run('sends', 's.jsonl', text)).summary).toMatchObject({ imported: 2500, bad: 0 });
-    const ids = db.prepare('SELECT id, message_id FROM sends ORDER BY id').all();
+    const ids = t.db.prepare('SELECT id, message_id FROM sends ORDER BY id').all();
     expect((await run('sends', 's.jsonl', text)).summary).toMatchObject({ imported: 2500, bad: 0 });
-    expect(db.prepare('SELECT id, message_id FROM sends ORDER BY id').all()).toEqual(ids);
+    expect(t.db.prepare('SELECT id, message_id FROM sends ORDER BY id').all()).toEqual(ids);
     expect(count()).toBe(2500);
   });
 
   it('adds consent to a known send on re-import, but refuses to move it to another client', async () => {
     await run('sends', 'a.jsonl', JSON.stringify(send(1)));
     await run('sends', 'b.jsonl', JSON.stringify(send(1, { consent: { method: 'single-opt-in' } })));
-    expect(db.prepare('SELECT consent_method FROM sends').pluck().get()).toBe('single-opt-in');
+    expect(t.db.prepare('SELECT consent_method FROM sends').pluck().get()).toBe('single-opt-in');
     const { summary, bad } = await run(
       'sends',
       'c.jsonl',
@@ -137,7 +127,7 @@ describe('importRecords', () => {
     );
     expect(summary).toMatchObject({ imported: 0, bad: 1 });
     expect(bad[0]!.error).toMatch(/^messageId: this send is already recorded for another client/);
-    expect(db.prepare('SELECT client_id FROM sends').pluck().get()).toBe(1);
+    expect(t.db.prepare('SELECT client_id FROM sends').pluck().get()).toBe(1);
   });
 
   it('imports clients (domains as a list in CSV) and campaigns, reporting an unknown client by line', async () => {
@@ -147,7 +137,7 @@ describe('importRecords', () => {
     expect(c.summary).toMatchObject({ kind: 'clients', imported: 1, bad: 1 });
     expect(c.bad).toEqual([{ line: 3, error: 'slug: slug: lower-case letters, digits and dashes' }]);
     expect(
-      db
+      t.db
         .prepare(
           "SELECT domain FROM client_domains WHERE client_id = (SELECT id FROM clients WHERE slug = 'hooli') ORDER BY domain",
         )
@@ -182,7 +172,7 @@ describe('importRecords', () => {
       const text = Array.from({ length: 2000 }, (_, i) => JSON.stringify(send(i))).join('\n');
       const { summary } = await run('sends', 'bulk.jsonl', `${text}\n`);
       expect(summary.imported).toBe(2000);
-      const stats = db
+      const stats = t.db
         .prepare(
           "SELECT reltuples AS n FROM pg_class WHERE relname = 'sends' AND relnamespace = current_schema()::regnamespace",
         )

@@ -1,7 +1,5 @@
-import type { Database } from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/clients/load-demo.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
 import { normalizeMessageId, sendInputSchema } from '../../src/sends/send-records.ts';
 import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
 import {
@@ -11,16 +9,12 @@ import {
   getSend,
   insertSends,
 } from '../../src/store/sends-store.ts';
-import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { eachTestDatabase } from '../helpers/test-service.ts';
 
 const now = new Date('2026-11-23T09:00:00Z');
 
 describe('send store', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let db: Database;
-  beforeEach(() => {
-    tmp = tempDataDir();
-    db = openDatabase(testConfig(tmp.dir));
+  const t = eachTestDatabase((db) => {
     loadDemoIfEmpty(db, now);
     const rows = [
       {
@@ -54,49 +48,45 @@ describe('send store', () => {
     ].map((r) => sendInputSchema.parse(r));
     expect(insertSends(db, rows, now, loadMailboxProviders())).toEqual({ stored: 4, errors: [] });
   });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
 
   it('normalizes Message-IDs the way reports quote them', () => {
     expect(normalizeMessageId(' <ABC.def@Host.Example> ')).toBe('abc.def@host.example');
   });
 
   it('finds a send by Message-ID, with or without brackets and case, and refuses to guess among recipients', () => {
-    const one = findSendByMessageId(db, '<ONE@news.acme.example>');
+    const one = findSendByMessageId(t.db, '<ONE@news.acme.example>');
     expect(one).toMatchObject({
       recipient: 'a@example.net',
       clientId: 1,
       sentAt: '2026-11-16T07:30:00.000Z',
       consent: { method: 'single-opt-in', ip: '192.0.2.1', date: null, source: null },
     });
-    expect(findSendByMessageId(db, 'multi@news.acme.example')).toBeNull();
-    expect(findSendByMessageId(db, 'multi@news.acme.example', 'B@example.net')).toMatchObject({
+    expect(findSendByMessageId(t.db, 'multi@news.acme.example')).toBeNull();
+    expect(findSendByMessageId(t.db, 'multi@news.acme.example', 'B@example.net')).toMatchObject({
       recipient: 'b@example.net',
     });
-    expect(findSendsByMessageId(db, '<multi@NEWS.acme.example>').map((s) => s.recipient)).toEqual([
+    expect(findSendsByMessageId(t.db, '<multi@NEWS.acme.example>').map((s) => s.recipient)).toEqual([
       'a@example.net',
       'b@example.net',
     ]);
-    expect(findSendByMessageId(db, 'nothing@x')).toBeNull();
+    expect(findSendByMessageId(t.db, 'nothing@x')).toBeNull();
   });
 
   it('finds sends to an address, newest first, for all clients or one', () => {
-    expect(findSendsByRecipient(db, 'A@example.NET').map((s) => s.sentAt)).toEqual([
+    expect(findSendsByRecipient(t.db, 'A@example.NET').map((s) => s.sentAt)).toEqual([
       '2026-11-16T07:30:00.000Z',
       '2026-11-05T08:00:00.000Z',
       '2026-11-02T08:00:00.000Z',
     ]);
-    const globex = findSendsByRecipient(db, 'a@example.net', 2);
+    const globex = findSendsByRecipient(t.db, 'a@example.net', 2);
     expect(globex).toHaveLength(1);
     expect(globex[0]).toMatchObject({ clientId: 2, campaignId: null, consent: null });
-    expect(getSend(db, globex[0]!.id)).toEqual(globex[0]);
-    expect(getSend(db, 999)).toBeNull();
+    expect(getSend(t.db, globex[0]!.id)).toEqual(globex[0]);
+    expect(getSend(t.db, 999)).toBeNull();
   });
 
   it('deletes a client’s sends with the client', () => {
-    db.prepare("DELETE FROM clients WHERE slug = 'acme'").run();
-    expect(db.prepare('SELECT count(*) FROM sends').pluck().get()).toBe(1);
+    t.db.prepare("DELETE FROM clients WHERE slug = 'acme'").run();
+    expect(t.db.prepare('SELECT count(*) FROM sends').pluck().get()).toBe(1);
   });
 });

@@ -1,30 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from 'better-sqlite3';
-import { openDatabase } from '../../src/db/open-database.ts';
+import { describe, expect, it } from 'vitest';
 import { PurgeJob } from '../../src/lifecycle/purge-job.ts';
 import { writeAudit } from '../../src/store/audit-store.ts';
-import { memoryLogger, tempDataDir, testConfig, waitFor } from '../helpers/test-service.ts';
+import { memoryLogger, testConfig, waitFor, eachTestDatabase } from '../helpers/test-service.ts';
 
 describe("serve's scheduled purge", () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let db: Database;
-  beforeEach(() => {
-    tmp = tempDataDir();
-    db = openDatabase(testConfig(tmp.dir));
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
+  const t = eachTestDatabase();
 
   it('purges at its first round in batches and logs what it removed per type', async () => {
     const now = new Date('2026-06-01T00:00:00Z');
     for (let i = 0; i < 7; i++)
-      writeAudit(db, { actor: 'cli:test', action: 'test.old', now: new Date('2022-01-01T00:00:00Z') });
-    writeAudit(db, { actor: 'cli:test', action: 'test.new', now });
+      writeAudit(t.db, { actor: 'cli:test', action: 'test.old', now: new Date('2022-01-01T00:00:00Z') });
+    writeAudit(t.db, { actor: 'cli:test', action: 'test.new', now });
     const { logger, lines } = memoryLogger();
-    const retention = { ...testConfig(tmp.dir, { retention: { batchSize: 3 } }).retention };
-    const job = new PurgeJob({ db, retention, logger, now: () => now, intervalMs: 3_600_000 });
+    const retention = { ...testConfig(t.dir, { retention: { batchSize: 3 } }).retention };
+    const job = new PurgeJob({ db: t.db, retention, logger, now: () => now, intervalMs: 3_600_000 });
     job.start();
     try {
       const done = await waitFor(
@@ -36,6 +25,6 @@ describe("serve's scheduled purge", () => {
     } finally {
       await job.stop();
     }
-    expect(db.prepare('SELECT action FROM audit_log').pluck().all()).toEqual(['test.new']);
+    expect(t.db.prepare('SELECT action FROM audit_log').pluck().all()).toEqual(['test.new']);
   });
 });

@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/open-database.ts';
+import { describe, expect, it } from 'vitest';
 import { runPurge } from '../../src/lifecycle/run-purge.ts';
-import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { testConfig, eachTestDatabase } from '../helpers/test-service.ts';
 
 /**
  * The raw-message purge goes through the messages in id order, each batch starting where the one before
@@ -9,39 +8,29 @@ import { tempDataDir, testConfig } from '../helpers/test-service.ts';
  * nothing purgeable may be left behind.
  */
 describe('raw messages are purged in id order, batch after batch, on either engine', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let db: Database;
-  beforeEach(() => {
-    tmp = tempDataDir();
-    db = openDatabase(testConfig(tmp.dir));
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
+  const t = eachTestDatabase();
 
   const store = (n: number, state: string, receivedAt: string): void => {
-    const r = db
+    const r = t.db
       .prepare(
         `INSERT INTO messages (queue_id, received_at, mail_from, rcpt_to, size, sha256, state)
          VALUES (?, ?, 'fbl@provider.example', '["abuse@esp.example"]', 10, ?, ?)`,
       )
       .run(`Q${n}`, receivedAt, `sha-${n}`, state);
-    db.prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)').run(
-      r.lastInsertRowid,
-      Buffer.from(`message ${n}`),
-    );
+    t.db
+      .prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)')
+      .run(r.lastInsertRowid, Buffer.from(`message ${n}`));
   };
   const kept = (): string[] =>
-    db
+    t.db
       .prepare('SELECT m.queue_id FROM message_raw r JOIN messages m ON m.id = r.message_id ORDER BY m.id')
       .pluck()
       .all() as string[];
   const purge = (now: Date) =>
-    runPurge(db, {
+    runPurge(t.db, {
       now,
       retention: {
-        ...testConfig(tmp.dir).retention,
+        ...testConfig(t.dir).retention,
         rawMessagesDays: 30,
         reportsDays: null,
         resolvedTicketsDays: null,
@@ -63,7 +52,7 @@ describe('raw messages are purged in id order, batch after batch, on either engi
     expect(first.types).toEqual([expect.objectContaining({ type: 'raw-messages', removed: 7 })]);
     expect(kept()).toEqual(['Q3', 'Q6']);
 
-    db.prepare(`UPDATE messages SET state = 'done' WHERE queue_id = 'Q3'`).run();
+    t.db.prepare(`UPDATE messages SET state = 'done' WHERE queue_id = 'Q3'`).run();
     const second = await purge(new Date('2027-01-30T00:00:00Z'));
     expect(second.types).toEqual([expect.objectContaining({ type: 'raw-messages', removed: 2 })]);
     expect(kept()).toEqual([]);

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
-import { openDatabase } from '../../src/db/open-database.ts';
 import { isPostgres } from '../../src/db/postgres/pg-database.ts';
 import * as v from '../../src/store/vocabulary.ts';
-import { tempDataDir, testConfig } from '../helpers/test-service.ts';
+import { eachTestDatabase } from '../helpers/test-service.ts';
 
 /** Each CHECK (column IN (…)) of the schema, and the vocabulary the code writes there. */
 const expected: Record<string, readonly (string | number)[]> = {
@@ -71,19 +70,10 @@ function pgSchemaChecks(db: Database): Record<string, Array<string | number>> {
 }
 
 describe('the schema and the TypeScript vocabularies agree', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
-  let db: Database;
-  beforeEach(() => {
-    tmp = tempDataDir();
-    db = openDatabase(testConfig(tmp.dir));
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
+  const t = eachTestDatabase();
 
   it('every CHECK list of the migrated schema has its vocabulary, with the same values', () => {
-    const checks = schemaChecks(db);
+    const checks = schemaChecks(t.db);
     expect(Object.keys(checks).sort()).toEqual(Object.keys(expected).sort());
     for (const [column, values] of Object.entries(expected))
       expect([...checks[column]!].sort(), column).toEqual([...values].sort());
@@ -92,11 +82,13 @@ describe('the schema and the TypeScript vocabularies agree', () => {
   it('messages.source has no CHECK: each source the code writes is stored as spelled', () => {
     expect(v.messageSources).toEqual(['smtp', 'ingest', 'imap', 'http']);
     for (const source of v.messageSources) {
-      db.prepare(
-        `INSERT INTO messages (queue_id, received_at, source, mail_from, rcpt_to, size, sha256) VALUES (?, '2026-11-23T10:00:00Z', ?, '', '[]', 0, ?)`,
-      ).run(`Q${source}`, source, source);
+      t.db
+        .prepare(
+          `INSERT INTO messages (queue_id, received_at, source, mail_from, rcpt_to, size, sha256) VALUES (?, '2026-11-23T10:00:00Z', ?, '', '[]', 0, ?)`,
+        )
+        .run(`Q${source}`, source, source);
     }
-    expect(db.prepare('SELECT source FROM messages ORDER BY id').pluck().all()).toEqual([
+    expect(t.db.prepare('SELECT source FROM messages ORDER BY id').pluck().all()).toEqual([
       ...v.messageSources,
     ]);
   });
