@@ -17,14 +17,10 @@ export interface StoredReport {
   parsed: ParsedReport;
 }
 
-/** Records (or, when a message is processed again, replaces) the report of a message; returns its id. */
-export function saveReport(db: Database, messageId: number, report: ParsedReport, now: Date): number {
-  return storeReport(db, messageId, report, now).id;
-}
-
 /**
- * saveReport, also telling whether the report's decisions were already stored (it was acted on, and this run
- * of the message must repeat nothing): the replaced row keeps its decisions, so one statement answers both.
+ * Records (or, when a message is processed again, replaces) the report of a message: its id, and whether its
+ * decisions were already stored (it was acted on, and this run of the message must repeat nothing). The replaced
+ * row keeps its decisions, so one statement answers both.
  */
 export function storeReport(
   db: Database,

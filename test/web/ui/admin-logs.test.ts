@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyReport } from '../../../src/parse/empty-report.ts';
 import { writeAudit } from '../../../src/store/audit-store.ts';
 import { markMessageDone, markMessageFailed, SqliteMessageStore } from '../../../src/store/messages-store.ts';
-import { saveDecisions, saveReport } from '../../../src/store/reports-store.ts';
+import { saveDecisions, storeReport } from '../../../src/store/reports-store.ts';
 import { createTicket } from '../../../src/store/tickets-store.ts';
 import { listIntakeLog } from '../../../src/store/intake-log-store.ts';
 import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
@@ -125,7 +125,12 @@ describe('admin: intake log page', () => {
       stages: [{ stage: 'extract', outcome: 'error', reason: '<boom> at depth 9', ms: 9 }],
     });
     ticketId = createTicket(t.db, { type: 'complaint', subject: 'spam', now: at(6) });
-    const reportId = saveReport(t.db, ids.done, emptyReport('complaint', 'an inline forward of spam'), at(5));
+    const reportId = storeReport(
+      t.db,
+      ids.done,
+      emptyReport('complaint', 'an inline forward of spam'),
+      at(5),
+    ).id;
     saveDecisions(t.db, reportId, [], ticketId);
   });
   afterEach(() => t.close());

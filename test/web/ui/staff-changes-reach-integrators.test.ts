@@ -9,7 +9,7 @@ import { emptyReport } from '../../../src/parse/empty-report.ts';
 import { addressHash } from '../../../src/privacy/address-hash.ts';
 import { listAudit } from '../../../src/store/audit-store.ts';
 import { SqliteMessageStore } from '../../../src/store/messages-store.ts';
-import { saveDecisions, saveReport } from '../../../src/store/reports-store.ts';
+import { saveDecisions, storeReport } from '../../../src/store/reports-store.ts';
 import { suppressionChangesSince } from '../../../src/store/suppression-changes-store.ts';
 import { eraseSuppressionAddress, suppress } from '../../../src/store/suppressions-store.ts';
 import { createTicket, getTicket } from '../../../src/store/tickets-store.ts';
@@ -95,7 +95,7 @@ function ticketWithReport(db: Database, n: number): { ticketId: string; reportId
     receivedAt: at,
     source: 'smtp',
   });
-  const reportId = saveReport(db, m.id, emptyReport('complaint', 'test'), at);
+  const reportId = storeReport(db, m.id, emptyReport('complaint', 'test'), at).id;
   const ticketId = createTicket(db, { type: 'complaint', subject: `spam ${n}`, clientId: 1, now: at });
   saveDecisions(db, reportId, [], ticketId);
   return { ticketId, reportId };

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyReport } from '../../../src/parse/empty-report.ts';
 import { listAudit } from '../../../src/store/audit-store.ts';
 import { SqliteMessageStore } from '../../../src/store/messages-store.ts';
-import { saveDecisions, saveReport } from '../../../src/store/reports-store.ts';
+import { saveDecisions, storeReport } from '../../../src/store/reports-store.ts';
 import { listSuppressions, suppress } from '../../../src/store/suppressions-store.ts';
 import { createTicket } from '../../../src/store/tickets-store.ts';
 import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
@@ -228,7 +228,7 @@ describe('suppressions page', () => {
       receivedAt: new Date('2026-11-10T10:00:00Z'),
       source: 'smtp',
     });
-    const reportId = saveReport(t.db, m.id, emptyReport('fbl', 'ARF'), new Date('2026-11-10T10:00:00Z'));
+    const reportId = storeReport(t.db, m.id, emptyReport('fbl', 'ARF'), new Date('2026-11-10T10:00:00Z')).id;
     const ticketId = createTicket(t.db, {
       type: 'complaint',
       subject: 's',
