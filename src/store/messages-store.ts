@@ -310,16 +310,54 @@ export interface Claim {
 
 const dueWhere = `state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
   AND (claim_expires_at IS NULL OR claim_expires_at <= @now)`;
-const fairDueIds = `SELECT id FROM (
-    SELECT id, row_number() OVER (PARTITION BY source_key ORDER BY id) AS turn FROM messages WHERE ${dueWhere}
-  ) AS due ORDER BY turn, id LIMIT @limit`;
+/**
+ * The first `limit` due messages of every source, ranked by turn (each source's oldest first, then the second
+ * oldest of each…). Sources are walked one index seek each (a loose scan of messages_queued_source) and each
+ * source contributes at most `limit` messages, read in index order, so a claim costs the same with 100 or 100,000
+ * messages waiting; ranking every due message instead made each batch's claim grow with the backlog. Rows
+ * written without a source key (older databases, before withSourceKeys) form one more source. PostgreSQL reads
+ * each source's first messages with a LATERAL subquery (its planner, misled by statistics taken while the
+ * queue was empty, otherwise hash-joins the whole queue); SQLite, without LATERAL, bounds each source by its
+ * limit-th due id.
+ */
+const fairDue = (pg: boolean): string => `keys (k) AS (
+    SELECT (SELECT source_key FROM messages WHERE state = 'queued' AND source_key IS NOT NULL ORDER BY source_key LIMIT 1)
+    UNION ALL
+    SELECT (SELECT source_key FROM messages WHERE state = 'queued' AND source_key > keys.k ORDER BY source_key LIMIT 1)
+      FROM keys WHERE keys.k IS NOT NULL
+  ), ${
+    pg
+      ? `picks AS (
+    SELECT p.id, p.source_key FROM keys CROSS JOIN LATERAL (
+      SELECT id, source_key FROM messages WHERE source_key = keys.k AND ${dueWhere} ORDER BY source_key, id LIMIT @limit
+    ) AS p WHERE keys.k IS NOT NULL`
+      : `bounds AS (
+    SELECT k, coalesce((SELECT id FROM messages WHERE source_key = keys.k AND ${dueWhere}
+      ORDER BY source_key, id LIMIT 1 OFFSET @skip), 9223372036854775807) AS upto FROM keys WHERE k IS NOT NULL
+  ), picks AS (
+    SELECT m.id, m.source_key FROM bounds JOIN messages m ON m.source_key = bounds.k AND m.id <= bounds.upto WHERE ${dueWhere}`
+  }
+    UNION ALL
+    SELECT id, source_key FROM (
+      SELECT id, source_key FROM messages WHERE source_key IS NULL AND ${dueWhere} ORDER BY id LIMIT @limit
+    ) AS unkeyed
+  ), fair AS (
+    SELECT id FROM (
+      SELECT id, row_number() OVER (PARTITION BY source_key ORDER BY id) AS turn FROM picks
+    ) AS ranked ORDER BY turn, id LIMIT @limit
+  )`;
 /**
  * Claims the due messages. On PostgreSQL the rows are locked with SKIP LOCKED and the due conditions checked
  * again on the locked row, so two nodes claiming at once never take the same message; SQLite has one writer.
+ * The locking starts from the few ids picked (a join), never from the queue: during a burst the planner's
+ * statistics can say the queue is empty, and a semi-join driven by the queue compared every queued message with
+ * every pick.
  */
-const claimSql = (lock: string): string =>
-  `UPDATE messages SET claimed_by = @node, claim_expires_at = @until
-    WHERE id IN (SELECT id FROM messages WHERE id IN (${fairDueIds}) AND ${dueWhere} ${lock})
+const claimSql = (pg: boolean): string =>
+  `WITH RECURSIVE ${fairDue(pg)}, taken AS (
+    SELECT m.id FROM fair JOIN messages m ON m.id = fair.id WHERE ${dueWhere}${pg ? ' FOR UPDATE OF m SKIP LOCKED' : ''}
+  )
+  UPDATE messages SET claimed_by = @node, claim_expires_at = @until WHERE id IN (SELECT id FROM taken)
     RETURNING ${messageColumns}`;
 
 /**
@@ -329,9 +367,10 @@ const claimSql = (lock: string): string =>
  * is due again.
  */
 export function claimDueMessages(db: Database, now: Date, limit: number, claim: Claim): StoredMessage[] {
-  const rows = prepared(withSourceKeys(db), claimSql(isPostgres(db) ? 'FOR UPDATE SKIP LOCKED' : '')).all({
+  const rows = prepared(withSourceKeys(db), claimSql(isPostgres(db))).all({
     now: now.toISOString(),
     limit,
+    skip: limit - 1,
     node: claim.node,
     until: claim.until.toISOString(),
   }) as MessageRow[];

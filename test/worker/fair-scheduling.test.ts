@@ -71,6 +71,21 @@ describe('fair worker scheduling', () => {
     expect(seen()).toEqual(['a0', 'b0', 'c0', 'd0', 'a1', 'b1', 'd1', 'a2']);
   });
 
+  it('keeps taking turns when every source has more waiting than one batch holds', async () => {
+    const { processor, put, seen } = setup(6);
+    for (let i = 0; i < 8; i++) {
+      put('198.51.100.1', `a${i}`);
+      put('203.0.113.5', `b${i}`);
+    }
+    put('192.0.2.1', 'c0');
+    expect(await processor.drainOnce()).toBe(6);
+    expect(seen()).toEqual(['a0', 'b0', 'c0', 'a1', 'b1', 'a2']);
+    expect(await processor.drainOnce()).toBe(6);
+    expect(seen().slice(6)).toEqual(['b2', 'a3', 'b3', 'a4', 'b4', 'a5']);
+    expect(await processor.drain()).toBe(5);
+    expect(seen().slice(12)).toEqual(['b5', 'a6', 'b6', 'a7', 'b7']);
+  });
+
   it('keys sources by IPv4 /24, IPv6 /64, or the intake source without a client IP', () => {
     expect(sourceKey('198.51.100.77')).toBe('198.51.100.0/24');
     expect(sourceKey('::ffff:198.51.100.77')).toBe('198.51.100.0/24');
