@@ -318,7 +318,8 @@ const dueWhere = `state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_
  * written without a source key (older databases, before withSourceKeys) form one more source. PostgreSQL reads
  * each source's first messages with a LATERAL subquery (its planner, misled by statistics taken while the
  * queue was empty, otherwise hash-joins the whole queue); SQLite, without LATERAL, bounds each source by its
- * limit-th due id.
+ * limit-th due id, computed once per source (MATERIALIZED) and joined from the sources (CROSS JOIN keeps SQLite
+ * from driving the join from the queue).
  */
 const fairDue = (pg: boolean): string => `keys (k) AS (
     SELECT (SELECT source_key FROM messages WHERE state = 'queued' AND source_key IS NOT NULL ORDER BY source_key LIMIT 1)
@@ -331,11 +332,12 @@ const fairDue = (pg: boolean): string => `keys (k) AS (
     SELECT p.id, p.source_key FROM keys CROSS JOIN LATERAL (
       SELECT id, source_key FROM messages WHERE source_key = keys.k AND ${dueWhere} ORDER BY source_key, id LIMIT @limit
     ) AS p WHERE keys.k IS NOT NULL`
-      : `bounds AS (
+      : `bounds AS MATERIALIZED (
     SELECT k, coalesce((SELECT id FROM messages WHERE source_key = keys.k AND ${dueWhere}
       ORDER BY source_key, id LIMIT 1 OFFSET @skip), 9223372036854775807) AS upto FROM keys WHERE k IS NOT NULL
   ), picks AS (
-    SELECT m.id, m.source_key FROM bounds JOIN messages m ON m.source_key = bounds.k AND m.id <= bounds.upto WHERE ${dueWhere}`
+    SELECT m.id, m.source_key FROM bounds CROSS JOIN messages m
+      WHERE m.source_key = bounds.k AND m.id <= bounds.upto AND ${dueWhere}`
   }
     UNION ALL
     SELECT id, source_key FROM (
@@ -355,7 +357,7 @@ const fairDue = (pg: boolean): string => `keys (k) AS (
  */
 const claimSql = (pg: boolean): string =>
   `WITH RECURSIVE ${fairDue(pg)}, taken AS (
-    SELECT m.id FROM fair JOIN messages m ON m.id = fair.id WHERE ${dueWhere}${pg ? ' FOR UPDATE OF m SKIP LOCKED' : ''}
+    SELECT m.id FROM fair CROSS JOIN messages m WHERE m.id = fair.id AND ${dueWhere}${pg ? ' FOR UPDATE OF m SKIP LOCKED' : ''}
   )
   UPDATE messages SET claimed_by = @node, claim_expires_at = @until WHERE id IN (SELECT id FROM taken)
     RETURNING ${messageColumns}`;
