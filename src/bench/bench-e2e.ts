@@ -26,6 +26,9 @@ export interface E2eResult {
   paced: { rate: number; reports: number; p50Ms: number; p99Ms: number } | null;
 }
 
+/** The end-to-end throughput target (reports a second, one node), and the steady load's default rate. */
+export const E2E_TARGET_RATE = 1000;
+
 /**
  * End to end: a real `serve`-equivalent process (intake + worker, 100k sends in the send log) receives
  * FBL reports over SMTP — half attributable by trace token, half only by the send log (redacted
@@ -39,7 +42,7 @@ export async function benchEndToEnd(
   connections: number,
   target: BenchTarget = { label: 'SQLite', engine: 'sqlite', nodes: 1 },
   sends = 100_000,
-  pacedRate = 50,
+  pacedRate = E2E_TARGET_RATE,
 ): Promise<E2eResult> {
   const servers = await startBenchNodes('e2e', sends, target);
   try {

@@ -1,4 +1,4 @@
-import { benchEndToEnd } from './bench-e2e.ts';
+import { E2E_TARGET_RATE, benchEndToEnd } from './bench-e2e.ts';
 import { loadTest, type LoadResult } from './bench-intake.ts';
 import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
 import { benchSuppressionCheck, type CheckBenchResult } from './bench-suppression-check.ts';
@@ -118,33 +118,47 @@ export async function intakeTable(targets: readonly BenchTarget[], seconds: numb
   return `  bare smtp-server (the baseline, discards the data): ${baselines.join(', ')}\n${benchTable(columns, rows)}`;
 }
 
-/** FBL reports over SMTP to committed actions, per engine (PostgreSQL also with two nodes sharing the load). */
+/** The end-to-end latency target, at E2E_TARGET_RATE reports a second. */
+const E2E_TARGET_P99_MS = 100;
+
+/**
+ * FBL reports over SMTP to committed actions, per engine (PostgreSQL also with two nodes sharing the load). The
+ * burst measures how many reports a second a node gets through; its latencies are mostly time spent queued,
+ * since the load sends faster than any pipeline drains. The latency target is judged at the steady load, when
+ * it runs at the target rate or faster: a p99 at 1,000 reports a second is what "1,000 reports/s with p99 <
+ * 100 ms" asks.
+ */
 export async function endToEndTable(
   targets: readonly BenchTarget[],
   reports: number,
   connections: number,
-  pacedRate = 50,
+  pacedRate = E2E_TARGET_RATE,
 ): Promise<string> {
   const runs = await perTarget(targets, (t) => benchEndToEnd(reports, connections, t, 100_000, pacedRate));
+  const judged = pacedRate >= E2E_TARGET_RATE;
   const rows: BenchRow[] = [
     {
-      label: 'reports/s',
+      label: 'burst: reports/s',
       cells: cellsOf(runs, (r) => r.perSecond, true),
-      target: '≥ 1,000 (1 node)',
-      meets: oneNode(targets, (v) => v >= 1000),
+      target: `≥ ${E2E_TARGET_RATE.toLocaleString('en-US')} (1 node)`,
+      meets: oneNode(targets, (v) => v >= E2E_TARGET_RATE),
     },
-    { label: 'p50 ms', cells: cellsOf(runs, (r) => r.p50Ms) },
-    {
-      label: 'p99 ms',
-      cells: cellsOf(runs, (r) => r.p99Ms),
-      target: '< 100 (1 node)',
-      meets: oneNode(targets, (v) => v < 100),
-    },
+    { label: 'burst: p50 ms (mostly queued)', cells: cellsOf(runs, (r) => r.p50Ms) },
+    { label: 'burst: p99 ms (mostly queued)', cells: cellsOf(runs, (r) => r.p99Ms) },
     { label: 'reports processed', cells: cellsOf(runs, (r) => r.reports) },
     ...(pacedRate > 0
       ? [
           { label: `at ${pacedRate}/s: p50 ms`, cells: cellsOf(runs, (r) => r.paced?.p50Ms ?? 'not run') },
-          { label: `at ${pacedRate}/s: p99 ms`, cells: cellsOf(runs, (r) => r.paced?.p99Ms ?? 'not run') },
+          {
+            label: `at ${pacedRate}/s: p99 ms`,
+            cells: cellsOf(runs, (r) => r.paced?.p99Ms ?? 'not run'),
+            ...(judged
+              ? {
+                  target: `< ${E2E_TARGET_P99_MS} (1 node)`,
+                  meets: oneNode(targets, (v) => v < E2E_TARGET_P99_MS),
+                }
+              : {}),
+          },
         ]
       : []),
     {

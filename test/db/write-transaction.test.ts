@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databasePath, openDatabase } from '../../src/db/open-database.ts';
 import { writeTransaction } from '../../src/db/write-transaction.ts';
+import { isPostgres } from '../../src/db/postgres/pg-database.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 describe('writeTransaction', () => {
@@ -75,6 +76,36 @@ describe('writeTransaction', () => {
         { retryMs: 1, maxWaitMs: 1000 },
       );
       expect(db.prepare('SELECT v FROM t ORDER BY v').all()).toEqual([{ v: 2 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('commits a non-durable transaction like any other and leaves the connection durable after it', async () => {
+    const db = openDatabase(testConfig(tmp.dir));
+    const pg = isPostgres(db);
+    // SQLite: the connection's safety level (2 = FULL); PostgreSQL: the session's synchronous_commit.
+    const level = (): unknown =>
+      pg ? db.prepare('SHOW synchronous_commit').pluck().get() : db.pragma('synchronous', { simple: true });
+    try {
+      db.exec('CREATE TABLE t (v INTEGER)');
+      const before = level();
+      expect(before).toBe(pg ? 'on' : 2);
+      const o = { retryMs: 1, maxWaitMs: 1000, durable: false };
+      await writeTransaction(db, () => db.prepare('INSERT INTO t VALUES (1)').run(), o);
+      await expect(
+        writeTransaction(
+          db,
+          () => {
+            db.prepare('INSERT INTO t VALUES (2)').run();
+            throw new Error('no');
+          },
+          o,
+        ),
+      ).rejects.toThrow('no');
+      expect(db.inTransaction).toBe(false);
+      expect(level()).toBe(before);
+      expect(db.prepare('SELECT v FROM t').all()).toEqual([{ v: 1 }]);
     } finally {
       db.close();
     }

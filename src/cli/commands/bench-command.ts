@@ -7,6 +7,7 @@ import { benchSuppressionSync } from '../../bench/bench-suppression-sync.ts';
 import { runBenchServer } from '../../bench/bench-server.ts';
 import { benchTargets } from '../../bench/bench-target.ts';
 import { checkTable, endToEndTable, intakeTable } from '../../bench/engine-tables.ts';
+import { E2E_TARGET_RATE } from '../../bench/bench-e2e.ts';
 import { benchParse, benchParseMessages } from '../../parse/bench-parse.ts';
 import { benchCliStart } from '../../bench/bench-cli-start.ts';
 import { benchHostile } from '../../bench/bench-hostile.ts';
@@ -89,7 +90,11 @@ export function registerBenchCommand(program: Command): void {
     .description('benchmarks (npm run bench): durable SMTP intake vs a bare smtp-server; parse throughput')
     .option('--seconds <n>', 'duration of each SMTP load run', '5')
     .option('--reports <n>', 'reports sent in the end-to-end run', '4000')
-    .option('--paced-rate <n>', "reports a second in the end-to-end run's steady phase (0: none)", '50')
+    .option(
+      '--paced-rate <n>',
+      "reports a second in the end-to-end run's steady phase, where the latency target is judged (0: none)",
+      String(E2E_TARGET_RATE),
+    )
     .option('--suppressions <n>', 'suppressions loaded for the suppression check', '1000000')
     .option(
       '--postgres-suppressions <n>',
