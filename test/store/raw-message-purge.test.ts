@@ -57,4 +57,14 @@ describe('raw messages are purged in id order, batch after batch, on either engi
     expect(second.types).toEqual([expect.objectContaining({ type: 'raw-messages', removed: 2 })]);
     expect(kept()).toEqual([]);
   });
+
+  it('removes the raw bytes of deleted messages with them, one or many in a statement', () => {
+    for (let n = 1; n <= 5; n++) store(n, 'done', '2026-01-01T00:00:00.000Z');
+    const rawCount = (): number => t.db.prepare('SELECT count(*) FROM message_raw').pluck().get() as number;
+    t.db.prepare(`DELETE FROM messages WHERE queue_id = 'Q2'`).run();
+    expect(kept()).toEqual(['Q1', 'Q3', 'Q4', 'Q5']);
+    t.db.prepare(`DELETE FROM messages WHERE queue_id IN ('Q1', 'Q4', 'Q5')`).run();
+    expect(kept()).toEqual(['Q3']);
+    expect(rawCount()).toBe(1);
+  });
 });
