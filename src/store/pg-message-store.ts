@@ -51,48 +51,55 @@ export class PgMessageStore extends GroupCommitStore {
       const row = envelopeRow(m, sha256, queueId);
       rows.push(ENVELOPE_COLUMNS.map((c) => row[c]));
     });
+    // One statement, so one round trip, in its own transaction (autocommit): the envelopes are inserted, the
+    // bytes of those that are new go to message_raw, and the messages already stored with the same bytes (a
+    // client's retry, another node's copy) are read from the statement's snapshot, which is taken before the
+    // inserts and so holds exactly the earlier ones. The reply comes once the commit is flushed.
+    const values: unknown[] = [];
+    const param = (v: unknown): string => `$${values.push(v)}`;
+    const tuples = rows.map((r) => `(${r.map(param).join(', ')})`);
+    const bytes = [...first].map(([sha, i]) => `(${param(sha)}::text, ${param(batch[i]!.message.raw)}::bytea)`);
+    const shas = param([...first.keys()]);
+    const sql = `WITH inserted AS (
+        INSERT INTO messages (${ENVELOPE_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
+        ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256
+      ), raw AS (
+        INSERT INTO message_raw (message_id, raw)
+        SELECT inserted.id, b.raw FROM inserted JOIN (VALUES ${bytes.join(', ')}) AS b (sha256, raw) USING (sha256)
+      )
+      SELECT id, sha256, NULL AS queue_id FROM inserted
+      UNION ALL
+      SELECT id, sha256, queue_id FROM messages WHERE sha256 = ANY(${shas}::text[])`;
     const client = await this.pool.connect();
     let failed: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const values: unknown[] = [];
-      const tuples = rows.map((r) => `(${r.map((v) => `$${values.push(v)}`).join(', ')})`);
-      const inserted = await client.query<{ id: string; sha256: string }>(
-        `INSERT INTO messages (${ENVELOPE_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
-         ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256`,
-        values,
-      );
-      const newIds = new Map(inserted.rows.map((r) => [r.sha256, Number(r.id)]));
-      if (newIds.size) {
-        const raw: unknown[] = [];
-        const rawTuples: string[] = [];
-        for (const [sha, id] of newIds) {
-          const m = batch[first.get(sha)!]!.message;
-          rawTuples.push(`($${raw.push(id)}, $${raw.push(m.raw)})`);
-        }
-        await client.query(`INSERT INTO message_raw (message_id, raw) VALUES ${rawTuples.join(', ')}`, raw);
+      const result = await client.query<{ id: string; sha256: string; queue_id: string | null }>(sql, values);
+      const newIds = new Map<string, number>();
+      const prior = new Map<string, { id: number; queueId: string }>();
+      for (const r of result.rows)
+        if (r.queue_id === null) newIds.set(r.sha256, Number(r.id));
+        else prior.set(r.sha256, { id: Number(r.id), queueId: r.queue_id });
+      // Bytes another session committed while this statement waited on their conflict: neither inserted here
+      // nor in the snapshot. Read once more, now that they are committed.
+      const missing = [...first.keys()].filter((sha) => !newIds.has(sha) && !prior.has(sha));
+      if (missing.length) {
+        const late = await client.query<{ id: string; queue_id: string; sha256: string }>(
+          'SELECT id, queue_id, sha256 FROM messages WHERE sha256 = ANY($1)',
+          [missing],
+        );
+        for (const r of late.rows) prior.set(r.sha256, { id: Number(r.id), queueId: r.queue_id });
       }
-      // Bytes stored before (a client's retry, or another node's copy): their first queue id and id.
-      const known = [...first.keys()].filter((sha) => !newIds.has(sha));
-      const prior = known.length
-        ? await client.query<{ id: string; queue_id: string; sha256: string }>(
-            'SELECT id, queue_id, sha256 FROM messages WHERE sha256 = ANY($1)',
-            [known],
-          )
-        : { rows: [] };
-      await client.query('COMMIT');
-      const byPrior = new Map(prior.rows.map((r) => [r.sha256, { id: Number(r.id), queueId: r.queue_id }]));
       return batch.map(({ sha256 }, i) => {
         const id = newIds.get(sha256);
         if (id !== undefined && first.get(sha256) === i)
           return { id, queueId: queueIds[i]!, duplicate: false };
         if (id !== undefined) return { id, queueId: queueIds[first.get(sha256)!]!, duplicate: true };
-        const p = byPrior.get(sha256)!;
+        const p = prior.get(sha256);
+        if (!p) throw new Error(`message ${sha256} was neither stored nor found`);
         return { ...p, duplicate: true };
       });
     } catch (e) {
       failed = e as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
       // A connection that failed is discarded, not reused: the next batch opens a fresh one.

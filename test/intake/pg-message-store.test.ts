@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open-database.ts';
+import type { IncomingMessage } from '../../src/store/messages-store.ts';
+import { PgMessageStore } from '../../src/store/pg-message-store.ts';
+import { simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
+
+const incoming = (subject: string): IncomingMessage => ({
+  raw: Buffer.from(simpleMessage(subject)),
+  mailFrom: 'a@b.example',
+  rcptTo: ['abuse@esp.example'],
+  clientIp: '192.0.2.1',
+  clientHostname: null,
+  helo: 'b.example',
+  tls: null,
+  receivedAt: new Date('2026-11-23T10:00:00Z'),
+  source: 'smtp',
+});
+
+// Intake's PostgreSQL writer: envelopes, bytes and earlier copies in one statement per batch.
+describe.skipIf(!process.env.ABUSEDESK_TEST_DATABASE_URL)(
+  'PgMessageStore (group commit on PostgreSQL)',
+  () => {
+    let tmp: ReturnType<typeof tempDataDir>;
+    beforeEach(() => {
+      tmp = tempDataDir();
+    });
+    afterEach(() => tmp.cleanup());
+
+    it('stores a batch with its bytes, and answers copies in the batch and from earlier batches as duplicates', async () => {
+      const config = testConfig(tmp.dir);
+      const db = openDatabase(config);
+      const store = new PgMessageStore(config.database.url!);
+      try {
+        const commits: number[] = [];
+        store.onStored((n) => commits.push(n));
+        const first = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => store.store(incoming(`m${i % 10}`))),
+        );
+        // One commit for the twelve, ten of them new.
+        expect(commits).toEqual([10]);
+        // m0 and m1 came twice: the second copy has the first one's queue id and id.
+        expect(new Set(first.map((r) => r.queueId)).size).toBe(10);
+        expect(first.filter((r) => r.duplicate)).toEqual([
+          { ...first[0], duplicate: true },
+          { ...first[1], duplicate: true },
+        ]);
+        const raw = db
+          .prepare(
+            'SELECT m.queue_id AS q, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id WHERE m.queue_id = ?',
+          )
+          .get(first[3]!.queueId) as { q: string; raw: Buffer };
+        expect(raw.raw.equals(incoming('m3').raw)).toBe(true);
+        expect(db.prepare('SELECT count(*) FROM message_raw').pluck().get()).toBe(10);
+
+        const again = await Promise.all([store.store(incoming('m4')), store.store(incoming('new'))]);
+        expect(again[0]).toEqual({ ...first[4], duplicate: true });
+        expect(again[1].duplicate).toBe(false);
+        expect(db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(11);
+      } finally {
+        await store.close();
+        db.close();
+      }
+    });
+  },
+);
