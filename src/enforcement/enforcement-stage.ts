@@ -31,15 +31,24 @@ const skipped = (reason: string): StageOutcome & { state: { enforcement: Enforce
   state: { enforcement: { status: 'skipped', signals: [], decisions: [] } },
 });
 
-/** The enforcement window's start: windowDays back, never before the client's last reinstatement. */
+/**
+ * The enforcement window's start: windowDays back, never before the client's last reinstatement. `reinstated`
+ * remembers each client's reinstatement for the batch (it changes only when a client is re-assessed, after the
+ * batch's reports): on PostgreSQL each read is a round trip inside the batch's commit.
+ */
 function windowStart(
   db: Parameters<typeof clientForEnforcement>[0],
   clientId: number,
   days: number,
   now: Date,
+  reinstated: Map<number, string | null>,
 ): string {
   const rolling = new Date(now.getTime() - days * 86_400_000).toISOString();
-  const since = clientForEnforcement(db, clientId)?.since ?? null;
+  let since = reinstated.get(clientId);
+  if (since === undefined) {
+    since = clientForEnforcement(db, clientId)?.since ?? null;
+    reinstated.set(clientId, since);
+  }
   return since && since > rolling ? since : rolling;
 }
 
@@ -61,6 +70,7 @@ function signalsReason(client: string, signals: readonly PlannedSignal[]): strin
  */
 export function enforcementStage(options: EnforcementStageOptions): Stage {
   const touched = new Set<number>();
+  const reinstated = new Map<number, string | null>();
   return {
     name: 'enforcement',
     commit(ctx) {
@@ -104,7 +114,7 @@ export function enforcementStage(options: EnforcementStageOptions): Stage {
         source,
         corroboration: {
           sources: options.ctx.policy.corroborationSources,
-          since: windowStart(ctx.db, a.clientId, options.ctx.policy.windowDays, now),
+          since: windowStart(ctx.db, a.clientId, options.ctx.policy.windowDays, now, reinstated),
         },
       });
       const decisions = signals.map((s) => signalDecision(s, a.client));
@@ -119,6 +129,7 @@ export function enforcementStage(options: EnforcementStageOptions): Stage {
     finishBatch({ db, now, logger }) {
       const ids = [...touched];
       touched.clear();
+      reinstated.clear();
       for (const id of ids) {
         const e = enforceClient(db, id, options.ctx, now);
         if (e.change)

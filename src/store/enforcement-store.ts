@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
+import { isPostgres } from '../db/postgres/pg-database.ts';
 import type { ClientStatus, SignalKind, StatusChangeMode } from './vocabulary.ts';
 
 // client_signals, client_status_changes and send_volume: the enforcement record of each client.
@@ -34,17 +35,25 @@ const strength = (counts: string, basis: string): string =>
  * Stores a signal; a repeat that is better evidence (counts where the stored one did not, or is authenticated
  * where the stored one stood on a token alone) upgrades it. Returns true when the signal was new.
  */
-export function saveSignal(db: Database, s: SignalRow): boolean {
-  const existed = prepared(db, 'SELECT 1 FROM client_signals WHERE dedupe = ?').get(s.dedupe) !== undefined;
-  prepared(
-    db,
-    `INSERT INTO client_signals (client_id, campaign_id, signal, recipient, mailbox_provider, report_id, counts, reason, rule, basis, reporter_domain, source_network, dedupe, at)
+const saveSignalSql = `INSERT INTO client_signals (client_id, campaign_id, signal, recipient, mailbox_provider, report_id, counts, reason, rule, basis, reporter_domain, source_network, dedupe, at)
      VALUES (@clientId, @campaignId, @signal, @recipient, @provider, @reportId, @counts, @reason, @rule, @basis, @reporterDomain, @sourceNetwork, @dedupe, @at)
      ON CONFLICT (dedupe) DO UPDATE SET counts = excluded.counts, reason = excluded.reason, rule = excluded.rule,
        basis = excluded.basis, reporter_domain = excluded.reporter_domain, source_network = excluded.source_network,
        report_id = excluded.report_id, at = excluded.at
-       WHERE ${strength('excluded.counts', 'excluded.basis')} > ${strength('counts', 'basis')}`,
-  ).run(s);
+       WHERE ${strength('excluded.counts', 'excluded.basis')} > ${strength('counts', 'basis')}`;
+
+export function saveSignal(db: Database, s: SignalRow): boolean {
+  if (isPostgres(db)) {
+    // One round trip: RETURNING's subquery reads the statement's snapshot, taken before this insert, so it
+    // says whether the signal was there before; no row back means an existing stronger one was kept.
+    const row = prepared(
+      db,
+      `${saveSignalSql} RETURNING NOT EXISTS (SELECT 1 FROM client_signals WHERE dedupe = @dedupe) AS created`,
+    ).get(s) as { created: number } | undefined;
+    return row?.created === 1;
+  }
+  const existed = prepared(db, 'SELECT 1 FROM client_signals WHERE dedupe = ?').get(s.dedupe) !== undefined;
+  prepared(db, saveSignalSql).run(s);
   return !existed;
 }
 
