@@ -58,7 +58,9 @@ export class PgMessageStore extends GroupCommitStore {
     const values: unknown[] = [];
     const param = (v: unknown): string => `$${values.push(v)}`;
     const tuples = rows.map((r) => `(${r.map(param).join(', ')})`);
-    const bytes = [...first].map(([sha, i]) => `(${param(sha)}::text, ${param(batch[i]!.message.raw)}::bytea)`);
+    const bytes = [...first].map(
+      ([sha, i]) => `(${param(sha)}::text, ${param(batch[i]!.message.raw)}::bytea)`,
+    );
     const shas = param([...first.keys()]);
     const sql = `WITH inserted AS (
         INSERT INTO messages (${ENVELOPE_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
