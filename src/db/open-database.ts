@@ -22,6 +22,14 @@ export interface OpenDatabaseOptions {
   /** Apply pending migrations (default true). */
   migrate?: boolean;
   readonly?: boolean;
+  /**
+   * 'memory': SQLite keeps its temporary files in memory. For the connections that write all the time (the
+   * pipeline's): every statement that may abort halfway inside a transaction (any write to a table with a
+   * foreign key) opens a statement journal, which with temporary files on disk cost a 6-row insert 36 µs
+   * against 14 µs in memory. Not for the main connection, whose VACUUM would then build the whole database copy
+   * in memory. PostgreSQL: no effect.
+   */
+  tempStore?: 'memory';
 }
 
 /**
@@ -38,6 +46,7 @@ export function openDatabase(config: Config, options: OpenDatabaseOptions = {}):
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    if (options.tempStore === 'memory') db.pragma('temp_store = MEMORY');
     if (options.migrate ?? true) migrate(db);
   }
   return db;

@@ -17,5 +17,8 @@ export function openIntakeDatabase(file: string, o: IntakeDatabaseOptions): Data
   // Checkpointing copies WAL pages into the database file and fsyncs it; doing that every 1,000 pages
   // (SQLite's default, ~500 reports) stalls intake. Let the WAL grow to ~40 MB between checkpoints.
   db.pragma(`wal_autocheckpoint = ${o.walAutocheckpointPages}`);
+  // Statement journals (message_raw's foreign key makes every insert one that may abort) in memory, not in
+  // temporary files: see OpenDatabaseOptions.tempStore.
+  db.pragma('temp_store = MEMORY');
   return db;
 }

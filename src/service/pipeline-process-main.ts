@@ -56,7 +56,7 @@ function start(message: Extract<ParentMessage, { type: 'start' }>): Running {
   });
   const logger = createLogger(message.logLevel, message.forwardLogs ? lines : process.stderr);
   // serve migrated the database before it started this process.
-  const db = openDatabase(config, { migrate: false });
+  const db = openDatabase(config, { migrate: false, tempStore: 'memory' });
   const parsePool = serveParsePool(config);
   const processor = new ReportingProcessor(
     serveProcessorOptions({

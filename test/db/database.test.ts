@@ -28,6 +28,19 @@ describe('database', () => {
     db.close();
   });
 
+  // The pipeline's connection keeps statement journals in memory; the main one (which may VACUUM) on disk.
+  it.skipIf(pg)('keeps temporary files in memory only on the connections that ask for it', () => {
+    const main = openDatabase(testConfig(tmp.dir));
+    const pipeline = openDatabase(testConfig(tmp.dir), { migrate: false, tempStore: 'memory' });
+    try {
+      expect(main.pragma('temp_store', { simple: true })).toBe(0); // DEFAULT: files
+      expect(pipeline.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
+    } finally {
+      pipeline.close();
+      main.close();
+    }
+  });
+
   // An online copy of the SQLite file; a PostgreSQL database is backed up with pg_dump.
   it.skipIf(pg)('backs up online to a consistent copy', async () => {
     const db = openDatabase(testConfig(tmp.dir));
