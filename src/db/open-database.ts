@@ -46,6 +46,9 @@ export function openDatabase(config: Config, options: OpenDatabaseOptions = {}):
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // The same checkpoint distance as the intake writer's: whichever connection commits past it runs the
+    // checkpoint, and SQLite's default (1,000 pages) had the pipeline's batch commits checkpointing every few.
+    db.pragma(`wal_autocheckpoint = ${config.database.walAutocheckpointPages}`);
     if (options.tempStore === 'memory') db.pragma('temp_store = MEMORY');
     if (options.migrate ?? true) migrate(db);
   }

@@ -21,6 +21,10 @@ describe('database', () => {
       // Journal mode and sync level are SQLite settings; PostgreSQL's WAL and durability are the server's.
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      // Checkpoints as far apart as the intake writer's, not SQLite's 1,000 pages.
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(
+        testConfig(tmp.dir).database.walAutocheckpointPages,
+      );
     }
     const latest = listMigrations(pg ? 'postgres' : 'sqlite').at(-1)!.version;
     expect(schemaVersion(db)).toBe(latest);
