@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import type { IncomingMessage } from '../../src/store/messages-store.ts';
@@ -59,6 +60,45 @@ describe.skipIf(!process.env.ABUSEDESK_TEST_DATABASE_URL)(
       } finally {
         await store.close();
         db.close();
+      }
+    });
+
+    it('answers a copy that another node commits while this batch waits on it as that node’s message', async () => {
+      const config = testConfig(tmp.dir);
+      const other = openDatabase(config);
+      const store = new PgMessageStore(config.database.url!);
+      const copy = incoming('raced');
+      const sha = createHash('sha256').update(copy.raw).digest('hex');
+      try {
+        // The other node's intake has written the same bytes and not committed yet.
+        other.exec('BEGIN');
+        const id = Number(
+          other
+            .prepare(
+              `INSERT INTO messages (queue_id, received_at, mail_from, rcpt_to, size, sha256)
+               VALUES ('OTHER1', '2026-11-23T10:00:00Z', '', '[]', 1, ?)`,
+            )
+            .run(sha).lastInsertRowid,
+        );
+        const stored = store.store(copy);
+        // This node's insert waits on the other's row lock; then the other node commits.
+        const waiting = (): boolean => {
+          other.exec('SELECT pg_stat_clear_snapshot()');
+          return (
+            (other
+              .prepare(
+                `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+              )
+              .pluck()
+              .get() as number) > 0
+          );
+        };
+        while (!waiting()) await new Promise((r) => setTimeout(r, 10));
+        other.exec('COMMIT');
+        expect(await stored).toEqual({ id, queueId: 'OTHER1', duplicate: true });
+      } finally {
+        await store.close();
+        other.close();
       }
     });
   },
