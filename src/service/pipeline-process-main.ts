@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { openDatabase } from '../db/open-database.ts';
 import { createLogger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
-import type { ChildMessage, ParentMessage } from '../worker/pipeline-process-protocol.ts';
+import type { ChildMessage, ParentMessage, ProcessedMessage } from '../worker/pipeline-process-protocol.ts';
 import { serveParsePool, serveProcessorOptions } from './serve-processor-options.ts';
 
 // The pipeline process of serve (see pipeline-process.ts): its own event loop, database connection and parse
@@ -58,6 +58,7 @@ function start(message: Extract<ParentMessage, { type: 'start' }>): Running {
   // serve migrated the database before it started this process.
   const db = openDatabase(config, { migrate: false, tempStore: 'memory' });
   const parsePool = serveParsePool(config);
+  const processed: ProcessedMessage[] = [];
   const processor = new ReportingProcessor(
     serveProcessorOptions({
       config,
@@ -65,8 +66,9 @@ function start(message: Extract<ParentMessage, { type: 'start' }>): Running {
       logger,
       parsePool,
       node,
-      onBatch: () => send({ type: 'batch' }),
-      onProcessed: (m, ms) => send({ type: 'processed', id: m.id, state: m.state, ms }),
+      // The processor reports a batch, then each of its messages: they go to serve together, in one message.
+      onBatch: () => setImmediate(() => send({ type: 'batch', processed: processed.splice(0) })),
+      onProcessed: (m, ms) => processed.push({ id: m.id, state: m.state, ms }),
     }),
   );
   processor.start();

@@ -18,15 +18,24 @@ export type ParentMessage =
   | { type: 'notify' }
   | { type: 'stop' };
 
+/** One message's outcome, as serve's metrics count it. */
+export interface ProcessedMessage {
+  id: number;
+  state: StoredMessage['state'];
+  ms: number;
+}
+
 /** The pipeline process → serve. */
 export type ChildMessage =
   | { type: 'hello' }
   /** The database is open and the processor started. */
   | { type: 'ready' }
-  /** A batch committed: serve wakes the loops that send what it queued. */
-  | { type: 'batch' }
-  /** One message's outcome: what serve's metrics count (the id to look up the report it became). */
-  | { type: 'processed'; id: number; state: StoredMessage['state']; ms: number }
+  /**
+   * A batch committed: serve wakes the loops that send what it queued, and counts each message's outcome in its
+   * metrics (the id to look up the report it became). One message a batch, not one a report: each crosses to
+   * serve's event loop, which also serves SMTP.
+   */
+  | { type: 'batch'; processed: ProcessedMessage[] }
   /** After a round, when it changed: the processor's failures, for /healthz. */
   | { type: 'failures'; consecutive: number; lastError: string | null }
   /** A log line (pino JSON, newline included). */

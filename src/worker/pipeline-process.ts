@@ -168,10 +168,9 @@ export class PipelineProcess implements PipelineRunner {
         break;
       case 'batch':
         this.options.onBatch?.();
-        break;
-      case 'processed':
-        // Only what serve's metrics read crosses the boundary (the message's id and new state).
-        this.options.onProcessed?.({ id: m.id, state: m.state } as StoredMessage, m.ms);
+        // Only what serve's metrics read crosses the boundary (each message's id and new state).
+        for (const p of m.processed)
+          this.options.onProcessed?.({ id: p.id, state: p.state } as StoredMessage, p.ms);
         break;
       case 'failures':
         this.reported = { consecutive: m.consecutive, lastError: m.lastError };
