@@ -28,10 +28,11 @@ export async function writeTransaction<T>(db: Database, fn: () => T, o: WriteTra
   // SQLite's safety level cannot change inside a transaction: it is set just before BEGIN and restored after
   // COMMIT, with nothing in between that could let other code commit on this connection.
   const relaxed = o.durable === false && !pg ? (db.pragma('synchronous', { simple: true }) as number) : null;
-  const begin = (wait: number): void => {
+  /** BEGIN IMMEDIATE; `probe`: fail at once when the lock is taken instead of waiting in the busy handler. */
+  const begin = (probe: boolean): void => {
     if (relaxed !== null) db.pragma('synchronous = NORMAL');
     try {
-      if (wait === 0) withBusyTimeout(db, 0, () => db.exec('BEGIN IMMEDIATE'));
+      if (probe) withBusyTimeout(db, 0, () => db.exec('BEGIN IMMEDIATE'));
       else db.exec('BEGIN IMMEDIATE');
     } catch (e) {
       if (relaxed !== null) db.pragma(`synchronous = ${relaxed}`);
@@ -41,12 +42,12 @@ export async function writeTransaction<T>(db: Database, fn: () => T, o: WriteTra
   const deadline = Date.now() + o.maxWaitMs;
   for (;;) {
     try {
-      begin(0);
+      begin(true);
       break;
     } catch (e) {
       if (!isBusy(e)) throw e;
       if (Date.now() >= deadline) {
-        begin(o.maxWaitMs);
+        begin(false);
         break;
       }
       await new Promise((r) => setTimeout(r, o.retryMs));

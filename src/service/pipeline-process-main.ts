@@ -66,9 +66,9 @@ function start(message: Extract<ParentMessage, { type: 'start' }>): Running {
       logger,
       parsePool,
       node,
-      // The processor reports a batch, then each of its messages: they go to serve together, in one message.
-      onBatch: () => setImmediate(() => send({ type: 'batch', processed: processed.splice(0) })),
+      // The processor reports each message of a batch, then the batch: they go to serve together, in one message.
       onProcessed: (m, ms) => processed.push({ id: m.id, state: m.state, ms }),
+      onBatch: () => send({ type: 'batch', processed: processed.splice(0) }),
     }),
   );
   processor.start();

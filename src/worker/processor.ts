@@ -30,7 +30,7 @@ export interface ProcessorOptions {
   now?: () => Date;
   /** Called after each message with its final state and processing time (metrics). */
   onProcessed?: (message: StoredMessage, ms: number) => void;
-  /** Called after each committed batch (wakes the outbox sender). */
+  /** Called after each committed batch, once its messages' onProcessed calls are made (wakes the outbox sender). */
   onBatch?: () => void;
   /** How long a batch waits for the write lock on timers before waiting in SQLite's busy handler (default 5000). */
   lockWaitMs?: number;
@@ -245,7 +245,6 @@ export class Processor extends PollingWorker {
       { retryMs: 5, maxWaitMs: this.options.lockWaitMs ?? 5000 },
     );
     for (const log of afterCommit) log();
-    this.options.onBatch?.();
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       const r = results[i]!;
@@ -254,6 +253,7 @@ export class Processor extends PollingWorker {
         Number(process.hrtime.bigint() - p.started) / 1e6,
       );
     }
+    this.options.onBatch?.();
     return results;
   }
 
