@@ -10,7 +10,7 @@ import type { Config } from '../../src/config/config-schema.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.ts';
 import { openSession, queueIdOf } from '../../src/bench/smtp-client.ts';
-import { getMessage } from '../../src/store/messages-store.ts';
+import { getMessage, type IncomingMessage } from '../../src/store/messages-store.ts';
 import { keyringFromConfig } from '../../src/attribute/token-keyring.ts';
 import { mintTraceToken } from '../../src/attribute/trace-token.ts';
 
@@ -152,6 +152,24 @@ export async function waitForIdle(svc: RunningService, ms = 10_000): Promise<voi
 
 export const simpleMessage = (subject: string, extra = ''): string =>
   `From: Jane <jane@example.net>\r\nTo: abuse@esp.example\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.net>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n${extra}\r\nThis is spam I got.\r\n`;
+
+/** The envelope intake hands a message store with its bytes: from 192.0.2.1 over SMTP, for abuse@. */
+export const smtpEnvelope: Omit<IncomingMessage, 'raw'> = {
+  mailFrom: 'a@b.example',
+  rcptTo: ['abuse@esp.example'],
+  clientIp: '192.0.2.1',
+  clientHostname: null,
+  helo: 'b.example',
+  tls: null,
+  receivedAt: new Date('2026-11-23T10:00:00Z'),
+  source: 'smtp',
+};
+
+/** simpleMessage as intake hands it to a message store. */
+export const incomingMessage = (subject: string): IncomingMessage => ({
+  raw: Buffer.from(simpleMessage(subject)),
+  ...smtpEnvelope,
+});
 
 /** Sends one message over SMTP to a test service and waits until the worker has processed it; returns its queue id. */
 export async function deliverAndProcess(

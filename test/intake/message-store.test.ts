@@ -1,19 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { SqliteMessageStore, type IncomingMessage } from '../../src/store/messages-store.ts';
-import { simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
-
-const incoming = (subject: string): IncomingMessage => ({
-  raw: Buffer.from(simpleMessage(subject)),
-  mailFrom: 'a@b.example',
-  rcptTo: ['abuse@esp.example'],
-  clientIp: '192.0.2.1',
-  clientHostname: null,
-  helo: 'b.example',
-  tls: null,
-  receivedAt: new Date('2026-11-23T10:00:00Z'),
-  source: 'smtp',
-});
+import { SqliteMessageStore } from '../../src/store/messages-store.ts';
+import { incomingMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 describe('SqliteMessageStore (group commit)', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -27,7 +15,9 @@ describe('SqliteMessageStore (group commit)', () => {
     const store = new SqliteMessageStore(db);
     const commits: number[] = [];
     store.onStored((n) => commits.push(n));
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.store(incoming(`m${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.store(incomingMessage(`m${i}`))),
+    );
     expect(new Set(results.map((r) => r.queueId)).size).toBe(20);
     expect(commits).toEqual([20]);
     const row = db
@@ -40,7 +30,10 @@ describe('SqliteMessageStore (group commit)', () => {
   it('treats identical bytes in the same batch as one message', async () => {
     const db = openDatabase(testConfig(tmp.dir));
     const store = new SqliteMessageStore(db);
-    const [a, b] = await Promise.all([store.store(incoming('same')), store.store(incoming('same'))]);
+    const [a, b] = await Promise.all([
+      store.store(incomingMessage('same')),
+      store.store(incomingMessage('same')),
+    ]);
     expect(b.queueId).toBe(a.queueId);
     expect(b.duplicate).toBe(true);
     db.close();

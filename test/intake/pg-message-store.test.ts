@@ -1,41 +1,23 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/open-database.ts';
-import type { IncomingMessage } from '../../src/store/messages-store.ts';
+import { describe, expect, it } from 'vitest';
 import { PgMessageStore } from '../../src/store/pg-message-store.ts';
-import { simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
-
-const incoming = (subject: string): IncomingMessage => ({
-  raw: Buffer.from(simpleMessage(subject)),
-  mailFrom: 'a@b.example',
-  rcptTo: ['abuse@esp.example'],
-  clientIp: '192.0.2.1',
-  clientHostname: null,
-  helo: 'b.example',
-  tls: null,
-  receivedAt: new Date('2026-11-23T10:00:00Z'),
-  source: 'smtp',
-});
+import { eachTestDatabase, incomingMessage, testConfig } from '../helpers/test-service.ts';
 
 // Intake's PostgreSQL writer: envelopes, bytes and earlier copies in one statement per batch.
 describe.skipIf(!process.env.ABUSEDESK_TEST_DATABASE_URL)(
   'PgMessageStore (group commit on PostgreSQL)',
   () => {
-    let tmp: ReturnType<typeof tempDataDir>;
-    beforeEach(() => {
-      tmp = tempDataDir();
-    });
-    afterEach(() => tmp.cleanup());
+    const t = eachTestDatabase();
+    const openStore = (): PgMessageStore => new PgMessageStore(testConfig(t.dir).database.url!);
 
     it('stores a batch with its bytes, and answers copies in the batch and from earlier batches as duplicates', async () => {
-      const config = testConfig(tmp.dir);
-      const db = openDatabase(config);
-      const store = new PgMessageStore(config.database.url!);
+      const { db } = t;
+      const store = openStore();
       try {
         const commits: number[] = [];
         store.onStored((n) => commits.push(n));
         const first = await Promise.all(
-          Array.from({ length: 12 }, (_, i) => store.store(incoming(`m${i % 10}`))),
+          Array.from({ length: 12 }, (_, i) => store.store(incomingMessage(`m${i % 10}`))),
         );
         // One commit for the twelve, ten of them new.
         expect(commits).toEqual([10]);
@@ -50,24 +32,26 @@ describe.skipIf(!process.env.ABUSEDESK_TEST_DATABASE_URL)(
             'SELECT m.queue_id AS q, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id WHERE m.queue_id = ?',
           )
           .get(first[3]!.queueId) as { q: string; raw: Buffer };
-        expect(raw.raw.equals(incoming('m3').raw)).toBe(true);
+        expect(raw.raw.equals(incomingMessage('m3').raw)).toBe(true);
         expect(db.prepare('SELECT count(*) FROM message_raw').pluck().get()).toBe(10);
 
-        const again = await Promise.all([store.store(incoming('m4')), store.store(incoming('new'))]);
+        const again = await Promise.all([
+          store.store(incomingMessage('m4')),
+          store.store(incomingMessage('new')),
+        ]);
         expect(again[0]).toEqual({ ...first[4], duplicate: true });
         expect(again[1].duplicate).toBe(false);
         expect(db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(11);
       } finally {
         await store.close();
-        db.close();
       }
     });
 
     it('answers a copy that another node commits while this batch waits on it as that node’s message', async () => {
-      const config = testConfig(tmp.dir);
-      const other = openDatabase(config);
-      const store = new PgMessageStore(config.database.url!);
-      const copy = incoming('raced');
+      // The test's own connection plays the other node.
+      const other = t.db;
+      const store = openStore();
+      const copy = incomingMessage('raced');
       const sha = createHash('sha256').update(copy.raw).digest('hex');
       try {
         // The other node's intake has written the same bytes and not committed yet.
@@ -98,7 +82,6 @@ describe.skipIf(!process.env.ABUSEDESK_TEST_DATABASE_URL)(
         expect(await stored).toEqual({ id, queueId: 'OTHER1', duplicate: true });
       } finally {
         await store.close();
-        other.close();
       }
     });
   },

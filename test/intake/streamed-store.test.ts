@@ -2,18 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseLocation, openDatabase } from '../../src/db/open-database.ts';
 import { ThreadedMessageStore } from '../../src/intake/threaded-message-store.ts';
 import { getRaw } from '../../src/store/messages-store.ts';
-import { simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
-
-const envelope = {
-  mailFrom: 'a@b.example',
-  rcptTo: ['abuse@esp.example'],
-  clientIp: '192.0.2.1',
-  clientHostname: null,
-  helo: 'b.example',
-  tls: null,
-  receivedAt: new Date('2026-11-23T10:00:00Z'),
-  source: 'smtp' as const,
-};
+import { simpleMessage, smtpEnvelope, tempDataDir, testConfig } from '../helpers/test-service.ts';
 
 describe('ThreadedMessageStore (bytes streamed while they arrive)', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -40,8 +29,8 @@ describe('ThreadedMessageStore (bytes streamed while they arrive)', () => {
       const short = store.open();
       short.write(Buffer.from('Subject: short\r\n'));
       const [stored, lost] = await Promise.allSettled([
-        writer.store(envelope, raw.length),
-        short.store(envelope, 1000),
+        writer.store(smtpEnvelope, raw.length),
+        short.store(smtpEnvelope, 1000),
       ]);
       expect(stored.status).toBe('fulfilled');
       const r = (stored as PromiseFulfilledResult<{ id: number; duplicate: boolean }>).value;
