@@ -30,7 +30,8 @@ export interface E2eResult {
 export const E2E_TARGET_RATE = 1000;
 
 /**
- * End to end: a real `serve`-equivalent process (intake + worker, 100k sends in the send log) receives
+ * End to end: a real `serve`-equivalent process (intake + worker, 100k sends in the send log, the client's
+ * enforcement window already holding WINDOW_SIGNALS earlier signals) receives
  * FBL reports over SMTP — half attributable by trace token, half only by the send log (redacted
  * complainant, original Message-ID) — and the time from the first byte of each report to its committed
  * actions is measured (processed_at in the database, same machine clock), after a warm-up. With several

@@ -12,6 +12,41 @@ import { createApiToken } from '../auth/api-tokens.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { countMessages } from '../store/messages-store.ts';
 import { refreshStatistics } from '../db/refresh-statistics.ts';
+import { writeSignal } from '../store/enforcement-store.ts';
+import { clientRefBySlug } from '../store/clients-store.ts';
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Signals already in acme's enforcement window when the end-to-end run starts (a client that has been sending
+ * for weeks), spread over its last 28 days. They do not count (complaints still waiting for corroboration), so
+ * they move no rate and no enforcement decision: only what assessing the client costs as its history grows.
+ */
+export const WINDOW_SIGNALS = 100_000;
+
+function loadSignalHistory(db: Database, n: number): void {
+  const client = clientRefBySlug(db, 'acme');
+  if (!client) throw new Error('the demo data has no client acme');
+  const now = Date.now();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++)
+      writeSignal(db, {
+        clientId: client.id,
+        campaignId: null,
+        signal: 'complaint',
+        recipient: `earlier${i}@example.net`,
+        provider: 'example.net',
+        reportId: null,
+        counts: 0,
+        reason: 'not counted: waits for corroboration',
+        rule: 'not-counted:history',
+        basis: null,
+        reporterDomain: null,
+        sourceNetwork: null,
+        dedupe: `history:${i}`,
+        at: new Date(now - 3_600_000 - Math.floor((i / n) * 28 * 86_400_000)).toISOString(),
+      });
+  })();
+}
 
 export interface BenchServerOptions {
   /** PostgreSQL (a `?schema=` URL: the run's own schema) instead of a SQLite file in the temp data dir. */
@@ -124,6 +159,7 @@ export async function runBenchServer(
         }));
         insertSends(service.db, rows, new Date(), loadMailboxProviders());
       }
+      loadSignalHistory(service.db, WINDOW_SIGNALS);
     }
     // Statistics for the rows just loaded, as autovacuum would gather within a minute of a real import.
     if (seed) refreshStatistics(service.db);

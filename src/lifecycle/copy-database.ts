@@ -3,6 +3,7 @@ import {
   appliedMigrationVersions,
   countRows,
   danglingReferences,
+  FILLED_BY_TRIGGERS,
   iterateDeferredColumn,
   iterateSourceRows,
   MAX_PARAMETERS,
@@ -260,6 +261,17 @@ export function copyDatabase(source: Database, target: Database, options: CopyOp
         counts.set(table.name, total);
         const cols = schema.get(table.name)!;
         const later = new Set(deferred.filter((d) => d.table === table).map((d) => d.column));
+        if (FILLED_BY_TRIGGERS.has(table.name)) {
+          options.onProgress?.({
+            table: table.name,
+            index: i + 1,
+            tables: order.length,
+            copied: total,
+            total,
+            done: true,
+          });
+          return;
+        }
         copyTable(
           source,
           target,

@@ -23,6 +23,12 @@ export interface SourceTable {
 /** Tables never copied: SQLite's own, and the migration log (the target keeps its own). */
 const NOT_COPIED = new Set(['schema_migrations']);
 
+/**
+ * Tables the target's triggers fill from the rows copied into other tables (daily signal totals from
+ * client_signals): copied too, their rows would count twice. Their row counts are still compared.
+ */
+export const FILLED_BY_TRIGGERS: ReadonlySet<string> = new Set(['client_signal_days']);
+
 /** Every table a copy moves, by name; virtual tables (none today) would have no PostgreSQL twin. */
 export function sourceTables(src: Database): SourceTable[] {
   const names = src

@@ -53,8 +53,13 @@ export function saveSignal(db: Database, s: SignalRow): boolean {
     return row?.created === 1;
   }
   const existed = prepared(db, 'SELECT 1 FROM client_signals WHERE dedupe = ?').get(s.dedupe) !== undefined;
-  prepared(db, saveSignalSql).run(s);
+  writeSignal(db, s);
   return !existed;
+}
+
+/** Stores a signal as saveSignal does, without saying whether it was new (no round trip of its own on PostgreSQL). */
+export function writeSignal(db: Database, s: SignalRow): void {
+  prepared(db, saveSignalSql).run(s);
 }
 
 /** One reporting domain and the network it reported from. */
@@ -111,14 +116,29 @@ export interface SignalTotals {
   unauthenticated: number;
 }
 
-/** A client's signals since `since`, summed per campaign, signal and mailbox provider. */
+/**
+ * A client's signals since `since`, summed per campaign, signal and mailbox provider: whole days from their daily
+ * totals (client_signal_days, kept by triggers), the first, partial day from the signals themselves. The cost
+ * stays the same however many signals the window holds.
+ */
 export function signalTotalsSince(db: Database, clientId: number, since: string): SignalTotals[] {
+  const day = since.slice(0, 10);
+  const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return prepared(
     db,
-    `SELECT campaign_id AS campaignId, signal, mailbox_provider AS provider, sum(counts) AS counted, count(*) - sum(counts) AS uncounted,
-       sum(CASE WHEN counts = 1 AND basis = 'unauthenticated' THEN 1 ELSE 0 END) AS unauthenticated
-     FROM client_signals WHERE client_id = ? AND at >= ? GROUP BY campaign_id, signal, mailbox_provider`,
-  ).all(clientId, since) as SignalTotals[];
+    `SELECT campaign_id AS campaignId, signal, mailbox_provider AS provider, sum(counted) AS counted,
+       sum(uncounted) AS uncounted, sum(unauthenticated) AS unauthenticated
+     FROM (
+       SELECT nullif(campaign_id, 0) AS campaign_id, signal, nullif(mailbox_provider, '') AS mailbox_provider, counted,
+         uncounted, unauthenticated
+       FROM client_signal_days WHERE client_id = @clientId AND day >= @nextDay
+       UNION ALL
+       SELECT campaign_id, signal, mailbox_provider, counts, 1 - counts,
+         CASE WHEN counts = 1 AND basis = 'unauthenticated' THEN 1 ELSE 0 END
+       FROM client_signals WHERE client_id = @clientId AND at >= @since AND at < @nextDay
+     ) AS window_signals
+     GROUP BY campaign_id, signal, mailbox_provider`,
+  ).all({ clientId, since, nextDay }) as SignalTotals[];
 }
 
 /** Reports behind the client's most recent counted signals since `since` (newest first, up to `limit` signals). */

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { arfSample } from '../../bench/arf-sample.ts';
 import { benchSuppressionSync } from '../../bench/bench-suppression-sync.ts';
-import { runBenchServer } from '../../bench/bench-server.ts';
+import { runBenchServer, WINDOW_SIGNALS } from '../../bench/bench-server.ts';
 import { benchTargets } from '../../bench/bench-target.ts';
 import { checkTable, endToEndTable, intakeTable } from '../../bench/engine-tables.ts';
 import { E2E_TARGET_RATE } from '../../bench/bench-e2e.ts';
@@ -177,7 +177,7 @@ export function registerBenchCommand(program: Command): void {
           const reports = Number(opts.reports) || 4000;
           const pacedRate = Math.max(0, Number(opts.pacedRate) || 0);
           process.stdout.write(
-            `\n== end to end: ${reports} FBL reports over SMTP on 16 conns as fast as they go (the burst), then 12 s at ${pacedRate} reports/s (the steady load) → committed actions (intake + worker in each node, 100k sends loaded), first byte to processed_at\n`,
+            `\n== end to end: ${reports} FBL reports over SMTP on 16 conns as fast as they go (the burst), then 12 s at ${pacedRate} reports/s (the steady load) → committed actions (intake + worker in each node, 100k sends and ${WINDOW_SIGNALS / 1000}k earlier signals of the client loaded), first byte to processed_at\n`,
           );
           process.stdout.write(await endToEndTable(targets, reports, 16, pacedRate));
         }
