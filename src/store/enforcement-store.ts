@@ -68,9 +68,14 @@ export interface SignalSourcePair {
   network: string;
 }
 
+/** A signal's (reporting domain, source network) as one value: null when either is unknown (client_signals_sources). */
+const SOURCE_PAIR = `(reporter_domain || ' ' || source_network)`;
+
 /**
  * The distinct (reporting domain, source network) pairs behind a client's signals of one kind since `since`
- * that count or wait for corroboration (`waitingRule`); signals without both are no source.
+ * that count or wait for corroboration (`waitingRule`); signals without both are no source. The client's pairs
+ * are walked one index seek each (a loose scan of client_signals_sources), each kept when one of its signals in
+ * the window qualifies: the cost follows the number of pairs, not of signals.
  */
 export function signalSourcesSince(
   db: Database,
@@ -79,13 +84,28 @@ export function signalSourcesSince(
   since: string,
   waitingRule: string,
 ): SignalSourcePair[] {
-  return prepared(
+  const pairs = prepared(
     db,
-    `SELECT DISTINCT reporter_domain AS domain, source_network AS network FROM client_signals
-     WHERE client_id = ? AND signal = ? AND at >= ? AND (counts = 1 OR rule = ?)
-       AND reporter_domain IS NOT NULL AND source_network IS NOT NULL
-     ORDER BY domain, network`,
-  ).all(clientId, signal, since, waitingRule) as SignalSourcePair[];
+    `WITH RECURSIVE pairs (pair) AS (
+       SELECT (SELECT ${SOURCE_PAIR} FROM client_signals WHERE client_id = @clientId AND signal = @signal
+                 AND ${SOURCE_PAIR} IS NOT NULL ORDER BY ${SOURCE_PAIR} LIMIT 1)
+       UNION ALL
+       SELECT (SELECT ${SOURCE_PAIR} FROM client_signals WHERE client_id = @clientId AND signal = @signal
+                 AND ${SOURCE_PAIR} > pairs.pair ORDER BY ${SOURCE_PAIR} LIMIT 1)
+         FROM pairs WHERE pairs.pair IS NOT NULL
+     )
+     SELECT pair FROM pairs WHERE pair IS NOT NULL AND EXISTS (
+       SELECT 1 FROM client_signals WHERE client_id = @clientId AND signal = @signal AND ${SOURCE_PAIR} = pairs.pair
+         AND at >= @since AND (counts = 1 OR rule = @waitingRule))`,
+  )
+    .pluck()
+    .all({ clientId, signal, since, waitingRule }) as string[];
+  return pairs
+    .map((pair) => {
+      const space = pair.indexOf(' ');
+      return { domain: pair.slice(0, space), network: pair.slice(space + 1) };
+    })
+    .sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : a.network < b.network ? -1 : 1));
 }
 
 /** Counts a client's signals of one kind since `since` that waited for corroboration; returns how many. */

@@ -4,19 +4,21 @@ import { insertClientProfile } from '../../src/store/client-admin-store.ts';
 import {
   markCorroborated,
   saveSignal,
+  signalSourcesSince,
   signalTotalsSince,
   type SignalRow,
+  type SignalSourcePair,
   type SignalTotals,
 } from '../../src/store/enforcement-store.ts';
 import type { SignalKind } from '../../src/store/vocabulary.ts';
 import { eachTestDatabase } from '../helpers/test-service.ts';
 
 /**
- * A client's window totals come from daily totals kept by triggers plus the window's first, partial day: whatever
- * happens to its signals (new, upgraded, corroborated, their report, campaign or client deleted), they must equal
- * the sums over the signals themselves.
+ * A client's window totals come from daily totals kept by triggers plus the window's first, partial day, and its
+ * corroboration sources from a walk over the distinct pairs: whatever happens to its signals (new, upgraded,
+ * corroborated, their report, campaign or client deleted), both must equal what the signals themselves say.
  */
-describe("a client's signal totals equal a count of its signals, whatever changed them, on either engine", () => {
+describe("a client's signal totals and sources equal a count of its signals, whatever changed them, on either engine", () => {
   const t = eachTestDatabase();
   const T0 = Date.parse('2026-11-01T00:00:00Z');
   const HOUR = 3_600_000;
@@ -31,6 +33,15 @@ describe("a client's signal totals equal a count of its signals, whatever change
          FROM client_signals WHERE client_id = ? AND at >= ? GROUP BY campaign_id, signal, mailbox_provider`,
       )
       .all(clientId, since) as SignalTotals[];
+  /** The corroboration sources read directly: every qualifying signal of the window, made distinct. */
+  const directSources = (clientId: number, signal: SignalKind, since: string): SignalSourcePair[] =>
+    t.db
+      .prepare(
+        `SELECT DISTINCT reporter_domain AS domain, source_network AS network FROM client_signals
+         WHERE client_id = ? AND signal = ? AND at >= ? AND (counts = 1 OR rule = 'waiting')
+           AND reporter_domain IS NOT NULL AND source_network IS NOT NULL ORDER BY domain, network`,
+      )
+      .all(clientId, signal, since) as SignalSourcePair[];
   const sorted = (rows: SignalTotals[]): SignalTotals[] =>
     rows
       .map((r) => ({ ...r }))
@@ -81,7 +92,9 @@ describe("a client's signal totals equal a count of its signals, whatever change
       signal: fc.constantFrom<SignalKind>('complaint', 'hard-bounce', 'unsubscribe'),
       provider: fc.constantFrom(null, 'gmail', 'yahoo'),
       recipient: fc.integer({ min: 0, max: 5 }),
-      evidence: fc.constantFrom('none', 'token', 'authenticated'),
+      evidence: fc.constantFrom('none', 'waits', 'token', 'authenticated'),
+      domain: fc.constantFrom(null, 'a.example', 'b.example'),
+      network: fc.constantFrom(null, '192.0.2.0/24', '198.51.100.0/24'),
       hour: fc.integer({ min: 0, max: 24 * 6 }),
     }),
     fc.record({ type: fc.constant('corroborate' as const), client: fc.integer({ min: 0, max: 1 }) }),
@@ -156,8 +169,13 @@ describe("a client's signal totals equal a count of its signals, whatever change
           }
         }
         const since = new Date(T0 + sinceHour * HOUR + 777).toISOString();
-        for (const clientId of clients)
+        for (const clientId of clients) {
           expect(sorted(signalTotalsSince(t.db, clientId, since))).toEqual(sorted(direct(clientId, since)));
+          for (const signal of ['complaint', 'hard-bounce'] as const)
+            expect(signalSourcesSince(t.db, clientId, signal, since, 'waiting')).toEqual(
+              directSources(clientId, signal, since),
+            );
+        }
         // Nothing is left behind for signals that are gone.
         const orphans = t.db
           .prepare(
@@ -166,7 +184,7 @@ describe("a client's signal totals equal a count of its signals, whatever change
           .get() as { n: number };
         expect(orphans.n).toBe(0);
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 });
