@@ -24,10 +24,15 @@ export interface SourceTable {
 const NOT_COPIED = new Set(['schema_migrations']);
 
 /**
- * Tables the target's triggers fill from the rows copied into other tables (daily signal totals from
- * client_signals): copied too, their rows would count twice. Their row counts are still compared.
+ * Tables the target's triggers fill from the rows copied into other tables (daily signal totals, messages per
+ * state, acknowledgements per outcome): copied too, their rows would count twice. Their row counts are still
+ * compared.
  */
-export const FILLED_BY_TRIGGERS: ReadonlySet<string> = new Set(['client_signal_days']);
+export const FILLED_BY_TRIGGERS: ReadonlySet<string> = new Set([
+  'client_signal_days',
+  'message_state_counts',
+  'acknowledgement_counts',
+]);
 
 /** Every table a copy moves, by name; virtual tables (none today) would have no PostgreSQL twin. */
 export function sourceTables(src: Database): SourceTable[] {

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { messageCountsByState } from '../../src/store/messages-store.ts';
+import { acknowledgementCounts, addTicketEvent } from '../../src/store/tickets-store.ts';
+import type { TicketEventType } from '../../src/store/vocabulary.ts';
+import { eachTestDatabase } from '../helpers/test-service.ts';
+
+/**
+ * /healthz and /metrics read messages per state and acknowledgements per outcome from counts that triggers keep:
+ * whatever happens to the rows, the counts must equal what counting the rows gives.
+ */
+describe('counts read by /healthz and /metrics follow every change to their rows, on either engine', () => {
+  const t = eachTestDatabase();
+  let seq = 0;
+
+  const directStates = (): Record<string, number> => {
+    const counts: Record<string, number> = { queued: 0, done: 0, quarantined: 0 };
+    for (const r of t.db.prepare('SELECT state, count(*) AS n FROM messages GROUP BY state').all() as Array<{
+      state: string;
+      n: number;
+    }>)
+      counts[r.state] = r.n;
+    return counts;
+  };
+
+  const state = fc.constantFrom('queued', 'done', 'quarantined');
+  const op = fc.oneof(
+    fc.record({ type: fc.constant('insert' as const), state }),
+    fc.record({ type: fc.constant('set' as const), pick: fc.nat(), state }),
+    fc.record({ type: fc.constant('delete' as const), pick: fc.nat() }),
+  );
+
+  it('messages per state, through inserts, state changes and deletions', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+        t.db.prepare('DELETE FROM messages').run();
+        const ids: number[] = [];
+        for (const o of ops) {
+          if (o.type === 'insert') {
+            const n = ++seq;
+            ids.push(
+              Number(
+                t.db
+                  .prepare(
+                    "INSERT INTO messages (queue_id, received_at, mail_from, rcpt_to, size, sha256, state) VALUES (?, '2026-12-01', '', '[]', 0, ?, ?)",
+                  )
+                  .run(`q${n}`, `sha${n}`, o.state).lastInsertRowid,
+              ),
+            );
+          } else if (ids.length && o.type === 'set')
+            t.db.prepare('UPDATE messages SET state = ? WHERE id = ?').run(o.state, ids[o.pick % ids.length]);
+          else if (ids.length && o.type === 'delete')
+            t.db.prepare('DELETE FROM messages WHERE id = ?').run(ids.splice(o.pick % ids.length, 1)[0]);
+        }
+        expect(messageCountsByState(t.db)).toEqual(directStates());
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('acknowledgements per outcome, through new, changed and deleted timeline events', () => {
+    const at = new Date('2026-12-01T00:00:00Z');
+    t.db
+      .prepare(
+        "INSERT INTO tickets (id, type, subject, created_at, updated_at) VALUES ('T-ACK1', 'complaint', 's', '2026', '2026')",
+      )
+      .run();
+    const event = (type: string, data: unknown): void =>
+      addTicketEvent(t.db, 'T-ACK1', { type: type as TicketEventType, text: 'event', data, now: at });
+    event('mail', { kind: 'ack-queued', target: 'jane@example.net' });
+    event('mail', { kind: 'ack-queued', target: 'joe@example.net' });
+    event('action', { kind: 'ack-skipped', rule: 'fbl-never' });
+    event('action', { kind: 'ack-skipped', rule: 'fbl-never' });
+    event('action', { kind: 'ack-skipped', rule: 'rate-limit' });
+    event('action', { kind: 'suppress', rule: 'complaint' });
+    event('report', { kind: 'ack-queued' });
+    expect(acknowledgementCounts(t.db)).toEqual([
+      { outcome: 'sent', rule: '', n: 2 },
+      { outcome: 'skipped', rule: 'fbl-never', n: 2 },
+      { outcome: 'skipped', rule: 'rate-limit', n: 1 },
+    ]);
+    // An event rewritten (erasure redacts its data) or removed (a purged ticket's timeline) moves the counts.
+    t.db
+      .prepare("UPDATE ticket_events SET data = ? WHERE data LIKE '%rate-limit%'")
+      .run(JSON.stringify({ kind: 'ack-skipped', rule: 'fbl-never' }));
+    t.db.prepare("DELETE FROM ticket_events WHERE data LIKE '%jane@example.net%'").run();
+    expect(acknowledgementCounts(t.db)).toEqual([
+      { outcome: 'sent', rule: '', n: 1 },
+      { outcome: 'skipped', rule: 'fbl-never', n: 3 },
+    ]);
+    t.db.prepare('DELETE FROM ticket_events').run();
+    expect(acknowledgementCounts(t.db)).toEqual([]);
+  });
+});
