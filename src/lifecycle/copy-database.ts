@@ -259,19 +259,18 @@ export function copyDatabase(source: Database, target: Database, options: CopyOp
       order.forEach((table, i) => {
         const total = countRows(source, table.name);
         counts.set(table.name, total);
-        const cols = schema.get(table.name)!;
-        const later = new Set(deferred.filter((d) => d.table === table).map((d) => d.column));
-        if (FILLED_BY_TRIGGERS.has(table.name)) {
+        const progress = (copied: number, done: boolean): void =>
           options.onProgress?.({
             table: table.name,
             index: i + 1,
             tables: order.length,
-            copied: total,
+            copied,
             total,
-            done: true,
+            done,
           });
-          return;
-        }
+        if (FILLED_BY_TRIGGERS.has(table.name)) return progress(total, true);
+        const cols = schema.get(table.name)!;
+        const later = new Set(deferred.filter((d) => d.table === table).map((d) => d.column));
         copyTable(
           source,
           target,
@@ -279,15 +278,7 @@ export function copyDatabase(source: Database, target: Database, options: CopyOp
           table.columns.map((c) => cols.get(c)!),
           later,
           total,
-          (copied, done) =>
-            options.onProgress?.({
-              table: table.name,
-              index: i + 1,
-              tables: order.length,
-              copied,
-              total,
-              done,
-            }),
+          progress,
           options,
         );
       });

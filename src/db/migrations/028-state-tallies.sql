@@ -39,29 +39,26 @@ INSERT INTO acknowledgement_counts
   FROM ticket_events WHERE type IN ('mail', 'action') AND json_extract(data, '$.kind') IN ('ack-queued', 'ack-skipped')
   GROUP BY 1, 2;
 
-CREATE TRIGGER acknowledgement_counts_insert AFTER INSERT ON ticket_events
+-- One timeline event counted in (delta 1) or out (delta -1), when it is an acknowledgement: every trigger below goes
+-- through this view, as PostgreSQL's go through one function.
+CREATE VIEW acknowledgement_count_changes AS SELECT type, data, 0 AS delta FROM ticket_events WHERE 0;
+CREATE TRIGGER acknowledgement_count_changes_apply INSTEAD OF INSERT ON acknowledgement_count_changes
 WHEN NEW.type IN ('mail', 'action') AND json_extract(NEW.data, '$.kind') IN ('ack-queued', 'ack-skipped') BEGIN
   INSERT INTO acknowledgement_counts VALUES (
     CASE json_extract(NEW.data, '$.kind') WHEN 'ack-queued' THEN 'sent' ELSE 'skipped' END,
-    CASE json_extract(NEW.data, '$.kind') WHEN 'ack-skipped' THEN coalesce(json_extract(NEW.data, '$.rule'), '') ELSE '' END, 1)
-  ON CONFLICT DO UPDATE SET n = n + 1;
+    CASE json_extract(NEW.data, '$.kind') WHEN 'ack-skipped' THEN coalesce(json_extract(NEW.data, '$.rule'), '') ELSE '' END,
+    NEW.delta)
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
-CREATE TRIGGER acknowledgement_counts_leave AFTER UPDATE OF type, data ON ticket_events
-WHEN OLD.type IN ('mail', 'action') AND json_extract(OLD.data, '$.kind') IN ('ack-queued', 'ack-skipped') BEGIN
-  UPDATE acknowledgement_counts SET n = n - 1
-  WHERE outcome = CASE json_extract(OLD.data, '$.kind') WHEN 'ack-queued' THEN 'sent' ELSE 'skipped' END
-    AND rule = CASE json_extract(OLD.data, '$.kind') WHEN 'ack-skipped' THEN coalesce(json_extract(OLD.data, '$.rule'), '') ELSE '' END;
+
+CREATE TRIGGER acknowledgement_counts_insert AFTER INSERT ON ticket_events WHEN NEW.type IN ('mail', 'action') BEGIN
+  INSERT INTO acknowledgement_count_changes VALUES (NEW.type, NEW.data, 1);
 END;
-CREATE TRIGGER acknowledgement_counts_enter AFTER UPDATE OF type, data ON ticket_events
-WHEN NEW.type IN ('mail', 'action') AND json_extract(NEW.data, '$.kind') IN ('ack-queued', 'ack-skipped') BEGIN
-  INSERT INTO acknowledgement_counts VALUES (
-    CASE json_extract(NEW.data, '$.kind') WHEN 'ack-queued' THEN 'sent' ELSE 'skipped' END,
-    CASE json_extract(NEW.data, '$.kind') WHEN 'ack-skipped' THEN coalesce(json_extract(NEW.data, '$.rule'), '') ELSE '' END, 1)
-  ON CONFLICT DO UPDATE SET n = n + 1;
+CREATE TRIGGER acknowledgement_counts_update AFTER UPDATE OF type, data ON ticket_events
+WHEN OLD.type IN ('mail', 'action') OR NEW.type IN ('mail', 'action') BEGIN
+  INSERT INTO acknowledgement_count_changes VALUES (OLD.type, OLD.data, -1);
+  INSERT INTO acknowledgement_count_changes VALUES (NEW.type, NEW.data, 1);
 END;
-CREATE TRIGGER acknowledgement_counts_delete AFTER DELETE ON ticket_events
-WHEN OLD.type IN ('mail', 'action') AND json_extract(OLD.data, '$.kind') IN ('ack-queued', 'ack-skipped') BEGIN
-  UPDATE acknowledgement_counts SET n = n - 1
-  WHERE outcome = CASE json_extract(OLD.data, '$.kind') WHEN 'ack-queued' THEN 'sent' ELSE 'skipped' END
-    AND rule = CASE json_extract(OLD.data, '$.kind') WHEN 'ack-skipped' THEN coalesce(json_extract(OLD.data, '$.rule'), '') ELSE '' END;
+CREATE TRIGGER acknowledgement_counts_delete AFTER DELETE ON ticket_events WHEN OLD.type IN ('mail', 'action') BEGIN
+  INSERT INTO acknowledgement_count_changes VALUES (OLD.type, OLD.data, -1);
 END;
