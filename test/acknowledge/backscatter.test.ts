@@ -75,8 +75,13 @@ const ackDecision = (svc: Service, queueId: string): Decision =>
 describe('acknowledgements go only to the authenticated person who wrote (no backscatter)', () => {
   let tmp: ReturnType<typeof tempDataDir>;
   let svc: Service;
+  // Authentication and parsing get generous budgets: on a loaded CI machine a DKIM check past the default 5 s
+  // is a temperror, which would make a signed reporter unauthenticated; the budgets are not what this tests.
   const start = async (overrides: Record<string, unknown> = {}): Promise<void> => {
-    svc = await startTestService(tmp.dir, { resolver: createFakeResolver(zone), overrides });
+    svc = await startTestService(tmp.dir, {
+      resolver: createFakeResolver(zone),
+      overrides: { authenticate: { timeoutMs: 60_000 }, parse: { timeoutMs: 60_000 }, ...overrides },
+    });
   };
   beforeEach(() => {
     tmp = tempDataDir();
