@@ -1,7 +1,7 @@
 import type { Decision } from '../decisions/decision.ts';
 import { describeDecision } from '../decisions/describe-decision.ts';
 import { required } from '../pipeline/pipeline-state.ts';
-import { earlierActedReport, saveDecisions } from '../store/reports-store.ts';
+import { earlierActedReport, saveReportOutcome } from '../store/reports-store.ts';
 import { emitReportWebhooks } from '../webhooks/report-webhooks.ts';
 import type { Stage } from '../worker/stage.ts';
 import { applyActions, type ActionsOptions } from './apply-actions.ts';
@@ -26,7 +26,7 @@ const duplicateOf = (twin: number, messageId: string | null): Decision => ({
 
 /**
  * actions: in the message's transaction, suppressions, tickets and timeline, the acknowledgement and the webhook
- * events, every decision stored on the report as a record. Idempotent: a report whose decisions are stored is
+ * events, every decision stored on the report as a record (with the enforcement stage's, in one write). Idempotent: a report whose decisions are stored is
  * never acted on again, nor is a second copy of the same report (same Message-ID), which is recorded as a
  * duplicate.
  */
@@ -58,12 +58,22 @@ export function reportActionsStage(options: ActionsOptions): Stage {
           ? applyActions(c, options)
           : { decisions: [duplicateOf(twin, message.messageId)], ticketId: null };
       emitReportWebhooks(db, decisions, { ...c, duplicateOf: twin, endpoints: options.webhookEndpoints });
-      saveDecisions(db, reportId, decisions, ticketId);
       return {
         outcome: outcomeOf(decisions, twin !== null, ticketId),
         reason: decisions.map(describeDecision).join('; ') || 'nothing to do',
         state: { actions: { status: twin === null ? 'acted' : 'duplicate', decisions, ticketId } },
       };
+    },
+    // The report row is written once, after the enforcement stage: its attribution, these decisions and the
+    // enforcement's signal decisions (each stage writing it again would update a row with many indexes 3 times).
+    finishMessage(ctx) {
+      const actions = ctx.state.actions;
+      if (!actions || actions.status === 'already-done') return;
+      saveReportOutcome(ctx.db, required(ctx.state, 'stored', 'actions').reportId, {
+        attribution: required(ctx.state, 'attribution', 'actions'),
+        decisions: [...actions.decisions, ...(ctx.state.enforcement?.decisions ?? [])],
+        ticketId: actions.ticketId,
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { required } from '../pipeline/pipeline-state.ts';
-import { saveAttribution, storedAttribution } from '../store/reports-store.ts';
+import { storedAttribution } from '../store/reports-store.ts';
 import type { Stage } from '../worker/stage.ts';
 import { attributeReport } from './attribute-report.ts';
 import type { AttributionLookups, OpenedToken } from './attribution-lookups.ts';
@@ -8,8 +8,8 @@ import { databaseLookups } from './database-lookups.ts';
 
 /**
  * attribute: the client and campaign of the report by the ladder (trace token → send log → VERP → Feedback-ID →
- * campaign headers → sender domain → unmatched), stored on the report. A report acted on before keeps the
- * attribution it was acted on with.
+ * campaign headers → sender domain → unmatched), stored on the report with the actions' decisions (one write of
+ * the report row, see the actions stage). A report acted on before keeps the attribution it was acted on with.
  */
 export function attributeStage(openToken: (token: string) => OpenedToken | null): Stage {
   const lookups = new WeakMap<Database, AttributionLookups>();
@@ -27,7 +27,6 @@ export function attributeStage(openToken: (token: string) => OpenedToken | null)
       let l = lookups.get(ctx.db);
       if (!l) lookups.set(ctx.db, (l = databaseLookups(ctx.db, openToken)));
       const attribution = attributeReport(required(ctx.state, 'report', 'attribute'), l);
-      saveAttribution(ctx.db, reportId, attribution);
       return {
         outcome: attribution.method,
         reason: `${attribution.reason} (confidence ${attribution.confidence})`,

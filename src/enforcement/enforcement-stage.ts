@@ -3,7 +3,6 @@ import { clientScope, type Decision } from '../decisions/decision.ts';
 import { logEvent } from '../log/logger.ts';
 import { required, type EnforcementResult } from '../pipeline/pipeline-state.ts';
 import { clientForEnforcement } from '../store/clients-store.ts';
-import { saveDecisions } from '../store/reports-store.ts';
 import type { Stage, StageOutcome } from '../worker/stage.ts';
 import { enforceClient, type EnforcementContext } from './enforce-client.ts';
 import { planSignals, type PlannedSignal, type SignalOptions } from './plan-signals.ts';
@@ -118,7 +117,6 @@ export function enforcementStage(options: EnforcementStageOptions): Stage {
         },
       });
       const decisions = signals.map((s) => signalDecision(s, a.client));
-      saveDecisions(ctx.db, reportId, [...actions.decisions, ...decisions], actions.ticketId);
       touched.add(a.clientId);
       return {
         outcome: signals.some((s) => s.counts) ? 'counted' : 'recorded',

@@ -114,6 +114,29 @@ export function saveAttribution(db: Database, reportId: number, a: Attribution):
   );
 }
 
+/**
+ * The outcome of a report's first processing in one write: its attribution (client, campaign and the whole
+ * attribution as JSON), its decisions (JSON records) and the ticket it is charged to. Stored decisions mark the
+ * report as acted on: a re-processing repeats nothing.
+ */
+export function saveReportOutcome(
+  db: Database,
+  reportId: number,
+  o: { attribution: Attribution; decisions: readonly Decision[]; ticketId: string | null },
+): void {
+  prepared(
+    db,
+    'UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ?, decisions = ?, ticket_id = ? WHERE id = ?',
+  ).run(
+    o.attribution.clientId,
+    o.attribution.campaignId,
+    JSON.stringify(o.attribution),
+    JSON.stringify(o.decisions),
+    o.ticketId,
+    reportId,
+  );
+}
+
 /** Stores the report's decisions (JSON records) and the ticket it is charged to. */
 export function saveDecisions(
   db: Database,

@@ -127,7 +127,10 @@ export class Processor extends PollingWorker {
     }
   }
 
-  /** The writing of one message: each stage's `commit`, in order, in the message's own savepoint (all or nothing). */
+  /**
+   * The writing of one message: each stage's `commit`, in order, then each `finishMessage`, in the message's own
+   * savepoint (all or nothing).
+   */
   private commitStages(p: Prepared): void {
     const { db, stages } = this.options;
     let current = '';
@@ -140,6 +143,12 @@ export class Processor extends PollingWorker {
           t0 = process.hrtime.bigint();
           const outcome = stage.commit(this.context(p));
           this.record(p, stage.name, outcome, elapsedMs(t0) + (p.runMs.get(stage.name) ?? 0));
+        }
+        for (const stage of stages) {
+          if (!stage.finishMessage) continue;
+          current = stage.name;
+          t0 = process.hrtime.bigint();
+          stage.finishMessage(this.context(p));
         }
       })();
     } catch (e) {

@@ -35,6 +35,12 @@ export interface Stage {
   run?(ctx: StageContext): Promise<StageOutcome> | StageOutcome;
   commit?(ctx: StageContext): StageOutcome;
   /**
+   * Once per message, after every stage's `commit` of it, inside the message's savepoint: a write that gathers
+   * the results of several stages into one statement (the report row: its attribution and every stage's
+   * decisions), instead of each stage rewriting the same row.
+   */
+  finishMessage?(ctx: StageContext): void;
+  /**
    * Once per batch, after every message's commit, inside the batch transaction (in its own savepoint): work
    * that aggregates over the batch, such as re-assessing each client the batch touched once instead of once
    * per report. A throw is logged and undone; it never fails the batch's messages (the work can be redone).

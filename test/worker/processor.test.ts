@@ -99,6 +99,47 @@ describe('Processor', () => {
     db.close();
   });
 
+  it("runs a stage's finishMessage after every stage's commit of the message, inside its savepoint", async () => {
+    const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
+    const failFor = new Set(['b']);
+    const audit = (db: Parameters<NonNullable<Stage['commit']>>[0]['db'], action: string): void => {
+      db.prepare("INSERT INTO audit_log (at, actor, action) VALUES ('t', 'test', ?)").run(action);
+    };
+    const stages: Stage[] = [
+      {
+        name: 'actions',
+        commit: (ctx) => {
+          audit(ctx.db, `actions ${ctx.message.queueId}`);
+          return { outcome: 'ok', reason: 'fine' };
+        },
+        // Sees what the later stage handed on: it runs once every commit of the message is done.
+        finishMessage: (ctx) => {
+          const later = ctx.state.enforcement?.status ?? 'none yet';
+          audit(ctx.db, `finish ${later}`);
+          const body = ctx.raw.toString();
+          if ([...failFor].some((s) => body.includes(`Subject: ${s}`))) throw new Error('row write broke');
+        },
+      },
+      {
+        name: 'enforcement',
+        commit: () => ({
+          outcome: 'recorded',
+          reason: 'fine',
+          state: { enforcement: { status: 'recorded', signals: [], decisions: [] } },
+        }),
+      },
+    ];
+    const { db, processor, put } = setup(stages, clock);
+    const [a, b] = ['a', 'b'].map((s) => put(s).queueId);
+    await processor.drain();
+    const actions = () => db.prepare('SELECT action FROM audit_log ORDER BY id').pluck().all() as string[];
+    // b's finishMessage threw: its own writes (actions and finish) are undone, a's stay; b waits for a retry.
+    expect(actions()).toEqual([`actions ${a}`, 'finish recorded']);
+    expect(getMessage(db, a!)!.state).toBe('done');
+    expect(getMessage(db, b!)).toMatchObject({ state: 'queued', lastError: 'actions: row write broke' });
+    db.close();
+  });
+
   it('retries a failing stage with backoff, then quarantines it with the error — never drops it', async () => {
     let fail = true;
     const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
