@@ -74,6 +74,7 @@ export function serveProcessorOptions(setup: ServeProcessorSetup): ProcessorOpti
     batchSize,
     node: setup.node,
     claimTimeoutMs: config.cluster.claimTimeoutMs,
+    readRawMaxBytes: config.parse.inProcessMaxBytes,
     onBatch: setup.onBatch,
     onProcessed: setup.onProcessed,
     onIdle: checkpointWhenIdle,

@@ -244,14 +244,26 @@ export function getRaw(db: Database, id: number): Buffer | null {
   return row ? row.raw : null;
 }
 
-/** Which of the messages `ids` have their raw bytes stored (one statement for a batch; the bytes are not read). */
-export function storedRawIds(db: Database, ids: readonly number[]): Set<number> {
-  if (ids.length === 0) return new Set();
-  return new Set(
-    prepared(db, 'SELECT message_id FROM message_raw WHERE message_id IN (SELECT value FROM json_each(?))')
-      .pluck()
-      .all(JSON.stringify(ids)) as number[],
-  );
+/**
+ * Which of the messages `ids` have their raw bytes stored, with the bytes of those among `read` (one statement
+ * for a batch: on PostgreSQL reading each message's bytes on its own is a round trip per message). A stored
+ * message not in `read` maps to null: its bytes are read where they are used (a large one, by a parse thread).
+ */
+export function storedRaws(
+  db: Database,
+  ids: readonly number[],
+  read: readonly number[],
+): Map<number, Buffer | null> {
+  if (ids.length === 0) return new Map();
+  const rows = prepared(
+    db,
+    `SELECT message_id, CASE WHEN message_id IN (SELECT value FROM json_each(@read)) THEN raw END AS raw
+       FROM message_raw WHERE message_id IN (SELECT value FROM json_each(@ids))`,
+  ).all({ ids: JSON.stringify(ids), read: JSON.stringify(read) }) as Array<{
+    message_id: number;
+    raw: Buffer | null;
+  }>;
+  return new Map(rows.map((r) => [r.message_id, r.raw]));
 }
 
 /**

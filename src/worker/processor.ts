@@ -10,7 +10,7 @@ import {
   getRaw,
   heldClaims,
   serializeCommits,
-  storedRawIds,
+  storedRaws,
   markMessageDone,
   markMessageFailed,
   type StoredMessage,
@@ -40,6 +40,11 @@ export interface ProcessorOptions {
   node?: string;
   /** How long a claim holds before another node may take the message over (default 60 s). */
   claimTimeoutMs?: number;
+  /**
+   * Messages up to this size have their bytes read with the batch (one statement); the stages read them on this
+   * thread (default 64 KiB: the parse pool's inProcessMaxBytes). Larger ones are read when first used.
+   */
+  readRawMaxBytes?: number;
 }
 
 export interface ProcessResult {
@@ -183,17 +188,20 @@ export class Processor extends PollingWorker {
   async processBatch(messages: StoredMessage[]): Promise<ProcessResult[]> {
     const { db, stages } = this.options;
     const prepared: Prepared[] = [];
-    // Only whether the raw bytes exist is checked here; they are read when a stage first uses them.
-    const withRaw = storedRawIds(
+    // Whether the raw bytes exist, and the bytes of the messages read on this thread, for the whole batch in one
+    // statement; a larger message's bytes are read when a stage first uses them (by a parse thread, on SQLite).
+    const readHere = this.options.readRawMaxBytes ?? 65_536;
+    const raws = storedRaws(
       db,
       messages.map((m) => m.id),
+      messages.filter((m) => m.size <= readHere).map((m) => m.id),
     );
     for (const message of messages) {
       const started = process.hrtime.bigint();
-      const stored = withRaw.has(message.id);
+      const stored = raws.has(message.id);
       const p: Prepared = {
         message,
-        raw: null,
+        raw: raws.get(message.id) ?? null,
         started,
         stages: [],
         state: {},
