@@ -100,6 +100,8 @@ interface Harness {
   dir: string;
   token(recipient: string, campaign?: string): string;
   status(): string;
+  /** What the last processed message's stages concluded and the client's last assessment (a failure's context). */
+  explain(): string;
   /** A trusted (DKIM-signed by Yahoo's key) FBL about a new recipient, through SMTP and the worker. */
   trustedFbl(recipient: string): Promise<void>;
   forgedFbl(recipient: string): Promise<void>;
@@ -143,6 +145,13 @@ async function harness(overrides: Record<string, unknown> = {}, delivered = 1000
     token,
     status: () =>
       (s.db.prepare("SELECT status FROM clients WHERE slug = 'acme'").get() as { status: string }).status,
+    explain: () => {
+      const stages = JSON.parse(
+        s.db.prepare('SELECT stages FROM messages ORDER BY id DESC LIMIT 1').pluck().get() as string,
+      ) as Array<{ stage: string; outcome: string; reason: string }>;
+      const assessment = s.db.prepare("SELECT assessment FROM clients WHERE slug = 'acme'").pluck().get();
+      return `${stages.map((x) => `${x.stage}:${x.outcome} (${x.reason})`).join(' | ')} || assessment ${String(assessment)}`;
+    },
     trustedFbl: async (recipient) => {
       await deliverAndProcess(
         s,
@@ -195,12 +204,14 @@ describe('enforcement through the pipeline', () => {
     expect(expected.watch).toBeLessThan(expected.warned);
     expect(expected.warned).toBeLessThan(expected.suspended);
     const seen: Record<string, number> = {};
+    const why: string[] = [];
     for (let k = 1; k <= expected.suspended; k++) {
       await h.trustedFbl(`person${k}@yahoo.com`);
       const s = h.status();
       seen[s] ??= k;
+      why.push(`#${k} ${s}: ${h.explain()}`);
     }
-    expect(seen).toEqual({
+    expect(seen, why.join('\n')).toEqual({
       active: 1,
       watch: expected.watch,
       warned: expected.warned,
