@@ -69,6 +69,14 @@ describe('suppressions API', () => {
     );
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('not_found');
+    // An unknown client is an error even for an address a global row suppresses (not a global-only answer).
+    const unknownGlobal = await h.call(
+      'GET',
+      '/api/v1/suppressions/check?address=trap@example.org&client=nobody',
+      'viewer',
+    );
+    expect(unknownGlobal.statusCode).toBe(404);
+    expect(unknownGlobal.json().error.message).toContain('client "nobody" not found');
     const bad = await h.call('GET', '/api/v1/suppressions/check?address=not-an-address', 'viewer');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatchObject({
