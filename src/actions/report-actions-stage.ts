@@ -26,9 +26,9 @@ const duplicateOf = (twin: number, messageId: string | null): Decision => ({
 
 /**
  * actions: in the message's transaction, suppressions, tickets and timeline, the acknowledgement and the webhook
- * events, every decision stored on the report as a record (with the enforcement stage's, in one write). Idempotent: a report whose decisions are stored is
- * never acted on again, nor is a second copy of the same report (same Message-ID), which is recorded as a
- * duplicate.
+ * events, every decision stored on the report as a record (with the enforcement stage's, in one write).
+ * Idempotent: a report whose decisions are stored is never acted on again, nor is a second copy of the same
+ * report (same Message-ID), which is recorded as a duplicate.
  */
 export function reportActionsStage(options: ActionsOptions): Stage {
   return {
