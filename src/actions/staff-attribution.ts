@@ -14,7 +14,7 @@ import { campaignRefBySlug } from '../store/campaigns-store.ts';
 import { clientForEnforcement, clientRefBySlug } from '../store/clients-store.ts';
 import { getMessage, type StoredMessage } from '../store/messages-store.ts';
 import { ticketReportDetails, type ReportDetail } from '../store/report-read-model.ts';
-import { saveAttribution, saveDecisions } from '../store/reports-store.ts';
+import { saveReportOutcome } from '../store/reports-store.ts';
 import { moveTicketToClient } from '../store/ticket-workflow-store.ts';
 import { addTicketEvent, getTicket, type Ticket, type TicketType } from '../store/tickets-store.ts';
 import { emitReportWebhooks } from '../webhooks/report-webhooks.ts';
@@ -198,7 +198,6 @@ function actOnReport(
   settings: EnforcementSettings,
   now: Date,
 ): { decisions: Decision[]; incidentId: string | null; type: TicketType } {
-  saveAttribution(db, r.id, a);
   const message = getMessage(db, String(r.messageId));
   if (!message) throw new TicketActionError('conflict', `the message of report #${r.id} is gone`);
   const c: ApplyContext = {
@@ -245,7 +244,12 @@ function actOnReport(
     endpoints: settings.webhookEndpoints,
   });
   decisions.push(...signals(db, r, a, { clientId: a.clientId!, message, now }, settings, isTrap));
-  saveDecisions(db, r.id, [...(r.decisions ?? []), ...decisions], r.ticketId);
+  // The new attribution and the appended decisions in one write of the report row, as the pipeline writes it.
+  saveReportOutcome(db, r.id, {
+    attribution: a,
+    decisions: [...(r.decisions ?? []), ...decisions],
+    ticketId: r.ticketId,
+  });
   return { decisions, incidentId, type: movedType(planned?.incidentKey ?? null, planned?.type) };
 }
 

@@ -104,20 +104,10 @@ export function earlierActedReport(
   return r?.id ?? null;
 }
 
-/** Stores the attribution: the client and campaign ids and the whole attribution as JSON. */
-export function saveAttribution(db: Database, reportId: number, a: Attribution): void {
-  prepared(db, 'UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ? WHERE id = ?').run(
-    a.clientId,
-    a.campaignId,
-    JSON.stringify(a),
-    reportId,
-  );
-}
-
 /**
- * The outcome of a report's first processing in one write: its attribution (client, campaign and the whole
- * attribution as JSON), its decisions (JSON records) and the ticket it is charged to. Stored decisions mark the
- * report as acted on: a re-processing repeats nothing.
+ * The outcome of acting on a report, in one write: its attribution (client, campaign and the whole attribution as
+ * JSON), its decisions (JSON records) and the ticket it is charged to. Stored decisions mark the report as acted
+ * on: a re-processing repeats nothing.
  */
 export function saveReportOutcome(
   db: Database,
