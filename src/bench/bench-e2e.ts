@@ -13,6 +13,26 @@ import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
 import { refreshStatistics } from '../db/refresh-statistics.ts';
 import type { Database } from 'better-sqlite3';
 import type { BenchTarget } from './bench-target.ts';
+import { batchPhases, type BatchPhase } from '../worker/batch-timings.ts';
+
+/** Each phase's `abusedesk_pipeline_seconds_total`, summed over the nodes (their /metrics, as a viewer). */
+async function pipelineSeconds(servers: BenchNodes): Promise<Record<BatchPhase, number>> {
+  const sum = Object.fromEntries(batchPhases.map((p) => [p, 0])) as Record<BatchPhase, number>;
+  for (const n of servers.nodes) {
+    const r = await fetch(`http://127.0.0.1:${n.facts.http}/metrics`, {
+      headers: { authorization: `Bearer ${n.facts.token}` },
+    });
+    if (!r.ok) throw new Error(`GET /metrics of a bench node: HTTP ${r.status}`);
+    const text = await r.text();
+    for (const p of batchPhases) {
+      const m = new RegExp(`^abusedesk_pipeline_seconds_total\\{[^}]*phase="${p}"[^}]*\\} (\\S+)$`, 'm').exec(
+        text,
+      );
+      sum[p] += Number(m?.[1] ?? 0);
+    }
+  }
+  return sum;
+}
 
 export interface E2eResult {
   nodes: number;
@@ -22,6 +42,11 @@ export interface E2eResult {
   p50Ms: number;
   p99Ms: number;
   byMethod: Record<string, number>;
+  /**
+   * The burst's pipeline time per phase (claim, think, wait, commit), summed over the nodes, as shares of their
+   * total: where a node's time went while it drained the burst (from each node's /metrics before and after).
+   */
+  phases: Record<BatchPhase, number>;
   /** Latency when reports arrive at a steady `pacedRate` per second instead of as fast as the load can send. */
   paced: { rate: number; reports: number; p50Ms: number; p99Ms: number } | null;
 }
@@ -151,15 +176,24 @@ async function drive(
   let started: Map<string, number>;
   let t0: number;
   let paced: E2eResult['paced'] = null;
+  let phases: E2eResult['phases'];
   try {
     const warm = await send(bodies.slice(0, warmUp));
     await processed(db, warm.size, new Set(warm.keys()));
     // The tables went from empty to holding the warm-up: statistics as autovacuum keeps them on a live system
     // (without them PostgreSQL's plans walk whole tables, slower with every report).
     refreshStatistics(db);
+    const before = await pipelineSeconds(servers);
     t0 = Date.now();
     started = await send(bodies.slice(warmUp, warmUp + reports));
     rows = await processed(db, warm.size + started.size, new Set(started.keys()));
+    const after = await pipelineSeconds(servers);
+    const spent = batchPhases.map((p) => after[p] - before[p]);
+    const total = spent.reduce((a, b) => a + b, 0) || 1;
+    phases = Object.fromEntries(batchPhases.map((p, i) => [p, spent[i]! / total])) as Record<
+      BatchPhase,
+      number
+    >;
     if (pacedCount > 0) {
       const sent = await send(bodies.slice(warmUp + reports), pacedRate);
       const timings = await processed(db, warm.size + started.size + sent.size, new Set(sent.keys()));
@@ -181,6 +215,7 @@ async function drive(
     p50Ms: percentile(burst, 50),
     p99Ms: percentile(burst, 99),
     byMethod,
+    phases,
     paced,
   };
 }

@@ -143,6 +143,10 @@ export async function runBenchServer(
               now,
             });
         })();
+    }
+    // A viewer's token: the API benchmark's requests, and /metrics (where the end-to-end run reads its pipeline's
+    // time per phase).
+    if (mode === 'api' || mode === 'e2e') {
       token = createApiToken(service.db, { name: 'bench', role: 'viewer', now: new Date() }).secret;
       httpPort = service.httpAddress.port;
     }

@@ -1,3 +1,4 @@
+import { batchPhases } from '../worker/batch-timings.ts';
 import { E2E_TARGET_RATE, benchEndToEnd } from './bench-e2e.ts';
 import { loadTest, type LoadResult } from './bench-intake.ts';
 import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
@@ -146,6 +147,12 @@ export async function endToEndTable(
     { label: 'burst: p50 ms (mostly queued)', cells: cellsOf(runs, (r) => r.p50Ms) },
     { label: 'burst: p99 ms (mostly queued)', cells: cellsOf(runs, (r) => r.p99Ms) },
     { label: 'reports processed', cells: cellsOf(runs, (r) => r.reports) },
+    {
+      // Where the pipeline's time went during the burst: waiting to write (the lock, other nodes' commits) or
+      // working (thinking, committing) — what to make faster next.
+      label: 'burst: claim/think/wait/commit',
+      cells: cellsOf(runs, (r) => batchPhases.map((p) => `${Math.round(r.phases[p] * 100)}%`).join(' / ')),
+    },
     ...(pacedRate > 0
       ? [
           { label: `at ${pacedRate}/s: p50 ms`, cells: cellsOf(runs, (r) => r.paced?.p50Ms ?? 'not run') },

@@ -10,6 +10,7 @@ import { acknowledgementCounts } from '../store/tickets-store.ts';
 import { retentionTotals, retentionTypes } from '../store/retention-store.ts';
 import { countErasures } from '../store/erasure-store.ts';
 import { lastSuppressionChangeId, suppressionAdditionsAfter } from '../store/suppression-changes-store.ts';
+import { batchPhases, phaseMs, type BatchTimings } from '../worker/batch-timings.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -19,6 +20,8 @@ export interface Metrics {
   onProcessed: (message: StoredMessage, ms: number) => void;
   /** An IMAP source stored a message (duplicate: it was stored before). */
   onImapTaken: (source: string, duplicate: boolean) => void;
+  /** ProcessorOptions.onBatch: where a committed batch's time went. */
+  onBatch: (timings: BatchTimings) => void;
 }
 
 /** Unmatched ratio window: recent enough to alert on, long enough not to flap. */
@@ -83,6 +86,20 @@ export function createMetrics(db: Database, now: () => Date = () => new Date(), 
     name: 'abusedesk_processing_seconds',
     help: 'Time to run the pipeline over one message',
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  // Counters of seconds, not a histogram: rate() of each phase is the share of the pipeline's time it took, and
+  // the phases of a busy pipeline add up to about one second per second.
+  const pipelineSeconds = new Counter({
+    name: 'abusedesk_pipeline_seconds_total',
+    help: 'Time the pipeline spent per phase: claim (taking a batch), think (the stages reading and understanding), wait (for the write lock, or on PostgreSQL for other nodes committing), commit (writing the outcomes)',
+    labelNames: ['phase'],
+    registers: [registry],
+  });
+  for (const phase of batchPhases) pipelineSeconds.inc({ phase }, 0);
+  const batches = new Counter({
+    name: 'abusedesk_pipeline_batches_total',
+    help: 'Batches the pipeline committed (abusedesk_messages_processed_total counts their messages)',
     registers: [registry],
   });
   // Suppressions are counted from the change log when scraped (every path writes it, the worker or not).
@@ -221,6 +238,10 @@ export function createMetrics(db: Database, now: () => Date = () => new Date(), 
     registry,
     onImapTaken(source, duplicate) {
       imapTaken.inc({ source, duplicate: String(duplicate) });
+    },
+    onBatch(timings) {
+      batches.inc();
+      for (const phase of batchPhases) pipelineSeconds.inc({ phase }, phaseMs(timings, phase) / 1000);
     },
     onOutcome(outcome) {
       if (outcome === 'accepted' || outcome === 'duplicate')

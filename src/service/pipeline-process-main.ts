@@ -68,7 +68,7 @@ function start(message: Extract<ParentMessage, { type: 'start' }>): Running {
       node,
       // The processor reports each message of a batch, then the batch: they go to serve together, in one message.
       onProcessed: (m, ms) => processed.push({ id: m.id, state: m.state, ms }),
-      onBatch: () => send({ type: 'batch', processed: processed.splice(0) }),
+      onBatch: (timings) => send({ type: 'batch', processed: processed.splice(0), timings }),
     }),
   );
   processor.start();

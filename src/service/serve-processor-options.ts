@@ -37,7 +37,7 @@ export interface ServeProcessorSetup {
   stages?: Stage[] | undefined;
   /** DNS for report authentication; default per config authenticate.dns. */
   resolver?: DnsResolver | undefined;
-  onBatch?: () => void;
+  onBatch?: ProcessorOptions['onBatch'];
   onProcessed?: ProcessorOptions['onProcessed'];
 }
 

@@ -20,6 +20,7 @@ import { ThreadedMessageStore } from '../intake/threaded-message-store.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import { Processor } from '../worker/processor.ts';
 import { PipelineProcess } from '../worker/pipeline-process.ts';
+import type { BatchTimings } from '../worker/batch-timings.ts';
 import type { PipelineRunner } from '../worker/pipeline-runner.ts';
 import { serveParsePool, serveProcessorOptions } from './serve-processor-options.ts';
 import { buildHttpServer, type HttpServerOptions } from '../web/http-server.ts';
@@ -331,7 +332,8 @@ async function startSteps(
           intervalMs: purgeIntervalMs,
           runWhen: leased('purge'),
         });
-  const onBatch = (): void => {
+  const onBatch = (timings: BatchTimings): void => {
+    metrics.onBatch(timings);
     outbox.notify();
     webhooks.notify();
     suppressions.notify();

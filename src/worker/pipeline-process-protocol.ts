@@ -1,5 +1,6 @@
 import type { Config } from '../config/config-schema.ts';
 import type { StoredMessage } from '../store/messages-store.ts';
+import type { BatchTimings } from './batch-timings.ts';
 
 /**
  * serve → the pipeline process (src/service/pipeline-process-main.ts). `start` answers the child's `hello`, so
@@ -31,11 +32,11 @@ export type ChildMessage =
   /** The database is open and the processor started. */
   | { type: 'ready' }
   /**
-   * A batch committed: serve wakes the loops that send what it queued, and counts each message's outcome in its
-   * metrics (the id to look up the report it became). One message a batch, not one a report: each crosses to
+   * A batch committed: serve wakes the loops that send what it queued, and counts each message's outcome and
+   * where the batch's time went in its metrics (the id to look up the report it became). One message a batch, not one a report: each crosses to
    * serve's event loop, which also serves SMTP.
    */
-  | { type: 'batch'; processed: ProcessedMessage[] }
+  | { type: 'batch'; processed: ProcessedMessage[]; timings: BatchTimings }
   /** After a round, when it changed: the processor's failures, for /healthz. */
   | { type: 'failures'; consecutive: number; lastError: string | null }
   /** A log line (pino JSON, newline included). */

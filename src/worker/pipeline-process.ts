@@ -16,8 +16,8 @@ export interface PipelineProcessOptions {
   logger: Logger;
   /** This node's id: the child claims messages in its name. */
   node: string;
-  /** A batch committed in the child. */
-  onBatch?: () => void;
+  /** A batch committed in the child, and where its time went. */
+  onBatch?: ProcessorOptions['onBatch'];
   /** A message's outcome in the child: only its id and state cross the process boundary. */
   onProcessed?: ProcessorOptions['onProcessed'];
   /** How long stop() waits for the batch in hand before it kills the child (default 60 s). */
@@ -167,7 +167,7 @@ export class PipelineProcess implements PipelineRunner {
         }
         break;
       case 'batch':
-        this.options.onBatch?.();
+        this.options.onBatch?.(m.timings);
         // Only what serve's metrics read crosses the boundary (each message's id and new state).
         for (const p of m.processed)
           this.options.onProcessed?.({ id: p.id, state: p.state } as StoredMessage, p.ms);

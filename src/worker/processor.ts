@@ -4,6 +4,7 @@ import { writeTransaction } from '../db/write-transaction.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageContext, StageOutcome, StageRecord } from './stage.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
+import type { BatchTimings } from './batch-timings.ts';
 import {
   anyDue,
   claimDueMessages,
@@ -30,8 +31,11 @@ export interface ProcessorOptions {
   now?: () => Date;
   /** Called after each message with its final state and processing time (metrics). */
   onProcessed?: (message: StoredMessage, ms: number) => void;
-  /** Called after each committed batch, once its messages' onProcessed calls are made (wakes the outbox sender). */
-  onBatch?: () => void;
+  /**
+   * Called after each committed batch, once its messages' onProcessed calls are made (wakes the outbox sender),
+   * with where the batch's time went (metrics).
+   */
+  onBatch?: (timings: BatchTimings) => void;
   /** How long a batch waits for the write lock on timers before waiting in SQLite's busy handler (default 5000). */
   lockWaitMs?: number;
   /** Called when a round found nothing due (the service checkpoints the WAL then). */
@@ -78,6 +82,7 @@ export class Processor extends PollingWorker {
     // Round-robin across sources (client /24 or /64), so a flood from one source cannot starve the others.
     const { db, batchSize } = this.options;
     const now = this.now();
+    const claimStarted = performance.now();
     // Reading first keeps an idle worker from taking the write lock every poll.
     const messages = anyDue(db, now)
       ? await writeTransaction(
@@ -92,7 +97,7 @@ export class Processor extends PollingWorker {
           { retryMs: 5, maxWaitMs: this.options.lockWaitMs ?? 5000, durable: false },
         )
       : [];
-    if (messages.length) await this.processBatch(messages);
+    if (messages.length) await this.processBatch(messages, performance.now() - claimStarted);
     else this.options.onIdle?.();
     return messages.length;
   }
@@ -183,10 +188,11 @@ export class Processor extends PollingWorker {
   /**
    * Thinks about each message of the batch (async `run` steps, no writes), then writes every
    * outcome in one transaction (sync `commit` steps and the state change), each message inside its
-   * own savepoint so one failure does not undo the others.
+   * own savepoint so one failure does not undo the others. `claimMs`: how long taking the batch took (timings).
    */
-  async processBatch(messages: StoredMessage[]): Promise<ProcessResult[]> {
+  async processBatch(messages: StoredMessage[], claimMs = 0): Promise<ProcessResult[]> {
     const { db, stages } = this.options;
+    const thinkStarted = performance.now();
     const prepared: Prepared[] = [];
     // Whether the raw bytes exist, and the bytes of the messages read on this thread, for the whole batch in one
     // statement; a larger message's bytes are read when a stage first uses them (by a parse thread, on SQLite).
@@ -223,6 +229,8 @@ export class Processor extends PollingWorker {
       }
     };
     await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, prepared.length) }, lane));
+    const waitStarted = performance.now();
+    let commitStarted = waitStarted;
     const results: ProcessResult[] = [];
     // Log lines that report a new state wait for the commit: "processed" is never logged for a rolled-back batch.
     const afterCommit: Array<() => void> = [];
@@ -231,7 +239,9 @@ export class Processor extends PollingWorker {
     await writeTransaction(
       db,
       () => {
+        // On PostgreSQL the wait for other nodes' commits is this first statement's.
         serializeCommits(db);
+        commitStarted = performance.now();
         const held = heldClaims(
           db,
           prepared.map((p) => p.message.id),
@@ -261,6 +271,7 @@ export class Processor extends PollingWorker {
       },
       { retryMs: 5, maxWaitMs: this.options.lockWaitMs ?? 5000 },
     );
+    const committed = performance.now();
     for (const log of afterCommit) log();
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
@@ -270,7 +281,13 @@ export class Processor extends PollingWorker {
         Number(process.hrtime.bigint() - p.started) / 1e6,
       );
     }
-    this.options.onBatch?.();
+    this.options.onBatch?.({
+      messages: messages.length,
+      claimMs,
+      thinkMs: waitStarted - thinkStarted,
+      waitMs: commitStarted - waitStarted,
+      commitMs: committed - commitStarted,
+    });
     return results;
   }
 

@@ -109,6 +109,24 @@ describe('the pipeline in a child process of serve (worker.process)', () => {
       if (Date.now() > deadline) throw new Error('timed out waiting for the processed metric');
       await new Promise((r) => setTimeout(r, 20));
     }
+    // Where the child's batches spent their time crosses with them: batches counted, each phase's seconds.
+    const metrics = (
+      await svc.http.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      })
+    ).body;
+    expect(Number(/^abusedesk_pipeline_batches_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    const seconds = (phase: string): number =>
+      Number(
+        new RegExp(`^abusedesk_pipeline_seconds_total\\{phase="${phase}"[^}]*\\} (\\S+)`, 'm').exec(
+          metrics,
+        )?.[1],
+      );
+    expect(seconds('commit')).toBeGreaterThan(0);
+    expect(seconds('think')).toBeGreaterThan(0);
+    for (const phase of ['claim', 'wait']) expect(seconds(phase)).toBeGreaterThanOrEqual(0);
     const health = await svc.http.inject({ method: 'GET', url: '/healthz' });
     expect(health.json<{ checks: { worker: { ok: boolean } } }>().checks.worker.ok).toBe(true);
 

@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { SqliteMessageStore } from '../../src/store/messages-store.ts';
-import { Processor } from '../../src/worker/processor.ts';
+import { Processor, type ProcessorOptions } from '../../src/worker/processor.ts';
+import type { BatchTimings } from '../../src/worker/batch-timings.ts';
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
 import type { Stage } from '../../src/worker/stage.ts';
 import { getMessage, requeueMessage } from '../../src/store/messages-store.ts';
 import { memoryLogger, simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
@@ -13,7 +16,7 @@ describe('Processor', () => {
   });
   afterEach(() => tmp.cleanup());
 
-  const setup = (stages: Stage[], clock: { t: number }) => {
+  const setup = (stages: Stage[], clock: { t: number }, extra: Partial<ProcessorOptions> = {}) => {
     const db = openDatabase(testConfig(tmp.dir));
     const store = new SqliteMessageStore(db);
     const { logger, lines } = memoryLogger();
@@ -26,6 +29,7 @@ describe('Processor', () => {
       pollMs: 50,
       batchSize: 10,
       now: () => new Date(clock.t),
+      ...extra,
     });
     const put = (s: string) =>
       store.storeNow({
@@ -62,6 +66,47 @@ describe('Processor', () => {
       attempts: 1,
       stages: [{ stage: 'headers', outcome: 'read', reason: 'ok' }],
     });
+    db.close();
+  });
+
+  it('reports where each batch spent its time: a batch kept from writing shows it before its commit', async () => {
+    const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
+    const timings: BatchTimings[] = [];
+    let other: BetterSqlite3.Database | null = null;
+    let held: Promise<number> | null = null;
+    const stage: Stage = {
+      name: 'headers',
+      // The first message's thinking makes another connection take the write lock for 40 ms from now (intake's
+      // writer flushing, say): the batch cannot begin writing before it is let go.
+      run: () => {
+        if (!other) {
+          other = new BetterSqlite3(join(tmp.dir, 'abusedesk.db'));
+          other.exec('BEGIN IMMEDIATE');
+          const from = performance.now();
+          held = new Promise((resolve) =>
+            setTimeout(() => {
+              other!.exec('COMMIT');
+              resolve(performance.now() - from);
+            }, 40),
+          );
+        }
+        return { outcome: 'read', reason: 'ok' };
+      },
+      commit: () => ({ outcome: 'read', reason: 'ok' }),
+    };
+    const { db, processor, put } = setup([stage], clock, { onBatch: (t) => timings.push(t) });
+    for (const s of ['a', 'b', 'c']) put(s);
+    expect(await processor.drain()).toBe(3);
+    const heldMs = await held!;
+    expect(timings).toHaveLength(1);
+    const [t] = timings;
+    expect(t!.messages).toBe(3);
+    // The lock was taken during the thinking and held at least heldMs: thinking and waiting together cover it,
+    // and the commit (statements and the durable COMMIT) is measured after it.
+    expect(t!.thinkMs + t!.waitMs).toBeGreaterThanOrEqual(heldMs - 1);
+    expect(t!.claimMs).toBeGreaterThan(0);
+    expect(t!.commitMs).toBeGreaterThan(0);
+    other!.close();
     db.close();
   });
 
