@@ -13,11 +13,11 @@ import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
 import { refreshStatistics } from '../db/refresh-statistics.ts';
 import type { Database } from 'better-sqlite3';
 import type { BenchTarget } from './bench-target.ts';
-import { batchPhases, type BatchPhase } from '../worker/batch-timings.ts';
+import { batchPhases, byPhase, type BatchPhase } from '../worker/batch-timings.ts';
 
 /** Each phase's `abusedesk_pipeline_seconds_total`, summed over the nodes (their /metrics, as a viewer). */
 async function pipelineSeconds(servers: BenchNodes): Promise<Record<BatchPhase, number>> {
-  const sum = Object.fromEntries(batchPhases.map((p) => [p, 0])) as Record<BatchPhase, number>;
+  const sum = byPhase(() => 0);
   for (const n of servers.nodes) {
     const r = await fetch(`http://127.0.0.1:${n.facts.http}/metrics`, {
       headers: { authorization: `Bearer ${n.facts.token}` },
@@ -188,12 +188,8 @@ async function drive(
     started = await send(bodies.slice(warmUp, warmUp + reports));
     rows = await processed(db, warm.size + started.size, new Set(started.keys()));
     const after = await pipelineSeconds(servers);
-    const spent = batchPhases.map((p) => after[p] - before[p]);
-    const total = spent.reduce((a, b) => a + b, 0) || 1;
-    phases = Object.fromEntries(batchPhases.map((p, i) => [p, spent[i]! / total])) as Record<
-      BatchPhase,
-      number
-    >;
+    const total = batchPhases.reduce((n, p) => n + after[p] - before[p], 0) || 1;
+    phases = byPhase((p) => (after[p] - before[p]) / total);
     if (pacedCount > 0) {
       const sent = await send(bodies.slice(warmUp + reports), pacedRate);
       const timings = await processed(db, warm.size + started.size + sent.size, new Set(sent.keys()));

@@ -33,8 +33,8 @@ export type ChildMessage =
   | { type: 'ready' }
   /**
    * A batch committed: serve wakes the loops that send what it queued, and counts each message's outcome and
-   * where the batch's time went in its metrics (the id to look up the report it became). One message a batch, not one a report: each crosses to
-   * serve's event loop, which also serves SMTP.
+   * where the batch's time went in its metrics (the id to look up the report it became). One message a batch,
+   * not one a report: each crosses to serve's event loop, which also serves SMTP.
    */
   | { type: 'batch'; processed: ProcessedMessage[]; timings: BatchTimings }
   /** After a round, when it changed: the processor's failures, for /healthz. */

@@ -294,10 +294,12 @@ export class Processor extends PollingWorker {
     }
     this.options.onBatch?.({
       messages: messages.length,
-      claimMs,
-      thinkMs: waitStarted - thinkStarted,
-      waitMs: commitStarted - waitStarted,
-      commitMs: committed - commitStarted,
+      ms: {
+        claim: claimMs,
+        think: waitStarted - thinkStarted,
+        wait: commitStarted - waitStarted,
+        commit: committed - commitStarted,
+      },
     });
     return results;
   }

@@ -107,9 +107,9 @@ describe('Processor', () => {
       expect(t!.messages).toBe(3);
       // The lock was taken during the thinking and held at least heldMs: thinking and waiting together cover it,
       // and the commit (statements and the durable COMMIT) is measured after it.
-      expect(t!.thinkMs + t!.waitMs).toBeGreaterThanOrEqual(heldMs - 1);
-      expect(t!.claimMs).toBeGreaterThan(0);
-      expect(t!.commitMs).toBeGreaterThan(0);
+      expect(t!.ms.think + t!.ms.wait).toBeGreaterThanOrEqual(heldMs - 1);
+      expect(t!.ms.claim).toBeGreaterThan(0);
+      expect(t!.ms.commit).toBeGreaterThan(0);
       other!.close();
       db.close();
     },
