@@ -1,6 +1,6 @@
 import type { HeaderMap } from '../mime/header-map.ts';
 import type { AuthSummary, ParsedReport } from '../report/parsed-report.ts';
-import type { SmtpEnvelope } from './auth-result.ts';
+import type { DkimSignatureDetail, SmtpEnvelope } from './auth-result.ts';
 import { authenticateReport } from './authenticate-report.ts';
 import type { DnsResolver } from './dns-resolver.ts';
 import { loadProviderRegistry, type ProviderRegistry } from './provider-registry.ts';
@@ -21,6 +21,11 @@ export interface ParsedAuth {
   summary: AuthSummary | null;
   provider: string | null;
   note: string | null;
+  /**
+   * When no DKIM signature passed, what became of each one (`d=`, `s=`, result and mailauth's comment, e.g.
+   * `arf.mail.yahoo.com s=arf: fail, bad signature`), so staff can tell a forged report from a broken key.
+   */
+  signatures?: string | null;
 }
 
 /**
@@ -48,10 +53,21 @@ export async function authenticateParsed(
       summary: { dkim, dkimDomains, spf, dmarc, trusted },
       provider: result.provider,
       note: result.note,
+      signatures: dkim === 'pass' ? null : describeSignatures(result.details),
     };
   } catch (e) {
     return { summary: null, provider: null, note: `authentication failed: ${(e as Error).message}` };
   }
+}
+
+function describeSignatures(details: readonly DkimSignatureDetail[]): string | null {
+  if (details.length === 0) return null;
+  return details
+    .map((d) => {
+      const selector = d.selector ? ` s=${d.selector}` : '';
+      return `${d.domain}${selector}: ${d.result}${d.comment ? `, ${d.comment}` : ''}`;
+    })
+    .join('; ');
 }
 
 /** The report with its authentication results: the summary, the provider a passing signature proves, the note. */

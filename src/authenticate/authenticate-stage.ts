@@ -21,7 +21,8 @@ function authOutcome(auth: ParsedAuth): StageOutcome {
   if (a?.trusted && a.dkim === 'none' && auth.note)
     return { outcome: 'trusted', reason: `trusted: ${auth.note} at intake (HTTP)` };
   if (!a) return { outcome: 'skipped', reason: auth.note ?? 'not authenticated' };
-  const dkim = a.dkimDomains.length ? `dkim ${a.dkim} (${a.dkimDomains.join(', ')})` : `dkim ${a.dkim}`;
+  const about = a.dkimDomains.length ? a.dkimDomains.join(', ') : auth.signatures;
+  const dkim = about ? `dkim ${a.dkim} (${about})` : `dkim ${a.dkim}`;
   const trust = a.trusted ? `trusted: DKIM passes for ${auth.provider ?? 'a known provider'}` : 'not trusted';
   return {
     outcome: a.trusted ? 'trusted' : 'untrusted',

@@ -56,9 +56,11 @@ async function complaint(
 }
 
 const outboxRecipients = (svc: Service): string[] =>
-  (svc.db.prepare("SELECT payload FROM outbox WHERE kind = 'mail'").all() as { payload: string }[]).map(
-    (r) => (JSON.parse(r.payload) as { to: { address: string } }).to.address,
-  );
+  (
+    svc.db.prepare("SELECT payload FROM outbox WHERE kind = 'mail' ORDER BY id").all() as {
+      payload: string;
+    }[]
+  ).map((r) => (JSON.parse(r.payload) as { to: { address: string } }).to.address);
 
 const reportOf = (svc: Service, queueId: string) => {
   const row = svc.db

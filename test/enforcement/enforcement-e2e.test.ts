@@ -258,7 +258,9 @@ describe('enforcement through the pipeline', () => {
       .get() as { id: string; status: string; subject: string };
     expect(ticket).toMatchObject({ status: 'open', subject: 'Enforcement: acme' });
     expect(history.every((x) => x.ticketId === ticket.id)).toBe(true);
-    const hooks = h.svc.db.prepare("SELECT payload FROM outbox WHERE kind = 'webhook'").all() as Array<{
+    const hooks = h.svc.db
+      .prepare("SELECT payload FROM outbox WHERE kind = 'webhook' ORDER BY id")
+      .all() as Array<{
       payload: string;
     }>;
     const changes = hooks
