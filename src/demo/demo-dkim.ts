@@ -47,8 +47,11 @@ export function demoZone(): FakeZone {
 /** Prepends the demo domain's DKIM-Signature (relaxed/relaxed, Ed25519) to a demo message. */
 export async function signDemoMessage(message: string, domain: string): Promise<string> {
   const { privateKeyPem } = demoKey();
-  // mailauth reads the keys from signatureData only; its typings still demand them at the top level.
+  // mailauth reads the keys from signatureData only; its typings still demand them at the top level. Without
+  // signTime it rounds Date.now() to a second twice — for the header it signs and for the one it returns — so
+  // one signature in a few thousand carries a t= it did not sign (a bad signature).
   const options = {
+    signTime: new Date(),
     canonicalization: 'relaxed/relaxed',
     signatureData: [
       { signingDomain: domain, selector: SELECTOR, privateKey: privateKeyPem, algorithm: 'ed25519-sha256' },
