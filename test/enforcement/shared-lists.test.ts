@@ -125,7 +125,9 @@ describe('cross-client list intelligence: client page, ticket page, API (through
       });
     await deliverAndProcess(s, 'fbl@esp.example', report('acme', 'acme-spring-sale', 1));
     await deliverAndProcess(s, 'fbl@esp.example', report('globex', 'globex-webinar', 2));
-    const statuses = s.db.prepare("SELECT slug, status FROM clients WHERE slug IN ('acme', 'globex')").all();
+    const statuses = s.db
+      .prepare("SELECT slug, status FROM clients WHERE slug IN ('acme', 'globex') ORDER BY slug")
+      .all();
     expect(statuses).toEqual([
       { slug: 'acme', status: 'active' },
       { slug: 'globex', status: 'active' },
