@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { PollingWorker } from '../jobs/polling-loop.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
+import { sendPendingWrites } from '../db/send-pending-writes.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageContext, StageOutcome, StageRecord } from './stage.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
@@ -148,29 +149,32 @@ export class Processor extends PollingWorker {
   }
 
   /**
-   * The writing of one message: each stage's `commit`, in order, then each `finishMessage`, in the message's own
-   * savepoint (all or nothing).
+   * The writing of one message: each stage's `commit`, in order, then each `finishMessage`; `isolated`: in the
+   * message's own savepoint (all or nothing), a failure recorded on the message.
    */
-  private commitStages(p: Prepared): void {
+  private commitStages(p: Prepared, isolated: boolean): void {
     const { db, stages } = this.options;
     let current = '';
     let t0 = process.hrtime.bigint();
+    const write = (): void => {
+      for (const stage of stages) {
+        if (!stage.commit) continue;
+        current = stage.name;
+        t0 = process.hrtime.bigint();
+        const outcome = stage.commit(this.context(p));
+        this.record(p, stage.name, outcome, elapsedMs(t0) + (p.runMs.get(stage.name) ?? 0));
+      }
+      for (const stage of stages) {
+        if (!stage.finishMessage) continue;
+        current = stage.name;
+        t0 = process.hrtime.bigint();
+        stage.finishMessage(this.context(p));
+      }
+    };
+    // Not isolated: a throw ends the whole attempt (the batch is then written again, isolated).
+    if (!isolated) return write();
     try {
-      db.transaction(() => {
-        for (const stage of stages) {
-          if (!stage.commit) continue;
-          current = stage.name;
-          t0 = process.hrtime.bigint();
-          const outcome = stage.commit(this.context(p));
-          this.record(p, stage.name, outcome, elapsedMs(t0) + (p.runMs.get(stage.name) ?? 0));
-        }
-        for (const stage of stages) {
-          if (!stage.finishMessage) continue;
-          current = stage.name;
-          t0 = process.hrtime.bigint();
-          stage.finishMessage(this.context(p));
-        }
-      })();
+      db.transaction(write)();
     } catch (e) {
       this.fail(p, current, e, t0);
     }
@@ -197,8 +201,9 @@ export class Processor extends PollingWorker {
 
   /**
    * Thinks about each message of the batch (async `run` steps, no writes), then writes every
-   * outcome in one transaction (sync `commit` steps and the state change), each message inside its
-   * own savepoint so one failure does not undo the others. `claimMs`: how long taking the batch took (timings).
+   * outcome in one transaction (sync `commit` steps and the state change); one message failing there does not
+   * undo the others (the batch is written again with each message in its own savepoint). `claimMs`: how long
+   * taking the batch took (timings).
    */
   async processBatch(messages: StoredMessage[], claimMs = 0): Promise<ProcessResult[]> {
     const { db, stages } = this.options;
@@ -240,48 +245,84 @@ export class Processor extends PollingWorker {
     };
     await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, prepared.length) }, lane));
     const waitStarted = performance.now();
-    let commitStarted = waitStarted;
-    const results: ProcessResult[] = [];
+    let commitStarted = NaN;
+    let results: ProcessResult[] = [];
     // Log lines that report a new state wait for the commit: "processed" is never logged for a rolled-back batch.
-    const afterCommit: Array<() => void> = [];
+    let afterCommit: Array<() => void> = [];
+    const before = prepared.map((p) => ({ stages: p.stages.length, state: { ...p.state }, error: p.error }));
+    /**
+     * Writes the batch. `isolated`: each message in a savepoint of its own, so that one failing is undone alone.
+     * Otherwise the messages' writes follow each other in the batch transaction, which on PostgreSQL saves a round
+     * trip per message (the savepoint's release, which must be answered before the next message's writes go out
+     * for a failure to be pinned on its message), and the first failure anywhere undoes the attempt.
+     */
+    const attempt = (isolated: boolean): void => {
+      // On PostgreSQL the wait for other nodes' commits is this first statement's.
+      serializeCommits(db);
+      if (Number.isNaN(commitStarted)) commitStarted = performance.now();
+      results = [];
+      afterCommit = [];
+      const held = heldClaims(
+        db,
+        prepared.map((p) => p.message.id),
+        this.node,
+      );
+      for (const p of prepared) {
+        // A message this node no longer holds (its claim expired and another node took it over) is left to
+        // that node: nothing of this run is written, so no action happens twice.
+        if (!held.has(p.message.id)) {
+          results.push(this.claimLost(p, afterCommit));
+          continue;
+        }
+        if (p.error === null) this.commitStages(p, isolated);
+        results.push(this.finish(p, afterCommit));
+      }
+      // A write still held back fails here, inside the attempt, not in the batch steps' savepoints below.
+      if (!isolated) sendPendingWrites(db);
+      for (const stage of stages) {
+        if (!stage.finishBatch) continue;
+        try {
+          db.transaction(() => stage.finishBatch!({ db, now: this.now(), logger: this.options.logger }))();
+        } catch (e) {
+          logEvent(this.options.logger, 'error', 'worker.batch_step_failed', {
+            stage: stage.name,
+            err: (e as Error).stack ?? String(e),
+          });
+        }
+      }
+    };
     // The batch waits for the write lock on timers: the intake writer may hold it for a while committing a large
     // message, and waiting in SQLite's busy handler would hold the event loop that long. It looks again every
     // COMMIT_RETRY_MS: the batch is formed, so any time the lock stands free unnoticed only delays its messages.
-    await writeTransaction(
-      db,
-      () => {
-        // On PostgreSQL the wait for other nodes' commits is this first statement's.
-        serializeCommits(db);
-        commitStarted = performance.now();
-        const held = heldClaims(
-          db,
-          prepared.map((p) => p.message.id),
-          this.node,
-        );
-        for (const p of prepared) {
-          // A message this node no longer holds (its claim expired and another node took it over) is left to
-          // that node: nothing of this run is written, so no action happens twice.
-          if (!held.has(p.message.id)) {
-            results.push(this.claimLost(p, afterCommit));
-            continue;
-          }
-          if (p.error === null) this.commitStages(p);
-          results.push(this.finish(p, afterCommit));
-        }
-        for (const stage of stages) {
-          if (!stage.finishBatch) continue;
+    const lock = { retryMs: COMMIT_RETRY_MS, maxWaitMs: this.options.lockWaitMs ?? 5000 };
+    // Messages rarely fail in their commit: the batch is written without savepoints first. When a message does
+    // fail, that attempt is rolled back and the batch written again with each message isolated, where the failing
+    // one is recorded as failed and the others commit. Only a failure before COMMIT is redone this way: a failed
+    // COMMIT may have committed, and is left to the claims' expiry as before.
+    let failedBeforeCommit = false;
+    try {
+      await writeTransaction(
+        db,
+        () => {
           try {
-            db.transaction(() => stage.finishBatch!({ db, now: this.now(), logger: this.options.logger }))();
+            attempt(false);
           } catch (e) {
-            logEvent(this.options.logger, 'error', 'worker.batch_step_failed', {
-              stage: stage.name,
-              err: (e as Error).stack ?? String(e),
-            });
+            failedBeforeCommit = true;
+            throw e;
           }
-        }
-      },
-      { retryMs: COMMIT_RETRY_MS, maxWaitMs: this.options.lockWaitMs ?? 5000 },
-    );
+        },
+        lock,
+      );
+    } catch (e) {
+      if (!failedBeforeCommit) throw e;
+      prepared.forEach((p, i) => {
+        const b = before[i]!;
+        p.stages.length = b.stages;
+        p.state = { ...b.state };
+        p.error = b.error;
+      });
+      await writeTransaction(db, () => attempt(true), lock);
+    }
     const committed = performance.now();
     for (const log of afterCommit) log();
     for (let i = 0; i < prepared.length; i++) {

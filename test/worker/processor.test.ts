@@ -190,6 +190,47 @@ describe('Processor', () => {
     db.close();
   });
 
+  it('pins a write that fails only when sent (PostgreSQL sends writes with the next read) on its own message', async () => {
+    const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
+    const commits: string[] = [];
+    const stage: Stage = {
+      name: 'actions',
+      // Each message writes one row keyed by its subject's first letter: b2 repeats b1's key, a primary-key
+      // violation PostgreSQL reports with a later message's statements, not with b2's own.
+      commit: (ctx) => {
+        const subject = /Subject: (\w+)/.exec(ctx.raw.toString())![1]!;
+        commits.push(subject);
+        ctx.db
+          .prepare(
+            "INSERT INTO spam_traps (address, source, created_by, created_at) VALUES (?, 'staff', 'test', 't')",
+          )
+          .run(`${subject[0]}@trap.example`);
+        ctx.db.prepare("INSERT INTO audit_log (at, actor, action) VALUES ('t', 'test', ?)").run(subject);
+        return { outcome: 'ok', reason: `wrote ${subject}` };
+      },
+    };
+    const { db, processor, put } = setup([stage], clock);
+    const ids = ['a1', 'b1', 'b2', 'c1'].map((s) => put(s).queueId);
+    expect(await processor.drain()).toBe(4);
+    const [a1, b1, b2, c1] = ids.map((id) => getMessage(db, id));
+    expect([a1, b1, c1].map((m) => m!.state)).toEqual(['done', 'done', 'done']);
+    expect(b2).toMatchObject({ state: 'queued', attempts: 1 });
+    expect(b2!.lastError).toMatch(/^actions: .*(unique|duplicate)/i);
+    // Only b2's writes are undone; the others' are there once, and each trail has this run's entry once.
+    expect(db.prepare('SELECT action FROM audit_log ORDER BY id').pluck().all()).toEqual(['a1', 'b1', 'c1']);
+    expect(db.prepare('SELECT address FROM spam_traps ORDER BY address').pluck().all()).toEqual([
+      'a@trap.example',
+      'b@trap.example',
+      'c@trap.example',
+    ]);
+    expect(c1!.stages).toEqual([expect.objectContaining({ stage: 'actions', reason: 'wrote c1', run: 1 })]);
+    // The batch was written without savepoints up to the failure (SQLite: b2's own statement; PostgreSQL: when the
+    // writes went out), then again with each message isolated.
+    expect(commits.slice(0, 3)).toEqual(['a1', 'b1', 'b2']);
+    expect(commits.slice(-4)).toEqual(['a1', 'b1', 'b2', 'c1']);
+    db.close();
+  });
+
   it('retries a failing stage with backoff, then quarantines it with the error — never drops it', async () => {
     let fail = true;
     const clock = { t: Date.parse('2026-11-23T10:00:00Z') };
