@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import {
   markCorroborated,
-  saveSignal,
+  writeSignal,
   signalSourcesSince,
   type SignalSourcePair,
 } from '../store/enforcement-store.ts';
@@ -56,20 +56,19 @@ export const corroboratedRule = (n: number): string => `corroborated-by-${n}-sou
  * Stores a report's signals (one per client, campaign, signal and recipient — a repeat is not a second
  * signal). A repeat that is better evidence upgrades the stored one. An unauthenticated signal whose kind is
  * now reported by enough independent sources counts, and so do the earlier ones of that kind that waited for
- * corroboration. Returns the signals as stored (with the corroboration applied) and how many were new.
+ * corroboration. Returns the signals as stored (with the corroboration applied).
  */
 export function recordSignals(
   db: Database,
   signals: readonly PlannedSignal[],
   scope: SignalScope,
-): { signals: PlannedSignal[]; created: number } {
-  let created = 0;
+): { signals: PlannedSignal[] } {
   const out: PlannedSignal[] = [];
   for (const planned of signals) {
     const s = { ...planned };
     const who = s.recipient ?? `report:${scope.reportId ?? 'none'}`;
     const dedupe = `${scope.clientId}:${scope.campaignId ?? 0}:${s.signal}:${who}`;
-    const isNew = saveSignal(db, {
+    writeSignal(db, {
       clientId: scope.clientId,
       campaignId: scope.campaignId,
       signal: s.signal,
@@ -85,7 +84,6 @@ export function recordSignals(
       dedupe,
       at: scope.now.toISOString(),
     });
-    if (isNew) created++;
     const c = scope.corroboration;
     if (c && s.rule === UNAUTHENTICATED_RULE && scope.source?.domain && scope.source.network) {
       const found = independentSources(
@@ -104,5 +102,5 @@ export function recordSignals(
     }
     out.push(s);
   }
-  return { signals: out, created };
+  return { signals: out };
 }

@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
 import { prepared } from '../db/prepared.ts';
-import { isPostgres } from '../db/postgres/pg-database.ts';
 import type { ClientStatus, SignalKind, StatusChangeMode } from './vocabulary.ts';
 
 // client_signals, client_status_changes and send_volume: the enforcement record of each client.
@@ -31,10 +30,6 @@ export interface SignalRow {
 const strength = (counts: string, basis: string): string =>
   `(CASE WHEN ${counts} = 0 THEN 0 WHEN ${basis} = 'unauthenticated' THEN 1 ELSE 2 END)`;
 
-/**
- * Stores a signal; a repeat that is better evidence (counts where the stored one did not, or is authenticated
- * where the stored one stood on a token alone) upgrades it. Returns true when the signal was new.
- */
 const saveSignalSql = `INSERT INTO client_signals (client_id, campaign_id, signal, recipient, mailbox_provider, report_id, counts, reason, rule, basis, reporter_domain, source_network, dedupe, at)
      VALUES (@clientId, @campaignId, @signal, @recipient, @provider, @reportId, @counts, @reason, @rule, @basis, @reporterDomain, @sourceNetwork, @dedupe, @at)
      ON CONFLICT (dedupe) DO UPDATE SET counts = excluded.counts, reason = excluded.reason, rule = excluded.rule,
@@ -42,22 +37,11 @@ const saveSignalSql = `INSERT INTO client_signals (client_id, campaign_id, signa
        report_id = excluded.report_id, at = excluded.at
        WHERE ${strength('excluded.counts', 'excluded.basis')} > ${strength('counts', 'basis')}`;
 
-export function saveSignal(db: Database, s: SignalRow): boolean {
-  if (isPostgres(db)) {
-    // One round trip: RETURNING's subquery reads the statement's snapshot, taken before this insert, so it
-    // says whether the signal was there before; no row back means an existing stronger one was kept.
-    const row = prepared(
-      db,
-      `${saveSignalSql} RETURNING NOT EXISTS (SELECT 1 FROM client_signals WHERE dedupe = @dedupe) AS created`,
-    ).get(s) as { created: number } | undefined;
-    return row?.created === 1;
-  }
-  const existed = prepared(db, 'SELECT 1 FROM client_signals WHERE dedupe = ?').get(s.dedupe) !== undefined;
-  writeSignal(db, s);
-  return !existed;
-}
-
-/** Stores a signal as saveSignal does, without saying whether it was new (no round trip of its own on PostgreSQL). */
+/**
+ * Stores a signal; a repeat that is better evidence (counts where the stored one did not, or is authenticated
+ * where the stored one stood on a token alone) upgrades it, a weaker or equal one changes nothing. Nothing is read
+ * back: on PostgreSQL the insert travels with the transaction's next statement.
+ */
 export function writeSignal(db: Database, s: SignalRow): void {
   prepared(db, saveSignalSql).run(s);
 }

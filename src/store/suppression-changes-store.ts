@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { isPostgres } from '../db/postgres/pg-database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { SuppressionChangeKind, SuppressionReason } from './vocabulary.ts';
 
@@ -23,7 +24,11 @@ export interface SuppressionChange {
 
 export interface SuppressionChangeInput {
   change: SuppressionChangeKind;
-  suppressionId: number;
+  /**
+   * The suppression's id, or `inserted`: the row this connection's previous statement inserted into suppressions
+   * (its id is then never read back, which on PostgreSQL would cost a round trip of its own).
+   */
+  suppressionId: number | 'inserted';
   address: string | null;
   hash?: string | null;
   clientId: number | null;
@@ -41,13 +46,21 @@ export interface SuppressionChangeInput {
  * PostgreSQL the insert then travels with the transaction's next statement instead of costing a round trip.
  */
 export function recordSuppressionChange(db: Database, c: SuppressionChangeInput): void {
+  const inserted = c.suppressionId === 'inserted';
+  // SQLite: the connection's last inserted rowid (a trigger's inserts do not change it once the statement ends);
+  // PostgreSQL: the session's last value of the suppressions' identity sequence.
+  const id = !inserted
+    ? '@suppressionId'
+    : isPostgres(db)
+      ? `currval(pg_get_serial_sequence('suppressions', 'id'))`
+      : 'last_insert_rowid()';
   prepared(
     db,
     `INSERT INTO suppression_changes (change, suppression_id, address, address_hash, client, stream, reason, why, actor, at, webhook_queued)
-     VALUES (@change, @suppressionId, @address, @hash, (SELECT slug FROM clients WHERE id = @clientId), @stream, @reason, @why, @actor, @at, @webhookQueued)`,
+     VALUES (@change, ${id}, @address, @hash, (SELECT slug FROM clients WHERE id = @clientId), @stream, @reason, @why, @actor, @at, @webhookQueued)`,
   ).run({
     change: c.change,
-    suppressionId: c.suppressionId,
+    ...(inserted ? {} : { suppressionId: c.suppressionId }),
     address: c.address,
     hash: c.hash ?? null,
     clientId: c.clientId,

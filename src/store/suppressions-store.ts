@@ -109,10 +109,9 @@ export function suppress(db: Database, s: SuppressInput): { id: number; created:
       s.note ?? null,
       actor,
     );
-    const id = Number(r.lastInsertRowid);
     recordSuppressionChange(db, {
       change: 'added',
-      suppressionId: id,
+      suppressionId: 'inserted',
       address,
       clientId: s.clientId,
       stream,
@@ -122,7 +121,13 @@ export function suppress(db: Database, s: SuppressInput): { id: number; created:
       at,
       webhookQueued: s.webhookQueued === true,
     });
-    return { id, created: true };
+    // Read only by a caller that asks (on PostgreSQL that waits for the insert's answer).
+    return {
+      get id() {
+        return Number(r.lastInsertRowid);
+      },
+      created: true,
+    };
   });
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { insertClientProfile } from '../../src/store/client-admin-store.ts';
 import {
   markCorroborated,
-  saveSignal,
+  writeSignal,
   signalSourcesSince,
   signalTotalsSince,
   type SignalRow,
@@ -142,7 +142,7 @@ describe("a client's signal totals and sources equal a count of its signals, wha
               dedupe: `${clientId}:${campaignId ?? 0}:${o.signal}:r${o.recipient}`,
               at: new Date(T0 + o.hour * HOUR + 1234).toISOString(),
             };
-            saveSignal(t.db, row);
+            writeSignal(t.db, row);
           } else if (o.type === 'corroborate')
             markCorroborated(
               t.db,

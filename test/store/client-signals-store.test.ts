@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { insertClientProfile } from '../../src/store/client-admin-store.ts';
-import { saveSignal, type SignalRow } from '../../src/store/enforcement-store.ts';
+import { writeSignal, type SignalRow } from '../../src/store/enforcement-store.ts';
 import { eachTestDatabase } from '../helpers/test-service.ts';
 
-/** A client's signal is stored once; a repeat says it is not new and replaces the stored one only when stronger. */
+/** A client's signal is stored once; a repeat replaces the stored one only when it is stronger evidence. */
 describe('client signals are stored once, upgraded by stronger evidence, on either engine', () => {
   const t = eachTestDatabase();
 
@@ -31,25 +31,24 @@ describe('client signals are stored once, upgraded by stronger evidence, on eith
       reason: string;
     }>;
 
-  it('says new only the first time and keeps the strongest evidence', () => {
+  it('keeps one row per signal, with the strongest evidence', () => {
     const id = insertClientProfile(
       t.db,
       { slug: 'acme', name: 'Acme', contactEmail: null, language: 'en', domains: [] },
       new Date('2026-11-30T09:00:00Z'),
     );
-    expect(saveSignal(t.db, signal(id))).toBe(true);
-    // The same evidence again: not new, nothing changes.
-    expect(saveSignal(t.db, signal(id, { reason: 'repeat' }))).toBe(false);
+    writeSignal(t.db, signal(id));
+    // The same evidence again: nothing changes.
+    writeSignal(t.db, signal(id, { reason: 'repeat' }));
     expect(stored()).toEqual([{ counts: 0, basis: 'unauthenticated', reason: 'first: not counted' }]);
-    // Stronger evidence (counted, authenticated): not new, but it replaces the stored one.
-    expect(saveSignal(t.db, signal(id, { counts: 1, basis: 'authenticated', reason: 'signed' }))).toBe(false);
+    // Stronger evidence (counted, authenticated) replaces the stored one.
+    writeSignal(t.db, signal(id, { counts: 1, basis: 'authenticated', reason: 'signed' }));
     expect(stored()).toEqual([{ counts: 1, basis: 'authenticated', reason: 'signed' }]);
     // Weaker evidence afterwards changes nothing.
-    expect(saveSignal(t.db, signal(id, { reason: 'weaker' }))).toBe(false);
+    writeSignal(t.db, signal(id, { reason: 'weaker' }));
     expect(stored()).toEqual([{ counts: 1, basis: 'authenticated', reason: 'signed' }]);
     // Another recipient is another signal.
-    expect(saveSignal(t.db, signal(id, { recipient: 'b@example.net', dedupe: `${id}:0:complaint:b` }))).toBe(
-      true,
-    );
+    writeSignal(t.db, signal(id, { recipient: 'b@example.net', dedupe: `${id}:0:complaint:b` }));
+    expect(stored()).toHaveLength(2);
   });
 });

@@ -40,6 +40,31 @@ describe('suppression rules in the store', () => {
     tmp.cleanup();
   });
 
+  it("logs each addition with the suppression's own id, inside a transaction as outside one", () => {
+    suppress(db, { address: 'first@example.net', clientId: acme, reason: 'complaint', now: t0 });
+    db.transaction(() => {
+      // A refresh between two additions: the log row of the second must not take the refreshed one's id.
+      suppress(db, { address: 'second@example.net', clientId: globex, reason: 'complaint', now: t0 });
+      suppress(db, { address: 'first@example.net', clientId: acme, reason: 'complaint', now: day(1) });
+      const third = suppress(db, { address: 'third@example.net', clientId: null, reason: 'trap', now: t0 });
+      expect(third.created).toBe(true);
+      expect(third.id).toBe(
+        db.prepare("SELECT id FROM suppressions WHERE address = 'third@example.net'").pluck().get(),
+      );
+    })();
+    const ids = new Map(
+      (
+        db.prepare('SELECT id, address FROM suppressions').all() as Array<{ id: number; address: string }>
+      ).map((r) => [r.address, r.id]),
+    );
+    const log = suppressionChangesSince(db, { afterId: 0, limit: 10 });
+    expect(log.map((c) => [c.change, c.address, c.suppressionId])).toEqual([
+      ['added', 'first@example.net', ids.get('first@example.net')],
+      ['added', 'second@example.net', ids.get('second@example.net')],
+      ['added', 'third@example.net', ids.get('third@example.net')],
+    ]);
+  });
+
   it('erasure keeps only the keyed hash, and the checks still match the address by it', () => {
     suppress(db, { address: 'Jane@Example.net', clientId: acme, reason: 'complaint', now: t0 });
     suppress(db, { address: 'jane@example.net', clientId: null, reason: 'trap', now: t0 });
