@@ -8,6 +8,7 @@ import {
   type ApiToken,
 } from '../store/api-tokens-store.ts';
 import { staffRoles, type StaffRole } from '../store/vocabulary.ts';
+import type { LookupCache } from './lookup-cache.ts';
 
 export { getApiToken, listApiTokens, revokeApiToken, type ApiToken } from '../store/api-tokens-store.ts';
 
@@ -47,13 +48,22 @@ export function createApiToken(
 /**
  * The live token a bearer secret belongs to, or null (unknown, malformed or revoked). The row is found by its
  * public prefix and the SHA-256 hashes compared with timingSafeEqual, so response time says nothing about
- * how much of a guessed secret was right.
+ * how much of a guessed secret was right. With a `cache`, a live token found is kept there by the SHA-256 of its
+ * secret (never the secret) and not read again until the cache's time runs out or it is cleared.
  */
-export function verifyApiToken(db: Database, secret: string, now: Date): ApiToken | null {
+export function verifyApiToken(
+  db: Database,
+  secret: string,
+  now: Date,
+  cache?: LookupCache<ApiToken>,
+): ApiToken | null {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length < LOOKUP_LENGTH + 8 || secret.length > 200)
     return null;
-  const candidates = apiTokensByPrefix(db, secret.slice(0, LOOKUP_LENGTH));
   const presented = sha256(secret);
+  const key = cache ? presented.toString('base64') : '';
+  const cached = cache?.get(key);
+  if (cached) return cached;
+  const candidates = apiTokensByPrefix(db, secret.slice(0, LOOKUP_LENGTH));
   let found: (ApiToken & { hash: string }) | null = null;
   for (const c of candidates) if (timingSafeEqual(Buffer.from(c.hash, 'hex'), presented)) found = c;
   if (!found || found.revokedAt !== null) return null;
@@ -61,5 +71,6 @@ export function verifyApiToken(db: Database, secret: string, now: Date): ApiToke
   if (!token.lastUsedAt || now.getTime() - Date.parse(token.lastUsedAt) > TOUCH_EVERY_MS) {
     touchApiToken(db, token.id, now);
   }
+  cache?.set(key, token);
   return token;
 }

@@ -201,6 +201,14 @@ export const configSchema = z.strictObject({
         .describe(
           'Bearer token Prometheus sends to read GET /metrics (Authorization: Bearer <token>); any API token (role viewer or above) works too. Empty: API tokens only — /metrics always needs one.',
         ),
+      lookupCacheMs: z
+        .number()
+        .int()
+        .min(0)
+        .default(1000)
+        .describe(
+          "How long a node reuses an API token it verified and a client's id it looked up (the suppression check reads both on every request: on PostgreSQL each is a round trip). A token revoked, or a client deleted, on this node stops at once; on another node within this time. 0: read them on every request.",
+        ),
     })
     .prefault({}),
   health: z

@@ -17,6 +17,7 @@ import { suppressionRules } from '../suppress/suppression-rules.ts';
 import { lifecycleSettings } from '../lifecycle/lifecycle-settings.ts';
 import { DEFAULT_LIMITS } from '../parse/parse-options.ts';
 import { parseOptionsFromConfig } from '../parse/parse-options-from-config.ts';
+import { apiLookups } from './api/api-lookups.ts';
 
 export interface HttpServerOptions {
   db: Database;
@@ -73,9 +74,11 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     };
   });
   const enforcement = enforcementSettings(options.config);
+  const lookups = apiLookups(options.config.http.lookupCacheMs);
   registerApi(app, {
     ...options.api,
     db: options.db,
+    lookups,
     enforcement,
     suppressionRules: suppressionRules(options.config),
     lifecycle: lifecycleSettings(options.config),
@@ -90,6 +93,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     parseLimits: { ...DEFAULT_LIMITS, ...parseOptionsFromConfig(options.config).limits },
     lifecycle: lifecycleSettings(options.config),
     intake: intakeHint(options.config.smtp),
+    lookups,
   });
   void app.register(unsubscribePlugin, {
     db: options.db,
@@ -110,7 +114,12 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     registerMetricsRoute(
       app,
       options.metrics,
-      metricsAuthorizer(options.db, options.config.http.metricsToken, options.api?.now ?? (() => new Date())),
+      metricsAuthorizer(
+        options.db,
+        options.config.http.metricsToken,
+        options.api?.now ?? (() => new Date()),
+        lookups.tokens,
+      ),
     );
   return app;
 }

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
-import { verifyApiToken } from '../auth/api-tokens.ts';
+import { verifyApiToken, type ApiToken } from '../auth/api-tokens.ts';
+import type { LookupCache } from '../auth/lookup-cache.ts';
 
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -13,6 +14,7 @@ export function metricsAuthorizer(
   db: Database,
   metricsToken: string,
   now: () => Date,
+  tokens?: LookupCache<ApiToken>,
 ): (request: FastifyRequest) => boolean {
   const expected = metricsToken === '' ? null : sha256(metricsToken);
   return (request) => {
@@ -20,6 +22,6 @@ export function metricsAuthorizer(
     if (!m) return false;
     const presented = m[1]!;
     if (expected && timingSafeEqual(sha256(presented), expected)) return true;
-    return verifyApiToken(db, presented, now()) !== null;
+    return verifyApiToken(db, presented, now(), tokens) !== null;
   };
 }

@@ -15,7 +15,8 @@ describe('GET /metrics needs a bearer token', () => {
   let app: FastifyInstance;
   beforeEach(async () => {
     tmp = tempDataDir();
-    const config = testConfig(tmp.dir, { http: { metricsToken: METRICS_TOKEN } });
+    // Tokens verified on every request: a revocation through the store is seen at once.
+    const config = testConfig(tmp.dir, { http: { metricsToken: METRICS_TOKEN, lookupCacheMs: 0 } });
     db = openDatabase(config);
     app = buildHttpServer({ db, config, metrics: createMetrics(db, () => new Date()).registry });
     await app.ready();

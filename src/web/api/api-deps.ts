@@ -3,6 +3,7 @@ import type { Logger } from '../../log/logger.ts';
 import type { EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
 import type { SuppressionRules } from '../../suppress/suppression-rules.ts';
 import type { LifecycleSettings } from '../../lifecycle/lifecycle-settings.ts';
+import type { ApiLookups } from './api-lookups.ts';
 
 /** What the API needs from the running service. */
 export interface ApiDeps {
@@ -17,4 +18,6 @@ export interface ApiDeps {
   suppressionRules?: SuppressionRules;
   /** The erasure hash key and data dir (config `privacy`, `dataDir`); absent: erasure answers 503. */
   lifecycle?: LifecycleSettings;
+  /** Verified tokens and client ids kept for `http.lookupCacheMs`; absent: read on every request. */
+  lookups?: ApiLookups;
 }

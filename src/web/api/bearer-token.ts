@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { roleAllows, verifyApiToken, type ApiRole, type ApiToken } from '../../auth/api-tokens.ts';
+import type { LookupCache } from '../../auth/lookup-cache.ts';
 import type { Database } from 'better-sqlite3';
 import { HttpError } from './http-error.ts';
 
@@ -14,6 +15,7 @@ export function authenticateBearer(
   request: FastifyRequest,
   needs: ApiRole,
   now: Date,
+  cache?: LookupCache<ApiToken>,
 ): ApiToken {
   const header = request.headers.authorization;
   if (!header)
@@ -25,7 +27,7 @@ export function authenticateBearer(
       challenge(),
     );
   const m = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
-  const token = m ? verifyApiToken(db, m[1]!, now) : null;
+  const token = m ? verifyApiToken(db, m[1]!, now, cache) : null;
   if (!token)
     throw new HttpError(
       401,

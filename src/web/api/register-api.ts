@@ -58,7 +58,7 @@ export const apiPlugin: FastifyPluginCallback<ApiDeps> = (api, deps, done) => {
       // Authenticate before the body is read: a stranger's upload costs nothing.
       onRequest: (request, _reply, next) => {
         try {
-          tokens.set(request, authenticateBearer(deps.db, request, route.role, now()));
+          tokens.set(request, authenticateBearer(deps.db, request, route.role, now(), deps.lookups?.tokens));
           next();
         } catch (e) {
           next(e as Error);

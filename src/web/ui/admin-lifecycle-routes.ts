@@ -123,6 +123,8 @@ export function adminLifecycleRoutes(app: FastifyInstance, ctx: UiContext): void
     if (!client) return refuse(400, 'Choose the client to delete.');
     const { reason, refused } = confirmation(req.body);
     if (refused) return refuse(refused.status, refused.message);
+    // The API's suppression check must not answer for the deleted client from a remembered id.
+    ctx.lookups?.clientIds.clear();
     try {
       deleteClient(ctx.db, {
         slug: client,

@@ -128,6 +128,7 @@ export function adminTokenRoutes(app: FastifyInstance, ctx: UiContext): void {
         now,
       });
     })();
+    ctx.lookups?.tokens.clear();
     return reply.redirect(flashUrl('/ui/admin/tokens', 'token.revoked', { ref: String(id) }), 303);
   });
 }

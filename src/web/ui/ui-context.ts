@@ -5,6 +5,7 @@ import type { LifecycleSettings } from '../../lifecycle/lifecycle-settings.ts';
 import type { StaffSession } from '../../auth/staff-sessions.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import type { EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
+import type { ApiLookups } from '../api/api-lookups.ts';
 
 /** What every UI route needs: the database, a clock and the login limiter (no globals). */
 export interface UiContext {
@@ -21,6 +22,8 @@ export interface UiContext {
   logError: (req: FastifyRequest, err: unknown, status?: number) => void;
   /** The erasure hash key and data dir (config `privacy`, `dataDir`); null: erasure is unavailable here. */
   lifecycle: LifecycleSettings | null;
+  /** The API's remembered tokens and client ids (forgotten on a revocation or a deletion here); null: none. */
+  lookups: ApiLookups | null;
 }
 
 declare module 'fastify' {

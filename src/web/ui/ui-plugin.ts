@@ -35,6 +35,7 @@ import { adminLifecycleRoutes } from './admin-lifecycle-routes.ts';
 import { projectUrl } from '../../runtime/project-root.ts';
 import { logEvent, type Logger } from '../../log/logger.ts';
 import { DEFAULT_LIMITS, type ParseLimits } from '../../parse/parse-options.ts';
+import type { ApiLookups } from '../api/api-lookups.ts';
 
 export interface UiPluginOptions {
   db: Database;
@@ -54,6 +55,8 @@ export interface UiPluginOptions {
   intake?: IntakeHint | undefined;
   /** The erasure hash key and data dir (config); absent: the admin erasure form answers 503. */
   lifecycle?: LifecycleSettings | undefined;
+  /** The API's remembered tokens and client ids, forgotten when a page revokes a token or deletes a client. */
+  lookups?: ApiLookups | undefined;
 }
 
 const CSS = readFileSync(projectUrl('src', 'web', 'ui', 'app.css'), 'utf8');
@@ -78,6 +81,7 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
     enforcement: options.enforcement ?? enforcementSettings(defaults()),
     parseLimits: options.parseLimits ?? DEFAULT_LIMITS,
     lifecycle: options.lifecycle ?? null,
+    lookups: options.lookups ?? null,
     logError: (req, err, status = 500) => {
       if (options.logger)
         logEvent(options.logger, 'error', 'http.error', {

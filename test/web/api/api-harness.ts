@@ -39,12 +39,14 @@ export function apiClient(app: FastifyInstance, tokens: Record<Role, string>): A
   };
 }
 
-/** The HTTP server over a fresh database with the demo clients, without SMTP or worker. */
-export async function apiHarness(): Promise<
+/** The HTTP server over a fresh database with the demo clients, without SMTP or worker; `overrides`: config. */
+export async function apiHarness(
+  overrides: Record<string, unknown> = {},
+): Promise<
   ApiClient & { db: Database; app: FastifyInstance; tokens: Record<Role, string>; close(): Promise<void> }
 > {
   const tmp = tempDataDir();
-  const config = testConfig(tmp.dir);
+  const config = testConfig(tmp.dir, overrides);
   const db = openDatabase(config);
   loadDemoIfEmpty(db, new Date());
   const app = buildHttpServer({ db, config });

@@ -8,7 +8,8 @@ type Harness = Awaited<ReturnType<typeof apiHarness>>;
 describe('API authentication, roles and errors', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await apiHarness();
+    // Tokens are verified on every request here (a revocation through the store is seen at once).
+    h = await apiHarness({ http: { lookupCacheMs: 0 } });
   });
   afterAll(async () => {
     await h.close();

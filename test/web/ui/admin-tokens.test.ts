@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyApiToken } from '../../../src/auth/api-tokens.ts';
+import { createApiToken, verifyApiToken } from '../../../src/auth/api-tokens.ts';
+import { apiLookups } from '../../../src/web/api/api-lookups.ts';
 import { listAudit } from '../../../src/store/audit-store.ts';
 import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 
@@ -54,6 +55,24 @@ describe('admin: API tokens page', () => {
       confirm: 'yes',
     });
     expect(again.statusCode).toBe(404);
+  });
+
+  it('a token revoked on the page stops at once for the API of the same node, however long it remembers tokens', async () => {
+    await t.close();
+    const lookups = apiLookups(600_000);
+    t = await startUiApp({ lookups });
+    const { secret } = createApiToken(t.db, { name: 'platform', role: 'viewer', now: new Date() });
+    const token = verifyApiToken(t.db, secret, new Date(), lookups.tokens);
+    // Remembered: the API of this node would not read the row again for ten minutes.
+    expect(token).not.toBeNull();
+    const admin = await t.login('admin');
+    const revoke = await t.post(admin, `/ui/admin/tokens/${token!.id}/revoke`, {
+      _csrf: admin.csrf,
+      reason: 'leaked',
+      confirm: 'yes',
+    });
+    expect(revoke.statusCode).toBe(303);
+    expect(verifyApiToken(t.db, secret, new Date(), lookups.tokens)).toBeNull();
   });
 
   it('keeps the typed label and role when a token is refused', async () => {

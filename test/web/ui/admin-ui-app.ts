@@ -10,6 +10,7 @@ import {
 import { uiPlugin } from '../../../src/web/ui/ui-plugin.ts';
 import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
 import { csrfOf, loginInject } from './ui-session.ts';
+import type { ApiLookups } from '../../../src/web/api/api-lookups.ts';
 
 export type Role = 'admin' | 'agent' | 'viewer';
 export interface Session {
@@ -22,6 +23,8 @@ export interface UiAppOptions {
   now?: Date;
   /** Data to add before the UI starts, with the enforcement settings the UI uses. */
   seed?: (db: Database, enforcement: EnforcementSettings) => void;
+  /** The API's remembered tokens and client ids, which the pages forget on a revocation or a deletion. */
+  lookups?: ApiLookups;
 }
 
 export type UiApp = Awaited<ReturnType<typeof startUiApp>>;
@@ -53,7 +56,12 @@ export async function startUiApp(options: UiAppOptions = {}): Promise<{
   const enforcement = enforcementSettings(config);
   seed?.(db, enforcement);
   const app = Fastify();
-  await app.register(uiPlugin, { db, enforcement, ...(fixed ? { now: () => fixed } : {}) });
+  await app.register(uiPlugin, {
+    db,
+    enforcement,
+    ...(fixed ? { now: () => fixed } : {}),
+    ...(options.lookups ? { lookups: options.lookups } : {}),
+  });
   await app.ready();
   return {
     db,

@@ -134,6 +134,8 @@ export const lifecycleRoutes: ApiRoute[] = [
     }),
     handle: ({ params, query, deps, actor, now, reply }) => {
       const o = { slug: params.slug, actor, now, reason: query.reason, logger: deps.logger };
+      // The suppression check must not answer for the deleted client from a remembered id.
+      deps.lookups?.clientIds.clear();
       if (query.export === 'true') {
         const r = asHttp(params.slug, () => deleteClientWithArchive(deps.db, o));
         return reply

@@ -245,7 +245,8 @@ export const suppressionRoutes: ApiRoute[] = [
       matches: z.array(matchSchema).describe('the same rows in detail: stream, expiry, what matched'),
     }),
     handle: ({ query, deps, now }) => {
-      const clientId = query.client === undefined ? null : clientIdOf(deps.db, query.client);
+      const clientId =
+        query.client === undefined ? null : clientIdOf(deps.db, query.client, deps.lookups?.clientIds);
       const rows = isSuppressed(deps.db, query.address, clientId, {
         stream: query.stream ?? null,
         hash: hashOf(deps, query.address),
@@ -288,7 +289,7 @@ export const suppressionRoutes: ApiRoute[] = [
     }),
     handle: ({ body, deps, now }) => {
       tooMany(body.addresses.length, CHECK_MAX, 'addresses');
-      const clientId = body.client ? clientIdOf(deps.db, body.client) : null;
+      const clientId = body.client ? clientIdOf(deps.db, body.client, deps.lookups?.clientIds) : null;
       const valid = body.addresses.map((a) => checkAddressField.safeParse(a));
       const items = valid.flatMap((v) => (v.success ? [{ address: v.data }] : []));
       const answers = checkSuppressions(deps.db, items, clientId, {

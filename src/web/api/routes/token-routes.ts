@@ -41,13 +41,15 @@ export const tokenRoutes: ApiRoute[] = [
     method: 'DELETE',
     path: '/tokens/:id',
     role: 'admin',
-    summary: 'Revoke an API token (it stops working at once)',
+    summary:
+      'Revoke an API token (it stops working at once on this node, within http.lookupCacheMs on the others)',
     params: z.object({ id: z.coerce.number().int().positive() }),
     handle: ({ params, deps, actor, now }) => {
       deps.db.transaction(() => {
         if (!revokeApiToken(deps.db, params.id, now)) throw notFound(`live token ${params.id}`);
         writeAudit(deps.db, { actor, action: 'token.revoke', target: `token:${params.id}`, now });
       })();
+      deps.lookups?.tokens.clear();
       return { id: params.id, revoked: true };
     },
   }),
