@@ -30,7 +30,7 @@ export interface SignalRow {
 const strength = (counts: string, basis: string): string =>
   `(CASE WHEN ${counts} = 0 THEN 0 WHEN ${basis} = 'unauthenticated' THEN 1 ELSE 2 END)`;
 
-const saveSignalSql = `INSERT INTO client_signals (client_id, campaign_id, signal, recipient, mailbox_provider, report_id, counts, reason, rule, basis, reporter_domain, source_network, dedupe, at)
+const writeSignalSql = `INSERT INTO client_signals (client_id, campaign_id, signal, recipient, mailbox_provider, report_id, counts, reason, rule, basis, reporter_domain, source_network, dedupe, at)
      VALUES (@clientId, @campaignId, @signal, @recipient, @provider, @reportId, @counts, @reason, @rule, @basis, @reporterDomain, @sourceNetwork, @dedupe, @at)
      ON CONFLICT (dedupe) DO UPDATE SET counts = excluded.counts, reason = excluded.reason, rule = excluded.rule,
        basis = excluded.basis, reporter_domain = excluded.reporter_domain, source_network = excluded.source_network,
@@ -43,7 +43,7 @@ const saveSignalSql = `INSERT INTO client_signals (client_id, campaign_id, signa
  * back: on PostgreSQL the insert travels with the transaction's next statement.
  */
 export function writeSignal(db: Database, s: SignalRow): void {
-  prepared(db, saveSignalSql).run(s);
+  prepared(db, writeSignalSql).run(s);
 }
 
 /** One reporting domain and the network it reported from. */

@@ -7,6 +7,6 @@ export interface ApiLookups {
   clientIds: LookupCache<number>;
 }
 
-export function apiLookups(ttlMs: number, clock: () => number = Date.now): ApiLookups {
-  return { tokens: new LookupCache(ttlMs, clock), clientIds: new LookupCache(ttlMs, clock) };
+export function apiLookups(ttlMs: number): ApiLookups {
+  return { tokens: new LookupCache(ttlMs), clientIds: new LookupCache(ttlMs) };
 }
