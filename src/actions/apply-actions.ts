@@ -31,7 +31,7 @@ export function applyActions(
 ): { decisions: Decision[]; ticketId: string | null } {
   // The ticket a reply names was found once, by classify, and is carried on the report.
   const replyTo = c.report.kind === 'reply' ? (c.report.replyTicketId ?? null) : null;
-  const plan = planActions(c.report, c.attribution, o.policy, replyTo, trapChecker(c.db));
+  const plan = planActions(c.report, c.attribution, o.policy, replyTo, c.isTrap ?? trapChecker(c.db));
   const decisions: Decision[] = [
     ...applySuppressions(c, plan.suppressions, o.suppressionRules),
     ...plan.skippedSuppressions,

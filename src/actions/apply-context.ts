@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Attribution } from '../attribute/attribution.ts';
 import type { HeaderMap } from '../mime/header-map.ts';
 import type { ParsedReport } from '../report/parsed-report.ts';
+import type { SendsAhead } from '../store/sends-store.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
 /** What every applier of the actions stage works on: one attributed report, inside its message's savepoint. */
@@ -16,6 +17,10 @@ export interface ApplyContext {
   /** The message's own Subject (headers stage). */
   subject: string | null;
   now: Date;
+  /** The sends of the report's batch, read ahead (the pipeline); without them a send is read when needed. */
+  sends?: SendsAhead;
+  /** Whether an address is a listed spam trap (the pipeline's reads the list once a batch); default: ask the database. */
+  isTrap?: (address: string) => boolean;
 }
 
 /** `acme / spring-sale`, or `unmatched`. */

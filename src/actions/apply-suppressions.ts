@@ -10,7 +10,10 @@ import type { PlannedSuppression } from './plan-actions.ts';
 
 /** The stream of the reported send, when the send log names one. */
 function streamOf(c: ApplyContext): string | null {
-  return c.attribution.sendId ? (getSend(c.db, c.attribution.sendId)?.stream ?? null) : null;
+  const id = c.attribution.sendId;
+  if (!id) return null;
+  const ahead = c.sends?.byId.get(id);
+  return ahead ? ahead.stream : (getSend(c.db, id)?.stream ?? null);
 }
 
 function applyOne(

@@ -1,9 +1,11 @@
 import type { Decision } from '../decisions/decision.ts';
 import { describeDecision } from '../decisions/describe-decision.ts';
 import { required } from '../pipeline/pipeline-state.ts';
-import { earlierActedReport, saveReportOutcome } from '../store/reports-store.ts';
+import { batchSends } from '../attribute/batch-sends.ts';
+import { batchTrapChecker } from '../enforcement/spam-traps.ts';
+import { actedMessageIds, earlierActedReport, saveReportOutcome } from '../store/reports-store.ts';
 import { emitReportWebhooks } from '../webhooks/report-webhooks.ts';
-import type { Stage } from '../worker/stage.ts';
+import type { Stage, StageContext } from '../worker/stage.ts';
 import { applyActions, type ActionsOptions } from './apply-actions.ts';
 
 const outcomeOf = (decisions: readonly Decision[], duplicate: boolean, ticketId: string | null): string =>
@@ -23,6 +25,24 @@ const duplicateOf = (twin: number, messageId: string | null): Decision => ({
   reason: `same Message-ID ${messageId}: no second effect`,
   duplicateOf: twin,
 });
+
+/**
+ * Whether the message may repeat a report acted on before (earlierActedReport then says which): some report of
+ * its Message-ID was acted on, or another message of the batch has the same one. Read once for the batch, inside
+ * its transaction, before any of its messages acted (commits of other nodes wait for this one's).
+ */
+function mayRepeatActedReport(ctx: StageContext): boolean {
+  const id = ctx.message.messageId;
+  if (!id) return false;
+  const { known, possible } = ctx.batch.once('acted-message-ids', (messages) => {
+    const ids = messages.flatMap((m) => (m.message.messageId ? [m.message.messageId] : []));
+    const possible = actedMessageIds(ctx.db, ids);
+    const known = new Set<string>();
+    for (const i of ids) (known.has(i) ? possible : known).add(i);
+    return { known, possible };
+  });
+  return !known.has(id) || possible.has(id);
+}
 
 /**
  * actions: in the message's transaction, suppressions, tickets and timeline, the acknowledgement and the webhook
@@ -51,8 +71,10 @@ export function reportActionsStage(options: ActionsOptions): Stage {
         subject: ctx.state.headers?.subject ?? null,
         report: required(ctx.state, 'report', 'actions'),
         attribution: required(ctx.state, 'attribution', 'actions'),
+        sends: batchSends(ctx),
+        isTrap: batchTrapChecker(ctx),
       };
-      const twin = earlierActedReport(db, message.messageId, message.id);
+      const twin = mayRepeatActedReport(ctx) ? earlierActedReport(db, message.messageId, message.id) : null;
       const { decisions, ticketId } =
         twin === null
           ? applyActions(c, options)

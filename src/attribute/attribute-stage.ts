@@ -1,9 +1,9 @@
-import type { Database } from 'better-sqlite3';
 import { required } from '../pipeline/pipeline-state.ts';
 import { storedAttribution } from '../store/reports-store.ts';
 import type { Stage } from '../worker/stage.ts';
 import { attributeReport } from './attribute-report.ts';
-import type { AttributionLookups, OpenedToken } from './attribution-lookups.ts';
+import type { OpenedToken } from './attribution-lookups.ts';
+import { batchSends } from './batch-sends.ts';
 import { databaseLookups } from './database-lookups.ts';
 
 /**
@@ -12,7 +12,6 @@ import { databaseLookups } from './database-lookups.ts';
  * the report row, see the actions stage). A report acted on before keeps the attribution it was acted on with.
  */
 export function attributeStage(openToken: (token: string) => OpenedToken | null): Stage {
-  const lookups = new WeakMap<Database, AttributionLookups>();
   return {
     name: 'attribute',
     commit(ctx) {
@@ -24,9 +23,10 @@ export function attributeStage(openToken: (token: string) => OpenedToken | null)
           reason: `attributed when first processed: ${before.reason} (confidence ${before.confidence})`,
           state: { attribution: before },
         };
-      let l = lookups.get(ctx.db);
-      if (!l) lookups.set(ctx.db, (l = databaseLookups(ctx.db, openToken)));
-      const attribution = attributeReport(required(ctx.state, 'report', 'attribute'), l);
+      const attribution = attributeReport(
+        required(ctx.state, 'report', 'attribute'),
+        databaseLookups(ctx.db, openToken, batchSends(ctx)),
+      );
       return {
         outcome: attribution.method,
         reason: `${attribution.reason} (confidence ${attribution.confidence})`,

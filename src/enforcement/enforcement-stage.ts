@@ -8,7 +8,7 @@ import { enforceClient, type EnforcementContext } from './enforce-client.ts';
 import { planSignals, type PlannedSignal, type SignalOptions } from './plan-signals.ts';
 import { recordSignals } from './record-signals.ts';
 import { judgeSource } from './signal-source.ts';
-import { trapChecker } from './spam-traps.ts';
+import { batchTrapChecker } from './spam-traps.ts';
 
 export interface EnforcementStageOptions {
   ctx: EnforcementContext;
@@ -95,7 +95,7 @@ export function enforcementStage(options: EnforcementStageOptions): Stage {
       const planned = planSignals(report, a, {
         ...options.signals,
         providers: options.ctx.providers,
-        isTrap: trapChecker(ctx.db),
+        isTrap: batchTrapChecker(ctx),
         source,
       });
       if (planned.length === 0)

@@ -7,7 +7,9 @@ import {
   setTrapNote,
   trapExists,
   trapListed,
+  trapListUpTo,
 } from '../store/traps-store.ts';
+import type { StageContext } from '../worker/stage.ts';
 import type { TrapSource } from '../store/vocabulary.ts';
 
 export { listTraps, type SpamTrap } from '../store/traps-store.ts';
@@ -105,10 +107,25 @@ export function syncConfigTraps(db: Database, addresses: readonly string[], now:
   })();
 }
 
-/** A lookup for the actions stage: an exact address or its domain listed as @domain. */
+/** A lookup: an exact address or its domain listed as @domain. */
 export function trapChecker(db: Database): (address: string) => boolean {
-  return (address) => {
-    const a = address.toLowerCase();
-    return trapListed(db, a, a.slice(a.lastIndexOf('@')));
-  };
+  return listedBy((a, atDomain) => trapListed(db, a, atDomain));
 }
+
+/** Up to this many entries, a batch reads the whole trap list once; a longer list is asked address by address. */
+const WHOLE_LIST_MAX = 1000;
+
+/** trapChecker for a stage of the pipeline: the list is read once for the message's batch, on first use. */
+export function batchTrapChecker(ctx: StageContext): (address: string) => boolean {
+  return listedBy((a, atDomain) => {
+    const list = ctx.batch.once('spam-traps', () => trapListUpTo(ctx.db, WHOLE_LIST_MAX));
+    return list ? list.has(a) || list.has(atDomain) : trapListed(ctx.db, a, atDomain);
+  });
+}
+
+const listedBy =
+  (listed: (address: string, atDomain: string) => boolean) =>
+  (address: string): boolean => {
+    const a = address.toLowerCase();
+    return listed(a, a.slice(a.lastIndexOf('@')));
+  };

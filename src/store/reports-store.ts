@@ -90,6 +90,20 @@ export function storedAttribution(db: Database, reportId: number): Attribution |
   return json ? (JSON.parse(json) as Attribution) : null;
 }
 
+/**
+ * Of `messageIds` (top-level Message-IDs), those that some stored report was acted on for: one statement for a
+ * batch, so that only its messages with a possible earlier twin ask earlierActedReport.
+ */
+export function actedMessageIds(db: Database, messageIds: readonly string[]): Set<string> {
+  if (messageIds.length === 0) return new Set();
+  const rows = prepared(
+    db,
+    `SELECT DISTINCT m.message_id AS messageId FROM messages m JOIN reports r ON r.message_id = m.id
+      WHERE m.message_id IN (SELECT value FROM json_each(?)) AND r.decisions IS NOT NULL`,
+  ).all(JSON.stringify([...new Set(messageIds)])) as Array<{ messageId: string }>;
+  return new Set(rows.map((r) => r.messageId));
+}
+
 /** A report already acted on for the same top-level Message-ID from another stored message (a provider re-sending the same report). */
 export function earlierActedReport(
   db: Database,

@@ -263,6 +263,37 @@ export function sendRefById(db: Database, id: number): SendRef | null {
   );
 }
 
+/** A send as a batch reads it ahead: what attribution reads, and its stream (the suppression's scope). */
+export type SendAhead = SendRef & { stream: string | null };
+
+/** The sends of a batch's reported originals, read in one statement (see sendsOfMessageIds). */
+export interface SendsAhead {
+  /** The Message-IDs asked for (normalized): a Message-ID not here was not read ahead. */
+  asked: ReadonlySet<string>;
+  /** The first send of each Message-ID asked for that has one. */
+  first: ReadonlyMap<string, SendAhead>;
+  /** Every send read, by id. */
+  byId: ReadonlyMap<number, SendAhead>;
+}
+
+/** The sends of several Message-IDs (normalized) at once: what firstSendByMessageId answers for each, and more. */
+export function sendsOfMessageIds(db: Database, messageIds: readonly string[]): SendsAhead {
+  const asked = new Set(messageIds);
+  const first = new Map<string, SendAhead>();
+  const byId = new Map<number, SendAhead>();
+  if (asked.size === 0) return { asked, first, byId };
+  const rows = prepared(
+    db,
+    `SELECT ${refColumns}, stream, message_id AS messageId FROM sends
+      WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  ).all(JSON.stringify([...asked])) as Array<SendAhead & { messageId: string }>;
+  for (const { messageId, ...send } of rows) {
+    byId.set(send.id, send);
+    if (!first.has(messageId)) first.set(messageId, send);
+  }
+  return { asked, first, byId };
+}
+
 /** The first send stored for a Message-ID (given as stored: normalized), or null. */
 export function firstSendByMessageId(db: Database, messageId: string): SendRef | null {
   return (

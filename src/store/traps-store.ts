@@ -56,6 +56,14 @@ export function deleteTrap(db: Database, address: string): boolean {
   return prepared(db, 'DELETE FROM spam_traps WHERE address = ?').run(address).changes === 1;
 }
 
+/** The whole list (addresses and `@domain`s) when it has at most `max` entries, else null (ask trapListed). */
+export function trapListUpTo(db: Database, max: number): Set<string> | null {
+  const rows = prepared(db, 'SELECT address FROM spam_traps LIMIT ?')
+    .pluck()
+    .all(max + 1) as string[];
+  return rows.length > max ? null : new Set(rows);
+}
+
 /** Whether the address or its `@domain` is listed (both lower case). */
 export function trapListed(db: Database, address: string, atDomain: string): boolean {
   return (

@@ -6,6 +6,7 @@ import { logEvent, type Logger } from '../log/logger.ts';
 import type { Stage, StageContext, StageOutcome, StageRecord } from './stage.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
 import type { BatchTimings } from './batch-timings.ts';
+import { BatchScope } from './batch-scope.ts';
 import {
   anyDue,
   claimDueMessages,
@@ -130,13 +131,13 @@ export class Processor extends PollingWorker {
   }
 
   /** The thinking of one message: each stage's async `run`, in order, writing nothing; stops at the first failure. */
-  private async runStages(p: Prepared): Promise<void> {
+  private async runStages(p: Prepared, batch: BatchScope): Promise<void> {
     const { stages } = this.options;
     for (const stage of stages) {
       if (!stage.run) continue;
       const t0 = process.hrtime.bigint();
       try {
-        const outcome = await stage.run(this.context(p));
+        const outcome = await stage.run(this.context(p, batch));
         if (stage.commit) {
           Object.assign(p.state, outcome.state);
           p.runMs.set(stage.name, elapsedMs(t0));
@@ -152,7 +153,7 @@ export class Processor extends PollingWorker {
    * The writing of one message: each stage's `commit`, in order, then each `finishMessage`; `isolated`: in the
    * message's own savepoint (all or nothing), a failure recorded on the message.
    */
-  private commitStages(p: Prepared, isolated: boolean): void {
+  private commitStages(p: Prepared, isolated: boolean, batch: BatchScope): void {
     const { db, stages } = this.options;
     let current = '';
     let t0 = process.hrtime.bigint();
@@ -161,14 +162,14 @@ export class Processor extends PollingWorker {
         if (!stage.commit) continue;
         current = stage.name;
         t0 = process.hrtime.bigint();
-        const outcome = stage.commit(this.context(p));
+        const outcome = stage.commit(this.context(p, batch));
         this.record(p, stage.name, outcome, elapsedMs(t0) + (p.runMs.get(stage.name) ?? 0));
       }
       for (const stage of stages) {
         if (!stage.finishMessage) continue;
         current = stage.name;
         t0 = process.hrtime.bigint();
-        stage.finishMessage(this.context(p));
+        stage.finishMessage(this.context(p, batch));
       }
     };
     // Not isolated: a throw ends the whole attempt (the batch is then written again, isolated).
@@ -184,9 +185,10 @@ export class Processor extends PollingWorker {
    * A stage's view of the message: `raw` is read from the store on first use only (once per message), so stages
    * that hand the parse pool a stored message by id never load a large message on the event loop.
    */
-  private context(p: Prepared): StageContext {
+  private context(p: Prepared, batch: BatchScope): StageContext {
     const { db } = this.options;
     return {
+      batch,
       message: p.message,
       get raw(): Buffer {
         p.raw ??= getRaw(db, p.message.id);
@@ -235,10 +237,12 @@ export class Processor extends PollingWorker {
     // parse pool and on DNS together, instead of each message waiting for the one before it. Commits stay in
     // arrival order below.
     let next = 0;
+    const thinking = new BatchScope();
+    thinking.messages = prepared.map((p) => this.context(p, thinking));
     const lane = async (): Promise<void> => {
       for (let i = next++; i < prepared.length; i = next++) {
         const p = prepared[i]!;
-        if (p.error === null) await this.runStages(p);
+        if (p.error === null) await this.runStages(p, thinking);
         // Let SMTP sessions in between messages.
         await new Promise((r) => setImmediate(r));
       }
@@ -267,6 +271,11 @@ export class Processor extends PollingWorker {
         prepared.map((p) => p.message.id),
         this.node,
       );
+      // A new scope each attempt: what it read ahead belongs to this transaction.
+      const batch = new BatchScope();
+      batch.messages = prepared
+        .filter((p) => held.has(p.message.id) && p.error === null)
+        .map((p) => this.context(p, batch));
       for (const p of prepared) {
         // A message this node no longer holds (its claim expired and another node took it over) is left to
         // that node: nothing of this run is written, so no action happens twice.
@@ -274,7 +283,7 @@ export class Processor extends PollingWorker {
           results.push(this.claimLost(p, afterCommit));
           continue;
         }
-        if (p.error === null) this.commitStages(p, isolated);
+        if (p.error === null) this.commitStages(p, isolated, batch);
         results.push(this.finish(p, afterCommit));
       }
       // A write still held back fails here, inside the attempt, not in the batch steps' savepoints below.

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { StoredMessage } from './stored-message.ts';
 import type { Logger } from '../log/logger.ts';
 import type { PipelineState } from '../pipeline/pipeline-state.ts';
+import type { BatchScope } from './batch-scope.ts';
 
 /** What every stage gets: the stored message, its raw bytes, the database and a clock (no globals). */
 export interface StageContext {
@@ -12,6 +13,8 @@ export interface StageContext {
   now: () => Date;
   /** Results of earlier stages (read only: a stage hands on its own results in its outcome's `state`). */
   state: Readonly<PipelineState>;
+  /** The batch the message is processed in: reads its commits share (see BatchScope). */
+  batch: BatchScope;
 }
 
 /** A stage's outcome and reason (its entry in the message's stage trail) and the results it hands on. */
