@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { ParsedReport } from '../report/parsed-report.ts';
 import type { Attribution } from '../attribute/attribution.ts';
 import type { Decision } from '../decisions/decision.ts';
+import { reportKinds } from './vocabulary.ts';
 
 /** A complaint report: FBL (not `not-spam`) or a human complaint; SQL over `reports r`. */
 export const COMPLAINT_REPORT = `r.kind IN ('fbl', 'complaint') AND coalesce(r.feedback_type, '') <> 'not-spam'`;
@@ -179,10 +180,13 @@ export function reportKindOfMessage(
 
 /** Reports created since `since` that went through attribution, and how many of them were charged to no client. */
 export function attributionOutcomesSince(db: Database, since: Date): { total: number; unmatched: number } {
+  // Every kind named, so that the (kind, created_at) index bounds the read to the window: without a condition on
+  // kind both engines read the whole table, every /metrics scrape.
   return prepared(
     db,
-    `SELECT count(*) AS total, count(*) FILTER (WHERE client_id IS NULL) AS unmatched FROM reports WHERE attribution IS NOT NULL AND created_at >= ?`,
-  ).get(since.toISOString()) as {
+    `SELECT count(*) AS total, count(*) FILTER (WHERE client_id IS NULL) AS unmatched FROM reports
+      WHERE kind IN (SELECT value FROM json_each(?)) AND created_at >= ? AND attribution IS NOT NULL`,
+  ).get(JSON.stringify(reportKinds), since.toISOString()) as {
     total: number;
     unmatched: number;
   };
