@@ -19,7 +19,7 @@ export interface ApplyContext {
   now: Date;
   /** The sends of the report's batch, read ahead (the pipeline); without them a send is read when needed. */
   sends?: SendsAhead;
-  /** Whether an address is a listed spam trap (the pipeline's reads the list once a batch); default: ask the database. */
+  /** Whether an address is a listed spam trap (the pipeline reads the list once a batch); default: ask the database. */
   isTrap?: (address: string) => boolean;
 }
 
