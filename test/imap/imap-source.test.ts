@@ -192,7 +192,14 @@ describe.skipIf(!installed)('taking mail from an IMAP mailbox (a real dovecot)',
       { messageId: '<fbl-imap-1@aol.example>', flags: ['$AbusedeskTaken', '\\Seen'] },
       { messageId: '<imapquestion@example.net>', flags: ['$AbusedeskTaken', '\\Seen'] },
     ]);
-    expect(svc.lines.filter((l) => l.event === 'imap.taken')).toHaveLength(2);
+    // The server shows a flag as soon as it stored it; abusedesk logs the message taken once its own STORE
+    // command was answered, a moment later.
+    await waitFor(
+      () => svc.lines.filter((l) => l.event === 'imap.taken').length >= 2,
+      15_000,
+      'both messages logged as taken',
+    );
+    expect(svc.lines.filter((l) => l.event === 'imap.taken').map((l) => l.uid)).toEqual([1, 2]);
   });
 
   it('leaves a message untouched on the server while it cannot be stored, and takes it once the store works', async () => {
@@ -228,11 +235,16 @@ describe.skipIf(!installed)('taking mail from an IMAP mailbox (a real dovecot)',
       async () => (await serverMessages(d))[0]?.flags.includes('$AbusedeskTaken'),
       'the message to be flagged',
     );
+    // The round that took it ends (and counts as a success) once the server answered abusedesk's flag command.
+    await waitFor(
+      () => svc.lines.some((l) => l.event === 'imap.recovered'),
+      15_000,
+      'the source to log its recovery',
+    );
     expect((await healthz(svc)).source('hosted')).toMatchObject({
       state: 'ok',
       consecutiveFailures: 0,
     });
-    expect(svc.lines.some((l) => l.event === 'imap.recovered')).toBe(true);
   });
 
   it('a restart on the same data dir takes only new mail; after a UIDVALIDITY change nothing is stored or processed twice', async () => {
@@ -278,6 +290,12 @@ describe.skipIf(!installed)('taking mail from an IMAP mailbox (a real dovecot)',
       'the re-scanned messages to be flagged again',
     );
     expect(third.lines.some((l) => l.event === 'imap.uidvalidity_changed')).toBe(true);
+    // The log line follows the server's answer to abusedesk's own flag command (the flags show a moment earlier).
+    await waitFor(
+      () => third.lines.filter((l) => l.event === 'imap.taken').length >= 3,
+      15_000,
+      'the re-scanned messages logged as taken',
+    );
     const taken = third.lines.filter((l) => l.event === 'imap.taken');
     expect(taken.map((l) => l.duplicate)).toEqual([true, true, true]);
     expect(imapMessages(third)).toHaveLength(3);
