@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { fblReport } from '../../src/demo/report-builders.ts';
 import { loadMailboxProviders } from '../../src/enforcement/mailbox-providers.ts';
 import type { RunningService } from '../../src/service/start-service.ts';
 import { SqliteMessageStore } from '../../src/store/messages-store.ts';
@@ -41,39 +42,17 @@ describe('reads made once for a batch', () => {
     return svc;
   };
 
-  /** An ARF complaint (redacted: the send log names the recipient) about the original `<origId>`. */
+  /**
+   * An ARF complaint (redacted: the send log names the recipient) about the original `<origId>`; `copy` follows the
+   * last boundary, so a copy has other bytes and the same Message-ID.
+   */
   const complaint = (reportId: string, origId: string, copy = ''): string =>
-    [
-      'From: Feedback Loop <fbl@isp.example>',
-      'To: fbl@esp.example',
-      'Subject: complaint',
-      `Message-ID: <${reportId}>`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=feedback-report; boundary="b1"',
-      '',
-      '--b1',
-      'Content-Type: text/plain',
-      '',
-      `This is an abuse report.${copy}`,
-      '--b1',
-      'Content-Type: message/feedback-report',
-      '',
-      'Feedback-Type: abuse',
-      'User-Agent: isp-fbl/1.0',
-      'Version: 1',
-      '',
-      '--b1',
-      'Content-Type: message/rfc822',
-      '',
-      'From: Acme <news@news.acme.example>',
-      'To: redacted@far.example',
-      'Subject: Spring sale',
-      `Message-ID: <${origId}>`,
-      '',
-      'Buy now.',
-      '--b1--',
-      '',
-    ].join('\r\n');
+    fblReport({
+      from: 'Feedback Loop <fbl@isp.example>',
+      reportMessageId: `<${reportId}>`,
+      originalTo: 'redacted@far.example',
+      originalMessageId: `<${origId}>`,
+    }) + copy;
 
   const store = (s: RunningService, bodies: string[]): void => {
     const messages = new SqliteMessageStore(s.db);
