@@ -3,6 +3,7 @@ import type { Attribution } from '../attribute/attribution.ts';
 import type { HeaderMap } from '../mime/header-map.ts';
 import type { ParsedReport } from '../report/parsed-report.ts';
 import type { SendsAhead } from '../store/sends-store.ts';
+import type { BatchTickets } from './batch-tickets.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
 /** What every applier of the actions stage works on: one attributed report, inside its message's savepoint. */
@@ -21,6 +22,8 @@ export interface ApplyContext {
   sends?: SendsAhead;
   /** Whether an address is a listed spam trap (the pipeline reads the list once a batch); default: ask the database. */
   isTrap?: (address: string) => boolean;
+  /** The tickets of the report's batch (the pipeline); without them each report is counted on its ticket at once. */
+  tickets?: BatchTickets | undefined;
 }
 
 /** `acme / spring-sale`, or `unmatched`. */

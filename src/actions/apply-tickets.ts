@@ -6,7 +6,7 @@ import {
   recordReportOnTicket,
   ticketByIncidentKey,
   type NewTicket,
-  type Ticket,
+  type TicketState,
 } from '../store/tickets-store.ts';
 import { clientAndCampaign, reportSummary, type ApplyContext } from './apply-context.ts';
 import type { ActionPlan, PlannedTicket } from './plan-actions.ts';
@@ -73,27 +73,26 @@ function inboxTerms(c: ApplyContext, facts: InboxFacts): InboxTerm[] {
 /** Records the report on a ticket: counted, on the timeline, its identifiers searchable, the inbox columns set. */
 function record(
   c: ApplyContext,
-  id: string,
+  ticket: TicketState,
   flags: string[],
   before: readonly Decision[],
-  known?: Ticket,
 ): { reopened: boolean } {
   const facts = inboxFacts(c);
-  setInboxFacts(c.db, id, facts);
-  indexTicketTerms(c.db, id, c.reportId, inboxTerms(c, facts));
-  return recordReportOnTicket(
-    c.db,
-    id,
-    {
-      reportId: c.reportId,
-      text: reportSummary(c.report),
-      flags,
-      now: c.now,
-      data: eventData(c, before),
-    },
-    known,
-  );
+  indexTicketTerms(c.db, ticket.id, c.reportId, inboxTerms(c, facts));
+  const r = {
+    reportId: c.reportId,
+    text: reportSummary(c.report),
+    flags,
+    now: c.now,
+    data: eventData(c, before),
+  };
+  if (c.tickets) return c.tickets.record(ticket, r, facts);
+  setInboxFacts(c.db, ticket.id, facts);
+  return recordReportOnTicket(c.db, ticket.id, r, ticket);
 }
+
+/** A ticket just opened: no flags yet, open. */
+const newTicket = (id: string): TicketState => ({ id, flags: [], status: 'open' });
 
 /** A ticket that aggregates reports under one key: found or opened, the report recorded (a resolved one reopens). */
 interface Aggregate {
@@ -112,10 +111,10 @@ function applyAggregate(
   before: readonly Decision[],
 ): { id: string; decisions: Decision[] } {
   const decisions: Decision[] = [];
-  const found = ticketByIncidentKey(c.db, g.key) ?? undefined;
-  let id = found?.id ?? null;
-  if (!id) {
-    id = createTicket(c.db, { ...g.ticket, incidentKey: g.key, now: c.now });
+  let ticket = c.tickets ? c.tickets.byIncidentKey(g.key) : ticketByIncidentKey(c.db, g.key);
+  if (!ticket) {
+    const id = createTicket(c.db, { ...g.ticket, incidentKey: g.key, now: c.now });
+    ticket = c.tickets ? c.tickets.opened(g.key, id) : newTicket(id);
     decisions.push({
       kind: 'open-ticket',
       target: id,
@@ -128,13 +127,14 @@ function applyAggregate(
   } else
     decisions.push({
       kind: 'append-ticket',
-      target: id,
+      target: ticket.id,
       scope: g.scope,
       rule: g.rule,
       reason: g.appended,
       change: 'report',
     });
-  const { reopened } = record(c, id, flags, before, found);
+  const { id } = ticket;
+  const { reopened } = record(c, ticket, flags, before);
   if (reopened)
     decisions.push({
       kind: 'reopen-ticket',
@@ -254,7 +254,7 @@ export function applyTickets(c: ApplyContext, plan: ActionPlan, before: readonly
     trusted: c.report.auth?.trusted ?? false,
     now: c.now,
   });
-  record(c, ticketId, plan.flags, before);
+  record(c, newTicket(ticketId), plan.flags, before);
   decisions.push({
     kind: 'open-ticket',
     target: ticketId,

@@ -3,6 +3,7 @@ import { describeDecision } from '../decisions/describe-decision.ts';
 import { required } from '../pipeline/pipeline-state.ts';
 import { batchSends } from '../attribute/batch-sends.ts';
 import { batchTrapChecker } from '../enforcement/spam-traps.ts';
+import { batchTickets } from './batch-tickets.ts';
 import { actedMessageIds, earlierActedReport, saveReportOutcome } from '../store/reports-store.ts';
 import { emitReportWebhooks } from '../webhooks/report-webhooks.ts';
 import type { Stage, StageContext } from '../worker/stage.ts';
@@ -73,6 +74,7 @@ export function reportActionsStage(options: ActionsOptions): Stage {
         attribution: required(ctx.state, 'attribution', 'actions'),
         sends: batchSends(ctx),
         isTrap: batchTrapChecker(ctx),
+        tickets: batchTickets(ctx),
       };
       const twin = mayRepeatActedReport(ctx) ? earlierActedReport(db, message.messageId, message.id) : null;
       const { decisions, ticketId } =

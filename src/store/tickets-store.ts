@@ -191,6 +191,43 @@ export function setTicketStatus(
   return true;
 }
 
+/** What recording a report on a ticket needs to know of it: its flags and whether it is resolved. */
+export type TicketState = Pick<Ticket, 'id' | 'flags' | 'status'>;
+
+/** A report's entry on the ticket's timeline, and a resolved ticket reopened; counting it is the caller's. */
+export function reportEventOnTicket(
+  db: Database,
+  t: TicketState,
+  r: { reportId: number; text: string; now: Date; data?: unknown },
+): { reopened: boolean } {
+  insertTicketEvent(db, t.id, {
+    type: 'report',
+    text: r.text,
+    reportId: r.reportId,
+    data: r.data,
+    now: r.now,
+  });
+  if (t.status !== 'resolved') return { reopened: false };
+  setTicketStatus(db, t.id, 'open', {
+    actor: 'system',
+    note: 'reopened: a new report arrived after it was resolved',
+    now: r.now,
+  });
+  return { reopened: true };
+}
+
+/** Counts `count` reports on a ticket: its report count, its flags (all of them, merged by the caller), its last change. */
+export function countReportsOnTicket(
+  db: Database,
+  id: string,
+  c: { count: number; flags: readonly string[]; now: Date },
+): void {
+  prepared(
+    db,
+    'UPDATE tickets SET report_count = report_count + ?, flags = ?, updated_at = ? WHERE id = ?',
+  ).run(c.count, JSON.stringify(c.flags), c.now.toISOString(), id);
+}
+
 /**
  * Records a report on a ticket: counts it, merges policy flags, and reopens a resolved ticket. `known` is the
  * ticket as the caller just read it in this transaction (saves reading it again).
@@ -199,24 +236,13 @@ export function recordReportOnTicket(
   db: Database,
   id: string,
   r: { reportId: number; text: string; flags: string[]; now: Date; data?: unknown },
-  known?: Ticket,
+  known?: TicketState,
 ): { reopened: boolean } {
   const t = known ?? getTicket(db, id)!;
   const flags = [...new Set([...t.flags, ...r.flags])];
-  insertTicketEvent(db, id, { type: 'report', text: r.text, reportId: r.reportId, data: r.data, now: r.now });
-  prepared(
-    db,
-    'UPDATE tickets SET report_count = report_count + 1, flags = ?, updated_at = ? WHERE id = ?',
-  ).run(JSON.stringify(flags), r.now.toISOString(), id);
-  if (t.status === 'resolved') {
-    setTicketStatus(db, id, 'open', {
-      actor: 'system',
-      note: 'reopened: a new report arrived after it was resolved',
-      now: r.now,
-    });
-    return { reopened: true };
-  }
-  return { reopened: false };
+  const { reopened } = reportEventOnTicket(db, t, r);
+  countReportsOnTicket(db, id, { count: 1, flags, now: r.now });
+  return { reopened };
 }
 
 export interface ListTicketsOptions {

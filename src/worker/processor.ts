@@ -272,7 +272,7 @@ export class Processor extends PollingWorker {
         this.node,
       );
       // A new scope each attempt: what it read ahead belongs to this transaction.
-      const batch = new BatchScope();
+      const batch = new BatchScope(isolated);
       batch.messages = prepared
         .filter((p) => held.has(p.message.id) && p.error === null)
         .map((p) => this.context(p, batch));
@@ -286,6 +286,8 @@ export class Processor extends PollingWorker {
         if (p.error === null) this.commitStages(p, isolated, batch);
         results.push(this.finish(p, afterCommit));
       }
+      // The writes the stages gathered for the whole batch (none when isolated).
+      batch.end();
       // A write still held back fails here, inside the attempt, not in the batch steps' savepoints below.
       if (!isolated) sendPendingWrites(db);
       for (const stage of stages) {
