@@ -10,7 +10,6 @@ import type { StageContext } from '../worker/stage.ts';
 
 /** What a batch's reports add to one ticket, written when the batch ends. */
 interface Tally {
-  ticket: TicketState;
   count: number;
   flags: Set<string>;
   now: Date;
@@ -57,7 +56,7 @@ export class BatchTickets {
     if (reopened) t.status = 'open';
     let tally = this.tallies.get(t.id);
     if (!tally) {
-      tally = { ticket: t, count: 0, flags: new Set(t.flags), now: r.now, facts: { ...facts } };
+      tally = { count: 0, flags: new Set(t.flags), now: r.now, facts: { ...facts } };
       this.tallies.set(t.id, tally);
     }
     tally.count++;
