@@ -255,14 +255,21 @@ export function storedRaws(
   read: readonly number[],
 ): Map<number, Buffer | null> {
   if (ids.length === 0) return new Map();
-  const rows = prepared(
-    db,
-    `SELECT message_id, CASE WHEN message_id IN (SELECT value FROM json_each(@read)) THEN raw END AS raw
-       FROM message_raw WHERE message_id IN (SELECT value FROM json_each(@ids))`,
-  ).all({ ids: JSON.stringify(ids), read: JSON.stringify(read) }) as Array<{
-    message_id: number;
-    raw: Buffer | null;
-  }>;
+  // Usually every message of a batch is small enough to read here: then the statement has no list to test each row
+  // against (PostgreSQL unpacks a list parameter again for every row it tests).
+  const every = read.length === ids.length && read.every((id, i) => id === ids[i]);
+  const rows = (
+    every
+      ? prepared(
+          db,
+          'SELECT message_id, raw FROM message_raw WHERE message_id IN (SELECT value FROM json_each(@ids))',
+        ).all({ ids: JSON.stringify(ids) })
+      : prepared(
+          db,
+          `SELECT message_id, CASE WHEN message_id IN (SELECT value FROM json_each(@read)) THEN raw END AS raw
+             FROM message_raw WHERE message_id IN (SELECT value FROM json_each(@ids))`,
+        ).all({ ids: JSON.stringify(ids), read: JSON.stringify(read) })
+  ) as Array<{ message_id: number; raw: Buffer | null }>;
   return new Map(rows.map((r) => [r.message_id, r.raw]));
 }
 
