@@ -1,14 +1,9 @@
 import { clientScope, type Decision, type DecisionScope } from '../decisions/decision.ts';
-import { setInboxFacts, type InboxFacts } from '../store/inbox-facts-store.ts';
+import type { InboxFacts } from '../store/inbox-facts-store.ts';
 import { indexTicketTerms, type InboxTerm } from '../store/inbox-terms-store.ts';
-import {
-  createTicket,
-  recordReportOnTicket,
-  ticketByIncidentKey,
-  type NewTicket,
-  type TicketState,
-} from '../store/tickets-store.ts';
+import { createTicket, type NewTicket, type TicketState } from '../store/tickets-store.ts';
 import { clientAndCampaign, reportSummary, type ApplyContext } from './apply-context.ts';
+import { BatchTickets } from './batch-tickets.ts';
 import type { ActionPlan, PlannedTicket } from './plan-actions.ts';
 
 export interface TicketsApplied {
@@ -86,13 +81,11 @@ function record(
     now: c.now,
     data: eventData(c, before),
   };
-  if (c.tickets) return c.tickets.record(ticket, r, facts);
-  setInboxFacts(c.db, ticket.id, facts);
-  return recordReportOnTicket(c.db, ticket.id, r, ticket);
+  return ticketsOf(c).record(ticket, r, facts);
 }
 
-/** A ticket just opened: no flags yet, open. */
-const newTicket = (id: string): TicketState => ({ id, flags: [], status: 'open' });
+/** The tickets of the report's batch, or (a report on its own) a recorder that counts each report at once. */
+const ticketsOf = (c: ApplyContext): BatchTickets => c.tickets ?? new BatchTickets(c.db, false);
 
 /** A ticket that aggregates reports under one key: found or opened, the report recorded (a resolved one reopens). */
 interface Aggregate {
@@ -111,10 +104,11 @@ function applyAggregate(
   before: readonly Decision[],
 ): { id: string; decisions: Decision[] } {
   const decisions: Decision[] = [];
-  let ticket = c.tickets ? c.tickets.byIncidentKey(g.key) : ticketByIncidentKey(c.db, g.key);
+  const tickets = ticketsOf(c);
+  let ticket = tickets.byIncidentKey(g.key);
   if (!ticket) {
     const id = createTicket(c.db, { ...g.ticket, incidentKey: g.key, now: c.now });
-    ticket = c.tickets ? c.tickets.opened(g.key, id) : newTicket(id);
+    ticket = tickets.opened(id, g.key);
     decisions.push({
       kind: 'open-ticket',
       target: id,
@@ -254,7 +248,7 @@ export function applyTickets(c: ApplyContext, plan: ActionPlan, before: readonly
     trusted: c.report.auth?.trusted ?? false,
     now: c.now,
   });
-  record(c, newTicket(ticketId), plan.flags, before);
+  record(c, ticketsOf(c).opened(ticketId), plan.flags, before);
   decisions.push({
     kind: 'open-ticket',
     target: ticketId,

@@ -194,6 +194,11 @@ export function setTicketStatus(
 /** What recording a report on a ticket needs to know of it: its flags and whether it is resolved. */
 export type TicketState = Pick<Ticket, 'id' | 'flags' | 'status'>;
 
+/** A ticket's flags with a report's added (each once, in the order first seen). */
+export const mergeFlags = (flags: readonly string[], added: readonly string[]): string[] => [
+  ...new Set([...flags, ...added]),
+];
+
 /** A report's entry on the ticket's timeline, and a resolved ticket reopened; counting it is the caller's. */
 export function reportEventOnTicket(
   db: Database,
@@ -239,7 +244,7 @@ export function recordReportOnTicket(
   known?: TicketState,
 ): { reopened: boolean } {
   const t = known ?? getTicket(db, id)!;
-  const flags = [...new Set([...t.flags, ...r.flags])];
+  const flags = mergeFlags(t.flags, r.flags);
   const { reopened } = reportEventOnTicket(db, t, r);
   countReportsOnTicket(db, id, { count: 1, flags, now: r.now });
   return { reopened };

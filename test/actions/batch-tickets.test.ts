@@ -188,7 +188,7 @@ describe('BatchTickets', () => {
         .run(n, message, at(0).toISOString());
     }
     t.db.prepare("UPDATE tickets SET sender = 'kept@isp.example', flags = '[\"old\"]' WHERE id = ?").run(id);
-    const tickets = new BatchTickets(t.db);
+    const tickets = new BatchTickets(t.db, true);
     const ticket = tickets.byIncidentKey('k')!;
     expect(tickets.byIncidentKey('missing')).toBeNull();
     const event = (reportId: number, flags: string[], m: number) => ({
