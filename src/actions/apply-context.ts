@@ -3,6 +3,7 @@ import type { Attribution } from '../attribute/attribution.ts';
 import type { HeaderMap } from '../mime/header-map.ts';
 import type { ParsedReport } from '../report/parsed-report.ts';
 import type { SendsAhead } from '../store/sends-store.ts';
+import type { KnownSuppressions } from '../store/suppressions-store.ts';
 import type { BatchTickets } from './batch-tickets.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
 
@@ -24,6 +25,8 @@ export interface ApplyContext {
   isTrap?: (address: string) => boolean;
   /** The tickets of the report's batch (the pipeline); without them each report is counted on its ticket at once. */
   tickets?: BatchTickets | undefined;
+  /** The suppressions of the batch's addresses, read ahead (the pipeline); without them each is looked up. */
+  suppressions?: KnownSuppressions | undefined;
 }
 
 /** `acme / spring-sale`, or `unmatched`. */

@@ -36,6 +36,7 @@ function applyOne(
     ...(s.evidenceReportIds ? { evidenceReportIds: s.evidenceReportIds } : {}),
     // The report's own webhook events (report-webhooks) announce this one, in order with the report's others.
     webhookQueued: true,
+    known: c.suppressions,
   });
   return {
     kind: 'suppress',

@@ -4,6 +4,7 @@ import { required } from '../pipeline/pipeline-state.ts';
 import { batchSends } from '../attribute/batch-sends.ts';
 import { batchTrapChecker } from '../enforcement/spam-traps.ts';
 import { batchTickets } from './batch-tickets.ts';
+import { batchSuppressions } from './batch-suppressions.ts';
 import { actedMessageIds, earlierActedReport, saveReportOutcome } from '../store/reports-store.ts';
 import { emitReportWebhooks } from '../webhooks/report-webhooks.ts';
 import type { Stage, StageContext } from '../worker/stage.ts';
@@ -75,6 +76,7 @@ export function reportActionsStage(options: ActionsOptions): Stage {
         sends: batchSends(ctx),
         isTrap: batchTrapChecker(ctx),
         tickets: batchTickets(ctx),
+        suppressions: batchSuppressions(ctx, options.suppressionRules?.hash),
       };
       const twin = mayRepeatActedReport(ctx) ? earlierActedReport(db, message.messageId, message.id) : null;
       const { decisions, ticketId } =

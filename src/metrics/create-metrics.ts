@@ -2,22 +2,23 @@ import type { Database } from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { clientStatuses } from '../enforcement/enforcement-types.ts';
 import { clientCountsByStatus, clientScores } from '../store/clients-store.ts';
-import { claimsByNode, messageCountsByState, type StoredMessage } from '../store/messages-store.ts';
+import { claimsByNode, messageCountsByState } from '../store/messages-store.ts';
 import { listLeases } from '../store/job-leases-store.ts';
 import { outboxDepth } from '../store/outbox-store.ts';
-import { attributionOutcomesSince, reportKindOfMessage } from '../store/reports-store.ts';
+import { attributionOutcomesSince } from '../store/reports-store.ts';
 import { acknowledgementCounts } from '../store/tickets-store.ts';
 import { retentionTotals, retentionTypes } from '../store/retention-store.ts';
 import { countErasures } from '../store/erasure-store.ts';
 import { lastSuppressionChangeId, suppressionAdditionsAfter } from '../store/suppression-changes-store.ts';
 import { batchPhases, type BatchTimings } from '../worker/batch-timings.ts';
+import type { ProcessorOptions } from '../worker/processor.ts';
 
 export interface Metrics {
   registry: Registry;
   /** SmtpIntakeOptions.onOutcome: accepted, duplicate, or the reason a message or recipient was refused. */
   onOutcome: (outcome: string) => void;
   /** ProcessorOptions.onProcessed: latency, and the report the message became. */
-  onProcessed: (message: StoredMessage, ms: number) => void;
+  onProcessed: NonNullable<ProcessorOptions['onProcessed']>;
   /** An IMAP source stored a message (duplicate: it was stored before). */
   onImapTaken: (source: string, duplicate: boolean) => void;
   /** ProcessorOptions.onBatch: where a committed batch's time went. */
@@ -248,12 +249,10 @@ export function createMetrics(db: Database, now: () => Date = () => new Date(), 
         accepted.inc({ duplicate: String(outcome === 'duplicate') });
       else rejected.inc({ reason: outcome });
     },
-    onProcessed(message, ms) {
+    onProcessed(message, ms, report) {
       latency.observe(ms / 1000);
       processed.inc({ state: message.state });
-      if (message.state !== 'done') return;
-      const r = reportKindOfMessage(db, message.id);
-      if (r) reports.inc({ kind: r.kind, provider: r.provider ?? 'none' });
+      if (report) reports.inc({ kind: report.kind, provider: report.provider ?? 'none' });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { storeReport } from '../store/reports-store.ts';
+import { storeReport, reportSlots } from '../store/reports-store.ts';
 import { required } from '../pipeline/pipeline-state.ts';
 import type { Stage } from '../worker/stage.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
@@ -50,7 +50,19 @@ export function extractStage(options: (message: StoredMessage, now: () => Date) 
     },
     commit(ctx) {
       const report = required(ctx.state, 'report', 'extract');
-      const { id: reportId, actedBefore } = storeReport(ctx.db, ctx.message.id, report, ctx.now());
+      const slots = ctx.batch.once('report-slots', (messages) =>
+        reportSlots(
+          ctx.db,
+          messages.map((m) => m.message.id),
+        ),
+      );
+      const { id: reportId, actedBefore } = storeReport(
+        ctx.db,
+        ctx.message.id,
+        report,
+        ctx.now(),
+        slots.get(ctx.message.id),
+      );
       return {
         outcome: 'extracted',
         reason: extractReason(report),

@@ -67,7 +67,7 @@ function start(message: Extract<ParentMessage, { type: 'start' }>): Running {
       parsePool,
       node,
       // The processor reports each message of a batch, then the batch: they go to serve together, in one message.
-      onProcessed: (m, ms) => processed.push({ id: m.id, state: m.state, ms }),
+      onProcessed: (m, ms, report) => processed.push({ id: m.id, state: m.state, ms, report }),
       onBatch: (timings) => send({ type: 'batch', processed: processed.splice(0), timings }),
     }),
   );

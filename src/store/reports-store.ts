@@ -1,4 +1,5 @@
 import { prepared } from '../db/prepared.ts';
+import { isPostgres } from '../db/postgres/pg-database.ts';
 import type { Database } from 'better-sqlite3';
 import type { ParsedReport } from '../report/parsed-report.ts';
 import type { Attribution } from '../attribute/attribution.ts';
@@ -18,26 +19,59 @@ export interface StoredReport {
   parsed: ParsedReport;
 }
 
+/** A message's report row ahead of its write: its id, and whether an earlier run acted on it. */
+export interface ReportSlot {
+  id: number;
+  actedBefore: boolean;
+}
+
+/**
+ * The report rows the given messages will have, read for a batch in one statement: on PostgreSQL, for each
+ * message, its report's id (a message processed again) or an id taken from the table's sequence now, so that
+ * storing the report needs no answer from the server — its write goes out with the next statement that does, and
+ * the server runs it while the pipeline goes on. On SQLite none: an answer costs no round trip there, and the
+ * insert assigns the id.
+ */
+export function reportSlots(db: Database, messageIds: readonly number[]): Map<number, ReportSlot> {
+  if (!isPostgres(db) || messageIds.length === 0) return new Map();
+  const rows = prepared(
+    db,
+    // Ids taken in the order the messages are given (the order they are processed in), so that reports' ids
+    // follow their messages as when each insert took the next.
+    `SELECT message_id AS "messageId",
+        CASE WHEN id IS NULL THEN nextval(pg_get_serial_sequence('reports', 'id')) ELSE id END AS id,
+        CASE WHEN decisions IS NULL THEN 0 ELSE 1 END AS acted
+      FROM (SELECT a.message_id, r.id, r.decisions
+              FROM unnest(sqlite_list(?)::bigint[]) WITH ORDINALITY AS a (message_id, n)
+              LEFT JOIN reports r ON r.message_id = a.message_id
+             ORDER BY a.n OFFSET 0) ordered`,
+  ).all(JSON.stringify(messageIds)) as Array<{ messageId: number; id: number; acted: number }>;
+  return new Map(rows.map((r) => [r.messageId, { id: r.id, actedBefore: r.acted === 1 }]));
+}
+
+const reportColumns = `message_id, kind, reason, feedback_type, provider, trusted, reporter, complainants, redacted,
+  original_message_id, parsed, created_at`;
+const reportValues = `@messageId, @kind, @reason, @feedbackType, @provider, @trusted, @reporter, @complainants,
+  @redacted, @originalMessageId, @parsed, @createdAt`;
+const replaceReport = `ON CONFLICT (message_id) DO UPDATE SET kind = excluded.kind, reason = excluded.reason,
+  feedback_type = excluded.feedback_type, provider = excluded.provider, trusted = excluded.trusted,
+  reporter = excluded.reporter, complainants = excluded.complainants, redacted = excluded.redacted,
+  original_message_id = excluded.original_message_id, parsed = excluded.parsed`;
+
 /**
  * Records (or, when a message is processed again, replaces) the report of a message: its id, and whether its
  * decisions were already stored (it was acted on, and this run of the message must repeat nothing). The replaced
- * row keeps its decisions, so one statement answers both.
+ * row keeps its decisions, so one statement answers both — or, given the message's `slot` (reportSlots), the
+ * row is written under that id and nothing needs answering.
  */
 export function storeReport(
   db: Database,
   messageId: number,
   report: ParsedReport,
   now: Date,
+  slot?: ReportSlot,
 ): { id: number; actedBefore: boolean } {
-  const row = prepared(
-    db,
-    `INSERT INTO reports (message_id, kind, reason, feedback_type, provider, trusted, reporter, complainants, redacted, original_message_id, parsed, created_at)
-       VALUES (@messageId, @kind, @reason, @feedbackType, @provider, @trusted, @reporter, @complainants, @redacted, @originalMessageId, @parsed, @createdAt)
-       ON CONFLICT (message_id) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, feedback_type = excluded.feedback_type,
-         provider = excluded.provider, trusted = excluded.trusted, reporter = excluded.reporter, complainants = excluded.complainants,
-         redacted = excluded.redacted, original_message_id = excluded.original_message_id, parsed = excluded.parsed
-       RETURNING id, CASE WHEN decisions IS NULL THEN 0 ELSE 1 END AS acted`,
-  ).get({
+  const values = {
     messageId,
     kind: report.kind,
     reason: report.reason,
@@ -50,7 +84,19 @@ export function storeReport(
     originalMessageId: report.original?.messageId ?? null,
     parsed: JSON.stringify(report),
     createdAt: now.toISOString(),
-  }) as { id: number; acted: number };
+  };
+  if (slot) {
+    prepared(
+      db,
+      `INSERT INTO reports (id, ${reportColumns}) VALUES (@id, ${reportValues}) ${replaceReport}`,
+    ).run({ ...values, id: slot.id });
+    return { id: slot.id, actedBefore: slot.actedBefore };
+  }
+  const row = prepared(
+    db,
+    `INSERT INTO reports (${reportColumns}) VALUES (${reportValues}) ${replaceReport}
+       RETURNING id, CASE WHEN decisions IS NULL THEN 0 ELSE 1 END AS acted`,
+  ).get(values) as { id: number; acted: number };
   return { id: row.id, actedBefore: row.acted === 1 };
 }
 
@@ -165,17 +211,6 @@ export function reportKindCounts(db: Database, messageIds: readonly number[]): R
   ).all(JSON.stringify(messageIds)) as Array<{ kind: string; n: number }>;
   for (const r of rows) counts[r.kind] = r.n;
   return counts;
-}
-
-/** The kind and provider of the report made from a message, or null. */
-export function reportKindOfMessage(
-  db: Database,
-  messageId: number,
-): { kind: string; provider: string | null } | null {
-  return (
-    (prepared(db, 'SELECT kind, provider FROM reports WHERE message_id = ?').get(messageId) as
-      { kind: string; provider: string | null } | undefined) ?? null
-  );
 }
 
 /** Reports created since `since` that went through attribution, and how many of them were charged to no client. */

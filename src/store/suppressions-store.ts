@@ -51,6 +51,69 @@ export interface SuppressInput {
   why?: string | null;
   /** The caller's transaction queues the webhook events announcing an addition itself (the relay skips it). */
   webhookQueued?: boolean;
+  /** The suppressions of the caller's batch, read ahead: when they cover the address, nothing is read here. */
+  known?: KnownSuppressions | undefined;
+}
+
+interface KnownRow {
+  id: number;
+  address: string;
+  addressHash: string | null;
+  clientId: number | null;
+  stream: string | null;
+  reason: string;
+}
+
+/**
+ * The suppressions of some addresses and hashes, read in one statement: what suppress() would look each of them
+ * up for. An address it inserts is dropped from `addresses` (its new row's id is not known here), so that a
+ * second suppression of it in the same batch reads the row again.
+ */
+export interface KnownSuppressions {
+  addresses: Set<string>;
+  hashes: ReadonlySet<string>;
+  rows: readonly KnownRow[];
+}
+
+/** Every suppression row of the given (stored-form) addresses or address hashes. */
+export function knownSuppressions(
+  db: Database,
+  addresses: readonly string[],
+  hashes: readonly string[],
+): KnownSuppressions {
+  const known = { addresses: new Set(addresses), hashes: new Set(hashes) };
+  if (known.addresses.size === 0) return { ...known, rows: [] };
+  const rows = prepared(
+    db,
+    `SELECT id, address, address_hash AS addressHash, client_id AS clientId, stream, reason FROM suppressions
+      WHERE address IN (SELECT value FROM json_each(?))
+      UNION SELECT id, address, address_hash, client_id, stream, reason FROM suppressions
+      WHERE address_hash IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify([...known.addresses]), JSON.stringify([...known.hashes])) as KnownRow[];
+  return { ...known, rows };
+}
+
+/** The row suppress() matches for this key, from what was read ahead; undefined when it does not cover it. */
+function knownMatch(
+  k: KnownSuppressions,
+  key: {
+    address: string;
+    hash: string | null;
+    clientId: number | null;
+    stream: string | null;
+    reason: string;
+  },
+): { id: number } | null | undefined {
+  if (!k.addresses.has(key.address) || (key.hash !== null && !k.hashes.has(key.hash))) return undefined;
+  const matches = k.rows.filter(
+    (r) =>
+      (r.address === key.address || (key.hash !== null && r.addressHash === key.hash)) &&
+      (r.clientId ?? 0) === (key.clientId ?? 0) &&
+      (r.stream ?? '') === (key.stream ?? '') &&
+      r.reason === key.reason,
+  );
+  // As the statement's ORDER BY: a row that still holds its address before an erased one.
+  return matches.find((r) => r.addressHash === null) ?? matches[0] ?? null;
 }
 
 /** Runs fn in a transaction (a savepoint when the caller already has one). */
@@ -73,13 +136,17 @@ export function suppress(db: Database, s: SuppressInput): { id: number; created:
   const at = s.now.toISOString();
   const expiresAt = s.expiresAt ? s.expiresAt.toISOString() : null;
   return atomically(db, () => {
-    const existing = prepared(
-      db,
-      `SELECT id FROM suppressions WHERE (address = @address OR (@hash IS NOT NULL AND address_hash = @hash))
+    const key = { address, hash: s.hash ?? null, clientId: s.clientId, stream, reason: s.reason };
+    const ahead = s.known && knownMatch(s.known, key);
+    const existing =
+      ahead !== undefined
+        ? ahead
+        : (prepared(
+            db,
+            `SELECT id FROM suppressions WHERE (address = @address OR (@hash IS NOT NULL AND address_hash = @hash))
          AND coalesce(client_id, 0) = coalesce(@clientId, 0) AND coalesce(stream, '') = coalesce(@stream, '') AND reason = @reason
        ORDER BY address_hash IS NOT NULL LIMIT 1`,
-    ).get({ address, hash: s.hash ?? null, clientId: s.clientId, stream, reason: s.reason }) as
-      { id: number } | undefined;
+          ).get(key) as { id: number } | undefined);
     if (existing) {
       prepared(
         db,
@@ -121,6 +188,7 @@ export function suppress(db: Database, s: SuppressInput): { id: number; created:
       at,
       webhookQueued: s.webhookQueued === true,
     });
+    s.known?.addresses.delete(address);
     // Read only by a caller that asks (on PostgreSQL that waits for the insert's answer).
     return {
       get id() {

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config-schema.ts';
 import type { StoredMessage } from '../store/messages-store.ts';
 import type { BatchTimings } from './batch-timings.ts';
+import type { ProcessedReport } from './processor.ts';
 
 /**
  * serve → the pipeline process (src/service/pipeline-process-main.ts). `start` answers the child's `hello`, so
@@ -24,6 +25,7 @@ export interface ProcessedMessage {
   id: number;
   state: StoredMessage['state'];
   ms: number;
+  report: ProcessedReport | null;
 }
 
 /** The pipeline process → serve. */
@@ -33,7 +35,7 @@ export type ChildMessage =
   | { type: 'ready' }
   /**
    * A batch committed: serve wakes the loops that send what it queued, and counts each message's outcome and
-   * where the batch's time went in its metrics (the id to look up the report it became). One message a batch,
+   * where the batch's time went in its metrics (with the report each became). One message a batch,
    * not one a report: each crosses to serve's event loop, which also serves SMTP.
    */
   | { type: 'batch'; processed: ProcessedMessage[]; timings: BatchTimings }

@@ -168,9 +168,9 @@ export class PipelineProcess implements PipelineRunner {
         break;
       case 'batch':
         this.options.onBatch?.(m.timings);
-        // Only what serve's metrics read crosses the boundary (each message's id and new state).
+        // Only what serve's metrics read crosses the boundary (each message's id, new state and report).
         for (const p of m.processed)
-          this.options.onProcessed?.({ id: p.id, state: p.state } as StoredMessage, p.ms);
+          this.options.onProcessed?.({ id: p.id, state: p.state } as StoredMessage, p.ms, p.report);
         break;
       case 'failures':
         this.reported = { consecutive: m.consecutive, lastError: m.lastError };

@@ -40,8 +40,11 @@ export interface ProcessorOptions {
   pollMs: number;
   batchSize: number;
   now?: () => Date;
-  /** Called after each message with its final state and processing time (metrics). */
-  onProcessed?: (message: StoredMessage, ms: number) => void;
+  /**
+   * Called after each message with its final state, processing time and the report it was stored as, if any
+   * (metrics).
+   */
+  onProcessed?: (message: StoredMessage, ms: number, report: ProcessedReport | null) => void;
   /**
    * Called after each committed batch, once its messages' onProcessed calls are made (wakes the outbox sender),
    * with where the batch's time went (metrics).
@@ -339,9 +342,11 @@ export class Processor extends PollingWorker {
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       const r = results[i]!;
+      const report = r.state === 'done' && p.state.stored ? p.state.report : undefined;
       this.options.onProcessed?.(
         { ...p.message, state: r.state, attempts: p.message.attempts + 1 },
         Number(process.hrtime.bigint() - p.started) / 1e6,
+        report ? { kind: report.kind, provider: report.provider } : null,
       );
     }
     this.options.onBatch?.({
@@ -412,6 +417,12 @@ export class Processor extends PollingWorker {
     }
     return { state, stages, error };
   }
+}
+
+/** The report a processed message was stored as: what the metrics count it under. */
+export interface ProcessedReport {
+  kind: string;
+  provider: string | null;
 }
 
 interface Prepared {

@@ -72,6 +72,50 @@ describe('transactions behave the same on both engines', () => {
     expect(values()).toEqual([21]);
   });
 
+  it('writes still unanswered when code throws are undone with their savepoint or transaction, failed or not', () => {
+    const insert = t.db.prepare('INSERT INTO tx_items (v) VALUES (?)');
+    const undo = (fn: () => void): string => {
+      try {
+        t.db.transaction(fn)();
+        return 'kept';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const outcomes = t.db.transaction(() => {
+      insert.run(30);
+      return [
+        // Written, never read back, then the code throws: the savepoint's writes are undone, the 30 before it kept.
+        undo(() => {
+          insert.run(31);
+          insert.run(32);
+          throw new Error('undo 31, 32');
+        }),
+        // One of its writes fails (a duplicate): SQLite throws it at the write, PostgreSQL (no statement asked
+        // yet) leaves the code's own throw.
+        undo(() => {
+          insert.run(33);
+          insert.run(30);
+          throw new Error('undo 33');
+        }),
+        undo(() => insert.run(34)),
+      ];
+    })();
+    expect(outcomes).toEqual(['undo 31, 32', expect.stringMatching(/^undo 33$|unique/i), 'kept']);
+    expect(values()).toEqual([30, 34]);
+    // The same for a whole transaction: nothing of it stays, and the next one works.
+    expect(
+      undo(() => {
+        insert.run(35);
+        insert.run(30);
+        throw new Error('undo all');
+      }),
+    ).toMatch(/^undo all$|unique/i);
+    expect(t.db.inTransaction).toBe(false);
+    insert.run(36);
+    expect(values()).toEqual([30, 34, 36]);
+  });
+
   it('a client changed inside a transaction reads back changed, and unchanged after its savepoint is undone', () => {
     const now = new Date('2026-11-30T12:00:00Z');
     const id = upsertClient(t.db, { slug: 'tx', name: 'Tx', language: 'en', domains: [] }, now);

@@ -30,6 +30,7 @@ interface PQ {
   sendQueryParams(sql: string, values: unknown[]): boolean;
   getResult(): boolean;
   resultStatus(): string;
+  flush(): number;
 }
 type PQClass = new () => PQ;
 
@@ -118,6 +119,11 @@ export class PgConnection {
   /** Bumped on every (re)connect: statements prepared under an older generation are prepared again. */
   generation = 0;
   readonly url: string;
+  /**
+   * Statements sent in pipeline mode whose results are not read yet (see send): the server runs them while this
+   * thread goes on, and the next pipeline() reads their results before its own.
+   */
+  private inFlight: PipelineItem[] = [];
 
   constructor(url: string) {
     this.url = url;
@@ -143,6 +149,7 @@ export class PgConnection {
     }
     this.pq = pq;
     this.generation++;
+    this.inFlight = [];
     // Timestamps are ISO text written by the application; the session's own time zone never enters.
     this.run(pq, "SET TIME ZONE 'UTC'");
     // libpq prints notices (`… already exists, skipping`) on stderr: only warnings and errors are news.
@@ -163,6 +170,7 @@ export class PgConnection {
   }
 
   private run(pq: PQ, sql: string): void {
+    this.idle();
     pq.exec(sql);
     this.check(pq);
   }
@@ -193,6 +201,7 @@ export class PgConnection {
   /** Prepares a named statement on the current connection. */
   prepare(name: string, sql: string, nParams: number): void {
     const pq = this.live();
+    this.idle();
     pq.prepare(name, sql, nParams);
     this.check(pq);
   }
@@ -200,6 +209,7 @@ export class PgConnection {
   /** Runs a statement prepared under the current generation. */
   execute(name: string, values: unknown[], arrayMode: boolean): PgResult {
     const pq = this.live();
+    this.idle();
     pq.execPrepared(name, values);
     this.check(pq);
     return this.result(pq, arrayMode);
@@ -208,28 +218,63 @@ export class PgConnection {
   /** A one-off query with parameters. */
   query(sql: string, values: unknown[] = [], arrayMode = false): PgResult {
     const pq = this.live();
+    this.idle();
     pq.execParams(sql, values);
     this.check(pq);
     return this.result(pq, arrayMode);
   }
 
+  /** One statement into the pipeline's output buffer; false when libpq could not queue it. */
+  private sendItem(pq: PQ, it: PipelineItem): boolean {
+    return 'name' in it ? pq.sendQueryPrepared(it.name, it.values) : pq.sendQueryParams(it.sql, []);
+  }
+
+  /** The connection the statements in flight went out on: a new one would not have them (nor their transaction). */
+  private continued(): PQ {
+    const [generation, inFlight] = [this.generation, this.inFlight.length];
+    const pq = this.live();
+    if (inFlight && generation !== this.generation)
+      throw new PgError('the connection to PostgreSQL broke with statements in flight', 'PG_CONNECTION');
+    return pq;
+  }
+
+  /** libpq's synchronous calls cannot run while pipelined statements wait for their results. */
+  private idle(): void {
+    if (this.inFlight.length)
+      throw new Error('a synchronous statement was run while pipelined statements were unread');
+  }
+
+  /**
+   * Sends `item` now, in pipeline mode, without waiting for it: the server runs it while the caller prepares
+   * what comes next. Its result is read, in order, by the next pipeline(); a failure is thrown there, and the
+   * server skips the statements after a failed one up to that pipeline's Sync.
+   */
+  send(item: PipelineItem): void {
+    const pq = this.continued();
+    if (this.inFlight.length === 0 && !pq.enterPipelineMode()) this.check(pq);
+    this.inFlight.push(item);
+    // libpq keeps a pipeline's statements in its output buffer until it holds 64 KB: flushed here so that the
+    // server starts on this one now.
+    if (!this.sendItem(pq, item) || pq.flush() !== 0) this.check(pq);
+  }
+
   /**
    * Runs `items` in one round trip (libpq's pipeline mode, PostgreSQL 14+): all are sent, then one Sync, then
-   * the results are read in order. The server skips what follows a failed statement up to the Sync, so the
-   * first error is thrown once every result is read (the connection is then ready for the caller's ROLLBACK).
+   * the results are read in order — first those of the statements already sent (see send), then those of
+   * `items`. The server skips what follows a failed statement up to the Sync, so the first error is thrown once
+   * every result is read (the connection is then ready for the caller's ROLLBACK).
    */
   pipeline(items: readonly PipelineItem[]): PgResult[] {
-    const pq = this.live();
-    if (!pq.enterPipelineMode()) this.check(pq);
+    const pq = this.continued();
+    const all = this.inFlight.length ? [...this.inFlight, ...items] : items;
+    this.inFlight = [];
+    if (all.length === items.length && !pq.enterPipelineMode()) this.check(pq);
     const results: PgResult[] = [];
     let error: PgError | null = null;
     try {
-      for (const it of items) {
-        const sent = 'name' in it ? pq.sendQueryPrepared(it.name, it.values) : pq.sendQueryParams(it.sql, []);
-        if (!sent) this.check(pq);
-      }
+      for (const it of items) if (!this.sendItem(pq, it)) this.check(pq);
       if (!pq.pipelineSync()) this.check(pq);
-      for (const it of items) {
+      for (const it of all) {
         if (!pq.getResult()) throw new PgError('pipeline: a result is missing', 'PG_CONNECTION');
         const status = pq.resultStatus();
         if (status === 'PGRES_FATAL_ERROR') {
@@ -248,6 +293,16 @@ export class PgConnection {
     }
     if (error) throw error;
     return results;
+  }
+
+  /** Reads and drops the results of the statements in flight (before a ROLLBACK): their errors with them. */
+  discard(): void {
+    if (this.inFlight.length === 0) return;
+    try {
+      this.pipeline([]);
+    } catch {
+      // The rollback that follows undoes them, failed or not.
+    }
   }
 
   private result(pq: PQ, arrayMode: boolean): PgResult {
@@ -277,6 +332,8 @@ export class PgConnection {
 
   /** In a transaction (possibly a failed one) on the server. */
   get inTransaction(): boolean {
+    // Only a transaction's writes are sent without waiting; meanwhile libpq reports the connection busy.
+    if (this.inFlight.length) return true;
     const s = this.pq?.transactionStatus();
     return s === PQTRANS_INTRANS || s === PQTRANS_INERROR;
   }
@@ -286,6 +343,7 @@ export class PgConnection {
   }
 
   close(): void {
+    this.inFlight = [];
     if (this.pq) retire(this.pq);
     this.pq = null;
   }

@@ -209,11 +209,14 @@ export class PgDatabase {
   private txGeneration = -1;
   private busyTimeoutMs = 0;
   /**
-   * Writes inside a transaction whose results nobody read yet, in order. They go to the server in one round
-   * trip with whatever needs an answer next (a read, a savepoint's release, the commit): the statements of a
-   * report's actions cost one round trip instead of one each.
+   * Writes inside a transaction whose results nobody read yet, in order. Each is sent at once without waiting
+   * (the server runs it while this thread prepares the next), and their results are read in one go with
+   * whatever needs an answer next (a read, a savepoint's release, the commit): the statements of a report's
+   * actions cost one round trip instead of one each, and the server's work on them overlaps the pipeline's.
    */
   private pending: Pending[] = [];
+  /** How many of `pending`, from the first, were sent (a savepoint is sent with the first write inside it). */
+  private sent = 0;
   /** Reference-table reads of the current transaction (see REFERENCE_TABLES). */
   private cache = new Map<string, unknown[]>();
 
@@ -238,10 +241,11 @@ export class PgDatabase {
   /** The pending writes, then `items`, in one round trip: the results of `items`. */
   private pipeline(items: PipelineItem[]): PgResult[] {
     const pending = this.pending;
-    this.pending = [];
-    const all = [...pending.map((p) => p.item), ...items];
+    const sent = this.sent;
+    [this.pending, this.sent] = [[], 0];
+    const all = [...pending.slice(sent).map((p) => p.item), ...items];
     let results: PgResult[];
-    if (all.length !== 1) results = this.conn.pipeline(all);
+    if (sent > 0 || all.length !== 1) results = this.conn.pipeline(all);
     else if ('name' in all[0]!) results = [this.conn.execute(all[0].name, all[0].values, all[0].arrayMode)];
     else {
       this.conn.exec(all[0]!.sql);
@@ -251,12 +255,19 @@ export class PgDatabase {
     return results.slice(pending.length);
   }
 
+  /** Forgets the pending writes, reading and dropping the results of those sent (a rollback undoes them). */
+  private drop(): void {
+    [this.pending, this.sent] = [[], 0];
+    this.conn.discard();
+  }
+
   /** Queues a write of the current transaction; its result is read on demand. */
   defer(c: Compiled, values: unknown[]): RunResult {
     this.forgetReferences(c);
     const deferred = new DeferredRun(this);
     this.pending.push({ item: { name: c.name, values, arrayMode: false }, deferred });
-    // A long run of writes still goes out in bounded pipelines.
+    for (; this.sent < this.pending.length; this.sent++) this.conn.send(this.pending[this.sent]!.item);
+    // A long run of writes has its results read in bounded pipelines.
     if (this.pending.length >= 256) this.flush();
     return deferred;
   }
@@ -374,8 +385,8 @@ export class PgDatabase {
     } else if (t === 'COMMIT' || t === 'END' || t === 'ROLLBACK') {
       this.cache.clear();
       if (t === 'ROLLBACK') {
-        // Writes not sent yet are simply dropped with the rest.
-        this.pending = [];
+        // Writes not answered yet are simply dropped with the rest.
+        this.drop();
         try {
           if (this.txGeneration === this.conn.generation) this.conn.exec(t);
         } finally {
@@ -409,7 +420,10 @@ export class PgDatabase {
           return result;
         } catch (e) {
           if (this.inTransaction) this.exec('ROLLBACK');
-          else [this.txGeneration, this.pending] = [-1, []];
+          else {
+            this.txGeneration = -1;
+            this.drop();
+          }
           throw e;
         }
       }
@@ -428,10 +442,10 @@ export class PgDatabase {
       } catch (e) {
         this.cache.clear();
         const at = this.pending.indexOf(marker);
-        // Nothing of it reached the server: drop it. Else everything still pending came after it.
-        if (at >= 0) this.pending.length = at;
+        // Nothing of it reached the server (nor anything after it, which would have sent it): drop it.
+        if (at >= this.sent) this.pending.length = at;
         else {
-          this.pending = [];
+          this.drop();
           if (this.conn.generation === this.txGeneration) {
             this.conn.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
             this.conn.exec(`RELEASE SAVEPOINT ${sp}`);
@@ -507,7 +521,7 @@ export class PgDatabase {
   }
 
   close(): this {
-    this.pending = [];
+    [this.pending, this.sent] = [[], 0];
     this.conn.close();
     return this;
   }
