@@ -5,7 +5,7 @@ import { batchSends } from '../attribute/batch-sends.ts';
 import { batchTrapChecker } from '../enforcement/spam-traps.ts';
 import { batchTickets } from './batch-tickets.ts';
 import { batchSuppressions } from './batch-suppressions.ts';
-import { actedMessageIds, earlierActedReport, saveReportOutcome } from '../store/reports-store.ts';
+import { actedMessageIds, earlierActedReport } from '../store/reports-store.ts';
 import { emitReportWebhooks } from '../webhooks/report-webhooks.ts';
 import type { Stage, StageContext } from '../worker/stage.ts';
 import { applyActions, type ActionsOptions } from './apply-actions.ts';
@@ -89,17 +89,6 @@ export function reportActionsStage(options: ActionsOptions): Stage {
         reason: decisions.map(describeDecision).join('; ') || 'nothing to do',
         state: { actions: { status: twin === null ? 'acted' : 'duplicate', decisions, ticketId } },
       };
-    },
-    // The report row is written once, after the enforcement stage: its attribution, these decisions and the
-    // enforcement's signal decisions (each stage writing it again would update a row with many indexes 3 times).
-    finishMessage(ctx) {
-      const actions = ctx.state.actions;
-      if (!actions || actions.status === 'already-done') return;
-      saveReportOutcome(ctx.db, required(ctx.state, 'stored', 'actions').reportId, {
-        attribution: required(ctx.state, 'attribution', 'actions'),
-        decisions: [...actions.decisions, ...(ctx.state.enforcement?.decisions ?? [])],
-        ticketId: actions.ticketId,
-      });
     },
   };
 }

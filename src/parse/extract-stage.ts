@@ -1,4 +1,4 @@
-import { storeReport, reportSlots } from '../store/reports-store.ts';
+import { storeReport, reportSlots, writeReportOutcome } from '../store/reports-store.ts';
 import { required } from '../pipeline/pipeline-state.ts';
 import type { Stage } from '../worker/stage.ts';
 import type { StoredMessage } from '../worker/stored-message.ts';
@@ -56,7 +56,7 @@ export function extractStage(options: (message: StoredMessage, now: () => Date) 
           messages.map((m) => m.message.id),
         ),
       );
-      const { id: reportId, actedBefore } = storeReport(
+      const { id: reportId, ...stored } = storeReport(
         ctx.db,
         ctx.message.id,
         report,
@@ -66,8 +66,28 @@ export function extractStage(options: (message: StoredMessage, now: () => Date) 
       return {
         outcome: 'extracted',
         reason: extractReason(report),
-        state: { stored: { reportId, actedBefore } },
+        state: { stored: { reportId, ...stored } },
       };
+    },
+    // The report row is written once, when every stage of the message committed: its attribution, the actions'
+    // decisions and the enforcement's signal decisions (each stage writing it again would update a row with many
+    // indexes three times) — on PostgreSQL with the row itself (see storeReport).
+    finishMessage(ctx) {
+      const stored = ctx.state.stored;
+      if (!stored) return;
+      const actions = ctx.state.actions;
+      writeReportOutcome(
+        ctx.db,
+        stored.reportId,
+        stored.unwritten,
+        actions && actions.status !== 'already-done'
+          ? {
+              attribution: required(ctx.state, 'attribution', 'extract'),
+              decisions: [...actions.decisions, ...(ctx.state.enforcement?.decisions ?? [])],
+              ticketId: actions.ticketId,
+            }
+          : null,
+      );
     },
   };
 }

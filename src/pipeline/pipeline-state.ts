@@ -6,12 +6,15 @@ import type { HeaderMap } from '../mime/header-map.ts';
 import type { Classification } from '../parse/classification.ts';
 import type { ParsedAuth } from '../authenticate/authenticate-parsed.ts';
 import type { ParsedReport } from '../report/parsed-report.ts';
+import type { UnwrittenReport } from '../store/reports-store.ts';
 
 /** The stored report row of the message (written by the extract stage's commit). */
 export interface StoredReportRef {
   reportId: number;
   /** Its decisions were stored by an earlier run: re-processing repeats no action. */
   actedBefore: boolean;
+  /** The row, when it is written only once the message's stages are done (see storeReport). */
+  unwritten?: UnwrittenReport | undefined;
 }
 
 /** What the actions stage did: `acted`, or nothing because it is a `duplicate` or was `already-done`. */

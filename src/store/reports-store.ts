@@ -58,11 +58,19 @@ const replaceReport = `ON CONFLICT (message_id) DO UPDATE SET kind = excluded.ki
   reporter = excluded.reporter, complainants = excluded.complainants, redacted = excluded.redacted,
   original_message_id = excluded.original_message_id, parsed = excluded.parsed`;
 
+/** A report row not written yet, under its slot's id: written once, with its outcome (writeReportOutcome). */
+export interface UnwrittenReport {
+  id: number;
+  values: Record<string, unknown>;
+}
+
 /**
  * Records (or, when a message is processed again, replaces) the report of a message: its id, and whether its
  * decisions were already stored (it was acted on, and this run of the message must repeat nothing). The replaced
- * row keeps its decisions, so one statement answers both — or, given the message's `slot` (reportSlots), the
- * row is written under that id and nothing needs answering.
+ * row keeps its decisions, so one statement answers both. Given the message's `slot` (reportSlots), nothing is
+ * written yet: the row is `unwritten`, for writeReportOutcome to write whole once the outcome is known (one
+ * statement instead of an insert then an update of a row with many indexes; the rows that name the report meanwhile
+ * have their keys to it checked at COMMIT).
  */
 export function storeReport(
   db: Database,
@@ -70,7 +78,7 @@ export function storeReport(
   report: ParsedReport,
   now: Date,
   slot?: ReportSlot,
-): { id: number; actedBefore: boolean } {
+): { id: number; actedBefore: boolean; unwritten?: UnwrittenReport } {
   const values = {
     messageId,
     kind: report.kind,
@@ -85,13 +93,7 @@ export function storeReport(
     parsed: JSON.stringify(report),
     createdAt: now.toISOString(),
   };
-  if (slot) {
-    prepared(
-      db,
-      `INSERT INTO reports (id, ${reportColumns}) VALUES (@id, ${reportValues}) ${replaceReport}`,
-    ).run({ ...values, id: slot.id });
-    return { id: slot.id, actedBefore: slot.actedBefore };
-  }
+  if (slot) return { id: slot.id, actedBefore: slot.actedBefore, unwritten: { id: slot.id, values } };
   const row = prepared(
     db,
     `INSERT INTO reports (${reportColumns}) VALUES (${reportValues}) ${replaceReport}
@@ -170,11 +172,7 @@ export function earlierActedReport(
  * JSON), its decisions (JSON records) and the ticket it is charged to. Stored decisions mark the report as acted
  * on: a re-processing repeats nothing.
  */
-export function saveReportOutcome(
-  db: Database,
-  reportId: number,
-  o: { attribution: Attribution; decisions: readonly Decision[]; ticketId: string | null },
-): void {
+export function saveReportOutcome(db: Database, reportId: number, o: ReportOutcome): void {
   prepared(
     db,
     'UPDATE reports SET client_id = ?, campaign_id = ?, attribution = ?, decisions = ?, ticket_id = ? WHERE id = ?',
@@ -186,6 +184,52 @@ export function saveReportOutcome(
     o.ticketId,
     reportId,
   );
+}
+
+/** What acting on a report came to (saveReportOutcome). */
+export interface ReportOutcome {
+  attribution: Attribution;
+  decisions: readonly Decision[];
+  ticketId: string | null;
+}
+
+/**
+ * Writes a report's outcome when its message's stages are done: an unwritten report's whole row in one statement
+ * (with the outcome, or, with none, its content only: a report processed again keeps its decisions), else the
+ * outcome onto its row.
+ */
+export function writeReportOutcome(
+  db: Database,
+  reportId: number,
+  unwritten: UnwrittenReport | undefined,
+  o: ReportOutcome | null,
+): void {
+  if (!unwritten) {
+    if (o) saveReportOutcome(db, reportId, o);
+    return;
+  }
+  if (!o) {
+    prepared(
+      db,
+      `INSERT INTO reports (id, ${reportColumns}) VALUES (@id, ${reportValues}) ${replaceReport}`,
+    ).run({ ...unwritten.values, id: unwritten.id });
+    return;
+  }
+  prepared(
+    db,
+    `INSERT INTO reports (id, ${reportColumns}, client_id, campaign_id, attribution, decisions, ticket_id)
+       VALUES (@id, ${reportValues}, @clientId, @campaignId, @attribution, @decisions, @ticketId)
+       ${replaceReport}, client_id = excluded.client_id, campaign_id = excluded.campaign_id,
+         attribution = excluded.attribution, decisions = excluded.decisions, ticket_id = excluded.ticket_id`,
+  ).run({
+    ...unwritten.values,
+    id: unwritten.id,
+    clientId: o.attribution.clientId,
+    campaignId: o.attribution.campaignId,
+    attribution: JSON.stringify(o.attribution),
+    decisions: JSON.stringify(o.decisions),
+    ticketId: o.ticketId,
+  });
 }
 
 /** Stores the report's decisions (JSON records) and the ticket it is charged to. */

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { databaseEngine } from '../../src/db/open-database.ts';
 import { emptyReport } from '../../src/parse/empty-report.ts';
-import { reportForMessage, reportSlots, saveDecisions, storeReport } from '../../src/store/reports-store.ts';
+import {
+  reportForMessage,
+  reportSlots,
+  saveDecisions,
+  storeReport,
+  writeReportOutcome,
+} from '../../src/store/reports-store.ts';
+import type { Attribution } from '../../src/attribute/attribution.ts';
 import { eachTestDatabase } from '../helpers/test-service.ts';
 
 /**
@@ -12,6 +19,18 @@ import { eachTestDatabase } from '../helpers/test-service.ts';
 describe("a batch's report ids, on either engine", () => {
   const t = eachTestDatabase();
   const now = new Date('2026-12-01T10:00:00.000Z');
+  const unmatched: Omit<Attribution, 'reason'> = {
+    method: 'unmatched',
+    confidence: 0,
+    clientId: null,
+    client: null,
+    campaignId: null,
+    campaign: null,
+    recipient: null,
+    sendId: null,
+    hits: [],
+    rejectedToken: false,
+  };
 
   const message = (n: number): number =>
     Number(
@@ -23,7 +42,7 @@ describe("a batch's report ids, on either engine", () => {
         .run(`Q${n}`, `sha-${n}`).lastInsertRowid,
     );
 
-  it('gives new reports ids in message order and a stored report its own id, acted on or not', () => {
+  it('gives new reports ids in message order and a stored report its own id; a new row is written whole with its outcome', () => {
     const [acted, stored, a, b] = [message(1), message(2), message(3), message(4)];
     const actedReport = storeReport(t.db, acted, emptyReport('fbl', 'first run'), now);
     saveDecisions(t.db, actedReport.id, [], null);
@@ -40,15 +59,35 @@ describe("a batch's report ids, on either engine", () => {
     expect(idB).toBeGreaterThan(storedReport.id);
     expect(idA).toBeGreaterThan(idB);
 
-    const written = t.db.transaction(() => [
-      storeReport(t.db, b, emptyReport('complaint', 'new'), now, slots.get(b)),
-      storeReport(t.db, acted, emptyReport('fbl', 'second run'), now, slots.get(acted)),
-    ])();
-    expect(written).toEqual([
-      { id: idB, actedBefore: false },
-      { id: actedReport.id, actedBefore: true },
-    ]);
+    const written = t.db.transaction(() => {
+      const reports = [
+        storeReport(t.db, b, emptyReport('complaint', 'new'), now, slots.get(b)),
+        storeReport(t.db, acted, emptyReport('fbl', 'second run'), now, slots.get(acted)),
+      ];
+      // Nothing is written until the outcome is: then the whole row at once.
+      const before = t.db.prepare('SELECT count(*) FROM reports').pluck().get();
+      const [rb, ra] = reports as [(typeof reports)[0], (typeof reports)[0]];
+      writeReportOutcome(t.db, rb.id, rb.unwritten, {
+        attribution: { ...unmatched, reason: 'nothing matched' },
+        decisions: [],
+        ticketId: 'T-1',
+      });
+      // Acted on before: its content replaced, no outcome.
+      writeReportOutcome(t.db, ra.id, ra.unwritten, null);
+      return { before, ids: reports.map((r) => [r.id, r.actedBefore]) };
+    })();
+    expect(written).toEqual({
+      before: 2,
+      ids: [
+        [idB, false],
+        [actedReport.id, true],
+      ],
+    });
     expect(reportForMessage(t.db, b)).toMatchObject({ id: idB, kind: 'complaint', reason: 'new' });
+    expect(t.db.prepare('SELECT ticket_id, decisions FROM reports WHERE id = ?').get(idB)).toEqual({
+      ticket_id: 'T-1',
+      decisions: '[]',
+    });
     // Processed again: the same row, its content replaced, its decisions kept.
     expect(reportForMessage(t.db, acted)).toMatchObject({ id: actedReport.id, reason: 'second run' });
     expect(t.db.prepare('SELECT decisions FROM reports WHERE id = ?').pluck().get(actedReport.id)).toBe('[]');
