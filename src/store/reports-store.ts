@@ -28,9 +28,9 @@ export interface ReportSlot {
 /**
  * The report rows the given messages will have, read for a batch in one statement: on PostgreSQL, for each
  * message, its report's id (a message processed again) or an id taken from the table's sequence now, so that
- * storing the report needs no answer from the server — its write goes out with the next statement that does, and
- * the server runs it while the pipeline goes on. On SQLite none: an answer costs no round trip there, and the
- * insert assigns the id.
+ * storing the report needs no answer from the server: its row is written whole when the message's stages are done
+ * (see storeReport), a write the pipeline does not wait for. On SQLite none: an answer costs no round trip there,
+ * and the insert assigns the id.
  */
 export function reportSlots(db: Database, messageIds: readonly number[]): Map<number, ReportSlot> {
   if (!isPostgres(db) || messageIds.length === 0) return new Map();

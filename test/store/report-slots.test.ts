@@ -8,7 +8,7 @@ import {
   storeReport,
   writeReportOutcome,
 } from '../../src/store/reports-store.ts';
-import type { Attribution } from '../../src/attribute/attribution.ts';
+import { unmatched } from '../actions/plan-fixtures.ts';
 import { eachTestDatabase } from '../helpers/test-service.ts';
 
 /**
@@ -19,18 +19,6 @@ import { eachTestDatabase } from '../helpers/test-service.ts';
 describe("a batch's report ids, on either engine", () => {
   const t = eachTestDatabase();
   const now = new Date('2026-12-01T10:00:00.000Z');
-  const unmatched: Omit<Attribution, 'reason'> = {
-    method: 'unmatched',
-    confidence: 0,
-    clientId: null,
-    client: null,
-    campaignId: null,
-    campaign: null,
-    recipient: null,
-    sendId: null,
-    hits: [],
-    rejectedToken: false,
-  };
 
   const message = (n: number): number =>
     Number(
@@ -68,7 +56,7 @@ describe("a batch's report ids, on either engine", () => {
       const before = t.db.prepare('SELECT count(*) FROM reports').pluck().get();
       const [rb, ra] = reports as [(typeof reports)[0], (typeof reports)[0]];
       writeReportOutcome(t.db, rb.id, rb.unwritten, {
-        attribution: { ...unmatched, reason: 'nothing matched' },
+        attribution: unmatched,
         decisions: [],
         ticketId: 'T-1',
       });

@@ -13,8 +13,8 @@ function runResult(r: PgResult): RunResult {
 }
 
 /**
- * The result of a write sent later, with the next read, savepoint release or commit (one round trip for all):
- * reading `changes` or `lastInsertRowid` sends it at once.
+ * The result of a write sent without waiting for it, read with the next read, savepoint release or commit (one
+ * round trip for all): reading `changes` or `lastInsertRowid` waits for it at once.
  */
 class DeferredRun implements RunResult {
   private settled: RunResult | null = null;
