@@ -4,11 +4,17 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Config } from '../config/config-schema.ts';
 import { migrate } from './migrate.ts';
 import { PgDatabase } from './postgres/pg-database.ts';
+import { redactUrl } from './postgres/pg-connection.ts';
 
 export type { Database };
 
 export function databasePath(config: Config): string {
   return resolve(config.dataDir, config.database.file);
+}
+
+/** The database as messages name it: the PostgreSQL URL without its password, or the SQLite file. */
+export function databaseName(config: Config): string {
+  return config.database.url ? redactUrl(config.database.url) : databasePath(config);
 }
 
 /** Where the threads (intake writer, parse pool) open their own connection: the PostgreSQL URL or the SQLite file. */

@@ -23,11 +23,12 @@ export class PgMessageStore extends GroupCommitStore {
   constructor(url: string, windowMs = 0) {
     super(windowMs);
     const { conninfo, schema } = splitSchema(url);
-    const u = new URL(conninfo);
-    // libpq's default when the URL names no user: the operating system's user name.
-    if (!u.username) u.username = process.env.PGUSER || userInfo().username;
+    // libpq's default when the URL names no user (PGUSER, then the operating system's user name), as the
+    // pipeline's libpq connection has it. node-postgres falls back to $USER, often unset in a service, and a
+    // socket-directory URL (postgres:///db?host=/var/run/postgresql) has no authority to write a user into.
+    pg.defaults.user ||= userInfo().username;
     this.pool = new pg.Pool({
-      connectionString: u.toString(),
+      connectionString: conninfo,
       max: 1,
       // A server that does not answer fails the store (451) instead of holding SMTP sessions.
       connectionTimeoutMillis: 5000,

@@ -84,5 +84,32 @@ describe.skipIf(!process.env.ABUSEDESK_TEST_DATABASE_URL)(
         await store.close();
       }
     });
+
+    it('stores through a socket-directory URL that names no user, as libpq takes it', async (ctx) => {
+      const tcp = new URL(testConfig(t.dir).database.url!);
+      const dir = (t.db.prepare('SHOW unix_socket_directories').pluck().get() as string)
+        .split(',')[0]!
+        .trim();
+      if (
+        !dir ||
+        (tcp.port && tcp.port !== '5432') ||
+        !['127.0.0.1', 'localhost', '::1'].includes(tcp.hostname)
+      )
+        return ctx.skip('the test server is not on this host with a socket directory and the default port');
+      // postgres:///<database>?host=<directory>&schema=…: the socket URL, with the test URL's user if it names one.
+      const params = new URLSearchParams(tcp.search);
+      params.set('host', dir);
+      if (tcp.username) params.set('user', decodeURIComponent(tcp.username));
+      const store = new PgMessageStore(`postgres://${tcp.pathname}?${params.toString()}`);
+      try {
+        const r = await store.store(incomingMessage('over the socket'));
+        expect(r.duplicate).toBe(false);
+        expect(t.db.prepare('SELECT count(*) FROM messages WHERE queue_id = ?').pluck().get(r.queueId)).toBe(
+          1,
+        );
+      } finally {
+        await store.close();
+      }
+    });
   },
 );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { backupDatabase } from '../../db/backup-database.ts';
 import { migrate, schemaVersion } from '../../db/migrate.ts';
-import { databasePath, openDatabase } from '../../db/open-database.ts';
+import { databaseName, databasePath, openDatabase } from '../../db/open-database.ts';
 import { commandConfig, formatCount, printJson } from '../cli-context.ts';
 
 export function registerDbCommand(program: Command): void {
@@ -16,7 +16,7 @@ export function registerDbCommand(program: Command): void {
         for (const m of applied)
           process.stdout.write(`applied ${String(m.version).padStart(3, '0')}-${m.name}\n`);
         process.stdout.write(
-          `${databasePath(config)} is at schema version ${schemaVersion(handle)}${applied.length ? '' : ' (up to date)'}\n`,
+          `${databaseName(config)} is at schema version ${schemaVersion(handle)}${applied.length ? '' : ' (up to date)'}\n`,
         );
       } finally {
         handle.close();
