@@ -91,4 +91,41 @@ describe('counts read by /healthz and /metrics follow every change to their rows
     t.db.prepare('DELETE FROM ticket_events').run();
     expect(acknowledgementCounts(t.db)).toEqual([]);
   });
+
+  // The row triggers name their tables with their own schema: a session whose search path leads elsewhere (an
+  // operator's psql, another schema with tables of the same names) still counts into the schema of the rows.
+  it.skipIf(!process.env.ABUSEDESK_TEST_DATABASE_URL)(
+    'on PostgreSQL, counts follow changes made by a session whose search path is another schema',
+    () => {
+      const own = t.db.prepare('SELECT current_schema()').pluck().get() as string;
+      const q = (name: string): string => `"${own}".${name}`;
+      const decoy = `${own}_decoy`;
+      t.db.exec(`CREATE SCHEMA "${decoy}"`);
+      try {
+        t.db.exec(
+          `CREATE TABLE "${decoy}".message_state_counts (state TEXT PRIMARY KEY, n BIGINT NOT NULL);
+           CREATE TABLE "${decoy}".acknowledgement_counts (outcome TEXT, rule TEXT, n BIGINT, PRIMARY KEY (outcome, rule))`,
+        );
+        t.db.exec(
+          "INSERT INTO tickets (id, type, subject, created_at, updated_at) VALUES ('T-ACK2', 'complaint', 's', '2026', '2026')",
+        );
+        t.db.exec(`SET search_path TO "${decoy}"`);
+        t.db.exec(
+          `INSERT INTO ${q('messages')} (queue_id, received_at, mail_from, rcpt_to, size, sha256, state)
+             VALUES ('qa', '2026-12-01', '', '[]', 0, 'sha-a', 'queued'), ('qb', '2026-12-01', '', '[]', 0, 'sha-b', 'done');
+           UPDATE ${q('messages')} SET state = 'quarantined' WHERE queue_id = 'qa';
+           INSERT INTO ${q('ticket_events')} (ticket_id, at, type, actor, text, data)
+             VALUES ('T-ACK2', '2026-12-01', 'mail', 'abusedesk', 'ack', '{"kind":"ack-queued"}')`,
+        );
+        expect(t.db.prepare(`SELECT count(*) FROM "${decoy}".message_state_counts`).pluck().get()).toBe(0);
+        expect(t.db.prepare(`SELECT count(*) FROM "${decoy}".acknowledgement_counts`).pluck().get()).toBe(0);
+      } finally {
+        t.db.exec(`SET search_path TO "${own}"`);
+        t.db.exec(`DROP SCHEMA "${decoy}" CASCADE`);
+      }
+      expect(messageCountsByState(t.db)).toEqual({ queued: 0, done: 1, quarantined: 1 });
+      expect(messageCountsByState(t.db)).toEqual(directStates());
+      expect(acknowledgementCounts(t.db)).toEqual([{ outcome: 'sent', rule: '', n: 1 }]);
+    },
+  );
 });
