@@ -26,7 +26,12 @@ export class PgMessageStore extends GroupCommitStore {
     // libpq's default when the URL names no user (PGUSER, then the operating system's user name), as the
     // pipeline's libpq connection has it. node-postgres falls back to $USER, often unset in a service, and a
     // socket-directory URL (postgres:///db?host=/var/run/postgresql) has no authority to write a user into.
-    pg.defaults.user ||= userInfo().username;
+    if (!pg.defaults.user)
+      try {
+        pg.defaults.user = userInfo().username;
+      } catch {
+        // A user id with no passwd entry: the URL or PGUSER must name the user (libpq fails alike).
+      }
     this.pool = new pg.Pool({
       connectionString: conninfo,
       max: 1,
