@@ -93,7 +93,7 @@ describe.skipIf(!process.env.ABUSEDESK_TEST_DATABASE_URL)(
       if (
         !dir ||
         (tcp.port && tcp.port !== '5432') ||
-        !['127.0.0.1', 'localhost', '::1'].includes(tcp.hostname)
+        !['127.0.0.1', 'localhost', '[::1]'].includes(tcp.hostname)
       )
         return ctx.skip('the test server is not on this host with a socket directory and the default port');
       // postgres:///<database>?host=<directory>&schema=…: the socket URL, with the test URL's user if it names one.
