@@ -29,18 +29,36 @@ describe.skipIf(!clusterDatabase)(clusterSuite('two nodes, one database: a node 
     let answeredByNode1 = 0;
     const kill: { done: Promise<void> | null } = { done: null };
     let claimedAtKill: string[] = [];
+    let freezes = 0;
+    const claimsOf = (n: ClusterNode): string[] =>
+      db
+        .prepare("SELECT queue_id FROM messages WHERE claimed_by = ? AND state = 'queued'")
+        .pluck()
+        .all(n.name) as string[];
+    /**
+     * Kills node 1 while its worker holds claims, however fast this machine processes: node 1 is frozen, its
+     * claims read (until two reads agree: a commit its server already received still lands), and thawed again
+     * for a few milliseconds if it held none.
+     */
+    const killHoldingClaims = async (): Promise<void> => {
+      for (;;) {
+        node1.freeze(true);
+        freezes++;
+        let held = claimsOf(node1);
+        for (let again = claimsOf(node1); again.join() !== held.join(); again = claimsOf(node1)) held = again;
+        if (held.length > 0 || freezes === 1000) break;
+        node1.freeze(false);
+        await new Promise((r) => setTimeout(r, 3));
+      }
+      await node1.kill9();
+      claimedAtKill = claimsOf(node1);
+    };
     const sent = await deliverAll(items, cluster.nodes, {
       connections: 6,
       onAccepted: (a) => {
         if (a.node !== node1.name || kill.done) return;
-        if (++answeredByNode1 < 200) return;
-        // Mid-burst: node 1 has answered 200 and holds claims on what its worker is processing.
-        kill.done = node1.kill9().then(() => {
-          claimedAtKill = db
-            .prepare("SELECT queue_id FROM messages WHERE claimed_by = ? AND state = 'queued'")
-            .pluck()
-            .all(node1.name) as string[];
-        });
+        // Mid-burst: node 1 has answered 200 and its worker is processing them.
+        if (++answeredByNode1 === 200) kill.done = killHoldingClaims();
       },
     });
     await kill.done;
@@ -64,7 +82,7 @@ describe.skipIf(!clusterDatabase)(clusterSuite('two nodes, one database: a node 
     const answeredBy = (n: ClusterNode): number =>
       [...sent.accepted.values()].filter((a) => a.node === n.name).length;
     console.log(
-      `cluster B: ${items.length} sent; answered 250 by ${node1.name} ${answeredBy(node1)} (killed after ${answeredByNode1}) / ` +
+      `cluster B: ${items.length} sent; answered 250 by ${node1.name} ${answeredBy(node1)} (killed after ${answeredByNode1} and ${freezes} freezes) / ` +
         `${node2.name} ${answeredBy(node2)}, ${sent.rerouted} resent; ${claimedAtKill.length} claimed by ${node1.name} at the kill, ` +
         `${takenOver.length} taken over by ${node2.name}; processed ${node1.name} ${by.get(node1.name)!.length} / ` +
         `${node2.name} ${by.get(node2.name)!.length}, ${outcome.done} done of ${outcome.messages} stored ` +

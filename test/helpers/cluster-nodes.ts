@@ -40,6 +40,11 @@ export interface ClusterNode {
    * no shutdown, no released claim or lease, connections cut.
    */
   kill9: () => Promise<void>;
+  /**
+   * SIGSTOP (`true`) or SIGCONT (`false`) to the node's process group: frozen, it holds its connections, claims and
+   * leases but does nothing, so a test can look at what it holds before choosing the moment of a crash.
+   */
+  freeze: (frozen: boolean) => void;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop: (graceMs?: number) => Promise<void>;
 }
@@ -175,14 +180,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     });
     const smtp = String(started.smtp);
     const http = String(started.http);
-    /** SIGKILL to the node's process group; a group already gone is no error. */
-    const killGroup = (): void => {
+    /** A signal to the node's process group; a group already gone is no error. */
+    const signalGroup = (signal: NodeJS.Signals): void => {
       try {
-        process.kill(-child.pid!, 'SIGKILL');
+        process.kill(-child.pid!, signal);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
       }
     };
+    const killGroup = (): void => signalGroup('SIGKILL');
     const stop = async (graceMs = 10_000): Promise<void> => {
       if (!exited) {
         child.kill('SIGTERM');
@@ -207,6 +213,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         killGroup();
         await exit;
       },
+      freeze: (frozen) => signalGroup(frozen ? 'SIGSTOP' : 'SIGCONT'),
       stop,
     };
     nodes.push(node);
