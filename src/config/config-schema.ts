@@ -1,6 +1,7 @@
 import { z } from 'zod';
 // How a client says its list was built (asked at reinstatement): the same words as the send log's consent_method.
 import { isMailAddress } from '../mime/mail-address.ts';
+import { shortestRelayLeaseMs } from '../outbox/relay-timeouts.ts';
 import { consentMethods } from '../store/vocabulary.ts';
 
 /**
@@ -406,6 +407,11 @@ export const configSchema = z.strictObject({
       pollMs: positiveInt
         .default(5000)
         .describe('How often the outbox sender looks for due rows when not woken.'),
+      leaseMs: positiveInt
+        .default(5 * 60_000)
+        .describe(
+          `How long a mail being sent stays with the sender that took it: mail a node was sending when it died is sent this long after (again: at least once). With transport smtp at least ${shortestRelayLeaseMs} (the relay's connection, greeting and idle timeouts), or a slow relay would get the same mail twice.`,
+        ),
       ackDailyCap: positiveInt
         .default(3)
         .describe('Most acknowledgements one address gets per day (across tickets).'),
@@ -428,6 +434,12 @@ export const configSchema = z.strictObject({
     .superRefine((o, ctx) => {
       if (o.transport === 'smtp' && o.smtpHost === '')
         ctx.addIssue({ code: 'custom', path: ['smtpHost'], message: 'transport smtp needs a relay host' });
+      if (o.transport === 'smtp' && o.leaseMs < shortestRelayLeaseMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['leaseMs'],
+          message: `with transport smtp, leaseMs must be at least ${shortestRelayLeaseMs} (the relay's connection, greeting and idle timeouts): a mail still with the relay when its lease ends would be sent again`,
+        });
       retryMaxAtLeastBase(o, ctx);
     })
     .prefault({}),
@@ -463,8 +475,21 @@ export const configSchema = z.strictObject({
       pollMs: positiveInt
         .default(5000)
         .describe('How often the webhook sender looks for due rows when not woken.'),
+      leaseMs: positiveInt
+        .default(5 * 60_000)
+        .describe(
+          'How long a webhook being posted stays with the sender that took it: a POST a node was making when it died is made this long after (again: receivers dedupe on webhook-id). More than timeoutMs.',
+        ),
     })
-    .superRefine(retryMaxAtLeastBase)
+    .superRefine((o, ctx) => {
+      if (o.leaseMs <= o.timeoutMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['leaseMs'],
+          message: `leaseMs must be more than timeoutMs (${o.timeoutMs}): a POST still running when its lease ends would be made again`,
+        });
+      retryMaxAtLeastBase(o, ctx);
+    })
     .prefault({}),
   enforcement: z
     .strictObject({

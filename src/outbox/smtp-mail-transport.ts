@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { mailOptions } from './mail-options.ts';
+import { relayTimeoutsMs } from './relay-timeouts.ts';
 import type { DeliveryContext, MailTransport } from './mail-transport.ts';
 import type { OutgoingMail } from './outgoing-mail.ts';
 
@@ -22,9 +23,9 @@ export function smtpMailTransport(options: SmtpMailTransportOptions): MailTransp
     maxConnections: 1,
     ...(options.user ? { auth: { user: options.user, pass: options.password } } : {}),
     // Bounded waits: a hung relay must not hold a row past the sender's claim lease.
-    connectionTimeout: 30_000,
-    greetingTimeout: 30_000,
-    socketTimeout: 60_000,
+    connectionTimeout: relayTimeoutsMs.connection,
+    greetingTimeout: relayTimeoutsMs.greeting,
+    socketTimeout: relayTimeoutsMs.socket,
   });
   return {
     name: 'smtp',

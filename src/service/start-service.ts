@@ -273,7 +273,7 @@ async function startSteps(
     exclusive: engine === 'sqlite',
   });
   const leased = (job: string) => () => leases.holds(job);
-  const { maxAttempts, retryBaseMs, retryMaxMs, pollMs } = config.outbox;
+  const { maxAttempts, retryBaseMs, retryMaxMs, pollMs, leaseMs } = config.outbox;
   const outbox = new OutboxSender({
     db,
     transport: createMailTransport(config),
@@ -283,6 +283,7 @@ async function startSteps(
     retryBaseMs,
     retryMaxMs,
     pollMs,
+    leaseMs,
     runWhen: leased('outbox'),
   });
   const svc = services(config, db);

@@ -80,6 +80,34 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(6);
   });
 
+  it('refuses a delivery lease that a slow delivery could outlast, naming the key and the bound', () => {
+    // A lease shorter than one delivery attempt lets another round take the row and deliver it a second time.
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {
+          ABUSEDESK_OUTBOX_TRANSPORT: 'smtp',
+          ABUSEDESK_OUTBOX_SMTP_HOST: 'relay.esp.example',
+          ABUSEDESK_OUTBOX_LEASE_MS: '60000',
+          ABUSEDESK_WEBHOOKS_TIMEOUT_MS: '10000',
+          ABUSEDESK_WEBHOOKS_LEASE_MS: '10000',
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^outbox\.leaseMs: .*at least 120000 \(the relay's connection, greeting and idle timeouts\)/,
+      ),
+      expect.stringMatching(/^webhooks\.leaseMs: leaseMs must be more than timeoutMs \(10000\)/),
+    ]);
+    // The file transport waits on nothing: any lease will do; a webhook lease past its timeout is accepted.
+    const { config } = loadConfig({
+      env: { ABUSEDESK_OUTBOX_LEASE_MS: '5000', ABUSEDESK_WEBHOOKS_LEASE_MS: '10001' },
+    });
+    expect(config.outbox.leaseMs).toBe(5000);
+    expect(config.webhooks.leaseMs).toBe(10_001);
+    expect(loadConfig({ env: {} }).config.outbox.leaseMs).toBe(300_000);
+  });
+
   it('names an unreadable or non-JSON config file', () => {
     expect(problemsOf(() => loadConfig({ file: '/nonexistent/abusedesk.json', env: {} }))[0]).toMatch(
       /cannot read config file/,

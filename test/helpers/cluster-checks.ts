@@ -16,18 +16,16 @@ const count = (db: Database, sql: string, ...args: unknown[]): number =>
 /**
  * Whether the pipeline is idle: nothing queued for processing and no mail waiting in the outbox. Webhooks are
  * queued in the same transactions as the actions they describe (their rows are counted); their delivery, a few
- * per report, is not waited for. `dueOnly`: mail a node claimed for sending and died with is not waited for (it
- * stays invisible until the outbox sender's row lease runs out, minutes later).
+ * per report, is waited for only with `webhooks`.
  */
 export function clusterIdle(
   db: Database,
-  options: { dueOnly?: boolean } = {},
+  options: { webhooks?: boolean } = {},
 ): { queued: number; pending: number } | null {
   const queued = count(db, "SELECT count(*) FROM messages WHERE state = 'queued'");
   const pending = count(
     db,
-    `SELECT count(*) FROM outbox WHERE state = 'pending' AND kind = 'mail'${options.dueOnly ? ' AND next_attempt_at <= ?' : ''}`,
-    ...(options.dueOnly ? [new Date().toISOString()] : []),
+    `SELECT count(*) FROM outbox WHERE state = 'pending'${options.webhooks ? '' : " AND kind = 'mail'"}`,
   );
   return queued + pending === 0 ? { queued, pending } : null;
 }
@@ -90,8 +88,8 @@ export interface ClusterOutcome {
   reportsWithoutWebhook: number;
   /** Mail rows not sent. */
   mailNotSent: number;
-  /** Mail rows pending but not due: claimed by a sender (one that died keeps them until its row lease ends). */
-  mailClaimed: number;
+  /** Webhook rows not sent. */
+  webhooksNotSent: number;
 }
 
 /** Counts everything the exactly-once property covers, for the messages the test sent. */
@@ -205,11 +203,7 @@ export function clusterOutcome(db: Database, sent: Outgoing[], nodes: ClusterNod
          WHERE o.kind = 'webhook' AND o.report_id = r.id AND o.dedupe_key LIKE 'webhook:report.received:%')`,
     ),
     mailNotSent: count(db, "SELECT count(*) FROM outbox WHERE kind = 'mail' AND state <> 'sent'"),
-    mailClaimed: count(
-      db,
-      "SELECT count(*) FROM outbox WHERE kind = 'mail' AND state = 'pending' AND next_attempt_at > ?",
-      new Date().toISOString(),
-    ),
+    webhooksNotSent: count(db, "SELECT count(*) FROM outbox WHERE kind = 'webhook' AND state <> 'sent'"),
   };
 }
 

@@ -249,7 +249,7 @@ export async function webhookSink(): Promise<{
  * the burst tests start; `close` stops both.
  */
 export async function startClusterWithSink(
-  options: Omit<ClusterOptions, 'nodes' | 'env'> = {},
+  options: Omit<ClusterOptions, 'nodes'> = {},
 ): Promise<{ cluster: Cluster; sink: Awaited<ReturnType<typeof webhookSink>>; close: () => Promise<void> }> {
   const sink = await webhookSink();
   const cluster = await startCluster({
@@ -258,6 +258,7 @@ export async function startClusterWithSink(
     env: {
       ...ackEnv,
       ABUSEDESK_WEBHOOKS_ENDPOINTS: JSON.stringify([{ url: sink.url, secret: sink.secret }]),
+      ...options.env,
     },
   }).catch(async (e: unknown) => {
     await sink.close();
