@@ -121,6 +121,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/traps-command.ts')).registerTrapsCommand,
   },
   {
+    name: 'nodes',
+    description:
+      'the nodes sharing the database: up or down, the singleton jobs each runs, its claimed messages',
+    load: async () => (await import('./commands/nodes-command.ts')).registerNodesCommand,
+  },
+  {
     name: 'imap',
     description: 'IMAP mailboxes mail is taken from (imap.sources): check that each can be reached',
     load: async () => (await import('./commands/imap-command.ts')).registerImapCommand,

@@ -22,6 +22,12 @@ function retryMaxAtLeastBase(o: { retryBaseMs: number; retryMaxMs: number }, ctx
     });
 }
 
+/** A node's id (cluster.nodeId): what it is known by in claims, leases and the node list. */
+export const NODE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+export const NODE_ID_RULE = 'a node id is 1–100 letters, digits, dots, colons, _ or -';
+/** cluster.leaseMs's default, for views built without a configuration (tests). */
+export const DEFAULT_CLUSTER_LEASE_MS = 15_000;
+
 export const tokenKeySchema = z.strictObject({
   id: z
     .string()
@@ -111,7 +117,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       nodeId: z
         .string()
-        .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'a node id is 1–100 letters, digits, dots, colons, _ or -')
+        .regex(NODE_ID, NODE_ID_RULE)
         .nullable()
         .default(null)
         .describe(
@@ -124,7 +130,7 @@ export const configSchema = z.strictObject({
         ),
       leaseMs: positiveInt
         .min(300)
-        .default(15_000)
+        .default(DEFAULT_CLUSTER_LEASE_MS)
         .describe(
           'Singleton jobs (outbox and webhook senders, enforcement sweeper, suppression relay, purge, IMAP) run on one node at a time; its lease is renewed every leaseMs/3, and a job moves to another node this long after its node died (at once on a clean stop).',
         ),

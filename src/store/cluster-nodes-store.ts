@@ -1,5 +1,8 @@
 import type { Database } from 'better-sqlite3';
+import type { ClusterFacts } from '../cluster/cluster-overview.ts';
 import { prepared } from '../db/prepared.ts';
+import { listLeases } from './job-leases-store.ts';
+import { claimsByNode } from './messages-store.ts';
 
 /** A node sharing the database, as it last reported itself (its SMTP and HTTP addresses, host:port). */
 export interface ClusterNode {
@@ -26,4 +29,14 @@ export function listNodes(db: Database): ClusterNode[] {
     db,
     `SELECT id, started_at AS startedAt, seen_at AS seenAt, smtp, http FROM cluster_nodes ORDER BY seen_at DESC, id`,
   ).all() as ClusterNode[];
+}
+
+/** Drops a node from the list (one taken out of service); whether it was listed. */
+export function forgetNode(db: Database, id: string): boolean {
+  return prepared(db, 'DELETE FROM cluster_nodes WHERE id = ?').run(id).changes > 0;
+}
+
+/** The nodes, the singleton jobs' leases and the claims by node, as the cluster views show them. */
+export function readClusterFacts(db: Database): ClusterFacts {
+  return db.transaction(() => ({ nodes: listNodes(db), leases: listLeases(db), claims: claimsByNode(db) }))();
 }

@@ -82,6 +82,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     enforcement,
     suppressionRules: suppressionRules(options.config),
     lifecycle: lifecycleSettings(options.config),
+    clusterLeaseMs: options.config.cluster.leaseMs,
   });
   void app.register(uiPlugin, {
     db: options.db,
@@ -94,6 +95,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     lifecycle: lifecycleSettings(options.config),
     intake: intakeHint(options.config.smtp),
     lookups,
+    clusterLeaseMs: options.config.cluster.leaseMs,
   });
   void app.register(unsubscribePlugin, {
     db: options.db,

@@ -20,4 +20,6 @@ export interface ApiDeps {
   lifecycle?: LifecycleSettings;
   /** Verified tokens and client ids kept for `http.lookupCacheMs`; absent: read on every request. */
   lookups?: ApiLookups;
+  /** cluster.leaseMs: a node that has not reported itself for this long is down (absent: the default). */
+  clusterLeaseMs?: number;
 }

@@ -3,6 +3,7 @@ import { defineRoute, type ApiRoute } from './api-route.ts';
 import { openApiDocument } from './openapi-document.ts';
 import { campaignRoutes } from './routes/campaign-routes.ts';
 import { clientRoutes } from './routes/client-routes.ts';
+import { clusterRoutes } from './routes/cluster-routes.ts';
 import { messageRoutes } from './routes/message-routes.ts';
 import { quarantineRoutes } from './routes/quarantine-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
@@ -30,6 +31,7 @@ export function apiRoutes(): ApiRoute[] {
     ...trapRoutes,
     ...tokenRoutes,
     ...lifecycleRoutes,
+    ...clusterRoutes,
   ];
   let document: Record<string, unknown> | null = null;
   const openapi: ApiRoute = defineRoute({

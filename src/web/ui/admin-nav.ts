@@ -8,6 +8,12 @@ export const ADMIN_PAGES: Array<{ href: string; label: string; about: string }> 
     label: 'Intake log',
     about: 'Every accepted message: envelope, state, and the stage trail of its processing.',
   },
+  {
+    href: '/ui/admin/nodes',
+    label: 'Nodes',
+    about:
+      'The processes sharing the database: which are up, where each singleton job runs, what each has claimed.',
+  },
   { href: '/ui/admin/users', label: 'Users', about: 'Staff accounts: add, disable, reset passwords.' },
   { href: '/ui/admin/tokens', label: 'API tokens', about: 'Bearer tokens for /api/v1: create and revoke.' },
   {

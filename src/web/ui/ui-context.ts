@@ -24,6 +24,8 @@ export interface UiContext {
   lifecycle: LifecycleSettings | null;
   /** The API's remembered tokens and client ids (forgotten on a revocation or a deletion here); null: none. */
   lookups: ApiLookups | null;
+  /** cluster.leaseMs: a node that has not reported itself for this long is down. */
+  clusterLeaseMs: number;
 }
 
 declare module 'fastify' {

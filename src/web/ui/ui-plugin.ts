@@ -5,7 +5,7 @@ import { findStaffSession } from '../../auth/staff-sessions.ts';
 import { checkCsrf } from './check-csrf.ts';
 import { enforcementSettings, type EnforcementSettings } from '../../enforcement/enforcement-settings.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import type { Config } from '../../config/config-schema.ts';
+import { DEFAULT_CLUSTER_LEASE_MS, type Config } from '../../config/config-schema.ts';
 import { clientRoutes } from './client-routes.ts';
 import { html } from './html.ts';
 import { inboxRoutes } from './inbox-routes.ts';
@@ -28,6 +28,7 @@ import { adminAuditRoutes } from './admin-audit-routes.ts';
 import { adminClientRoutes } from './admin-client-routes.ts';
 import { adminHomeRoutes } from './admin-home-routes.ts';
 import { adminIntakeRoutes } from './admin-intake-routes.ts';
+import { adminNodesRoutes } from './admin-nodes-routes.ts';
 import { adminTokenRoutes } from './admin-token-routes.ts';
 import { adminUsersRoutes } from './admin-users-routes.ts';
 import { adminWebhookRoutes } from './admin-webhook-routes.ts';
@@ -57,6 +58,8 @@ export interface UiPluginOptions {
   lifecycle?: LifecycleSettings | undefined;
   /** The API's remembered tokens and client ids, forgotten when a page revokes a token or deletes a client. */
   lookups?: ApiLookups | undefined;
+  /** cluster.leaseMs: a node that has not reported itself for this long is down (default: the default's). */
+  clusterLeaseMs?: number | undefined;
 }
 
 const CSS = readFileSync(projectUrl('src', 'web', 'ui', 'app.css'), 'utf8');
@@ -82,6 +85,7 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
     parseLimits: options.parseLimits ?? DEFAULT_LIMITS,
     lifecycle: options.lifecycle ?? null,
     lookups: options.lookups ?? null,
+    clusterLeaseMs: options.clusterLeaseMs ?? DEFAULT_CLUSTER_LEASE_MS,
     logError: (req, err, status = 500) => {
       if (options.logger)
         logEvent(options.logger, 'error', 'http.error', {
@@ -167,6 +171,7 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
   adminHomeRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
   adminIntakeRoutes(app, ctx);
+  adminNodesRoutes(app, ctx);
   adminUsersRoutes(app, ctx);
   adminTokenRoutes(app, ctx);
   adminClientRoutes(app, ctx);
