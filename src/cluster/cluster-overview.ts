@@ -13,9 +13,13 @@ export interface ClusterFacts {
 
 /**
  * up: it reported itself within the last lease period (a node reports every third of one);
- * down: it has not, so its leases have run out, or are about to, and its claims will be taken over.
+ * stopped: it stopped cleanly (it gave its leases and claims up) and has not started since;
+ * down: it stopped reporting without stopping (a crash, a lost network): its leases have run out, or are about to,
+ * and its claims will be taken over.
  */
-export type NodeStatus = 'up' | 'down';
+export type NodeStatus = 'up' | 'stopped' | 'down';
+
+const RANK: Record<NodeStatus, number> = { up: 0, down: 1, stopped: 2 };
 
 export interface NodeOverview {
   id: string;
@@ -23,6 +27,8 @@ export interface NodeOverview {
   /** When it started, and last reported itself (null: it holds claims or a lease but never reported itself). */
   startedAt: string | null;
   seenAt: string | null;
+  /** When it stopped cleanly (null unless stopped). */
+  stoppedAt: string | null;
   /** Its SMTP and HTTP listeners, host:port, as it reported them. */
   smtp: string | null;
   http: string | null;
@@ -52,7 +58,8 @@ export interface ClusterOverview {
 /**
  * The nodes sharing one database as staff see them: each node, whether it is up, the singleton jobs it runs and
  * the messages it holds; each singleton job and where it runs. A node counts as down once a whole lease period
- * passed without its report: by then every lease it held has run out. Nodes that are up come first.
+ * passed without its report (by then every lease it held has run out), unless it stopped cleanly. Nodes that are
+ * up come first, then those that are down (they need a look), then those stopped.
  */
 export function clusterOverview(facts: ClusterFacts, now: Date, leaseMs: number): ClusterOverview {
   const at = now.toISOString();
@@ -68,16 +75,17 @@ export function clusterOverview(facts: ClusterFacts, now: Date, leaseMs: number)
     const n = reported.get(id);
     return {
       id,
-      status: n && n.seenAt > upSince ? 'up' : 'down',
+      status: n?.stoppedAt ? 'stopped' : n && n.seenAt > upSince ? 'up' : 'down',
       startedAt: n?.startedAt ?? null,
       seenAt: n?.seenAt ?? null,
+      stoppedAt: n?.stoppedAt ?? null,
       smtp: n?.smtp ?? null,
       http: n?.http ?? null,
       jobs: running.filter((l) => l.holder === id).map((l) => l.name),
       claims: facts.claims.get(id) ?? 0,
     };
   });
-  nodes.sort((a, b) => (a.status === b.status ? a.id.localeCompare(b.id) : a.status === 'up' ? -1 : 1));
+  nodes.sort((a, b) => RANK[a.status] - RANK[b.status] || a.id.localeCompare(b.id));
   const jobs = facts.leases.map((l): JobOverview => ({
     name: l.name,
     holder: l.holder,

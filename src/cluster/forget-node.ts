@@ -12,7 +12,7 @@ export type ForgetNodeOutcome =
   | { outcome: 'up'; node: NodeOverview };
 
 /**
- * Takes a node that is down out of the list (a machine retired, a node id changed), with an audit entry, and lets
+ * Takes a node that is down or stopped out of the list (a machine retired, a node id changed), with an audit entry, and lets
  * go of the messages it still had claimed: other nodes take them at once instead of after cluster.claimTimeoutMs.
  * That is safe even if the node is only cut off, not dead: a batch commits only the messages its node still holds
  * (checked under lock in its commit), so a message is never acted on twice. A node that is up is refused: it would

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { writeTransaction } from '../db/write-transaction.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
-import { reportNode } from '../store/cluster-nodes-store.ts';
+import { markNodeStopped, reportNode } from '../store/cluster-nodes-store.ts';
 import { clearLeases, listLeases, releaseLease, takeOrRenewLease } from '../store/job-leases-store.ts';
 import { releaseClaims } from '../store/messages-store.ts';
 
@@ -161,6 +161,7 @@ export class NodeLeases {
     try {
       for (const job of this.until.keys()) releaseLease(db, job, node);
       const released = releaseClaims(db, node);
+      markNodeStopped(db, node, this.now());
       if (released > 0) logEvent(logger, 'info', 'cluster.claims_released', { node, messages: released });
     } catch {
       // leases expire after leaseMs and claims after cluster.claimTimeoutMs: other nodes take over then

@@ -11,23 +11,31 @@ export interface ClusterNode {
   seenAt: string;
   smtp: string | null;
   http: string | null;
+  /** When it last stopped cleanly; null while it runs (a report clears it) or when it died without stopping. */
+  stoppedAt?: string | null;
 }
 
 /** Records that node `id` is alive now (one upsert per lease round). */
-export function reportNode(db: Database, node: ClusterNode): void {
+export function reportNode(db: Database, node: Omit<ClusterNode, 'stoppedAt'>): void {
   prepared(
     db,
     `INSERT INTO cluster_nodes (id, started_at, seen_at, smtp, http) VALUES (@id, @startedAt, @seenAt, @smtp, @http)
      ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, seen_at = excluded.seen_at,
-       smtp = excluded.smtp, http = excluded.http`,
-  ).run(node);
+       smtp = excluded.smtp, http = excluded.http, stopped_at = NULL`,
+  ).run({ id: node.id, startedAt: node.startedAt, seenAt: node.seenAt, smtp: node.smtp, http: node.http });
+}
+
+/** Records that node `id` stopped cleanly at `at` (it gave its leases and claims up). */
+export function markNodeStopped(db: Database, id: string, at: Date): void {
+  prepared(db, 'UPDATE cluster_nodes SET stopped_at = ? WHERE id = ?').run(at.toISOString(), id);
 }
 
 /** Every node that ever reported, the most recently seen first. */
 export function listNodes(db: Database): ClusterNode[] {
   return prepared(
     db,
-    `SELECT id, started_at AS startedAt, seen_at AS seenAt, smtp, http FROM cluster_nodes ORDER BY seen_at DESC, id`,
+    `SELECT id, started_at AS startedAt, seen_at AS seenAt, smtp, http, stopped_at AS stoppedAt FROM cluster_nodes
+       ORDER BY seen_at DESC, id`,
   ).all() as ClusterNode[];
 }
 

@@ -32,6 +32,28 @@ describe('clusterOverview', () => {
     expect(view.nodes[0]).toMatchObject({ smtp: '10.0.0.3:25', http: '10.0.0.3:8025', jobs: [], claims: 0 });
   });
 
+  it('calls a node that stopped cleanly stopped at once, and lists it after those that are down', () => {
+    const view = clusterOverview(
+      {
+        nodes: [
+          { ...node('mx1', 2_000), stoppedAt: ago(1_000) },
+          node('mx2', 30_000),
+          // Restarted since its last stop: a report clears stoppedAt.
+          { ...node('mx3', 2_000), stoppedAt: null },
+        ],
+        leases: [],
+        claims: new Map(),
+      },
+      now,
+      15_000,
+    );
+    expect(view.nodes.map((n) => [n.id, n.status, n.stoppedAt])).toEqual([
+      ['mx3', 'up', null],
+      ['mx2', 'down', null],
+      ['mx1', 'stopped', ago(1_000)],
+    ]);
+  });
+
   it('gives each node the jobs whose lease it holds now and the messages it has claimed; a lapsed lease runs nowhere', () => {
     const view = clusterOverview(
       {

@@ -163,10 +163,18 @@ describe('NodeLeases: each singleton job on one node at a time', () => {
     expect(a.leases.held()).toEqual([]);
     expect(claimsByNode(dbA).get('node-a')).toBeUndefined();
     expect(events(a.lines, 'cluster.claims_released')).toHaveLength(1);
+    // The node list says it stopped, rather than calling it down a lease period later.
+    const stoppedAt = (): string | null | undefined =>
+      listNodes(dbA).find((n) => n.id === 'node-a')?.stoppedAt;
+    expect(stoppedAt()).toBe(now().toISOString());
     // No time passes: the next renewal takes every job.
     await b.leases.renew();
     expect(b.leases.held()).toEqual(JOBS);
     expect(events(b.lines, 'cluster.lease_taken').map((e) => e.previous)).toEqual(JOBS.map(() => undefined));
+    // Started again under the same id, it is running: its first report clears the stop.
+    const again = node(connect(), 'node-a');
+    await again.leases.start();
+    expect(stoppedAt()).toBeNull();
   });
 
   it('renews on its own timer, and the survivor takes over once the lease ran out', async () => {

@@ -41,7 +41,7 @@ export function registerNodesCommand(program: Command): void {
   nodes
     .command('forget <id>')
     .description(
-      'take a node that is down out of the list (a retired machine, a changed node id) and free the messages it had claimed',
+      'take a node that is down or stopped out of the list (a retired machine, a changed node id) and free the messages it had claimed',
     )
     .action((id: string, _o: unknown, cmd: Command) =>
       withDatabase(cmd, (db, loaded) => {

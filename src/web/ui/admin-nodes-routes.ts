@@ -18,15 +18,22 @@ registerFlash({
     `Node ${p.ref ?? ''} taken out of the list; ${p.n ?? 0} message(s) it had claimed are free for the other nodes.`,
 });
 
+/** Up is well, down (a crash or a lost network) wants a look, stopped was planned. */
+const STATUS_STYLE: Record<NodeOverview['status'], string> = {
+  up: 'active',
+  down: 'suspended',
+  stopped: 'pending',
+};
+
 const seconds = (ms: number): string => `${formatCount(Math.round(ms / 100) / 10)} s`;
 
 const nodeRow = (n: NodeOverview, now: Date, csrf: SafeHtml): SafeHtml =>
   html`<tr id="node-${n.id}"><th scope="row">${n.id}</th>
-<td><span class="status-${n.status === 'up' ? 'active' : 'suspended'}">${n.status}</span></td>
+<td><span class="status-${STATUS_STYLE[n.status]}">${n.status}</span>${n.stoppedAt ? html` <span class="muted">${timeAgo(n.stoppedAt, now)}</span>` : ''}</td>
 <td>${n.seenAt ? timeAgo(n.seenAt, now) : 'never reported itself'}</td><td>${n.startedAt ? timeAt(n.startedAt) : '—'}</td>
 <td>${n.smtp ?? '—'}</td><td>${n.http ?? '—'}</td><td class="num">${formatCount(n.claims)}</td>
 <td>${n.jobs.length ? n.jobs.join(', ') : '—'}</td>
-<td>${n.status === 'down' && n.seenAt ? html`<form method="post" action="/ui/admin/nodes/${encodeURIComponent(n.id)}/forget">${csrf}<button type="submit">Forget<span class="sr-only"> node ${n.id}</span></button></form>` : ''}</td></tr>`;
+<td>${n.status !== 'up' && n.seenAt ? html`<form method="post" action="/ui/admin/nodes/${encodeURIComponent(n.id)}/forget">${csrf}<button type="submit">Forget<span class="sr-only"> node ${n.id}</span></button></form>` : ''}</td></tr>`;
 
 const jobRow = (j: JobOverview, now: Date): SafeHtml =>
   html`<tr><th scope="row">${j.name}</th><td>${j.holder}</td>
@@ -45,9 +52,10 @@ export function adminNodesRoutes(app: FastifyInstance, ctx: UiContext): void {
       page: '/ui/admin/nodes',
       body: html`<h1>Nodes</h1>
 <p>The abusedesk processes sharing this database. Each reports itself every ${seconds(view.leaseMs / 3)}; one not
-heard from for ${seconds(view.leaseMs)} (<code>cluster.leaseMs</code>) is down: its singleton jobs move to a node
-that is up, and the messages it had claimed are taken over once their claim times out. Forgetting a node that is
-down takes it out of the list and frees its claimed messages at once (a batch commits only what its node still
+heard from for ${seconds(view.leaseMs)} (<code>cluster.leaseMs</code>) without having stopped cleanly is down: its
+singleton jobs move to a node that is up, and the messages it had claimed are taken over once their claim times
+out. A node stopped cleanly handed both over as it stopped. Forgetting a node that is
+down or stopped takes it out of the list and frees its claimed messages at once (a batch commits only what its node still
 holds, so nothing is acted on twice even if it was only cut off); a node that comes back lists itself again.</p>
 ${flashNotice(req.query as Record<string, unknown>)}
 ${

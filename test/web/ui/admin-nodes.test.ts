@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/store/audit-store.ts';
-import { listNodes, reportNode } from '../../../src/store/cluster-nodes-store.ts';
+import { listNodes, markNodeStopped, reportNode } from '../../../src/store/cluster-nodes-store.ts';
 import { takeOrRenewLease } from '../../../src/store/job-leases-store.ts';
 import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
 
@@ -27,6 +27,14 @@ describe('admin: nodes page', () => {
           smtp: '10.0.0.2:25',
           http: '10.0.0.2:8025',
         });
+        reportNode(db, {
+          id: 'mx3',
+          startedAt: at(-7_200_000).toISOString(),
+          seenAt: at(-300_000).toISOString(),
+          smtp: '10.0.0.3:25',
+          http: '10.0.0.3:8025',
+        });
+        markNodeStopped(db, 'mx3', at(-299_000));
         takeOrRenewLease(db, { name: 'outbox', node: 'mx1', now: at(-2_000), until: at(13_000) });
         // mx2 died holding the webhook sender: its lease ran out and no node took it yet.
         takeOrRenewLease(db, { name: 'webhooks', node: 'mx2', now: at(-610_000), until: at(-595_000) });
@@ -44,6 +52,7 @@ describe('admin: nodes page', () => {
     const text = textOf(page.body);
     expect(text).toMatch(/mx1 up just now .*10\.0\.0\.1:25 10\.0\.0\.1:8025 0 outbox/);
     expect(text).toMatch(/mx2 down 10 min ago .*10\.0\.0\.2:25 10\.0\.0\.2:8025 0 — Forget node mx2/);
+    expect(text).toMatch(/mx3 stopped 5 min ago 5 min ago .*10\.0\.0\.3:25 .* Forget node mx3/);
     expect(text).toMatch(/outbox mx1 running/);
     expect(text).toMatch(/webhooks mx2 waiting/);
     // Only a node that is down can be forgotten.
@@ -60,7 +69,7 @@ describe('admin: nodes page', () => {
     expect(textOf(after.body)).toContain(
       'Node mx2 taken out of the list; 0 message(s) it had claimed are free for the other nodes.',
     );
-    expect(listNodes(t.db).map((n) => n.id)).toEqual(['mx1']);
+    expect(listNodes(t.db).map((n) => n.id)).toEqual(['mx1', 'mx3']);
     expect(listAudit(t.db, { action: 'node.forget' })[0]).toMatchObject({
       actor: 'user:admin@esp.example',
       target: 'mx2',

@@ -22,7 +22,7 @@ export const clusterRoutes: ApiRoute[] = [
     path: '/cluster/nodes/:id',
     role: 'admin',
     summary:
-      'Take a node that is down out of the node list and free the messages it had claimed (409 while it is up: it would list itself again)',
+      'Take a node that is down or stopped out of the node list and free the messages it had claimed (409 while it is up: it would list itself again)',
     params: z.object({ id: z.string().regex(NODE_ID, NODE_ID_RULE) }),
     handle: ({ params, deps, actor, now }) => {
       const leaseMs = deps.clusterLeaseMs ?? DEFAULT_CLUSTER_LEASE_MS;
