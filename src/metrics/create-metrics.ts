@@ -4,6 +4,9 @@ import { clientStatuses } from '../enforcement/enforcement-types.ts';
 import { clientCountsByStatus, clientScores } from '../store/clients-store.ts';
 import { claimsByNode, messageCountsByState } from '../store/messages-store.ts';
 import { listLeases } from '../store/job-leases-store.ts';
+import { clusterOverview, type NodeStatus } from '../cluster/cluster-overview.ts';
+import { DEFAULT_CLUSTER_LEASE_MS } from '../config/config-schema.ts';
+import { readClusterFacts } from '../store/cluster-nodes-store.ts';
 import { outboxDepth } from '../store/outbox-store.ts';
 import { attributionOutcomesSince } from '../store/reports-store.ts';
 import { acknowledgementCounts } from '../store/tickets-store.ts';
@@ -28,13 +31,21 @@ export interface Metrics {
 /** Unmatched ratio window: recent enough to alert on, long enough not to flap. */
 const UNMATCHED_WINDOW_MS = 24 * 3600_000;
 
+const nodeStatuses: readonly NodeStatus[] = ['up', 'down', 'stopped'];
+
 /**
  * The Prometheus metrics of `serve`, in a registry of their own. Events (intake outcomes, processing) are
  * counted as they happen; depths and ratios are read from the database when scraped. With `node` (this node's
  * id) every metric carries a `node` label, so the series of nodes sharing one database stay apart, and the
- * node's claims and leases are shown.
+ * node's claims and leases are shown, with the cluster's nodes by status and its singleton jobs no node runs
+ * (`clusterLeaseMs`: how long a node may go without reporting itself before it counts as down).
  */
-export function createMetrics(db: Database, now: () => Date = () => new Date(), node?: string): Metrics {
+export function createMetrics(
+  db: Database,
+  now: () => Date = () => new Date(),
+  node?: string,
+  clusterLeaseMs = DEFAULT_CLUSTER_LEASE_MS,
+): Metrics {
   const registry = new Registry();
   if (node !== undefined) {
     registry.setDefaultLabels({ node });
@@ -56,6 +67,27 @@ export function createMetrics(db: Database, now: () => Date = () => new Date(), 
         const at = new Date().toISOString(); // leases run on the wall clock (NodeLeases)
         for (const l of listLeases(db))
           this.set({ job: l.name }, l.holder === node && l.expiresAt > at ? 1 : 0);
+      },
+    });
+    // The same on every node: what the node list shows, for alerting (a node down, a job that runs nowhere).
+    const cluster = () => clusterOverview(readClusterFacts(db), new Date(), clusterLeaseMs);
+    new Gauge({
+      name: 'abusedesk_cluster_nodes',
+      help: 'Nodes sharing the database by status: up, down (stopped reporting without stopping: a crash or a lost network), stopped (cleanly)',
+      labelNames: ['status'],
+      registers: [registry],
+      collect() {
+        const { nodes } = cluster();
+        for (const status of nodeStatuses)
+          this.set({ status }, nodes.filter((n) => n.status === status).length);
+      },
+    });
+    new Gauge({
+      name: 'abusedesk_cluster_jobs_waiting',
+      help: 'Singleton jobs whose lease ran out with no node taking it over (every node that could run it is down or stopped)',
+      registers: [registry],
+      collect() {
+        this.set(cluster().jobs.filter((j) => j.status === 'waiting').length);
       },
     });
   }

@@ -300,7 +300,7 @@ async function startSteps(
     endpoints: svc.webhookEndpoints,
     runWhen: leased('webhooks'),
   });
-  const metrics = createMetrics(db, now, nodeId);
+  const metrics = createMetrics(db, now, nodeId, config.cluster.leaseMs);
   const suppressions = new SuppressionRelay({
     db,
     logger,

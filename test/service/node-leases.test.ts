@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeLeases } from '../../src/cluster/node-leases.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { listNodes } from '../../src/store/cluster-nodes-store.ts';
+import { listNodes, reportNode } from '../../src/store/cluster-nodes-store.ts';
 import { listLeases, takeOrRenewLease } from '../../src/store/job-leases-store.ts';
 import { claimDueMessages, claimsByNode, SqliteMessageStore } from '../../src/store/messages-store.ts';
 import {
@@ -229,6 +229,16 @@ describe('serve as a node', () => {
       });
       expect(body.node.leases).toEqual(expect.arrayContaining(['outbox', 'webhooks', 'enforcement']));
 
+      // Another node died an hour ago holding a job this node does not run (no IMAP source here).
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      reportNode(svc.db, {
+        id: 'node-3',
+        startedAt: hourAgo.toISOString(),
+        seenAt: hourAgo.toISOString(),
+        smtp: null,
+        http: null,
+      });
+      takeOrRenewLease(svc.db, { name: 'imap', node: 'node-3', now: hourAgo, until: hourAgo });
       const m = await svc.http.inject({
         method: 'GET',
         url: '/metrics',
@@ -240,6 +250,11 @@ describe('serve as a node', () => {
       expect(samples.filter((l) => !l.includes('node="node-7"'))).toEqual([]);
       expect(m.body).toMatch(/^abusedesk_node_claims\{node="node-7"\} 0$/m);
       expect(m.body).toMatch(/^abusedesk_node_leases\{job="outbox",node="node-7"\} 1$/m);
+      // The cluster as every node sees it: alert on a node down or a job that runs nowhere.
+      expect(m.body).toMatch(/^abusedesk_cluster_nodes\{status="up",node="node-7"\} 1$/m);
+      expect(m.body).toMatch(/^abusedesk_cluster_nodes\{status="down",node="node-7"\} 1$/m);
+      expect(m.body).toMatch(/^abusedesk_cluster_nodes\{status="stopped",node="node-7"\} 0$/m);
+      expect(m.body).toMatch(/^abusedesk_cluster_jobs_waiting\{node="node-7"\} 1$/m);
     } finally {
       await svc.stop();
     }
