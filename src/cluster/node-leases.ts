@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { writeTransaction } from '../db/write-transaction.ts';
 import { logEvent, type Logger } from '../log/logger.ts';
-import { markNodeStopped, reportNode } from '../store/cluster-nodes-store.ts';
+import { forgetOtherNodes, markNodeStopped, reportNode } from '../store/cluster-nodes-store.ts';
 import { clearLeases, listLeases, releaseLease, takeOrRenewLease } from '../store/job-leases-store.ts';
 import { releaseClaims } from '../store/messages-store.ts';
 
@@ -17,8 +17,9 @@ export interface NodeLeasesOptions {
   now?: () => Date;
   /**
    * No other node can share the database (SQLite: the data dir lock): leases an earlier run left behind under
-   * another node id are dropped at start instead of waiting for them to run out, and a lease taken is held
-   * until stop, however late a renewal comes (a blocked event loop, a busy database).
+   * another node id are dropped at start instead of waiting for them to run out, and so are the earlier runs in
+   * the node list (the default node id changes with every process), and a lease taken is held until stop,
+   * however late a renewal comes (a blocked event loop, a busy database).
    */
   exclusive?: boolean;
 }
@@ -103,7 +104,10 @@ export class NodeLeases {
       results = await writeTransaction(
         db,
         () => {
-          if (clearFirst) clearLeases(db);
+          if (clearFirst) {
+            clearLeases(db);
+            forgetOtherNodes(db, node);
+          }
           reportNode(db, {
             id: node,
             startedAt: (this.startedAt ?? now).toISOString(),

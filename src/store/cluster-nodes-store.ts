@@ -44,6 +44,14 @@ export function forgetNode(db: Database, id: string): boolean {
   return prepared(db, 'DELETE FROM cluster_nodes WHERE id = ?').run(id).changes > 0;
 }
 
+/**
+ * Drops every node but `id` from the list. Only for the SQLite engine at start: the data dir lock proves no other
+ * process uses the file, so the other rows are earlier runs of this installation.
+ */
+export function forgetOtherNodes(db: Database, id: string): number {
+  return prepared(db, 'DELETE FROM cluster_nodes WHERE id <> ?').run(id).changes;
+}
+
 /** The nodes, the singleton jobs' leases and the claims by node, as the cluster views show them. */
 export function readClusterFacts(db: Database): ClusterFacts {
   return db.transaction(() => ({ nodes: listNodes(db), leases: listLeases(db), claims: claimsByNode(db) }))();

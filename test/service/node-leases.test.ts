@@ -192,13 +192,15 @@ describe('NodeLeases: each singleton job on one node at a time', () => {
     expect(listLeases(open[0]!).every((l) => l.holder === 'node-b')).toBe(true);
   });
 
-  it('with the database to itself (SQLite, data dir lock), drops the leases of an earlier run at start', async () => {
+  it('with the database to itself (SQLite, data dir lock), drops the leases and node of an earlier run at start', async () => {
     const old = node(connect(), 'host-1');
     await old.leases.start();
     await old.leases.abandon();
     const restarted = node(connect(), 'host-2', { exclusive: true });
     await restarted.leases.start();
     expect(restarted.leases.held()).toEqual(JOBS);
+    // The earlier run leaves the node list too: only this process uses the file.
+    expect(listNodes(open[0]!).map((n) => n.id)).toEqual(['host-2']);
     // However late a renewal comes, it keeps the jobs: nobody else can take them.
     clock.t += 10 * 3000;
     expect(restarted.leases.held()).toEqual(JOBS);
