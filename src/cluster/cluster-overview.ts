@@ -21,6 +21,9 @@ export type NodeStatus = 'up' | 'stopped' | 'down';
 
 const RANK: Record<NodeStatus, number> = { up: 0, down: 1, stopped: 2 };
 
+/** Whether a lease holds at `at` (ISO time): its job runs on its holder; else it waits for a node to take it. */
+export const leaseHolds = (l: JobLease, at: string): boolean => l.expiresAt > at;
+
 export interface NodeOverview {
   id: string;
   status: NodeStatus;
@@ -63,7 +66,7 @@ export interface ClusterOverview {
  */
 export function clusterOverview(facts: ClusterFacts, now: Date, leaseMs: number): ClusterOverview {
   const at = now.toISOString();
-  const running = facts.leases.filter((l) => l.expiresAt > at);
+  const running = facts.leases.filter((l) => leaseHolds(l, at));
   const ids = new Set([
     ...facts.nodes.map((n) => n.id),
     ...facts.claims.keys(),
@@ -89,7 +92,7 @@ export function clusterOverview(facts: ClusterFacts, now: Date, leaseMs: number)
   const jobs = facts.leases.map((l): JobOverview => ({
     name: l.name,
     holder: l.holder,
-    status: l.expiresAt > at ? 'running' : 'waiting',
+    status: leaseHolds(l, at) ? 'running' : 'waiting',
     since: l.takenAt,
     expiresAt: l.expiresAt,
   }));

@@ -4,7 +4,7 @@ import { clientStatuses } from '../enforcement/enforcement-types.ts';
 import { clientCountsByStatus, clientScores } from '../store/clients-store.ts';
 import { claimsByNode, messageCountsByState } from '../store/messages-store.ts';
 import { listLeases } from '../store/job-leases-store.ts';
-import { clusterOverview, type NodeStatus } from '../cluster/cluster-overview.ts';
+import { clusterOverview, leaseHolds, type NodeStatus } from '../cluster/cluster-overview.ts';
 import { DEFAULT_CLUSTER_LEASE_MS } from '../config/config-schema.ts';
 import { readClusterFacts } from '../store/cluster-nodes-store.ts';
 import { outboxDepth } from '../store/outbox-store.ts';
@@ -66,18 +66,17 @@ export function createMetrics(
         this.reset();
         const at = new Date().toISOString(); // leases run on the wall clock (NodeLeases)
         for (const l of listLeases(db))
-          this.set({ job: l.name }, l.holder === node && l.expiresAt > at ? 1 : 0);
+          this.set({ job: l.name }, l.holder === node && leaseHolds(l, at) ? 1 : 0);
       },
     });
     // The same on every node: what the node list shows, for alerting (a node down, a job that runs nowhere).
-    const cluster = () => clusterOverview(readClusterFacts(db), new Date(), clusterLeaseMs);
     new Gauge({
       name: 'abusedesk_cluster_nodes',
       help: 'Nodes sharing the database by status: up, down (stopped reporting without stopping: a crash or a lost network), stopped (cleanly)',
       labelNames: ['status'],
       registers: [registry],
       collect() {
-        const { nodes } = cluster();
+        const { nodes } = clusterOverview(readClusterFacts(db), new Date(), clusterLeaseMs);
         for (const status of nodeStatuses)
           this.set({ status }, nodes.filter((n) => n.status === status).length);
       },
@@ -87,7 +86,8 @@ export function createMetrics(
       help: 'Singleton jobs whose lease ran out with no node taking it over (every node that could run it is down or stopped)',
       registers: [registry],
       collect() {
-        this.set(cluster().jobs.filter((j) => j.status === 'waiting').length);
+        const at = new Date().toISOString();
+        this.set(listLeases(db).filter((l) => !leaseHolds(l, at)).length);
       },
     });
   }
