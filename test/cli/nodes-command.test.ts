@@ -1,17 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { listAudit } from '../../src/store/audit-store.ts';
 import { reportNode } from '../../src/store/cluster-nodes-store.ts';
 import { takeOrRenewLease } from '../../src/store/job-leases-store.ts';
-import { cliDatabaseEnv } from '../helpers/cli-process.ts';
+import { runCli } from '../helpers/cli-process.ts';
 import { tempDataDir, testConfig } from '../helpers/test-service.ts';
-
-const cli = new URL('../../src/cli/abusedesk.mjs', import.meta.url).pathname;
 
 describe('nodes command', () => {
   let tmp: ReturnType<typeof tempDataDir>;
-  let run: (...args: string[]) => { status: number | null; stdout: string; stderr: string };
+  let run: (...args: string[]) => ReturnType<typeof runCli>;
   beforeEach(() => {
     tmp = tempDataDir();
     const db = openDatabase(testConfig(tmp.dir));
@@ -27,20 +24,8 @@ describe('nodes command', () => {
     });
     takeOrRenewLease(db, { name: 'purge', node: 'mx1', now: new Date(now), until: new Date(now + 15_000) });
     db.close();
-    run = (...args) => {
-      const r = spawnSync(process.execPath, [cli, ...args], {
-        env: {
-          PATH: process.env.PATH,
-          ABUSEDESK_DATA_DIR: tmp.dir,
-          ...cliDatabaseEnv(tmp.dir),
-          ABUSEDESK_CLUSTER_LEASE_MS: '15000',
-          USER: 'ops',
-        },
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
-      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-    };
+    run = (...args) =>
+      runCli(tmp.dir, args, { env: { ABUSEDESK_CLUSTER_LEASE_MS: '15000', USER: 'ops' }, timeout: 20_000 });
   });
   afterEach(() => tmp.cleanup());
 

@@ -13,27 +13,18 @@ describe('admin: nodes page', () => {
     t = await startUiApp({
       now,
       seed: (db) => {
-        reportNode(db, {
-          id: 'mx1',
-          startedAt: at(-3_600_000).toISOString(),
-          seenAt: at(-2_000).toISOString(),
-          smtp: '10.0.0.1:25',
-          http: '10.0.0.1:8025',
-        });
-        reportNode(db, {
-          id: 'mx2',
-          startedAt: at(-7_200_000).toISOString(),
-          seenAt: at(-600_000).toISOString(),
-          smtp: '10.0.0.2:25',
-          http: '10.0.0.2:8025',
-        });
-        reportNode(db, {
-          id: 'mx3',
-          startedAt: at(-7_200_000).toISOString(),
-          seenAt: at(-300_000).toISOString(),
-          smtp: '10.0.0.3:25',
-          http: '10.0.0.3:8025',
-        });
+        // Node n at 10.0.0.n, started and last seen that long ago.
+        const node = (n: number, startedMs: number, seenMs: number): void =>
+          reportNode(db, {
+            id: `mx${n}`,
+            startedAt: at(-startedMs).toISOString(),
+            seenAt: at(-seenMs).toISOString(),
+            smtp: `10.0.0.${n}:25`,
+            http: `10.0.0.${n}:8025`,
+          });
+        node(1, 3_600_000, 2_000);
+        node(2, 7_200_000, 600_000);
+        node(3, 7_200_000, 300_000);
         markNodeStopped(db, 'mx3', at(-299_000));
         takeOrRenewLease(db, { name: 'outbox', node: 'mx1', now: at(-2_000), until: at(13_000) });
         // mx2 died holding the webhook sender: its lease ran out and no node took it yet.
