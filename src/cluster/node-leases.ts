@@ -155,17 +155,21 @@ export class NodeLeases {
 
   /**
    * A clean stop (after the jobs' loops stopped): gives the leases up, so other nodes take the jobs at their
-   * next renewal, and lets go of this node's message claims, so other nodes process them at once. A database
-   * that refuses it leaves both to run out on their own.
+   * next renewal, lets go of this node's message claims, so other nodes process them at once, and records the
+   * stop, in one transaction: the node list says `stopped` exactly when the leases and claims were given up. A
+   * database that refuses it leaves all of them to run out on their own (the node then shows as down).
    */
   async stop(): Promise<void> {
     this.halt();
     await this.renewing;
     const { db, node, logger } = this.options;
     try {
-      for (const job of this.until.keys()) releaseLease(db, job, node);
-      const released = releaseClaims(db, node);
-      markNodeStopped(db, node, this.now());
+      const released = db.transaction(() => {
+        for (const job of this.until.keys()) releaseLease(db, job, node);
+        const n = releaseClaims(db, node);
+        markNodeStopped(db, node, this.now());
+        return n;
+      })();
       if (released > 0) logEvent(logger, 'info', 'cluster.claims_released', { node, messages: released });
     } catch {
       // leases expire after leaseMs and claims after cluster.claimTimeoutMs: other nodes take over then

@@ -177,6 +177,31 @@ describe('NodeLeases: each singleton job on one node at a time', () => {
     expect(stoppedAt()).toBeNull();
   });
 
+  it('a stop the database refuses half way gives up nothing: the node is not called stopped while it holds work', async () => {
+    const dbA = connect();
+    const a = node(dbA, 'node-a');
+    await a.leases.start();
+    new SqliteMessageStore(dbA).storeNow({
+      raw: Buffer.from(simpleMessage('still claimed by node-a')),
+      mailFrom: '',
+      rcptTo: ['abuse@esp.example'],
+      clientIp: null,
+      clientHostname: null,
+      helo: null,
+      tls: null,
+      receivedAt: now(),
+      source: 'ingest',
+    });
+    claimDueMessages(dbA, now(), 10, { node: 'node-a', until: new Date(clock.t + 60_000) });
+    // The last of the stop's writes (recording the stop) fails: the releases before it must not stand alone.
+    dbA.exec('ALTER TABLE cluster_nodes RENAME TO cluster_nodes_away');
+    await a.leases.stop();
+    dbA.exec('ALTER TABLE cluster_nodes_away RENAME TO cluster_nodes');
+    expect(listLeases(dbA).filter((l) => l.holder === 'node-a')).toHaveLength(JOBS.length);
+    expect(claimsByNode(dbA).get('node-a')).toBe(1);
+    expect(listNodes(dbA).find((n) => n.id === 'node-a')?.stoppedAt).toBeNull();
+  });
+
   it('renews on its own timer, and the survivor takes over once the lease ran out', async () => {
     // The wall clock here (no injected clock), with a short lease: only waitFor, never a fixed sleep.
     const a = node(connect(), 'node-a', { leaseMs: 300, clock: false });
