@@ -14,6 +14,7 @@ import { refreshStatistics } from '../db/refresh-statistics.ts';
 import type { Database } from 'better-sqlite3';
 import type { BenchTarget } from './bench-target.ts';
 import { batchPhases, byPhase, type BatchPhase } from '../worker/batch-timings.ts';
+import { machineLoad, readCpu, type MachineLoad } from './machine-cpu.ts';
 
 /** Each phase's `abusedesk_pipeline_seconds_total`, summed over the nodes (their /metrics, as a viewer). */
 async function pipelineSeconds(servers: BenchNodes): Promise<Record<BatchPhase, number>> {
@@ -47,6 +48,8 @@ export interface E2eResult {
    * total: where a node's time went while it drained the burst (from each node's /metrics before and after).
    */
   phases: Record<BatchPhase, number>;
+  /** How busy the whole machine's cores were during the burst, and the load generator's part: near 1, the cores bound it. */
+  cpu: MachineLoad;
   /** Latency when reports arrive at a steady `pacedRate` per second instead of as fast as the load can send. */
   paced: { rate: number; reports: number; p50Ms: number; p99Ms: number } | null;
 }
@@ -179,6 +182,7 @@ async function drive(
   let t0: number;
   let paced: E2eResult['paced'] = null;
   let phases: E2eResult['phases'];
+  let cpu: MachineLoad;
   try {
     const warm = await send(bodies.slice(0, warmUp));
     await processed(db, warm.size, new Set(warm.keys()));
@@ -186,9 +190,11 @@ async function drive(
     // (without them PostgreSQL's plans walk whole tables, slower with every report).
     refreshStatistics(db);
     const before = await pipelineSeconds(servers);
+    const cpuBefore = readCpu();
     t0 = Date.now();
     started = await send(bodies.slice(warmUp, warmUp + reports));
     rows = await processed(db, warm.size + started.size, new Set(started.keys()));
+    cpu = machineLoad(cpuBefore, readCpu());
     const after = await pipelineSeconds(servers);
     const total = batchPhases.reduce((n, p) => n + after[p] - before[p], 0) || 1;
     phases = byPhase((p) => (after[p] - before[p]) / total);
@@ -214,6 +220,7 @@ async function drive(
     p99Ms: percentile(burst, 99),
     byMethod,
     phases,
+    cpu,
     paced,
   };
 }

@@ -4,6 +4,7 @@ import { arfSample } from './arf-sample.ts';
 import { spawnBenchServer } from './spawn-bench-server.ts';
 import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
 import type { BenchTarget } from './bench-target.ts';
+import { machineLoad, readCpu, type MachineLoad } from './machine-cpu.ts';
 
 export interface LoadResult {
   mode: 'intake' | 'bare';
@@ -20,6 +21,8 @@ export interface LoadResult {
   p99Ms: number;
   /** The largest peak RSS among the nodes. */
   peakRssMb: number;
+  /** How busy the whole machine's cores were during the run, and the load generator's part. */
+  cpu: MachineLoad;
 }
 
 export const percentile = (sorted: number[], p: number): number =>
@@ -57,6 +60,7 @@ export async function loadTest(
   const body = Buffer.from(arfSample(0), 'latin1');
   const end = Date.now() + seconds * 1000;
   const started = process.hrtime.bigint();
+  const cpuBefore = readCpu();
   let seq = 0;
   // The first refusal's reply, so a figure of failures comes with its reason.
   let failure: string | null = null;
@@ -98,6 +102,7 @@ export async function loadTest(
     }),
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = machineLoad(cpuBefore, readCpu());
   const rss = Math.max(...servers.nodes.map((n) => peakRssMb(n.child.pid!)));
   await servers.stop();
   latencies.sort((a, b) => a - b);
@@ -113,5 +118,6 @@ export async function loadTest(
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     peakRssMb: rss,
+    cpu,
   };
 }
