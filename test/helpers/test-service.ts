@@ -165,6 +165,26 @@ export const smtpEnvelope: Omit<IncomingMessage, 'raw'> = {
   source: 'smtp',
 };
 
+/**
+ * A message as `abusedesk ingest` hands it to a message store (no SMTP envelope, for abuse@, received now), with
+ * `more` over those defaults.
+ */
+export const ingestedMessage = (
+  raw: string | Buffer,
+  more: Partial<IncomingMessage> = {},
+): IncomingMessage => ({
+  raw: typeof raw === 'string' ? Buffer.from(raw) : raw,
+  mailFrom: '',
+  rcptTo: ['abuse@esp.example'],
+  clientIp: null,
+  clientHostname: null,
+  helo: null,
+  tls: null,
+  receivedAt: new Date(),
+  source: 'ingest',
+  ...more,
+});
+
 /** simpleMessage as intake hands it to a message store. */
 export const incomingMessage = (subject: string): IncomingMessage => ({
   raw: Buffer.from(simpleMessage(subject)),

@@ -6,6 +6,7 @@ import { listNodes, reportNode } from '../../src/store/cluster-nodes-store.ts';
 import { listLeases, takeOrRenewLease } from '../../src/store/job-leases-store.ts';
 import { claimDueMessages, claimsByNode, SqliteMessageStore } from '../../src/store/messages-store.ts';
 import {
+  ingestedMessage,
   memoryLogger,
   simpleMessage,
   startTestService,
@@ -143,17 +144,9 @@ describe('NodeLeases: each singleton job on one node at a time', () => {
     const b = node(connect(), 'node-b');
     await a.leases.start();
     await b.leases.start();
-    new SqliteMessageStore(dbA).storeNow({
-      raw: Buffer.from(simpleMessage('claimed by node-a')),
-      mailFrom: '',
-      rcptTo: ['abuse@esp.example'],
-      clientIp: null,
-      clientHostname: null,
-      helo: null,
-      tls: null,
-      receivedAt: now(),
-      source: 'ingest',
-    });
+    new SqliteMessageStore(dbA).storeNow(
+      ingestedMessage(simpleMessage('claimed by node-a'), { receivedAt: now() }),
+    );
     expect(
       claimDueMessages(dbA, now(), 10, { node: 'node-a', until: new Date(clock.t + 60_000) }),
     ).toHaveLength(1);
@@ -181,17 +174,9 @@ describe('NodeLeases: each singleton job on one node at a time', () => {
     const dbA = connect();
     const a = node(dbA, 'node-a');
     await a.leases.start();
-    new SqliteMessageStore(dbA).storeNow({
-      raw: Buffer.from(simpleMessage('still claimed by node-a')),
-      mailFrom: '',
-      rcptTo: ['abuse@esp.example'],
-      clientIp: null,
-      clientHostname: null,
-      helo: null,
-      tls: null,
-      receivedAt: now(),
-      source: 'ingest',
-    });
+    new SqliteMessageStore(dbA).storeNow(
+      ingestedMessage(simpleMessage('still claimed by node-a'), { receivedAt: now() }),
+    );
     claimDueMessages(dbA, now(), 10, { node: 'node-a', until: new Date(clock.t + 60_000) });
     // The last of the stop's writes (recording the stop) fails: the releases before it must not stand alone.
     dbA.exec('ALTER TABLE cluster_nodes RENAME TO cluster_nodes_away');

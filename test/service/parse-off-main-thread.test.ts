@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostileMessage } from '../../src/bench/hostile-message.ts';
 import { openSession } from '../../src/bench/smtp-client.ts';
 import { SqliteMessageStore, getMessage } from '../../src/store/messages-store.ts';
-import { startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
+import { ingestedMessage, startTestService, tempDataDir, waitFor } from '../helpers/test-service.ts';
 
 describe('parsing off the event loop', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -20,17 +20,9 @@ describe('parsing off the event loop', () => {
     });
     try {
       const { client } = await openSession(svc.smtpAddress.port);
-      const stored = new SqliteMessageStore(svc.db).storeNow({
-        raw: hostileMessage(),
-        mailFrom: '',
-        rcptTo: ['abuse@esp.example'],
-        clientIp: '198.51.100.7',
-        clientHostname: null,
-        helo: null,
-        tls: null,
-        receivedAt: new Date(),
-        source: 'smtp',
-      });
+      const stored = new SqliteMessageStore(svc.db).storeNow(
+        ingestedMessage(hostileMessage(), { clientIp: '198.51.100.7', source: 'smtp' }),
+      );
       svc.processor.notify();
       const before = svc.parsePool.stats.completed;
       await waitFor(() => svc.parsePool.stats.running > 0, 20_000, 'the parse pool to start the message');

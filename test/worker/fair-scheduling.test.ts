@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { SqliteMessageStore, sourceKey } from '../../src/store/messages-store.ts';
 import { Processor } from '../../src/worker/processor.ts';
-import { memoryLogger, simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
+import {
+  ingestedMessage,
+  memoryLogger,
+  simpleMessage,
+  tempDataDir,
+  testConfig,
+} from '../helpers/test-service.ts';
 
 describe('fair worker scheduling', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -31,17 +37,12 @@ describe('fair worker scheduling', () => {
     });
     let n = 0;
     const put = (clientIp: string | null, subject: string) => {
-      const r = store.storeNow({
-        raw: Buffer.from(simpleMessage(`${subject}-${n++}`)),
-        mailFrom: '',
-        rcptTo: ['abuse@esp.example'],
-        clientIp,
-        clientHostname: null,
-        helo: null,
-        tls: null,
-        receivedAt: new Date(),
-        source: clientIp ? 'smtp' : 'ingest',
-      });
+      const r = store.storeNow(
+        ingestedMessage(simpleMessage(`${subject}-${n++}`), {
+          clientIp,
+          source: clientIp ? 'smtp' : 'ingest',
+        }),
+      );
       names.set(r.queueId, subject);
       return r;
     };

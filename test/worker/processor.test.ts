@@ -7,7 +7,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Stage } from '../../src/worker/stage.ts';
 import { getMessage, requeueMessage } from '../../src/store/messages-store.ts';
-import { memoryLogger, simpleMessage, tempDataDir, testConfig } from '../helpers/test-service.ts';
+import {
+  ingestedMessage,
+  memoryLogger,
+  simpleMessage,
+  tempDataDir,
+  testConfig,
+} from '../helpers/test-service.ts';
 
 describe('Processor', () => {
   let tmp: ReturnType<typeof tempDataDir>;
@@ -32,17 +38,7 @@ describe('Processor', () => {
       ...extra,
     });
     const put = (s: string) =>
-      store.storeNow({
-        raw: Buffer.from(simpleMessage(s)),
-        mailFrom: '',
-        rcptTo: ['abuse@esp.example'],
-        clientIp: null,
-        clientHostname: null,
-        helo: null,
-        tls: null,
-        receivedAt: new Date(clock.t),
-        source: 'ingest',
-      });
+      store.storeNow(ingestedMessage(simpleMessage(s), { receivedAt: new Date(clock.t) }));
     return { db, processor, put, lines };
   };
 

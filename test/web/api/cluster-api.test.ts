@@ -3,7 +3,7 @@ import { listAudit } from '../../../src/store/audit-store.ts';
 import { reportNode } from '../../../src/store/cluster-nodes-store.ts';
 import { takeOrRenewLease } from '../../../src/store/job-leases-store.ts';
 import { claimDueMessages, claimsByNode, SqliteMessageStore } from '../../../src/store/messages-store.ts';
-import { simpleMessage } from '../../helpers/test-service.ts';
+import { ingestedMessage, simpleMessage } from '../../helpers/test-service.ts';
 import { apiHarness } from './api-harness.ts';
 
 type Harness = Awaited<ReturnType<typeof apiHarness>>;
@@ -29,17 +29,7 @@ function seedCluster(h: Harness): void {
   takeOrRenewLease(h.db, { name: 'outbox', node: 'mx1', now: at(0), until: at(15_000) });
   const store = new SqliteMessageStore(h.db);
   for (const subject of ['one', 'two'])
-    store.storeNow({
-      raw: Buffer.from(simpleMessage(subject)),
-      mailFrom: '',
-      rcptTo: ['abuse@esp.example'],
-      clientIp: null,
-      clientHostname: null,
-      helo: null,
-      tls: null,
-      receivedAt: at(-120_000),
-      source: 'ingest',
-    });
+    store.storeNow(ingestedMessage(simpleMessage(subject), { receivedAt: at(-120_000) }));
   expect(claimDueMessages(h.db, at(-90_000), 10, { node: 'mx2', until: at(600_000) })).toHaveLength(2);
 }
 

@@ -15,7 +15,7 @@ import { eraseSuppressionAddress, suppress } from '../../../src/store/suppressio
 import { createTicket, getTicket } from '../../../src/store/tickets-store.ts';
 import { relaySuppressionChanges } from '../../../src/suppress/suppression-relay.ts';
 import { buildHttpServer } from '../../../src/web/http-server.ts';
-import { tempDataDir, testConfig } from '../../helpers/test-service.ts';
+import { ingestedMessage, tempDataDir, testConfig } from '../../helpers/test-service.ts';
 import { textOf } from './admin-ui-app.ts';
 import { loginInject } from './ui-session.ts';
 
@@ -84,17 +84,9 @@ const queued = (db: Database, type: string): Array<Record<string, unknown>> =>
 /** A ticket for acme with one stored report, as the pipeline leaves it. */
 function ticketWithReport(db: Database, n: number): { ticketId: string; reportId: number } {
   const at = new Date('2026-11-10T10:00:00Z');
-  const m = new SqliteMessageStore(db).storeNow({
-    raw: Buffer.from(`Subject: report ${n}\r\n\r\nx\r\n`),
-    mailFrom: '',
-    rcptTo: ['abuse@esp.example'],
-    clientIp: null,
-    clientHostname: null,
-    helo: null,
-    tls: null,
-    receivedAt: at,
-    source: 'smtp',
-  });
+  const m = new SqliteMessageStore(db).storeNow(
+    ingestedMessage(`Subject: report ${n}\r\n\r\nx\r\n`, { receivedAt: at, source: 'smtp' }),
+  );
   const reportId = storeReport(db, m.id, emptyReport('complaint', 'test'), at).id;
   const ticketId = createTicket(db, { type: 'complaint', subject: `spam ${n}`, clientId: 1, now: at });
   saveDecisions(db, reportId, [], ticketId);

@@ -6,6 +6,7 @@ import { saveDecisions, storeReport } from '../../../src/store/reports-store.ts'
 import { listSuppressions, suppress } from '../../../src/store/suppressions-store.ts';
 import { createTicket } from '../../../src/store/tickets-store.ts';
 import { startUiApp, textOf, type UiApp as App } from './admin-ui-app.ts';
+import { ingestedMessage } from '../../helpers/test-service.ts';
 
 const rowIds = (body: string): number[] =>
   [...body.matchAll(/<tr id="suppression-(\d+)"/g)].map((m) => Number(m[1]));
@@ -217,17 +218,13 @@ describe('suppressions page', () => {
 
   it('filters by reason, client, date range and address; links evidence and ticket; exports the same rows as CSV', async () => {
     const store = new SqliteMessageStore(t.db);
-    const m = store.storeNow({
-      raw: Buffer.from('Subject: x\r\n\r\nx\r\n'),
-      mailFrom: '',
-      rcptTo: ['fbl@esp.example'],
-      clientIp: null,
-      clientHostname: null,
-      helo: null,
-      tls: null,
-      receivedAt: new Date('2026-11-10T10:00:00Z'),
-      source: 'smtp',
-    });
+    const m = store.storeNow(
+      ingestedMessage('Subject: x\r\n\r\nx\r\n', {
+        rcptTo: ['fbl@esp.example'],
+        receivedAt: new Date('2026-11-10T10:00:00Z'),
+        source: 'smtp',
+      }),
+    );
     const reportId = storeReport(t.db, m.id, emptyReport('fbl', 'ARF'), new Date('2026-11-10T10:00:00Z')).id;
     const ticketId = createTicket(t.db, {
       type: 'complaint',
