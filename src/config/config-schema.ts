@@ -828,6 +828,15 @@ export const configSchema = z.strictObject({
         .describe(
           'Days expired staff sessions and ended login-failure windows are kept (0: removed at the next purge; null: forever).',
         ),
+      goneNodesDays: z
+        .number()
+        .int()
+        .min(1)
+        .nullable()
+        .default(7)
+        .describe(
+          'Days a node that no longer reports itself (stopped or down) stays in the node list (null: until staff forget it). A node id that changes with every start (the default: host name and process id) leaves a row at each restart; a node still reporting is never removed.',
+        ),
       purgeIntervalMs: positiveInt
         .nullable()
         .default(60 * 60_000)

@@ -22,6 +22,7 @@ export const retentionKeyOf: Record<
   outbox: 'outboxDays',
   sessions: 'expiredLoginsDays',
   'login-failures': 'expiredLoginsDays',
+  nodes: 'goneNodesDays',
 };
 
 /** What a purge at `now` removes, type by type; a type kept forever (null) is not in the plan. */

@@ -84,7 +84,7 @@ export const logEvents = {
   'imap.message_too_large':
     'a message in an IMAP mailbox is larger than smtp.maxMessageBytes: left on the server untouched, not taken (source, uid, size)',
   'retention.purged':
-    'the scheduled purge removed data past its retention (rows removed per type: raw-messages, reports, resolved-tickets, audit-log, outbox, sessions, login-failures; `abusedesk db purge` prints and audits instead)',
+    'the scheduled purge removed data past its retention (rows removed per type: raw-messages, reports, resolved-tickets, audit-log, outbox, sessions, login-failures, nodes; `abusedesk db purge` prints and audits instead)',
   'retention.failed': 'a scheduled purge batch failed; it was undone and the next round retries',
   'address.erased':
     "a person's address was erased (erasure id, keyed hash, rows per table, files removed) — never the address itself",

@@ -248,7 +248,7 @@ export function createMetrics(
   // run counts and the totals survive a restart.
   new Counter({
     name: 'abusedesk_retention_purged_total',
-    help: 'Rows removed by retention purges, by data type (raw-messages, reports, resolved-tickets, audit-log, outbox, sessions, login-failures)',
+    help: 'Rows removed by retention purges, by data type (raw-messages, reports, resolved-tickets, audit-log, outbox, sessions, login-failures, nodes)',
     labelNames: ['type'],
     registers: [registry],
     collect() {

@@ -11,6 +11,7 @@ export const retentionTypes = [
   'outbox',
   'sessions',
   'login-failures',
+  'nodes',
 ] as const;
 export type RetentionType = (typeof retentionTypes)[number];
 
@@ -158,7 +159,28 @@ const deleteBatch: Record<
       db,
       'DELETE FROM login_failures WHERE key IN (SELECT key FROM login_failures WHERE reset_at < ? LIMIT ?)',
     ).run(Date.parse(c.cutoff), c.limit).changes,
+  nodes: purgeGoneNodes,
 };
+
+/**
+ * Nodes whose last report is older than the cutoff leave the node list, and any message claim still in their name
+ * is let go (long expired by then: other nodes could take the message anyway). A node still running reports
+ * itself every third of cluster.leaseMs, far inside the shortest retention (a day).
+ */
+function purgeGoneNodes(db: Database, c: PurgeBatchContext): number {
+  const gone = prepared(db, 'SELECT id FROM cluster_nodes WHERE seen_at < ? ORDER BY seen_at, id LIMIT ?')
+    .pluck()
+    .all(c.cutoff, c.limit) as string[];
+  if (gone.length === 0) return 0;
+  const list = ids(gone);
+  prepared(
+    db,
+    `UPDATE messages SET claimed_by = NULL, claim_expires_at = NULL
+     WHERE claimed_by IN (SELECT value FROM json_each(?))`,
+  ).run(list);
+  return prepared(db, 'DELETE FROM cluster_nodes WHERE id IN (SELECT value FROM json_each(?))').run(list)
+    .changes;
+}
 
 /** Removes up to `limit` rows of one type past the cutoff, in one transaction; returns how many. */
 export function purgeBatch(db: Database, type: RetentionType, c: PurgeBatchContext): number {
@@ -190,6 +212,7 @@ const countSql: Record<RetentionType, string> = {
   outbox: `SELECT count(*) FROM outbox WHERE state IN ('sent', 'failed') AND created_at < ?`,
   sessions: 'SELECT count(*) FROM staff_sessions WHERE expires_at < ?',
   'login-failures': 'SELECT count(*) FROM login_failures WHERE reset_at < ?',
+  nodes: 'SELECT count(*) FROM cluster_nodes WHERE seen_at < ?',
 };
 
 /** How many rows of one type a purge with this cutoff would remove (the dry run). */

@@ -89,6 +89,7 @@ const onlyRawMessages = {
   auditLogDays: null,
   outboxDays: null,
   expiredLoginsDays: null,
+  goneNodesDays: null,
   purgeIntervalMs: null,
   batchSize: 500,
   batchPauseMs: 20,

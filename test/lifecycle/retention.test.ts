@@ -8,9 +8,12 @@ import { claimOutboxRow, queueMail } from '../../src/store/outbox-store.ts';
 import { insertStaffSession } from '../../src/store/staff-store.ts';
 import { createTicket, setTicketStatus, ticketEvents } from '../../src/store/tickets-store.ts';
 import { retentionTypes, type RetentionType } from '../../src/store/retention-store.ts';
+import { listNodes, reportNode } from '../../src/store/cluster-nodes-store.ts';
+import { claimDueMessages, claimsByNode, SqliteMessageStore } from '../../src/store/messages-store.ts';
 import { retentionKeyOf } from '../../src/lifecycle/retention-plan.ts';
 import {
   deliverAndProcess,
+  ingestedMessage,
   springSaleToken,
   startTestService,
   tempDataDir,
@@ -204,6 +207,36 @@ describe('retention: data past each limit is purged, nothing younger is', () => 
       'session-young',
     ]);
     expect(svc.db.prepare('SELECT key FROM login_failures').pluck().all()).toEqual(['ip:young']);
+  });
+
+  it('nodes: one not heard from past the limit leaves the node list with its claims; a younger one and the running node stay', async () => {
+    // Node ids that change at every start leave a row each: mx1 last reported 41 days before the purge, mx2 one day.
+    for (const [id, at] of [
+      ['mx1:4242', T0],
+      ['mx2:4343', T1],
+    ] as const)
+      reportNode(svc.db, {
+        id,
+        startedAt: at.toISOString(),
+        seenAt: at.toISOString(),
+        smtp: '10.0.0.1:25',
+        http: null,
+      });
+    new SqliteMessageStore(svc.db).storeNow(
+      ingestedMessage('Subject: held\r\n\r\nx\r\n', { receivedAt: T0 }),
+    );
+    expect(claimDueMessages(svc.db, T0, 10, { node: 'mx1:4242', until: T1 })).toHaveLength(1);
+    const dry = await runPurge(svc.db, { retention: only('nodes'), now: PURGE_AT, dryRun: true });
+    expect(dry.types).toEqual([expect.objectContaining({ type: 'nodes', removed: 1 })]);
+    expect(listNodes(svc.db).map((n) => n.id)).toContain('mx1:4242');
+    const r = await runPurge(svc.db, { retention: only('nodes'), now: PURGE_AT });
+    expect(r.types).toEqual([expect.objectContaining({ type: 'nodes', removed: 1 })]);
+    const left = listNodes(svc.db).map((n) => n.id);
+    expect(left).not.toContain('mx1:4242');
+    expect(left).toContain('mx2:4343');
+    // The test service's own node reports itself on the wall clock: well inside the retention.
+    expect(left.length).toBeGreaterThanOrEqual(2);
+    expect(claimsByNode(svc.db).get('mx1:4242')).toBeUndefined();
   });
 
   it('a dry run counts what would go and removes nothing; suppressions are never purged', async () => {
