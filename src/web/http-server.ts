@@ -96,6 +96,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     intake: intakeHint(options.config.smtp),
     lookups,
     clusterLeaseMs: options.config.cluster.leaseMs,
+    goneNodesDays: options.config.retention.goneNodesDays,
   });
   void app.register(unsubscribePlugin, {
     db: options.db,

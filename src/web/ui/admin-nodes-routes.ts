@@ -56,7 +56,12 @@ heard from for ${seconds(view.leaseMs)} (<code>cluster.leaseMs</code>) without h
 singleton jobs move to a node that is up, and the messages it had claimed are taken over once their claim times
 out. A node stopped cleanly handed both over as it stopped. Forgetting a node that is
 down or stopped takes it out of the list and frees its claimed messages at once (a batch commits only what its node still
-holds, so nothing is acted on twice even if it was only cut off); a node that comes back lists itself again.</p>
+holds, so nothing is acted on twice even if it was only cut off); a node that comes back lists itself again.
+${
+  ctx.goneNodesDays === null
+    ? html`A node that no longer reports itself stays listed until it is forgotten (<code>retention.goneNodesDays</code> is off).`
+    : html`A node not heard from for ${formatCount(ctx.goneNodesDays)} day${ctx.goneNodesDays === 1 ? '' : 's'} leaves the list at the next retention purge (<code>retention.goneNodesDays</code>).`
+}</p>
 ${flashNotice(req.query as Record<string, unknown>)}
 ${
   view.nodes.length

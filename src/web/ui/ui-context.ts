@@ -26,6 +26,8 @@ export interface UiContext {
   lookups: ApiLookups | null;
   /** cluster.leaseMs: a node that has not reported itself for this long is down. */
   clusterLeaseMs: number;
+  /** retention.goneNodesDays: a node not heard from for this many days leaves the node list (null: never). */
+  goneNodesDays: number | null;
 }
 
 declare module 'fastify' {

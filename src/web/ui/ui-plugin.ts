@@ -60,6 +60,8 @@ export interface UiPluginOptions {
   lookups?: ApiLookups | undefined;
   /** cluster.leaseMs: a node that has not reported itself for this long is down (default: the default's). */
   clusterLeaseMs?: number | undefined;
+  /** retention.goneNodesDays (default: the default configuration's). */
+  goneNodesDays?: number | null | undefined;
 }
 
 const CSS = readFileSync(projectUrl('src', 'web', 'ui', 'app.css'), 'utf8');
@@ -86,6 +88,8 @@ export function uiPlugin(app: FastifyInstance, options: UiPluginOptions, done: (
     lifecycle: options.lifecycle ?? null,
     lookups: options.lookups ?? null,
     clusterLeaseMs: options.clusterLeaseMs ?? DEFAULT_CLUSTER_LEASE_MS,
+    goneNodesDays:
+      options.goneNodesDays === undefined ? defaults().retention.goneNodesDays : options.goneNodesDays,
     logError: (req, err, status = 500) => {
       if (options.logger)
         logEvent(options.logger, 'error', 'http.error', {

@@ -46,6 +46,9 @@ describe('admin: nodes page', () => {
     expect(text).toMatch(/mx3 stopped 5 min ago 5 min ago .*10\.0\.0\.3:25 .* Forget node mx3/);
     expect(text).toMatch(/outbox mx1 running/);
     expect(text).toMatch(/webhooks mx2 waiting/);
+    expect(text).toMatch(
+      /A node not heard from for 7 days leaves the list at the next retention purge \( ?retention\.goneNodesDays ?\)/,
+    );
     // Only a node that is down can be forgotten.
     expect(page.body).not.toContain('/ui/admin/nodes/mx1/forget');
     expect((await t.get(admin, '/ui/admin')).body).toContain('href="/ui/admin/nodes"');
@@ -65,5 +68,17 @@ describe('admin: nodes page', () => {
       actor: 'user:admin@esp.example',
       target: 'mx2',
     });
+  });
+
+  it('says a gone node stays until forgotten when retention keeps nodes', async () => {
+    const kept = await startUiApp({ now, goneNodesDays: null });
+    try {
+      const page = await kept.get(await kept.login('admin'), '/ui/admin/nodes');
+      expect(textOf(page.body)).toMatch(
+        /A node that no longer reports itself stays listed until it is forgotten \( ?retention\.goneNodesDays is off\)/,
+      );
+    } finally {
+      await kept.close();
+    }
   });
 });

@@ -25,6 +25,8 @@ export interface UiAppOptions {
   seed?: (db: Database, enforcement: EnforcementSettings) => void;
   /** The API's remembered tokens and client ids, which the pages forget on a revocation or a deletion. */
   lookups?: ApiLookups;
+  /** retention.goneNodesDays as the nodes page states it (default: the default configuration's). */
+  goneNodesDays?: number | null;
 }
 
 export type UiApp = Awaited<ReturnType<typeof startUiApp>>;
@@ -61,6 +63,7 @@ export async function startUiApp(options: UiAppOptions = {}): Promise<{
     enforcement,
     ...(fixed ? { now: () => fixed } : {}),
     ...(options.lookups ? { lookups: options.lookups } : {}),
+    ...(options.goneNodesDays !== undefined ? { goneNodesDays: options.goneNodesDays } : {}),
   });
   await app.ready();
   return {
