@@ -1,14 +1,12 @@
 import { batchPhases } from '../worker/batch-timings.ts';
-import { E2E_TARGET_RATE, benchEndToEnd } from './bench-e2e.ts';
+import { E2E_TARGET_RATE, benchEndToEnd, type E2eResult } from './bench-e2e.ts';
 import { loadTest, type LoadResult } from './bench-intake.ts';
 import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
 import { benchSuppressionCheck, type CheckBenchResult } from './bench-suppression-check.ts';
 import { benchTable, type BenchCell, type BenchRow } from './bench-table.ts';
 import type { BenchTarget } from './bench-target.ts';
 import { describeBusy } from './machine-cpu.ts';
-
-/** A column's result, or why it was not run. */
-type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+import { medianRun, pairedRatio, type Outcome } from './rounds.ts';
 
 const short = (reason: string): string => (reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
 
@@ -48,24 +46,57 @@ function cellsOf<T>(
   );
 }
 
-/** Columns 1 and 2 (PostgreSQL with one and two nodes): how much the second node changed the figure. */
+/**
+ * Columns 1 and 2 (PostgreSQL with one and two nodes): how much the second node changed the figure, as the median
+ * of each round's ratio (with every round's ratio in the label when there were several).
+ */
 function twoNodesRow<T>(
   targets: readonly BenchTarget[],
-  outcomes: ReadonlyArray<Outcome<T>>,
+  rounds: ReadonlyArray<ReadonlyArray<Outcome<T>>>,
   label: string,
   figure: (v: T) => number,
 ): BenchRow {
   const one = targets.findIndex((t) => t.engine === 'postgres' && t.nodes === 1);
   const two = targets.findIndex((t) => t.engine === 'postgres' && t.nodes === 2);
-  const a = outcomes[one];
-  const b = outcomes[two];
+  const ratio = one >= 0 && two >= 0 ? pairedRatio(rounds, one, two, figure) : null;
+  const each =
+    ratio && ratio.each.length > 1 ? ` (median of ${ratio.each.map((r) => r.toFixed(2)).join(', ')})` : '';
   return {
-    label,
-    cells: targets.map((_, i) => (i === two && a?.ok && b?.ok ? figure(b.value) / figure(a.value) : null)),
+    label: `${label}${each}`,
+    cells: targets.map((_, i) => (i === two && ratio ? ratio.median : null)),
     decimals: 2,
     target: '≥ 1.00 (2 nodes not slower)',
     meets: (v) => v >= 1,
   };
+}
+
+/** Each round's figure of every column, `a / b / c`, for a table run over several rounds. */
+function eachRoundRow<T>(
+  rounds: ReadonlyArray<ReadonlyArray<Outcome<T>>>,
+  columns: number,
+  label: string,
+  figure: (v: T) => string,
+): BenchRow {
+  return {
+    label,
+    cells: Array.from({ length: columns }, (_, i) =>
+      rounds.map((r) => (r[i]?.ok ? figure(r[i].value) : '–')).join(' / '),
+    ),
+  };
+}
+
+/** `rounds` rounds of every target in turn, with progress on stderr when there are several. */
+async function inRounds<T>(
+  rounds: number,
+  what: string,
+  run: () => Promise<Array<Outcome<T>>>,
+): Promise<Array<Array<Outcome<T>>>> {
+  const out: Array<Array<Outcome<T>>> = [];
+  for (let r = 1; r <= rounds; r++) {
+    if (rounds > 1) process.stderr.write(`bench: ${what}: round ${r} of ${rounds}\n`);
+    out.push(await run());
+  }
+  return out;
 }
 
 const oneNode =
@@ -73,25 +104,48 @@ const oneNode =
   (v: number, i: number): boolean | null =>
     targets[i]!.nodes === 1 ? ok(v) : null;
 
-/** Durable SMTP intake per engine, against a bare smtp-server (the baseline) at 16 and 32 connections. */
-export async function intakeTable(targets: readonly BenchTarget[], seconds: number): Promise<string> {
+/**
+ * Durable SMTP intake per engine, against a bare smtp-server (the baseline) at 16 and 32 connections. With several
+ * `rounds` each round runs the baseline and every target once more; a column shows its median run, and × bare is
+ * the median of each round's ratio to that round's baseline.
+ */
+export async function intakeTable(
+  targets: readonly BenchTarget[],
+  seconds: number,
+  rounds = 1,
+): Promise<string> {
   const columns = targets.map((t) => t.label);
   const rows: BenchRow[] = [];
   const baselines: string[] = [];
-  const rss: Array<Array<Outcome<LoadResult>>> = [];
+  const all: Array<Array<Outcome<LoadResult>>> = [];
   const minRatio = (t: BenchTarget): number => (t.engine === 'sqlite' ? 0.5 : 0.3);
+  const perSecond = (r: LoadResult): number => r.perSecond;
   for (const connections of [16, 32]) {
-    const bare = await loadTest('bare', connections, seconds);
-    baselines.push(
-      `${connections} conns ${bare.perSecond.toFixed(0)} msg/s (p99 ${bare.p99Ms.toFixed(2)} ms, machine busy ${describeBusy(bare.cpu)})`,
-    );
-    const runs = await perTarget(targets, (t) => loadTest('intake', connections, seconds, t));
-    rss.push(runs);
+    // Column 0 of each round is the baseline, then the targets.
+    const measured = await inRounds(rounds, `intake at ${connections} connections`, async () => [
+      { ok: true as const, value: await loadTest('bare', connections, seconds) },
+      ...(await perTarget(targets, (t) => loadTest('intake', connections, seconds, t))),
+    ]);
+    all.push(...measured);
+    const bare = medianRun(measured, 0, perSecond);
+    if (bare.ok)
+      baselines.push(
+        `${connections} conns ${bare.value.perSecond.toFixed(0)} msg/s (p99 ${bare.value.p99Ms.toFixed(2)} ms, machine busy ${describeBusy(bare.value.cpu)})${rounds > 1 ? ` [each round: ${measured.map((r) => (r[0]!.ok ? r[0]!.value.perSecond.toFixed(0) : '–')).join(' / ')}]` : ''}`,
+      );
+    const runs = targets.map((_, i) => medianRun(measured, i + 1, perSecond));
+    const targetRounds = measured.map((r) => r.slice(1));
     rows.push(
-      { label: `${connections} conns: msg/s`, cells: cellsOf(runs, (r) => r.perSecond, rows.length === 0) },
+      { label: `${connections} conns: msg/s`, cells: cellsOf(runs, perSecond, rows.length === 0) },
+      ...(rounds > 1
+        ? [
+            eachRoundRow(targetRounds, targets.length, `${connections} conns: msg/s each round`, (r) =>
+              r.perSecond.toFixed(0),
+            ),
+          ]
+        : []),
       {
         label: `${connections} conns: × bare`,
-        cells: cellsOf(runs, (r) => r.perSecond / bare.perSecond),
+        cells: targets.map((_, i) => pairedRatio(measured, 0, i + 1, perSecond)?.median ?? 'not run'),
         decimals: 2,
         ...(connections === 16
           ? {
@@ -112,12 +166,15 @@ export async function intakeTable(targets: readonly BenchTarget[], seconds: numb
       },
     );
     if (connections === 16)
-      rows.push(twoNodesRow(targets, runs, '16 conns: 2 nodes ÷ 1 node', (r) => r.perSecond));
+      rows.push(twoNodesRow(targets, targetRounds, '16 conns: 2 nodes ÷ 1 node', perSecond));
   }
   rows.push({
     label: 'peak RSS MB (a node)',
     cells: targets.map((_, i) => {
-      const sizes = rss.flatMap((runs) => (runs[i]!.ok ? [runs[i]!.value.peakRssMb] : []));
+      const sizes = all.flatMap((runs) => {
+        const run = runs[i + 1];
+        return run?.ok ? [run.value.peakRssMb] : [];
+      });
       return sizes.length ? Math.max(...sizes) : 'not run';
     }),
   });
@@ -139,8 +196,13 @@ export async function endToEndTable(
   reports: number,
   connections: number,
   pacedRate = E2E_TARGET_RATE,
+  rounds = 1,
 ): Promise<string> {
-  const runs = await perTarget(targets, (t) => benchEndToEnd(reports, connections, t, 100_000, pacedRate));
+  const measured = await inRounds(rounds, 'end to end', () =>
+    perTarget(targets, (t) => benchEndToEnd(reports, connections, t, 100_000, pacedRate)),
+  );
+  const burstRate = (r: E2eResult): number => r.perSecond;
+  const runs = targets.map((_, i) => medianRun(measured, i, burstRate));
   const judged = pacedRate >= E2E_TARGET_RATE;
   const rows: BenchRow[] = [
     {
@@ -149,6 +211,9 @@ export async function endToEndTable(
       target: `≥ ${E2E_TARGET_RATE.toLocaleString('en-US')} (1 node)`,
       meets: oneNode(targets, (v) => v >= E2E_TARGET_RATE),
     },
+    ...(rounds > 1
+      ? [eachRoundRow(measured, targets.length, 'burst: reports/s each round', (r) => r.perSecond.toFixed(0))]
+      : []),
     { label: 'burst: p50 ms (mostly queued)', cells: cellsOf(runs, (r) => r.p50Ms) },
     { label: 'burst: p99 ms (mostly queued)', cells: cellsOf(runs, (r) => r.p99Ms) },
     { label: 'reports processed', cells: cellsOf(runs, (r) => r.reports) },
@@ -187,7 +252,7 @@ export async function endToEndTable(
           .join(', '),
       ),
     },
-    twoNodesRow(targets, runs, '2 nodes ÷ 1 node (reports/s)', (r) => r.perSecond),
+    twoNodesRow(targets, measured, '2 nodes ÷ 1 node (reports/s)', burstRate),
   ];
   return benchTable(
     targets.map((t) => t.label),
@@ -252,7 +317,7 @@ export async function checkTable(
       cells: cellsOf(runs, (r) => `${((r.hits / r.requests) * 100).toFixed(0)} %`),
     },
     { label: 'start (+ load) s', cells: cellsOf(runs, (r) => r.loadSeconds), decimals: 1 },
-    twoNodesRow(targets, runs, '2 nodes ÷ 1 node (requests/s)', (r) => r.perSecond),
+    twoNodesRow(targets, [runs], '2 nodes ÷ 1 node (requests/s)', (r) => r.perSecond),
   ];
   return benchTable(
     targets.map((t) => t.label),

@@ -24,6 +24,7 @@ const CASES: Array<[args: string[], exitCode: number, message: RegExp]> = [
   [['config', 'show', '--bogus'], EXIT.usage, /unknown option/],
   [['parse', '/nope.eml'], EXIT.notFound, /^abusedesk: \/nope\.eml: no such file or directory$/],
   [['bench', '--only', 'nonsense'], EXIT.usage, /--only takes/],
+  [['bench', '--only', 'intake', '--rounds', '0'], EXIT.usage, /--rounds takes a whole number of 1 or more/],
   [['import', 'gizmos', '/tmp/x'], EXIT.usage, /cannot import "gizmos"/],
   [
     ['import', 'sends', '/nonexistent.jsonl'],

@@ -91,6 +91,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--seconds <n>', 'duration of each SMTP load run', '5')
     .option('--reports <n>', 'reports sent in the end-to-end run', '4000')
     .option(
+      '--rounds <n>',
+      'rounds of the intake and end-to-end runs, every target once a round; each column shows its median run, and ratios are medians of each round’s',
+      '1',
+    )
+    .option(
       '--paced-rate <n>',
       "reports a second in the end-to-end run's steady phase, where the latency target is judged (0: none)",
       String(E2E_TARGET_RATE),
@@ -113,6 +118,7 @@ export function registerBenchCommand(program: Command): void {
         only?: string;
         reports: string;
         pacedRate: string;
+        rounds: string;
         suppressions: string;
         postgresSuppressions: string;
         engines: string;
@@ -125,6 +131,9 @@ export function registerBenchCommand(program: Command): void {
           if (!(engines as readonly string[]).includes(e))
             throw new CliError(`--engines takes ${engines.join(', ')}`, EXIT.usage);
         const seconds = Number(opts.seconds) || 5;
+        const rounds = Number(opts.rounds);
+        if (!Number.isInteger(rounds) || rounds < 1)
+          throw new CliError('--rounds takes a whole number of 1 or more', EXIT.usage);
         // Intake, end to end and the suppression check run on every engine, side by side.
         const targets = ['intake', 'e2e', 'check'].some((s) => wanted.includes(s as Section))
           ? benchTargets(chosen)
@@ -138,9 +147,9 @@ export function registerBenchCommand(program: Command): void {
         if (wanted.includes('parse')) await benchParsing();
         if (wanted.includes('intake')) {
           process.stdout.write(
-            `\n== SMTP intake: ~6 KB ARF reports, ${seconds} s per run, load from a separate process (sessions round-robin over the nodes); 250 only after the durable write\n`,
+            `\n== SMTP intake: ~6 KB ARF reports, ${seconds} s per run${rounds > 1 ? `, ${rounds} rounds (median runs)` : ''}, load from a separate process (sessions round-robin over the nodes); 250 only after the durable write\n`,
           );
-          process.stdout.write(await intakeTable(targets, seconds));
+          process.stdout.write(await intakeTable(targets, seconds, rounds));
         }
         if (wanted.includes('check')) {
           const count = Number(opts.suppressions) || 1_000_000;
@@ -177,9 +186,9 @@ export function registerBenchCommand(program: Command): void {
           const reports = Number(opts.reports) || 4000;
           const pacedRate = Math.max(0, Number(opts.pacedRate) || 0);
           process.stdout.write(
-            `\n== end to end: ${reports} FBL reports over SMTP on 16 conns as fast as they go (the burst), then 12 s at ${pacedRate} reports/s (the steady load) → committed actions (intake + worker in each node, 100k sends and ${WINDOW_SIGNALS / 1000}k earlier signals of the client loaded), first byte to processed_at\n`,
+            `\n== end to end${rounds > 1 ? ` (${rounds} rounds, median runs)` : ''}: ${reports} FBL reports over SMTP on 16 conns as fast as they go (the burst), then 12 s at ${pacedRate} reports/s (the steady load) → committed actions (intake + worker in each node, 100k sends and ${WINDOW_SIGNALS / 1000}k earlier signals of the client loaded), first byte to processed_at\n`,
           );
-          process.stdout.write(await endToEndTable(targets, reports, 16, pacedRate));
+          process.stdout.write(await endToEndTable(targets, reports, 16, pacedRate, rounds));
         }
       },
     );
