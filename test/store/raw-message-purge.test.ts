@@ -37,6 +37,7 @@ describe('raw messages are purged in id order, batch after batch, on either engi
         auditLogDays: null,
         outboxDays: null,
         expiredLoginsDays: null,
+        goneNodesDays: null,
         batchSize: 2,
         batchPauseMs: 0,
       },
