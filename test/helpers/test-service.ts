@@ -118,6 +118,16 @@ export async function startTestService(
   return Object.assign(service, { lines });
 }
 
+/**
+ * A clock that runs at the real pace from `at`: for a test whose outcome depends on the demo data's dates (its
+ * campaigns started in November 2026, and enforcement counts only signals about campaigns started within its
+ * window), so that it passes whatever today's date is.
+ */
+export function clockFrom(at: string): () => Date {
+  const offset = Date.parse(at) - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
 /** Polls until `check` returns a truthy value (or throws after `ms`). */
 export async function waitFor<T>(
   check: () => T | undefined | null | false,

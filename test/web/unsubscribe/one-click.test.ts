@@ -4,6 +4,7 @@ import { insertSends } from '../../../src/store/sends-store.ts';
 import { clientIdBySlug } from '../../../src/store/clients-store.ts';
 import { loadMailboxProviders } from '../../../src/enforcement/mailbox-providers.ts';
 import {
+  clockFrom,
   springSaleToken,
   deliverAndProcess,
   startTestService,
@@ -18,7 +19,8 @@ describe('unsubscribe: RFC 8058 one-click at /u/{token} and the unsubscribe mail
   let svc: Service;
   beforeEach(async () => {
     tmp = tempDataDir();
-    svc = await startTestService(tmp.dir);
+    // Inside the demo campaigns' enforcement window, which the re-assessment below counts.
+    svc = await startTestService(tmp.dir, { now: clockFrom('2026-11-25T10:00:00Z') });
   });
   afterEach(async () => {
     await svc.stop();
