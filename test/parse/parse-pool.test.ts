@@ -13,6 +13,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { readHeaderBlock } from '../../src/mime/read-header-block.ts';
 import { SqliteMessageStore } from '../../src/store/messages-store.ts';
 import type { ParseOptions } from '../../src/parse/parse-options.ts';
+import { ingestedMessage } from '../helpers/test-service.ts';
 
 const root = join(import.meta.dirname, '..', 'fixtures');
 const fixtures = readdirSync(root, { recursive: true, encoding: 'utf8' })
@@ -62,17 +63,7 @@ describe('parse pool', () => {
       expect(pool.readsStore).toBe(false);
       for (const f of fixtures.slice(0, 12)) {
         const raw = readFileSync(join(root, f));
-        const { id, queueId } = store.storeNow({
-          raw,
-          mailFrom: '',
-          rcptTo: ['abuse@esp.example'],
-          clientIp: null,
-          clientHostname: null,
-          helo: null,
-          tls: null,
-          receivedAt: new Date(),
-          source: 'smtp',
-        });
+        const { id, queueId } = store.storeNow(ingestedMessage(raw, { source: 'smtp' }));
         const ref = reader.source({ id, queueId }, () => {
           throw new Error('the bytes are not read on this thread');
         });
