@@ -14,7 +14,13 @@ import {
   type TestKey,
 } from '../authenticate/signed-report.ts';
 import type { RunningService } from '../../src/service/start-service.ts';
-import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '../helpers/test-service.ts';
+import {
+  clockFrom,
+  deliverAndProcess,
+  startTestService,
+  tempDataDir,
+  testConfig,
+} from '../helpers/test-service.ts';
 
 /**
  * End to end: real reports through SMTP and the whole pipeline move a demo client through
@@ -24,6 +30,7 @@ import { deliverAndProcess, startTestService, tempDataDir, testConfig } from '..
 
 const CAMPAIGN = 'acme-enforcement-test';
 const START = new Date('2026-11-20T09:00:00Z');
+const DAY_AFTER_START = '2026-11-21T09:00:00Z';
 
 /** The reporting MTAs whose DSNs the fake DNS zone can verify (selector `arf`, the test key). */
 const SIGNING_MTAS = [
@@ -116,6 +123,9 @@ async function harness(overrides: Record<string, unknown> = {}, delivered = 1000
   cleanup = tmp.cleanup;
   key ??= createTestKey();
   svc = await startTestService(tmp.dir, {
+    // A day after the campaign started, whatever today's date: enforcement counts only signals about campaigns
+    // started within its window.
+    now: clockFrom(DAY_AFTER_START),
     resolver: createFakeResolver({ ...yahooZone(key), ...mtaZone(key) }),
     // Thresholds are counted report by report: one report whose authentication or parse ran past its time
     // budget on a loaded machine (the first loads the DKIM code) would count as unauthenticated and shift
