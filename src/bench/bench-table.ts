@@ -11,12 +11,12 @@ export interface BenchRow {
   meets?: (value: number, column: number) => boolean | null;
 }
 
+/** A number as the tables show it: thousands separated, `decimals` places. */
+export const showNumber = (n: number, decimals = 0): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+
 const show = (c: BenchCell, decimals: number): string =>
-  c === null
-    ? '—'
-    : typeof c === 'string'
-      ? c
-      : c.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  c === null ? '—' : typeof c === 'string' ? c : showNumber(c, decimals);
 
 /**
  * `met` when every column the target applies to meets it, `missed (<columns>)` naming those that do not;

@@ -6,7 +6,7 @@ import { benchSuppressionCheck, type CheckBenchResult } from './bench-suppressio
 import { benchTable, type BenchCell, type BenchRow } from './bench-table.ts';
 import type { BenchTarget } from './bench-target.ts';
 import { describeBusy } from './machine-cpu.ts';
-import { medianRun, pairedRatio, type Outcome } from './rounds.ts';
+import { eachRoundRow, medianRun, pairedRatio, type Outcome } from './rounds.ts';
 
 const short = (reason: string): string => (reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
 
@@ -70,21 +70,6 @@ function twoNodesRow<T>(
   };
 }
 
-/** Each round's figure of every column, `a / b / c`, for a table run over several rounds. */
-function eachRoundRow<T>(
-  rounds: ReadonlyArray<ReadonlyArray<Outcome<T>>>,
-  columns: number,
-  label: string,
-  figure: (v: T) => string,
-): BenchRow {
-  return {
-    label,
-    cells: Array.from({ length: columns }, (_, i) =>
-      rounds.map((r) => (r[i]?.ok ? figure(r[i].value) : '–')).join(' / '),
-    ),
-  };
-}
-
 /** `rounds` rounds of every target in turn, with progress on stderr when there are several. */
 async function inRounds<T>(
   rounds: number,
@@ -138,8 +123,11 @@ export async function intakeTable(
       { label: `${connections} conns: msg/s`, cells: cellsOf(runs, perSecond, rows.length === 0) },
       ...(rounds > 1
         ? [
-            eachRoundRow(targetRounds, targets.length, `${connections} conns: msg/s each round`, (r) =>
-              r.perSecond.toFixed(0),
+            eachRoundRow(
+              targetRounds,
+              targets.length,
+              `${connections} conns: msg/s each round`,
+              (r) => r.perSecond,
             ),
           ]
         : []),
@@ -212,7 +200,7 @@ export async function endToEndTable(
       meets: oneNode(targets, (v) => v >= E2E_TARGET_RATE),
     },
     ...(rounds > 1
-      ? [eachRoundRow(measured, targets.length, 'burst: reports/s each round', (r) => r.perSecond.toFixed(0))]
+      ? [eachRoundRow(measured, targets.length, 'burst: reports/s each round', (r) => r.perSecond)]
       : []),
     { label: 'burst: p50 ms (mostly queued)', cells: cellsOf(runs, (r) => r.p50Ms) },
     { label: 'burst: p99 ms (mostly queued)', cells: cellsOf(runs, (r) => r.p99Ms) },

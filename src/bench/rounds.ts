@@ -1,3 +1,5 @@
+import { showNumber, type BenchRow } from './bench-table.ts';
+
 /** A column's result, or why it was not run. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -41,4 +43,19 @@ export function pairedRatio<T>(
     return x?.ok && y?.ok ? [figure(y.value) / figure(x.value)] : [];
   });
   return each.length ? { median: median(each), each } : null;
+}
+
+/** Each round's figure of every column, `a / b / c`, for a table run over several rounds. */
+export function eachRoundRow<T>(
+  rounds: ReadonlyArray<ReadonlyArray<Outcome<T>>>,
+  columns: number,
+  label: string,
+  figure: (v: T) => number,
+): BenchRow {
+  return {
+    label,
+    cells: Array.from({ length: columns }, (_, i) =>
+      rounds.map((r) => (r[i]?.ok ? showNumber(figure(r[i].value)) : '–')).join(' / '),
+    ),
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, medianRun, pairedRatio, type Outcome } from '../../src/bench/rounds.ts';
+import { eachRoundRow, median, medianRun, pairedRatio, type Outcome } from '../../src/bench/rounds.ts';
 
 type Run = { perSecond: number; p99Ms: number };
 const ran = (perSecond: number, p99Ms = perSecond / 10): Outcome<Run> => ({
@@ -62,5 +62,17 @@ describe('benchmark rounds: a noisy machine judged on medians', () => {
     expect(r.median).toBeCloseTo(0.92, 2);
     // The ratio of the columns' medians would mix rounds: 450 / 500 = 0.90.
     expect(pairedRatio([[ran(500), notRun]], 0, 1, rate)).toBeNull();
+  });
+
+  it('lists every round’s figure of a column as the table prints numbers, a dash for a round it did not run in', () => {
+    const rounds = [
+      [ran(2218.4), ran(1272)],
+      [ran(2326), notRun],
+      [ran(912.6), ran(1138)],
+    ];
+    expect(eachRoundRow(rounds, 2, 'msg/s each round', rate)).toEqual({
+      label: 'msg/s each round',
+      cells: ['2,218 / 2,326 / 913', '1,272 / – / 1,138'],
+    });
   });
 });
