@@ -6,7 +6,8 @@ export const logEvents = {
   'service.started': 'serve is up: SMTP and HTTP addresses, data dir, schema version',
   'service.stopping': 'a signal arrived; intake refuses new sessions (421) and finishes messages in DATA',
   'service.stopped': 'every listener is closed and the worker has finished its current message',
-  'demo.loaded': 'the demo clients and campaigns were loaded into an empty database',
+  'demo.loaded':
+    'the demo clients and campaigns were loaded into an empty database, the campaign dates moved forward by datesMovedDays',
   'smtp.accepted':
     'a message was stored durably and answered 250 (queue id, client IP, MAIL FROM, RCPTs, size)',
   'smtp.duplicate':
