@@ -3,10 +3,10 @@ import { E2E_TARGET_RATE, benchEndToEnd, type E2eResult } from './bench-e2e.ts';
 import { loadTest, type LoadResult } from './bench-intake.ts';
 import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
 import { benchSuppressionCheck, type CheckBenchResult } from './bench-suppression-check.ts';
-import { benchTable, type BenchCell, type BenchRow } from './bench-table.ts';
+import { benchTable, showNumber, type BenchCell, type BenchRow } from './bench-table.ts';
 import type { BenchTarget } from './bench-target.ts';
 import { describeBusy } from './machine-cpu.ts';
-import { eachRoundRow, medianRun, pairedRatio, type Outcome } from './rounds.ts';
+import { eachRound, eachRoundRow, medianRun, pairedRatio, type Outcome } from './rounds.ts';
 
 const short = (reason: string): string => (reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
 
@@ -115,7 +115,7 @@ export async function intakeTable(
     const bare = medianRun(measured, 0, perSecond);
     if (bare.ok)
       baselines.push(
-        `${connections} conns ${bare.value.perSecond.toFixed(0)} msg/s (p99 ${bare.value.p99Ms.toFixed(2)} ms, machine busy ${describeBusy(bare.value.cpu)})${rounds > 1 ? ` [each round: ${measured.map((r) => (r[0]!.ok ? r[0]!.value.perSecond.toFixed(0) : '–')).join(' / ')}]` : ''}`,
+        `${connections} conns ${showNumber(bare.value.perSecond)} msg/s (p99 ${bare.value.p99Ms.toFixed(2)} ms, machine busy ${describeBusy(bare.value.cpu)})${rounds > 1 ? ` [each round: ${eachRound(measured, 0, perSecond)}]` : ''}`,
       );
     const runs = targets.map((_, i) => medianRun(measured, i + 1, perSecond));
     const targetRounds = measured.map((r) => r.slice(1));

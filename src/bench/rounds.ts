@@ -45,17 +45,21 @@ export function pairedRatio<T>(
   return each.length ? { median: median(each), each } : null;
 }
 
-/** Each round's figure of every column, `a / b / c`, for a table run over several rounds. */
+/** Each round's figure of one column, `a / b / c` as the tables print numbers, a dash where it did not run. */
+export function eachRound<T>(
+  rounds: ReadonlyArray<ReadonlyArray<Outcome<T>>>,
+  column: number,
+  figure: (v: T) => number,
+): string {
+  return rounds.map((r) => (r[column]?.ok ? showNumber(figure(r[column].value)) : '–')).join(' / ');
+}
+
+/** Each round's figure of every column, for a table run over several rounds. */
 export function eachRoundRow<T>(
   rounds: ReadonlyArray<ReadonlyArray<Outcome<T>>>,
   columns: number,
   label: string,
   figure: (v: T) => number,
 ): BenchRow {
-  return {
-    label,
-    cells: Array.from({ length: columns }, (_, i) =>
-      rounds.map((r) => (r[i]?.ok ? showNumber(figure(r[i].value)) : '–')).join(' / '),
-    ),
-  };
+  return { label, cells: Array.from({ length: columns }, (_, i) => eachRound(rounds, i, figure)) };
 }
