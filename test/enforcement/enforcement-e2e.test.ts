@@ -30,7 +30,7 @@ import {
 
 const CAMPAIGN = 'acme-enforcement-test';
 const START = new Date('2026-11-20T09:00:00Z');
-const DAY_AFTER_START = '2026-11-21T09:00:00Z';
+const DAY_AFTER_START = new Date(START.getTime() + 86_400_000).toISOString();
 
 /** The reporting MTAs whose DSNs the fake DNS zone can verify (selector `arf`, the test key). */
 const SIGNING_MTAS = [

@@ -119,9 +119,10 @@ export async function startTestService(
 }
 
 /**
- * A clock that runs at the real pace from `at`: for a test whose outcome depends on the demo data's dates (its
- * campaigns started in November 2026, and enforcement counts only signals about campaigns started within its
- * window), so that it passes whatever today's date is.
+ * A clock that runs at the real pace from `at`: for a test whose outcome depends on fixed dates of its own (a
+ * campaign's start, a trace token's send date; enforcement counts only signals about campaigns started within its
+ * window), so that it passes whatever today's date is. The demo data's campaigns need none: they are loaded
+ * moved forward to the load date.
  */
 export function clockFrom(at: string): () => Date {
   const offset = Date.parse(at) - Date.now();
