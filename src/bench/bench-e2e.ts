@@ -14,7 +14,8 @@ import { refreshStatistics } from '../db/refresh-statistics.ts';
 import type { Database } from 'better-sqlite3';
 import type { BenchTarget } from './bench-target.ts';
 import { batchPhases, byPhase, type BatchPhase } from '../worker/batch-timings.ts';
-import { machineLoad, readCpu, type MachineLoad } from './machine-cpu.ts';
+import { machineLoad, readCpu, type CpuReading, type MachineLoad } from './machine-cpu.ts';
+import { readProcessStats, reportCpu, serverCpu, type ReportCpu, type ServerCpu } from './process-cpu.ts';
 
 /** Each phase's `abusedesk_pipeline_seconds_total`, summed over the nodes (their /metrics, as a viewer). */
 async function pipelineSeconds(servers: BenchNodes): Promise<Record<BatchPhase, number>> {
@@ -50,6 +51,12 @@ export interface E2eResult {
   phases: Record<BatchPhase, number>;
   /** How busy the whole machine's cores were during the burst, and the load generator's part: near 1, the cores bound it. */
   cpu: MachineLoad;
+  /**
+   * Milliseconds of CPU each report of the burst cost, by process: the nodes' own (SMTP intake), their pipeline
+   * processes, the PostgreSQL server (null on SQLite, whose work is the nodes'), the load generator. Steadier than
+   * the burst's rate on a shared machine, and where to look for a faster one. Null off Linux.
+   */
+  cpuPerReport: ReportCpu | null;
   /** Latency when reports arrive at a steady `pacedRate` per second instead of as fast as the load can send. */
   paced: { rate: number; reports: number; p50Ms: number; p99Ms: number } | null;
 }
@@ -183,6 +190,7 @@ async function drive(
   let paced: E2eResult['paced'] = null;
   let phases: E2eResult['phases'];
   let cpu: MachineLoad;
+  let cpuPerReport: ReportCpu | null = null;
   try {
     const warm = await send(bodies.slice(0, warmUp));
     await processed(db, warm.size, new Set(warm.keys()));
@@ -190,11 +198,18 @@ async function drive(
     // (without them PostgreSQL's plans walk whole tables, slower with every report).
     refreshStatistics(db);
     const before = await pipelineSeconds(servers);
-    const cpuBefore = readCpu();
+    const pids = servers.nodes.flatMap((n) => (n.child.pid === undefined ? [] : [n.child.pid]));
+    const reading = (): { servers: ServerCpu; own: CpuReading } => ({
+      servers: serverCpu(readProcessStats(), pids),
+      own: readCpu(),
+    });
+    const cpuBefore = reading();
     t0 = Date.now();
     started = await send(bodies.slice(warmUp, warmUp + reports));
     rows = await processed(db, warm.size + started.size, new Set(started.keys()));
-    cpu = machineLoad(cpuBefore, readCpu());
+    const cpuAfter = reading();
+    cpu = machineLoad(cpuBefore.own, cpuAfter.own);
+    cpuPerReport = reportCpu(cpuBefore, cpuAfter, started.size, servers.databaseUrl !== null);
     const after = await pipelineSeconds(servers);
     const total = batchPhases.reduce((n, p) => n + after[p] - before[p], 0) || 1;
     phases = byPhase((p) => (after[p] - before[p]) / total);
@@ -221,6 +236,7 @@ async function drive(
     byMethod,
     phases,
     cpu,
+    cpuPerReport,
     paced,
   };
 }

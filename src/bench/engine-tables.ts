@@ -6,6 +6,7 @@ import { benchSuppressionCheck, type CheckBenchResult } from './bench-suppressio
 import { benchTable, showNumber, type BenchCell, type BenchRow } from './bench-table.ts';
 import type { BenchTarget } from './bench-target.ts';
 import { describeBusy } from './machine-cpu.ts';
+import { describeReportCpu } from './process-cpu.ts';
 import { eachRound, eachRoundRow, medianRun, pairedRatio, type Outcome } from './rounds.ts';
 
 const short = (reason: string): string => (reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
@@ -216,6 +217,12 @@ export async function endToEndTable(
       // is bound by its cores, and a faster pipeline needs less work per report rather than less waiting.
       label: 'burst: machine CPU busy',
       cells: cellsOf(runs, (r) => describeBusy(r.cpu)),
+    },
+    {
+      // The same machine time a report at a time, by process (all nodes together): which process a faster burst
+      // needs less work from. The database column is PostgreSQL's server; on SQLite that work is in the nodes'.
+      label: 'burst: CPU ms a report (intake / pipeline / database / load)',
+      cells: cellsOf(runs, (r) => describeReportCpu(r.cpuPerReport)),
     },
     ...(pacedRate > 0
       ? [
