@@ -14,8 +14,8 @@ import { refreshStatistics } from '../db/refresh-statistics.ts';
 import type { Database } from 'better-sqlite3';
 import type { BenchTarget } from './bench-target.ts';
 import { batchPhases, byPhase, type BatchPhase } from '../worker/batch-timings.ts';
-import { machineLoad, readCpu, type CpuReading, type MachineLoad } from './machine-cpu.ts';
-import { readProcessStats, reportCpu, serverCpu, type ReportCpu, type ServerCpu } from './process-cpu.ts';
+import { machineLoad, type MachineLoad } from './machine-cpu.ts';
+import { readBenchCpu, reportCpu, type ReportCpu } from './process-cpu.ts';
 
 /** Each phase's `abusedesk_pipeline_seconds_total`, summed over the nodes (their /metrics, as a viewer). */
 async function pipelineSeconds(servers: BenchNodes): Promise<Record<BatchPhase, number>> {
@@ -199,15 +199,11 @@ async function drive(
     refreshStatistics(db);
     const before = await pipelineSeconds(servers);
     const pids = servers.nodes.flatMap((n) => (n.child.pid === undefined ? [] : [n.child.pid]));
-    const reading = (): { servers: ServerCpu; own: CpuReading } => ({
-      servers: serverCpu(readProcessStats(), pids),
-      own: readCpu(),
-    });
-    const cpuBefore = reading();
+    const cpuBefore = readBenchCpu(pids);
     t0 = Date.now();
     started = await send(bodies.slice(warmUp, warmUp + reports));
     rows = await processed(db, warm.size + started.size, new Set(started.keys()));
-    const cpuAfter = reading();
+    const cpuAfter = readBenchCpu(pids);
     cpu = machineLoad(cpuBefore.own, cpuAfter.own);
     cpuPerReport = reportCpu(cpuBefore, cpuAfter, started.size, servers.databaseUrl !== null);
     const after = await pipelineSeconds(servers);

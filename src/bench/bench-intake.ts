@@ -4,7 +4,8 @@ import { arfSample } from './arf-sample.ts';
 import { spawnBenchServer } from './spawn-bench-server.ts';
 import { startBenchNodes, type BenchNodes } from './bench-nodes.ts';
 import type { BenchTarget } from './bench-target.ts';
-import { machineLoad, readCpu, type MachineLoad } from './machine-cpu.ts';
+import { machineLoad, type MachineLoad } from './machine-cpu.ts';
+import { readBenchCpu, reportCpu, type ReportCpu } from './process-cpu.ts';
 
 export interface LoadResult {
   mode: 'intake' | 'bare';
@@ -23,6 +24,8 @@ export interface LoadResult {
   peakRssMb: number;
   /** How busy the whole machine's cores were during the run, and the load generator's part. */
   cpu: MachineLoad;
+  /** Milliseconds of CPU each accepted message cost, by process (see ReportCpu); null off Linux. */
+  cpuPerMessage: ReportCpu | null;
 }
 
 export const percentile = (sorted: number[], p: number): number =>
@@ -60,7 +63,8 @@ export async function loadTest(
   const body = Buffer.from(arfSample(0), 'latin1');
   const end = Date.now() + seconds * 1000;
   const started = process.hrtime.bigint();
-  const cpuBefore = readCpu();
+  const pids = servers.nodes.flatMap((n) => (n.child.pid === undefined ? [] : [n.child.pid]));
+  const cpuBefore = readBenchCpu(pids);
   let seq = 0;
   // The first refusal's reply, so a figure of failures comes with its reason.
   let failure: string | null = null;
@@ -102,7 +106,8 @@ export async function loadTest(
     }),
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = machineLoad(cpuBefore, readCpu());
+  const cpuAfter = readBenchCpu(pids);
+  const cpu = machineLoad(cpuBefore.own, cpuAfter.own);
   const rss = Math.max(...servers.nodes.map((n) => peakRssMb(n.child.pid!)));
   await servers.stop();
   latencies.sort((a, b) => a - b);
@@ -119,5 +124,6 @@ export async function loadTest(
     p99Ms: percentile(latencies, 99),
     peakRssMb: rss,
     cpu,
+    cpuPerMessage: reportCpu(cpuBefore, cpuAfter, latencies.length, servers.databaseUrl !== null),
   };
 }

@@ -116,7 +116,7 @@ export async function intakeTable(
     const bare = medianRun(measured, 0, perSecond);
     if (bare.ok)
       baselines.push(
-        `${connections} conns ${showNumber(bare.value.perSecond)} msg/s (p99 ${bare.value.p99Ms.toFixed(2)} ms, machine busy ${describeBusy(bare.value.cpu)})${rounds > 1 ? ` [each round: ${eachRound(measured, 0, perSecond)}]` : ''}`,
+        `${connections} conns ${showNumber(bare.value.perSecond)} msg/s (p99 ${bare.value.p99Ms.toFixed(2)} ms, machine busy ${describeBusy(bare.value.cpu)}${bare.value.cpuPerMessage ? `, CPU ms a message: server ${bare.value.cpuPerMessage.intake.toFixed(2)}, load ${bare.value.cpuPerMessage.load.toFixed(2)}` : ''})${rounds > 1 ? ` [each round: ${eachRound(measured, 0, perSecond)}]` : ''}`,
       );
     const runs = targets.map((_, i) => medianRun(measured, i + 1, perSecond));
     const targetRounds = measured.map((r) => r.slice(1));
@@ -148,6 +148,10 @@ export async function intakeTable(
       {
         label: `${connections} conns: machine CPU busy`,
         cells: cellsOf(runs, (r) => describeBusy(r.cpu)),
+      },
+      {
+        label: `${connections} conns: CPU ms a message (intake / pipeline / database / load)`,
+        cells: cellsOf(runs, (r) => describeReportCpu(r.cpuPerMessage)),
       },
       {
         label: `${connections} conns: failed`,

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { CpuReading } from './machine-cpu.ts';
+import { readCpu, type CpuReading } from './machine-cpu.ts';
 
 /** One process's line of /proc/<pid>/stat: what it is and the CPU it has used so far. */
 export interface ProcessStat {
@@ -88,10 +88,21 @@ export interface ReportCpu {
   load: number;
 }
 
+/** The servers' CPU by process and this process's own (the load generator's), read together. */
+export interface BenchCpu {
+  servers: ServerCpu;
+  own: CpuReading;
+}
+
+export const readBenchCpu = (nodePids: readonly number[]): BenchCpu => ({
+  servers: serverCpu(readProcessStats(), nodePids),
+  own: readCpu(),
+});
+
 /** CPU a report between two readings of the servers' processes and of this process (the load). */
 export function reportCpu(
-  before: { servers: ServerCpu; own: CpuReading },
-  after: { servers: ServerCpu; own: CpuReading },
+  before: BenchCpu,
+  after: BenchCpu,
   reports: number,
   postgres: boolean,
 ): ReportCpu | null {
