@@ -30,7 +30,6 @@ interface PQ {
   sendQueryParams(sql: string, values: unknown[]): boolean;
   getResult(): boolean;
   resultStatus(): string;
-  flush(): number;
 }
 type PQClass = new () => PQ;
 
@@ -245,17 +244,19 @@ export class PgConnection {
   }
 
   /**
-   * Sends `item` now, in pipeline mode, without waiting for it: the server runs it while the caller prepares
-   * what comes next. Its result is read, in order, by the next pipeline(); a failure is thrown there, and the
+   * Queues `item` in pipeline mode without waiting for it: the server runs it while the caller prepares what
+   * comes next. Its result is read, in order, by the next pipeline(); a failure is thrown there, and the
    * server skips the statements after a failed one up to that pipeline's Sync.
    */
   send(item: PipelineItem): void {
     const pq = this.continued();
     if (this.inFlight.length === 0 && !pq.enterPipelineMode()) this.check(pq);
     this.inFlight.push(item);
-    // libpq keeps a pipeline's statements in its output buffer until it holds 64 KB: flushed here so that the
-    // server starts on this one now.
-    if (!this.sendItem(pq, item) || pq.flush() !== 0) this.check(pq);
+    // Left in libpq's output buffer, which goes out when it holds 64 KB or with the next statement that needs an
+    // answer (pipeline()'s Sync). Sending each at once let the server start on it sooner, but woke the server for
+    // every statement: in interleaved end-to-end bursts that cost the pipeline and the server about 5 % more CPU a
+    // report and gave a lower rate.
+    if (!this.sendItem(pq, item)) this.check(pq);
   }
 
   /**

@@ -209,10 +209,10 @@ export class PgDatabase {
   private txGeneration = -1;
   private busyTimeoutMs = 0;
   /**
-   * Writes inside a transaction whose results nobody read yet, in order. Each is sent at once without waiting
-   * (the server runs it while this thread prepares the next), and their results are read in one go with
-   * whatever needs an answer next (a read, a savepoint's release, the commit): the statements of a report's
-   * actions cost one round trip instead of one each, and the server's work on them overlaps the pipeline's.
+   * Writes inside a transaction whose results nobody read yet, in order. Each goes into the connection's
+   * pipeline without waiting (out to the server with the next statement that needs an answer, or every 64 KB),
+   * and their results are read in one go with whatever needs an answer next (a read, a savepoint's release, the
+   * commit): the statements of a report's actions cost one round trip instead of one each.
    */
   private pending: Pending[] = [];
   /** How many of `pending`, from the first, were sent (a savepoint is sent with the first write inside it). */
