@@ -6,7 +6,8 @@ import { benchSuppressionCheck, type CheckBenchResult } from './bench-suppressio
 import { benchTable, showNumber, type BenchCell, type BenchRow } from './bench-table.ts';
 import type { BenchTarget } from './bench-target.ts';
 import { describeBusy } from './machine-cpu.ts';
-import { describeReportCpu } from './process-cpu.ts';
+import { availableParallelism } from 'node:os';
+import { describeReportCpu, reportCpuTotal } from './process-cpu.ts';
 import { eachRound, eachRoundRow, medianRun, pairedRatio, type Outcome } from './rounds.ts';
 
 const short = (reason: string): string => (reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
@@ -174,6 +175,9 @@ export async function intakeTable(
   return `  bare smtp-server (the baseline, discards the data): ${baselines.join(', ')}\n${benchTable(columns, rows)}`;
 }
 
+/** The CPU milliseconds a report may cost, all processes together, for this machine to reach E2E_TARGET_RATE. */
+const reportCpuBudget = (cores = availableParallelism()): number => (cores * 1000) / E2E_TARGET_RATE;
+
 /** The end-to-end latency target, at E2E_TARGET_RATE reports a second. */
 const E2E_TARGET_P99_MS = 100;
 
@@ -227,6 +231,16 @@ export async function endToEndTable(
       // needs less work from. The database column is PostgreSQL's server; on SQLite that work is in the nodes'.
       label: 'burst: CPU ms a report (intake / pipeline / database / load)',
       cells: cellsOf(runs, (r) => describeReportCpu(r.cpuPerReport)),
+    },
+    {
+      // What E2E_TARGET_RATE allows: the machine's cores give cores × 1,000 ms of CPU a second, shared by every
+      // process a report passes through. Above it the rate target cannot be met on this machine, however the
+      // work is spread over processes and threads.
+      label: 'burst: CPU ms a report, all processes',
+      cells: cellsOf(runs, (r) => (r.cpuPerReport ? reportCpuTotal(r.cpuPerReport) : 'unknown')),
+      decimals: 2,
+      target: `≤ ${reportCpuBudget().toFixed(2)} (${E2E_TARGET_RATE.toLocaleString('en-US')}/s on ${availableParallelism()} cores)`,
+      meets: oneNode(targets, (v) => v <= reportCpuBudget()),
     },
     ...(pacedRate > 0
       ? [

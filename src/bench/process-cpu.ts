@@ -122,3 +122,6 @@ export function describeReportCpu(c: ReportCpu | null): string {
   const ms = (n: number | null): string => (n === null ? '–' : n.toFixed(2));
   return [c.intake, c.pipeline, c.database, c.load].map(ms).join(' / ');
 }
+
+/** What a report cost the machine: every process's part together. */
+export const reportCpuTotal = (c: ReportCpu): number => c.intake + c.pipeline + (c.database ?? 0) + c.load;

@@ -5,6 +5,7 @@ import {
   parseProcessStat,
   readProcessStats,
   reportCpu,
+  reportCpuTotal,
   serverCpu,
 } from '../../src/bench/process-cpu.ts';
 import { readCpu } from '../../src/bench/machine-cpu.ts';
@@ -51,6 +52,8 @@ describe('the CPU a benchmark’s server processes used', () => {
     );
     expect(c).toEqual({ intake: 0.68, pipeline: 1.34, database: 1.34, load: 0.25 });
     expect(describeReportCpu(c)).toBe('0.68 / 1.34 / 1.34 / 0.25');
+    // What the report cost the machine: beyond the 2 ms that 1,000 reports/s leaves on two cores.
+    expect(reportCpuTotal(c!)).toBeCloseTo(3.61, 10);
     // SQLite: the database's work is the nodes' own, so it has no column of its own.
     expect(
       describeReportCpu(
