@@ -198,12 +198,11 @@ async function drive(
     // (without them PostgreSQL's plans walk whole tables, slower with every report).
     refreshStatistics(db);
     const before = await pipelineSeconds(servers);
-    const pids = servers.nodes.flatMap((n) => (n.child.pid === undefined ? [] : [n.child.pid]));
-    const cpuBefore = readBenchCpu(pids);
+    const cpuBefore = readBenchCpu(servers.nodes);
     t0 = Date.now();
     started = await send(bodies.slice(warmUp, warmUp + reports));
     rows = await processed(db, warm.size + started.size, new Set(started.keys()));
-    const cpuAfter = readBenchCpu(pids);
+    const cpuAfter = readBenchCpu(servers.nodes);
     cpu = machineLoad(cpuBefore.own, cpuAfter.own);
     cpuPerReport = reportCpu(cpuBefore, cpuAfter, started.size, servers.databaseUrl !== null);
     const after = await pipelineSeconds(servers);

@@ -63,8 +63,7 @@ export async function loadTest(
   const body = Buffer.from(arfSample(0), 'latin1');
   const end = Date.now() + seconds * 1000;
   const started = process.hrtime.bigint();
-  const pids = servers.nodes.flatMap((n) => (n.child.pid === undefined ? [] : [n.child.pid]));
-  const cpuBefore = readBenchCpu(pids);
+  const cpuBefore = readBenchCpu(servers.nodes);
   let seq = 0;
   // The first refusal's reply, so a figure of failures comes with its reason.
   let failure: string | null = null;
@@ -106,7 +105,7 @@ export async function loadTest(
     }),
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuAfter = readBenchCpu(pids);
+  const cpuAfter = readBenchCpu(servers.nodes);
   const cpu = machineLoad(cpuBefore.own, cpuAfter.own);
   const rss = Math.max(...servers.nodes.map((n) => peakRssMb(n.child.pid!)));
   await servers.stop();

@@ -50,7 +50,9 @@ export function readProcessStats(): ProcessStat[] {
 /**
  * Where a benchmark's servers spent CPU, in clock ticks: the nodes' own processes (SMTP intake, HTTP and the
  * intake writer thread), their pipeline processes (their children), and the PostgreSQL server on this machine
- * (every `postgres` process: the nodes' backends, the WAL writer, the checkpointer, autovacuum).
+ * (every `postgres` process: the nodes' backends, the WAL writer, the checkpointer, autovacuum). A process that
+ * ends between two readings (an autovacuum worker) takes its ticks with it, and a server on another host is not
+ * seen: the figures are for the benchmark's own machine.
  */
 export interface ServerCpu {
   intake: number;
@@ -94,8 +96,12 @@ export interface BenchCpu {
   own: CpuReading;
 }
 
-export const readBenchCpu = (nodePids: readonly number[]): BenchCpu => ({
-  servers: serverCpu(readProcessStats(), nodePids),
+/** Reads both for the benchmark's server processes (`nodes`, each with the child process it runs in). */
+export const readBenchCpu = (nodes: ReadonlyArray<{ child: { pid?: number | undefined } }>): BenchCpu => ({
+  servers: serverCpu(
+    readProcessStats(),
+    nodes.flatMap((n) => (n.child.pid === undefined ? [] : [n.child.pid])),
+  ),
   own: readCpu(),
 });
 
