@@ -203,7 +203,7 @@ async function drive(
     started = await send(bodies.slice(warmUp, warmUp + reports));
     rows = await processed(db, warm.size + started.size, new Set(started.keys()));
     const cpuAfter = readBenchCpu(servers.nodes);
-    cpu = machineLoad(cpuBefore.own, cpuAfter.own);
+    cpu = machineLoad(cpuBefore.reading, cpuAfter.reading);
     cpuPerReport = reportCpu(cpuBefore, cpuAfter, started.size, servers.databaseUrl !== null);
     const after = await pipelineSeconds(servers);
     const total = batchPhases.reduce((n, p) => n + after[p] - before[p], 0) || 1;

@@ -106,7 +106,7 @@ export async function loadTest(
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuAfter = readBenchCpu(servers.nodes);
-  const cpu = machineLoad(cpuBefore.own, cpuAfter.own);
+  const cpu = machineLoad(cpuBefore.reading, cpuAfter.reading);
   const rss = Math.max(...servers.nodes.map((n) => peakRssMb(n.child.pid!)));
   await servers.stop();
   latencies.sort((a, b) => a - b);

@@ -175,9 +175,6 @@ export async function intakeTable(
   return `  bare smtp-server (the baseline, discards the data): ${baselines.join(', ')}\n${benchTable(columns, rows)}`;
 }
 
-/** The CPU milliseconds a report may cost, all processes together, for this machine to reach E2E_TARGET_RATE. */
-const reportCpuBudget = (cores = availableParallelism()): number => (cores * 1000) / E2E_TARGET_RATE;
-
 /** The end-to-end latency target, at E2E_TARGET_RATE reports a second. */
 const E2E_TARGET_P99_MS = 100;
 
@@ -201,6 +198,9 @@ export async function endToEndTable(
   const burstRate = (r: E2eResult): number => r.perSecond;
   const runs = targets.map((_, i) => medianRun(measured, i, burstRate));
   const judged = pacedRate >= E2E_TARGET_RATE;
+  // The CPU milliseconds a report may cost, all processes together, for this machine to reach E2E_TARGET_RATE.
+  const cores = availableParallelism();
+  const cpuBudgetMs = (cores * 1000) / E2E_TARGET_RATE;
   const rows: BenchRow[] = [
     {
       label: 'burst: reports/s',
@@ -239,8 +239,8 @@ export async function endToEndTable(
       label: 'burst: CPU ms a report, all processes',
       cells: cellsOf(runs, (r) => (r.cpuPerReport ? reportCpuTotal(r.cpuPerReport) : 'unknown')),
       decimals: 2,
-      target: `≤ ${reportCpuBudget().toFixed(2)} (${E2E_TARGET_RATE.toLocaleString('en-US')}/s on ${availableParallelism()} cores)`,
-      meets: oneNode(targets, (v) => v <= reportCpuBudget()),
+      target: `≤ ${cpuBudgetMs.toFixed(2)} (${E2E_TARGET_RATE.toLocaleString('en-US')}/s on ${cores} cores)`,
+      meets: oneNode(targets, (v) => v <= cpuBudgetMs),
     },
     ...(pacedRate > 0
       ? [

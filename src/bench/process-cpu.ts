@@ -78,7 +78,7 @@ export function serverCpu(stats: readonly ProcessStat[], nodePids: readonly numb
 const TICKS_PER_SECOND = 100;
 
 /** Milliseconds of CPU a report between two readings: ticks used, over the reports done meanwhile. */
-export function msPerReport(before: number, after: number, reports: number): number {
+function msPerReport(before: number, after: number, reports: number): number {
   return reports > 0 ? ((after - before) * 1000) / TICKS_PER_SECOND / reports : 0;
 }
 
@@ -90,10 +90,10 @@ export interface ReportCpu {
   load: number;
 }
 
-/** The servers' CPU by process and this process's own (the load generator's), read together. */
+/** The servers' CPU by process, and the machine's and this process's own (the load generator's), read together. */
 export interface BenchCpu {
   servers: ServerCpu;
-  own: CpuReading;
+  reading: CpuReading;
 }
 
 /** Reads both for the benchmark's server processes (`nodes`, each with the child process it runs in). */
@@ -102,7 +102,7 @@ export const readBenchCpu = (nodes: ReadonlyArray<{ child: { pid?: number | unde
     readProcessStats(),
     nodes.flatMap((n) => (n.child.pid === undefined ? [] : [n.child.pid])),
   ),
-  own: readCpu(),
+  reading: readCpu(),
 });
 
 /** CPU a report between two readings of the servers' processes and of this process (the load). */
@@ -113,12 +113,12 @@ export function reportCpu(
   postgres: boolean,
 ): ReportCpu | null {
   if (before.servers.intake === 0 && after.servers.intake === 0) return null;
-  const ownUs = (r: CpuReading): number => r.own.user + r.own.system;
+  const ownUs = (c: BenchCpu): number => c.reading.own.user + c.reading.own.system;
   return {
     intake: msPerReport(before.servers.intake, after.servers.intake, reports),
     pipeline: msPerReport(before.servers.pipeline, after.servers.pipeline, reports),
     database: postgres ? msPerReport(before.servers.database, after.servers.database, reports) : null,
-    load: reports > 0 ? (ownUs(after.own) - ownUs(before.own)) / 1000 / reports : 0,
+    load: reports > 0 ? (ownUs(after) - ownUs(before)) / 1000 / reports : 0,
   };
 }
 

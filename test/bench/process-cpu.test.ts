@@ -41,12 +41,15 @@ describe('the CPU a benchmark’s server processes used', () => {
   });
 
   it('gives milliseconds a report by process between two readings, and prints them in that order', () => {
-    const own = readCpu();
-    const later = { ...own, own: { user: own.own.user + 400_000, system: own.own.system + 100_000 } };
+    const reading = readCpu();
+    const later = {
+      ...reading,
+      own: { user: reading.own.user + 400_000, system: reading.own.system + 100_000 },
+    };
     // 2,000 reports: 136 ticks of intake (1.36 s), 268 of pipeline, 268 of database; the load 0.5 s.
     const c = reportCpu(
-      { servers: { intake: 1000, pipeline: 2000, database: 5000 }, own },
-      { servers: { intake: 1136, pipeline: 2268, database: 5268 }, own: later },
+      { servers: { intake: 1000, pipeline: 2000, database: 5000 }, reading },
+      { servers: { intake: 1136, pipeline: 2268, database: 5268 }, reading: later },
       2000,
       true,
     );
@@ -58,8 +61,8 @@ describe('the CPU a benchmark’s server processes used', () => {
     expect(
       describeReportCpu(
         reportCpu(
-          { servers: { intake: 1000, pipeline: 2000, database: 5000 }, own },
-          { servers: { intake: 1164, pipeline: 2388, database: 5001 }, own },
+          { servers: { intake: 1000, pipeline: 2000, database: 5000 }, reading },
+          { servers: { intake: 1164, pipeline: 2388, database: 5001 }, reading },
           2000,
           false,
         ),
@@ -68,7 +71,7 @@ describe('the CPU a benchmark’s server processes used', () => {
   });
 
   it('says unknown where there is no /proc, instead of failing the benchmark', () => {
-    const none = { servers: { intake: 0, pipeline: 0, database: 0 }, own: readCpu() };
+    const none = { servers: { intake: 0, pipeline: 0, database: 0 }, reading: readCpu() };
     expect(describeReportCpu(reportCpu(none, none, 100, true))).toBe('unknown');
   });
 

@@ -244,8 +244,8 @@ export class PgConnection {
   }
 
   /**
-   * Queues `item` in pipeline mode without waiting for it: the server runs it while the caller prepares what
-   * comes next. Its result is read, in order, by the next pipeline(); a failure is thrown there, and the
+   * Queues `item` in pipeline mode without waiting for it: the server runs it once it goes out (below), while
+   * the caller goes on. Its result is read, in order, by the next pipeline(); a failure is thrown there, and the
    * server skips the statements after a failed one up to that pipeline's Sync.
    */
   send(item: PipelineItem): void {
