@@ -484,12 +484,44 @@ export function queuedMessages(db: Database, ids: readonly number[]): StoredMess
   return rows.map(toStoredMessage);
 }
 
+/** A processed message's record: when, the headers it was read with and its stage trail. */
+export interface DoneMessage {
+  at: Date;
+  headers: unknown;
+  stages: readonly StageRecord[];
+}
+
+/**
+ * Records a batch's processed messages as done. On PostgreSQL in one statement for the batch: each statement has
+ * a fixed cost on the server (executor start, its state tally's trigger), and a batch of 60 paid it 60 times. On
+ * SQLite, where a statement costs next to nothing beyond its rows, one at a time.
+ */
+export function markMessagesDone(db: Database, done: ReadonlyArray<{ id: number } & DoneMessage>): void {
+  if (done.length === 0) return;
+  if (!isPostgres(db)) {
+    for (const m of done) markMessageDone(db, m.id, m);
+    return;
+  }
+  prepared(
+    db,
+    `UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = d.at, headers = d.headers,
+      stages = d.stages, last_error = NULL, next_attempt_at = NULL, claimed_by = NULL, claim_expires_at = NULL
+      FROM jsonb_to_recordset(CAST(? AS jsonb)) AS d (id bigint, at text, headers text, stages text)
+      WHERE messages.id = d.id`,
+  ).run(
+    JSON.stringify(
+      done.map((m) => ({
+        id: m.id,
+        at: m.at.toISOString(),
+        headers: JSON.stringify(m.headers ?? null),
+        stages: JSON.stringify(m.stages),
+      })),
+    ),
+  );
+}
+
 /** Records a processed message: done, with the headers it was read with and its stage trail. */
-export function markMessageDone(
-  db: Database,
-  id: number,
-  m: { at: Date; headers: unknown; stages: readonly StageRecord[] },
-): void {
+export function markMessageDone(db: Database, id: number, m: DoneMessage): void {
   prepared(
     db,
     `UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = @at, headers = @headers,

@@ -14,7 +14,8 @@ import {
   heldClaims,
   serializeCommits,
   storedRaws,
-  markMessageDone,
+  markMessagesDone,
+  type DoneMessage,
   markMessageFailed,
   type StoredMessage,
 } from '../store/messages-store.ts';
@@ -269,6 +270,7 @@ export class Processor extends PollingWorker {
       if (Number.isNaN(commitStarted)) commitStarted = performance.now();
       results = [];
       afterCommit = [];
+      const done: Array<{ id: number } & DoneMessage> = [];
       const held = heldClaims(
         db,
         prepared.map((p) => p.message.id),
@@ -287,8 +289,11 @@ export class Processor extends PollingWorker {
           continue;
         }
         if (p.error === null) this.commitStages(p, isolated, batch);
-        results.push(this.finish(p, afterCommit));
+        results.push(this.finish(p, afterCommit, done));
       }
+      // The batch's processed messages in one write (each message's savepoint, when isolated, covered its stages'
+      // writes; its state follows the same way as a failed message's, outside it).
+      markMessagesDone(db, done);
       // The writes the stages gathered for the whole batch (none when isolated).
       batch.end();
       // A write still held back fails here, inside the attempt, not in the batch steps' savepoints below.
@@ -370,11 +375,16 @@ export class Processor extends PollingWorker {
   }
 
   /**
-   * Records the message's new state (inside the batch transaction); its log line goes to `afterCommit`. The
-   * stored trail is the earlier runs' entries followed by this run's, each tagged with its run number: a run
-   * never overwrites the trail of the run that acted.
+   * Records the message's new state (inside the batch transaction; a processed one is added to `done`, which the
+   * batch writes in one go); its log line goes to `afterCommit`. The stored trail is the earlier runs' entries
+   * followed by this run's, each tagged with its run number: a run never overwrites the trail of the run that
+   * acted.
    */
-  private finish(p: Prepared, afterCommit: Array<() => void>): ProcessResult {
+  private finish(
+    p: Prepared,
+    afterCommit: Array<() => void>,
+    done: Array<{ id: number } & DoneMessage>,
+  ): ProcessResult {
     const { message, error } = p;
     const run = nextRun(message.stages);
     const stages = p.stages.map((s) => ({ ...s, run }));
@@ -385,11 +395,7 @@ export class Processor extends PollingWorker {
     let state: ProcessResult['state'];
     if (error === null) {
       state = 'done';
-      markMessageDone(this.options.db, message.id, {
-        at: this.now(),
-        headers: p.state.headers,
-        stages: trail,
-      });
+      done.push({ id: message.id, at: this.now(), headers: p.state.headers, stages: trail });
       log(this.options.logger, 'info', 'worker.processed', {
         queueId: message.queueId,
         ms,

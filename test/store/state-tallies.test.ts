@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messageCountsByState } from '../../src/store/messages-store.ts';
+import { markMessagesDone, messageCountsByState } from '../../src/store/messages-store.ts';
 import { acknowledgementCounts, addTicketEvent } from '../../src/store/tickets-store.ts';
 import type { TicketEventType } from '../../src/store/vocabulary.ts';
 import { eachTestDatabase } from '../helpers/test-service.ts';
@@ -28,9 +28,15 @@ describe('counts read by /healthz and /metrics follow every change to their rows
     fc.record({ type: fc.constant('insert' as const), state }),
     fc.record({ type: fc.constant('set' as const), pick: fc.nat(), state }),
     fc.record({ type: fc.constant('delete' as const), pick: fc.nat() }),
+    // Several messages in one statement (a claim, a batch's processed messages): each moves between states once.
+    fc.record({ type: fc.constant('set-many' as const), picks: fc.array(fc.nat(), { maxLength: 6 }), state }),
+    fc.record({ type: fc.constant('done-batch' as const), picks: fc.array(fc.nat(), { maxLength: 6 }) }),
   );
+  const picked = (ids: number[], picks: number[]): number[] => [
+    ...new Set(picks.map((p) => ids[p % ids.length]!)),
+  ];
 
-  it('messages per state, through inserts, state changes and deletions', () => {
+  it('messages per state, through inserts, state changes (one or several a statement) and deletions', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
         t.db.prepare('DELETE FROM messages').run();
@@ -51,6 +57,15 @@ describe('counts read by /healthz and /metrics follow every change to their rows
             t.db.prepare('UPDATE messages SET state = ? WHERE id = ?').run(o.state, ids[o.pick % ids.length]);
           else if (ids.length && o.type === 'delete')
             t.db.prepare('DELETE FROM messages WHERE id = ?').run(ids.splice(o.pick % ids.length, 1)[0]);
+          else if (ids.length && o.type === 'set-many')
+            t.db
+              .prepare('UPDATE messages SET state = ? WHERE id IN (SELECT value FROM json_each(?))')
+              .run(o.state, JSON.stringify(picked(ids, o.picks)));
+          else if (ids.length && o.type === 'done-batch')
+            markMessagesDone(
+              t.db,
+              picked(ids, o.picks).map((id) => ({ id, at: new Date(), headers: null, stages: [] })),
+            );
         }
         expect(messageCountsByState(t.db)).toEqual(directStates());
       }),
