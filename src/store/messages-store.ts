@@ -484,19 +484,33 @@ export function queuedMessages(db: Database, ids: readonly number[]): StoredMess
   return rows.map(toStoredMessage);
 }
 
-/** A processed message's record: when, the headers it was read with and its stage trail. */
+/** A processed message's record: its id, when, the headers it was read with and its stage trail. */
 export interface DoneMessage {
+  id: number;
   at: Date;
   headers: unknown;
   stages: readonly StageRecord[];
 }
+
+/** Marking a message done, its record's values named with `from` (`@` a parameter, `d.` a column of the batch). */
+const markDoneSql = (from: string): string =>
+  `UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = ${from}at, headers = ${from}headers,
+    stages = ${from}stages, last_error = NULL, next_attempt_at = NULL, claimed_by = NULL, claim_expires_at = NULL`;
+
+/** A done message's values as they are stored (text). */
+const doneValues = (m: DoneMessage): Record<keyof DoneMessage, string | number> => ({
+  id: m.id,
+  at: m.at.toISOString(),
+  headers: JSON.stringify(m.headers ?? null),
+  stages: JSON.stringify(m.stages),
+});
 
 /**
  * Records a batch's processed messages as done. On PostgreSQL in one statement for the batch: each statement has
  * a fixed cost on the server (executor start, its state tally's trigger), and a batch of 60 paid it 60 times. On
  * SQLite, where a statement costs next to nothing beyond its rows, one at a time.
  */
-export function markMessagesDone(db: Database, done: ReadonlyArray<{ id: number } & DoneMessage>): void {
+export function markMessagesDone(db: Database, done: readonly DoneMessage[]): void {
   if (done.length === 0) return;
   if (!isPostgres(db)) {
     for (const m of done) markMessageDone(db, m.id, m);
@@ -504,35 +518,15 @@ export function markMessagesDone(db: Database, done: ReadonlyArray<{ id: number 
   }
   prepared(
     db,
-    `UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = d.at, headers = d.headers,
-      stages = d.stages, last_error = NULL, next_attempt_at = NULL, claimed_by = NULL, claim_expires_at = NULL
+    `${markDoneSql('d.')}
       FROM jsonb_to_recordset(CAST(? AS jsonb)) AS d (id bigint, at text, headers text, stages text)
       WHERE messages.id = d.id`,
-  ).run(
-    JSON.stringify(
-      done.map((m) => ({
-        id: m.id,
-        at: m.at.toISOString(),
-        headers: JSON.stringify(m.headers ?? null),
-        stages: JSON.stringify(m.stages),
-      })),
-    ),
-  );
+  ).run(JSON.stringify(done.map(doneValues)));
 }
 
 /** Records a processed message: done, with the headers it was read with and its stage trail. */
-export function markMessageDone(db: Database, id: number, m: DoneMessage): void {
-  prepared(
-    db,
-    `UPDATE messages SET state = 'done', attempts = attempts + 1, processed_at = @at, headers = @headers,
-      stages = @stages, last_error = NULL, next_attempt_at = NULL, claimed_by = NULL, claim_expires_at = NULL
-      WHERE id = @id`,
-  ).run({
-    id,
-    at: m.at.toISOString(),
-    headers: JSON.stringify(m.headers ?? null),
-    stages: JSON.stringify(m.stages),
-  });
+export function markMessageDone(db: Database, id: number, m: Omit<DoneMessage, 'id'>): void {
+  prepared(db, `${markDoneSql('@')} WHERE id = @id`).run(doneValues({ ...m, id }));
 }
 
 /** Records a failed attempt: queued again from `next`, or quarantined (`next` null) with its error. */

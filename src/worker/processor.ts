@@ -270,7 +270,7 @@ export class Processor extends PollingWorker {
       if (Number.isNaN(commitStarted)) commitStarted = performance.now();
       results = [];
       afterCommit = [];
-      const done: Array<{ id: number } & DoneMessage> = [];
+      const done: DoneMessage[] = [];
       const held = heldClaims(
         db,
         prepared.map((p) => p.message.id),
@@ -380,11 +380,7 @@ export class Processor extends PollingWorker {
    * followed by this run's, each tagged with its run number: a run never overwrites the trail of the run that
    * acted.
    */
-  private finish(
-    p: Prepared,
-    afterCommit: Array<() => void>,
-    done: Array<{ id: number } & DoneMessage>,
-  ): ProcessResult {
+  private finish(p: Prepared, afterCommit: Array<() => void>, done: DoneMessage[]): ProcessResult {
     const { message, error } = p;
     const run = nextRun(message.stages);
     const stages = p.stages.map((s) => ({ ...s, run }));
